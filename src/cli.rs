@@ -1,0 +1,211 @@
+//! The command line: `crosswire [OPTIONS] [PATH]...`.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::config::{Config, suggest_rule};
+use crate::diagnostic::Severity;
+use crate::lint::{Engine, Input, RunReport};
+use crate::report::{Format, RenderOptions, render};
+use crate::rules::{self, RULES};
+
+/// Exit statuses, fixed because CI scripts depend on them.
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_TROUBLE: i32 = 2;
+
+/// Finds misuse of postMessage and WebSockets in JavaScript and TypeScript.
+#[derive(Debug, Parser)]
+#[command(name = "crosswire", version, about, max_term_width = 100)]
+pub struct Args {
+    /// Files or folders to lint; `-` reads standard input. Default: `.`
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Pretty)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Use this config file instead of the nearest crosswire.toml
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// List every rule with its default severity and summary, then exit
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Print the documentation of RULE, then exit
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+
+    /// Exit with status 1 when more than N warnings are reported
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+
+    /// Number of threads (default: the number of CPUs)
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Report errors only, and print no notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// The file name to report for standard input (`-`); its extension picks the language
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Do not read .gitignore, .ignore or .git/info/exclude
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+/// Runs crosswire with the process's arguments and returns the exit status.
+pub fn run() -> i32 {
+    let args = Args::parse();
+    match execute(args) {
+        Ok(status) => status,
+        Err(message) => {
+            eprintln!("crosswire: error: {message}");
+            EXIT_TROUBLE
+        }
+    }
+}
+
+fn execute(args: Args) -> Result<i32, String> {
+    if let Some(id) = &args.explain {
+        return explain(id);
+    }
+    if args.list_rules {
+        list_rules();
+        return Ok(EXIT_CLEAN);
+    }
+    let cwd = std::env::current_dir().map_err(|error| format!("no working directory: {error}"))?;
+    let config_path = args.config.clone().or_else(|| Config::find(&cwd));
+    let config = match config_path {
+        Some(path) => match Config::load(&path) {
+            Ok(config) => config,
+            Err(error) => {
+                eprintln!("{:?}", miette::Report::new(error));
+                return Ok(EXIT_TROUBLE);
+            }
+        },
+        None => Config::defaults(cwd.clone()),
+    };
+    let input = read_input(&args)?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let engine = Engine::new(config);
+    let mut report = engine.run(input, threads, !args.no_ignore);
+    if args.quiet {
+        for file in &mut report.files {
+            file.findings
+                .retain(|finding| finding.severity == Severity::Error);
+        }
+    }
+    write_report(&args, &report)?;
+    for notice in &report.notices {
+        if !args.quiet {
+            eprintln!("crosswire: note: {}: {}", notice.path, notice.message);
+        }
+    }
+    for error in &report.errors {
+        eprintln!("crosswire: error: {}: {}", error.path, error.message);
+    }
+    Ok(exit_status(&report, args.max_warnings))
+}
+
+fn exit_status(report: &RunReport, max_warnings: Option<usize>) -> i32 {
+    if !report.errors.is_empty() {
+        return EXIT_TROUBLE;
+    }
+    let too_many_warnings =
+        max_warnings.is_some_and(|limit| report.count(Severity::Warning) > limit);
+    if report.count(Severity::Error) > 0 || too_many_warnings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn read_input(args: &Args) -> Result<Input, String> {
+    let reads_stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
+    if reads_stdin {
+        if args.paths.len() > 1 {
+            return Err("`-` (standard input) cannot be combined with other paths".into());
+        }
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|error| format!("cannot read standard input: {error}"))?;
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "<stdin>.js".to_string());
+        return Ok(Input::Stdin { name, bytes });
+    }
+    if args.stdin_filename.is_some() {
+        return Err("--stdin-filename needs `-` as the path to read standard input".into());
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    Ok(Input::Paths(paths))
+}
+
+fn write_report(args: &Args, report: &RunReport) -> Result<(), String> {
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let options = RenderOptions {
+        color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    };
+    let result = match &args.output {
+        Some(path) => {
+            let file = File::create(path)
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            let mut writer = io::BufWriter::new(file);
+            render(args.format, report, &options, &mut writer).and_then(|()| writer.flush())
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut writer = io::BufWriter::new(stdout.lock());
+            render(args.format, report, &options, &mut writer).and_then(|()| writer.flush())
+        }
+    };
+    match result {
+        Ok(()) => Ok(()),
+        // A closed pipe (`crosswire | head`) is not an error worth reporting.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(format!("cannot write the report: {error}")),
+    }
+}
+
+fn explain(id: &str) -> Result<i32, String> {
+    match rules::find(id) {
+        Some(rule) => {
+            let doc = rule.doc();
+            println!("{} ({}): {}\n", doc.id, doc.severity, doc.summary);
+            println!("{}", doc.body.trim_end());
+            Ok(EXIT_CLEAN)
+        }
+        None => Err(format!("unknown rule `{id}`: {}", suggest_rule(id))),
+    }
+}
+
+fn list_rules() {
+    let width = RULES.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
+    println!("{:width$}  {:8}  SUMMARY", "RULE", "SEVERITY");
+    for rule in RULES {
+        let doc = rule.doc();
+        println!("{:width$}  {:8}  {}", doc.id, doc.severity.as_str(), doc.summary);
+    }
+}

@@ -1,0 +1,437 @@
+//! `crosswire.toml`: rule severities, rule options and ignored files.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use miette::{LabeledSpan, NamedSource};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::Severity;
+use crate::rules::{RULES, Rule};
+
+pub const CONFIG_FILE_NAME: &str = "crosswire.toml";
+
+/// The effective configuration: every rule's severity and options, and what to skip.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from, if any.
+    pub source: Option<PathBuf>,
+    /// Ignore globs are relative to this folder: the config file's, or the working directory.
+    pub root: PathBuf,
+    /// Indexed like [`RULES`].
+    severities: Vec<Severity>,
+    options: Vec<toml::Table>,
+    ignore: GlobSet,
+}
+
+/// A config that cannot be used, with the place in the file that is wrong.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub message: String,
+    pub help: Option<String>,
+    pub source: Option<NamedSource<Arc<str>>>,
+    pub span: Option<Range<usize>>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl miette::Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("crosswire::config"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+            .as_ref()
+            .map(|source| source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span.clone()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            Some("here".to_string()),
+            span,
+        ))))
+    }
+}
+
+impl Config {
+    /// Every rule at its documented severity, nothing ignored.
+    pub fn defaults(root: PathBuf) -> Config {
+        Config {
+            source: None,
+            root,
+            severities: RULES.iter().map(Rule::default_severity).collect(),
+            options: RULES.iter().map(|_| toml::Table::new()).collect(),
+            ignore: GlobSet::empty(),
+        }
+    }
+
+    /// The nearest `crosswire.toml` in `start` or one of its ancestors.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|dir| dir.join(CONFIG_FILE_NAME))
+            .find(|candidate| candidate.is_file())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+            message: format!("cannot read config {}: {error}", path.display()),
+            help: None,
+            source: None,
+            span: None,
+        })?;
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let mut config = Config::parse(&text, &path.display().to_string(), root)?;
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses config text; `name` is used in error messages.
+    pub fn parse(text: &str, name: &str, root: PathBuf) -> Result<Config, ConfigError> {
+        let named = NamedSource::new(name, Arc::<str>::from(text)).with_language("TOML");
+        let error_at = |span: Option<Range<usize>>, message: String, help: Option<String>| {
+            ConfigError {
+                message,
+                help,
+                source: Some(named.clone()),
+                span,
+            }
+        };
+        let document = DeTable::parse(text).map_err(|error| {
+            error_at(
+                error.span(),
+                format!("{name} is not valid TOML: {}", error.message()),
+                None,
+            )
+        })?;
+        let mut config = Config::defaults(root);
+        for (key, value) in document.get_ref() {
+            match &**key.get_ref() {
+                "rules" => config.read_rules(value, &error_at)?,
+                "files" => config.read_files(value, &error_at)?,
+                other => {
+                    return Err(error_at(
+                        Some(key.span()),
+                        format!("unknown key `{other}` in {name}"),
+                        Some("the top-level tables are `[rules]` and `[files]`".into()),
+                    ));
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    fn read_rules(
+        &mut self,
+        value: &Spanned<DeValue>,
+        error_at: &impl Fn(Option<Range<usize>>, String, Option<String>) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let DeValue::Table(rules) = value.get_ref() else {
+            return Err(error_at(
+                Some(value.span()),
+                "`rules` must be a table".into(),
+                Some("write `[rules]` followed by `rule-id = \"error\"` lines".into()),
+            ));
+        };
+        for (key, setting) in rules {
+            let id = &**key.get_ref();
+            let Some(index) = RULES.iter().position(|rule| rule.id == id) else {
+                return Err(error_at(
+                    Some(key.span()),
+                    format!("unknown rule `{id}`"),
+                    Some(suggest_rule(id)),
+                ));
+            };
+            let rule = &RULES[index];
+            match setting.get_ref() {
+                DeValue::String(level) => {
+                    self.severities[index] = parse_level(level, setting.span(), error_at)?;
+                }
+                DeValue::Table(table) => {
+                    let mut options = toml::Table::new();
+                    for (option, option_value) in table {
+                        let option_name = &**option.get_ref();
+                        if option_name == "level" {
+                            let DeValue::String(level) = option_value.get_ref() else {
+                                return Err(level_error(option_value.span(), error_at));
+                            };
+                            self.severities[index] =
+                                parse_level(level, option_value.span(), error_at)?;
+                        } else if rule.options.contains(&option_name) {
+                            options.insert(option_name.to_string(), to_value(option_value));
+                        } else {
+                            let accepted = if rule.options.is_empty() {
+                                format!("`{id}` takes no options besides `level`")
+                            } else {
+                                format!(
+                                    "`{id}` takes `level` and {}",
+                                    rule.options
+                                        .iter()
+                                        .map(|o| format!("`{o}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
+                            };
+                            return Err(error_at(
+                                Some(option.span()),
+                                format!("unknown option `{option_name}` for rule `{id}`"),
+                                Some(accepted),
+                            ));
+                        }
+                    }
+                    self.options[index] = options;
+                }
+                _ => return Err(level_error(setting.span(), error_at)),
+            }
+        }
+        Ok(())
+    }
+
+    fn read_files(
+        &mut self,
+        value: &Spanned<DeValue>,
+        error_at: &impl Fn(Option<Range<usize>>, String, Option<String>) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let DeValue::Table(files) = value.get_ref() else {
+            return Err(error_at(
+                Some(value.span()),
+                "`files` must be a table".into(),
+                Some("write `[files]` followed by `ignore = [\"dist/**\"]`".into()),
+            ));
+        };
+        let mut globs = GlobSetBuilder::new();
+        for (key, entry) in files {
+            if &**key.get_ref() != "ignore" {
+                return Err(error_at(
+                    Some(key.span()),
+                    format!("unknown key `{}` in `[files]`", key.get_ref()),
+                    Some("`[files]` takes `ignore = [globs]`".into()),
+                ));
+            }
+            let DeValue::Array(patterns) = entry.get_ref() else {
+                return Err(error_at(
+                    Some(entry.span()),
+                    "`ignore` must be an array of glob strings".into(),
+                    Some("e.g. `ignore = [\"dist/**\", \"*.min.js\"]`".into()),
+                ));
+            };
+            for pattern in patterns {
+                let DeValue::String(text) = pattern.get_ref() else {
+                    return Err(error_at(
+                        Some(pattern.span()),
+                        "each `ignore` entry must be a glob string".into(),
+                        None,
+                    ));
+                };
+                let glob = GlobBuilder::new(&normalize_glob(text))
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|error| {
+                        error_at(
+                            Some(pattern.span()),
+                            format!("invalid glob `{text}`: {}", error.kind()),
+                            None,
+                        )
+                    })?;
+                globs.add(glob);
+            }
+        }
+        self.ignore = globs.build().map_err(|error| {
+            error_at(Some(value.span()), format!("invalid globs: {error}"), None)
+        })?;
+        Ok(())
+    }
+
+    pub fn severity(&self, rule_id: &str) -> Severity {
+        RULES
+            .iter()
+            .position(|rule| rule.id == rule_id)
+            .map_or(Severity::Off, |index| self.severities[index])
+    }
+
+    pub fn options(&self, rule_id: &str) -> &toml::Table {
+        let index = RULES
+            .iter()
+            .position(|rule| rule.id == rule_id)
+            .expect("options are asked for registered rules");
+        &self.options[index]
+    }
+
+    /// Whether `[files] ignore` matches a path (file or folder).
+    pub fn is_ignored(&self, path: &Path) -> bool {
+        if self.ignore.is_empty() {
+            return false;
+        }
+        let relative = relative_to(path, &self.root);
+        self.ignore.is_match(relative)
+    }
+
+    /// A fingerprint of the effective settings, for caches.
+    pub fn describe(&self) -> String {
+        format!("{:?}{:?}", self.severities, self.options)
+    }
+}
+
+/// `path` relative to `root` when both can be compared, else as given.
+fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    let clean = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let path = clean(path);
+    let root = clean(root);
+    if let Ok(relative) = path.strip_prefix(&root) {
+        return relative.to_path_buf();
+    }
+    match (std::fs::canonicalize(&path), std::fs::canonicalize(&root)) {
+        (Ok(path_abs), Ok(root_abs)) => path_abs
+            .strip_prefix(&root_abs)
+            .map(Path::to_path_buf)
+            .unwrap_or(path),
+        _ => path,
+    }
+}
+
+/// Gitignore-like conveniences: a glob without `/` matches at any depth, and a
+/// trailing `/` means everything below that folder.
+fn normalize_glob(pattern: &str) -> String {
+    let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
+    let pattern = match pattern.strip_suffix('/') {
+        Some(folder) => format!("{folder}/**"),
+        None => pattern.to_string(),
+    };
+    let pattern = pattern.strip_prefix('/').map(str::to_string).unwrap_or_else(|| {
+        if pattern.contains('/') {
+            pattern.clone()
+        } else {
+            format!("**/{pattern}")
+        }
+    });
+    pattern
+}
+
+fn parse_level(
+    level: &str,
+    span: Range<usize>,
+    error_at: &impl Fn(Option<Range<usize>>, String, Option<String>) -> ConfigError,
+) -> Result<Severity, ConfigError> {
+    match level {
+        "off" => Ok(Severity::Off),
+        "warn" => Ok(Severity::Warning),
+        "error" => Ok(Severity::Error),
+        _ => Err(level_error(span, error_at)),
+    }
+}
+
+fn level_error(
+    span: Range<usize>,
+    error_at: &impl Fn(Option<Range<usize>>, String, Option<String>) -> ConfigError,
+) -> ConfigError {
+    error_at(
+        Some(span),
+        "a rule's level must be \"off\", \"warn\" or \"error\"".into(),
+        Some("write `rule-id = \"warn\"`, or `level = \"warn\"` inside `[rules.rule-id]`".into()),
+    )
+}
+
+pub fn suggest_rule(id: &str) -> String {
+    let closest = RULES
+        .iter()
+        .map(|rule| (strsim::levenshtein(id, rule.id), rule.id))
+        .min();
+    match closest {
+        Some((distance, name)) if distance <= 4 => format!("did you mean `{name}`?"),
+        _ => "run `crosswire --list-rules` to see every rule id".into(),
+    }
+}
+
+fn to_value(value: &Spanned<DeValue>) -> toml::Value {
+    match value.get_ref() {
+        DeValue::String(text) => toml::Value::String(text.to_string()),
+        DeValue::Integer(integer) => integer
+            .to_string()
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .unwrap_or_else(|_| toml::Value::String(integer.to_string())),
+        DeValue::Float(float) => float
+            .to_string()
+            .parse::<f64>()
+            .map(toml::Value::Float)
+            .unwrap_or_else(|_| toml::Value::String(float.to_string())),
+        DeValue::Boolean(flag) => toml::Value::Boolean(*flag),
+        DeValue::Datetime(datetime) => toml::Value::Datetime(*datetime),
+        DeValue::Array(items) => toml::Value::Array(items.iter().map(to_value).collect()),
+        DeValue::Table(table) => toml::Value::Table(
+            table
+                .iter()
+                .map(|(key, value)| (key.get_ref().to_string(), to_value(value)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_behave_like_gitignore_patterns() {
+        assert_eq!(normalize_glob("*.min.js"), "**/*.min.js");
+        assert_eq!(normalize_glob("dist/"), "dist/**");
+        assert_eq!(normalize_glob("/build/**"), "build/**");
+        assert_eq!(normalize_glob("./src/gen/*.js"), "src/gen/*.js");
+    }
+
+    #[test]
+    fn rule_levels_and_ignores_are_read() {
+        let config = Config::parse(
+            "[rules]\npostmessage-wildcard-origin = \"warn\"\n[files]\nignore = [\"dist/\", \"*.min.js\"]\n",
+            "crosswire.toml",
+            PathBuf::from("/project"),
+        )
+        .unwrap();
+        assert_eq!(config.severity("postmessage-wildcard-origin"), Severity::Warning);
+        assert!(config.is_ignored(Path::new("/project/dist/app.js")));
+        assert!(config.is_ignored(Path::new("/project/src/vendor/x.min.js")));
+        assert!(!config.is_ignored(Path::new("/project/src/app.js")));
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_text() {
+        let text = "[rules]\npostmessage-wildcard-orign = \"warn\"\n";
+        let error = Config::parse(text, "crosswire.toml", PathBuf::from(".")).unwrap_err();
+        assert_eq!(error.message, "unknown rule `postmessage-wildcard-orign`");
+        assert_eq!(&text[error.span.unwrap()], "postmessage-wildcard-orign");
+        assert_eq!(
+            error.help.as_deref(),
+            Some("did you mean `postmessage-wildcard-origin`?")
+        );
+
+        let text = "[rules.postmessage-wildcard-origin]\nlevel = \"loud\"\n";
+        let error = Config::parse(text, "crosswire.toml", PathBuf::from(".")).unwrap_err();
+        assert_eq!(&text[error.span.unwrap()], "\"loud\"");
+    }
+}

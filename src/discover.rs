@@ -1,0 +1,198 @@
+//! Finds the files to lint: walks folders with `walkdir`, honours `.gitignore`,
+//! `.ignore` and `.git/info/exclude` with the `ignore` crate's gitignore matcher,
+//! and never follows symbolic links.
+
+use std::path::{Path, PathBuf};
+
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::source::Language;
+
+/// Folders that are never linted, whatever the ignore files say.
+const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules"];
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files to lint, sorted and without duplicates.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be read, with the reason.
+    pub errors: Vec<(PathBuf, String)>,
+    /// Files named on the command line that crosswire does not read.
+    pub unsupported: Vec<PathBuf>,
+}
+
+pub struct DiscoverOptions<'a> {
+    pub use_ignore_files: bool,
+    pub config: &'a Config,
+}
+
+pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
+    let mut found = Discovered::default();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(error) => found
+                .errors
+                .push((path.clone(), describe_io_error(&error))),
+            Ok(metadata) if metadata.is_dir() => walk_folder(path, options, &mut found),
+            Ok(_) => {
+                // Files named explicitly are linted even when an ignore file lists them
+                // (pre-commit passes changed files); `[files] ignore` still applies.
+                if options.config.is_ignored(path) {
+                    continue;
+                }
+                if Language::from_path(path).is_some() {
+                    found.files.push(path.clone());
+                } else {
+                    found.unsupported.push(path.clone());
+                }
+            }
+        }
+    }
+    found.files.sort();
+    found.files.dedup();
+    found
+}
+
+pub fn describe_io_error(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
+
+/// The ignore files of one folder, most decisive first.
+struct FolderRules {
+    depth: usize,
+    matchers: Vec<Gitignore>,
+}
+
+fn walk_folder(root: &Path, options: &DiscoverOptions, found: &mut Discovered) {
+    let mut stack: Vec<FolderRules> = Vec::new();
+    if options.use_ignore_files {
+        // Ignore files above the root still apply to it, up to the repository's top.
+        for folder in ancestors_within_repository(root) {
+            let matchers = folder_matchers(&folder);
+            if !matchers.is_empty() {
+                // Depth 0: never left while walking below the root.
+                stack.push(FolderRules { depth: 0, matchers });
+            }
+        }
+    }
+    // Matchers are rooted at absolute folders, so entries are matched by absolute path.
+    let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let ancestor_levels = stack.len();
+    let mut entries = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(root).to_path_buf();
+                let reason = error
+                    .io_error()
+                    .map(describe_io_error)
+                    .unwrap_or_else(|| error.to_string());
+                found.errors.push((path, reason));
+                continue;
+            }
+        };
+        let depth = entry.depth();
+        // Leave the rules of folders this entry is not inside.
+        while stack.len() > ancestor_levels && stack.last().is_some_and(|f| f.depth >= depth) {
+            stack.pop();
+        }
+        let path = entry.path();
+        let absolute = absolute_root.join(path.strip_prefix(root).unwrap_or(path));
+        let file_type = entry.file_type();
+        if depth > 0 {
+            if file_type.is_symlink() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if file_type.is_dir() && ALWAYS_SKIPPED.contains(&name.as_ref()) {
+                entries.skip_current_dir();
+                continue;
+            }
+            let is_dir = file_type.is_dir();
+            if options.config.is_ignored(path)
+                || (options.use_ignore_files && is_ignored(&stack, &absolute, is_dir))
+            {
+                if is_dir {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if file_type.is_dir() {
+            if options.use_ignore_files {
+                let matchers = folder_matchers(&absolute);
+                if !matchers.is_empty() {
+                    stack.push(FolderRules { depth, matchers });
+                }
+            }
+        } else if file_type.is_file() && Language::from_path(path).is_some() {
+            found.files.push(path.to_path_buf());
+        }
+    }
+}
+
+/// Deeper folders decide first; within a folder `.ignore` beats `.gitignore`,
+/// which beats `.git/info/exclude`. A `!pattern` whitelists.
+fn is_ignored(stack: &[FolderRules], path: &Path, is_dir: bool) -> bool {
+    for folder in stack.iter().rev() {
+        for matcher in &folder.matchers {
+            match matcher.matched(path, is_dir) {
+                Match::Ignore(_) => return true,
+                Match::Whitelist(_) => return false,
+                Match::None => {}
+            }
+        }
+    }
+    false
+}
+
+fn folder_matchers(folder: &Path) -> Vec<Gitignore> {
+    let mut matchers = Vec::new();
+    let mut add = |file: PathBuf| {
+        if file.is_file() {
+            let mut builder = GitignoreBuilder::new(folder);
+            // A malformed line is skipped, as git does.
+            let _ = builder.add(&file);
+            if let Ok(matcher) = builder.build()
+                && !matcher.is_empty()
+            {
+                matchers.push(matcher);
+            }
+        }
+    };
+    add(folder.join(".ignore"));
+    add(folder.join(".gitignore"));
+    add(folder.join(".git").join("info").join("exclude"));
+    matchers
+}
+
+/// The folders above `root` whose ignore files apply to it, from the
+/// repository's top down to `root`'s parent; empty outside a repository.
+fn ancestors_within_repository(root: &Path) -> Vec<PathBuf> {
+    let Ok(absolute) = std::fs::canonicalize(root) else {
+        return Vec::new();
+    };
+    if absolute.join(".git").exists() {
+        return Vec::new();
+    }
+    let mut ancestors = Vec::new();
+    for folder in absolute.ancestors().skip(1) {
+        ancestors.push(folder.to_path_buf());
+        if folder.join(".git").exists() {
+            ancestors.reverse();
+            return ancestors;
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,14 @@
+//! crosswire: a static analyzer for misuse of `postMessage` and WebSockets in
+//! JavaScript and TypeScript.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod lint;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod semantic;
+pub mod source;
+pub mod suppress;

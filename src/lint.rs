@@ -1,0 +1,311 @@
+//! The pipeline, one way: discover → read + prefilter → parse → facts → rules →
+//! suppressions → report.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::discover::{DiscoverOptions, describe_io_error, discover};
+use crate::parse::{parse_script, with_globals};
+use crate::rules::{PARSE_ERROR, RULES, Rule, RuleContext};
+use crate::semantic;
+use crate::source::{Language, LineIndex, display_path};
+use crate::suppress;
+
+/// Parsing threads get a large stack: swc's parser and visitors recurse once
+/// per nesting level, and real code (and attackers) nest deeply.
+const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+
+/// The enabled rules and what a file must contain to be worth parsing.
+pub struct Engine {
+    pub config: Config,
+    enabled: Vec<(&'static Rule, Severity)>,
+    prefilter: AhoCorasick,
+}
+
+/// The result of linting one file.
+#[derive(Debug)]
+pub struct FileResult {
+    /// The path as shown to users (relative to the working directory, `/`-separated).
+    pub path: String,
+    pub parsed: bool,
+    pub findings: Vec<Finding>,
+    /// The text findings point into; kept only when there are findings.
+    pub text: Option<Arc<str>>,
+    pub lines: Option<LineIndex>,
+}
+
+/// A path that could not be linted, with the reason.
+#[derive(Debug, Clone)]
+pub struct LintError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Everything a run produced, in a deterministic order.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    /// Every linted file, sorted by path.
+    pub files: Vec<FileResult>,
+    /// Paths that could not be linted: the run is incomplete (exit status 2).
+    pub errors: Vec<LintError>,
+    /// Things worth saying that do not make the run incomplete.
+    pub notices: Vec<LintError>,
+    pub files_scanned: usize,
+    pub files_parsed: usize,
+}
+
+impl RunReport {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileResult, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings()
+            .filter(|(_, finding)| finding.severity == severity)
+            .count()
+    }
+}
+
+/// What to lint.
+pub enum Input {
+    /// Files and folders.
+    Paths(Vec<PathBuf>),
+    /// Text from standard input, linted as if it were the file `name`.
+    Stdin { name: String, bytes: Vec<u8> },
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Engine {
+        let enabled: Vec<(&'static Rule, Severity)> = RULES
+            .iter()
+            .map(|rule| (rule, config.severity(rule.id)))
+            .filter(|(_, severity)| *severity != Severity::Off)
+            .collect();
+        let mut triggers: Vec<&str> = enabled
+            .iter()
+            .filter(|(rule, _)| rule.check.is_some() || rule.id == crate::rules::UNUSED_IGNORE)
+            .flat_map(|(rule, _)| rule.triggers.iter().copied())
+            .collect();
+        triggers.sort_unstable();
+        triggers.dedup();
+        let prefilter = AhoCorasick::new(&triggers).expect("trigger strings are valid patterns");
+        Engine {
+            config,
+            enabled,
+            prefilter,
+        }
+    }
+
+    fn severity(&self, rule_id: &str) -> Severity {
+        self.enabled
+            .iter()
+            .find(|(rule, _)| rule.id == rule_id)
+            .map_or(Severity::Off, |(_, severity)| *severity)
+    }
+
+    /// Lints one file's bytes. `path` is only used for display.
+    pub fn lint_bytes(&self, path: String, bytes: Vec<u8>, language: Language) -> FileResult {
+        if !self.prefilter.is_match(&bytes) {
+            return FileResult {
+                path,
+                parsed: false,
+                findings: Vec::new(),
+                text: None,
+                lines: None,
+            };
+        }
+        let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(error) => {
+                let at = error.utf8_error().valid_up_to();
+                let byte = error.as_bytes()[at];
+                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                (text, Some((at, byte)))
+            }
+        };
+        let lines = LineIndex::new(&text);
+        let mut findings = Vec::new();
+        if let Some((at, byte)) = invalid_utf8_at {
+            self.push_pipeline_finding(
+                &mut findings,
+                PARSE_ERROR,
+                Diagnostic::new(
+                    format!(
+                        "this file is not valid UTF-8 (byte 0x{byte:02X} at offset {at}); \
+                         crosswire linted it with the invalid bytes replaced"
+                    ),
+                    at..(at + 1).min(text.len()),
+                )
+                .with_help("save the file as UTF-8"),
+            );
+        }
+        let mut directives = Vec::new();
+        with_globals(|| match parse_script(&text, 0, language) {
+            Ok(parsed) => {
+                let facts = semantic::analyze(&parsed);
+                for (rule, severity) in &self.enabled {
+                    let Some(check) = rule.check else { continue };
+                    let context = RuleContext {
+                        facts: &facts,
+                        text: &text,
+                        options: self.config.options(rule.id),
+                    };
+                    let mut diagnostics = Vec::new();
+                    check(&context, &mut diagnostics);
+                    findings.extend(diagnostics.into_iter().map(|diagnostic| Finding {
+                        rule: rule.id,
+                        severity: *severity,
+                        diagnostic,
+                    }));
+                }
+                directives = suppress::parse_directives(&parsed.comments, &lines);
+            }
+            Err(error) => {
+                let message = format!("cannot parse this file: {}", error.message);
+                self.push_pipeline_finding(
+                    &mut findings,
+                    PARSE_ERROR,
+                    Diagnostic::new(message, error.span).with_span_label("syntax error here"),
+                );
+            }
+        });
+        let mut findings =
+            suppress::apply(findings, &directives, &lines, |rule| self.severity(rule));
+        findings.sort_by(|a, b| {
+            (a.diagnostic.span.start, a.rule, &a.diagnostic.message).cmp(&(
+                b.diagnostic.span.start,
+                b.rule,
+                &b.diagnostic.message,
+            ))
+        });
+        let keep_text = !findings.is_empty();
+        FileResult {
+            path,
+            parsed: true,
+            findings,
+            text: keep_text.then(|| Arc::from(text)),
+            lines: keep_text.then_some(lines),
+        }
+    }
+
+    fn push_pipeline_finding(
+        &self,
+        findings: &mut Vec<Finding>,
+        rule: &'static str,
+        diagnostic: Diagnostic,
+    ) {
+        let severity = self.severity(rule);
+        if severity != Severity::Off {
+            findings.push(Finding {
+                rule,
+                severity,
+                diagnostic,
+            });
+        }
+    }
+
+    /// Reads and lints one file; a panic inside becomes an error for that file alone.
+    fn lint_path(&self, path: &Path, cwd: &Path) -> Result<FileResult, LintError> {
+        let shown = display_path(path, cwd);
+        let language = Language::from_path(path).unwrap_or(Language::JavaScript);
+        let bytes = std::fs::read(path).map_err(|error| LintError {
+            path: shown.clone(),
+            message: format!("cannot read file: {}", describe_io_error(&error)),
+        })?;
+        self.lint_guarded(shown, bytes, language)
+    }
+
+    fn lint_guarded(
+        &self,
+        shown: String,
+        bytes: Vec<u8>,
+        language: Language,
+    ) -> Result<FileResult, LintError> {
+        catch_unwind(AssertUnwindSafe(|| {
+            self.lint_bytes(shown.clone(), bytes, language)
+        }))
+        .map_err(|panic| {
+            let reason = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown cause");
+            LintError {
+                path: shown,
+                message: format!(
+                    "internal error while linting this file ({reason}); please report it"
+                ),
+            }
+        })
+    }
+
+    /// Lints the input on `threads` threads.
+    pub fn run(&self, input: Input, threads: usize, use_ignore_files: bool) -> RunReport {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .stack_size(WORKER_STACK_BYTES)
+            .thread_name(|index| format!("crosswire-{index}"))
+            .build()
+            .expect("the thread pool starts");
+        let mut report = RunReport::default();
+        let results: Vec<Result<FileResult, LintError>> = match input {
+            Input::Stdin { name, bytes } => {
+                let language = Language::from_path(Path::new(&name)).unwrap_or(Language::JavaScript);
+                report.files_scanned = 1;
+                vec![pool.install(|| self.lint_guarded(name, bytes, language))]
+            }
+            Input::Paths(paths) => {
+                let found = discover(
+                    &paths,
+                    &DiscoverOptions {
+                        use_ignore_files,
+                        config: &self.config,
+                    },
+                );
+                for (path, reason) in found.errors {
+                    report.errors.push(LintError {
+                        path: display_path(&path, &cwd),
+                        message: reason,
+                    });
+                }
+                for path in found.unsupported {
+                    report.notices.push(LintError {
+                        path: display_path(&path, &cwd),
+                        message: "not a JavaScript or TypeScript file; skipped".into(),
+                    });
+                }
+                report.files_scanned = found.files.len();
+                pool.install(|| {
+                    found
+                        .files
+                        .par_iter()
+                        .map(|path| self.lint_path(path, &cwd))
+                        .collect()
+                })
+            }
+        };
+        for result in results {
+            match result {
+                Ok(file) => {
+                    report.files_parsed += usize::from(file.parsed);
+                    report.files.push(file);
+                }
+                Err(error) => report.errors.push(error),
+            }
+        }
+        report.files.sort_by(|a, b| a.path.cmp(&b.path));
+        report
+            .errors
+            .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        report
+    }
+}

@@ -1,0 +1,167 @@
+//! Parsing with swc, and scope resolution so that every identifier names one binding.
+
+use std::ops::Range;
+
+use swc_common::Spanned;
+use swc_common::comments::{CommentKind, SingleThreadedComments};
+use swc_common::{BytePos, GLOBALS, Globals, Mark, SyntaxContext};
+use swc_ecma_ast::Program;
+use swc_ecma_parser::{EsSyntax, FlowSyntax, Parser, StringInput, Syntax, TsSyntax};
+use swc_ecma_transforms_base::resolver;
+
+use crate::source::Language;
+
+/// swc reserves `BytePos(0)` for "no position", so offsets are shifted by one.
+const POS_BASE: u32 = 1;
+
+pub fn byte_offset(pos: BytePos) -> usize {
+    pos.0.saturating_sub(POS_BASE) as usize
+}
+
+pub fn span_range(span: swc_common::Span) -> Range<usize> {
+    byte_offset(span.lo)..byte_offset(span.hi)
+}
+
+/// A comment with its byte range in the file.
+#[derive(Debug, Clone)]
+pub struct CommentText {
+    pub span: Range<usize>,
+    pub text: String,
+    pub is_block: bool,
+}
+
+/// A program with resolved scopes, and the comments found in it.
+pub struct ParsedScript {
+    pub program: Program,
+    pub comments: Vec<CommentText>,
+    /// Identifiers with this context are unresolved: globals such as `window`.
+    pub unresolved: SyntaxContext,
+}
+
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Runs `f` with swc's per-thread hygiene state, which scope resolution needs.
+pub fn with_globals<T>(f: impl FnOnce() -> T) -> T {
+    GLOBALS.set(&Globals::new(), f)
+}
+
+/// Parses `text`, which starts at byte `base` of its file, and resolves its scopes.
+/// Must run inside [`with_globals`].
+pub fn parse_script(
+    text: &str,
+    base: usize,
+    language: Language,
+) -> Result<ParsedScript, SyntaxError> {
+    let first = parse_with(text, base, syntax_for(language));
+    let (program, comments, typescript) = match first {
+        Ok((program, comments)) => (program, comments, language != Language::JavaScript),
+        Err(error) if language == Language::JavaScript => {
+            // Plain `.js` files may carry Flow annotations, with or without a pragma.
+            match parse_with(text, base, flow_syntax()) {
+                Ok((program, comments)) => (program, comments, true),
+                Err(_) if has_flow_pragma(text) => {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "{} (this file is Flow-typed; crosswire parses the Flow syntax swc \
+                             supports, and this file uses Flow syntax that is not supported)",
+                            error.message
+                        ),
+                        span: error.span,
+                    });
+                }
+                Err(_) => return Err(error),
+            }
+        }
+        Err(error) => return Err(error),
+    };
+    let mut program = program;
+    let unresolved_mark = Mark::new();
+    let top_level_mark = Mark::new();
+    program.mutate(resolver(unresolved_mark, top_level_mark, typescript));
+    Ok(ParsedScript {
+        program,
+        comments,
+        unresolved: SyntaxContext::empty().apply_mark(unresolved_mark),
+    })
+}
+
+fn syntax_for(language: Language) -> Syntax {
+    match language {
+        Language::JavaScript => Syntax::Es(EsSyntax {
+            jsx: true,
+            decorators: true,
+            import_attributes: true,
+            allow_return_outside_function: true,
+            explicit_resource_management: true,
+            ..Default::default()
+        }),
+        Language::TypeScript => Syntax::Typescript(TsSyntax {
+            tsx: false,
+            decorators: true,
+            ..Default::default()
+        }),
+        Language::Tsx => Syntax::Typescript(TsSyntax {
+            tsx: true,
+            decorators: true,
+            ..Default::default()
+        }),
+    }
+}
+
+fn flow_syntax() -> Syntax {
+    Syntax::Flow(FlowSyntax {
+        jsx: true,
+        all: true,
+        enums: true,
+        decorators: true,
+        components: true,
+        ..Default::default()
+    })
+}
+
+fn has_flow_pragma(text: &str) -> bool {
+    let head = &text[..crate::source::floor_char_boundary(text, text.len().min(4096))];
+    head.contains("@flow")
+}
+
+fn parse_with(
+    text: &str,
+    base: usize,
+    syntax: Syntax,
+) -> Result<(Program, Vec<CommentText>), SyntaxError> {
+    let start = BytePos(base as u32 + POS_BASE);
+    let end = BytePos((base + text.len()) as u32 + POS_BASE);
+    let comments = SingleThreadedComments::default();
+    let input = StringInput::new(text, start, end);
+    let mut parser = Parser::new(syntax, input, Some(&comments));
+    let program = parser.parse_program().map_err(|error| SyntaxError {
+        span: span_range(error.span()),
+        message: error.kind().msg().into_owned(),
+    })?;
+    // Recoverable errors are early errors that browsers would also report;
+    // the tree is still sound, so the file is linted as parsed.
+    let _ = parser.take_errors();
+    Ok((program, collect_comments(comments)))
+}
+
+fn collect_comments(comments: SingleThreadedComments) -> Vec<CommentText> {
+    let (leading, trailing) = comments.take_all();
+    let mut all: Vec<CommentText> = leading
+        .take()
+        .into_values()
+        .chain(trailing.take().into_values())
+        .flatten()
+        .map(|comment| CommentText {
+            span: span_range(comment.span),
+            text: comment.text.to_string(),
+            is_block: comment.kind == CommentKind::Block,
+        })
+        .collect();
+    all.sort_by_key(|comment| comment.span.start);
+    all.dedup_by_key(|comment| comment.span.start);
+    all
+}

@@ -1,0 +1,133 @@
+//! crosswire's JSON format, version 1. The schema is documented in README.md;
+//! fields are only ever added within a version.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::positions;
+use crate::diagnostic::Severity;
+use crate::lint::{FileResult, RunReport};
+use crate::source::Position;
+
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    path: &'a str,
+    start: JsonPosition,
+    end: JsonPosition,
+    help: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    start: JsonPosition,
+    end: JsonPosition,
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+    offset: usize,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_scanned: usize,
+    files_parsed: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+fn range(file: &FileResult, span: &std::ops::Range<usize>) -> (JsonPosition, JsonPosition) {
+    let (start, end) = positions(file, span);
+    let at = |position: Position, offset: usize| JsonPosition {
+        line: position.line,
+        column: position.column,
+        offset,
+    };
+    (at(start, span.start), at(end, span.end))
+}
+
+pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+    let findings = report
+        .findings()
+        .map(|(file, finding)| {
+            let diagnostic = &finding.diagnostic;
+            let (start, end) = range(file, &diagnostic.span);
+            JsonFinding {
+                rule: finding.rule,
+                severity: finding.severity,
+                message: &diagnostic.message,
+                path: &file.path,
+                start,
+                end,
+                help: diagnostic.help.as_deref(),
+                labels: diagnostic
+                    .labels
+                    .iter()
+                    .map(|label| {
+                        let (start, end) = range(file, &label.span);
+                        JsonLabel {
+                            message: &label.message,
+                            start,
+                            end,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let document = Document {
+        version: JSON_FORMAT_VERSION,
+        tool: Tool {
+            name: "crosswire",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings,
+        errors: report
+            .errors
+            .iter()
+            .map(|error| JsonError {
+                path: &error.path,
+                message: &error.message,
+            })
+            .collect(),
+        summary: Summary {
+            files_scanned: report.files_scanned,
+            files_parsed: report.files_parsed,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

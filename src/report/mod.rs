@@ -1,0 +1,72 @@
+//! Reporters: every format is rendered from the same findings.
+
+mod compact;
+mod github;
+mod json;
+mod pretty;
+mod sarif;
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+
+use crate::lint::{FileResult, RunReport};
+use crate::source::Position;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// miette's graphical report with the source snippet (default)
+    Pretty,
+    /// One line per finding: `path:line:col: severity rule-id: message`
+    Compact,
+    /// crosswire's versioned JSON schema (see README)
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+}
+
+pub struct RenderOptions {
+    pub color: bool,
+    /// Text width for the pretty format.
+    pub width: usize,
+}
+
+pub fn render(
+    format: Format,
+    report: &RunReport,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Pretty => pretty::render(report, options, out),
+        Format::Compact => compact::render(report, out),
+        Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+    }
+}
+
+/// The 1-based start and end of a byte range in a linted file.
+fn positions(file: &FileResult, span: &std::ops::Range<usize>) -> (Position, Position) {
+    match (&file.text, &file.lines) {
+        (Some(text), Some(lines)) => (
+            lines.position(text, span.start),
+            lines.position(text, span.end.max(span.start)),
+        ),
+        _ => {
+            let origin = Position { line: 1, column: 1 };
+            (origin, origin)
+        }
+    }
+}
+
+/// "3 errors and 1 warning" style counts.
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}

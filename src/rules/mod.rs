@@ -1,0 +1,137 @@
+//! The rule registry. A rule is three files: its doc `rules/<id>.md`, its source
+//! file here, and its fixtures under `fixtures/<id>/`.
+
+mod postmessage_wildcard_origin;
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::semantic::FileFacts;
+
+/// What a rule sees of one file.
+pub struct RuleContext<'a> {
+    pub facts: &'a FileFacts,
+    /// The whole file's text; fact spans index into it.
+    pub text: &'a str,
+    /// The rule's options from `[rules.<id>]` in the config.
+    pub options: &'a toml::Table,
+}
+
+pub type CheckFn = fn(&RuleContext, &mut Vec<Diagnostic>);
+
+pub struct Rule {
+    pub id: &'static str,
+    /// `rules/<id>.md`: front matter and docs.
+    pub doc_source: &'static str,
+    /// The file must contain one of these byte strings to be worth parsing.
+    pub triggers: &'static [&'static str],
+    /// Option keys the rule accepts in `[rules.<id>]`.
+    pub options: &'static [&'static str],
+    /// `None` for findings the pipeline itself produces.
+    pub check: Option<CheckFn>,
+}
+
+pub const PARSE_ERROR: &str = "parse-error";
+pub const UNUSED_IGNORE: &str = "unused-ignore";
+
+/// Every rule crosswire knows, in the order the docs list them.
+pub static RULES: &[Rule] = &[
+    postmessage_wildcard_origin::RULE,
+    Rule {
+        id: PARSE_ERROR,
+        doc_source: include_str!("../../rules/parse-error.md"),
+        triggers: &[],
+        options: &[],
+        check: None,
+    },
+    Rule {
+        id: UNUSED_IGNORE,
+        doc_source: include_str!("../../rules/unused-ignore.md"),
+        // Directives are read only from parsed files; this makes a file with a
+        // stale directive worth parsing.
+        triggers: &["crosswire-ignore"],
+        options: &[],
+        check: None,
+    },
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|rule| rule.id == id)
+}
+
+/// A rule's front matter and documentation.
+#[derive(Debug, Clone)]
+pub struct RuleDoc {
+    pub id: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub cwe: Vec<String>,
+    /// The Markdown after the front matter.
+    pub body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    id: String,
+    severity: String,
+    summary: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    cwe: Vec<String>,
+}
+
+impl Rule {
+    pub fn doc(&self) -> &'static RuleDoc {
+        let index = RULES
+            .iter()
+            .position(|rule| rule.id == self.id)
+            .expect("rule is registered");
+        &all_docs()[index]
+    }
+
+    pub fn default_severity(&self) -> Severity {
+        self.doc().severity
+    }
+}
+
+/// The parsed docs of every rule, in registry order. Docs are compiled in, so a
+/// malformed one is a build defect that the test suite catches.
+pub fn all_docs() -> &'static [RuleDoc] {
+    static DOCS: OnceLock<Vec<RuleDoc>> = OnceLock::new();
+    DOCS.get_or_init(|| {
+        RULES
+            .iter()
+            .map(|rule| {
+                parse_doc(rule.doc_source)
+                    .unwrap_or_else(|error| panic!("rules/{}.md: {error}", rule.id))
+            })
+            .collect()
+    })
+}
+
+/// Splits `+++`-fenced TOML front matter from the Markdown body.
+pub fn parse_doc(source: &str) -> Result<RuleDoc, String> {
+    let rest = source
+        .strip_prefix("+++\n")
+        .ok_or("the doc must start with a `+++` front matter fence")?;
+    let (front, body) = rest
+        .split_once("\n+++\n")
+        .ok_or("the front matter has no closing `+++` fence")?;
+    let front: FrontMatter = toml::from_str(front).map_err(|error| error.to_string())?;
+    let severity = Severity::parse(&front.severity)
+        .filter(|severity| *severity != Severity::Off)
+        .ok_or_else(|| format!("severity must be error or warning, not {}", front.severity))?;
+    Ok(RuleDoc {
+        id: front.id,
+        severity,
+        summary: front.summary,
+        tags: front.tags,
+        cwe: front.cwe,
+        body: body.trim_start().to_string(),
+    })
+}

@@ -1,0 +1,94 @@
+//! `postMessage(message, "*")` to another window.
+
+use super::{Rule, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::semantic::{Target, WindowKind};
+
+pub const RULE: Rule = Rule {
+    id: "postmessage-wildcard-origin",
+    doc_source: include_str!("../../rules/postmessage-wildcard-origin.md"),
+    triggers: &["postMessage"],
+    options: &[],
+    check: Some(check),
+};
+
+fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
+    for call in &context.facts.post_messages {
+        let Some(wildcard) = &call.wildcard_origin else {
+            continue;
+        };
+        let (receiver, fix) = match &call.target {
+            Target::CurrentWindow | Target::NotAWindow(_) => continue,
+            Target::OtherWindow(kind) => (kind.describe(), fix_for(*kind)),
+            // Only Window.postMessage takes a target origin, so the receiver is a window.
+            Target::Unknown => ("another window", GENERIC_FIX),
+        };
+        let callee = snippet(context.text, call.callee_span.clone());
+        let mut diagnostic = Diagnostic::new(
+            format!(
+                "`{callee}` uses target origin \"*\": any site loaded in {receiver} can read \
+                 the message"
+            ),
+            call.callee_span.clone(),
+        )
+        .with_span_label("posts to any origin");
+        let literal_label = if wildcard.trail.is_empty() {
+            if call.origin_in_options {
+                "`targetOrigin: \"*\"` matches every origin"
+            } else {
+                "\"*\" matches every origin"
+            }
+        } else {
+            "the \"*\" comes from here"
+        };
+        for step in &wildcard.trail {
+            diagnostic = diagnostic.with_label(step.span.clone(), step.message.clone());
+        }
+        diagnostic = diagnostic
+            .with_label(wildcard.literal.clone(), literal_label)
+            .with_help(format!(
+                "pass the receiver's exact origin instead of \"*\": {fix} \
+                 (CWE-345, CWE-201: the message can be read by an unintended origin)"
+            ));
+        diagnostics.push(diagnostic);
+    }
+}
+
+const GENERIC_FIX: &str = "the origin of the page you expect in that window, e.g. \
+    `new URL(iframe.src).origin` for a frame or a configured constant such as \
+    `\"https://app.example.com\"`";
+
+fn fix_for(kind: WindowKind) -> &'static str {
+    match kind {
+        WindowKind::IframeContent | WindowKind::Frame => {
+            "for a frame you embedded, `new URL(iframe.src).origin`"
+        }
+        WindowKind::Popup => "for a window you opened, `new URL(url).origin` of the URL you opened",
+        WindowKind::EventSource => {
+            "to reply to a message, `event.origin` after checking it against your allowlist"
+        }
+        WindowKind::Parent | WindowKind::Top | WindowKind::Opener => {
+            "the embedding page's origin, e.g. a configured constant such as \
+             `\"https://app.example.com\"` (or `event.origin` of a message you checked)"
+        }
+    }
+}
+
+/// Source text for a message, kept to one short line.
+fn snippet(text: &str, span: std::ops::Range<usize>) -> String {
+    let raw = text.get(span).unwrap_or("postMessage");
+    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 60 {
+        let tail: String = flat
+            .chars()
+            .rev()
+            .take(48)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("…{tail}")
+    } else {
+        flat
+    }
+}

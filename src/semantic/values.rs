@@ -1,0 +1,650 @@
+//! What the file's bindings hold, and what an expression evaluates to as far
+//! as one file can tell: which window a receiver is, whether an origin is `"*"`.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use swc_atoms::Atom;
+use swc_common::{Spanned, SyntaxContext};
+use swc_ecma_ast::*;
+
+use crate::diagnostic::Label;
+use crate::parse::span_range;
+
+/// How deep value resolution follows bindings before it gives up (cycles, long chains).
+const MAX_DEPTH: u32 = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindingKind {
+    Const,
+    Let,
+    Var,
+    Parameter,
+    Function,
+    Class,
+    Import { source: Atom, imported: Atom },
+    Other,
+}
+
+/// One declared name and what the file assigns to it.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub kind: BindingKind,
+    pub name: Atom,
+    /// Where the name is declared.
+    pub span: Range<usize>,
+    /// The initializer (or a parameter's default), when small enough to keep.
+    pub init: Option<Box<Expr>>,
+    /// Later `name = value` assignments, when small enough to keep.
+    pub assignments: Vec<Box<Expr>>,
+    /// An assignment whose value is not known (`+=`, `++`, destructuring, too large).
+    pub has_unknown_assignment: bool,
+}
+
+impl Binding {
+    /// The values the binding may hold, or `None` when any of them is unknown.
+    fn known_values(&self) -> Option<Vec<&Expr>> {
+        if self.has_unknown_assignment {
+            return None;
+        }
+        match self.kind {
+            BindingKind::Parameter => None,
+            BindingKind::Const | BindingKind::Let | BindingKind::Var => {
+                let mut values: Vec<&Expr> = Vec::with_capacity(1 + self.assignments.len());
+                values.extend(self.init.as_deref());
+                values.extend(self.assignments.iter().map(|value| &**value));
+                if values.is_empty() { None } else { Some(values) }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Every binding of a file, keyed by swc's resolved identifier.
+#[derive(Debug, Default)]
+pub struct Bindings {
+    pub by_id: HashMap<Id, Binding>,
+    /// Values assigned to `this.<field>` anywhere in the file.
+    pub this_fields: HashMap<Atom, Vec<Option<Box<Expr>>>>,
+    /// Values assigned to `<binding>.<field>` anywhere in the file.
+    pub member_assignments: HashMap<(Id, Atom), Vec<Option<Box<Expr>>>>,
+    pub unresolved: SyntaxContext,
+}
+
+/// The window-ness of a `postMessage` receiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The sender's own window or global (`window`, `self`, `globalThis`, bare `postMessage`).
+    CurrentWindow,
+    /// Another browsing context.
+    OtherWindow(WindowKind),
+    /// A worker, port, channel, service worker or native bridge.
+    NotAWindow(&'static str),
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowKind {
+    Parent,
+    Top,
+    Opener,
+    Frame,
+    IframeContent,
+    Popup,
+    EventSource,
+}
+
+impl WindowKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            WindowKind::Parent => "the parent window",
+            WindowKind::Top => "the top-level window",
+            WindowKind::Opener => "the window that opened this one",
+            WindowKind::Frame => "a child frame",
+            WindowKind::IframeContent => "an iframe's window",
+            WindowKind::Popup => "a popup opened with window.open",
+            WindowKind::EventSource => "the sender of a message event",
+        }
+    }
+}
+
+/// Where a wildcard target origin comes from.
+#[derive(Debug, Clone)]
+pub struct WildcardOrigin {
+    /// The `"*"` literal itself.
+    pub literal: Range<usize>,
+    /// How the value travelled from the literal to the call, outermost first.
+    pub trail: Vec<Label>,
+}
+
+/// Whether a condition holds exactly when the page runs under `file:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileProtocolTest {
+    WhenFile,
+    WhenNotFile,
+}
+
+impl FileProtocolTest {
+    fn negate(self) -> Self {
+        match self {
+            FileProtocolTest::WhenFile => FileProtocolTest::WhenNotFile,
+            FileProtocolTest::WhenNotFile => FileProtocolTest::WhenFile,
+        }
+    }
+}
+
+/// Removes parentheses and TypeScript-only wrappers.
+pub fn strip(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match expr {
+            Expr::Paren(inner) => &inner.expr,
+            Expr::TsAs(inner) => &inner.expr,
+            Expr::TsNonNull(inner) => &inner.expr,
+            Expr::TsTypeAssertion(inner) => &inner.expr,
+            Expr::TsConstAssertion(inner) => &inner.expr,
+            Expr::TsSatisfies(inner) => &inner.expr,
+            Expr::TsInstantiation(inner) => &inner.expr,
+            _ => return expr,
+        }
+    }
+}
+
+/// The name of a non-computed or string-literal member property.
+pub fn member_name(prop: &MemberProp) -> Option<&str> {
+    match prop {
+        MemberProp::Ident(name) => Some(&name.sym),
+        MemberProp::Computed(computed) => match strip(&computed.expr) {
+            Expr::Lit(Lit::Str(text)) => text.value.as_str(),
+            _ => None,
+        },
+        MemberProp::PrivateName(_) => None,
+    }
+}
+
+pub fn prop_name(key: &PropName) -> Option<&str> {
+    match key {
+        PropName::Ident(name) => Some(&name.sym),
+        PropName::Str(text) => text.value.as_str(),
+        _ => None,
+    }
+}
+
+/// A string's value when the expression is a literal string or a template without holes.
+pub fn literal_string(expr: &Expr) -> Option<&str> {
+    match strip(expr) {
+        Expr::Lit(Lit::Str(text)) => text.value.as_str(),
+        Expr::Tpl(tpl) if tpl.exprs.is_empty() && tpl.quasis.len() == 1 => {
+            tpl.quasis[0].cooked.as_ref().and_then(|cooked| cooked.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// A member expression seen through optional chaining (`a?.b`).
+fn as_member(expr: &Expr) -> Option<&MemberExpr> {
+    match strip(expr) {
+        Expr::Member(member) => Some(member),
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Member(member) => Some(member),
+            OptChainBase::Call(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// A call seen through optional chaining: its callee and arguments.
+fn as_call(expr: &Expr) -> Option<(&Expr, &[ExprOrSpread])> {
+    match strip(expr) {
+        Expr::Call(call) => match &call.callee {
+            Callee::Expr(callee) => Some((callee, &call.args)),
+            _ => None,
+        },
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Call(call) => Some((&call.callee, &call.args)),
+            OptChainBase::Member(_) => None,
+        },
+        _ => None,
+    }
+}
+
+impl Bindings {
+    pub fn is_global(&self, ident: &Ident) -> bool {
+        ident.ctxt == self.unresolved
+    }
+
+    fn binding_of(&self, ident: &Ident) -> Option<&Binding> {
+        if self.is_global(ident) {
+            None
+        } else {
+            self.by_id.get(&ident.to_id())
+        }
+    }
+
+    /// What window, if any, `expr` designates as a `postMessage` receiver.
+    pub fn classify_target(&self, expr: &Expr) -> Target {
+        self.target_of(expr, 0)
+    }
+
+    fn target_of(&self, expr: &Expr, depth: u32) -> Target {
+        if depth > MAX_DEPTH {
+            return Target::Unknown;
+        }
+        let expr = strip(expr);
+        if let Some(member) = as_member(expr) {
+            return self.member_target(member, depth);
+        }
+        if let Some((callee, _)) = as_call(expr) {
+            return self.call_target(callee, depth);
+        }
+        match expr {
+            Expr::Ident(ident) => self.ident_target(ident, depth),
+            Expr::This(_) => Target::Unknown,
+            Expr::New(new) => match strip(&new.callee) {
+                Expr::Ident(callee) => match &*callee.sym {
+                    "Worker" | "SharedWorker" => Target::NotAWindow("a worker"),
+                    "BroadcastChannel" => Target::NotAWindow("a BroadcastChannel"),
+                    "MessageChannel" => Target::NotAWindow("a MessageChannel"),
+                    _ => Target::Unknown,
+                },
+                _ => Target::Unknown,
+            },
+            Expr::Await(inner) => self.target_of(&inner.arg, depth + 1),
+            Expr::Assign(assign) => self.target_of(&assign.right, depth + 1),
+            Expr::Seq(seq) => seq
+                .exprs
+                .last()
+                .map_or(Target::Unknown, |last| self.target_of(last, depth + 1)),
+            Expr::Cond(cond) => union_targets([
+                self.target_of(&cond.cons, depth + 1),
+                self.target_of(&cond.alt, depth + 1),
+            ]),
+            Expr::Bin(bin)
+                if matches!(
+                    bin.op,
+                    BinaryOp::LogicalOr | BinaryOp::NullishCoalescing | BinaryOp::LogicalAnd
+                ) =>
+            {
+                let right = self.target_of(&bin.right, depth + 1);
+                if bin.op == BinaryOp::LogicalAnd {
+                    right
+                } else {
+                    union_targets([self.target_of(&bin.left, depth + 1), right])
+                }
+            }
+            _ => Target::Unknown,
+        }
+    }
+
+    fn ident_target(&self, ident: &Ident, depth: u32) -> Target {
+        if self.is_global(ident) {
+            return match &*ident.sym {
+                "window" | "self" | "globalThis" => Target::CurrentWindow,
+                "parent" => Target::OtherWindow(WindowKind::Parent),
+                "top" => Target::OtherWindow(WindowKind::Top),
+                "opener" => Target::OtherWindow(WindowKind::Opener),
+                "ReactNativeWebView" => Target::NotAWindow("a React Native WebView bridge"),
+                "parentPort" => Target::NotAWindow("a worker_threads port"),
+                _ => Target::Unknown,
+            };
+        }
+        let Some(binding) = self.binding_of(ident) else {
+            return Target::Unknown;
+        };
+        if let BindingKind::Import { source, imported } = &binding.kind {
+            return match (&**source, &**imported) {
+                ("worker_threads" | "node:worker_threads", _) => {
+                    Target::NotAWindow("a worker_threads port or worker")
+                }
+                _ => Target::Unknown,
+            };
+        }
+        match binding.known_values() {
+            Some(values) => union_targets(
+                values
+                    .into_iter()
+                    .map(|value| self.target_of(value, depth + 1)),
+            ),
+            None => Target::Unknown,
+        }
+    }
+
+    fn member_target(&self, member: &MemberExpr, depth: u32) -> Target {
+        let name = member_name(&member.prop);
+        let object = || self.target_of(&member.obj, depth + 1);
+        match name {
+            Some("parent") | Some("top") | Some("opener") => match object() {
+                Target::CurrentWindow | Target::OtherWindow(_) => {
+                    Target::OtherWindow(match name {
+                        Some("parent") => WindowKind::Parent,
+                        Some("top") => WindowKind::Top,
+                        _ => WindowKind::Opener,
+                    })
+                }
+                _ => Target::Unknown,
+            },
+            Some("window") | Some("self") | Some("globalThis") => match object() {
+                Target::CurrentWindow => Target::CurrentWindow,
+                Target::OtherWindow(kind) => Target::OtherWindow(kind),
+                _ => Target::Unknown,
+            },
+            Some("contentWindow") => Target::OtherWindow(WindowKind::IframeContent),
+            Some("source") => Target::OtherWindow(WindowKind::EventSource),
+            Some("port") | Some("port1") | Some("port2") => Target::NotAWindow("a MessagePort"),
+            Some("controller") | Some("active") | Some("waiting") | Some("installing") => {
+                Target::NotAWindow("a service worker")
+            }
+            Some("ReactNativeWebView") => Target::NotAWindow("a React Native WebView bridge"),
+            _ if self.is_native_bridge(member) => Target::NotAWindow("a native message handler"),
+            _ if self.is_frames_index(member) => Target::OtherWindow(WindowKind::Frame),
+            Some(field) => self.field_target(member, field, depth),
+            None => Target::Unknown,
+        }
+    }
+
+    /// `webkit.messageHandlers.name` and `window.webkit.messageHandlers.name`.
+    fn is_native_bridge(&self, member: &MemberExpr) -> bool {
+        as_member(&member.obj)
+            .is_some_and(|inner| member_name(&inner.prop) == Some("messageHandlers"))
+    }
+
+    /// `frames[i]` and `window.frames[i]`.
+    fn is_frames_index(&self, member: &MemberExpr) -> bool {
+        if !matches!(member.prop, MemberProp::Computed(_)) {
+            return false;
+        }
+        match strip(&member.obj) {
+            Expr::Ident(ident) => self.is_global(ident) && &*ident.sym == "frames",
+            other => as_member(other).is_some_and(|inner| {
+                member_name(&inner.prop) == Some("frames")
+                    && self.target_of(&inner.obj, MAX_DEPTH) == Target::CurrentWindow
+            }),
+        }
+    }
+
+    /// `this.popup` or `state.frame`: the values the file assigns to that field.
+    fn field_target(&self, member: &MemberExpr, field: &str, depth: u32) -> Target {
+        let assigned = match strip(&member.obj) {
+            Expr::This(_) => self.this_fields.get(&Atom::from(field)),
+            Expr::Ident(object) if !self.is_global(object) => {
+                if let Some(value) = self.object_literal_field(object, field) {
+                    return self.target_of(value, depth + 1);
+                }
+                self.member_assignments
+                    .get(&(object.to_id(), Atom::from(field)))
+            }
+            _ => None,
+        };
+        match assigned {
+            Some(values) if values.iter().all(Option::is_some) => union_targets(
+                values
+                    .iter()
+                    .flatten()
+                    .map(|value| self.target_of(value, depth + 1)),
+            ),
+            _ => Target::Unknown,
+        }
+    }
+
+    fn call_target(&self, callee: &Expr, depth: u32) -> Target {
+        match strip(callee) {
+            Expr::Ident(ident) if self.is_global(ident) => match &*ident.sym {
+                "open" => Target::OtherWindow(WindowKind::Popup),
+                "acquireVsCodeApi" => Target::NotAWindow("a VS Code webview API"),
+                _ => Target::Unknown,
+            },
+            other => match as_member(other) {
+                Some(member) => match member_name(&member.prop) {
+                    Some("open") => match self.target_of(&member.obj, depth + 1) {
+                        Target::CurrentWindow | Target::OtherWindow(_) => {
+                            Target::OtherWindow(WindowKind::Popup)
+                        }
+                        _ => Target::Unknown,
+                    },
+                    Some("connect") | Some("connectNative") => {
+                        Target::NotAWindow("an extension messaging port")
+                    }
+                    Some("get") | Some("matchAll") if self.is_clients(&member.obj) => {
+                        Target::NotAWindow("a service worker client")
+                    }
+                    _ => Target::Unknown,
+                },
+                None => Target::Unknown,
+            },
+        }
+    }
+
+    fn is_clients(&self, expr: &Expr) -> bool {
+        match strip(expr) {
+            Expr::Ident(ident) => &*ident.sym == "clients",
+            other => as_member(other).is_some_and(|m| member_name(&m.prop) == Some("clients")),
+        }
+    }
+
+    /// `const CONFIG = { field: value }`: the value of `CONFIG.field`, unless the
+    /// file assigns that field elsewhere.
+    fn object_literal_field(&self, object: &Ident, field: &str) -> Option<&Expr> {
+        let binding = self.binding_of(object)?;
+        if binding.kind != BindingKind::Const
+            || self
+                .member_assignments
+                .contains_key(&(object.to_id(), Atom::from(field)))
+        {
+            return None;
+        }
+        match strip(binding.init.as_deref()?) {
+            Expr::Object(object) => object_property(object, field),
+            _ => None,
+        }
+    }
+
+    /// Whether `origin` may evaluate to the wildcard `"*"`, and where that comes from.
+    /// A `"*"` chosen only under the `file:` protocol, where no origin exists, does not count.
+    pub fn wildcard_origin(&self, origin: &Expr) -> Option<WildcardOrigin> {
+        self.wildcard_of(origin, 0)
+    }
+
+    /// The target origin of `postMessage(message, options)`: `options.targetOrigin`.
+    pub fn options_target_origin<'e>(&'e self, options: &'e Expr) -> Option<&'e Expr> {
+        match strip(options) {
+            Expr::Object(object) => object_property(object, "targetOrigin"),
+            Expr::Ident(ident) => {
+                let init = self.binding_of(ident)?.init.as_deref()?;
+                if matches!(strip(init), Expr::Object(_)) {
+                    self.options_target_origin(init)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn wildcard_of(&self, expr: &Expr, depth: u32) -> Option<WildcardOrigin> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let expr = strip(expr);
+        if literal_string(expr) == Some("*") {
+            return Some(WildcardOrigin {
+                literal: span_range(expr.span()),
+                trail: Vec::new(),
+            });
+        }
+        match expr {
+            Expr::Ident(ident) => self.ident_wildcard(ident, depth),
+            Expr::Bin(bin)
+                if matches!(
+                    bin.op,
+                    BinaryOp::LogicalOr | BinaryOp::NullishCoalescing | BinaryOp::LogicalAnd
+                ) =>
+            {
+                if let Some(found) = self.wildcard_of(&bin.right, depth + 1) {
+                    let fallback = match bin.op {
+                        BinaryOp::LogicalOr => "`||` falls back to \"*\" when the left side is empty",
+                        BinaryOp::NullishCoalescing => {
+                            "`??` falls back to \"*\" when the left side is missing"
+                        }
+                        _ => "evaluates to \"*\" when the left side is truthy",
+                    };
+                    return Some(found.through(span_range(bin.span), fallback));
+                }
+                if bin.op == BinaryOp::LogicalAnd {
+                    None
+                } else {
+                    self.wildcard_of(&bin.left, depth + 1)
+                }
+            }
+            Expr::Cond(cond) => {
+                let test = self.file_protocol_test(&cond.test);
+                let cons = (test != Some(FileProtocolTest::WhenFile))
+                    .then(|| self.wildcard_of(&cond.cons, depth + 1))
+                    .flatten();
+                cons.or_else(|| {
+                    (test != Some(FileProtocolTest::WhenNotFile))
+                        .then(|| self.wildcard_of(&cond.alt, depth + 1))
+                        .flatten()
+                })
+            }
+            Expr::Assign(assign) if assign.op == AssignOp::Assign => {
+                self.wildcard_of(&assign.right, depth + 1)
+            }
+            Expr::Seq(seq) => self.wildcard_of(seq.exprs.last()?, depth + 1),
+            _ => {
+                let member = as_member(expr)?;
+                let Expr::Ident(object) = strip(&member.obj) else {
+                    return None;
+                };
+                let field = member_name(&member.prop)?;
+                let value = self.object_literal_field(object, field)?;
+                let found = self.wildcard_of(value, depth + 1)?;
+                Some(found.through(
+                    span_range(value.span()),
+                    format!("`{}.{field}` is \"*\"", object.sym),
+                ))
+            }
+        }
+    }
+
+    fn ident_wildcard(&self, ident: &Ident, depth: u32) -> Option<WildcardOrigin> {
+        let binding = self.binding_of(ident)?;
+        if binding.kind == BindingKind::Parameter {
+            // A default value is used whenever a caller leaves the argument out.
+            let default = binding.init.as_deref()?;
+            let found = self.wildcard_of(default, depth + 1)?;
+            return Some(found.through(
+                binding.span.clone(),
+                format!("parameter `{}` defaults to \"*\"", binding.name),
+            ));
+        }
+        for value in binding.known_values().unwrap_or_default() {
+            if let Some(found) = self.wildcard_of(value, depth + 1) {
+                return Some(found.through(
+                    binding.span.clone(),
+                    format!("`{}` holds \"*\"", binding.name),
+                ));
+            }
+        }
+        None
+    }
+
+    /// Recognises `location.protocol === "file:"` and its negations, directly or through a `const`.
+    pub fn file_protocol_test(&self, test: &Expr) -> Option<FileProtocolTest> {
+        self.file_test_of(test, 0)
+    }
+
+    fn file_test_of(&self, test: &Expr, depth: u32) -> Option<FileProtocolTest> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match strip(test) {
+            Expr::Unary(unary) if unary.op == UnaryOp::Bang => self
+                .file_test_of(&unary.arg, depth + 1)
+                .map(FileProtocolTest::negate),
+            Expr::Bin(bin) => {
+                let equal = match bin.op {
+                    BinaryOp::EqEqEq | BinaryOp::EqEq => true,
+                    BinaryOp::NotEqEq | BinaryOp::NotEq => false,
+                    _ => return None,
+                };
+                let is_protocol = |e: &Expr| {
+                    as_member(e).is_some_and(|m| member_name(&m.prop) == Some("protocol"))
+                };
+                let is_file = |e: &Expr| literal_string(e) == Some("file:");
+                let matches = (is_protocol(&bin.left) && is_file(&bin.right))
+                    || (is_file(&bin.left) && is_protocol(&bin.right));
+                matches.then_some(if equal {
+                    FileProtocolTest::WhenFile
+                } else {
+                    FileProtocolTest::WhenNotFile
+                })
+            }
+            Expr::Ident(ident) => {
+                let binding = self.binding_of(ident)?;
+                if binding.kind != BindingKind::Const {
+                    return None;
+                }
+                self.file_test_of(binding.init.as_deref()?, depth + 1)
+            }
+            other => {
+                let (callee, args) = as_call(other)?;
+                let method = as_member(callee)?;
+                let prefix = args.first().and_then(|arg| literal_string(&arg.expr))?;
+                let on_location_text = as_member(&method.obj).is_some_and(|m| {
+                    matches!(member_name(&m.prop), Some("protocol" | "href" | "origin"))
+                });
+                (member_name(&method.prop) == Some("startsWith")
+                    && on_location_text
+                    && (prefix == "file:" || prefix == "file"))
+                    .then_some(FileProtocolTest::WhenFile)
+            }
+        }
+    }
+}
+
+impl WildcardOrigin {
+    fn through(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.trail.insert(
+            0,
+            Label {
+                span,
+                message: message.into(),
+            },
+        );
+        self
+    }
+}
+
+fn object_property<'e>(object: &'e ObjectLit, field: &str) -> Option<&'e Expr> {
+    // The last property wins, as at run time; a spread after it makes the value unknown.
+    let mut found = None;
+    for prop in &object.props {
+        match prop {
+            PropOrSpread::Spread(_) => found = None,
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(pair) if prop_name(&pair.key) == Some(field) => {
+                    found = Some(&*pair.value)
+                }
+                _ => {}
+            },
+        }
+    }
+    found
+}
+
+/// The receiver kind when any of several values may reach it: another window
+/// wins, since the message may go there.
+fn union_targets(targets: impl IntoIterator<Item = Target>) -> Target {
+    let mut result: Option<Target> = None;
+    for target in targets {
+        result = Some(match (result, target) {
+            (None, target) => target,
+            (Some(Target::OtherWindow(kind)), _) | (_, Target::OtherWindow(kind)) => {
+                Target::OtherWindow(kind)
+            }
+            (Some(a), b) if a == b => a,
+            (Some(Target::NotAWindow(a)), Target::NotAWindow(_)) => Target::NotAWindow(a),
+            _ => Target::Unknown,
+        });
+    }
+    result.unwrap_or(Target::Unknown)
+}

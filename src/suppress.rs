@@ -1,0 +1,175 @@
+//! Inline suppressions: `// crosswire-ignore-next-line <rule-id>[, <rule-id>] -- <reason>`
+//! and `// crosswire-ignore-file <rule-id>`. A directive that silences nothing is itself
+//! reported as `unused-ignore`.
+
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::parse::CommentText;
+use crate::rules::{self, UNUSED_IGNORE};
+use crate::source::LineIndex;
+
+const NEXT_LINE: &str = "crosswire-ignore-next-line";
+const FILE: &str = "crosswire-ignore-file";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The 1-based line the directive silences.
+    Line(usize),
+    File,
+}
+
+#[derive(Debug, Clone)]
+pub struct Directive {
+    /// The comment holding the directive.
+    pub span: Range<usize>,
+    pub scope: Scope,
+    pub rules: Vec<String>,
+}
+
+/// Finds the directives among a file's comments.
+pub fn parse_directives(comments: &[CommentText], lines: &LineIndex) -> Vec<Directive> {
+    comments
+        .iter()
+        .filter_map(|comment| {
+            let text = comment.text.trim_start_matches(['*', '!']).trim();
+            let (scope, rest) = if let Some(rest) = text.strip_prefix(NEXT_LINE) {
+                let last_line = lines.line_of(comment.span.end.saturating_sub(1));
+                (Scope::Line(last_line + 1), rest)
+            } else if let Some(rest) = text.strip_prefix(FILE) {
+                (Scope::File, rest)
+            } else {
+                return None;
+            };
+            // `crosswire-ignore-next-lines` is not this directive.
+            if rest.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_') {
+                return None;
+            }
+            let names = rest.split_once("--").map_or(rest, |(names, _reason)| names);
+            let rules = names
+                .split([',', ' ', '\t', '\n', '\r'])
+                .map(|name| name.trim_end_matches("*/").trim())
+                .filter(|name| !name.is_empty())
+                .map(str::to_string)
+                .collect();
+            Some(Directive {
+                span: comment.span.clone(),
+                scope,
+                rules,
+            })
+        })
+        .collect()
+}
+
+/// Drops the findings that directives silence and reports directives that silence nothing.
+/// `severity_of` gives each rule's configured severity.
+pub fn apply(
+    findings: Vec<Finding>,
+    directives: &[Directive],
+    lines: &LineIndex,
+    severity_of: impl Fn(&str) -> Severity,
+) -> Vec<Finding> {
+    if directives.is_empty() {
+        return findings;
+    }
+    let mut used: Vec<Vec<bool>> = directives
+        .iter()
+        .map(|directive| vec![false; directive.rules.len()])
+        .collect();
+    let mut kept = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let line = lines.line_of(finding.diagnostic.span.start);
+        let mut silenced = false;
+        for (index, directive) in directives.iter().enumerate() {
+            let applies = match directive.scope {
+                Scope::File => true,
+                Scope::Line(target) => target == line,
+            };
+            if !applies {
+                continue;
+            }
+            for (position, rule) in directive.rules.iter().enumerate() {
+                if rule == finding.rule {
+                    used[index][position] = true;
+                    silenced = true;
+                }
+            }
+        }
+        if !silenced {
+            kept.push(finding);
+        }
+    }
+    let unused_severity = severity_of(UNUSED_IGNORE);
+    if unused_severity == Severity::Off {
+        return kept;
+    }
+    for (directive, used) in directives.iter().zip(&used) {
+        let mut report = |message: String| {
+            kept.push(Finding {
+                rule: UNUSED_IGNORE,
+                severity: unused_severity,
+                diagnostic: Diagnostic::new(message, directive.span.clone())
+                    .with_span_label("this directive silences nothing")
+                    .with_help("delete it, or move it to the line before the finding it is for"),
+            })
+        };
+        if directive.rules.is_empty() {
+            report("this crosswire-ignore directive names no rule, so it silences nothing".into());
+            continue;
+        }
+        for (rule, was_used) in directive.rules.iter().zip(used) {
+            if *was_used {
+                continue;
+            }
+            match rules::find(rule) {
+                None => report(format!(
+                    "`{rule}` is not a crosswire rule, so this directive silences nothing ({})",
+                    crate::config::suggest_rule(rule)
+                )),
+                Some(_) if severity_of(rule) == Severity::Off => {}
+                Some(_) => report(match directive.scope {
+                    Scope::Line(line) => {
+                        format!("no `{rule}` finding on line {line} for this directive to silence")
+                    }
+                    Scope::File => {
+                        format!("no `{rule}` finding in this file for this directive to silence")
+                    }
+                }),
+            }
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(text: &str, span: Range<usize>) -> CommentText {
+        CommentText {
+            span,
+            text: text.to_string(),
+            is_block: false,
+        }
+    }
+
+    #[test]
+    fn directives_are_parsed_with_reasons_and_lists() {
+        let source = "// x\n// y\nz";
+        let lines = LineIndex::new(source);
+        let directives = parse_directives(
+            &[
+                comment(" crosswire-ignore-next-line a, b -- because", 0..4),
+                comment(" crosswire-ignore-file c", 5..9),
+                comment(" crosswire-ignore-next-lines a", 5..9),
+                comment(" unrelated", 5..9),
+            ],
+            &lines,
+        );
+        assert_eq!(directives.len(), 2);
+        assert_eq!(directives[0].scope, Scope::Line(2));
+        assert_eq!(directives[0].rules, ["a", "b"]);
+        assert_eq!(directives[1].scope, Scope::File);
+        assert_eq!(directives[1].rules, ["c"]);
+    }
+}
