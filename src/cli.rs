@@ -206,6 +206,11 @@ fn list_rules() {
     println!("{:width$}  {:8}  SUMMARY", "RULE", "SEVERITY");
     for rule in RULES {
         let doc = rule.doc();
-        println!("{:width$}  {:8}  {}", doc.id, doc.severity.as_str(), doc.summary);
+        println!(
+            "{:width$}  {:8}  {}",
+            doc.id,
+            doc.severity.as_str(),
+            doc.summary
+        );
     }
 }

@@ -33,7 +33,7 @@ pub struct Config {
 pub struct ConfigError {
     pub message: String,
     pub help: Option<String>,
-    pub source: Option<NamedSource<Arc<str>>>,
+    pub source: Option<Box<NamedSource<Arc<str>>>>,
     pub span: Option<Range<usize>>,
 }
 
@@ -59,15 +59,14 @@ impl miette::Diagnostic for ConfigError {
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source
             .as_ref()
-            .map(|source| source as &dyn miette::SourceCode)
+            .map(|source| &**source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span.clone()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            Some("here".to_string()),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some("here".to_string()), span),
+        )))
     }
 }
 
@@ -111,14 +110,13 @@ impl Config {
     /// Parses config text; `name` is used in error messages.
     pub fn parse(text: &str, name: &str, root: PathBuf) -> Result<Config, ConfigError> {
         let named = NamedSource::new(name, Arc::<str>::from(text)).with_language("TOML");
-        let error_at = |span: Option<Range<usize>>, message: String, help: Option<String>| {
-            ConfigError {
+        let error_at =
+            |span: Option<Range<usize>>, message: String, help: Option<String>| ConfigError {
                 message,
                 help,
-                source: Some(named.clone()),
+                source: Some(Box::new(named.clone())),
                 span,
-            }
-        };
+            };
         let document = DeTable::parse(text).map_err(|error| {
             error_at(
                 error.span(),
@@ -323,14 +321,11 @@ fn normalize_glob(pattern: &str) -> String {
         Some(folder) => format!("{folder}/**"),
         None => pattern.to_string(),
     };
-    let pattern = pattern.strip_prefix('/').map(str::to_string).unwrap_or_else(|| {
-        if pattern.contains('/') {
-            pattern.clone()
-        } else {
-            format!("**/{pattern}")
-        }
-    });
-    pattern
+    match pattern.strip_prefix('/') {
+        Some(anchored) => anchored.to_string(),
+        None if pattern.contains('/') => pattern,
+        None => format!("**/{pattern}"),
+    }
 }
 
 fn parse_level(
@@ -360,10 +355,20 @@ fn level_error(
 pub fn suggest_rule(id: &str) -> String {
     let closest = RULES
         .iter()
-        .map(|rule| (strsim::levenshtein(id, rule.id), rule.id))
+        .map(|rule| {
+            // A prefix (`postmessage-wildcard`) is as good as a near miss.
+            let distance = if !id.is_empty() && rule.id.starts_with(id) {
+                0
+            } else {
+                strsim::levenshtein(id, rule.id)
+            };
+            (distance, rule.id)
+        })
         .min();
     match closest {
-        Some((distance, name)) if distance <= 4 => format!("did you mean `{name}`?"),
+        Some((distance, name)) if distance <= 4.max(id.len() / 5) => {
+            format!("did you mean `{name}`?")
+        }
         _ => "run `crosswire --list-rules` to see every rule id".into(),
     }
 }
@@ -413,7 +418,10 @@ mod tests {
             PathBuf::from("/project"),
         )
         .unwrap();
-        assert_eq!(config.severity("postmessage-wildcard-origin"), Severity::Warning);
+        assert_eq!(
+            config.severity("postmessage-wildcard-origin"),
+            Severity::Warning
+        );
         assert!(config.is_ignored(Path::new("/project/dist/app.js")));
         assert!(config.is_ignored(Path::new("/project/src/vendor/x.min.js")));
         assert!(!config.is_ignored(Path::new("/project/src/app.js")));

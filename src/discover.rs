@@ -33,9 +33,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(error) => found
-                .errors
-                .push((path.clone(), describe_io_error(&error))),
+            Err(error) => found.errors.push((path.clone(), describe_io_error(&error))),
             Ok(metadata) if metadata.is_dir() => walk_folder(path, options, &mut found),
             Ok(_) => {
                 // Files named explicitly are linted even when an ignore file lists them

@@ -259,7 +259,8 @@ impl Engine {
         let mut report = RunReport::default();
         let results: Vec<Result<FileResult, LintError>> = match input {
             Input::Stdin { name, bytes } => {
-                let language = Language::from_path(Path::new(&name)).unwrap_or(Language::JavaScript);
+                let language =
+                    Language::from_path(Path::new(&name)).unwrap_or(Language::JavaScript);
                 report.files_scanned = 1;
                 vec![pool.install(|| self.lint_guarded(name, bytes, language))]
             }

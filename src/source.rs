@@ -88,11 +88,7 @@ impl LineIndex {
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.line_starts[line - 1];
-        let mut end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(text.len());
+        let mut end = self.line_starts.get(line).copied().unwrap_or(text.len());
         let bytes = text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -118,7 +114,11 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     let relative = path.strip_prefix(cwd).unwrap_or(path);
     let relative = relative.strip_prefix(".").unwrap_or(relative);
     let text = relative.to_string_lossy().replace('\\', "/");
-    if text.is_empty() { ".".to_string() } else { text }
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -143,7 +143,10 @@ mod tests {
     fn declaration_files_are_not_read() {
         assert_eq!(Language::from_path(Path::new("a/b.d.ts")), None);
         assert_eq!(Language::from_path(Path::new("x.tsx")), Some(Language::Tsx));
-        assert_eq!(Language::from_path(Path::new("x.CJS")), Some(Language::JavaScript));
+        assert_eq!(
+            Language::from_path(Path::new("x.CJS")),
+            Some(Language::JavaScript)
+        );
         assert_eq!(Language::from_path(Path::new("README.md")), None);
     }
 }

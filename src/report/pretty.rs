@@ -60,10 +60,9 @@ impl miette::Diagnostic for Rendered<'_> {
             diagnostic.span_label.clone(),
             diagnostic.span.clone(),
         );
-        let secondary = diagnostic
-            .labels
-            .iter()
-            .map(|label| LabeledSpan::new_with_span(Some(label.message.clone()), label.span.clone()));
+        let secondary = diagnostic.labels.iter().map(|label| {
+            LabeledSpan::new_with_span(Some(label.message.clone()), label.span.clone())
+        });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }

@@ -33,7 +33,11 @@ pub fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
         .map(|rule| {
             let doc = rule.doc();
             let mut tags = doc.tags.clone();
-            tags.extend(doc.cwe.iter().map(|cwe| format!("external/cwe/{}", cwe.to_lowercase())));
+            tags.extend(
+                doc.cwe
+                    .iter()
+                    .map(|cwe| format!("external/cwe/{}", cwe.to_lowercase())),
+            );
             let mut properties = BTreeMap::new();
             if doc.tags.iter().any(|tag| tag == "security") {
                 properties.insert(
@@ -44,7 +48,11 @@ pub fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
             sarif::ReportingDescriptor::builder()
                 .id(doc.id.clone())
                 .name(doc.id.clone())
-                .short_description(sarif::MultiformatMessageString::builder().text(doc.summary.clone()).build())
+                .short_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(doc.summary.clone())
+                        .build(),
+                )
                 .full_description(
                     sarif::MultiformatMessageString::builder()
                         .text(first_paragraph(&doc.body))
@@ -79,10 +87,18 @@ fn first_paragraph(body: &str) -> String {
         .find(|part| part.starts_with("What it does"))
         .map(|part| part.trim_start_matches("What it does").trim())
         .unwrap_or(body);
-    section.split("\n\n").next().unwrap_or(section).replace('\n', " ")
+    section
+        .split("\n\n")
+        .next()
+        .unwrap_or(section)
+        .replace('\n', " ")
 }
 
-fn location(file: &FileResult, span: &std::ops::Range<usize>, message: Option<&str>) -> sarif::Location {
+fn location(
+    file: &FileResult,
+    span: &std::ops::Range<usize>,
+    message: Option<&str>,
+) -> sarif::Location {
     let (start, end) = positions(file, span);
     let region = sarif::Region::builder()
         .start_line(start.line as i64)
@@ -91,7 +107,11 @@ fn location(file: &FileResult, span: &std::ops::Range<usize>, message: Option<&s
         .end_column(end.column as i64)
         .build();
     let physical = sarif::PhysicalLocation::builder()
-        .artifact_location(sarif::ArtifactLocation::builder().uri(file.path.clone()).build())
+        .artifact_location(
+            sarif::ArtifactLocation::builder()
+                .uri(file.path.clone())
+                .build(),
+        )
         .region(region)
         .build();
     match message {
@@ -99,7 +119,9 @@ fn location(file: &FileResult, span: &std::ops::Range<usize>, message: Option<&s
             .physical_location(physical)
             .message(sarif::Message::builder().text(text).build())
             .build(),
-        None => sarif::Location::builder().physical_location(physical).build(),
+        None => sarif::Location::builder()
+            .physical_location(physical)
+            .build(),
     }
 }
 

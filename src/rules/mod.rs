@@ -135,3 +135,17 @@ pub fn parse_doc(source: &str) -> Result<RuleDoc, String> {
         body: body.trim_start().to_string(),
     })
 }
+
+/// The README's rule table, generated from the docs.
+pub fn markdown_table() -> String {
+    let mut table = String::from("| Rule | Default | What it finds |\n|---|---|---|\n");
+    for doc in all_docs() {
+        table.push_str(&format!(
+            "| [`{id}`](rules/{id}.md) | {severity} | {summary} |\n",
+            id = doc.id,
+            severity = doc.severity,
+            summary = doc.summary.replace('|', "\\|"),
+        ));
+    }
+    table
+}

@@ -44,12 +44,18 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         for step in &wildcard.trail {
             diagnostic = diagnostic.with_label(step.span.clone(), step.message.clone());
         }
-        diagnostic = diagnostic
-            .with_label(wildcard.literal.clone(), literal_label)
-            .with_help(format!(
-                "pass the receiver's exact origin instead of \"*\": {fix} \
+        // A step that already points at the literal says where the "*" is.
+        if !wildcard
+            .trail
+            .iter()
+            .any(|step| step.span == wildcard.literal)
+        {
+            diagnostic = diagnostic.with_label(wildcard.literal.clone(), literal_label);
+        }
+        diagnostic = diagnostic.with_help(format!(
+            "pass the receiver's exact origin instead of \"*\": {fix} \
                  (CWE-345, CWE-201: the message can be read by an unintended origin)"
-            ));
+        ));
         diagnostics.push(diagnostic);
     }
 }

@@ -10,8 +10,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::values::{
-    Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_name, prop_name,
-    strip,
+    Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_name, prop_name, strip,
 };
 use super::{FileFacts, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
@@ -165,7 +164,9 @@ impl Collector {
         }
         let callee = strip(callee);
         let receiver = match callee {
-            Expr::Ident(ident) if &*ident.sym == "postMessage" && self.bindings.is_global(ident) => {
+            Expr::Ident(ident)
+                if &*ident.sym == "postMessage" && self.bindings.is_global(ident) =>
+            {
                 None
             }
             _ => match member_of(callee) {
@@ -352,7 +353,9 @@ impl Visit for Collector {
                 ImportSpecifier::Named(named) => {
                     let imported = match &named.imported {
                         Some(ModuleExportName::Ident(name)) => name.sym.clone(),
-                        Some(ModuleExportName::Str(name)) => Atom::from(name.value.to_string_lossy().as_ref()),
+                        Some(ModuleExportName::Str(name)) => {
+                            Atom::from(name.value.to_string_lossy().as_ref())
+                        }
                         None => named.local.sym.clone(),
                     };
                     (&named.local, imported)
@@ -380,9 +383,12 @@ impl Visit for Collector {
                 if let Some(field) = member_name(&member.prop) {
                     let field = Atom::from(field);
                     match strip(&member.obj) {
-                        Expr::This(_) => {
-                            self.bindings.this_fields.entry(field).or_default().push(value)
-                        }
+                        Expr::This(_) => self
+                            .bindings
+                            .this_fields
+                            .entry(field)
+                            .or_default()
+                            .push(value),
                         Expr::Ident(object) if !self.bindings.is_global(object) => {
                             self.bindings
                                 .member_assignments

@@ -53,7 +53,11 @@ impl Binding {
                 let mut values: Vec<&Expr> = Vec::with_capacity(1 + self.assignments.len());
                 values.extend(self.init.as_deref());
                 values.extend(self.assignments.iter().map(|value| &**value));
-                if values.is_empty() { None } else { Some(values) }
+                if values.is_empty() {
+                    None
+                } else {
+                    Some(values)
+                }
             }
             _ => None,
         }
@@ -173,9 +177,10 @@ pub fn prop_name(key: &PropName) -> Option<&str> {
 pub fn literal_string(expr: &Expr) -> Option<&str> {
     match strip(expr) {
         Expr::Lit(Lit::Str(text)) => text.value.as_str(),
-        Expr::Tpl(tpl) if tpl.exprs.is_empty() && tpl.quasis.len() == 1 => {
-            tpl.quasis[0].cooked.as_ref().and_then(|cooked| cooked.as_str())
-        }
+        Expr::Tpl(tpl) if tpl.exprs.is_empty() && tpl.quasis.len() == 1 => tpl.quasis[0]
+            .cooked
+            .as_ref()
+            .and_then(|cooked| cooked.as_str()),
         _ => None,
     }
 }
@@ -313,13 +318,11 @@ impl Bindings {
         let object = || self.target_of(&member.obj, depth + 1);
         match name {
             Some("parent") | Some("top") | Some("opener") => match object() {
-                Target::CurrentWindow | Target::OtherWindow(_) => {
-                    Target::OtherWindow(match name {
-                        Some("parent") => WindowKind::Parent,
-                        Some("top") => WindowKind::Top,
-                        _ => WindowKind::Opener,
-                    })
-                }
+                Target::CurrentWindow | Target::OtherWindow(_) => Target::OtherWindow(match name {
+                    Some("parent") => WindowKind::Parent,
+                    Some("top") => WindowKind::Top,
+                    _ => WindowKind::Opener,
+                }),
                 _ => Target::Unknown,
             },
             Some("window") | Some("self") | Some("globalThis") => match object() {
@@ -480,7 +483,9 @@ impl Bindings {
             {
                 if let Some(found) = self.wildcard_of(&bin.right, depth + 1) {
                     let fallback = match bin.op {
-                        BinaryOp::LogicalOr => "`||` falls back to \"*\" when the left side is empty",
+                        BinaryOp::LogicalOr => {
+                            "`||` falls back to \"*\" when the left side is empty"
+                        }
                         BinaryOp::NullishCoalescing => {
                             "`??` falls back to \"*\" when the left side is missing"
                         }

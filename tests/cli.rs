@@ -1,0 +1,693 @@
+//! End-to-end tests of the `crosswire` binary: flags, formats, exit codes,
+//! config, suppressions and bad input.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const WILDCARD_POST: &str = "parent.postMessage({ token }, \"*\");\n";
+
+fn crosswire(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crosswire"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("crosswire runs")
+}
+
+fn crosswire_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crosswire"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("crosswire starts");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(dir: &Path, relative: &str, text: &str) {
+    let path = dir.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// A project with one finding in `src/app.js` and a clean `src/ok.ts`.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/app.js",
+        &format!("// app\n{WILDCARD_POST}"),
+    );
+    write(
+        dir.path(),
+        "src/ok.ts",
+        "parent.postMessage(1, location.origin);\n",
+    );
+    dir
+}
+
+fn compact_lines(output: &Output) -> Vec<String> {
+    stdout(output).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn pretty_report_shows_the_snippet_rule_and_help_and_exits_1() {
+    let dir = project();
+    let output = crosswire(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("postmessage-wildcard-origin"), "{text}");
+    assert!(text.contains("src/app.js:2:1"), "{text}");
+    assert!(
+        text.contains("parent.postMessage({ token }, \"*\");"),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: pass the receiver's exact origin"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 error and 0 warnings (2 files scanned, 2 parsed)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn clean_code_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", "window.postMessage(1, \"*\");\n");
+    let output = crosswire(dir.path(), &["."]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("no problems found"));
+}
+
+#[test]
+fn compact_format_is_one_line_per_finding() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(
+        compact_lines(&output),
+        [
+            "src/app.js:2:1: error postmessage-wildcard-origin: `parent.postMessage` uses target \
+          origin \"*\": any site loaded in the parent window can read the message"
+        ]
+    );
+}
+
+#[test]
+fn json_format_follows_the_documented_schema() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["tool"]["name"], "crosswire");
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "postmessage-wildcard-origin");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["path"], "src/app.js");
+    assert_eq!(finding["start"]["line"], 2);
+    assert_eq!(finding["start"]["column"], 1);
+    assert_eq!(finding["end"]["column"], 19);
+    assert_eq!(finding["start"]["offset"], 7);
+    assert!(finding["help"].as_str().unwrap().contains("CWE-345"));
+    assert_eq!(
+        finding["labels"][0]["message"],
+        "\"*\" matches every origin"
+    );
+    assert_eq!(finding["labels"][0]["start"]["column"], 31);
+    assert_eq!(json["summary"]["files_scanned"], 2);
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(json["summary"]["warnings"], 0);
+    assert_eq!(json["errors"], Value::Array(vec![]));
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    let schema_text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+    )
+    .unwrap();
+    // The published schema's `run.language` pattern has an unbalanced `]` that
+    // jsonschema's meta-validation rejects; the pattern is irrelevant to crosswire's output.
+    let schema_text = schema_text.replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#,
+    );
+    let schema: Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "SARIF schema violations: {problems:#?}"
+    );
+
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = rules
+        .iter()
+        .find(|rule| rule["id"] == "postmessage-wildcard-origin")
+        .unwrap();
+    assert!(
+        rule["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("postMessage")
+    );
+    assert!(
+        rule["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Flags")
+    );
+    assert!(
+        rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## How to fix")
+    );
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
+    let tags = rule["properties"]["tags"].as_array().unwrap();
+    assert!(tags.contains(&Value::from("security")));
+    assert!(tags.contains(&Value::from("external/cwe/cwe-345")));
+
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "postmessage-wildcard-origin");
+    assert_eq!(result["level"], "error");
+    assert_eq!(
+        rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "postmessage-wildcard-origin"
+    );
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/app.js");
+    assert_eq!(location["region"]["startLine"], 2);
+    assert_eq!(location["region"]["startColumn"], 1);
+    assert_eq!(location["region"]["endLine"], 2);
+    assert_eq!(location["region"]["endColumn"], 19);
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--format", "github"]);
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 1);
+    assert!(
+        lines[0].starts_with(
+            "::error file=src/app.js,line=2,col=1,endLine=2,endColumn=19,\
+             title=crosswire postmessage-wildcard-origin::`parent.postMessage`"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("%0Ahelp: "), "{}", lines[0]);
+}
+
+#[test]
+fn output_flag_writes_the_report_to_a_file() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--format", "compact", "-o", "report.txt"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    let written = fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(written.starts_with("src/app.js:2:1: error postmessage-wildcard-origin"));
+}
+
+#[test]
+fn config_sets_severity_and_max_warnings_gates_warnings() {
+    let dir = project();
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\npostmessage-wildcard-origin = \"warn\"\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains(": warning postmessage-wildcard-origin:"));
+
+    let output = crosswire(dir.path(), &["--max-warnings", "0"]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = crosswire(dir.path(), &["--max-warnings", "1"]);
+    assert_eq!(output.status.code(), Some(0));
+
+    let output = crosswire(dir.path(), &["--quiet", "--format", "compact"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+}
+
+#[test]
+fn config_is_found_in_an_ancestor_and_given_explicitly() {
+    let dir = project();
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\npostmessage-wildcard-origin = \"off\"\n",
+    );
+    let output = crosswire(&dir.path().join("src"), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).is_empty());
+
+    write(
+        dir.path(),
+        "strict.toml",
+        "[rules.postmessage-wildcard-origin]\nlevel = \"error\"\n",
+    );
+    let output = crosswire(
+        &dir.path().join("src"),
+        &["-c", "../strict.toml", "--format", "compact"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(compact_lines(&output).len(), 1);
+}
+
+#[test]
+fn files_ignore_globs_skip_files_even_when_named() {
+    let dir = project();
+    write(dir.path(), "dist/bundle.js", WILDCARD_POST);
+    write(dir.path(), "src/vendor/lib.min.js", WILDCARD_POST);
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[files]\nignore = [\"dist/\", \"*.min.js\"]\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("src/app.js"));
+    let output = crosswire(dir.path(), &["--format", "compact", "dist/bundle.js"]);
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn config_errors_point_at_the_toml_and_exit_2() {
+    let cases = [
+        (
+            "[rules]\npostmessage-wildcard-orign = \"error\"\n",
+            "unknown rule `postmessage-wildcard-orign`",
+            "did you mean `postmessage-wildcard-origin`?",
+        ),
+        (
+            "[rules]\npostmessage-wildcard-origin = \"loud\"\n",
+            "a rule's level must be \"off\", \"warn\" or \"error\"",
+            "\"loud\"",
+        ),
+        (
+            "[rules.postmessage-wildcard-origin]\nwrappers = []\n",
+            "unknown option `wrappers` for rule `postmessage-wildcard-origin`",
+            "takes no options",
+        ),
+        ("[lint]\nfoo = 1\n", "unknown key `lint`", "[rules]"),
+        ("[rules\n", "is not valid TOML", "crosswire.toml"),
+        (
+            "[files]\nignore = [\"src/[\"]\n",
+            "invalid glob `src/[`",
+            "\"src/[\"",
+        ),
+        (
+            "[files]\nignore = \"dist\"\n",
+            "`ignore` must be an array of glob strings",
+            "ignore",
+        ),
+    ];
+    for (config, message, detail) in cases {
+        let dir = project();
+        write(dir.path(), "crosswire.toml", config);
+        let output = crosswire(dir.path(), &[]);
+        assert_eq!(output.status.code(), Some(2), "config {config:?}");
+        let text = stderr(&output);
+        assert!(text.contains(message), "config {config:?}: {text}");
+        assert!(text.contains(detail), "config {config:?}: {text}");
+        assert!(
+            text.contains("crosswire.toml:"),
+            "no source location for {config:?}: {text}"
+        );
+    }
+    let dir = project();
+    let output = crosswire(dir.path(), &["-c", "missing.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot read config missing.toml"));
+}
+
+#[test]
+fn list_rules_and_explain_come_from_the_rule_docs() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = crosswire(dir.path(), &["--list-rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    for id in [
+        "postmessage-wildcard-origin",
+        "parse-error",
+        "unused-ignore",
+    ] {
+        assert!(text.contains(id), "{text}");
+    }
+    let output = crosswire(dir.path(), &["--explain", "postmessage-wildcard-origin"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("postmessage-wildcard-origin (error):"));
+    assert!(text.contains("## Why is this bad?"));
+    assert!(text.contains("## When to silence it"));
+
+    let output = crosswire(dir.path(), &["--explain", "postmessage-wildcard"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean `postmessage-wildcard-origin`?"));
+}
+
+#[test]
+fn stdin_is_linted_under_the_given_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsx = b"const f = (w: Window) => <div onClick={() => w.postMessage(1, '*')} />;\n";
+    let output = crosswire_stdin(
+        dir.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "src/Button.tsx",
+            "--format",
+            "compact",
+        ],
+        tsx,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("src/Button.tsx:1:46: error postmessage-wildcard-origin"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = crosswire_stdin(dir.path(), &["-", "src"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    let output = crosswire(dir.path(), &["--stdin-filename", "a.js"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        crosswire(dir.path(), &["--format", "xml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        crosswire(dir.path(), &["--threads", "many"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(crosswire(dir.path(), &["--bogus"]).status.code(), Some(2));
+}
+
+#[test]
+fn ignore_files_are_honoured_and_node_modules_and_git_skipped() {
+    let dir = project();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git/info")).unwrap();
+    write(root, ".git/hooks/x.js", WILDCARD_POST);
+    write(root, ".git/info/exclude", "excluded.js\n");
+    write(root, ".gitignore", "generated/*\n!generated/keep.js\n");
+    write(root, "src/.ignore", "local-only.js\n");
+    write(root, "generated/out.js", WILDCARD_POST);
+    write(root, "generated/keep.js", WILDCARD_POST);
+    write(root, "src/local-only.js", WILDCARD_POST);
+    write(root, "excluded.js", WILDCARD_POST);
+    write(root, "node_modules/lib/index.js", WILDCARD_POST);
+    write(
+        root,
+        "types/globals.d.ts",
+        "declare function postMessage(a: any, b: '*'): void;\n",
+    );
+
+    let linted = |args: &[&str]| -> Vec<String> {
+        let output = crosswire(root, args);
+        let mut paths: Vec<String> = compact_lines(&output)
+            .iter()
+            .map(|line| line.split(':').next().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(
+        linted(&["--format", "compact"]),
+        ["generated/keep.js", "src/app.js"]
+    );
+    // Ignore files above the linted folder still apply within the repository.
+    assert_eq!(linted(&["--format", "compact", "src"]), ["src/app.js"]);
+    // Named files are linted even when ignored (pre-commit passes file lists).
+    assert_eq!(
+        linted(&[
+            "--format",
+            "compact",
+            "generated/out.js",
+            "src/local-only.js"
+        ]),
+        ["generated/out.js", "src/local-only.js"]
+    );
+    assert_eq!(
+        linted(&["--format", "compact", "--no-ignore"]),
+        [
+            "excluded.js",
+            "generated/keep.js",
+            "generated/out.js",
+            "src/app.js",
+            "src/local-only.js"
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed_and_loops_do_not_hang() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.js", WILDCARD_POST);
+    let dir = project();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("src/outside")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("src/loop")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.js"), dir.path().join("link.js"))
+        .unwrap();
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(compact_lines(&output).len(), 1, "{}", stdout(&output));
+}
+
+#[test]
+fn a_syntax_error_is_a_finding_and_other_files_are_still_linted() {
+    let dir = project();
+    write(
+        dir.path(),
+        "src/broken.js",
+        "parent.postMessage(data, \"*\"\nfunction (\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with("src/app.js:2:1: error postmessage-wildcard-origin"));
+    assert!(
+        lines[1].starts_with("src/broken.js:2:1: error parse-error: cannot parse this file"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn deeply_nested_code_does_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 10_000;
+    let arrays = format!(
+        "const a = {}1{};\nparent.postMessage(a, \"*\");\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let parens = format!(
+        "const b = {}1{};\nparent.postMessage(b, '*');\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let calls = format!(
+        "{}parent.postMessage(1, '*'){};\n",
+        "f(() => ".repeat(depth),
+        ")".repeat(depth)
+    );
+    write(dir.path(), "arrays.js", &arrays);
+    write(dir.path(), "parens.js", &parens);
+    write(dir.path(), "calls.js", &calls);
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{}{}", text, stderr(&output));
+    for file in ["arrays.js:2:1", "parens.js:2:1", "calls.js:1:80001"] {
+        assert!(
+            text.contains(&format!("{file}: error postmessage-wildcard-origin")),
+            "{file} missing in {text}"
+        );
+    }
+}
+
+#[test]
+fn non_utf8_files_are_reported_and_still_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"// caf\xe9\n".to_vec();
+    bytes.extend_from_slice(WILDCARD_POST.as_bytes());
+    fs::write(dir.path().join("latin1.js"), bytes).unwrap();
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with(
+            "latin1.js:1:7: error parse-error: this file is not valid UTF-8 (byte 0xE9"
+        )
+    );
+    assert!(lines[1].starts_with("latin1.js:2:1: error postmessage-wildcard-origin"));
+}
+
+#[test]
+fn a_missing_path_is_an_error_but_other_findings_are_reported() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--format", "compact", "src", "nope.js"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(compact_lines(&output).len(), 1);
+    assert!(stderr(&output).contains("crosswire: error: nope.js: no such file or folder"));
+}
+
+#[test]
+fn unsupported_named_files_are_noted_not_linted() {
+    let dir = project();
+    write(dir.path(), "README.md", WILDCARD_POST);
+    let output = crosswire(dir.path(), &["--format", "compact", "README.md"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr(&output).contains("README.md: not a JavaScript or TypeScript file"));
+    let output = crosswire(dir.path(), &["--quiet", "README.md"]);
+    assert!(stderr(&output).is_empty());
+}
+
+#[test]
+fn findings_are_in_the_same_order_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for index in 0..60 {
+        let mut text = String::new();
+        for line in 0..(index % 7 + 1) {
+            text.push_str(&format!("frames[{line}].postMessage({index}, '*');\n"));
+        }
+        write(
+            dir.path(),
+            &format!("dir{}/file{index}.js", index % 5),
+            &text,
+        );
+    }
+    let one = crosswire(dir.path(), &["--format", "json", "-j", "1"]);
+    let eight = crosswire(dir.path(), &["--format", "json", "-j", "8"]);
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(stdout(&one), stdout(&eight));
+    let json: Value = serde_json::from_slice(&one.stdout).unwrap();
+    let keys: Vec<(String, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert_eq!(keys.len(), (0..60).map(|i| i % 7 + 1).sum::<usize>());
+}
+
+#[test]
+fn suppressions_silence_findings_and_unused_ones_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.js",
+        "// crosswire-ignore-next-line postmessage-wildcard-origin -- height only\n\
+         parent.postMessage({ height }, '*');\n\
+         // crosswire-ignore-next-line postmessage-wildcard-origin\n\
+         parent.postMessage({ height }, location.origin);\n\
+         // crosswire-ignore-next-line no-such-rule\n\
+         top.postMessage(1, '*');\n",
+    );
+    write(
+        dir.path(),
+        "b.js",
+        "// crosswire-ignore-file postmessage-wildcard-origin\nparent.postMessage(1, '*');\ntop.postMessage(2, '*');\n",
+    );
+    write(
+        dir.path(),
+        "c.js",
+        "/* crosswire-ignore-file postmessage-wildcard-origin */\nconst x = 1;\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(
+        compact_lines(&output),
+        [
+            "a.js:3:1: warning unused-ignore: no `postmessage-wildcard-origin` finding on line 4 for this directive to silence",
+            "a.js:5:1: warning unused-ignore: `no-such-rule` is not a crosswire rule, so this directive silences nothing (run `crosswire --list-rules` to see every rule id)",
+            "a.js:6:1: error postmessage-wildcard-origin: `top.postMessage` uses target origin \"*\": any site loaded in the top-level window can read the message",
+            "c.js:1:1: warning unused-ignore: no `postmessage-wildcard-origin` finding in this file for this directive to silence",
+        ]
+    );
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\nunused-ignore = \"off\"\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(compact_lines(&output).len(), 1);
+}
+
+#[test]
+fn flow_typed_files_are_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "flow.js",
+        "// @flow\ntype Msg = {| kind: string |};\nfunction send(m: Msg): void { parent.postMessage(m, '*'); }\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("flow.js:3:31: error postmessage-wildcard-origin"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn files_without_trigger_words_are_not_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "broken.js", "this is not javascript (\n");
+    write(dir.path(), "a.js", WILDCARD_POST);
+    let output = crosswire(dir.path(), &["--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["files_scanned"], 2);
+    assert_eq!(json["summary"]["files_parsed"], 1);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+}
