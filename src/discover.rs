@@ -35,6 +35,11 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
         match std::fs::metadata(path) {
             Err(error) => found.errors.push((path.clone(), describe_io_error(&error))),
             Ok(metadata) if metadata.is_dir() => walk_folder(path, options, &mut found),
+            // A FIFO or device would block or never end; only regular files are read.
+            Ok(metadata) if !metadata.is_file() => found.errors.push((
+                path.clone(),
+                "not a regular file (a FIFO, socket or device); not read".into(),
+            )),
             Ok(_) => {
                 // Files named explicitly are linted even when an ignore file lists them
                 // (pre-commit passes changed files); `[files] ignore` still applies.

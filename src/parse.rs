@@ -63,14 +63,14 @@ pub fn parse_script(
             // Plain `.js` files may carry Flow annotations, with or without a pragma.
             match parse_with(text, base, flow_syntax()) {
                 Ok((program, comments)) => (program, comments, true),
-                Err(_) if has_flow_pragma(text) => {
+                Err(flow_error) if has_flow_pragma(text) => {
                     return Err(SyntaxError {
                         message: format!(
-                            "{} (this file is Flow-typed; crosswire parses the Flow syntax swc \
-                             supports, and this file uses Flow syntax that is not supported)",
-                            error.message
+                            "{} (the file is marked @flow: if this is valid Flow, it uses Flow \
+                             syntax that crosswire's parser does not support)",
+                            flow_error.message
                         ),
-                        span: error.span,
+                        span: flow_error.span,
                     });
                 }
                 Err(_) => return Err(error),
@@ -119,6 +119,7 @@ fn flow_syntax() -> Syntax {
         enums: true,
         decorators: true,
         components: true,
+        pattern_matching: true,
         ..Default::default()
     })
 }

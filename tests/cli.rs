@@ -691,3 +691,42 @@ fn files_without_trigger_words_are_not_parsed() {
     assert_eq!(json["summary"]["files_parsed"], 1);
     assert_eq!(json["findings"].as_array().unwrap().len(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_never_read() {
+    let dir = project();
+    let fifo = dir.path().join("src/pipe.js");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    // In a walk the FIFO is passed over; named, it is an error, and nothing blocks.
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(compact_lines(&output).len(), 1);
+    let output = crosswire(
+        dir.path(),
+        &["--format", "compact", "src/pipe.js", "src/app.js"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(compact_lines(&output).len(), 1);
+    assert!(stderr(&output).contains("src/pipe.js: not a regular file"));
+}
+
+#[test]
+fn unparsable_flow_files_get_one_parse_error_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "flow.js",
+        "/* @flow */\ntype Msg = {| kind: string |};\nconst x: = 1;\nconst y: = 2;\nparent.postMessage(1, '*');\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("flow.js:3:"), "{lines:?}");
+    assert!(
+        lines[0].contains("error parse-error: cannot parse this file"),
+        "{lines:?}"
+    );
+    assert!(lines[0].contains("the file is marked @flow"), "{lines:?}");
+}
