@@ -150,7 +150,7 @@ impl Engine {
         let mut directives = Vec::new();
         with_globals(|| match parse_script(&text, 0, language) {
             Ok(parsed) => {
-                let facts = semantic::analyze(&parsed);
+                let facts = semantic::analyze(&parsed, &path);
                 for (rule, severity) in &self.enabled {
                     let Some(check) = rule.check else { continue };
                     let context = RuleContext {

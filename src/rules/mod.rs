@@ -1,6 +1,10 @@
 //! The rule registry. A rule is three files: its doc `rules/<id>.md`, its source
 //! file here, and its fixtures under `fixtures/<id>/`.
 
+mod message_data_to_sink;
+mod message_missing_origin_check;
+mod message_unenforced_origin_check;
+mod message_weak_origin_check;
 mod postmessage_wildcard_origin;
 
 use std::sync::OnceLock;
@@ -39,6 +43,10 @@ pub const UNUSED_IGNORE: &str = "unused-ignore";
 /// Every rule crosswire knows, in the order the docs list them.
 pub static RULES: &[Rule] = &[
     postmessage_wildcard_origin::RULE,
+    message_missing_origin_check::RULE,
+    message_weak_origin_check::RULE,
+    message_unenforced_origin_check::RULE,
+    message_data_to_sink::RULE,
     Rule {
         id: PARSE_ERROR,
         doc_source: include_str!("../../rules/parse-error.md"),
@@ -148,4 +156,34 @@ pub fn markdown_table() -> String {
         ));
     }
     table
+}
+
+/// The first line of a span (at most to its end): a label for a whole function
+/// that does not underline its entire body.
+pub fn first_line(text: &str, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let start = span.start.min(text.len());
+    let end = span.end.min(text.len());
+    let line_end = text[start..end]
+        .find(['\n', '\r'])
+        .map_or(end, |offset| start + offset);
+    start..line_end.max(start)
+}
+
+/// The triggers shared by the rules about `message` handlers.
+pub const MESSAGE_TRIGGERS: &[&str] = &[
+    "\"message\"",
+    "'message'",
+    "`message`",
+    "onmessage",
+    "window:message",
+];
+
+/// An early-return guard written with the handler's own event name.
+pub fn origin_guard_example(event_name: &str) -> String {
+    let origin = if event_name.starts_with('{') {
+        "origin".to_string()
+    } else {
+        format!("{event_name}.origin")
+    };
+    format!("if ({origin} !== \"https://trusted.example.com\") return;")
 }

@@ -9,6 +9,9 @@ use swc_common::Spanned;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::listeners::{
+    ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
+};
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_name, prop_name, strip,
 };
@@ -18,7 +21,7 @@ use crate::parse::{ParsedScript, span_range};
 /// Expressions larger than this many nodes are not kept for resolution.
 const CLONE_BUDGET: u32 = 64;
 
-pub fn collect(parsed: &ParsedScript) -> FileFacts {
+pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
     let mut collector = Collector {
         bindings: Bindings {
             unresolved: parsed.unresolved,
@@ -28,9 +31,34 @@ pub fn collect(parsed: &ParsedScript) -> FileFacts {
         pending_assignments: HashMap::new(),
         post_messages: Vec::new(),
         file_protocol_guards: 0,
+        worker_guards: 0,
+        listeners: Vec::new(),
+        wrapper_calls: Vec::new(),
+        signals: ScopeSignals {
+            worker_file_name: is_worker_file_name(path),
+            ..ScopeSignals::default()
+        },
+        classes: Vec::new(),
+        frames: Vec::new(),
+        pending_function_name: None,
     };
     parsed.program.visit_with(&mut collector);
-    collector.finish()
+    collector.finish(&parsed.program)
+}
+
+/// A call to a same-file function that may forward to `addEventListener`.
+struct WrapperCall {
+    callee: Id,
+    registration: Range<usize>,
+    arguments: Vec<(Option<Box<Expr>>, RawHandler)>,
+    class: Option<u32>,
+    in_worker_code: bool,
+}
+
+/// The function being walked: its name and its simple parameters.
+struct Frame {
+    name: Option<Id>,
+    params: Vec<Option<Id>>,
 }
 
 struct RawPostMessage {
@@ -52,10 +80,20 @@ struct Collector {
     post_messages: Vec<RawPostMessage>,
     /// How many enclosing conditions restrict the code to the `file:` protocol.
     file_protocol_guards: u32,
+    /// How many enclosing conditions restrict the code to a worker (`typeof window === "undefined"`).
+    worker_guards: u32,
+    listeners: Vec<RawListener>,
+    wrapper_calls: Vec<WrapperCall>,
+    signals: ScopeSignals,
+    /// Enclosing classes, by the start of their span.
+    classes: Vec<u32>,
+    frames: Vec<Frame>,
+    /// The name the next function is bound to (`function f`, `const f = () => …`).
+    pending_function_name: Option<Id>,
 }
 
 impl Collector {
-    fn finish(mut self) -> FileFacts {
+    fn finish(mut self, program: &Program) -> FileFacts {
         for (id, values) in std::mem::take(&mut self.pending_assignments) {
             if let Some(binding) = self.bindings.by_id.get_mut(&id) {
                 for value in values {
@@ -66,13 +104,322 @@ impl Collector {
                 }
             }
         }
+        let wrapper_listeners: Vec<RawListener> = self
+            .wrapper_calls
+            .iter()
+            .filter_map(|call| {
+                let [target, event, handler] =
+                    *self.bindings.listener_wrappers.get(&call.callee)?;
+                let (target, _) = call.arguments.get(target)?;
+                let (event, _) = call.arguments.get(event)?;
+                let (_, handler) = call.arguments.get(handler)?;
+                Some(RawListener {
+                    registration: call.registration.clone(),
+                    form: ListenerForm::Wrapper,
+                    target: Some(target.clone()?),
+                    event: Some(event.clone()?),
+                    handler: handler.clone(),
+                    class: call.class,
+                    in_worker_code: call.in_worker_code,
+                    in_function: false,
+                })
+            })
+            .collect();
+        self.listeners.extend(wrapper_listeners);
         let bindings = &self.bindings;
-        let post_messages = self
+        // An object the file both posts to and listens on is the file's own global: one
+        // cannot listen for messages on another origin's window.
+        let listened_on: Vec<Id> = self
+            .listeners
+            .iter()
+            .filter_map(|listener| match listener.target.as_deref().map(strip) {
+                Some(Expr::Ident(ident)) if !bindings.is_global(ident) => Some(ident.to_id()),
+                _ => None,
+            })
+            .collect();
+        let post_messages: Vec<PostMessageCall> = self
             .post_messages
             .iter()
-            .map(|raw| resolve_post_message(bindings, raw))
+            .map(|raw| {
+                let mut call = resolve_post_message(bindings, raw);
+                let receiver = raw.receiver.as_deref().map(strip);
+                if let Some(Expr::Ident(ident)) = receiver
+                    && listened_on.contains(&ident.to_id())
+                {
+                    call.target = super::Target::CurrentWindow;
+                }
+                call
+            })
             .collect();
-        FileFacts { post_messages }
+        let message_listeners =
+            resolve_listeners(program, bindings, &self.listeners, &self.signals);
+        let posts_to_own_window = post_messages
+            .iter()
+            .any(|call: &PostMessageCall| call.target == super::Target::CurrentWindow);
+        FileFacts {
+            post_messages,
+            message_listeners,
+            posts_to_own_window,
+        }
+    }
+
+    /// Inside a function whose name says it is a worker's body (`function Rhino3dmWorker()`).
+    fn in_worker_named_function(&self) -> bool {
+        self.frames.iter().any(|frame| {
+            frame
+                .name
+                .as_ref()
+                .is_some_and(|(name, _)| name.to_ascii_lowercase().contains("worker"))
+        })
+    }
+
+    fn current_class(&self) -> Option<u32> {
+        self.classes.last().copied()
+    }
+
+    fn raw_handler(expr: Option<&Expr>) -> RawHandler {
+        let Some(expr) = expr.map(strip) else {
+            return RawHandler::Missing;
+        };
+        if let Some(span) = function_span(expr) {
+            return RawHandler::Function(span);
+        }
+        // `debounce((e) => …, 100)`, `useCallback((e) => …, [])`
+        if let Expr::Call(call) = expr
+            && let Some(span) = call.args.iter().find_map(|arg| function_span(&arg.expr))
+        {
+            return RawHandler::Function(span);
+        }
+        small_clone(expr).map_or(RawHandler::Missing, RawHandler::Expr)
+    }
+
+    fn push_listener(
+        &mut self,
+        registration: Range<usize>,
+        form: ListenerForm,
+        target: Option<&Expr>,
+        event: Option<&Expr>,
+        handler: Option<&Expr>,
+    ) {
+        // Most registrations name another event; skip them before anything is cloned.
+        if let Some(name) = event.and_then(literal_string) {
+            let wanted = if form == ListenerForm::AttachEvent {
+                "onmessage"
+            } else {
+                "message"
+            };
+            if name != wanted {
+                return;
+            }
+        }
+        if target.is_some_and(|t| small_clone(t).is_none()) {
+            return;
+        }
+        self.listeners.push(RawListener {
+            registration,
+            form,
+            target: target.and_then(small_clone),
+            event: event.and_then(small_clone),
+            handler: Self::raw_handler(handler),
+            class: self.current_class(),
+            in_worker_code: self.worker_guards > 0
+                || (target.is_none_or(is_global_scope_object) && self.in_worker_named_function()),
+            in_function: !self.frames.is_empty(),
+        });
+    }
+
+    /// `x.addEventListener(…)`, `addEventListener(…)`, `x.attachEvent(…)`, `$(x).on(…)`,
+    /// and calls of same-file functions that may forward to them.
+    fn record_listener_call(&mut self, call: &CallExpr, callee: &Expr) {
+        let args = &call.args;
+        let arg = |index: usize| args.get(index).map(|arg| &*arg.expr);
+        let callee = strip(callee);
+        let registration = span_range(callee.span());
+        match callee {
+            Expr::Ident(ident) if self.bindings.is_global(ident) => {
+                if &*ident.sym == "addEventListener" {
+                    self.push_listener(
+                        registration,
+                        ListenerForm::AddEventListener,
+                        None,
+                        arg(0),
+                        arg(1),
+                    );
+                } else if &*ident.sym == "importScripts" {
+                    self.signals.imports_scripts = true;
+                }
+            }
+            Expr::Ident(ident) => {
+                let mentions_message = args.iter().any(|a| {
+                    literal_string(&a.expr).is_none_or(|text| text == "message")
+                        && !matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_))
+                });
+                if args.len() >= 3 && mentions_message {
+                    let arguments = args
+                        .iter()
+                        .map(|a| (small_clone(&a.expr), Self::raw_handler(Some(&a.expr))))
+                        .collect();
+                    self.wrapper_calls.push(WrapperCall {
+                        callee: ident.to_id(),
+                        registration,
+                        arguments,
+                        class: self.current_class(),
+                        in_worker_code: self.worker_guards > 0,
+                    });
+                }
+            }
+            _ => {
+                let Some(member) = member_of(callee) else {
+                    return;
+                };
+                match member_name(&member.prop) {
+                    Some("addEventListener") => {
+                        self.record_wrapper_signature(&member.obj, args);
+                        self.push_listener(
+                            registration,
+                            ListenerForm::AddEventListener,
+                            Some(&member.obj),
+                            arg(0),
+                            arg(1),
+                        );
+                    }
+                    Some("attachEvent") => self.push_listener(
+                        registration,
+                        ListenerForm::AttachEvent,
+                        Some(&member.obj),
+                        arg(0),
+                        arg(1),
+                    ),
+                    Some("on" | "bind" | "one") => {
+                        let Some(target) = jquery_target(&member.obj) else {
+                            return;
+                        };
+                        let handler = args
+                            .iter()
+                            .skip(1)
+                            .map(|a| &*a.expr)
+                            .find(|e| !matches!(strip(e), Expr::Lit(_)));
+                        self.push_listener(
+                            registration,
+                            ListenerForm::JQuery,
+                            Some(target),
+                            arg(0),
+                            handler,
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// `function on(el, name, fn) { el.addEventListener(name, fn) }`: remember which
+    /// parameters the wrapper forwards.
+    fn record_wrapper_signature(&mut self, target: &Expr, args: &[ExprOrSpread]) {
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
+        let Some(name) = frame.name.clone() else {
+            return;
+        };
+        let position = |expr: &Expr| match strip(expr) {
+            Expr::Ident(ident) => frame
+                .params
+                .iter()
+                .position(|param| param.as_ref() == Some(&ident.to_id())),
+            _ => None,
+        };
+        let (Some(target), Some(event), Some(handler)) = (
+            position(target),
+            args.first().and_then(|a| position(&a.expr)),
+            args.get(1).and_then(|a| position(&a.expr)),
+        ) else {
+            return;
+        };
+        self.bindings
+            .listener_wrappers
+            .insert(name, [target, event, handler]);
+    }
+
+    /// `(function (global) { … })(window)`: an immediately invoked function's
+    /// parameters hold its arguments, unless the body reassigns them.
+    fn bind_iife_parameters(&mut self, call: &CallExpr) {
+        let Callee::Expr(callee) = &call.callee else {
+            return;
+        };
+        let params: Vec<&Pat> = match strip(callee) {
+            Expr::Fn(function) => function.function.params.iter().map(|p| &p.pat).collect(),
+            Expr::Arrow(arrow) => arrow.params.iter().collect(),
+            _ => return,
+        };
+        for (param, arg) in params.into_iter().zip(&call.args) {
+            let (Pat::Ident(ident), None) = (param, arg.spread) else {
+                continue;
+            };
+            if let Some(binding) = self.bindings.by_id.get_mut(&ident.id.to_id())
+                && binding.kind == BindingKind::Parameter
+                && binding.init.is_none()
+            {
+                binding.kind = BindingKind::Let;
+                binding.init = small_clone(&arg.expr);
+            }
+        }
+    }
+
+    /// Records a class's methods and function-valued fields.
+    fn record_class_member(&mut self, member: &ClassMember) {
+        let Some(class) = self.current_class() else {
+            return;
+        };
+        let (name, span) = match member {
+            ClassMember::Method(method) => match prop_name(&method.key) {
+                Some(name) => (name.to_string(), method.function.span),
+                None => return,
+            },
+            ClassMember::PrivateMethod(method) => {
+                (format!("#{}", method.key.name), method.function.span)
+            }
+            ClassMember::ClassProp(prop) => {
+                match (
+                    prop_name(&prop.key),
+                    prop.value.as_deref().and_then(function_span),
+                ) {
+                    (Some(name), Some(span)) => (name.to_string(), span),
+                    _ => return,
+                }
+            }
+            _ => return,
+        };
+        self.bindings
+            .class_methods
+            .insert((class, Atom::from(name)), span);
+    }
+
+    /// `@HostListener("window:message", ["$event"])` on a method.
+    fn record_host_listener(&mut self, method: &ClassMethod) {
+        for decorator in &method.function.decorators {
+            let Expr::Call(call) = strip(&decorator.expr) else {
+                continue;
+            };
+            let Callee::Expr(callee) = &call.callee else {
+                continue;
+            };
+            let is_host_listener =
+                matches!(strip(callee), Expr::Ident(ident) if &*ident.sym == "HostListener");
+            let event = call.args.first().and_then(|a| literal_string(&a.expr));
+            if is_host_listener && event == Some("window:message") {
+                self.listeners.push(RawListener {
+                    registration: span_range(decorator.span),
+                    form: ListenerForm::HostListener,
+                    target: None,
+                    event: None,
+                    handler: RawHandler::Function(method.function.span),
+                    class: self.current_class(),
+                    in_worker_code: false,
+                    in_function: false,
+                });
+            }
+        }
     }
 
     fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&Expr>) {
@@ -187,25 +534,55 @@ impl Collector {
         });
     }
 
-    fn with_file_guard(&mut self, guarded: bool, visit: impl FnOnce(&mut Self)) {
-        if guarded {
-            self.file_protocol_guards += 1;
-        }
+    /// Visits code that runs only when `test` has the value `when`.
+    fn guarded_by(&mut self, test: &Expr, when: bool, visit: impl FnOnce(&mut Self)) {
+        let (file, worker) = self.scope_restrictions(test, when);
+        self.file_protocol_guards += u32::from(file);
+        self.worker_guards += u32::from(worker);
         visit(self);
-        if guarded {
-            self.file_protocol_guards -= 1;
-        }
+        self.file_protocol_guards -= u32::from(file);
+        self.worker_guards -= u32::from(worker);
+    }
+
+    /// Whether `test` having the value `when` means the page is under `file:`, or
+    /// the code runs in a worker.
+    fn scope_restrictions(&self, test: &Expr, when: bool) -> (bool, bool) {
+        let file = match self.bindings.file_protocol_test(test) {
+            Some(FileProtocolTest::WhenFile) => when,
+            Some(FileProtocolTest::WhenNotFile) => !when,
+            None => false,
+        };
+        let worker = worker_scope_test(test).is_some_and(|in_worker| in_worker == when);
+        (file, worker)
     }
 
     /// `if (location.protocol !== "file:") return;` restricts the statements after it.
-    fn is_exit_unless_file(&self, stmt: &Stmt) -> bool {
-        let Stmt::If(if_stmt) = stmt else {
-            return false;
-        };
-        if_stmt.alt.is_none()
-            && always_exits(&if_stmt.cons)
-            && self.bindings.file_protocol_test(&if_stmt.test)
-                == Some(FileProtocolTest::WhenNotFile)
+    fn restrictions_after(&self, stmt: &Stmt) -> (bool, bool) {
+        match stmt {
+            Stmt::If(if_stmt) if if_stmt.alt.is_none() && always_exits(&if_stmt.cons) => {
+                self.scope_restrictions(&if_stmt.test, false)
+            }
+            _ => (false, false),
+        }
+    }
+
+    fn visit_statement_list<'s>(
+        &mut self,
+        stmts: impl Iterator<Item = (&'s dyn VisitWith<Self>, Option<&'s Stmt>)>,
+    ) {
+        let (mut files, mut workers) = (0, 0);
+        for (node, stmt) in stmts {
+            node.visit_with(self);
+            if let Some(stmt) = stmt {
+                let (file, worker) = self.restrictions_after(stmt);
+                files += u32::from(file);
+                workers += u32::from(worker);
+                self.file_protocol_guards += u32::from(file);
+                self.worker_guards += u32::from(worker);
+            }
+        }
+        self.file_protocol_guards -= files;
+        self.worker_guards -= workers;
     }
 }
 
@@ -305,7 +682,36 @@ impl Visit for Collector {
             _ => BindingKind::Var,
         };
         match (&declarator.name, declarator.init.as_deref().map(strip)) {
-            (Pat::Ident(ident), init) => self.declare(&ident.id, kind, init),
+            (Pat::Ident(ident), init) => {
+                self.declare(&ident.id, kind, init);
+                let id = ident.id.to_id();
+                match init {
+                    Some(Expr::Object(object)) => {
+                        for prop in &object.props {
+                            if let Some((name, span)) = object_method(prop) {
+                                self.bindings
+                                    .object_methods
+                                    .insert((id.clone(), Atom::from(name)), span);
+                            }
+                        }
+                    }
+                    Some(init) => {
+                        let function = function_span(init).or_else(|| match init {
+                            Expr::Call(call) => {
+                                call.args.iter().find_map(|arg| function_span(&arg.expr))
+                            }
+                            _ => None,
+                        });
+                        if let Some(span) = function {
+                            self.bindings.function_of.insert(id.clone(), span);
+                            if function_span(init).is_some() {
+                                self.pending_function_name = Some(id);
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
             (Pat::Object(object), Some(Expr::Call(call))) if required_module(call).is_some() => {
                 let source = required_module(call).unwrap_or_default();
                 self.declare_required(object, &source);
@@ -319,7 +725,11 @@ impl Visit for Collector {
 
     fn visit_fn_decl(&mut self, decl: &FnDecl) {
         self.declare(&decl.ident, BindingKind::Function, None);
-        decl.visit_children_with(self);
+        self.bindings
+            .function_of
+            .insert(decl.ident.to_id(), decl.function.span);
+        self.pending_function_name = Some(decl.ident.to_id());
+        decl.function.visit_with(self);
     }
 
     fn visit_class_decl(&mut self, decl: &ClassDecl) {
@@ -336,7 +746,13 @@ impl Visit for Collector {
         for param in &arrow.params {
             self.declare_pattern(param, &BindingKind::Parameter);
         }
+        let frame = Frame {
+            name: self.pending_function_name.take(),
+            params: arrow.params.iter().map(simple_param).collect(),
+        };
+        self.frames.push(frame);
         arrow.visit_children_with(self);
+        self.frames.pop();
     }
 
     fn visit_catch_clause(&mut self, clause: &CatchClause) {
@@ -377,18 +793,46 @@ impl Visit for Collector {
             .flatten();
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                if &*ident.id.sym == "onmessage" && self.bindings.is_global(&ident.id) {
+                    self.push_listener(
+                        span_range(ident.id.span),
+                        ListenerForm::OnMessage,
+                        None,
+                        None,
+                        Some(&assign.right),
+                    );
+                }
                 self.record_assignment(&ident.id, value);
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                if member_name(&member.prop) == Some("onmessage") {
+                    self.push_listener(
+                        span_range(member.span),
+                        ListenerForm::OnMessage,
+                        Some(&member.obj),
+                        None,
+                        Some(&assign.right),
+                    );
+                }
                 if let Some(field) = member_name(&member.prop) {
                     let field = Atom::from(field);
                     match strip(&member.obj) {
-                        Expr::This(_) => self
-                            .bindings
-                            .this_fields
-                            .entry(field)
-                            .or_default()
-                            .push(value),
+                        Expr::This(_) => {
+                            // `this.onMessage = (e) => …` in a constructor works like a method.
+                            if let (Some(class), Some(span)) =
+                                (self.current_class(), function_span(&assign.right))
+                            {
+                                self.bindings
+                                    .class_methods
+                                    .entry((class, field.clone()))
+                                    .or_insert(span);
+                            }
+                            self.bindings
+                                .this_fields
+                                .entry(field)
+                                .or_default()
+                                .push(value)
+                        }
                         Expr::Ident(object) if !self.bindings.is_global(object) => {
                             self.bindings
                                 .member_assignments
@@ -419,11 +863,20 @@ impl Visit for Collector {
         update.visit_children_with(self);
     }
 
+    fn visit_new_expr(&mut self, new: &NewExpr) {
+        if matches!(strip(&new.callee), Expr::Ident(ident) if &*ident.sym == "Blob") {
+            self.signals.builds_blob = true;
+        }
+        new.visit_children_with(self);
+    }
+
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee {
             self.record_post_message(span_range(call.span), callee, &call.args);
+            self.record_listener_call(call, callee);
         }
         call.visit_children_with(self);
+        self.bind_iife_parameters(call);
     }
 
     fn visit_opt_chain_expr(&mut self, chain: &OptChainExpr) {
@@ -434,62 +887,174 @@ impl Visit for Collector {
     }
 
     fn visit_if_stmt(&mut self, if_stmt: &IfStmt) {
-        let test = self.bindings.file_protocol_test(&if_stmt.test);
         if_stmt.test.visit_with(self);
-        self.with_file_guard(test == Some(FileProtocolTest::WhenFile), |this| {
-            if_stmt.cons.visit_with(this)
-        });
-        self.with_file_guard(test == Some(FileProtocolTest::WhenNotFile), |this| {
-            if_stmt.alt.visit_with(this)
-        });
+        self.guarded_by(&if_stmt.test, true, |this| if_stmt.cons.visit_with(this));
+        self.guarded_by(&if_stmt.test, false, |this| if_stmt.alt.visit_with(this));
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
-        let test = self.bindings.file_protocol_test(&cond.test);
         cond.test.visit_with(self);
-        self.with_file_guard(test == Some(FileProtocolTest::WhenFile), |this| {
-            cond.cons.visit_with(this)
-        });
-        self.with_file_guard(test == Some(FileProtocolTest::WhenNotFile), |this| {
-            cond.alt.visit_with(this)
-        });
+        self.guarded_by(&cond.test, true, |this| cond.cons.visit_with(this));
+        self.guarded_by(&cond.test, false, |this| cond.alt.visit_with(this));
     }
 
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
-        let guard = match bin.op {
-            BinaryOp::LogicalAnd => Some(FileProtocolTest::WhenFile),
-            BinaryOp::LogicalOr => Some(FileProtocolTest::WhenNotFile),
-            _ => None,
-        };
-        let guarded = guard.is_some() && self.bindings.file_protocol_test(&bin.left) == guard;
         bin.left.visit_with(self);
-        self.with_file_guard(guarded, |this| bin.right.visit_with(this));
+        match bin.op {
+            BinaryOp::LogicalAnd => {
+                self.guarded_by(&bin.left, true, |this| bin.right.visit_with(this))
+            }
+            BinaryOp::LogicalOr => {
+                self.guarded_by(&bin.left, false, |this| bin.right.visit_with(this))
+            }
+            _ => bin.right.visit_with(self),
+        }
     }
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
-        let mut guards = 0;
-        for stmt in stmts {
-            stmt.visit_with(self);
-            if self.is_exit_unless_file(stmt) {
-                self.file_protocol_guards += 1;
-                guards += 1;
-            }
-        }
-        self.file_protocol_guards -= guards;
+        self.visit_statement_list(
+            stmts
+                .iter()
+                .map(|stmt| (stmt as &dyn VisitWith<Self>, Some(stmt))),
+        );
     }
 
     fn visit_module_items(&mut self, items: &[ModuleItem]) {
-        let mut guards = 0;
-        for item in items {
-            item.visit_with(self);
-            if let ModuleItem::Stmt(stmt) = item
-                && self.is_exit_unless_file(stmt)
-            {
-                self.file_protocol_guards += 1;
-                guards += 1;
-            }
+        self.visit_statement_list(items.iter().map(|item| {
+            let stmt = match item {
+                ModuleItem::Stmt(stmt) => Some(stmt),
+                ModuleItem::ModuleDecl(_) => None,
+            };
+            (item as &dyn VisitWith<Self>, stmt)
+        }));
+    }
+
+    fn visit_function(&mut self, function: &Function) {
+        let frame = Frame {
+            name: self.pending_function_name.take(),
+            params: function
+                .params
+                .iter()
+                .map(|param| simple_param(&param.pat))
+                .collect(),
+        };
+        self.frames.push(frame);
+        function.visit_children_with(self);
+        self.frames.pop();
+    }
+
+    fn visit_class(&mut self, class: &Class) {
+        self.pending_function_name = None;
+        self.classes.push(class.span.lo.0);
+        for member in &class.body {
+            self.record_class_member(member);
         }
-        self.file_protocol_guards -= guards;
+        class.visit_children_with(self);
+        self.classes.pop();
+    }
+
+    fn visit_class_method(&mut self, method: &ClassMethod) {
+        self.record_host_listener(method);
+        method.visit_children_with(self);
+    }
+
+    fn visit_unary_expr(&mut self, unary: &UnaryExpr) {
+        // `typeof window` is feature detection, not use of the DOM.
+        if unary.op == UnaryOp::TypeOf && matches!(strip(&unary.arg), Expr::Ident(_)) {
+            return;
+        }
+        unary.visit_children_with(self);
+    }
+
+    fn visit_ident(&mut self, ident: &Ident) {
+        if !self.signals.uses_dom
+            && (&*ident.sym == "document" || &*ident.sym == "window")
+            && self.bindings.is_global(ident)
+        {
+            self.signals.uses_dom = true;
+        }
+    }
+}
+
+/// `self` or `globalThis` as written (their binding is checked later).
+fn is_global_scope_object(target: &Expr) -> bool {
+    matches!(strip(target), Expr::Ident(ident) if matches!(&*ident.sym, "self" | "globalThis"))
+}
+
+/// The name of a plain parameter.
+fn simple_param(pat: &Pat) -> Option<Id> {
+    match pat {
+        Pat::Ident(ident) => Some(ident.id.to_id()),
+        Pat::Assign(assign) => simple_param(&assign.left),
+        _ => None,
+    }
+}
+
+/// The span of a function or arrow expression.
+fn function_span(expr: &Expr) -> Option<swc_common::Span> {
+    match strip(expr) {
+        Expr::Fn(function) => Some(function.function.span),
+        Expr::Arrow(arrow) => Some(arrow.span),
+        _ => None,
+    }
+}
+
+/// `$(window)` or `jQuery(window)`: the wrapped object.
+fn jquery_target(expr: &Expr) -> Option<&Expr> {
+    let Expr::Call(call) = strip(expr) else {
+        return None;
+    };
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    match strip(callee) {
+        Expr::Ident(ident) if &*ident.sym == "$" || &*ident.sym == "jQuery" => {
+            call.args.first().map(|arg| &*arg.expr)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a test's truth means the code runs in a worker:
+/// `typeof window === "undefined"`, `typeof importScripts === "function"`, …
+fn worker_scope_test(test: &Expr) -> Option<bool> {
+    match strip(test) {
+        Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
+            worker_scope_test(&unary.arg).map(|w| !w)
+        }
+        Expr::Bin(bin) => {
+            let equal = match bin.op {
+                BinaryOp::EqEqEq | BinaryOp::EqEq => true,
+                BinaryOp::NotEqEq | BinaryOp::NotEq => false,
+                _ => return None,
+            };
+            let (typeof_of, text) = match (strip(&bin.left), strip(&bin.right)) {
+                (Expr::Unary(unary), other) | (other, Expr::Unary(unary))
+                    if unary.op == UnaryOp::TypeOf =>
+                {
+                    (strip(&unary.arg), literal_string(other)?)
+                }
+                _ => return None,
+            };
+            let Expr::Ident(name) = typeof_of else {
+                return None;
+            };
+            let in_worker_when_equal = match (&*name.sym, text) {
+                ("window" | "document", "undefined") => true,
+                ("window" | "document", "object") => false,
+                ("importScripts", "function") => true,
+                ("importScripts", "undefined") => false,
+                ("WorkerGlobalScope", "undefined") => false,
+                ("WorkerGlobalScope", "function" | "object") => true,
+                _ => return None,
+            };
+            Some(if equal {
+                in_worker_when_equal
+            } else {
+                !in_worker_when_equal
+            })
+        }
+        _ => None,
     }
 }
 
@@ -515,4 +1080,16 @@ fn collect_assigned_names(pattern: &AssignTargetPat, names: &mut Vec<Ident>) {
         fn visit_expr(&mut self, _: &Expr) {}
     }
     pattern.visit_with(&mut Names(names));
+}
+
+/// `name(e) {}`, `name: function (e) {}` or `name: (e) => {}` in an object literal.
+fn object_method(prop: &PropOrSpread) -> Option<(&str, swc_common::Span)> {
+    let PropOrSpread::Prop(prop) = prop else {
+        return None;
+    };
+    match &**prop {
+        Prop::Method(method) => Some((prop_name(&method.key)?, method.function.span)),
+        Prop::KeyValue(pair) => Some((prop_name(&pair.key)?, function_span(&pair.value)?)),
+        _ => None,
+    }
 }

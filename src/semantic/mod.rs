@@ -2,10 +2,14 @@
 //! rule reads. Rules never walk the tree themselves.
 
 mod collect;
+pub mod handlers;
+pub mod listeners;
 pub mod values;
 
 use std::ops::Range;
 
+pub use handlers::{DataUse, Guard, HandlerFacts, OriginCheck, SinkFlow, Strength};
+pub use listeners::{ListenerForm, MessageListener};
 pub use values::{Target, WildcardOrigin, WindowKind};
 
 use crate::parse::ParsedScript;
@@ -14,12 +18,10 @@ use crate::parse::ParsedScript;
 #[derive(Debug, Default, Clone)]
 pub struct FileFacts {
     pub post_messages: Vec<PostMessageCall>,
-}
-
-impl FileFacts {
-    pub fn extend(&mut self, other: FileFacts) {
-        self.post_messages.extend(other.post_messages);
-    }
+    /// Listeners for window messages (never workers, ports or channels).
+    pub message_listeners: Vec<MessageListener>,
+    /// The file posts to its own window, so some of its listeners hear itself.
+    pub posts_to_own_window: bool,
 }
 
 /// A call `receiver.postMessage(...)` or a bare `postMessage(...)`.
@@ -39,7 +41,7 @@ pub struct PostMessageCall {
     pub origin_in_options: bool,
 }
 
-/// Runs the semantic pass over a parsed script.
-pub fn analyze(parsed: &ParsedScript) -> FileFacts {
-    collect::collect(parsed)
+/// Runs the semantic pass over a parsed script; `path` is the file's name as shown.
+pub fn analyze(parsed: &ParsedScript, path: &str) -> FileFacts {
+    collect::collect(parsed, path)
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use swc_atoms::Atom;
-use swc_common::{Spanned, SyntaxContext};
+use swc_common::{Span, Spanned, SyntaxContext};
 use swc_ecma_ast::*;
 
 use crate::diagnostic::Label;
@@ -73,6 +73,15 @@ pub struct Bindings {
     /// Values assigned to `<binding>.<field>` anywhere in the file.
     pub member_assignments: HashMap<(Id, Atom), Vec<Option<Box<Expr>>>>,
     pub unresolved: SyntaxContext,
+    /// The function a binding names: `function f`, `const f = () => …`, `const f = debounce(() => …)`.
+    pub function_of: HashMap<Id, Span>,
+    /// Methods and function-valued fields of classes, by class (its span's start) and name.
+    pub class_methods: HashMap<(u32, Atom), Span>,
+    /// Methods of object literals bound to a name: `const handlers = { onMessage(e) {} }`.
+    pub object_methods: HashMap<(Id, Atom), Span>,
+    /// Same-file functions that forward to `addEventListener`: which parameters are
+    /// the target, the event name and the handler.
+    pub listener_wrappers: HashMap<Id, [usize; 3]>,
 }
 
 /// The window-ness of a `postMessage` receiver.
@@ -437,6 +446,37 @@ impl Bindings {
         match strip(binding.init.as_deref()?) {
             Expr::Object(object) => object_property(object, field),
             _ => None,
+        }
+    }
+
+    /// The string an expression holds, through `const`s and `const` object fields.
+    pub fn resolve_string(&self, expr: &Expr) -> Option<String> {
+        self.string_at(expr, 0)
+    }
+
+    fn string_at(&self, expr: &Expr, depth: u32) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(text) = literal_string(expr) {
+            return Some(text.to_string());
+        }
+        match strip(expr) {
+            Expr::Ident(ident) => {
+                let binding = self.binding_of(ident)?;
+                if binding.kind != BindingKind::Const {
+                    return None;
+                }
+                self.string_at(binding.init.as_deref()?, depth + 1)
+            }
+            other => {
+                let member = as_member(other)?;
+                let Expr::Ident(object) = strip(&member.obj) else {
+                    return None;
+                };
+                let value = self.object_literal_field(object, member_name(&member.prop)?)?;
+                self.string_at(value, depth + 1)
+            }
         }
     }
 

@@ -1,0 +1,52 @@
+//! A window `message` handler that uses the data and never checks the origin.
+
+use super::{MESSAGE_TRIGGERS, Rule, RuleContext, first_line, origin_guard_example};
+use crate::diagnostic::Diagnostic;
+
+pub const RULE: Rule = Rule {
+    id: "message-missing-origin-check",
+    doc_source: include_str!("../../rules/message-missing-origin-check.md"),
+    triggers: MESSAGE_TRIGGERS,
+    options: &[],
+    check: Some(check),
+};
+
+fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
+    for listener in &context.facts.message_listeners {
+        let Some(handler) = &listener.handler else {
+            continue;
+        };
+        let Some(first_read) = handler.data_reads.first() else {
+            continue;
+        };
+        if !handler.checks.is_empty() {
+            continue;
+        }
+        // A scheduler (setImmediate shims) posts to its own window and only compares the
+        // data with its own tokens to pick a callback: nothing an attacker sends is used.
+        if context.facts.posts_to_own_window && handler.uses.is_empty() {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            "this `message` handler uses the message data without checking its origin, so any \
+             site that can reach this window (by framing it, opening it or being opened by it) \
+             controls what it does",
+            listener.registration.clone(),
+        )
+        .with_span_label("listens for messages from any origin");
+        if let Some(handler_span) = &listener.handler_span {
+            diagnostic = diagnostic.with_label(first_line(context.text, handler_span), "handler");
+        }
+        diagnostic = diagnostic.with_label(first_read.clone(), "uses data from any sender");
+        if let Some(origin) = handler.origin_reads.first() {
+            diagnostic =
+                diagnostic.with_label(origin.clone(), "the origin is read but never compared");
+        }
+        diagnostic = diagnostic.with_help(format!(
+            "start the handler with a guard that compares the sender's origin with the exact \
+             origin you expect: `{}` (CWE-346)",
+            origin_guard_example(&handler.event_name)
+        ));
+        diagnostics.push(diagnostic);
+    }
+}

@@ -1,0 +1,218 @@
+//! Window `message` listeners: every way code registers one, which of them listen
+//! on a window (not a worker, port or channel), and what their handlers do.
+
+use std::ops::Range;
+
+use swc_common::Span;
+use swc_ecma_ast::{Expr, Program};
+
+use super::handlers::{EventShape, HandlerFacts, analyze_handler, resolve_function};
+use super::values::{Bindings, Target, strip};
+
+/// How a listener was registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenerForm {
+    /// `target.addEventListener("message", handler)` or a bare `addEventListener`.
+    AddEventListener,
+    /// `target.onmessage = handler` or a bare `onmessage = handler`.
+    OnMessage,
+    /// `target.attachEvent("onmessage", handler)`
+    AttachEvent,
+    /// `$(window).on("message", handler)`: the handler gets a jQuery event.
+    JQuery,
+    /// Angular `@HostListener("window:message", ["$event"])`.
+    HostListener,
+    /// A same-file function that forwards to `addEventListener`.
+    Wrapper,
+}
+
+/// The handler as written at the registration.
+#[derive(Debug, Clone)]
+pub enum RawHandler {
+    /// An inline function or arrow (possibly inside `debounce(…)`), by span.
+    Function(Span),
+    /// An expression naming the handler (`onMessage`, `this.handle.bind(this)`).
+    Expr(Box<Expr>),
+    Missing,
+}
+
+/// A registration as the walk saw it, before the file's bindings are complete.
+#[derive(Debug, Clone)]
+pub struct RawListener {
+    /// The registering callee or assignment target (`window.addEventListener`).
+    pub registration: Range<usize>,
+    pub form: ListenerForm,
+    /// The object listened on; `None` for the global scope (bare `addEventListener`).
+    pub target: Option<Box<Expr>>,
+    /// The event name expression, when not already known to be `"message"`.
+    pub event: Option<Box<Expr>>,
+    pub handler: RawHandler,
+    /// The enclosing class, for `this.method` handlers.
+    pub class: Option<u32>,
+    /// Inside code that only runs in a worker (`if (typeof window === "undefined")`,
+    /// or a function named like `Rhino3dmWorker` that is stringified into a worker).
+    pub in_worker_code: bool,
+    /// Inside a function (not at the top level of the file).
+    pub in_function: bool,
+}
+
+/// A listener for window messages and what its handler does.
+#[derive(Debug, Clone)]
+pub struct MessageListener {
+    pub registration: Range<usize>,
+    pub form: ListenerForm,
+    /// The handler function, when it was found in this file.
+    pub handler_span: Option<Range<usize>>,
+    /// What the handler does; `None` when it is defined elsewhere.
+    pub handler: Option<HandlerFacts>,
+}
+
+/// What the walk learned about the file's global scope.
+#[derive(Debug, Default, Clone)]
+pub struct ScopeSignals {
+    /// `importScripts(…)` is called.
+    pub imports_scripts: bool,
+    /// `window` or `document` is used as a global (other than in `typeof`).
+    pub uses_dom: bool,
+    /// The file posts to its own window (`window.postMessage(…)`), as schedulers do.
+    pub posts_to_own_window: bool,
+    /// The file's name says it is a worker (`*.worker.js`, `sw.js`, …).
+    pub worker_file_name: bool,
+    /// The file builds a `Blob`, as inline workers made from a function's source do.
+    pub builds_blob: bool,
+}
+
+/// Whether a file name marks a worker or service worker script: a name part
+/// (between `.`, `-` and `_`) that is `worker`, `sw` or `serviceworker`, or that
+/// contains `webworker` (`css.worker-4f2a.js`, `sw.js`, `editorWebWorkerMain.js`).
+pub fn is_worker_file_name(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    let parts: Vec<&str> = name.split(['.', '-', '_']).collect();
+    parts.iter().enumerate().any(|(index, part)| {
+        matches!(*part, "worker" | "sw" | "serviceworker" | "sharedworker")
+            || part.contains("webworker")
+            || (*part == "service" && parts.get(index + 1) == Some(&"worker"))
+    })
+}
+
+/// Resolves raw registrations into window message listeners and analyses their handlers.
+pub fn resolve_listeners(
+    program: &Program,
+    bindings: &Bindings,
+    raw: &[RawListener],
+    signals: &ScopeSignals,
+) -> Vec<MessageListener> {
+    let on_global_scope = raw.iter().any(|listener| {
+        listener.target.is_none()
+            || listener
+                .target
+                .as_deref()
+                .is_some_and(|target| is_self(bindings, target))
+    });
+    // A worker script: by name, by `importScripts`, or by using the global scope's
+    // message events without any DOM.
+    let worker_file = signals.worker_file_name
+        || signals.imports_scripts
+        || (on_global_scope && !signals.uses_dom);
+    if worker_file {
+        return Vec::new();
+    }
+    let is_global_scope = |listener: &RawListener| {
+        listener
+            .target
+            .as_deref()
+            .is_none_or(|target| is_self(bindings, target))
+    };
+    raw.iter()
+        .filter(|listener| !listener.in_worker_code)
+        // `function worker() { onmessage = … }` turned into a Blob worker.
+        .filter(|listener| {
+            !(signals.builds_blob && listener.in_function && is_global_scope(listener))
+        })
+        .filter(|listener| is_message_event(bindings, listener))
+        .filter(|listener| listens_on_window(bindings, listener))
+        .map(|listener| {
+            let function = match &listener.handler {
+                RawHandler::Function(span) => Some(*span),
+                RawHandler::Expr(expr) => resolve_function(bindings, expr, listener.class),
+                RawHandler::Missing => None,
+            };
+            let shape = if listener.form == ListenerForm::JQuery {
+                EventShape::JQuery
+            } else {
+                EventShape::Dom
+            };
+            let handler = function
+                .and_then(|span| analyze_handler(program, bindings, span, listener.class, shape));
+            MessageListener {
+                registration: listener.registration.clone(),
+                form: listener.form,
+                handler_span: function.map(crate::parse::span_range),
+                handler,
+            }
+        })
+        .collect()
+}
+
+fn is_self(bindings: &Bindings, target: &Expr) -> bool {
+    matches!(strip(target), Expr::Ident(ident)
+        if bindings.is_global(ident) && matches!(&*ident.sym, "self" | "globalThis"))
+}
+
+fn is_message_event(bindings: &Bindings, listener: &RawListener) -> bool {
+    let Some(event) = &listener.event else {
+        return true;
+    };
+    let expected = match listener.form {
+        ListenerForm::AttachEvent => "onmessage",
+        _ => "message",
+    };
+    bindings.resolve_string(event).as_deref() == Some(expected)
+}
+
+fn listens_on_window(bindings: &Bindings, listener: &RawListener) -> bool {
+    let Some(target) = &listener.target else {
+        return true;
+    };
+    match bindings.classify_target(target) {
+        Target::CurrentWindow | Target::OtherWindow(_) => true,
+        Target::NotAWindow(_) => false,
+        // React Native WebView delivers page messages on `document`.
+        Target::Unknown => matches!(strip(target), Expr::Ident(ident)
+            if bindings.is_global(ident) && &*ident.sym == "document"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_worker_file_name;
+
+    #[test]
+    fn worker_file_names() {
+        for name in [
+            "src/resize.worker.js",
+            "assets/css.worker-WHRSVGl1.js",
+            "sw.js",
+            "public/service-worker.ts",
+            "serviceWorker.js",
+            "editorWebWorkerMain-a5x7.js",
+            "worker.mjs",
+            "img_worker.ts",
+        ] {
+            assert!(is_worker_file_name(name), "{name}");
+        }
+        for name in [
+            "editorWorkerHost-CznI.js",
+            "workers.js",
+            "swap.js",
+            "app.js",
+            "networker.js",
+        ] {
+            assert!(!is_worker_file_name(name), "{name}");
+        }
+    }
+}
