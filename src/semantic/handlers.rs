@@ -1523,7 +1523,18 @@ fn host_of(text: &str) -> String {
 /// origin that it accepts when one can be shown.
 pub fn regex_weakness(source: &str) -> Option<(String, Option<String>)> {
     let anchored_start = source.starts_with('^');
-    let anchored_end = source.ends_with('$') && !source.ends_with("\\$");
+    // `(?=$|\/)` and friends: end or a slash, and an origin has no slash.
+    let end_or_slash = [
+        "(?=$|\\/)",
+        "(?=\\/|$)",
+        "(?:$|\\/)",
+        "(?:\\/|$)",
+        "($|\\/)",
+        "(\\/|$)",
+    ]
+    .iter()
+    .any(|tail| source.ends_with(tail));
+    let anchored_end = (source.ends_with('$') && !source.ends_with("\\$")) || end_or_slash;
     let chars: Vec<char> = source.chars().collect();
     // A `.` outside a character class, not escaped and not followed by a quantifier
     // (`.*` is a deliberate wildcard) is meant as a literal dot but matches anything.
@@ -2080,6 +2091,10 @@ mod tests {
         assert_eq!(regex_weakness(r"^https:\/\/app\.example\.com$"), None);
         assert_eq!(regex_weakness(r"^https:\/\/.*\.example\.com$"), None);
         assert_eq!(regex_weakness(r"^https:\/\/([a-z]+\.)?example\.com$"), None);
+        assert_eq!(
+            regex_weakness(r"^(https?:)?\/\/(player\.)?vimeo\.com(?=$|\/)"),
+            None
+        );
         let (_, passing) = regex_weakness(r"^https:\/\/www.example\.com$").unwrap();
         assert_eq!(passing.as_deref(), Some("https://wwwxexample.com"));
         let (_, passing) = regex_weakness(r"^https:\/\/example\.com").unwrap();
