@@ -178,6 +178,18 @@ impl Config {
                             self.severities[index] =
                                 parse_level(level, option_value.span(), error_at)?;
                         } else if rule.options.contains(&option_name) {
+                            // Every option today is a list of names.
+                            let is_list_of_strings = matches!(option_value.get_ref(),
+                                DeValue::Array(items) if items
+                                    .iter()
+                                    .all(|item| matches!(item.get_ref(), DeValue::String(_))));
+                            if !is_list_of_strings {
+                                return Err(error_at(
+                                    Some(option_value.span()),
+                                    format!("`{option_name}` must be an array of strings"),
+                                    Some(format!("e.g. `{option_name} = [\"createSocket\"]`")),
+                                ));
+                            }
                             options.insert(option_name.to_string(), to_value(option_value));
                         } else {
                             let accepted = if rule.options.is_empty() {

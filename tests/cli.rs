@@ -335,6 +335,11 @@ fn config_errors_point_at_the_toml_and_exit_2() {
             "`ignore` must be an array of glob strings",
             "ignore",
         ),
+        (
+            "[rules.websocket-no-reconnect]\nwrappers = \"createSocket\"\n",
+            "`wrappers` must be an array of strings",
+            "\"createSocket\"",
+        ),
     ];
     for (config, message, detail) in cases {
         let dir = project();
@@ -729,4 +734,27 @@ fn unparsable_flow_files_get_one_parse_error_that_says_so() {
         "{lines:?}"
     );
     assert!(lines[0].contains("the file is marked @flow"), "{lines:?}");
+}
+
+#[test]
+fn the_wrappers_option_exempts_sockets_made_in_named_functions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "socket.js",
+        "export function createSocket(url) {\n  const ws = new WebSocket(url);\n  ws.onmessage = (e) => console.log(e.data);\n}\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].contains("websocket-no-heartbeat"), "{lines:?}");
+    assert!(lines[1].contains("websocket-no-reconnect"), "{lines:?}");
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules.websocket-no-reconnect]\nwrappers = [\"createSocket\"]\n[rules.websocket-no-heartbeat]\nwrappers = [\"createSocket\"]\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
 }

@@ -125,11 +125,16 @@ fn doc_examples_are_flagged_and_fixes_are_not() {
                 doc.id
             );
         }
+        // A fix is quiet for its own rule, and a silenced example leaves no unused directive;
+        // other rules may still have something to say about a short snippet.
         for heading in ["## How to fix", "## When to silence it"] {
             for (language, code) in code_blocks(&doc.body, heading) {
                 let found = rules_found(language, code);
+                let own = found
+                    .iter()
+                    .any(|rule| *rule == doc.id || *rule == "unused-ignore");
                 assert!(
-                    found.is_empty(),
+                    !own,
                     "rules/{}.md `{heading}` code is flagged ({found:?}):\n{code}",
                     doc.id
                 );

@@ -50,8 +50,8 @@ fn every_fixture_folder_names_a_rule_and_every_rule_has_fixtures() {
     }
 }
 
-/// Each analysis rule's fixtures hold at least fifteen findings; the quiet cases
-/// sit beside them in the same files.
+/// Each analysis rule's fixtures hold enough findings (fifteen for the message rules,
+/// twelve for the others, as their issues ask); the quiet cases sit beside them.
 #[test]
 fn every_rule_has_enough_positive_fixtures() {
     for rule in RULES.iter().filter(|rule| rule.check.is_some()) {
@@ -66,8 +66,13 @@ fn every_rule_has_enough_positive_fixtures() {
                     .count()
             })
             .sum();
+        let minimum = if rule.id.starts_with("message-") {
+            15
+        } else {
+            12
+        };
         assert!(
-            positives >= 15,
+            positives >= minimum,
             "{} has only {positives} positive fixtures",
             rule.id
         );

@@ -6,6 +6,11 @@ mod message_missing_origin_check;
 mod message_unenforced_origin_check;
 mod message_weak_origin_check;
 mod postmessage_wildcard_origin;
+mod websocket_insecure_url;
+mod websocket_no_heartbeat;
+mod websocket_no_reconnect;
+mod websocket_reconnect_no_backoff;
+mod websocket_send_before_open;
 
 use std::sync::OnceLock;
 
@@ -47,6 +52,11 @@ pub static RULES: &[Rule] = &[
     message_weak_origin_check::RULE,
     message_unenforced_origin_check::RULE,
     message_data_to_sink::RULE,
+    websocket_no_reconnect::RULE,
+    websocket_reconnect_no_backoff::RULE,
+    websocket_no_heartbeat::RULE,
+    websocket_send_before_open::RULE,
+    websocket_insecure_url::RULE,
     Rule {
         id: PARSE_ERROR,
         doc_source: include_str!("../../rules/parse-error.md"),
@@ -186,4 +196,35 @@ pub fn origin_guard_example(event_name: &str) -> String {
         format!("{event_name}.origin")
     };
     format!("if ({origin} !== \"https://trusted.example.com\") return;")
+}
+
+/// The triggers of the WebSocket client rules.
+pub const WEBSOCKET_TRIGGERS: &[&str] = &[
+    "WebSocket",
+    "SockJS",
+    "Sockette",
+    "PartySocket",
+    "Centrifuge",
+    "io(",
+    "io.connect",
+    "mqtt",
+    "withUrl",
+    "createClient",
+    "SubscriptionClient",
+];
+
+/// Whether a socket is made inside a function or class that the config's
+/// `wrappers` option names as managing reconnects and keep-alives.
+pub fn managed_by_wrapper(
+    context: &RuleContext,
+    socket: &crate::semantic::sockets::SocketFact,
+) -> bool {
+    let Some(toml::Value::Array(wrappers)) = context.options.get("wrappers") else {
+        return false;
+    };
+    wrappers.iter().any(|wrapper| {
+        wrapper
+            .as_str()
+            .is_some_and(|name| socket.enclosing_names.iter().any(|n| n == name))
+    })
 }

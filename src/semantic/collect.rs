@@ -12,6 +12,9 @@ use swc_ecma_visit::{Visit, VisitWith};
 use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
 };
+use super::sockets::{
+    Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
+};
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_name, prop_name, strip,
 };
@@ -39,8 +42,17 @@ pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
             ..ScopeSignals::default()
         },
         classes: Vec::new(),
+        class_names: Vec::new(),
         frames: Vec::new(),
         pending_function_name: None,
+        top_level_awaits: 0,
+        ready_state_guards: 0,
+        holder_hints: HashMap::new(),
+        synchronous_callbacks: Default::default(),
+        sockets: RawSockets {
+            test_file: is_test_path(path),
+            ..RawSockets::default()
+        },
     };
     parsed.program.visit_with(&mut collector);
     collector.finish(&parsed.program)
@@ -55,10 +67,14 @@ struct WrapperCall {
     in_worker_code: bool,
 }
 
-/// The function being walked: its name and its simple parameters.
+/// The function being walked: its name, span, simple parameters and `await`s so far.
 struct Frame {
     name: Option<Id>,
+    /// The frame that runs this code: its own span, or its caller's for a callback that
+    /// runs synchronously (`items.forEach(…)`); `None` at the top level.
+    runs_in: Option<swc_common::Span>,
     params: Vec<Option<Id>>,
+    awaits: u32,
 }
 
 struct RawPostMessage {
@@ -87,7 +103,17 @@ struct Collector {
     signals: ScopeSignals,
     /// Enclosing classes, by the start of their span.
     classes: Vec<u32>,
+    /// Names of the enclosing named classes.
+    class_names: Vec<String>,
     frames: Vec<Frame>,
+    top_level_awaits: u32,
+    /// How many enclosing conditions test a socket's `readyState`.
+    ready_state_guards: u32,
+    /// Where the `new` expression starting at a position is stored.
+    holder_hints: HashMap<u32, Holder>,
+    /// Functions passed to `forEach`, `map` and friends, which call them at once.
+    synchronous_callbacks: std::collections::HashSet<u32>,
+    sockets: RawSockets,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
 }
@@ -156,10 +182,12 @@ impl Collector {
         let posts_to_own_window = post_messages
             .iter()
             .any(|call: &PostMessageCall| call.target == super::Target::CurrentWindow);
+        let sockets = super::sockets::resolve_sockets(program, bindings, &self.sockets);
         FileFacts {
             post_messages,
             message_listeners,
             posts_to_own_window,
+            sockets,
         }
     }
 
@@ -537,11 +565,14 @@ impl Collector {
     /// Visits code that runs only when `test` has the value `when`.
     fn guarded_by(&mut self, test: &Expr, when: bool, visit: impl FnOnce(&mut Self)) {
         let (file, worker) = self.scope_restrictions(test, when);
+        let ready = mentions_ready_state(test);
         self.file_protocol_guards += u32::from(file);
         self.worker_guards += u32::from(worker);
+        self.ready_state_guards += u32::from(ready);
         visit(self);
         self.file_protocol_guards -= u32::from(file);
         self.worker_guards -= u32::from(worker);
+        self.ready_state_guards -= u32::from(ready);
     }
 
     /// Whether `test` having the value `when` means the page is under `file:`, or
@@ -570,19 +601,242 @@ impl Collector {
         &mut self,
         stmts: impl Iterator<Item = (&'s dyn VisitWith<Self>, Option<&'s Stmt>)>,
     ) {
-        let (mut files, mut workers) = (0, 0);
+        let (mut files, mut workers, mut ready) = (0, 0, 0);
         for (node, stmt) in stmts {
             node.visit_with(self);
             if let Some(stmt) = stmt {
                 let (file, worker) = self.restrictions_after(stmt);
+                // `if (ws.readyState !== WebSocket.OPEN) return;` guards what follows.
+                let ready_state = matches!(stmt, Stmt::If(if_stmt)
+                    if if_stmt.alt.is_none()
+                        && always_exits(&if_stmt.cons)
+                        && mentions_ready_state(&if_stmt.test));
                 files += u32::from(file);
                 workers += u32::from(worker);
+                ready += u32::from(ready_state);
                 self.file_protocol_guards += u32::from(file);
                 self.worker_guards += u32::from(worker);
+                self.ready_state_guards += u32::from(ready_state);
             }
         }
         self.file_protocol_guards -= files;
         self.worker_guards -= workers;
+        self.ready_state_guards -= ready;
+    }
+
+    fn current_frame_span(&self) -> Option<swc_common::Span> {
+        self.frames.last().and_then(|frame| frame.runs_in)
+    }
+
+    /// The frame a new function runs in: itself, or its caller for synchronous callbacks.
+    fn frame_for(&mut self, span: swc_common::Span) -> Option<swc_common::Span> {
+        if self.synchronous_callbacks.remove(&span.lo.0) {
+            self.current_frame_span()
+        } else {
+            Some(span)
+        }
+    }
+
+    fn awaits_so_far(&self) -> u32 {
+        self.frames
+            .last()
+            .map_or(self.top_level_awaits, |frame| frame.awaits)
+    }
+
+    fn enclosing_names(&self) -> Vec<String> {
+        self.frames
+            .iter()
+            .filter_map(|frame| frame.name.as_ref().map(|(name, _)| name.to_string()))
+            .chain(self.class_names.iter().cloned())
+            .collect()
+    }
+
+    fn hint_holder(&mut self, value: &Expr, holder: Option<Holder>) {
+        let Some(holder) = holder else { return };
+        match strip(value) {
+            Expr::New(new) => {
+                self.holder_hints.insert(new.span.lo.0, holder);
+            }
+            Expr::Call(call) => {
+                if let Callee::Expr(callee) = &call.callee
+                    && let Some(callee) = small_clone(callee)
+                {
+                    let class = self.current_class();
+                    self.sockets.call_results.push((holder, callee, class));
+                }
+            }
+            other => {
+                // `stream.socket = socket`: the socket now lives elsewhere too.
+                if let Some(source) = holder_of(&self.bindings, other, self.current_class()) {
+                    self.sockets.escaping.insert(source);
+                }
+            }
+        }
+    }
+
+    /// Holders handed to calls or constructors: code elsewhere may manage them. (A
+    /// returned socket is followed to the callers that keep it instead.)
+    fn note_escapes<'e>(&mut self, exprs: impl Iterator<Item = &'e Expr>) {
+        let class = self.current_class();
+        for expr in exprs {
+            if let Some(holder) = holder_of(&self.bindings, expr, class) {
+                self.sockets.escaping.insert(holder);
+            }
+        }
+    }
+
+    /// `new WebSocket(url)` and socket libraries' constructors.
+    fn record_socket_construction(&mut self, new: &NewExpr) {
+        let callee = strip(&new.callee);
+        let text = super::handlers::expression_text(callee);
+        let plausible = text.contains("Socket")
+            || text.contains("WS")
+            || matches!(
+                text.as_str(),
+                "Centrifuge" | "Pusher" | "Sockette" | "SockJS"
+            );
+        if !plausible {
+            return;
+        }
+        let Some(callee_clone) = small_clone(callee) else {
+            return;
+        };
+        let url = new
+            .args
+            .as_ref()
+            .and_then(|args| args.first())
+            .and_then(|arg| small_clone(&arg.expr));
+        self.sockets.sockets.push(RawSocket {
+            span: span_range(new.span),
+            callee: callee_clone,
+            url,
+            holder: self.holder_hints.remove(&new.span.lo.0),
+            frame: self.current_frame_span(),
+            awaits_before: self.awaits_so_far(),
+            enclosing_names: self.enclosing_names(),
+            class: self.current_class(),
+            library: None,
+        });
+    }
+
+    /// `io(url)`, `mqtt.connect(url)`, `.withUrl(url)`, `createClient({ url })`: only
+    /// their URL matters to crosswire.
+    fn record_library_connect(&mut self, call: &CallExpr, callee: &Expr) {
+        let library = match strip(callee) {
+            Expr::Ident(ident) => match &*ident.sym {
+                "io" => Some("socket.io-client"),
+                "createClient" => Some("graphql-ws"),
+                _ => None,
+            },
+            Expr::Member(member) => match (
+                super::handlers::expression_text(&member.obj).as_str(),
+                member_name(&member.prop),
+            ) {
+                ("io", Some("connect")) => Some("socket.io-client"),
+                ("mqtt", Some("connect")) => Some("mqtt"),
+                (_, Some("withUrl")) => Some("@microsoft/signalr"),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(library) = library else { return };
+        let Some(first) = call.args.first() else {
+            return;
+        };
+        // `createClient({ url })` takes an options object.
+        let url = match strip(&first.expr) {
+            Expr::Object(object) => object.props.iter().find_map(|prop| match prop {
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(pair) if prop_name(&pair.key) == Some("url") => {
+                        small_clone(&pair.value)
+                    }
+                    _ => None,
+                },
+                PropOrSpread::Spread(_) => None,
+            }),
+            other => small_clone(other),
+        };
+        let Some(callee_clone) = small_clone(callee) else {
+            return;
+        };
+        self.sockets.sockets.push(RawSocket {
+            span: span_range(call.span),
+            callee: callee_clone,
+            url,
+            holder: None,
+            frame: self.current_frame_span(),
+            awaits_before: self.awaits_so_far(),
+            enclosing_names: self.enclosing_names(),
+            class: self.current_class(),
+            library: Some(library),
+        });
+    }
+
+    /// Handlers, sends, closes and timers on anything that may hold a socket.
+    fn record_socket_use(&mut self, call: &CallExpr, callee: &Expr) {
+        let class = self.current_class();
+        match strip(callee) {
+            Expr::Ident(ident) if self.bindings.is_global(ident) => {
+                self.record_timer(&ident.sym, call);
+            }
+            Expr::Member(member) => {
+                let method = member_name(&member.prop);
+                if matches!(method, Some("setTimeout" | "setInterval" | "clearTimeout"))
+                    && matches!(strip(&member.obj), Expr::Ident(object)
+                        if matches!(&*object.sym, "window" | "globalThis" | "self"))
+                {
+                    self.record_timer(method.unwrap_or_default(), call);
+                    return;
+                }
+                let Some(holder) = holder_of(&self.bindings, &member.obj, class) else {
+                    return;
+                };
+                match method {
+                    Some("send") => self.sockets.sends.push(SendSite {
+                        holder,
+                        span: span_range(call.span),
+                        frame: self.current_frame_span(),
+                        awaits_before: self.awaits_so_far(),
+                        ready_state_guarded: self.ready_state_guards > 0,
+                    }),
+                    Some("close" | "terminate") => {
+                        let frame = self.current_frame_span();
+                        self.sockets.closes.push((holder, frame));
+                    }
+                    Some("addEventListener") => {
+                        let event = call.args.first().and_then(|a| literal_string(&a.expr));
+                        let event = match event {
+                            Some("open") => "open",
+                            Some("close") => "close",
+                            Some("error") => "error",
+                            Some("message") => "message",
+                            _ => return,
+                        };
+                        self.sockets.events.push(SocketEvent {
+                            holder,
+                            event,
+                            handler: Self::raw_handler(call.args.get(1).map(|a| &*a.expr)),
+                            span: span_range(call.span),
+                            class,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn record_timer(&mut self, name: &str, call: &CallExpr) {
+        match name {
+            "setTimeout" | "setInterval" => self.sockets.timers.push(TimerSite {
+                repeating: name == "setInterval",
+                callback: Self::raw_handler(call.args.first().map(|a| &*a.expr)),
+                class: self.current_class(),
+            }),
+            "clearTimeout" => self.sockets.clears_timeouts = true,
+            _ => {}
+        }
     }
 }
 
@@ -685,6 +939,9 @@ impl Visit for Collector {
             (Pat::Ident(ident), init) => {
                 self.declare(&ident.id, kind, init);
                 let id = ident.id.to_id();
+                if let Some(init) = init {
+                    self.hint_holder(init, Some(Holder::Binding(id.clone())));
+                }
                 match init {
                     Some(Expr::Object(object)) => {
                         for prop in &object.props {
@@ -732,11 +989,6 @@ impl Visit for Collector {
         decl.function.visit_with(self);
     }
 
-    fn visit_class_decl(&mut self, decl: &ClassDecl) {
-        self.declare(&decl.ident, BindingKind::Class, None);
-        decl.visit_children_with(self);
-    }
-
     fn visit_param(&mut self, param: &Param) {
         self.declare_pattern(&param.pat, &BindingKind::Parameter);
         param.visit_children_with(self);
@@ -746,9 +998,12 @@ impl Visit for Collector {
         for param in &arrow.params {
             self.declare_pattern(param, &BindingKind::Parameter);
         }
+        let runs_in = self.frame_for(arrow.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
+            runs_in,
             params: arrow.params.iter().map(simple_param).collect(),
+            awaits: 0,
         };
         self.frames.push(frame);
         arrow.visit_children_with(self);
@@ -788,6 +1043,42 @@ impl Visit for Collector {
     }
 
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        let class = self.current_class();
+        match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                let holder = holder_of(&self.bindings, &Expr::Ident(ident.id.clone()), class);
+                self.hint_holder(&assign.right, holder);
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                let holder = holder_of(&self.bindings, &Expr::Member(member.clone()), class);
+                self.hint_holder(&assign.right, holder);
+                // `socket[name] = handler`: handlers set in ways the file does not show.
+                if matches!(member.prop, MemberProp::Computed(_))
+                    && let Some(object) = holder_of(&self.bindings, &member.obj, class)
+                {
+                    self.sockets.escaping.insert(object);
+                }
+                let event = match member_name(&member.prop) {
+                    Some("onopen") => Some("open"),
+                    Some("onclose") => Some("close"),
+                    Some("onerror") => Some("error"),
+                    Some("onmessage") => Some("message"),
+                    _ => None,
+                };
+                if let (Some(event), Some(holder)) =
+                    (event, holder_of(&self.bindings, &member.obj, class))
+                {
+                    self.sockets.events.push(SocketEvent {
+                        holder,
+                        event,
+                        handler: Self::raw_handler(Some(&assign.right)),
+                        span: span_range(member.span),
+                        class,
+                    });
+                }
+            }
+            _ => {}
+        }
         let value = (assign.op == AssignOp::Assign)
             .then(|| small_clone(&assign.right))
             .flatten();
@@ -834,6 +1125,13 @@ impl Visit for Collector {
                                 .push(value)
                         }
                         Expr::Ident(object) if !self.bindings.is_global(object) => {
+                            // `api.open = function () { … }` works like an object method.
+                            if let Some(span) = function_span(&assign.right) {
+                                self.bindings
+                                    .object_methods
+                                    .entry((object.to_id(), field.clone()))
+                                    .or_insert(span);
+                            }
                             self.bindings
                                 .member_assignments
                                 .entry((object.to_id(), field))
@@ -863,7 +1161,26 @@ impl Visit for Collector {
         update.visit_children_with(self);
     }
 
+    fn visit_await_expr(&mut self, await_expr: &AwaitExpr) {
+        await_expr.visit_children_with(self);
+        match self.frames.last_mut() {
+            Some(frame) => frame.awaits += 1,
+            None => self.top_level_awaits += 1,
+        }
+    }
+
+    fn visit_class_decl(&mut self, decl: &ClassDecl) {
+        self.declare(&decl.ident, BindingKind::Class, None);
+        self.class_names.push(decl.ident.sym.to_string());
+        decl.class.visit_with(self);
+        self.class_names.pop();
+    }
+
     fn visit_new_expr(&mut self, new: &NewExpr) {
+        self.record_socket_construction(new);
+        if let Some(args) = &new.args {
+            self.note_escapes(args.iter().map(|arg| &*arg.expr));
+        }
         if matches!(strip(&new.callee), Expr::Ident(ident) if &*ident.sym == "Blob") {
             self.signals.builds_blob = true;
         }
@@ -874,7 +1191,31 @@ impl Visit for Collector {
         if let Callee::Expr(callee) = &call.callee {
             self.record_post_message(span_range(call.span), callee, &call.args);
             self.record_listener_call(call, callee);
+            self.record_socket_use(call, callee);
+            self.record_library_connect(call, callee);
+            if let Expr::Member(member) = strip(callee)
+                && matches!(
+                    member_name(&member.prop),
+                    Some(
+                        "forEach"
+                            | "map"
+                            | "filter"
+                            | "some"
+                            | "every"
+                            | "reduce"
+                            | "find"
+                            | "flatMap"
+                    )
+                )
+            {
+                for arg in &call.args {
+                    if let Some(span) = function_span(&arg.expr) {
+                        self.synchronous_callbacks.insert(span.lo.0);
+                    }
+                }
+            }
         }
+        self.note_escapes(call.args.iter().map(|arg| &*arg.expr));
         call.visit_children_with(self);
         self.bind_iife_parameters(call);
     }
@@ -882,6 +1223,20 @@ impl Visit for Collector {
     fn visit_opt_chain_expr(&mut self, chain: &OptChainExpr) {
         if let OptChainBase::Call(call) = &*chain.base {
             self.record_post_message(span_range(chain.span), &call.callee, &call.args);
+            // `socket?.send(…)`, `socket?.close()`
+            let as_call = CallExpr {
+                span: chain.span,
+                ctxt: call.ctxt,
+                callee: Callee::Expr(call.callee.clone()),
+                args: call.args.clone(),
+                type_args: None,
+            };
+            if let Expr::OptChain(inner) = strip(&call.callee)
+                && let OptChainBase::Member(member) = &*inner.base
+            {
+                let plain = Expr::Member(member.clone());
+                self.record_socket_use(&as_call, &plain);
+            }
         }
         chain.visit_children_with(self);
     }
@@ -930,13 +1285,16 @@ impl Visit for Collector {
     }
 
     fn visit_function(&mut self, function: &Function) {
+        let runs_in = self.frame_for(function.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
+            runs_in,
             params: function
                 .params
                 .iter()
                 .map(|param| simple_param(&param.pat))
                 .collect(),
+            awaits: 0,
         };
         self.frames.push(frame);
         function.visit_children_with(self);
@@ -1092,4 +1450,19 @@ fn object_method(prop: &PropOrSpread) -> Option<(&str, swc_common::Span)> {
         Prop::KeyValue(pair) => Some((prop_name(&pair.key)?, function_span(&pair.value)?)),
         _ => None,
     }
+}
+
+/// Whether a test looks at a socket's `readyState`.
+fn mentions_ready_state(test: &Expr) -> bool {
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_ident_name(&mut self, name: &IdentName) {
+            if &*name.sym == "readyState" {
+                self.0 = true;
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    test.visit_with(&mut finder);
+    finder.0
 }

@@ -103,14 +103,14 @@ pub enum EventShape {
 }
 
 /// A function found in the tree: its parameters and body.
-enum Body<'a> {
+pub(super) enum Body<'a> {
     Block(&'a [Stmt]),
     Expr(&'a Expr),
 }
 
-struct FunctionRef<'a> {
-    params: Vec<&'a Pat>,
-    body: Body<'a>,
+pub(super) struct FunctionRef<'a> {
+    pub(super) params: Vec<&'a Pat>,
+    pub(super) body: Body<'a>,
 }
 
 /// Shared state of one handler's analysis.
@@ -170,7 +170,7 @@ fn pattern_name(pat: &Pat) -> String {
 }
 
 /// Finds the function or arrow whose span is exactly `target` and hands it to `run`.
-fn with_function<R>(
+pub(super) fn with_function<R>(
     program: &Program,
     target: Span,
     run: impl FnOnce(FunctionRef) -> R,

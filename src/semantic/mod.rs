@@ -4,6 +4,7 @@
 mod collect;
 pub mod handlers;
 pub mod listeners;
+pub mod sockets;
 pub mod values;
 
 use std::ops::Range;
@@ -22,6 +23,8 @@ pub struct FileFacts {
     pub message_listeners: Vec<MessageListener>,
     /// The file posts to its own window, so some of its listeners hear itself.
     pub posts_to_own_window: bool,
+    /// WebSocket clients and socket-library connections.
+    pub sockets: Vec<sockets::SocketFact>,
 }
 
 /// A call `receiver.postMessage(...)` or a bare `postMessage(...)`.

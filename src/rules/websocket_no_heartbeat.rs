@@ -1,0 +1,40 @@
+//! A long-lived socket with no keep-alive and no liveness timeout.
+
+use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, managed_by_wrapper};
+use crate::diagnostic::Diagnostic;
+use crate::semantic::sockets::SocketKind;
+
+pub const RULE: Rule = Rule {
+    id: "websocket-no-heartbeat",
+    doc_source: include_str!("../../rules/websocket-no-heartbeat.md"),
+    triggers: WEBSOCKET_TRIGGERS,
+    options: &["wrappers"],
+    check: Some(check),
+};
+
+fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
+    for socket in &context.facts.sockets {
+        if socket.kind != SocketKind::Browser
+            || socket.node_client
+            || !socket.long_lived
+            || socket.heartbeat
+            || socket.escapes
+            || managed_by_wrapper(context, socket)
+        {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::new(
+                "this WebSocket has no heartbeat: proxies and load balancers close idle \
+                 connections, and a half-open socket looks alive while nothing arrives",
+                socket.construction.clone(),
+            )
+            .with_span_label("long-lived socket without keep-alive")
+            .with_help(
+                "send a ping on an interval and close the socket when no message (or pong) \
+                 arrives in time: `setInterval(() => ws.send('ping'), 25000)` plus a timeout \
+                 reset in `onmessage` that calls `ws.close()` so the reconnect logic runs",
+            ),
+        );
+    }
+}

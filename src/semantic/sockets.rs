@@ -1,0 +1,1050 @@
+//! WebSocket clients and their lifecycle: where each socket is made and kept, what
+//! its handlers do when it closes, whether something keeps it alive, where it is
+//! used before it opens, and which URL it connects to.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use swc_atoms::Atom;
+use swc_common::{Span, Spanned};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::handlers::{Body, expression_text, resolve_function, with_function};
+use super::listeners::RawHandler;
+use super::values::{BindingKind, Bindings, literal_string, member_name, strip};
+use crate::diagnostic::Label;
+use crate::parse::span_range;
+
+/// How far the lifecycle analysis follows calls from a handler.
+const MAX_REACH_DEPTH: u32 = 6;
+
+/// Where the code keeps a socket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Holder {
+    Binding(Id),
+    /// `this.<field>` inside a class (by the class's span start).
+    ThisField(Option<u32>, Atom),
+}
+
+/// How a socket was constructed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketKind {
+    /// A browser `WebSocket`.
+    Browser,
+    /// A socket from a library that reconnects (and often keeps alive) by itself.
+    Library(&'static str),
+}
+
+/// A construction as the walk saw it.
+#[derive(Debug, Clone)]
+pub struct RawSocket {
+    pub span: Range<usize>,
+    pub callee: Box<Expr>,
+    pub url: Option<Box<Expr>>,
+    pub holder: Option<Holder>,
+    /// The function the construction is in (`None` at the top level).
+    pub frame: Option<Span>,
+    /// `await`s seen in that function before the construction.
+    pub awaits_before: u32,
+    /// Names of the enclosing functions, methods and classes (for `wrappers`).
+    pub enclosing_names: Vec<String>,
+    pub class: Option<u32>,
+    /// `io(url)` and other library connect calls: only their URL is checked.
+    pub library: Option<&'static str>,
+}
+
+/// `socket.onclose = h`, `socket.addEventListener("close", h)`.
+#[derive(Debug, Clone)]
+pub struct SocketEvent {
+    pub holder: Holder,
+    pub event: &'static str,
+    pub handler: RawHandler,
+    pub span: Range<usize>,
+    pub class: Option<u32>,
+}
+
+/// `socket.send(…)`.
+#[derive(Debug, Clone)]
+pub struct SendSite {
+    pub holder: Holder,
+    pub span: Range<usize>,
+    pub frame: Option<Span>,
+    pub awaits_before: u32,
+    /// Inside (or after an early exit on) a test of `readyState`.
+    pub ready_state_guarded: bool,
+}
+
+/// `setInterval(cb, delay)` / `setTimeout(cb, delay)`.
+#[derive(Debug, Clone)]
+pub struct TimerSite {
+    pub repeating: bool,
+    pub callback: RawHandler,
+    pub class: Option<u32>,
+}
+
+/// What the walk recorded about sockets.
+#[derive(Debug, Default)]
+pub struct RawSockets {
+    pub sockets: Vec<RawSocket>,
+    pub events: Vec<SocketEvent>,
+    pub sends: Vec<SendSite>,
+    /// Holders closed somewhere in the file, with the enclosing function.
+    pub closes: Vec<(Holder, Option<Span>)>,
+    pub timers: Vec<TimerSite>,
+    /// The file calls `clearTimeout`, as liveness timers that are reset do.
+    pub clears_timeouts: bool,
+    pub test_file: bool,
+    /// `holder = someFunction(…)`: where call results are kept, to find the sockets
+    /// that factories return.
+    pub call_results: Vec<(Holder, Box<Expr>, Option<u32>)>,
+    /// Holders whose value leaves the code the file can see: passed to a call or a
+    /// constructor, returned, or stored on another object.
+    pub escaping: HashSet<Holder>,
+}
+
+/// The rules' view of one socket.
+#[derive(Debug, Clone)]
+pub struct SocketFact {
+    /// The `new WebSocket(…)` (or library call).
+    pub construction: Range<usize>,
+    pub kind: SocketKind,
+    /// A `WebSocket` from `ws`, `isomorphic-ws` or another Node package.
+    pub node_client: bool,
+    /// Opened to stay open: not closed after one exchange, not in a test file.
+    pub long_lived: bool,
+    /// The close path rejects a promise, so the code awaiting it decides about retrying.
+    pub close_handed_off: bool,
+    /// The socket is handed to code outside what the file shows (another object, a
+    /// caller), which may manage its lifecycle.
+    pub escapes: bool,
+    /// Names of the functions and classes the socket is made in (for `wrappers`).
+    pub enclosing_names: Vec<String>,
+    /// The close (or error) handlers, for labels.
+    pub close_handlers: Vec<Range<usize>>,
+    pub reconnect: Option<Reconnect>,
+    pub heartbeat: bool,
+    /// `send` calls that run before the socket can be open.
+    pub early_sends: Vec<Range<usize>>,
+    pub insecure_url: Option<InsecureUrl>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reconnect {
+    /// The call that opens the new socket.
+    pub call: Range<usize>,
+    pub delay: Delay,
+    /// The delay expression, when there is one.
+    pub delay_span: Option<Range<usize>>,
+    /// Retrying stops after some number of attempts.
+    pub capped: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delay {
+    /// No timer: the new socket opens at once.
+    Immediate,
+    /// The same delay every time.
+    Fixed,
+    /// A delay that grows (exponential or multiplied) or is randomized.
+    Backoff,
+    /// A delay crosswire cannot classify.
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct InsecureUrl {
+    /// The literal holding `ws://`.
+    pub literal: Range<usize>,
+    /// The host as far as the file tells (`chat.example.com`, `` `${host}` ``).
+    pub host: String,
+    pub scheme: &'static str,
+    /// How the value travelled from the literal to the constructor.
+    pub trail: Vec<Label>,
+}
+
+/// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`).
+pub fn is_test_path(path: &str) -> bool {
+    let path = path.replace('\\', "/").to_ascii_lowercase();
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    path.starts_with("test/")
+        || path.starts_with("tests/")
+        || path.contains("/test/")
+        || path.contains("/tests/")
+        || path.contains("__tests__/")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+}
+
+/// The browser `WebSocket` constructor, a Node client's, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constructor {
+    Browser,
+    Node,
+    Library(&'static str),
+    Other,
+}
+
+/// Classifies the callee of `new X(…)`.
+pub fn constructor_of(bindings: &Bindings, callee: &Expr) -> Constructor {
+    constructor_at(bindings, callee, 0)
+}
+
+fn constructor_at(bindings: &Bindings, callee: &Expr, depth: u32) -> Constructor {
+    if depth > 6 {
+        return Constructor::Other;
+    }
+    match strip(callee) {
+        Expr::Ident(ident) if bindings.is_global(ident) => match &*ident.sym {
+            "WebSocket" | "MozWebSocket" => Constructor::Browser,
+            name => library_constructor(name).map_or(Constructor::Other, Constructor::Library),
+        },
+        Expr::Ident(ident) => {
+            let Some(binding) = bindings.by_id.get(&ident.to_id()) else {
+                return Constructor::Other;
+            };
+            if let BindingKind::Import { source, imported } = &binding.kind {
+                return match &**source {
+                    "ws" | "isomorphic-ws" | "websocket" | "undici" | "node:undici" => {
+                        Constructor::Node
+                    }
+                    "reconnecting-websocket" => Constructor::Library("reconnecting-websocket"),
+                    "partysocket" | "partysocket/ws" => Constructor::Library("partysocket"),
+                    "sockette" => Constructor::Library("sockette"),
+                    "sockjs-client" => Constructor::Library("sockjs-client"),
+                    "phoenix" if &**imported == "Socket" => Constructor::Library("phoenix"),
+                    "centrifuge" => Constructor::Library("centrifuge"),
+                    "subscriptions-transport-ws" => {
+                        Constructor::Library("subscriptions-transport-ws")
+                    }
+                    "pusher-js" => Constructor::Library("pusher-js"),
+                    "ably" => Constructor::Library("ably"),
+                    _ => Constructor::Other,
+                };
+            }
+            match binding.init.as_deref() {
+                // `const WS = window.WebSocket || window.MozWebSocket`
+                Some(init) => match strip(init) {
+                    Expr::Bin(bin) => match constructor_at(bindings, &bin.left, depth + 1) {
+                        Constructor::Other => constructor_at(bindings, &bin.right, depth + 1),
+                        found => found,
+                    },
+                    // `const WebSocket = require("ws")`
+                    Expr::Call(call) if required(call).is_some() => {
+                        match required(call).as_deref() {
+                            Some("ws" | "isomorphic-ws" | "websocket") => Constructor::Node,
+                            _ => Constructor::Other,
+                        }
+                    }
+                    other => constructor_at(bindings, other, depth + 1),
+                },
+                None => Constructor::Other,
+            }
+        }
+        Expr::Member(member) => {
+            let is_global_object = matches!(strip(&member.obj), Expr::Ident(object)
+                if bindings.is_global(object)
+                    && matches!(&*object.sym, "window" | "globalThis" | "self" | "global"));
+            match member_name(&member.prop) {
+                Some("WebSocket" | "MozWebSocket") if is_global_object => Constructor::Browser,
+                _ => Constructor::Other,
+            }
+        }
+        _ => Constructor::Other,
+    }
+}
+
+fn library_constructor(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ReconnectingWebSocket" => "reconnecting-websocket",
+        "SockJS" => "sockjs-client",
+        "Sockette" => "sockette",
+        "PartySocket" => "partysocket",
+        "Centrifuge" => "centrifuge",
+        "SubscriptionClient" => "subscriptions-transport-ws",
+        "Pusher" => "pusher-js",
+        _ => return None,
+    })
+}
+
+fn required(call: &CallExpr) -> Option<String> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    match strip(callee) {
+        Expr::Ident(ident) if &*ident.sym == "require" => call
+            .args
+            .first()
+            .and_then(|arg| literal_string(&arg.expr))
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Turns what the walk recorded into socket facts.
+pub fn resolve_sockets(
+    program: &Program,
+    bindings: &Bindings,
+    raw: &RawSockets,
+) -> Vec<SocketFact> {
+    raw.sockets
+        .iter()
+        .filter_map(|socket| resolve_socket(program, bindings, raw, socket))
+        .collect()
+}
+
+fn resolve_socket(
+    program: &Program,
+    bindings: &Bindings,
+    raw: &RawSockets,
+    socket: &RawSocket,
+) -> Option<SocketFact> {
+    let (kind, node_client) = match socket.library {
+        Some(library) => (SocketKind::Library(library), false),
+        None => match constructor_of(bindings, &socket.callee) {
+            Constructor::Browser => (SocketKind::Browser, false),
+            Constructor::Node => (SocketKind::Browser, true),
+            Constructor::Library(library) => (SocketKind::Library(library), false),
+            Constructor::Other => return None,
+        },
+    };
+    let scheme_is_http_ok = matches!(kind, SocketKind::Browser);
+    let insecure_url = socket
+        .url
+        .as_deref()
+        .and_then(|url| insecure_url(bindings, url, !scheme_is_http_ok));
+    // A socket made in a factory (`return new WebSocket(url)`, or `const ws = new
+    // WebSocket(url); …; return ws`) is also whatever the callers keep its result in.
+    let mut holders: Vec<Holder> = socket.holder.iter().cloned().collect();
+    if let Some(factory) = socket.frame {
+        for (holder, callee, class) in &raw.call_results {
+            if resolve_function(bindings, callee, *class) == Some(factory) {
+                holders.push(holder.clone());
+            }
+        }
+    }
+    let holds = |holder: &Holder| holders.contains(holder);
+    let escapes = holders.iter().any(|holder| raw.escaping.contains(holder));
+    let holder = holders.first();
+    let events: Vec<&SocketEvent> = raw
+        .events
+        .iter()
+        .filter(|event| holds(&event.holder))
+        .collect();
+    let close_events: Vec<&&SocketEvent> = events
+        .iter()
+        .filter(|event| event.event == "close" || event.event == "error")
+        .collect();
+    // A socket the code closes from its own message or open handler serves one exchange.
+    let handler_functions: Vec<Span> = events
+        .iter()
+        .filter(|event| event.event == "message" || event.event == "open")
+        .filter_map(|event| handler_span(bindings, &event.handler, event.class))
+        .collect();
+    let closed_after_exchange = raw.closes.iter().any(|(closed, frame)| {
+        holds(closed)
+            && frame.is_some_and(|frame| {
+                handler_functions
+                    .iter()
+                    .any(|handler| handler.lo <= frame.lo && frame.hi <= handler.hi)
+            })
+    });
+    let long_lived = !raw.test_file && !closed_after_exchange && holder.is_some();
+    let mut search = ReachSearch {
+        program,
+        bindings,
+        socket,
+        visited: HashSet::new(),
+        handed_off: false,
+    };
+    let reconnect = close_events.iter().find_map(|event| {
+        let span = handler_span(bindings, &event.handler, event.class)?;
+        search.reconnect_from(span, event.class, 0, &Chain::default())
+    });
+    // A liveness timeout: the message handler re-arms a timer on every message.
+    let rearmed_on_message = events
+        .iter()
+        .filter(|event| event.event == "message")
+        .filter_map(|event| {
+            Some((
+                handler_span(bindings, &event.handler, event.class)?,
+                event.class,
+            ))
+        })
+        .any(|(span, class)| arms_timeout(program, bindings, span, class, &mut HashSet::new(), 0));
+    let heartbeat = rearmed_on_message
+        || holders
+            .iter()
+            .any(|holder| has_heartbeat(program, bindings, raw, holder));
+    let early_sends = raw
+        .sends
+        .iter()
+        .filter(|send| {
+            holds(&send.holder)
+                && send.frame == socket.frame
+                && send.span.start >= socket.span.end
+                && send.awaits_before == socket.awaits_before
+                && !send.ready_state_guarded
+        })
+        .map(|send| send.span.clone())
+        .collect();
+    Some(SocketFact {
+        construction: socket.span.clone(),
+        kind,
+        node_client,
+        long_lived,
+        close_handed_off: search.handed_off,
+        escapes,
+        enclosing_names: socket.enclosing_names.clone(),
+        close_handlers: close_events
+            .iter()
+            .map(|event| event.span.clone())
+            .collect(),
+        reconnect,
+        heartbeat,
+        early_sends,
+        insecure_url,
+    })
+}
+
+fn handler_span(bindings: &Bindings, handler: &RawHandler, class: Option<u32>) -> Option<Span> {
+    match handler {
+        RawHandler::Function(span) => Some(*span),
+        RawHandler::Expr(expr) => resolve_function(bindings, expr, class),
+        RawHandler::Missing => None,
+    }
+}
+
+/// The conditions and timers between a close handler and a reconnect.
+#[derive(Debug, Clone, Default)]
+struct Chain {
+    /// The delay of the innermost `setTimeout` on the way, if any.
+    delay: Option<(Delay, Range<usize>)>,
+    /// A test on an attempt counter guards the way.
+    capped: bool,
+}
+
+/// Follows the code reachable from a close handler, looking for a new socket.
+struct ReachSearch<'p, 's> {
+    program: &'p Program,
+    bindings: &'p Bindings,
+    socket: &'s RawSocket,
+    visited: HashSet<(u32, u32)>,
+    /// The close path rejects a promise: whoever awaits it decides about retrying.
+    handed_off: bool,
+}
+
+impl ReachSearch<'_, '_> {
+    fn reconnect_from(
+        &mut self,
+        function: Span,
+        class: Option<u32>,
+        depth: u32,
+        chain: &Chain,
+    ) -> Option<Reconnect> {
+        if depth > MAX_REACH_DEPTH || !self.visited.insert((function.lo.0, function.hi.0)) {
+            return None;
+        }
+        let program = self.program;
+        let mut found = None;
+        with_function(program, function, |function_ref| {
+            let mut walker = ReachWalker {
+                search: self,
+                class,
+                depth,
+                chain: chain.clone(),
+                found: None,
+            };
+            match &function_ref.body {
+                Body::Block(stmts) => walker.visit_stmts(stmts),
+                Body::Expr(expr) => expr.visit_with(&mut walker),
+            }
+            found = walker.found;
+        });
+        found
+    }
+
+    /// Whether a call opens a new socket: it constructs one, or calls the function
+    /// that constructed this one (directly, as `this.method`, or a factory).
+    fn opens_socket(&self, callee: &Expr, class: Option<u32>) -> bool {
+        let Some(frame) = self.socket.frame else {
+            return false;
+        };
+        resolve_function(self.bindings, callee, class) == Some(frame)
+    }
+}
+
+struct ReachWalker<'r, 'p, 's> {
+    search: &'r mut ReachSearch<'p, 's>,
+    class: Option<u32>,
+    depth: u32,
+    chain: Chain,
+    found: Option<Reconnect>,
+}
+
+impl ReachWalker<'_, '_, '_> {
+    fn report(&mut self, call: Range<usize>) {
+        if self.found.is_some() {
+            return;
+        }
+        let (delay, delay_span) = match &self.chain.delay {
+            Some((delay, span)) => (*delay, Some(span.clone())),
+            None => (Delay::Immediate, None),
+        };
+        self.found = Some(Reconnect {
+            call,
+            delay,
+            delay_span,
+            capped: self.chain.capped,
+        });
+    }
+
+    fn follow(&mut self, function: Span, chain: Chain) {
+        if self.found.is_some() {
+            return;
+        }
+        let class = self.class;
+        let depth = self.depth + 1;
+        if let Some(found) = self.search.reconnect_from(function, class, depth, &chain) {
+            self.found = Some(found);
+        }
+    }
+}
+
+impl Visit for ReachWalker<'_, '_, '_> {
+    fn visit_new_expr(&mut self, new: &NewExpr) {
+        if constructor_of(self.search.bindings, &new.callee) == Constructor::Browser {
+            self.report(span_range(new.span));
+        }
+        new.visit_children_with(self);
+    }
+
+    fn visit_if_stmt(&mut self, if_stmt: &IfStmt) {
+        let capped = is_attempt_test(&if_stmt.test);
+        let outer = self.chain.capped;
+        self.chain.capped |= capped;
+        if_stmt.visit_children_with(self);
+        self.chain.capped = outer;
+    }
+
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let outer = self.chain.capped;
+        for stmt in stmts {
+            stmt.visit_with(self);
+            // `if (this.attempts >= MAX) return;` caps everything after it.
+            if let Stmt::If(if_stmt) = stmt
+                && is_attempt_test(&if_stmt.test)
+            {
+                self.chain.capped = true;
+            }
+        }
+        self.chain.capped = outer;
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let Callee::Expr(callee) = &call.callee else {
+            return call.visit_children_with(self);
+        };
+        let callee = strip(callee);
+        let name = match callee {
+            Expr::Ident(ident) => Some(ident.sym.to_string()),
+            Expr::Member(member) => member_name(&member.prop).map(str::to_string),
+            _ => None,
+        };
+        if matches!(
+            name.as_deref(),
+            Some("setTimeout" | "setInterval" | "requestAnimationFrame")
+        ) {
+            let delay = call.args.get(1).map(|arg| {
+                (
+                    classify_delay(self.search.bindings, &arg.expr),
+                    span_range(arg.expr.span()),
+                )
+            });
+            let chain = Chain {
+                delay: Some(delay.unwrap_or((Delay::Immediate, span_range(call.span)))),
+                capped: self.chain.capped,
+            };
+            if let Some(callback) = call.args.first() {
+                // `setTimeout(connect, delay)`: the timer itself reopens the socket.
+                if self.search.opens_socket(&callback.expr, self.class) {
+                    let saved = std::mem::replace(&mut self.chain, chain);
+                    self.report(span_range(call.span));
+                    self.chain = saved;
+                    return;
+                }
+                let span = function_span(&callback.expr)
+                    .or_else(|| resolve_function(self.search.bindings, &callback.expr, self.class));
+                if let Some(span) = span {
+                    let saved = std::mem::replace(&mut self.chain, chain.clone());
+                    // An inline callback is visited in place, with the timer's delay.
+                    if function_span(&callback.expr).is_some() {
+                        callback.expr.visit_with(self);
+                    } else {
+                        self.follow(span, chain);
+                    }
+                    self.chain = saved;
+                }
+            }
+            return;
+        }
+        if self.search.opens_socket(callee, self.class) {
+            self.report(span_range(call.span));
+            return;
+        }
+        if name
+            .as_deref()
+            .is_some_and(|name| name.to_ascii_lowercase().contains("reject"))
+        {
+            self.search.handed_off = true;
+        }
+        if let Some(span) = resolve_function(self.search.bindings, callee, self.class) {
+            self.follow(span, self.chain.clone());
+        }
+        call.visit_children_with(self);
+    }
+}
+
+fn function_span(expr: &Expr) -> Option<Span> {
+    match strip(expr) {
+        Expr::Fn(function) => Some(function.function.span),
+        Expr::Arrow(arrow) => Some(arrow.span),
+        _ => None,
+    }
+}
+
+/// `attempts < MAX_RETRIES`, `this.retries >= 5`, `retryCount > limit`.
+fn is_attempt_test(test: &Expr) -> bool {
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_bin_expr(&mut self, bin: &BinExpr) {
+            if matches!(
+                bin.op,
+                BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq | BinaryOp::EqEqEq
+            ) {
+                let text = format!(
+                    "{} {}",
+                    expression_text(&bin.left),
+                    expression_text(&bin.right)
+                )
+                .to_ascii_lowercase();
+                if ["attempt", "retr", "tries", "count", "max"]
+                    .iter()
+                    .any(|word| text.contains(word))
+                {
+                    self.0 = true;
+                }
+            }
+            bin.visit_children_with(self);
+        }
+    }
+    let mut finder = Finder(false);
+    test.visit_with(&mut finder);
+    finder.0
+}
+
+/// Classifies a timer delay: growing or random is backoff, a number is fixed.
+fn classify_delay(bindings: &Bindings, delay: &Expr) -> Delay {
+    classify_delay_at(bindings, delay, 0)
+}
+
+fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
+    if depth > 6 {
+        return Delay::Unknown;
+    }
+    if mentions_backoff(delay) {
+        return Delay::Backoff;
+    }
+    match strip(delay) {
+        Expr::Lit(Lit::Num(_)) => Delay::Fixed,
+        Expr::Ident(ident) => match bindings.by_id.get(&ident.to_id()) {
+            Some(binding) if binding.kind == BindingKind::Const => {
+                binding.init.as_deref().map_or(Delay::Unknown, |init| {
+                    classify_delay_at(bindings, init, depth + 1)
+                })
+            }
+            Some(binding) if binding.has_unknown_assignment || !binding.assignments.is_empty() => {
+                // `delay *= 2` or `delay = Math.min(delay * 2, max)` somewhere.
+                if binding.has_unknown_assignment
+                    || binding
+                        .assignments
+                        .iter()
+                        .any(|value| mentions_backoff(value))
+                {
+                    Delay::Backoff
+                } else {
+                    Delay::Fixed
+                }
+            }
+            Some(binding) => binding.init.as_deref().map_or(Delay::Unknown, |init| {
+                classify_delay_at(bindings, init, depth + 1)
+            }),
+            None => Delay::Unknown,
+        },
+        Expr::Member(member) => match (strip(&member.obj), member_name(&member.prop)) {
+            // `this.reconnectDelay`: grows when the file multiplies it.
+            (Expr::This(_), Some(field)) => match bindings.this_fields.get(&Atom::from(field)) {
+                Some(values)
+                    if values
+                        .iter()
+                        .any(|value| value.as_deref().is_none_or(mentions_backoff)) =>
+                {
+                    Delay::Backoff
+                }
+                Some(_) => Delay::Fixed,
+                None => Delay::Unknown,
+            },
+            _ => Delay::Unknown,
+        },
+        _ => Delay::Unknown,
+    }
+}
+
+/// Whether an expression grows or randomizes: `*`, `**`, `<<`, `Math.pow`, `Math.random`.
+fn mentions_backoff(expr: &Expr) -> bool {
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_bin_expr(&mut self, bin: &BinExpr) {
+            if matches!(bin.op, BinaryOp::Mul | BinaryOp::Exp | BinaryOp::LShift) {
+                self.0 = true;
+            }
+            bin.visit_children_with(self);
+        }
+        fn visit_member_expr(&mut self, member: &MemberExpr) {
+            if matches!(member_name(&member.prop), Some("pow" | "random" | "exp")) {
+                self.0 = true;
+            }
+            member.visit_children_with(self);
+        }
+        fn visit_ident(&mut self, ident: &Ident) {
+            let name = ident.sym.to_ascii_lowercase();
+            if name.contains("backoff") || name.contains("jitter") {
+                self.0 = true;
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    expr.visit_with(&mut finder);
+    finder.0
+}
+
+/// A repeating timer that sends on the socket, or a timer that closes it (a liveness
+/// timeout the message handler resets).
+fn has_heartbeat(
+    program: &Program,
+    bindings: &Bindings,
+    raw: &RawSockets,
+    holder: &Holder,
+) -> bool {
+    raw.timers.iter().any(|timer| {
+        let Some(span) = handler_span(bindings, &timer.callback, timer.class) else {
+            return false;
+        };
+        let mut seen = HashSet::new();
+        let (sends, closes) =
+            timer_effects(program, bindings, span, timer.class, holder, &mut seen, 0);
+        (timer.repeating && sends) || (closes && raw.clears_timeouts)
+    })
+}
+
+/// Whether code reachable from a function (re)arms a `setTimeout`.
+fn arms_timeout(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+    class: Option<u32>,
+    seen: &mut HashSet<(u32, u32)>,
+    depth: u32,
+) -> bool {
+    if depth > 2 || !seen.insert((function.lo.0, function.hi.0)) {
+        return false;
+    }
+    struct Timers<'b> {
+        bindings: &'b Bindings,
+        class: Option<u32>,
+        arms: bool,
+        calls: Vec<Span>,
+    }
+    impl Visit for Timers<'_> {
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee {
+                let callee = strip(callee);
+                let name = match callee {
+                    Expr::Ident(ident) => Some(&*ident.sym),
+                    Expr::Member(member) => member_name(&member.prop),
+                    _ => None,
+                };
+                if name == Some("setTimeout") {
+                    self.arms = true;
+                }
+                if let Some(span) = resolve_function(self.bindings, callee, self.class) {
+                    self.calls.push(span);
+                }
+            }
+            call.visit_children_with(self);
+        }
+    }
+    let mut timers = Timers {
+        bindings,
+        class,
+        arms: false,
+        calls: Vec::new(),
+    };
+    with_function(program, function, |function_ref| match &function_ref.body {
+        Body::Block(stmts) => stmts.visit_with(&mut timers),
+        Body::Expr(expr) => expr.visit_with(&mut timers),
+    });
+    timers.arms
+        || timers
+            .calls
+            .into_iter()
+            .any(|call| arms_timeout(program, bindings, call, class, seen, depth + 1))
+}
+
+/// Whether code reachable from a timer callback sends on, or closes, the socket.
+fn timer_effects(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+    class: Option<u32>,
+    holder: &Holder,
+    seen: &mut HashSet<(u32, u32)>,
+    depth: u32,
+) -> (bool, bool) {
+    if depth > 3 || !seen.insert((function.lo.0, function.hi.0)) {
+        return (false, false);
+    }
+    struct Effects<'b> {
+        bindings: &'b Bindings,
+        holder: &'b Holder,
+        class: Option<u32>,
+        sends: bool,
+        closes: bool,
+        calls: Vec<Span>,
+    }
+    impl Visit for Effects<'_> {
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee {
+                let callee = strip(callee);
+                if let Expr::Member(member) = callee
+                    && holder_of(self.bindings, &member.obj, self.class).as_ref()
+                        == Some(self.holder)
+                {
+                    match member_name(&member.prop) {
+                        Some("send") => self.sends = true,
+                        Some("close" | "terminate" | "reconnect") => self.closes = true,
+                        _ => {}
+                    }
+                }
+                if let Some(span) = resolve_function(self.bindings, callee, self.class) {
+                    self.calls.push(span);
+                }
+            }
+            call.visit_children_with(self);
+        }
+        fn visit_opt_chain_expr(&mut self, chain: &OptChainExpr) {
+            if let OptChainBase::Call(call) = &*chain.base
+                && let Expr::OptChain(inner) = strip(&call.callee)
+                && let OptChainBase::Member(member) = &*inner.base
+                && holder_of(self.bindings, &member.obj, self.class).as_ref() == Some(self.holder)
+            {
+                match member_name(&member.prop) {
+                    Some("send") => self.sends = true,
+                    Some("close" | "terminate" | "reconnect") => self.closes = true,
+                    _ => {}
+                }
+            }
+            chain.visit_children_with(self);
+        }
+        // Handlers defined inside the callback run later, not on the timer.
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut effects = Effects {
+        bindings,
+        holder,
+        class,
+        sends: false,
+        closes: false,
+        calls: Vec::new(),
+    };
+    with_function(program, function, |function_ref| match &function_ref.body {
+        Body::Block(stmts) => stmts.visit_with(&mut effects),
+        Body::Expr(expr) => expr.visit_with(&mut effects),
+    });
+    let (mut sends, mut closes) = (effects.sends, effects.closes);
+    for call in effects.calls {
+        let (s, c) = timer_effects(program, bindings, call, class, holder, seen, depth + 1);
+        sends |= s;
+        closes |= c;
+    }
+    (sends, closes)
+}
+
+/// The holder an expression names: a local binding or `this.<field>`.
+pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
+    match strip(expr) {
+        Expr::Ident(ident) if !bindings.is_global(ident) => Some(Holder::Binding(ident.to_id())),
+        Expr::Member(member) => match (strip(&member.obj), member_name(&member.prop)) {
+            (Expr::This(_), Some(field)) => Some(Holder::ThisField(class, Atom::from(field))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A `ws://` URL (or `http://` for libraries that take one) to a host that is not
+/// loopback or reserved.
+fn insecure_url(bindings: &Bindings, url: &Expr, http_counts: bool) -> Option<InsecureUrl> {
+    let mut trail = Vec::new();
+    let (prefix, literal, host_expression) = url_prefix(bindings, url, &mut trail, 0)?;
+    let (scheme, rest) = if let Some(rest) = prefix.strip_prefix("ws://") {
+        ("ws://", rest)
+    } else if let Some(rest) = prefix.strip_prefix("http://").filter(|_| http_counts) {
+        ("http://", rest)
+    } else {
+        return None;
+    };
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let host = if host.is_empty() {
+        match host_expression {
+            Some(text) => format!("${{{text}}}"),
+            None => return None,
+        }
+    } else {
+        host
+    };
+    if is_local_host(&host) {
+        return None;
+    }
+    Some(InsecureUrl {
+        literal,
+        host,
+        scheme,
+        trail,
+    })
+}
+
+/// The known text at the start of a URL expression, the literal it comes from, and
+/// the expression that follows it (for `ws://${host}`).
+fn url_prefix(
+    bindings: &Bindings,
+    url: &Expr,
+    trail: &mut Vec<Label>,
+    depth: u32,
+) -> Option<(String, Range<usize>, Option<String>)> {
+    if depth > 8 {
+        return None;
+    }
+    let url = strip(url);
+    if let Some(text) = literal_string(url) {
+        return Some((text.to_string(), span_range(url.span()), None));
+    }
+    match url {
+        Expr::Tpl(tpl) => {
+            let first = tpl.quasis.first()?;
+            let text = first.cooked.as_ref()?.as_str()?.to_string();
+            let next = tpl.exprs.first().map(|expr| expression_text(expr));
+            if text.is_empty() {
+                // `${scheme}://…`: the scheme comes from the expression.
+                let (inner, literal, _) =
+                    url_prefix(bindings, tpl.exprs.first()?, trail, depth + 1)?;
+                let rest = tpl.quasis.get(1)?.cooked.as_ref()?.as_str()?.to_string();
+                return Some((format!("{inner}{rest}"), literal, None));
+            }
+            Some((text, span_range(first.span), next))
+        }
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+            let (left, literal, _) = url_prefix(bindings, &bin.left, trail, depth + 1)?;
+            if left.ends_with("://") || left.ends_with(':') {
+                let right = url_prefix(bindings, &bin.right, trail, depth + 1);
+                return match right {
+                    Some((text, _, host)) => Some((format!("{left}{text}"), literal, host)),
+                    None => Some((left, literal, Some(expression_text(&bin.right)))),
+                };
+            }
+            Some((left, literal, None))
+        }
+        Expr::Ident(ident) => {
+            let binding = bindings.by_id.get(&ident.to_id())?;
+            if !matches!(
+                binding.kind,
+                BindingKind::Const | BindingKind::Let | BindingKind::Var
+            ) {
+                return None;
+            }
+            if binding.has_unknown_assignment || !binding.assignments.is_empty() {
+                return None;
+            }
+            let found = url_prefix(bindings, binding.init.as_deref()?, trail, depth + 1)?;
+            trail.insert(
+                0,
+                Label {
+                    span: binding.span.clone(),
+                    message: format!("`{}` holds a clear-text URL", binding.name),
+                },
+            );
+            Some(found)
+        }
+        // `location.protocol === "https:" ? "wss:" : "ws:"`: the page's scheme decides.
+        Expr::Cond(_) => None,
+        _ => None,
+    }
+}
+
+/// Loopback hosts and names that never resolve on a network.
+pub fn is_local_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let name = if let Some(inner) = host.strip_prefix('[') {
+        inner.split(']').next().unwrap_or_default().to_string()
+    } else {
+        host.split(':').next().unwrap_or_default().to_string()
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.starts_with("127.")
+        || name == "::1"
+        || name == "0.0.0.0"
+        || name.ends_with(".test")
+        || name.ends_with(".invalid")
+        || name.ends_with(".example")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_local_host, is_test_path};
+
+    #[test]
+    fn local_hosts() {
+        for host in [
+            "localhost:8080",
+            "api.localhost",
+            "127.0.0.1",
+            "[::1]:3000",
+            "chat.test",
+        ] {
+            assert!(is_local_host(host), "{host}");
+        }
+        for host in [
+            "192.168.1.20",
+            "chat.local",
+            "chat.example.com",
+            "10.0.0.1",
+            "chat.app.io",
+        ] {
+            assert!(!is_local_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn test_paths() {
+        assert!(is_test_path("test/socket.js"));
+        assert!(is_test_path("src/__tests__/chat.tsx"));
+        assert!(is_test_path("src/chat.spec.ts"));
+        assert!(!is_test_path("src/latest/chat.ts"));
+    }
+}
