@@ -335,12 +335,31 @@ fn resolve_socket(
         .iter()
         .filter(|event| event.event == "close" || event.event == "error")
         .collect();
-    // A socket the code closes from its own message or open handler serves one exchange.
-    let handler_functions: Vec<Span> = events
+    // A handler set from a parameter (`onClose(fn) { this.ws.onclose = fn }`) belongs to
+    // code elsewhere, which then manages the socket.
+    let handlers_unknown = events.iter().any(|event| {
+        !matches!(event.handler, RawHandler::Missing)
+            && handler_span(bindings, &event.handler, event.class).is_none()
+    });
+    // A socket the code closes from its own open or message handling (or a function
+    // those call) serves one exchange; closing on error is error handling.
+    let mut handler_functions: Vec<Span> = Vec::new();
+    for event in events
         .iter()
-        .filter(|event| event.event == "message" || event.event == "open")
-        .filter_map(|event| handler_span(bindings, &event.handler, event.class))
-        .collect();
+        .filter(|event| event.event == "open" || event.event == "message")
+    {
+        if let Some(span) = handler_span(bindings, &event.handler, event.class) {
+            handler_functions.push(span);
+            called_functions(
+                program,
+                bindings,
+                span,
+                event.class,
+                &mut handler_functions,
+                0,
+            );
+        }
+    }
     let closed_after_exchange = raw.closes.iter().any(|(closed, frame)| {
         holds(closed)
             && frame.is_some_and(|frame| {
@@ -394,7 +413,7 @@ fn resolve_socket(
         node_client,
         long_lived,
         close_handed_off: search.handed_off,
-        escapes,
+        escapes: escapes || handlers_unknown,
         enclosing_names: socket.enclosing_names.clone(),
         close_handlers: close_events
             .iter()
@@ -412,6 +431,50 @@ fn handler_span(bindings: &Bindings, handler: &RawHandler, class: Option<u32>) -
         RawHandler::Function(span) => Some(*span),
         RawHandler::Expr(expr) => resolve_function(bindings, expr, class),
         RawHandler::Missing => None,
+    }
+}
+
+/// Adds the same-file functions a function calls (two levels deep) to `out`.
+fn called_functions(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+    class: Option<u32>,
+    out: &mut Vec<Span>,
+    depth: u32,
+) {
+    if depth > 1 {
+        return;
+    }
+    struct Calls<'b> {
+        bindings: &'b Bindings,
+        class: Option<u32>,
+        found: Vec<Span>,
+    }
+    impl Visit for Calls<'_> {
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee
+                && let Some(span) = resolve_function(self.bindings, callee, self.class)
+            {
+                self.found.push(span);
+            }
+            call.visit_children_with(self);
+        }
+    }
+    let mut calls = Calls {
+        bindings,
+        class,
+        found: Vec::new(),
+    };
+    with_function(program, function, |function_ref| match &function_ref.body {
+        Body::Block(stmts) => stmts.visit_with(&mut calls),
+        Body::Expr(expr) => expr.visit_with(&mut calls),
+    });
+    for span in calls.found {
+        if !out.contains(&span) {
+            out.push(span);
+            called_functions(program, bindings, span, class, out, depth + 1);
+        }
     }
 }
 
