@@ -1,6 +1,6 @@
 //! Message data flowing into an HTML, script or URL sink without a strong origin check.
 
-use super::{MESSAGE_TRIGGERS, Rule, RuleContext, first_line};
+use super::{MESSAGE_TRIGGERS, Rule, RuleContext, analysed_listeners, first_line};
 use crate::diagnostic::Diagnostic;
 use crate::semantic::Guard;
 
@@ -13,10 +13,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for listener in &context.facts.message_listeners {
-        let Some(handler) = &listener.handler else {
-            continue;
-        };
+    for (listener, handler) in analysed_listeners(context) {
         for sink in &handler.sinks {
             let state = match sink.guard {
                 Guard::Strong => continue,

@@ -1,6 +1,9 @@
 //! A window `message` handler that uses the data and never checks the origin.
 
-use super::{MESSAGE_TRIGGERS, Rule, RuleContext, first_line, origin_guard_example};
+use super::{
+    MESSAGE_TRIGGERS, Rule, RuleContext, analysed_listeners, listener_diagnostic,
+    origin_guard_example,
+};
 use crate::diagnostic::Diagnostic;
 
 pub const RULE: Rule = Rule {
@@ -12,10 +15,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for listener in &context.facts.message_listeners {
-        let Some(handler) = &listener.handler else {
-            continue;
-        };
+    for (listener, handler) in analysed_listeners(context) {
         let Some(first_read) = handler.data_reads.first() else {
             continue;
         };
@@ -27,16 +27,14 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         if context.facts.posts_to_own_window && handler.uses.is_empty() {
             continue;
         }
-        let mut diagnostic = Diagnostic::new(
+        let mut diagnostic = listener_diagnostic(
+            context,
+            listener,
             "this `message` handler uses the message data without checking its origin, so any \
              site that can reach this window (by framing it, opening it or being opened by it) \
              controls what it does",
-            listener.registration.clone(),
-        )
-        .with_span_label("listens for messages from any origin");
-        if let Some(handler_span) = &listener.handler_span {
-            diagnostic = diagnostic.with_label(first_line(context.text, handler_span), "handler");
-        }
+            "listens for messages from any origin",
+        );
         diagnostic = diagnostic.with_label(first_read.clone(), "uses data from any sender");
         if let Some(origin) = handler.origin_reads.first() {
             diagnostic =

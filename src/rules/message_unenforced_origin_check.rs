@@ -1,6 +1,9 @@
 //! An origin check whose result does not stop the data from being used.
 
-use super::{MESSAGE_TRIGGERS, Rule, RuleContext, first_line, origin_guard_example};
+use super::{
+    MESSAGE_TRIGGERS, Rule, RuleContext, analysed_listeners, listener_diagnostic,
+    origin_guard_example,
+};
 use crate::diagnostic::Diagnostic;
 use crate::semantic::Guard;
 
@@ -13,10 +16,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for listener in &context.facts.message_listeners {
-        let Some(handler) = &listener.handler else {
-            continue;
-        };
+    for (listener, handler) in analysed_listeners(context) {
         let Some(first_check) = handler.checks.first() else {
             continue;
         };
@@ -28,26 +28,23 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         let Some(unguarded) = handler.uses.iter().find(|use_| use_.guard == Guard::None) else {
             continue;
         };
-        let mut diagnostic = Diagnostic::new(
+        let diagnostic = listener_diagnostic(
+            context,
+            listener,
             "this `message` handler checks the origin but uses the data even when the check \
              fails: the failing branch does not leave the handler",
-            listener.registration.clone(),
+            "listens for messages",
         )
-        .with_span_label("listens for messages");
-        if let Some(handler_span) = &listener.handler_span {
-            diagnostic = diagnostic.with_label(first_line(context.text, handler_span), "handler");
-        }
-        diagnostic = diagnostic
-            .with_label(first_check.span.clone(), "the origin is checked here…")
-            .with_label(
-                unguarded.span.clone(),
-                "…but the data is used here whatever the result",
-            )
-            .with_help(format!(
-                "leave the handler when the check fails, before the data is used: `{}` \
+        .with_label(first_check.span.clone(), "the origin is checked here…")
+        .with_label(
+            unguarded.span.clone(),
+            "…but the data is used here whatever the result",
+        )
+        .with_help(format!(
+            "leave the handler when the check fails, before the data is used: `{}` \
                  (logging is not enough) (CWE-346)",
-                origin_guard_example(&handler.event_name)
-            ));
+            origin_guard_example(&handler.event_name)
+        ));
         diagnostics.push(diagnostic);
     }
 }

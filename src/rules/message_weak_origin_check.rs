@@ -1,6 +1,9 @@
 //! An origin check that an attacker's origin can pass.
 
-use super::{MESSAGE_TRIGGERS, Rule, RuleContext, first_line, origin_guard_example};
+use super::{
+    MESSAGE_TRIGGERS, Rule, RuleContext, analysed_listeners, listener_diagnostic,
+    origin_guard_example,
+};
 use crate::diagnostic::Diagnostic;
 use crate::semantic::{Guard, Strength};
 
@@ -13,10 +16,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for listener in &context.facts.message_listeners {
-        let Some(handler) = &listener.handler else {
-            continue;
-        };
+    for (listener, handler) in analysed_listeners(context) {
         // A weak check matters where something relies on it alone; one that sits beside a
         // strong check guarding the same code (`origin` and `source` both compared) does not.
         let relied_on = handler
@@ -50,22 +50,18 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             let passes = passing
                 .map(|origin| format!(": a message from `{origin}` would pass"))
                 .unwrap_or_default();
-            let mut diagnostic = Diagnostic::new(
+            let diagnostic = listener_diagnostic(
+                context,
+                listener,
                 format!("this `message` handler checks the origin weakly: {reason}{passes}"),
-                listener.registration.clone(),
+                "listens for messages",
             )
-            .with_span_label("listens for messages");
-            if let Some(handler_span) = &listener.handler_span {
-                diagnostic =
-                    diagnostic.with_label(first_line(context.text, handler_span), "handler");
-            }
-            diagnostic = diagnostic
-                .with_label(check.span.clone(), "weak origin check")
-                .with_help(format!(
-                    "compare the whole origin for equality with the origins you trust: `{}`, \
+            .with_label(check.span.clone(), "weak origin check")
+            .with_help(format!(
+                "compare the whole origin for equality with the origins you trust: `{}`, \
                      or `ALLOWED_ORIGINS.includes(origin)` with full origins (CWE-346, CWE-20)",
-                    origin_guard_example(&handler.event_name)
-                ));
+                origin_guard_example(&handler.event_name)
+            ));
             diagnostics.push(diagnostic);
         }
     }

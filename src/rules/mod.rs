@@ -17,7 +17,8 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::semantic::FileFacts;
+use crate::semantic::sockets::{SocketFact, SocketKind};
+use crate::semantic::{FileFacts, HandlerFacts, MessageListener};
 
 /// What a rule sees of one file.
 pub struct RuleContext<'a> {
@@ -227,4 +228,39 @@ pub fn managed_by_wrapper(
             .as_str()
             .is_some_and(|name| socket.enclosing_names.iter().any(|n| n == name))
     })
+}
+
+/// Window message listeners whose handler crosswire found and analysed.
+pub fn analysed_listeners<'a>(
+    context: &'a RuleContext,
+) -> impl Iterator<Item = (&'a MessageListener, &'a HandlerFacts)> {
+    context
+        .facts
+        .message_listeners
+        .iter()
+        .filter_map(|listener| Some((listener, listener.handler.as_ref()?)))
+}
+
+/// A finding at a listener's registration, labelled with its handler.
+pub fn listener_diagnostic(
+    context: &RuleContext,
+    listener: &MessageListener,
+    message: impl Into<String>,
+    span_label: &str,
+) -> Diagnostic {
+    let diagnostic =
+        Diagnostic::new(message, listener.registration.clone()).with_span_label(span_label);
+    match &listener.handler_span {
+        Some(handler) => diagnostic.with_label(first_line(context.text, handler), "handler"),
+        None => diagnostic,
+    }
+}
+
+/// Browser `WebSocket`s (not library sockets, not Node clients).
+pub fn browser_sockets<'a>(context: &'a RuleContext) -> impl Iterator<Item = &'a SocketFact> {
+    context
+        .facts
+        .sockets
+        .iter()
+        .filter(|socket| socket.kind == SocketKind::Browser && !socket.node_client)
 }

@@ -1,8 +1,7 @@
 //! A long-lived socket with no keep-alive and no liveness timeout.
 
-use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, managed_by_wrapper};
+use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, browser_sockets, managed_by_wrapper};
 use crate::diagnostic::Diagnostic;
-use crate::semantic::sockets::SocketKind;
 
 pub const RULE: Rule = Rule {
     id: "websocket-no-heartbeat",
@@ -13,10 +12,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for socket in &context.facts.sockets {
-        if socket.kind != SocketKind::Browser
-            || socket.node_client
-            || !socket.long_lived
+    for socket in browser_sockets(context) {
+        if !socket.long_lived
             || socket.heartbeat
             || socket.escapes
             || managed_by_wrapper(context, socket)

@@ -1,8 +1,7 @@
 //! A long-lived browser WebSocket whose close path never opens a new one.
 
-use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, managed_by_wrapper};
+use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, browser_sockets, managed_by_wrapper};
 use crate::diagnostic::Diagnostic;
-use crate::semantic::sockets::SocketKind;
 
 pub const RULE: Rule = Rule {
     id: "websocket-no-reconnect",
@@ -13,10 +12,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for socket in &context.facts.sockets {
-        if socket.kind != SocketKind::Browser
-            || socket.node_client
-            || !socket.long_lived
+    for socket in browser_sockets(context) {
+        if !socket.long_lived
             || socket.reconnect.is_some()
             // Handed to code elsewhere, which may reconnect it.
             || socket.escapes

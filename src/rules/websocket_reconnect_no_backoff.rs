@@ -1,8 +1,8 @@
 //! Reconnecting at once or after a fixed delay, forever.
 
-use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS};
+use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, browser_sockets};
 use crate::diagnostic::Diagnostic;
-use crate::semantic::sockets::{Delay, SocketKind};
+use crate::semantic::sockets::Delay;
 
 pub const RULE: Rule = Rule {
     id: "websocket-reconnect-no-backoff",
@@ -13,10 +13,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for socket in &context.facts.sockets {
-        if socket.kind != SocketKind::Browser || socket.node_client {
-            continue;
-        }
+    for socket in browser_sockets(context) {
         let Some(reconnect) = &socket.reconnect else {
             continue;
         };

@@ -1,8 +1,7 @@
 //! `send` on a socket that may still be connecting.
 
-use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS};
+use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, browser_sockets};
 use crate::diagnostic::Diagnostic;
-use crate::semantic::sockets::SocketKind;
 
 pub const RULE: Rule = Rule {
     id: "websocket-send-before-open",
@@ -13,10 +12,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
-    for socket in &context.facts.sockets {
-        if socket.kind != SocketKind::Browser || socket.node_client {
-            continue;
-        }
+    for socket in browser_sockets(context) {
         for send in &socket.early_sends {
             diagnostics.push(
                 Diagnostic::new(
