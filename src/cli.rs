@@ -64,6 +64,11 @@ pub struct Args {
     /// Do not read .gitignore, .ignore or .git/info/exclude
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// Print the page map as JSON (which scripts each page loads, which documents it
+    /// embeds, which workers and popups it starts) instead of linting
+    #[arg(long)]
+    pub print_page_map: bool,
 }
 
 /// Runs crosswire with the process's arguments and returns the exit status.
@@ -102,8 +107,29 @@ fn execute(args: Args) -> Result<i32, String> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let engine = Engine::new(config);
+    let mut engine = Engine::new(config);
+    engine.read_everything = args.print_page_map;
     let mut report = engine.run(input, threads, !args.no_ignore);
+    if args.print_page_map {
+        let cwd_for_roots = std::env::current_dir().unwrap_or_default();
+        let roots: Vec<String> = args
+            .paths
+            .iter()
+            .filter(|path| path.is_dir())
+            .map(|path| crate::source::display_path(path, &cwd_for_roots))
+            .collect();
+        let map = crate::page_map::build(&report, &roots);
+        let json = serde_json::to_string_pretty(&map).map_err(|error| error.to_string())?;
+        write_text(&args, &json)?;
+        for error in &report.errors {
+            eprintln!("crosswire: error: {}: {}", error.path, error.message);
+        }
+        return Ok(if report.errors.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_TROUBLE
+        });
+    }
     if args.quiet {
         for file in &mut report.files {
             file.findings
@@ -187,6 +213,14 @@ fn write_report(args: &Args, report: &RunReport) -> Result<(), String> {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(error) => Err(format!("cannot write the report: {error}")),
     }
+}
+
+fn write_text(args: &Args, text: &str) -> Result<(), String> {
+    let result = match &args.output {
+        Some(path) => std::fs::write(path, format!("{text}\n")),
+        None => writeln!(io::stdout(), "{text}"),
+    };
+    result.map_err(|error| format!("cannot write the output: {error}"))
 }
 
 fn explain(id: &str) -> Result<i32, String> {

@@ -9,7 +9,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::source::Language;
+use crate::source::FileKind;
 
 /// Folders that are never linted, whatever the ignore files say.
 const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules"];
@@ -46,7 +46,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
                 if options.config.is_ignored(path) {
                     continue;
                 }
-                if Language::from_path(path).is_some() {
+                if FileKind::from_path(path).is_some() {
                     found.files.push(path.clone());
                 } else {
                     found.unsupported.push(path.clone());
@@ -139,7 +139,7 @@ fn walk_folder(root: &Path, options: &DiscoverOptions, found: &mut Discovered) {
                     stack.push(FolderRules { depth, matchers });
                 }
             }
-        } else if file_type.is_file() && Language::from_path(path).is_some() {
+        } else if file_type.is_file() && FileKind::from_path(path).is_some() {
             found.files.push(path.to_path_buf());
         }
     }

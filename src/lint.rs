@@ -11,10 +11,11 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{DiscoverOptions, describe_io_error, discover};
+use crate::embedded::{self, PageRefs};
 use crate::parse::{parse_script, with_globals};
 use crate::rules::{PARSE_ERROR, RULES, Rule, RuleContext};
-use crate::semantic;
-use crate::source::{Language, LineIndex, display_path};
+use crate::semantic::{self, FileFacts};
+use crate::source::{FileKind, Language, LineIndex, display_path};
 use crate::suppress;
 
 /// Parsing threads get a large stack: swc's parser and visitors recurse once
@@ -24,6 +25,8 @@ const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 /// The enabled rules and what a file must contain to be worth parsing.
 pub struct Engine {
     pub config: Config,
+    /// Parse every file, skipping the prefilter (for the page map).
+    pub read_everything: bool,
     enabled: Vec<(&'static Rule, Severity)>,
     prefilter: AhoCorasick,
 }
@@ -38,6 +41,8 @@ pub struct FileResult {
     /// The text findings point into; kept only when there are findings.
     pub text: Option<Arc<str>>,
     pub lines: Option<LineIndex>,
+    /// What the file loads, embeds, starts and opens (for the page map).
+    pub page: PageRefs,
 }
 
 /// A path that could not be linted, with the reason.
@@ -99,6 +104,7 @@ impl Engine {
         let prefilter = AhoCorasick::new(&triggers).expect("trigger strings are valid patterns");
         Engine {
             config,
+            read_everything: false,
             enabled,
             prefilter,
         }
@@ -112,14 +118,15 @@ impl Engine {
     }
 
     /// Lints one file's bytes. `path` is only used for display.
-    pub fn lint_bytes(&self, path: String, bytes: Vec<u8>, language: Language) -> FileResult {
-        if !self.prefilter.is_match(&bytes) {
+    pub fn lint_bytes(&self, path: String, bytes: Vec<u8>, kind: FileKind) -> FileResult {
+        if !self.read_everything && !self.prefilter.is_match(&bytes) {
             return FileResult {
                 path,
                 parsed: false,
                 findings: Vec::new(),
                 text: None,
                 lines: None,
+                page: PageRefs::default(),
             };
         }
         let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
@@ -147,36 +154,57 @@ impl Engine {
                 .with_help("save the file as UTF-8"),
             );
         }
-        let mut directives = Vec::new();
-        with_globals(|| match parse_script(&text, 0, language) {
-            Ok(parsed) => {
-                let facts = semantic::analyze(&parsed, &path);
-                for (rule, severity) in &self.enabled {
-                    let Some(check) = rule.check else { continue };
-                    let context = RuleContext {
-                        facts: &facts,
-                        text: &text,
-                        options: self.config.options(rule.id),
-                    };
-                    let mut diagnostics = Vec::new();
-                    check(&context, &mut diagnostics);
-                    findings.extend(diagnostics.into_iter().map(|diagnostic| Finding {
-                        rule: rule.id,
-                        severity: *severity,
-                        diagnostic,
-                    }));
+        let (blocks, page) = embedded::split(kind, &text);
+        let mut facts = FileFacts::default();
+        let mut comments = Vec::new();
+        with_globals(|| {
+            for block in &blocks {
+                let code = block
+                    .decoded
+                    .as_deref()
+                    .unwrap_or_else(|| &text[block.range.clone()]);
+                match parse_script(code, block.range.start, block.language) {
+                    Ok(parsed) => {
+                        facts.extend(semantic::analyze(&parsed, &path));
+                        comments.extend(parsed.comments);
+                    }
+                    Err(error) => {
+                        let what = if matches!(kind, FileKind::Script(_)) {
+                            "this file"
+                        } else {
+                            "this script"
+                        };
+                        self.push_pipeline_finding(
+                            &mut findings,
+                            PARSE_ERROR,
+                            Diagnostic::new(
+                                format!("cannot parse {what}: {}", error.message),
+                                error.span,
+                            )
+                            .with_span_label("syntax error here"),
+                        );
+                    }
                 }
-                directives = suppress::parse_directives(&parsed.comments, &lines);
-            }
-            Err(error) => {
-                let message = format!("cannot parse this file: {}", error.message);
-                self.push_pipeline_finding(
-                    &mut findings,
-                    PARSE_ERROR,
-                    Diagnostic::new(message, error.span).with_span_label("syntax error here"),
-                );
             }
         });
+        facts.page.extend(page);
+        for (rule, severity) in &self.enabled {
+            let Some(check) = rule.check else { continue };
+            let context = RuleContext {
+                facts: &facts,
+                text: &text,
+                options: self.config.options(rule.id),
+            };
+            let mut diagnostics = Vec::new();
+            check(&context, &mut diagnostics);
+            findings.extend(diagnostics.into_iter().map(|diagnostic| Finding {
+                rule: rule.id,
+                severity: *severity,
+                diagnostic,
+            }));
+        }
+        comments.sort_by_key(|comment| comment.span.start);
+        let directives = suppress::parse_directives(&comments, &lines);
         let mut findings =
             suppress::apply(findings, &directives, &lines, |rule| self.severity(rule));
         findings.sort_by(|a, b| {
@@ -186,13 +214,14 @@ impl Engine {
                 &b.diagnostic.message,
             ))
         });
-        let keep_text = !findings.is_empty();
+        let keep_text = !findings.is_empty() || self.read_everything;
         FileResult {
             path,
-            parsed: true,
+            parsed: !blocks.is_empty(),
             findings,
             text: keep_text.then(|| Arc::from(text)),
             lines: keep_text.then_some(lines),
+            page: facts.page,
         }
     }
 
@@ -215,22 +244,22 @@ impl Engine {
     /// Reads and lints one file; a panic inside becomes an error for that file alone.
     fn lint_path(&self, path: &Path, cwd: &Path) -> Result<FileResult, LintError> {
         let shown = display_path(path, cwd);
-        let language = Language::from_path(path).unwrap_or(Language::JavaScript);
+        let kind = FileKind::from_path(path).unwrap_or(FileKind::Script(Language::JavaScript));
         let bytes = std::fs::read(path).map_err(|error| LintError {
             path: shown.clone(),
             message: format!("cannot read file: {}", describe_io_error(&error)),
         })?;
-        self.lint_guarded(shown, bytes, language)
+        self.lint_guarded(shown, bytes, kind)
     }
 
     fn lint_guarded(
         &self,
         shown: String,
         bytes: Vec<u8>,
-        language: Language,
+        kind: FileKind,
     ) -> Result<FileResult, LintError> {
         catch_unwind(AssertUnwindSafe(|| {
-            self.lint_bytes(shown.clone(), bytes, language)
+            self.lint_bytes(shown.clone(), bytes, kind)
         }))
         .map_err(|panic| {
             let reason = panic
@@ -259,10 +288,10 @@ impl Engine {
         let mut report = RunReport::default();
         let results: Vec<Result<FileResult, LintError>> = match input {
             Input::Stdin { name, bytes } => {
-                let language =
-                    Language::from_path(Path::new(&name)).unwrap_or(Language::JavaScript);
+                let kind = FileKind::from_path(Path::new(&name))
+                    .unwrap_or(FileKind::Script(Language::JavaScript));
                 report.files_scanned = 1;
-                vec![pool.install(|| self.lint_guarded(name, bytes, language))]
+                vec![pool.install(|| self.lint_guarded(name, bytes, kind))]
             }
             Input::Paths(paths) => {
                 let found = discover(

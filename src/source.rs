@@ -32,6 +32,38 @@ impl Language {
     }
 }
 
+/// What kind of file holds the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A JavaScript or TypeScript file.
+    Script(Language),
+    /// `.html`/`.htm`: inline `<script>` blocks and `on*` attributes.
+    Html,
+    /// `.vue`: `<script>` and `<script setup>`, `lang="ts"` honoured.
+    Vue,
+    /// `.svelte`: `<script>` and `<script context="module">`.
+    Svelte,
+    /// `.astro`: the frontmatter and `<script>` tags.
+    Astro,
+}
+
+impl FileKind {
+    /// The kind of a path, or `None` for files crosswire does not read.
+    pub fn from_path(path: &Path) -> Option<FileKind> {
+        if let Some(language) = Language::from_path(path) {
+            return Some(FileKind::Script(language));
+        }
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "html" | "htm" => Some(FileKind::Html),
+            "vue" => Some(FileKind::Vue),
+            "svelte" => Some(FileKind::Svelte),
+            "astro" => Some(FileKind::Astro),
+            _ => None,
+        }
+    }
+}
+
 /// Maps byte offsets to 1-based lines and columns. Columns count Unicode
 /// scalar values (SARIF's `unicodeCodePoints`); `\n`, `\r\n` and a lone `\r`
 /// each end a line.

@@ -758,3 +758,100 @@ fn the_wrappers_option_exempts_sockets_made_in_named_functions() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).is_empty(), "{}", stdout(&output));
 }
+
+#[test]
+fn findings_in_html_blocks_and_attributes_point_into_the_html_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "page.html",
+        "<!doctype html>\n<script>\n  let ok = 1;\n</script>\n<script>\n  let broken = ;\n</script>\n<script>\n  // crosswire-ignore-next-line postmessage-wildcard-origin -- resize only\n  parent.postMessage(1, '*');\n    top.postMessage(2, '*');\n</script>\n<a href=\"#\" onclick=\"opener.postMessage(3, '*')\">x</a>\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(
+        compact_lines(&output),
+        [
+            "page.html:6:16: error parse-error: cannot parse this script: Expression expected",
+            "page.html:11:5: error postmessage-wildcard-origin: `top.postMessage` uses target origin \"*\": any site loaded in the top-level window can read the message",
+            "page.html:13:22: error postmessage-wildcard-origin: `opener.postMessage` uses target origin \"*\": any site loaded in the window that opened this one can read the message",
+        ]
+    );
+    let output = crosswire(dir.path(), &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let region = &sarif["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 13);
+    assert_eq!(region["startColumn"], 22);
+}
+
+#[test]
+fn vue_svelte_and_astro_files_are_found_in_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/A.vue",
+        "<script setup lang=\"ts\">\nparent.postMessage(1 as number, '*');\n</script>\n",
+    );
+    write(
+        dir.path(),
+        "src/B.svelte",
+        "<script>\n  top.postMessage(1, '*');\n</script>\n",
+    );
+    write(
+        dir.path(),
+        "src/C.astro",
+        "---\nconst x = 1;\n---\n<script>\n  opener.postMessage(x, '*');\n</script>\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    let locations: Vec<String> = compact_lines(&output)
+        .iter()
+        .map(|line| line.split(": ").next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        locations,
+        ["src/A.vue:2:1", "src/B.svelte:2:3", "src/C.astro:5:3"]
+    );
+}
+
+#[test]
+fn the_page_map_resolves_scripts_frames_workers_and_popups() {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/page-map");
+    let output = crosswire(&project, &["--print-page-map", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let map: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(map["version"], 1);
+    let index = &map["files"]["index.html"];
+    assert_eq!(index["scripts"][0]["resolved"], "app.js");
+    assert_eq!(index["scripts"][0]["line"], 5);
+    assert_eq!(index["frames"][0]["resolved"], "frames/pay.html");
+    assert_eq!(index["frames"][1]["via"], "object");
+    assert_eq!(index["frames"][1]["resolved"], "frames/terms.html");
+    assert_eq!(index["frames"][2]["resolved"], Value::Null);
+    assert_eq!(
+        map["files"]["app.js"]["workers"][0]["resolved"],
+        "thumbnail.worker.js"
+    );
+    assert_eq!(
+        map["files"]["app.js"]["popups"][0]["resolved"],
+        "popup.html"
+    );
+    assert_eq!(
+        map["loaded_by"]["app.js"],
+        serde_json::json!(["index.html", "popup.html"])
+    );
+    assert_eq!(
+        map["loaded_by"]["pay.js"],
+        serde_json::json!(["frames/pay.html"])
+    );
+    assert_eq!(
+        map["embedded_by"]["frames/pay.html"],
+        serde_json::json!(["Checkout.jsx", "index.html"])
+    );
+    assert_eq!(
+        map["started_by"]["thumbnail.worker.js"],
+        serde_json::json!(["app.js"])
+    );
+    assert_eq!(
+        map["opened_by"]["popup.html"],
+        serde_json::json!(["app.js"])
+    );
+}

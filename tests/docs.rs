@@ -6,7 +6,7 @@ use std::path::Path;
 use crosswire::config::Config;
 use crosswire::lint::Engine;
 use crosswire::rules::{RULES, all_docs, markdown_table};
-use crosswire::source::Language;
+use crosswire::source::FileKind;
 
 const README_BEGIN: &str = "<!-- rules:begin -->\n";
 const README_END: &str = "<!-- rules:end -->";
@@ -99,9 +99,9 @@ fn rules_found(language: &str, code: &str) -> Vec<&'static str> {
         _ => "example.js",
     };
     let engine = Engine::new(Config::defaults(root().to_path_buf()));
-    let language = Language::from_path(Path::new(name)).unwrap();
+    let kind = FileKind::from_path(Path::new(name)).unwrap();
     engine
-        .lint_bytes(name.to_string(), code.as_bytes().to_vec(), language)
+        .lint_bytes(name.to_string(), code.as_bytes().to_vec(), kind)
         .findings
         .iter()
         .map(|finding| finding.rule)

@@ -49,6 +49,7 @@ pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
         ready_state_guards: 0,
         holder_hints: HashMap::new(),
         synchronous_callbacks: Default::default(),
+        page: Default::default(),
         sockets: RawSockets {
             test_file: is_test_path(path),
             ..RawSockets::default()
@@ -114,6 +115,8 @@ struct Collector {
     /// Functions passed to `forEach`, `map` and friends, which call them at once.
     synchronous_callbacks: std::collections::HashSet<u32>,
     sockets: RawSockets,
+    /// Workers, popups and frames the code starts, opens and embeds.
+    page: crate::embedded::PageRefs,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
 }
@@ -188,6 +191,7 @@ impl Collector {
             message_listeners,
             posts_to_own_window,
             sockets,
+            page: self.page,
         }
     }
 
@@ -827,6 +831,29 @@ impl Collector {
         }
     }
 
+    /// `window.open("/path")`: a popup the page opens.
+    fn record_popup(&mut self, call: &CallExpr, callee: &Expr) {
+        let opens = match strip(callee) {
+            Expr::Ident(ident) => &*ident.sym == "open" && self.bindings.is_global(ident),
+            Expr::Member(member) => {
+                member_name(&member.prop) == Some("open")
+                    && matches!(strip(&member.obj), Expr::Ident(object)
+                        if matches!(&*object.sym, "window" | "self" | "globalThis"))
+            }
+            _ => false,
+        };
+        if opens
+            && let Some(first) = call.args.first()
+            && let Some(url) = self.bindings.resolve_string(&first.expr)
+        {
+            self.page.popups.push(crate::embedded::Reference {
+                url,
+                via: "window.open".into(),
+                span: span_range(first.expr.span()),
+            });
+        }
+    }
+
     fn record_timer(&mut self, name: &str, call: &CallExpr) {
         match name {
             "setTimeout" | "setInterval" => self.sockets.timers.push(TimerSite {
@@ -1050,6 +1077,19 @@ impl Visit for Collector {
                 self.hint_holder(&assign.right, holder);
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                // `frame.src = "/embed.html"`
+                if member_name(&member.prop) == Some("src")
+                    && super::handlers::expression_text(&member.obj)
+                        .to_ascii_lowercase()
+                        .contains("frame")
+                    && let Some(url) = self.bindings.resolve_string(&assign.right)
+                {
+                    self.page.frames.push(crate::embedded::Reference {
+                        url,
+                        via: "iframe.src".into(),
+                        span: span_range(assign.right.span()),
+                    });
+                }
                 let holder = holder_of(&self.bindings, &Expr::Member(member.clone()), class);
                 self.hint_holder(&assign.right, holder);
                 // `socket[name] = handler`: handlers set in ways the file does not show.
@@ -1178,6 +1218,18 @@ impl Visit for Collector {
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
         self.record_socket_construction(new);
+        // `new Worker("x.js")`, `new Worker(new URL("./x.js", import.meta.url))`
+        if let Expr::Ident(callee) = strip(&new.callee)
+            && matches!(&*callee.sym, "Worker" | "SharedWorker")
+            && let Some(first) = new.args.as_ref().and_then(|args| args.first())
+            && let Some(url) = worker_url(&first.expr)
+        {
+            self.page.workers.push(crate::embedded::Reference {
+                url,
+                via: callee.sym.to_string(),
+                span: span_range(first.expr.span()),
+            });
+        }
         if let Some(args) = &new.args {
             self.note_escapes(args.iter().map(|arg| &*arg.expr));
         }
@@ -1193,6 +1245,7 @@ impl Visit for Collector {
             self.record_listener_call(call, callee);
             self.record_socket_use(call, callee);
             self.record_library_connect(call, callee);
+            self.record_popup(call, callee);
             if let Expr::Member(member) = strip(callee)
                 && matches!(
                     member_name(&member.prop),
@@ -1322,6 +1375,27 @@ impl Visit for Collector {
             return;
         }
         unary.visit_children_with(self);
+    }
+
+    /// `<iframe src="/embed.html">` in JSX.
+    fn visit_jsx_opening_element(&mut self, element: &JSXOpeningElement) {
+        if let JSXElementName::Ident(name) = &element.name
+            && matches!(&*name.sym, "iframe" | "frame")
+        {
+            for attribute in &element.attrs {
+                if let JSXAttrOrSpread::JSXAttr(attribute) = attribute
+                    && matches!(&attribute.name, JSXAttrName::Ident(key) if &*key.sym == "src")
+                    && let Some(JSXAttrValue::Str(url)) = &attribute.value
+                {
+                    self.page.frames.push(crate::embedded::Reference {
+                        url: url.value.to_string_lossy().into_owned(),
+                        via: "iframe".into(),
+                        span: span_range(url.span),
+                    });
+                }
+            }
+        }
+        element.visit_children_with(self);
     }
 
     fn visit_ident(&mut self, ident: &Ident) {
@@ -1465,4 +1539,17 @@ fn mentions_ready_state(test: &Expr) -> bool {
     let mut finder = Finder(false);
     test.visit_with(&mut finder);
     finder.0
+}
+
+/// The script a worker runs: a string, or `new URL("./x.js", import.meta.url)`.
+fn worker_url(expr: &Expr) -> Option<String> {
+    if let Some(text) = literal_string(expr) {
+        return Some(text.to_string());
+    }
+    match strip(expr) {
+        Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(url) if &*url.sym == "URL") => {
+            literal_string(&new.args.as_ref()?.first()?.expr).map(str::to_string)
+        }
+        _ => None,
+    }
 }

@@ -25,6 +25,19 @@ pub struct FileFacts {
     pub posts_to_own_window: bool,
     /// WebSocket clients and socket-library connections.
     pub sockets: Vec<sockets::SocketFact>,
+    /// What the code loads, embeds, starts and opens (for the page map).
+    pub page: crate::embedded::PageRefs,
+}
+
+impl FileFacts {
+    /// Adds the facts of another script block of the same file.
+    pub fn extend(&mut self, other: FileFacts) {
+        self.post_messages.extend(other.post_messages);
+        self.message_listeners.extend(other.message_listeners);
+        self.posts_to_own_window |= other.posts_to_own_window;
+        self.sockets.extend(other.sockets);
+        self.page.extend(other.page);
+    }
 }
 
 /// A call `receiver.postMessage(...)` or a bare `postMessage(...)`.
