@@ -11,6 +11,7 @@ mod websocket_no_heartbeat;
 mod websocket_no_reconnect;
 mod websocket_reconnect_no_backoff;
 mod websocket_send_before_open;
+mod websocket_server_no_origin_check;
 
 use std::sync::OnceLock;
 
@@ -58,6 +59,7 @@ pub static RULES: &[Rule] = &[
     websocket_no_heartbeat::RULE,
     websocket_send_before_open::RULE,
     websocket_insecure_url::RULE,
+    websocket_server_no_origin_check::RULE,
     Rule {
         id: PARSE_ERROR,
         doc_source: include_str!("../../rules/parse-error.md"),

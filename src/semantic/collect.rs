@@ -50,6 +50,8 @@ pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
         holder_hints: HashMap::new(),
         synchronous_callbacks: Default::default(),
         page: Default::default(),
+        servers: Default::default(),
+        bun_serve_depth: 0,
         sockets: RawSockets {
             test_file: is_test_path(path),
             ..RawSockets::default()
@@ -117,6 +119,9 @@ struct Collector {
     sockets: RawSockets,
     /// Workers, popups and frames the code starts, opens and embeds.
     page: crate::embedded::PageRefs,
+    servers: super::servers::RawServers,
+    /// How many `Bun.serve({ … })` calls enclose the code.
+    bun_serve_depth: u32,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
 }
@@ -186,12 +191,18 @@ impl Collector {
             .iter()
             .any(|call: &PostMessageCall| call.target == super::Target::CurrentWindow);
         let sockets = super::sockets::resolve_sockets(program, bindings, &self.sockets);
+        let servers = if self.sockets.test_file {
+            Vec::new()
+        } else {
+            super::servers::resolve_servers(program, bindings, &self.servers)
+        };
         FileFacts {
             post_messages,
             message_listeners,
             posts_to_own_window,
             sockets,
             page: self.page,
+            servers,
         }
     }
 
@@ -693,7 +704,7 @@ impl Collector {
     fn record_socket_construction(&mut self, new: &NewExpr) {
         let callee = strip(&new.callee);
         let text = super::handlers::expression_text(callee);
-        let plausible = text.contains("Socket")
+        let plausible = (text.contains("Socket") && !text.ends_with("Server"))
             || text.contains("WS")
             || matches!(
                 text.as_str(),
@@ -829,6 +840,175 @@ impl Collector {
             }
             _ => {}
         }
+    }
+
+    /// `new WebSocketServer(options)`, `new Server(http, options)` (resolved later).
+    fn record_server_construction(&mut self, new: &NewExpr) {
+        let callee = strip(&new.callee);
+        let text = super::handlers::expression_text(callee);
+        if !matches!(text.rsplit('.').next(), Some("Server" | "WebSocketServer")) {
+            return;
+        }
+        let args: &[ExprOrSpread] = new.args.as_deref().unwrap_or_default();
+        let (functions, has_cors) = server_options(args);
+        self.servers.servers.push(super::servers::RawServer {
+            span: span_range(new.span),
+            kind: None,
+            callee: small_clone(callee),
+            holder: self.holder_hints.get(&new.span.lo.0).cloned(),
+            functions,
+            has_cors,
+        });
+    }
+
+    /// Calls that make servers or register where their check belongs.
+    fn record_server_call(&mut self, call: &CallExpr, callee: &Expr) {
+        use super::handlers::ServerParam::{Other, Request};
+        use super::servers::{RawServer, ServerKind, ServerUse};
+        let class = self.current_class();
+        let arg = |index: usize| call.args.get(index).map(|a| &*a.expr);
+        let last_function = || {
+            call.args
+                .iter()
+                .rev()
+                .map(|a| &*a.expr)
+                .find(|e| function_span(e).is_some() || matches!(strip(e), Expr::Ident(_)))
+        };
+        let server =
+            |this: &mut Self,
+             kind,
+             functions: Vec<(RawHandler, Vec<super::handlers::ServerParam>)>| {
+                this.servers.servers.push(RawServer {
+                    span: span_range(call.span),
+                    kind: Some(kind),
+                    callee: None,
+                    holder: None,
+                    functions,
+                    has_cors: false,
+                });
+            };
+        match strip(callee) {
+            // `require("socket.io")(http, options)`
+            Expr::Call(inner) if required_module(inner).as_deref() == Some("socket.io") => {
+                let (functions, has_cors) = server_options(&call.args);
+                let holder = self.holder_hints.get(&call.span.lo.0).cloned();
+                self.servers.servers.push(RawServer {
+                    span: span_range(call.span),
+                    kind: Some(ServerKind::SocketIo),
+                    callee: None,
+                    holder,
+                    functions,
+                    has_cors,
+                });
+            }
+            Expr::Member(member) => {
+                let method = member_name(&member.prop);
+                let object_text = super::handlers::expression_text(&member.obj);
+                match method {
+                    // `Deno.upgradeWebSocket(req)`: the check belongs in the function around it.
+                    Some("upgradeWebSocket") if object_text == "Deno" => {
+                        if let Some(frame) = self.current_frame_span() {
+                            server(
+                                self,
+                                ServerKind::Deno,
+                                vec![(RawHandler::Function(frame), vec![Request, Request])],
+                            );
+                        }
+                    }
+                    // Bun: `server.upgrade(req)` inside `fetch(req, server)`.
+                    Some("upgrade") if call.args.len() <= 2 && self.in_bun_fetch() => {
+                        if let Some(frame) = self.current_frame_span() {
+                            server(
+                                self,
+                                ServerKind::Bun,
+                                vec![(RawHandler::Function(frame), vec![Request, Other])],
+                            );
+                        }
+                    }
+                    Some("handleUpgrade") => {
+                        if let (Some(holder), Some(frame)) = (
+                            holder_of(&self.bindings, &member.obj, class),
+                            self.current_frame_span(),
+                        ) {
+                            self.servers.uses.push(ServerUse {
+                                holder,
+                                function: RawHandler::Function(frame),
+                                params: vec![Request, Other, Other],
+                                class,
+                            });
+                        }
+                    }
+                    Some("on")
+                        if matches!(
+                            arg(0).and_then(literal_string),
+                            Some("connection" | "connect" | "headers")
+                        ) =>
+                    {
+                        if let Some(holder) = holder_of(&self.bindings, &member.obj, class) {
+                            self.servers.uses.push(ServerUse {
+                                holder,
+                                function: Self::raw_handler(arg(1)),
+                                params: vec![Request, Request],
+                                class,
+                            });
+                        }
+                    }
+                    Some("use") => {
+                        if let Some(holder) = holder_of(&self.bindings, &member.obj, class) {
+                            self.servers.uses.push(ServerUse {
+                                holder,
+                                function: Self::raw_handler(arg(0)),
+                                params: vec![Request, Other],
+                                class,
+                            });
+                        }
+                    }
+                    // express-ws `app.ws("/path", (ws, req) => …)` and uWebSockets.js
+                    // `app.ws("/*", { upgrade, open, message })`.
+                    Some("ws") if arg(0).and_then(literal_string).is_some() => {
+                        match arg(1).map(strip) {
+                            Some(Expr::Object(object)) => {
+                                let upgrade = object_function(object, "upgrade");
+                                let functions = upgrade
+                                    .map(|h| vec![(h, vec![Other, Request, Other])])
+                                    .unwrap_or_default();
+                                server(self, ServerKind::UWebSockets, functions);
+                            }
+                            Some(_) => {
+                                let handler = Self::raw_handler(last_function());
+                                server(
+                                    self,
+                                    ServerKind::ExpressWs,
+                                    vec![(handler, vec![Other, Request])],
+                                );
+                            }
+                            None => {}
+                        }
+                    }
+                    // @fastify/websocket: `fastify.get("/path", { websocket: true }, (socket, req) => …)`
+                    Some("get" | "route")
+                        if call
+                            .args
+                            .iter()
+                            .any(|a| object_has_true(&a.expr, "websocket")) =>
+                    {
+                        let handler = Self::raw_handler(last_function());
+                        server(
+                            self,
+                            ServerKind::Fastify,
+                            vec![(handler, vec![Other, Request])],
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Inside `Bun.serve({ fetch(req, server) { … } })`.
+    fn in_bun_fetch(&self) -> bool {
+        self.bun_serve_depth > 0
     }
 
     /// `window.open("/path")`: a popup the page opens.
@@ -1218,6 +1398,7 @@ impl Visit for Collector {
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
         self.record_socket_construction(new);
+        self.record_server_construction(new);
         // `new Worker("x.js")`, `new Worker(new URL("./x.js", import.meta.url))`
         if let Expr::Ident(callee) = strip(&new.callee)
             && matches!(&*callee.sym, "Worker" | "SharedWorker")
@@ -1246,6 +1427,7 @@ impl Visit for Collector {
             self.record_socket_use(call, callee);
             self.record_library_connect(call, callee);
             self.record_popup(call, callee);
+            self.record_server_call(call, callee);
             if let Expr::Member(member) = strip(callee)
                 && matches!(
                     member_name(&member.prop),
@@ -1269,7 +1451,11 @@ impl Visit for Collector {
             }
         }
         self.note_escapes(call.args.iter().map(|arg| &*arg.expr));
+        let bun_serve = matches!(&call.callee, Callee::Expr(callee)
+            if super::handlers::expression_text(callee) == "Bun.serve");
+        self.bun_serve_depth += u32::from(bun_serve);
         call.visit_children_with(self);
+        self.bun_serve_depth -= u32::from(bun_serve);
         self.bind_iife_parameters(call);
     }
 
@@ -1552,4 +1738,66 @@ fn worker_url(expr: &Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The check functions in a server's options object (`verifyClient`, `allowRequest`),
+/// and whether it sets socket.io's `cors`.
+fn server_options(
+    args: &[ExprOrSpread],
+) -> (Vec<(RawHandler, Vec<super::handlers::ServerParam>)>, bool) {
+    use super::handlers::ServerParam::{Info, Other, Request};
+    let mut functions = Vec::new();
+    let mut has_cors = false;
+    for arg in args {
+        let Expr::Object(object) = strip(&arg.expr) else {
+            continue;
+        };
+        if let Some(handler) = object_function(object, "verifyClient") {
+            functions.push((handler, vec![Info, Other]));
+        }
+        if let Some(handler) = object_function(object, "allowRequest") {
+            functions.push((handler, vec![Request, Other]));
+        }
+        has_cors |= object.props.iter().any(|prop| {
+            matches!(prop, PropOrSpread::Prop(prop) if match &**prop {
+                Prop::KeyValue(pair) => prop_name(&pair.key) == Some("cors"),
+                Prop::Shorthand(ident) => &*ident.sym == "cors",
+                _ => false,
+            })
+        });
+    }
+    (functions, has_cors)
+}
+
+/// A function-valued property of an object literal: `{ name(x) {} }`, `{ name: fn }`.
+fn object_function(object: &ObjectLit, name: &str) -> Option<RawHandler> {
+    object.props.iter().find_map(|prop| {
+        let PropOrSpread::Prop(prop) = prop else {
+            return None;
+        };
+        match &**prop {
+            Prop::Method(method) if prop_name(&method.key) == Some(name) => {
+                Some(RawHandler::Function(method.function.span))
+            }
+            Prop::KeyValue(pair) if prop_name(&pair.key) == Some(name) => {
+                Some(Collector::raw_handler(Some(&pair.value)))
+            }
+            Prop::Shorthand(ident) if &*ident.sym == name => {
+                Some(Collector::raw_handler(Some(&Expr::Ident(ident.clone()))))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// `{ key: true }`
+fn object_has_true(expr: &Expr, key: &str) -> bool {
+    let Expr::Object(object) = strip(expr) else {
+        return false;
+    };
+    object.props.iter().any(|prop| {
+        matches!(prop, PropOrSpread::Prop(prop) if matches!(&**prop,
+            Prop::KeyValue(pair) if prop_name(&pair.key) == Some(key)
+                && matches!(strip(&pair.value), Expr::Lit(Lit::Bool(b)) if b.value)))
+    })
 }

@@ -132,6 +132,48 @@ struct HelperSummary {
     asserts: bool,
 }
 
+/// What a server-side function is handed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerParam {
+    /// An HTTP request or a socket.io socket (`req.headers.origin`, `socket.handshake.headers.origin`).
+    Request,
+    /// ws `verifyClient`'s `info` (`info.origin`, `info.req.headers.origin`).
+    Info,
+    Other,
+}
+
+/// The origin checks a server-side function makes on its parameters.
+pub fn analyze_server_function(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+    params: &[ServerParam],
+) -> Option<Vec<OriginCheck>> {
+    let mut context = Context {
+        program,
+        bindings,
+        class: None,
+        active: HashSet::new(),
+        helper_cache: HashMap::new(),
+    };
+    let mut facts = HandlerFacts::default();
+    with_function(program, function, |function_ref| {
+        let mut walker = Walker::new(&mut context, &mut facts, 0);
+        for (pat, role) in function_ref.params.iter().zip(params) {
+            match (role, pat) {
+                (ServerParam::Request, Pat::Ident(ident)) => {
+                    walker.roles.insert(ident.id.to_id(), Role::Request);
+                }
+                // `verifyClient(info)` or `verifyClient({ origin })`: like a message event.
+                (ServerParam::Info, pat) => walker.bind_event_param(pat, EventShape::Dom),
+                _ => {}
+            }
+        }
+        walker.walk_body(&function_ref.body);
+    })?;
+    Some(facts.checks)
+}
+
 /// Analyses the handler at `function` (a function or arrow span).
 pub fn analyze_handler(
     program: &Program,
@@ -360,6 +402,8 @@ enum Role {
     Tainted(Vec<Label>),
     /// The result of an origin check (`const ok = event.origin === X`).
     CheckResult(Box<Cond>),
+    /// An HTTP upgrade request (or a socket.io socket): its headers hold the origin.
+    Request,
 }
 
 struct Walker<'c, 'p> {
@@ -454,6 +498,23 @@ impl<'c, 'p> Walker<'c, 'p> {
             Expr::Member(member) if member_name(&member.prop) == Some("originalEvent") => {
                 matches!(self.role(&member.obj), Some(Role::Event { jquery: true }))
             }
+            // A request's headers carry `origin` like a message event does:
+            // `req.headers`, `info.req.headers`, `socket.handshake.headers`.
+            Expr::Member(member) if member_name(&member.prop) == Some("headers") => {
+                match strip(&member.obj) {
+                    Expr::Ident(_) => matches!(self.role(&member.obj), Some(Role::Request)),
+                    Expr::Member(inner) => {
+                        matches!(
+                            member_name(&inner.prop),
+                            Some("req" | "request" | "handshake")
+                        ) && matches!(
+                            self.role(&inner.obj),
+                            Some(Role::Request | Role::Event { .. })
+                        )
+                    }
+                    _ => false,
+                }
+            }
             _ => false,
         }
     }
@@ -481,6 +542,19 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .as_deref()?;
             return descriptor_getter_field(init).and_then(event_field_name);
         }
+        // `req.headers.get("origin")` (fetch API) and `req.getHeader("origin")` (uWebSockets.js).
+        if let Expr::Call(call) = strip(expr)
+            && let Callee::Expr(callee) = &call.callee
+            && let Expr::Member(method) = strip(callee)
+            && matches!(
+                member_name(&method.prop),
+                Some("get" | "getHeader" | "header")
+            )
+            && (self.is_event(&method.obj) || matches!(self.role(&method.obj), Some(Role::Request)))
+            && let Some(name) = call.args.first().and_then(|arg| literal_string(&arg.expr))
+        {
+            return event_field_name(&name.to_ascii_lowercase());
+        }
         let name = match strip(expr) {
             Expr::Member(member) if self.is_event(&member.obj) => member_name(&member.prop),
             Expr::OptChain(chain) => match &*chain.base {
@@ -495,6 +569,12 @@ impl<'c, 'p> Walker<'c, 'p> {
     }
 
     fn is_origin(&self, expr: &Expr) -> bool {
+        // `event.origin ?? ""`, `req.headers.origin || ""`
+        if let Expr::Bin(bin) = strip(expr)
+            && matches!(bin.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr)
+        {
+            return self.is_origin(&bin.left);
+        }
         self.event_field(expr) == Some("origin")
             || matches!(self.role(expr), Some(Role::Origin))
             || self.url_field(expr) == Some("origin")

@@ -4,6 +4,7 @@
 mod collect;
 pub mod handlers;
 pub mod listeners;
+pub mod servers;
 pub mod sockets;
 pub mod values;
 
@@ -27,6 +28,8 @@ pub struct FileFacts {
     pub sockets: Vec<sockets::SocketFact>,
     /// What the code loads, embeds, starts and opens (for the page map).
     pub page: crate::embedded::PageRefs,
+    /// WebSocket servers and their origin checks.
+    pub servers: Vec<servers::ServerFact>,
 }
 
 impl FileFacts {
@@ -37,6 +40,7 @@ impl FileFacts {
         self.posts_to_own_window |= other.posts_to_own_window;
         self.sockets.extend(other.sockets);
         self.page.extend(other.page);
+        self.servers.extend(other.servers);
     }
 }
 

@@ -1,0 +1,101 @@
+//! A WebSocket server that accepts upgrades from any origin.
+
+use super::{Rule, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::semantic::Strength;
+use crate::semantic::servers::ServerKind;
+
+pub const RULE: Rule = Rule {
+    id: "websocket-server-no-origin-check",
+    doc_source: include_str!("../../rules/websocket-server-no-origin-check.md"),
+    triggers: &[
+        "WebSocketServer",
+        "'ws'",
+        "\"ws\"",
+        "socket.io",
+        "engine.io",
+        "express-ws",
+        "@fastify/websocket",
+        "upgradeWebSocket",
+        "Bun.serve",
+        "handleUpgrade",
+        ".ws(",
+    ],
+    options: &[],
+    check: Some(check),
+};
+
+fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
+    for server in &context.facts.servers {
+        if server.has_strong_check() {
+            continue;
+        }
+        let weak = server
+            .checks
+            .iter()
+            .find_map(|check| match &check.strength {
+                Strength::Weak {
+                    reason,
+                    passing_origin,
+                } => Some((check, reason, passing_origin)),
+                _ => None,
+            });
+        if weak.is_none() && server.authenticated {
+            continue;
+        }
+        let cors_note = if server.kind == ServerKind::SocketIo && server.has_cors {
+            " (the `cors` option does not help: engine.io only sets response headers with it \
+             and still accepts WebSocket upgrades from any origin)"
+        } else {
+            ""
+        };
+        let mut diagnostic = match weak {
+            Some((check, reason, passing)) => {
+                let passes = passing
+                    .as_ref()
+                    .map(|origin| format!(": a page on `{origin}` would pass"))
+                    .unwrap_or_default();
+                Diagnostic::new(
+                    format!(
+                        "this {} server checks the Origin weakly: {reason}{passes}",
+                        server.kind.name()
+                    ),
+                    server.construction.clone(),
+                )
+                .with_label(check.span.clone(), "weak origin check")
+            }
+            None => Diagnostic::new(
+                format!(
+                    "this {} server accepts WebSocket connections from any origin: a page on any \
+                     site can open one with the user's cookies and act as the user (cross-site \
+                     WebSocket hijacking){cors_note}",
+                    server.kind.name()
+                ),
+                server.construction.clone(),
+            ),
+        }
+        .with_span_label("accepts upgrades");
+        for handler in &server.handlers {
+            diagnostic = diagnostic.with_label(
+                super::first_line(context.text, handler),
+                "the origin check belongs here",
+            );
+        }
+        diagnostic = diagnostic.with_help(match server.kind {
+            ServerKind::Ws => {
+                "reject foreign origins in `verifyClient: ({ origin }) => ALLOWED_ORIGINS.includes(origin)` \
+                 (or destroy the socket in the upgrade handler), or authenticate every connection \
+                 with a token a foreign page cannot know (CWE-1385)"
+            }
+            ServerKind::SocketIo => {
+                "pass `allowRequest: (req, callback) => callback(null, \
+                 ALLOWED_ORIGINS.includes(req.headers.origin))` (CWE-1385)"
+            }
+            _ => {
+                "compare the request's `Origin` header with the origins you serve and refuse the \
+                 upgrade otherwise, or authenticate every connection with a token (CWE-1385)"
+            }
+        });
+        diagnostics.push(diagnostic);
+    }
+}
