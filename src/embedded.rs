@@ -33,6 +33,13 @@ pub struct Reference {
     pub span: Range<usize>,
 }
 
+/// A markup comment (`<!-- … -->`), which may hold a suppression directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkupComment {
+    pub span: Range<usize>,
+    pub text: String,
+}
+
 /// What a page loads, embeds, starts and opens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PageRefs {
@@ -40,6 +47,9 @@ pub struct PageRefs {
     pub frames: Vec<Reference>,
     pub workers: Vec<Reference>,
     pub popups: Vec<Reference>,
+    /// Markup comments (not part of the page map).
+    #[serde(skip)]
+    pub comments: Vec<MarkupComment>,
 }
 
 impl PageRefs {
@@ -55,6 +65,7 @@ impl PageRefs {
         self.frames.extend(other.frames);
         self.workers.extend(other.workers);
         self.popups.extend(other.popups);
+        self.comments.extend(other.comments);
     }
 }
 
@@ -195,6 +206,12 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
                     }
                     _ => {}
                 }
+            }
+            Token::Comment(comment) => {
+                refs.comments.push(MarkupComment {
+                    span: (comment.span.start + body_start)..(comment.span.end + body_start),
+                    text: String::from_utf8_lossy(&comment.value).into_owned(),
+                });
             }
             Token::EndTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();

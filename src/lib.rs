@@ -9,6 +9,7 @@ pub mod embedded;
 pub mod lint;
 pub mod page_map;
 pub mod parse;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod semantic;

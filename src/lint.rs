@@ -13,7 +13,8 @@ use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{DiscoverOptions, describe_io_error, discover};
 use crate::embedded::{self, PageRefs};
 use crate::parse::{parse_script, with_globals};
-use crate::rules::{PARSE_ERROR, RULES, Rule, RuleContext};
+use crate::rules::{self, PARSE_ERROR, RULES, Rule, RuleContext};
+use crate::semantic::sockets::{Endpoint, SocketKind};
 use crate::semantic::{self, FileFacts};
 use crate::source::{FileKind, Language, LineIndex, display_path};
 use crate::suppress;
@@ -43,6 +44,25 @@ pub struct FileResult {
     pub lines: Option<LineIndex>,
     /// What the file loads, embeds, starts and opens (for the page map).
     pub page: PageRefs,
+    /// What the project-level rules read of this file.
+    pub project: ProjectFacts,
+}
+
+/// A file's facts that the project-level pass needs, kept after its tree is gone.
+#[derive(Debug, Default)]
+pub struct ProjectFacts {
+    /// Browser sockets whose endpoint the file shows.
+    pub sockets: Vec<(std::ops::Range<usize>, Endpoint)>,
+    /// Servers: where, the path they serve, and whether they only relay.
+    pub servers: Vec<(std::ops::Range<usize>, Option<String>, bool)>,
+    /// The file's suppression directives, for project-level findings.
+    pub directives: Vec<suppress::Directive>,
+}
+
+impl ProjectFacts {
+    fn is_empty(&self) -> bool {
+        self.sockets.is_empty() && self.servers.is_empty()
+    }
 }
 
 /// A path that could not be linted, with the reason.
@@ -96,7 +116,9 @@ impl Engine {
             .collect();
         let mut triggers: Vec<&str> = enabled
             .iter()
-            .filter(|(rule, _)| rule.check.is_some() || rule.id == crate::rules::UNUSED_IGNORE)
+            .filter(|(rule, _)| {
+                rule.check.is_some() || rule.project || rule.id == crate::rules::UNUSED_IGNORE
+            })
             .flat_map(|(rule, _)| rule.triggers.iter().copied())
             .collect();
         triggers.sort_unstable();
@@ -127,6 +149,7 @@ impl Engine {
                 text: None,
                 lines: None,
                 page: PageRefs::default(),
+                project: ProjectFacts::default(),
             };
         }
         let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
@@ -187,6 +210,16 @@ impl Engine {
                 }
             }
         });
+        // Directives may sit in markup comments too (`<!-- crosswire-ignore-next-line … -->`).
+        comments.extend(
+            page.comments
+                .iter()
+                .map(|comment| crate::parse::CommentText {
+                    span: comment.span.clone(),
+                    text: comment.text.clone(),
+                    is_block: true,
+                }),
+        );
         facts.page.extend(page);
         for (rule, severity) in &self.enabled {
             let Some(check) = rule.check else { continue };
@@ -204,9 +237,14 @@ impl Engine {
             }));
         }
         comments.sort_by_key(|comment| comment.span.start);
-        let directives = suppress::parse_directives(&comments, &lines);
-        let mut findings =
-            suppress::apply(findings, &directives, &lines, |rule| self.severity(rule));
+        let mut directives = suppress::parse_directives(&comments, &lines);
+        let mut findings = suppress::silence(findings, &mut directives, &lines);
+        suppress::report_unused(
+            &mut findings,
+            &directives,
+            |rule| self.severity(rule),
+            |rule| rules::find(rule).is_none_or(|rule| !rule.project),
+        );
         findings.sort_by(|a, b| {
             (a.diagnostic.span.start, a.rule, &a.diagnostic.message).cmp(&(
                 b.diagnostic.span.start,
@@ -214,7 +252,31 @@ impl Engine {
                 &b.diagnostic.message,
             ))
         });
-        let keep_text = !findings.is_empty() || self.read_everything;
+        let project = ProjectFacts {
+            sockets: facts
+                .sockets
+                .iter()
+                .filter(|socket| socket.kind == SocketKind::Browser && !socket.node_client)
+                .filter_map(|socket| Some((socket.construction.clone(), socket.endpoint.clone()?)))
+                .collect(),
+            servers: facts
+                .servers
+                .iter()
+                .map(|server| {
+                    (
+                        server.construction.clone(),
+                        server.path.clone(),
+                        server.relay_only,
+                    )
+                })
+                .collect(),
+            directives,
+        };
+        // Project-level findings may point into files with page links or sockets.
+        let keep_text = !findings.is_empty()
+            || self.read_everything
+            || !facts.page.is_empty()
+            || !project.is_empty();
         FileResult {
             path,
             parsed: !blocks.is_empty(),
@@ -222,6 +284,7 @@ impl Engine {
             text: keep_text.then(|| Arc::from(text)),
             lines: keep_text.then_some(lines),
             page: facts.page,
+            project,
         }
     }
 
@@ -286,6 +349,14 @@ impl Engine {
             .build()
             .expect("the thread pool starts");
         let mut report = RunReport::default();
+        let roots: Vec<String> = match &input {
+            Input::Paths(paths) => paths
+                .iter()
+                .filter(|path| path.is_dir())
+                .map(|path| display_path(path, &cwd))
+                .collect(),
+            Input::Stdin { .. } => Vec::new(),
+        };
         let results: Vec<Result<FileResult, LintError>> = match input {
             Input::Stdin { name, bytes } => {
                 let kind = FileKind::from_path(Path::new(&name))
@@ -333,6 +404,29 @@ impl Engine {
             }
         }
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
+        if self.severity(crate::rules::WEBSOCKET_SAME_PAGE) != Severity::Off {
+            crate::project::same_page(
+                &mut report,
+                self.severity(crate::rules::WEBSOCKET_SAME_PAGE),
+                &roots,
+            );
+        }
+        // Directives naming project-level rules are judged once those have run.
+        for file in &mut report.files {
+            suppress::report_unused(
+                &mut file.findings,
+                &file.project.directives,
+                |rule| self.severity(rule),
+                |rule| rules::find(rule).is_some_and(|rule| rule.project),
+            );
+            file.findings.sort_by(|a, b| {
+                (a.diagnostic.span.start, a.rule, &a.diagnostic.message).cmp(&(
+                    b.diagnostic.span.start,
+                    b.rule,
+                    &b.diagnostic.message,
+                ))
+            });
+        }
         report
             .errors
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));

@@ -25,6 +25,8 @@ pub struct Directive {
     pub span: Range<usize>,
     pub scope: Scope,
     pub rules: Vec<String>,
+    /// Which of `rules` silenced a finding.
+    pub used: Vec<bool>,
 }
 
 /// Finds the directives among a file's comments.
@@ -46,41 +48,37 @@ pub fn parse_directives(comments: &[CommentText], lines: &LineIndex) -> Vec<Dire
                 return None;
             }
             let names = rest.split_once("--").map_or(rest, |(names, _reason)| names);
-            let rules = names
+            let rules: Vec<String> = names
                 .split([',', ' ', '\t', '\n', '\r'])
                 .map(|name| name.trim_end_matches("*/").trim())
                 .filter(|name| !name.is_empty())
                 .map(str::to_string)
                 .collect();
+            let used = vec![false; rules.len()];
             Some(Directive {
                 span: comment.span.clone(),
                 scope,
                 rules,
+                used,
             })
         })
         .collect()
 }
 
-/// Drops the findings that directives silence and reports directives that silence nothing.
-/// `severity_of` gives each rule's configured severity.
-pub fn apply(
+/// Drops the findings that directives silence, marking the directives used.
+pub fn silence(
     findings: Vec<Finding>,
-    directives: &[Directive],
+    directives: &mut [Directive],
     lines: &LineIndex,
-    severity_of: impl Fn(&str) -> Severity,
 ) -> Vec<Finding> {
     if directives.is_empty() {
         return findings;
     }
-    let mut used: Vec<Vec<bool>> = directives
-        .iter()
-        .map(|directive| vec![false; directive.rules.len()])
-        .collect();
     let mut kept = Vec::with_capacity(findings.len());
     for finding in findings {
         let line = lines.line_of(finding.diagnostic.span.start);
         let mut silenced = false;
-        for (index, directive) in directives.iter().enumerate() {
+        for directive in directives.iter_mut() {
             let applies = match directive.scope {
                 Scope::File => true,
                 Scope::Line(target) => target == line,
@@ -90,7 +88,7 @@ pub fn apply(
             }
             for (position, rule) in directive.rules.iter().enumerate() {
                 if rule == finding.rule {
-                    used[index][position] = true;
+                    directive.used[position] = true;
                     silenced = true;
                 }
             }
@@ -99,13 +97,24 @@ pub fn apply(
             kept.push(finding);
         }
     }
+    kept
+}
+
+/// Adds an `unused-ignore` finding for each directive entry that silenced nothing,
+/// among the entries `judged` selects (project-level rules are judged after their pass).
+pub fn report_unused(
+    findings: &mut Vec<Finding>,
+    directives: &[Directive],
+    severity_of: impl Fn(&str) -> Severity,
+    judged: impl Fn(&str) -> bool,
+) {
     let unused_severity = severity_of(UNUSED_IGNORE);
     if unused_severity == Severity::Off {
-        return kept;
+        return;
     }
-    for (directive, used) in directives.iter().zip(&used) {
+    for directive in directives {
         let mut report = |message: String| {
-            kept.push(Finding {
+            findings.push(Finding {
                 rule: UNUSED_IGNORE,
                 severity: unused_severity,
                 diagnostic: Diagnostic::new(message, directive.span.clone())
@@ -114,11 +123,15 @@ pub fn apply(
             })
         };
         if directive.rules.is_empty() {
-            report("this crosswire-ignore directive names no rule, so it silences nothing".into());
+            if judged("") {
+                report(
+                    "this crosswire-ignore directive names no rule, so it silences nothing".into(),
+                );
+            }
             continue;
         }
-        for (rule, was_used) in directive.rules.iter().zip(used) {
-            if *was_used {
+        for (rule, was_used) in directive.rules.iter().zip(&directive.used) {
+            if *was_used || !judged(rule) {
                 continue;
             }
             match rules::find(rule) {
@@ -138,7 +151,6 @@ pub fn apply(
             }
         }
     }
-    kept
 }
 
 #[cfg(test)]

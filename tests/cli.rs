@@ -855,3 +855,49 @@ fn the_page_map_resolves_scripts_frames_workers_and_popups() {
         serde_json::json!(["app.js"])
     );
 }
+
+#[test]
+fn project_findings_in_markup_can_be_silenced_with_html_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.js",
+        "const s = new WebSocket('wss://live.example.com/sync');\nmanage(s);\n",
+    );
+    write(
+        dir.path(),
+        "frame.js",
+        "const s = new WebSocket('wss://live.example.com/sync');\nmanage(s);\n",
+    );
+    write(
+        dir.path(),
+        "frame.html",
+        "<script src=\"frame.js\"></script>\n",
+    );
+    write(
+        dir.path(),
+        "index.html",
+        "<script src=\"app.js\"></script>\n<iframe src=\"frame.html\"></iframe>\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(
+            "index.html:2:14: warning websocket-same-page: `index.html` embeds `frame.html`"
+        ),
+        "{lines:?}"
+    );
+    write(
+        dir.path(),
+        "index.html",
+        "<script src=\"app.js\"></script>\n<!-- crosswire-ignore-next-line websocket-same-page -- standalone widget -->\n<iframe src=\"frame.html\"></iframe>\n<!-- crosswire-ignore-next-line websocket-same-page -->\n<p>nothing here</p>\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(
+        compact_lines(&output),
+        [
+            "index.html:4:1: warning unused-ignore: no `websocket-same-page` finding on line 5 for this directive to silence"
+        ]
+    );
+}

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     triggers: MESSAGE_TRIGGERS,
     options: &[],
     check: Some(check),
+    project: false,
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {

@@ -42,9 +42,12 @@ pub struct Rule {
     pub options: &'static [&'static str],
     /// `None` for findings the pipeline itself produces.
     pub check: Option<CheckFn>,
+    /// Checked once over every file's facts, after the per-file pass (`src/project.rs`).
+    pub project: bool,
 }
 
 pub const PARSE_ERROR: &str = "parse-error";
+pub const WEBSOCKET_SAME_PAGE: &str = "websocket-same-page";
 pub const UNUSED_IGNORE: &str = "unused-ignore";
 
 /// Every rule crosswire knows, in the order the docs list them.
@@ -61,11 +64,29 @@ pub static RULES: &[Rule] = &[
     websocket_insecure_url::RULE,
     websocket_server_no_origin_check::RULE,
     Rule {
+        id: WEBSOCKET_SAME_PAGE,
+        doc_source: include_str!("../../rules/websocket-same-page.md"),
+        // Pages and the scripts that relate contexts must be read too.
+        triggers: &[
+            "WebSocket",
+            "<iframe",
+            "<frame",
+            "<script",
+            "Worker",
+            "open(",
+            "iframe",
+        ],
+        options: &[],
+        check: None,
+        project: true,
+    },
+    Rule {
         id: PARSE_ERROR,
         doc_source: include_str!("../../rules/parse-error.md"),
         triggers: &[],
         options: &[],
         check: None,
+        project: false,
     },
     Rule {
         id: UNUSED_IGNORE,
@@ -75,6 +96,7 @@ pub static RULES: &[Rule] = &[
         triggers: &["crosswire-ignore"],
         options: &[],
         check: None,
+        project: false,
     },
 ];
 

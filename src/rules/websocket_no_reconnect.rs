@@ -9,6 +9,7 @@ pub const RULE: Rule = Rule {
     triggers: WEBSOCKET_TRIGGERS,
     options: &["wrappers"],
     check: Some(check),
+    project: false,
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {

@@ -10,6 +10,7 @@ pub const RULE: Rule = Rule {
     triggers: WEBSOCKET_TRIGGERS,
     options: &[],
     check: Some(check),
+    project: false,
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {

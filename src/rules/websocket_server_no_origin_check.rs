@@ -23,6 +23,7 @@ pub const RULE: Rule = Rule {
     ],
     options: &[],
     check: Some(check),
+    project: false,
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {

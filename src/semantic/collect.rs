@@ -858,6 +858,7 @@ impl Collector {
             holder: self.holder_hints.get(&new.span.lo.0).cloned(),
             functions,
             has_cors,
+            path: server_path(args),
         });
     }
 
@@ -874,6 +875,7 @@ impl Collector {
                 .map(|a| &*a.expr)
                 .find(|e| function_span(e).is_some() || matches!(strip(e), Expr::Ident(_)))
         };
+        let route = arg(0).and_then(literal_string).map(str::to_string);
         let server =
             |this: &mut Self,
              kind,
@@ -885,6 +887,7 @@ impl Collector {
                     holder: None,
                     functions,
                     has_cors: false,
+                    path: route.clone(),
                 });
             };
         match strip(callee) {
@@ -899,6 +902,7 @@ impl Collector {
                     holder,
                     functions,
                     has_cors,
+                    path: server_path(&call.args),
                 });
             }
             Expr::Member(member) => {
@@ -1799,5 +1803,23 @@ fn object_has_true(expr: &Expr, key: &str) -> bool {
         matches!(prop, PropOrSpread::Prop(prop) if matches!(&**prop,
             Prop::KeyValue(pair) if prop_name(&pair.key) == Some(key)
                 && matches!(strip(&pair.value), Expr::Lit(Lit::Bool(b)) if b.value)))
+    })
+}
+
+/// The `path` option of a server's options object.
+fn server_path(args: &[ExprOrSpread]) -> Option<String> {
+    args.iter().find_map(|arg| {
+        let Expr::Object(object) = strip(&arg.expr) else {
+            return None;
+        };
+        object.props.iter().find_map(|prop| match prop {
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(pair) if prop_name(&pair.key) == Some("path") => {
+                    literal_string(&pair.value).map(str::to_string)
+                }
+                _ => None,
+            },
+            PropOrSpread::Spread(_) => None,
+        })
     })
 }

@@ -56,6 +56,8 @@ pub struct RawServer {
     pub functions: Vec<(RawHandler, Vec<ServerParam>)>,
     /// socket.io's `cors` option is set (it does not check upgrades).
     pub has_cors: bool,
+    /// The path it serves (`path` option, express-ws route), when known.
+    pub path: Option<String>,
 }
 
 /// `server.on("connection", h)`, `io.use(h)`, `server.handleUpgrade(…)` in a function.
@@ -84,6 +86,10 @@ pub struct ServerFact {
     /// Connections are authenticated by a secret a foreign page cannot know.
     pub authenticated: bool,
     pub has_cors: bool,
+    /// The path it serves, when known.
+    pub path: Option<String>,
+    /// Its message handling only forwards each message to the other clients.
+    pub relay_only: bool,
 }
 
 impl ServerFact {
@@ -179,11 +185,13 @@ pub fn resolve_servers(
             }
             let mut checks = Vec::new();
             let mut authenticated = false;
+            let mut relay_only = false;
             for (span, params) in &functions {
                 checks.extend(
                     analyze_server_function(program, bindings, *span, params).unwrap_or_default(),
                 );
                 authenticated |= authenticates(program, *span);
+                relay_only |= only_relays(program, *span);
             }
             Some(ServerFact {
                 construction: server.span.clone(),
@@ -195,6 +203,8 @@ pub fn resolve_servers(
                 checks,
                 authenticated,
                 has_cors: server.has_cors,
+                path: server.path.clone(),
+                relay_only,
             })
         })
         .collect()
@@ -249,4 +259,61 @@ fn authenticates(program: &Program, function: Span) -> bool {
         Body::Expr(expr) => expr.visit_with(&mut finder),
     });
     finder.found
+}
+
+/// Whether a connection handler's message handling only forwards each message to the
+/// other clients (`clients.forEach(c => c.send(data))`, `socket.broadcast.emit(…)`),
+/// with no storing, transforming or routing by user or room.
+fn only_relays(program: &Program, function: Span) -> bool {
+    struct Calls {
+        names: Vec<String>,
+        mentions_clients: bool,
+    }
+    impl Visit for Calls {
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee {
+                let text = expression_text(callee);
+                if text.contains("clients") || text.contains("broadcast") {
+                    self.mentions_clients = true;
+                }
+                let name = text
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches("()");
+                self.names.push(name.to_string());
+            }
+            call.visit_children_with(self);
+        }
+        fn visit_ident(&mut self, ident: &Ident) {
+            if &*ident.sym == "clients" {
+                self.mentions_clients = true;
+            }
+        }
+    }
+    let mut calls = Calls {
+        names: Vec::new(),
+        mentions_clients: false,
+    };
+    with_function(program, function, |function_ref| match &function_ref.body {
+        Body::Block(stmts) => stmts.visit_with(&mut calls),
+        Body::Expr(expr) => expr.visit_with(&mut calls),
+    });
+    let forwarding = [
+        "on",
+        "forEach",
+        "send",
+        "emit",
+        "broadcast",
+        "has",
+        "filter",
+        "values",
+        "for",
+    ];
+    calls.mentions_clients
+        && !calls.names.is_empty()
+        && calls
+            .names
+            .iter()
+            .all(|name| forwarding.contains(&name.as_str()))
 }

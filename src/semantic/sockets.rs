@@ -127,6 +127,15 @@ pub struct SocketFact {
     /// `send` calls that run before the socket can be open.
     pub early_sends: Vec<Range<usize>>,
     pub insecure_url: Option<InsecureUrl>,
+    /// Where it connects, as far as the file tells.
+    pub endpoint: Option<Endpoint>,
+}
+
+/// A socket endpoint: the host (or `location` for the page's own) and the path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Endpoint {
+    pub host: String,
+    pub path: String,
 }
 
 #[derive(Debug, Clone)]
@@ -423,6 +432,10 @@ fn resolve_socket(
         heartbeat,
         early_sends,
         insecure_url,
+        endpoint: socket
+            .url
+            .as_deref()
+            .and_then(|url| endpoint_of(bindings, url)),
     })
 }
 
@@ -1075,6 +1088,73 @@ pub fn is_local_host(host: &str) -> bool {
         || name.ends_with(".test")
         || name.ends_with(".invalid")
         || name.ends_with(".example")
+}
+
+/// The endpoint of a socket URL: a literal `wss://host/path`, or a URL built from
+/// `location` (`${scheme}//${location.host}/path`, `new URL("/path", location.href)`).
+pub fn endpoint_of(bindings: &Bindings, url: &Expr) -> Option<Endpoint> {
+    endpoint_at(bindings, url, 0)
+}
+
+fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> {
+    if depth > 6 {
+        return None;
+    }
+    let from_text = |text: &str| {
+        let rest = text.split_once("://").map(|(_, rest)| rest)?;
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        Some(Endpoint {
+            host: host.to_ascii_lowercase(),
+            path: format!("/{}", path.split(['?', '#']).next().unwrap_or_default()),
+        })
+    };
+    if let Some(text) = literal_string(url) {
+        return from_text(text);
+    }
+    match strip(url) {
+        Expr::Ident(ident) => {
+            let binding = bindings.by_id.get(&ident.to_id())?;
+            if !binding.assignments.is_empty() || binding.has_unknown_assignment {
+                return None;
+            }
+            endpoint_at(bindings, binding.init.as_deref()?, depth + 1)
+        }
+        Expr::Tpl(tpl) => {
+            // `${scheme}//${location.host}/path`: the page's host, and the text after it.
+            let mentions_location = tpl
+                .exprs
+                .iter()
+                .any(|expr| expression_text(expr).contains("location"));
+            let last = tpl.quasis.last()?.cooked.as_ref()?.as_str()?;
+            if mentions_location && last.starts_with('/') {
+                return Some(Endpoint {
+                    host: "location".into(),
+                    path: last
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                });
+            }
+            let text: String = tpl
+                .quasis
+                .iter()
+                .filter_map(|quasi| quasi.cooked.as_ref()?.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+                .join("");
+            from_text(&text)
+        }
+        Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
+            let args = new.args.as_ref()?;
+            let path = literal_string(&args.first()?.expr)?;
+            let base = expression_text(&args.get(1)?.expr);
+            (path.starts_with('/') && base.contains("location")).then(|| Endpoint {
+                host: "location".into(),
+                path: path.to_string(),
+            })
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -20,8 +20,9 @@ pub fn fixture_files() -> Vec<(String, PathBuf)> {
         if entry.file_type().is_file() && FileKind::from_path(entry.path()).is_some() {
             let relative = entry.path().strip_prefix(fixtures_root()).unwrap();
             let rule = relative.components().next().unwrap();
-            // `fixtures/page-map/` is a small project for the page map, not a rule's fixtures.
-            if rule.as_os_str() == "page-map" {
+            // `fixtures/page-map/` is a small project for the page map, and the project-level
+            // rule's fixtures are whole projects (tests/project_fixtures.rs).
+            if rule.as_os_str() == "page-map" || rule.as_os_str() == "websocket-same-page" {
                 continue;
             }
             files.push((
