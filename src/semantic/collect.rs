@@ -859,6 +859,7 @@ impl Collector {
             functions,
             has_cors,
             path: server_path(args),
+            options_opaque: options_opaque(args),
         });
     }
 
@@ -888,6 +889,7 @@ impl Collector {
                     functions,
                     has_cors: false,
                     path: route.clone(),
+                    options_opaque: false,
                 });
             };
         match strip(callee) {
@@ -903,6 +905,7 @@ impl Collector {
                     functions,
                     has_cors,
                     path: server_path(&call.args),
+                    options_opaque: options_opaque(&call.args),
                 });
             }
             Expr::Member(member) => {
@@ -1821,5 +1824,23 @@ fn server_path(args: &[ExprOrSpread]) -> Option<String> {
             },
             PropOrSpread::Spread(_) => None,
         })
+    })
+}
+
+/// Whether a server's options come from code the file does not show: an argument that
+/// is not an object literal (other than an HTTP server), or a spread inside one.
+fn options_opaque(args: &[ExprOrSpread]) -> bool {
+    args.iter().any(|arg| match strip(&arg.expr) {
+        Expr::Object(object) => object
+            .props
+            .iter()
+            .any(|prop| matches!(prop, PropOrSpread::Spread(_))),
+        // `new Server(httpServer, { … })`: the HTTP server is not options.
+        Expr::Ident(ident) => {
+            let name = ident.sym.to_ascii_lowercase();
+            !(name.contains("server") || name == "http" || name == "app" || name == "https")
+        }
+        Expr::Member(_) | Expr::Bin(_) | Expr::Cond(_) | Expr::Call(_) => true,
+        _ => false,
     })
 }

@@ -58,6 +58,9 @@ pub struct RawServer {
     pub has_cors: bool,
     /// The path it serves (`path` option, express-ws route), when known.
     pub path: Option<String>,
+    /// Its options come from elsewhere (a variable, a parameter, a spread), so a
+    /// `verifyClient` or `allowRequest` may be in them.
+    pub options_opaque: bool,
 }
 
 /// `server.on("connection", h)`, `io.use(h)`, `server.handleUpgrade(…)` in a function.
@@ -90,6 +93,8 @@ pub struct ServerFact {
     pub path: Option<String>,
     /// Its message handling only forwards each message to the other clients.
     pub relay_only: bool,
+    /// Its options come from code the file does not show.
+    pub options_opaque: bool,
 }
 
 impl ServerFact {
@@ -205,6 +210,7 @@ pub fn resolve_servers(
                 has_cors: server.has_cors,
                 path: server.path.clone(),
                 relay_only,
+                options_opaque: server.options_opaque,
             })
         })
         .collect()
