@@ -172,7 +172,7 @@ pub struct InsecureUrl {
     pub trail: Vec<Label>,
 }
 
-/// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`).
+/// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`, `*.tst.*`).
 pub fn is_test_path(path: &str) -> bool {
     let path = path.replace('\\', "/").to_ascii_lowercase();
     let name = path.rsplit('/').next().unwrap_or(&path);
@@ -183,6 +183,7 @@ pub fn is_test_path(path: &str) -> bool {
         || path.contains("__tests__/")
         || name.contains(".test.")
         || name.contains(".spec.")
+        || name.contains(".tst.")
 }
 
 /// The browser `WebSocket` constructor, a Node client's, or neither.
