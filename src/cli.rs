@@ -65,6 +65,23 @@ pub struct Args {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Record today's findings in FILE (then exit 0); later runs with --baseline report
+    /// only new findings
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings that are not in the baseline FILE
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: rewrite FILE without the entries whose findings are fixed
+    #[arg(long, requires = "baseline")]
+    pub baseline_prune: bool,
+
+    /// Lint only files changed since the git REF (committed, staged, unstaged or untracked)
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
     #[arg(long)]
@@ -103,13 +120,53 @@ fn execute(args: Args) -> Result<i32, String> {
         },
         None => Config::defaults(cwd.clone()),
     };
-    let input = read_input(&args)?;
+    let mut input = read_input(&args)?;
+    let canonical_cwd = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
+    let changed = match &args.changed_since {
+        Some(reference) => Some(changed_files(reference, &cwd)?),
+        None => None,
+    };
+    // Without project-level rules, only the changed files need reading.
+    if let (Some(changed), Input::Paths(paths)) = (&changed, &input) {
+        let project_rules = RULES
+            .iter()
+            .any(|rule| rule.project && config.severity(rule.id) != Severity::Off);
+        if !project_rules {
+            let roots: Vec<PathBuf> = paths
+                .iter()
+                .filter_map(|path| std::fs::canonicalize(path).ok())
+                .collect();
+            let selected: Vec<PathBuf> = changed
+                .iter()
+                .filter(|file| roots.iter().any(|root| file.starts_with(root)))
+                .filter(|file| crate::source::FileKind::from_path(file).is_some())
+                .map(|file| {
+                    file.strip_prefix(&canonical_cwd)
+                        .map(PathBuf::from)
+                        .unwrap_or(file.clone())
+                })
+                .collect();
+            input = Input::Paths(selected);
+        }
+    }
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut engine = Engine::new(config);
+    let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
-    let mut report = engine.run(input, threads, !args.no_ignore);
+    let mut report = if empty_selection {
+        RunReport::default()
+    } else {
+        engine.run(input, threads, !args.no_ignore)
+    };
+    if let Some(changed) = &changed {
+        let shown: std::collections::BTreeSet<String> = changed
+            .iter()
+            .map(|file| crate::source::display_path(file, &canonical_cwd))
+            .collect();
+        report.files.retain(|file| shown.contains(&file.path));
+    }
     if args.print_page_map {
         let cwd_for_roots = std::env::current_dir().unwrap_or_default();
         let roots: Vec<String> = args
@@ -136,6 +193,42 @@ fn execute(args: Args) -> Result<i32, String> {
                 .retain(|finding| finding.severity == Severity::Error);
         }
     }
+    if let Some(path) = &args.write_baseline {
+        let baseline = crate::baseline::Baseline::from_report(&report);
+        baseline.save(path)?;
+        if !args.quiet {
+            eprintln!(
+                "crosswire: wrote {} findings to the baseline {}",
+                baseline.findings.len(),
+                path.display()
+            );
+        }
+        for error in &report.errors {
+            eprintln!("crosswire: error: {}: {}", error.path, error.message);
+        }
+        return Ok(if report.errors.is_empty() {
+            EXIT_CLEAN
+        } else {
+            EXIT_TROUBLE
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = crate::baseline::Baseline::load(path)?;
+        let (known, pruned) = baseline.apply(&mut report);
+        if args.baseline_prune && pruned.findings.len() != baseline.findings.len() {
+            pruned.save(path)?;
+            if !args.quiet {
+                eprintln!(
+                    "crosswire: pruned {} fixed findings from the baseline {}",
+                    baseline.findings.len() - pruned.findings.len(),
+                    path.display()
+                );
+            }
+        }
+        if !args.quiet && known > 0 {
+            eprintln!("crosswire: note: {known} findings are in the baseline and not reported");
+        }
+    }
     write_report(&args, &report)?;
     for notice in &report.notices {
         if !args.quiet {
@@ -146,6 +239,39 @@ fn execute(args: Args) -> Result<i32, String> {
         eprintln!("crosswire: error: {}: {}", error.path, error.message);
     }
     Ok(exit_status(&report, args.max_warnings))
+}
+
+/// Files changed since a git ref: committed, staged and unstaged changes, and untracked
+/// files, as absolute paths.
+fn changed_files(reference: &str, cwd: &std::path::Path) -> Result<Vec<PathBuf>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .map_err(|error| format!("--changed-since needs git: {error}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
+    let diff = git(&["diff", "--name-only", "--no-renames", reference, "--"])?;
+    let untracked = git(&["ls-files", "--others", "--exclude-standard"])?;
+    let mut files: Vec<PathBuf> = diff
+        .lines()
+        .map(|line| top.join(line))
+        .chain(untracked.lines().map(|line| cwd.join(line)))
+        .filter(|path| path.is_file())
+        .filter_map(|path| std::fs::canonicalize(path).ok())
+        .collect();
+    files.sort();
+    files.dedup();
+    Ok(files)
 }
 
 fn exit_status(report: &RunReport, max_warnings: Option<usize>) -> i32 {

@@ -96,4 +96,19 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub diagnostic: Diagnostic,
+    /// Identifies the finding across unrelated edits (baselines, SARIF
+    /// `partialFingerprints`); set once the file's findings are known.
+    pub fingerprint: String,
+}
+
+/// A stable 64-bit FNV-1a hash, in hex (std's hasher may change between releases).
+pub fn stable_hash(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }

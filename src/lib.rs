@@ -1,6 +1,7 @@
 //! crosswire: a static analyzer for misuse of `postMessage` and WebSockets in
 //! JavaScript and TypeScript.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -234,6 +234,7 @@ impl Engine {
                 rule: rule.id,
                 severity: *severity,
                 diagnostic,
+                fingerprint: String::new(),
             }));
         }
         comments.sort_by_key(|comment| comment.span.start);
@@ -273,6 +274,9 @@ impl Engine {
             directives,
         };
         // Project-level findings may point into files with page links or sockets.
+        stamp_fingerprints(&mut findings, &path, &text, |offset| {
+            facts.enclosing_function(offset).map(str::to_string)
+        });
         let keep_text = !findings.is_empty()
             || self.read_everything
             || !facts.page.is_empty()
@@ -300,6 +304,7 @@ impl Engine {
                 rule,
                 severity,
                 diagnostic,
+                fingerprint: String::new(),
             });
         }
     }
@@ -413,6 +418,10 @@ impl Engine {
         }
         // Directives naming project-level rules are judged once those have run.
         for file in &mut report.files {
+            if let Some(text) = file.text.clone() {
+                let path = file.path.clone();
+                stamp_fingerprints(&mut file.findings, &path, &text, |_| None);
+            }
             suppress::report_unused(
                 &mut file.findings,
                 &file.project.directives,
@@ -431,5 +440,37 @@ impl Engine {
             .errors
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         report
+    }
+}
+
+/// Gives each finding without one a fingerprint that survives unrelated edits: the
+/// rule, the file, the enclosing function's name, the flagged code with its white space
+/// folded, and how many identical findings come before it in the file. Line numbers
+/// are left out on purpose.
+pub fn stamp_fingerprints(
+    findings: &mut [Finding],
+    path: &str,
+    text: &str,
+    enclosing_function: impl Fn(usize) -> Option<String>,
+) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for finding in findings.iter_mut() {
+        let span = &finding.diagnostic.span;
+        let code = text.get(span.clone()).unwrap_or_default();
+        let code: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        let code: String = code.chars().take(200).collect();
+        let function = enclosing_function(span.start).unwrap_or_default();
+        let key = format!("{}\0{function}\0{code}", finding.rule);
+        let occurrence = seen.entry(key).or_default();
+        *occurrence += 1;
+        if finding.fingerprint.is_empty() {
+            finding.fingerprint = crate::diagnostic::stable_hash(&[
+                finding.rule,
+                path,
+                &function,
+                &code,
+                &occurrence.to_string(),
+            ]);
+        }
     }
 }

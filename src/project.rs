@@ -158,6 +158,7 @@ pub fn same_page(report: &mut RunReport, severity: Severity, roots: &[String]) {
                     rule: WEBSOCKET_SAME_PAGE,
                     severity,
                     diagnostic,
+                    fingerprint: String::new(),
                 },
             ));
         }

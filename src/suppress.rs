@@ -120,6 +120,7 @@ pub fn report_unused(
                 diagnostic: Diagnostic::new(message, directive.span.clone())
                     .with_span_label("this directive silences nothing")
                     .with_help("delete it, or move it to the line before the finding it is for"),
+                fingerprint: String::new(),
             })
         };
         if directive.rules.is_empty() {

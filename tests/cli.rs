@@ -901,3 +901,113 @@ fn project_findings_in_markup_can_be_silenced_with_html_comments() {
         ]
     );
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn baselines_report_only_new_findings_and_survive_unrelated_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.js",
+        "function notify() {\n  parent.postMessage(1, '*');\n}\n",
+    );
+    let output = crosswire(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let baseline: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["version"], 1);
+    assert_eq!(
+        baseline["findings"][0]["rule"],
+        "postmessage-wildcard-origin"
+    );
+    assert_eq!(baseline["findings"][0]["path"], "a.js");
+    let fingerprint = baseline["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Lines move and a new finding appears: only the new one is reported.
+    write(
+        dir.path(),
+        "a.js",
+        "// header\n\nfunction notify() {\n  parent.postMessage(1, '*');\n}\nfunction other() {\n  top.postMessage(2, '*');\n}\n",
+    );
+    let output = crosswire(
+        dir.path(),
+        &["--baseline", "baseline.json", "--format", "compact"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let lines = compact_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("a.js:7:3"), "{lines:?}");
+
+    // SARIF carries the same fingerprint.
+    let output = crosswire(dir.path(), &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fingerprints: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| {
+            result["partialFingerprints"]["crosswire/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        fingerprints.contains(&fingerprint.as_str()),
+        "{fingerprints:?}"
+    );
+
+    // Fixed findings leave quietly, and --baseline-prune drops them from the file.
+    write(dir.path(), "a.js", "function notify() {}\n");
+    let output = crosswire(
+        dir.path(),
+        &["--baseline", "baseline.json", "--baseline-prune"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let baseline: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["findings"].as_array().unwrap().len(), 0);
+
+    let output = crosswire(dir.path(), &["--baseline", "missing.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot read baseline missing.json"));
+}
+
+#[test]
+fn changed_since_lints_only_changed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.js", WILDCARD_POST);
+    write(dir.path(), "edited.js", "const x = 1;\n");
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    write(dir.path(), "edited.js", WILDCARD_POST);
+    write(dir.path(), "new.js", WILDCARD_POST);
+    let output = crosswire(
+        dir.path(),
+        &["--changed-since", "HEAD", "--format", "compact"],
+    );
+    let files: Vec<String> = compact_lines(&output)
+        .iter()
+        .map(|line| line.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(files, ["edited.js", "new.js"], "{}", stderr(&output));
+    let output = crosswire(dir.path(), &["--changed-since", "no-such-ref"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -144,7 +144,10 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|label| location(file, &label.span, Some(&label.message)))
                 .collect();
+            let mut fingerprints = BTreeMap::new();
+            fingerprints.insert("crosswire/v1".to_string(), finding.fingerprint.clone());
             let builder = sarif::Result::builder()
+                .partial_fingerprints(fingerprints)
                 .rule_id(finding.rule)
                 .rule_index(rule_index)
                 .level(match finding.severity {

@@ -196,6 +196,23 @@ impl Collector {
         } else {
             super::servers::resolve_servers(program, bindings, &self.servers)
         };
+        let function_names = bindings
+            .function_of
+            .iter()
+            .map(|((name, _), span)| (span_range(*span), name.to_string()))
+            .chain(
+                bindings
+                    .class_methods
+                    .iter()
+                    .map(|((_, name), span)| (span_range(*span), name.to_string())),
+            )
+            .chain(
+                bindings
+                    .object_methods
+                    .iter()
+                    .map(|((_, name), span)| (span_range(*span), name.to_string())),
+            )
+            .collect();
         FileFacts {
             post_messages,
             message_listeners,
@@ -203,6 +220,7 @@ impl Collector {
             sockets,
             page: self.page,
             servers,
+            function_names,
         }
     }
 

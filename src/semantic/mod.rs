@@ -30,6 +30,8 @@ pub struct FileFacts {
     pub page: crate::embedded::PageRefs,
     /// WebSocket servers and their origin checks.
     pub servers: Vec<servers::ServerFact>,
+    /// Named functions and methods with their spans, for baseline fingerprints.
+    pub function_names: Vec<(Range<usize>, String)>,
 }
 
 impl FileFacts {
@@ -41,6 +43,16 @@ impl FileFacts {
         self.sockets.extend(other.sockets);
         self.page.extend(other.page);
         self.servers.extend(other.servers);
+        self.function_names.extend(other.function_names);
+    }
+
+    /// The name of the innermost named function around a byte offset.
+    pub fn enclosing_function(&self, offset: usize) -> Option<&str> {
+        self.function_names
+            .iter()
+            .filter(|(span, _)| span.start <= offset && offset < span.end)
+            .min_by_key(|(span, _)| span.end - span.start)
+            .map(|(_, name)| name.as_str())
     }
 }
 
