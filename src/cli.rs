@@ -78,6 +78,14 @@ pub struct Args {
     #[arg(long, requires = "baseline")]
     pub baseline_prune: bool,
 
+    /// Reuse results of unchanged files from the cache (and update it)
+    #[arg(long)]
+    pub cache: bool,
+
+    /// Where --cache keeps its file (default: .crosswire-cache)
+    #[arg(long, value_name = "PATH", requires = "cache")]
+    pub cache_location: Option<PathBuf>,
+
     /// Lint only files changed since the git REF (committed, staged, unstaged or untracked)
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
@@ -152,7 +160,17 @@ fn execute(args: Args) -> Result<i32, String> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let cache_path = args
+        .cache_location
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_CACHE_LOCATION));
+    let cache_key = crate::cache::key(&config.describe());
     let mut engine = Engine::new(config);
+    // The page map reads every file, past the prefilter; cached results may not have.
+    let use_cache = args.cache && !args.print_page_map;
+    if use_cache {
+        engine.cache = Some(crate::cache::Cache::load(&cache_path, &cache_key));
+    }
     let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
     let mut report = if empty_selection {
@@ -160,6 +178,16 @@ fn execute(args: Args) -> Result<i32, String> {
     } else {
         engine.run(input, threads, !args.no_ignore)
     };
+    if use_cache && !empty_selection {
+        let mut cache = engine.cache.take().unwrap_or_default();
+        cache.key = cache_key;
+        cache
+            .files
+            .extend(std::mem::take(&mut report.cache_entries));
+        if let Err(message) = cache.save(&cache_path) {
+            eprintln!("crosswire: warning: {message}");
+        }
+    }
     if let Some(changed) = &changed {
         let shown: std::collections::BTreeSet<String> = changed
             .iter()

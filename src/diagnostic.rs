@@ -41,7 +41,7 @@ impl fmt::Display for Severity {
 }
 
 /// A secondary location that helps explain a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     /// Byte range in the file's text.
     pub span: Range<usize>,
@@ -49,7 +49,7 @@ pub struct Label {
 }
 
 /// What a rule produces: it knows nothing of ids, severities or suppressions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub message: String,
     /// Byte range in the file's text that the finding points at.

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::{FileKind, Language};
 
@@ -22,33 +22,32 @@ pub struct ScriptBlock {
 }
 
 /// A reference from a page to another file or document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     /// The URL or path as written.
     pub url: String,
     /// The element or construct: `script`, `iframe`, `frame`, `object`, `Worker`, …
     pub via: String,
     /// Byte range of the reference in the file.
-    #[serde(skip)]
     pub span: Range<usize>,
 }
 
 /// A markup comment (`<!-- … -->`), which may hold a suppression directive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkupComment {
     pub span: Range<usize>,
     pub text: String,
 }
 
 /// What a page loads, embeds, starts and opens.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRefs {
     pub scripts: Vec<Reference>,
     pub frames: Vec<Reference>,
     pub workers: Vec<Reference>,
     pub popups: Vec<Reference>,
     /// Markup comments (not part of the page map).
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub comments: Vec<MarkupComment>,
 }
 

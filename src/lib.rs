@@ -2,6 +2,7 @@
 //! JavaScript and TypeScript.
 
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -26,6 +26,8 @@ const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 /// The enabled rules and what a file must contain to be worth parsing.
 pub struct Engine {
     pub config: Config,
+    /// Results of an earlier run, by path, when `--cache` is on.
+    pub cache: Option<crate::cache::Cache>,
     /// Parse every file, skipping the prefilter (for the page map).
     pub read_everything: bool,
     enabled: Vec<(&'static Rule, Severity)>,
@@ -46,10 +48,14 @@ pub struct FileResult {
     pub page: PageRefs,
     /// What the project-level rules read of this file.
     pub project: ProjectFacts,
+    /// Hash of the file's bytes, when the cache is on.
+    pub content_hash: Option<String>,
+    /// The result came from the cache.
+    pub cached: bool,
 }
 
 /// A file's facts that the project-level pass needs, kept after its tree is gone.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ProjectFacts {
     /// Browser sockets whose endpoint the file shows.
     pub sockets: Vec<(std::ops::Range<usize>, Endpoint)>,
@@ -83,6 +89,10 @@ pub struct RunReport {
     pub notices: Vec<LintError>,
     pub files_scanned: usize,
     pub files_parsed: usize,
+    /// Files whose results came from the cache.
+    pub files_cached: usize,
+    /// Per-file results to store in the cache, taken before the project-level pass.
+    pub cache_entries: Vec<(String, crate::cache::Entry)>,
 }
 
 impl RunReport {
@@ -126,6 +136,7 @@ impl Engine {
         let prefilter = AhoCorasick::new(&triggers).expect("trigger strings are valid patterns");
         Engine {
             config,
+            cache: None,
             read_everything: false,
             enabled,
             prefilter,
@@ -150,6 +161,8 @@ impl Engine {
                 lines: None,
                 page: PageRefs::default(),
                 project: ProjectFacts::default(),
+                content_hash: None,
+                cached: false,
             };
         }
         let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
@@ -289,6 +302,8 @@ impl Engine {
             lines: keep_text.then_some(lines),
             page: facts.page,
             project,
+            content_hash: None,
+            cached: false,
         }
     }
 
@@ -317,7 +332,16 @@ impl Engine {
             path: shown.clone(),
             message: format!("cannot read file: {}", describe_io_error(&error)),
         })?;
-        self.lint_guarded(shown, bytes, kind)
+        let Some(cache) = &self.cache else {
+            return self.lint_guarded(shown, bytes, kind);
+        };
+        let hash = crate::cache::content_hash(&bytes);
+        if let Some(entry) = cache.files.get(&shown).filter(|entry| entry.hash == hash) {
+            return Ok(cached_result(shown, bytes, entry, hash));
+        }
+        let mut result = self.lint_guarded(shown, bytes, kind)?;
+        result.content_hash = Some(hash);
+        Ok(result)
     }
 
     fn lint_guarded(
@@ -403,12 +427,26 @@ impl Engine {
             match result {
                 Ok(file) => {
                     report.files_parsed += usize::from(file.parsed);
+                    report.files_cached += usize::from(file.cached);
                     report.files.push(file);
                 }
                 Err(error) => report.errors.push(error),
             }
         }
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
+        if self.cache.is_some() {
+            report.cache_entries = report
+                .files
+                .iter()
+                .filter_map(|file| {
+                    let hash = file.content_hash.clone()?;
+                    Some((
+                        file.path.clone(),
+                        crate::cache::Entry::from_result(file, hash),
+                    ))
+                })
+                .collect();
+        }
         if self.severity(crate::rules::WEBSOCKET_SAME_PAGE) != Severity::Off {
             crate::project::same_page(
                 &mut report,
@@ -472,5 +510,27 @@ pub fn stamp_fingerprints(
                 &occurrence.to_string(),
             ]);
         }
+    }
+}
+
+/// A file's result rebuilt from the cache: nothing is parsed.
+fn cached_result(
+    path: String,
+    bytes: Vec<u8>,
+    entry: &crate::cache::Entry,
+    hash: String,
+) -> FileResult {
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let lines = LineIndex::new(&text);
+    FileResult {
+        path,
+        parsed: false,
+        findings: entry.findings(),
+        text: Some(Arc::from(text)),
+        lines: Some(lines),
+        page: entry.page.clone(),
+        project: entry.project.clone(),
+        content_hash: Some(hash),
+        cached: true,
     }
 }

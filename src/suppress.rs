@@ -12,14 +12,14 @@ use crate::source::LineIndex;
 const NEXT_LINE: &str = "crosswire-ignore-next-line";
 const FILE: &str = "crosswire-ignore-file";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scope {
     /// The 1-based line the directive silences.
     Line(usize),
     File,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Directive {
     /// The comment holding the directive.
     pub span: Range<usize>,

@@ -1011,3 +1011,58 @@ fn changed_since_lints_only_changed_files() {
     let output = crosswire(dir.path(), &["--changed-since", "no-such-ref"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
+    let project =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/websocket-same-page/iframe-chat");
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(&project).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    write(dir.path(), "extra.js", WILDCARD_POST);
+    let run = |args: &[&str]| {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let output = crosswire(dir.path(), &all);
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        json
+    };
+    let cold = run(&["--cache"]);
+    assert!(dir.path().join(".crosswire-cache").is_file());
+    assert!(cold["summary"]["files_parsed"].as_u64().unwrap() > 0);
+    let warm = run(&["--cache"]);
+    assert_eq!(warm["summary"]["files_parsed"], 0, "{}", warm["summary"]);
+    assert_eq!(
+        warm["summary"]["files_cached"],
+        cold["summary"]["files_scanned"]
+    );
+    assert_eq!(warm["findings"], cold["findings"]);
+    let rules: Vec<&str> = warm["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"websocket-same-page"), "{rules:?}");
+    assert!(rules.contains(&"postmessage-wildcard-origin"), "{rules:?}");
+
+    // A changed file is linted again; the others still come from the cache.
+    write(dir.path(), "extra.js", "top.postMessage(1, '*');\n");
+    let edited = run(&["--cache"]);
+    assert_eq!(edited["summary"]["files_parsed"], 1);
+
+    // A config change empties the cache.
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\nunused-ignore = \"off\"\n",
+    );
+    let reconfigured = run(&["--cache"]);
+    assert_eq!(reconfigured["summary"]["files_cached"], 0);
+
+    // --cache-location moves the file.
+    let _ = run(&["--cache", "--cache-location", "elsewhere.cache"]);
+    assert!(dir.path().join("elsewhere.cache").is_file());
+}

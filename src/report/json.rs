@@ -63,6 +63,7 @@ struct JsonError<'a> {
 struct Summary {
     files_scanned: usize,
     files_parsed: usize,
+    files_cached: usize,
     errors: usize,
     warnings: usize,
 }
@@ -124,6 +125,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         summary: Summary {
             files_scanned: report.files_scanned,
             files_parsed: report.files_parsed,
+            files_cached: report.files_cached,
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
         },

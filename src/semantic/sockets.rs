@@ -132,7 +132,9 @@ pub struct SocketFact {
 }
 
 /// A socket endpoint: the host (or `location` for the page's own) and the path.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Endpoint {
     pub host: String,
     pub path: String,

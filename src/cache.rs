@@ -1,0 +1,114 @@
+//! `--cache`: per-file results keyed by content hash, so a second run over an unchanged
+//! tree parses nothing. A different crosswire version or effective config starts over.
+//! Entries keep each file's facts as well as its findings, so project-level rules stay
+//! correct with a warm cache.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::embedded::PageRefs;
+use crate::lint::{FileResult, ProjectFacts};
+use crate::rules;
+
+pub const DEFAULT_CACHE_LOCATION: &str = ".crosswire-cache";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Cache {
+    /// crosswire's version and the effective config; a mismatch empties the cache.
+    pub key: String,
+    pub files: HashMap<String, Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// Hash of the file's bytes.
+    pub hash: String,
+    pub parsed: bool,
+    pub findings: Vec<CachedFinding>,
+    pub page: PageRefs,
+    pub project: ProjectFacts,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedFinding {
+    pub rule: String,
+    pub severity: Severity,
+    pub diagnostic: Diagnostic,
+    pub fingerprint: String,
+}
+
+impl Cache {
+    /// The cache at `path` if it was written for `key`; an empty one otherwise
+    /// (missing, unreadable, corrupt or stale files are not errors).
+    pub fn load(path: &Path, key: &str) -> Cache {
+        let loaded = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Cache>(&bytes).ok());
+        match loaded {
+            Some(cache) if cache.key == key => cache,
+            _ => Cache {
+                key: key.to_string(),
+                files: HashMap::new(),
+            },
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let json = serde_json::to_vec(self).map_err(|error| error.to_string())?;
+        std::fs::write(path, json)
+            .map_err(|error| format!("cannot write the cache {}: {error}", path.display()))
+    }
+}
+
+/// The cache key: the version and the effective rule settings.
+pub fn key(config_description: &str) -> String {
+    crate::diagnostic::stable_hash(&[env!("CARGO_PKG_VERSION"), config_description])
+}
+
+/// A hash of a file's bytes.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}-{}", bytes.len())
+}
+
+impl Entry {
+    pub fn from_result(result: &FileResult, hash: String) -> Entry {
+        Entry {
+            hash,
+            parsed: result.parsed,
+            findings: result
+                .findings
+                .iter()
+                .map(|finding| CachedFinding {
+                    rule: finding.rule.to_string(),
+                    severity: finding.severity,
+                    diagnostic: finding.diagnostic.clone(),
+                    fingerprint: finding.fingerprint.clone(),
+                })
+                .collect(),
+            page: result.page.clone(),
+            project: result.project.clone(),
+        }
+    }
+
+    pub fn findings(&self) -> Vec<Finding> {
+        self.findings
+            .iter()
+            .filter_map(|cached| {
+                Some(Finding {
+                    rule: rules::find(&cached.rule)?.id,
+                    severity: cached.severity,
+                    diagnostic: cached.diagnostic.clone(),
+                    fingerprint: cached.fingerprint.clone(),
+                })
+            })
+            .collect()
+    }
+}
