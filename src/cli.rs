@@ -86,6 +86,10 @@ pub struct Args {
     #[arg(long, value_name = "PATH", requires = "cache")]
     pub cache_location: Option<PathBuf>,
 
+    /// Skip (with a notice) files larger than this many bytes [default: 10485760]
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+
     /// Lint only files changed since the git REF (committed, staged, unstaged or untracked)
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
@@ -166,6 +170,9 @@ fn execute(args: Args) -> Result<i32, String> {
         .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_CACHE_LOCATION));
     let cache_key = crate::cache::key(&config.describe());
     let mut engine = Engine::new(config);
+    if let Some(limit) = args.max_file_size {
+        engine.max_file_size = limit;
+    }
     // The page map reads every file, past the prefilter; cached results may not have.
     let use_cache = args.cache && !args.print_page_map;
     if use_cache {

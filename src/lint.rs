@@ -23,9 +23,15 @@ use crate::suppress;
 /// per nesting level, and real code (and attackers) nest deeply.
 const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 
+/// Files above this size (10 MB) are skipped unless `--max-file-size` says otherwise:
+/// large enough for real bundles, small enough that one file cannot stall a run.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
 /// The enabled rules and what a file must contain to be worth parsing.
 pub struct Engine {
     pub config: Config,
+    /// Files larger than this many bytes are skipped with a notice.
+    pub max_file_size: u64,
     /// Results of an earlier run, by path, when `--cache` is on.
     pub cache: Option<crate::cache::Cache>,
     /// Parse every file, skipping the prefilter (for the page map).
@@ -109,6 +115,15 @@ impl RunReport {
     }
 }
 
+/// Why a file has no result.
+#[derive(Debug)]
+enum Skipped {
+    /// It could not be read or linted: the run is incomplete.
+    Error(LintError),
+    /// It is larger than `--max-file-size`: said, not silent, but not a failure.
+    TooLarge(LintError),
+}
+
 /// What to lint.
 pub enum Input {
     /// Files and folders.
@@ -136,6 +151,7 @@ impl Engine {
         let prefilter = AhoCorasick::new(&triggers).expect("trigger strings are valid patterns");
         Engine {
             config,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             cache: None,
             read_everything: false,
             enabled,
@@ -325,21 +341,39 @@ impl Engine {
     }
 
     /// Reads and lints one file; a panic inside becomes an error for that file alone.
-    fn lint_path(&self, path: &Path, cwd: &Path) -> Result<FileResult, LintError> {
+    fn lint_path(&self, path: &Path, cwd: &Path) -> Result<FileResult, Skipped> {
         let shown = display_path(path, cwd);
+        if let Ok(metadata) = std::fs::metadata(path)
+            && metadata.len() > self.max_file_size
+        {
+            return Err(Skipped::TooLarge(LintError {
+                path: shown,
+                message: format!(
+                    "skipped: {} bytes is over --max-file-size ({} bytes)",
+                    metadata.len(),
+                    self.max_file_size
+                ),
+            }));
+        }
         let kind = FileKind::from_path(path).unwrap_or(FileKind::Script(Language::JavaScript));
-        let bytes = std::fs::read(path).map_err(|error| LintError {
-            path: shown.clone(),
-            message: format!("cannot read file: {}", describe_io_error(&error)),
+        let bytes = std::fs::read(path).map_err(|error| {
+            Skipped::Error(LintError {
+                path: shown.clone(),
+                message: format!("cannot read file: {}", describe_io_error(&error)),
+            })
         })?;
         let Some(cache) = &self.cache else {
-            return self.lint_guarded(shown, bytes, kind);
+            return self
+                .lint_guarded(shown, bytes, kind)
+                .map_err(Skipped::Error);
         };
         let hash = crate::cache::content_hash(&bytes);
         if let Some(entry) = cache.files.get(&shown).filter(|entry| entry.hash == hash) {
             return Ok(cached_result(shown, bytes, entry, hash));
         }
-        let mut result = self.lint_guarded(shown, bytes, kind)?;
+        let mut result = self
+            .lint_guarded(shown, bytes, kind)
+            .map_err(Skipped::Error)?;
         result.content_hash = Some(hash);
         Ok(result)
     }
@@ -386,12 +420,12 @@ impl Engine {
                 .collect(),
             Input::Stdin { .. } => Vec::new(),
         };
-        let results: Vec<Result<FileResult, LintError>> = match input {
+        let results: Vec<Result<FileResult, Skipped>> = match input {
             Input::Stdin { name, bytes } => {
                 let kind = FileKind::from_path(Path::new(&name))
                     .unwrap_or(FileKind::Script(Language::JavaScript));
                 report.files_scanned = 1;
-                vec![pool.install(|| self.lint_guarded(name, bytes, kind))]
+                vec![pool.install(|| self.lint_guarded(name, bytes, kind).map_err(Skipped::Error))]
             }
             Input::Paths(paths) => {
                 let found = discover(
@@ -430,7 +464,8 @@ impl Engine {
                     report.files_cached += usize::from(file.cached);
                     report.files.push(file);
                 }
-                Err(error) => report.errors.push(error),
+                Err(Skipped::Error(error)) => report.errors.push(error),
+                Err(Skipped::TooLarge(notice)) => report.notices.push(notice),
             }
         }
         report.files.sort_by(|a, b| a.path.cmp(&b.path));

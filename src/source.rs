@@ -17,7 +17,8 @@ impl Language {
     /// The language of a path, or `None` for files crosswire does not read
     /// (including `.d.ts` declaration files, which hold no runtime code).
     pub fn from_path(path: &Path) -> Option<Language> {
-        let name = path.file_name()?.to_str()?;
+        // Names that are not UTF-8 are still files to read: only the extension matters.
+        let name = path.file_name()?.to_string_lossy();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts") {
             return None;
@@ -53,7 +54,7 @@ impl FileKind {
         if let Some(language) = Language::from_path(path) {
             return Some(FileKind::Script(language));
         }
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
         match extension.as_str() {
             "html" | "htm" => Some(FileKind::Html),
             "vue" => Some(FileKind::Vue),

@@ -1066,3 +1066,88 @@ fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
     let _ = run(&["--cache", "--cache-location", "elsewhere.cache"]);
     assert!(dir.path().join("elsewhere.cache").is_file());
 }
+
+#[test]
+fn hostile_inputs_give_clear_messages_and_keep_other_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.js", WILDCARD_POST);
+    // A byte-order mark, CRLF and lone CR line ends: positions stay right.
+    fs::write(
+        dir.path().join("bom.js"),
+        "\u{feff}// x\r\n\r\n  parent.postMessage(1, '*');\r\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("cr.js"),
+        "// a\r// b\r    top.postMessage(2, '*');\r",
+    )
+    .unwrap();
+    // A file of NUL bytes that names a trigger word.
+    let mut nul = vec![0u8; 4096];
+    nul.extend_from_slice(b"postMessage");
+    fs::write(dir.path().join("nul.js"), nul).unwrap();
+    // A one-line minified bundle over the size limit is skipped with a note.
+    let bundle = format!("{}parent.postMessage(1,'*');", "var a=1;".repeat(2_000));
+    write(dir.path(), "bundle.min.js", &bundle);
+    let output = crosswire(
+        dir.path(),
+        &["--format", "compact", "--max-file-size", "10000"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let lines = compact_lines(&output);
+    assert!(lines.contains(&"bom.js:3:3: error postmessage-wildcard-origin: `parent.postMessage` uses target origin \"*\": any site loaded in the parent window can read the message".to_string()), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("cr.js:3:5: error postmessage-wildcard-origin")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("ok.js:1:1: error")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("nul.js:1:1: error parse-error")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|line| line.starts_with("bundle.min.js")),
+        "{lines:?}"
+    );
+    let expected_note = format!(
+        "bundle.min.js: skipped: {} bytes is over --max-file-size (10000 bytes)",
+        bundle.len()
+    );
+    assert!(
+        stderr(&output).contains(&expected_note),
+        "{}",
+        stderr(&output)
+    );
+    // Without the limit the bundle is linted.
+    let output = crosswire(dir.path(), &["--format", "compact", "bundle.min.js"]);
+    assert!(
+        stdout(&output).starts_with("bundle.min.js:1:16001: error"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn paths_that_are_not_utf8_are_linted_and_shown() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.js");
+    fs::write(dir.path().join(name), WILDCARD_POST).unwrap();
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).starts_with("caf\u{fffd}.js:1:1: error postmessage-wildcard-origin"),
+        "{}",
+        stdout(&output)
+    );
+}

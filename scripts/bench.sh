@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# crosswire beside its peers on the pinned npm corpus.
+#
+# usage: scripts/bench.sh [RUNS=5] [SCRATCH=/tmp/crosswire-bench]
+#
+# Builds the pinned corpus (scripts/corpus.sh, full and small), installs pinned oxlint and
+# ESLint (+ @microsoft/eslint-plugin-sdl, eslint-plugin-unicorn, @typescript-eslint/parser)
+# under SCRATCH with npm, and times each tool on the same files, alternating runs, with
+# /usr/bin/time. Prints medians of wall time, CPU time and peak RSS, the ratio
+# crosswire / oxlint, the files each tool says it scanned, and four scenarios: the full
+# corpus, the small corpus, a pre-commit run of 10 named files, and a second run with --cache.
+# ESLint runs only on the small corpus (it is ~90x slower than oxlint).
+set -euo pipefail
+RUNS="${1:-5}"
+SCRATCH="${2:-/tmp/crosswire-bench}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+mkdir -p "$SCRATCH"
+
+echo "## building crosswire (release)" >&2
+(cd "$ROOT" && cargo build --release --quiet)
+CROSSWIRE="$ROOT/target/release/crosswire"
+
+echo "## corpus" >&2
+[ -d "$SCRATCH/full" ] || bash "$ROOT/scripts/corpus.sh" "$SCRATCH/full" full >&2
+[ -d "$SCRATCH/small" ] || bash "$ROOT/scripts/corpus.sh" "$SCRATCH/small" small >&2
+
+echo "## peers" >&2
+PEERS="$SCRATCH/peers"
+if [ ! -x "$PEERS/node_modules/.bin/oxlint" ]; then
+  mkdir -p "$PEERS"
+  (cd "$PEERS" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+    oxlint@1.94.0 eslint@9.39.5 eslint-plugin-unicorn@62.0.0 \
+    @microsoft/eslint-plugin-sdl@1.1.0 @typescript-eslint/parser@8.73.0 >&2)
+fi
+OXLINT="$PEERS/node_modules/.bin/oxlint"
+ESLINT="$PEERS/node_modules/.bin/eslint"
+cat > "$PEERS/eslint.config.mjs" <<'CONFIG'
+import unicorn from "eslint-plugin-unicorn";
+import sdl from "@microsoft/eslint-plugin-sdl";
+import tsParser from "@typescript-eslint/parser";
+export default [
+  {
+    files: ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"],
+    languageOptions: { parser: tsParser, ecmaVersion: "latest", sourceType: "module" },
+    plugins: { unicorn, "@microsoft/sdl": sdl },
+    rules: {
+      "unicorn/require-post-message-target-origin": "warn",
+      "@microsoft/sdl/no-postmessage-star-origin": "warn",
+    },
+  },
+];
+CONFIG
+
+# time_run NAME CMD... : one run; appends "NAME wall cpu rss" to $SCRATCH/times.txt
+time_run() {
+  local name="$1"; shift
+  local log="$SCRATCH/time.log"
+  /usr/bin/time -f "%e %U %S %M" -o "$log" "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" || true
+  # A failing command adds a "Command exited with non-zero status" line first.
+  read -r wall user sys rss < <(tail -n 1 "$log")
+  echo "$name $wall $(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}') $rss" >>"$SCRATCH/times.txt"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END{m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; print m}'; }
+
+: >"$SCRATCH/times.txt"
+ten_files=$(find "$SCRATCH/full" -name '*.js' -size +20k | sort | head -10)
+for run in $(seq "$RUNS"); do
+  echo "## run $run of $RUNS" >&2
+  time_run crosswire-full "$CROSSWIRE" -j 2 --format compact "$SCRATCH/full"
+  time_run oxlint-full "$OXLINT" --threads 2 -A all -W unicorn/require-post-message-target-origin "$SCRATCH/full"
+  time_run crosswire-small "$CROSSWIRE" -j 2 --format compact "$SCRATCH/small"
+  time_run oxlint-small "$OXLINT" --threads 2 -A all -W unicorn/require-post-message-target-origin "$SCRATCH/small"
+  # shellcheck disable=SC2086
+  time_run crosswire-precommit "$CROSSWIRE" -j 2 --format compact $ten_files
+  # shellcheck disable=SC2086
+  time_run oxlint-precommit "$OXLINT" --threads 2 -A all -W unicorn/require-post-message-target-origin $ten_files
+  rm -f "$SCRATCH/bench.cache"
+  "$CROSSWIRE" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full" >/dev/null 2>&1 || true
+  time_run crosswire-cached "$CROSSWIRE" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full"
+done
+# ESLint is slow: three runs on the small corpus.
+for run in 1 2 3; do
+  # ESLint 9 lints only below its base path: run it from the corpus with --config.
+  time_run eslint-small bash -c "cd '$SCRATCH/small' && '$ESLINT' --config '$PEERS/eslint.config.mjs' ."
+done
+
+files=$("$CROSSWIRE" --format json "$SCRATCH/full" 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['files_scanned'], s['files_parsed'])")
+small_files=$("$CROSSWIRE" --format json "$SCRATCH/small" 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['files_scanned'], s['files_parsed'])")
+ox_files=$(grep -ho "on [0-9]* files" "$SCRATCH/oxlint-full.out" "$SCRATCH/oxlint-full.err" 2>/dev/null | head -1 || true)
+
+stat() { # stat NAME FIELD(2 wall,3 cpu,4 rss)
+  awk -v n="$1" -v f="$2" '$1==n {print $f}' "$SCRATCH/times.txt" | median
+}
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%d); medians of $RUNS runs (ESLint: 3)."
+echo "crosswire scanned $(cut -d' ' -f1 <<<"$files") files of the full corpus and parsed $(cut -d' ' -f2 <<<"$files") (the prefilter skipped the rest); small corpus: $(cut -d' ' -f1 <<<"$small_files") scanned, $(cut -d' ' -f2 <<<"$small_files") parsed. oxlint: ${ox_files:-see its output}."
+echo
+echo "| scenario | tool | wall (s) | CPU (s) | peak RSS (MiB) | wall vs oxlint |"
+echo "|---|---|---|---|---|---|"
+for scenario in full small precommit; do
+  ox=$(stat "oxlint-$scenario" 2)
+  for tool in crosswire oxlint; do
+    wall=$(stat "$tool-$scenario" 2)
+    printf '| %s | %s | %.2f | %.2f | %.0f | %.2fx |\n' "$scenario" "$tool" "$wall" \
+      "$(stat "$tool-$scenario" 3)" "$(awk -v r="$(stat "$tool-$scenario" 4)" 'BEGIN{print r/1024}')" \
+      "$(awk -v a="$wall" -v b="$ox" 'BEGIN{print (b>0)?a/b:0}')"
+  done
+done
+ox=$(stat oxlint-full 2)
+wall=$(stat crosswire-cached 2)
+printf '| full, second run with --cache | crosswire | %.2f | %.2f | %.0f | %.2fx |\n' "$wall" \
+  "$(stat crosswire-cached 3)" "$(awk -v r="$(stat crosswire-cached 4)" 'BEGIN{print r/1024}')" \
+  "$(awk -v a="$wall" -v b="$ox" 'BEGIN{print a/b}')"
+ox=$(stat oxlint-small 2)
+wall=$(stat eslint-small 2)
+printf '| small | ESLint 9 + sdl + unicorn | %.2f | %.2f | %.0f | %.2fx |\n' "$wall" \
+  "$(stat eslint-small 3)" "$(awk -v r="$(stat eslint-small 4)" 'BEGIN{print r/1024}')" \
+  "$(awk -v a="$wall" -v b="$ox" 'BEGIN{print a/b}')"
