@@ -16,7 +16,8 @@ use super::sockets::{
     Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
 };
 use super::values::{
-    Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_name, prop_name, strip,
+    Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_name, prop_name,
+    required_module, strip,
 };
 use super::{FileFacts, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
@@ -912,7 +913,7 @@ impl Collector {
             };
         match strip(callee) {
             // `require("socket.io")(http, options)`
-            Expr::Call(inner) if required_module(inner).as_deref() == Some("socket.io") => {
+            Expr::Call(inner) if required_module(inner) == Some("socket.io") => {
                 let (functions, has_cors) = server_options(&call.args);
                 let holder = self.holder_hints.get(&call.span.lo.0).cloned();
                 self.servers.servers.push(RawServer {
@@ -1202,7 +1203,7 @@ impl Visit for Collector {
                 }
             }
             (Pat::Object(object), Some(Expr::Call(call))) if required_module(call).is_some() => {
-                let source = required_module(call).unwrap_or_default();
+                let source = Atom::from(required_module(call).unwrap_or_default());
                 self.declare_required(object, &source);
             }
             (pattern, _) => self.declare_pattern(pattern, &BindingKind::Other),
@@ -1696,19 +1697,6 @@ fn worker_scope_test(test: &Expr) -> Option<bool> {
             } else {
                 !in_worker_when_equal
             })
-        }
-        _ => None,
-    }
-}
-
-/// `require("module")`: the module name.
-fn required_module(call: &CallExpr) -> Option<Atom> {
-    let Callee::Expr(callee) = &call.callee else {
-        return None;
-    };
-    match strip(callee) {
-        Expr::Ident(ident) if &*ident.sym == "require" => {
-            literal_string(&call.args.first()?.expr).map(Atom::from)
         }
         _ => None,
     }

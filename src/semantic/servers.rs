@@ -15,7 +15,7 @@ use super::handlers::{
 };
 use super::listeners::RawHandler;
 use super::sockets::Holder;
-use super::values::{BindingKind, Bindings, literal_string, member_name, strip};
+use super::values::{BindingKind, Bindings, member_name, required_module, strip};
 use crate::parse::span_range;
 
 /// The server libraries crosswire knows.
@@ -112,9 +112,9 @@ pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKi
         match &binding.kind {
             BindingKind::Import { source, .. } => Some(source.to_string()),
             _ => match strip(binding.init.as_deref()?) {
-                Expr::Call(call) => required(call),
+                Expr::Call(call) => required_module(call).map(str::to_string),
                 Expr::Member(member) => match strip(&member.obj) {
-                    Expr::Call(call) => required(call),
+                    Expr::Call(call) => required_module(call).map(str::to_string),
                     _ => None,
                 },
                 _ => None,
@@ -139,20 +139,6 @@ pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKi
                 _ => None,
             }
         }
-        _ => None,
-    }
-}
-
-fn required(call: &CallExpr) -> Option<String> {
-    let Callee::Expr(callee) = &call.callee else {
-        return None;
-    };
-    match strip(callee) {
-        Expr::Ident(ident) if &*ident.sym == "require" => call
-            .args
-            .first()
-            .and_then(|arg| literal_string(&arg.expr))
-            .map(str::to_string),
         _ => None,
     }
 }

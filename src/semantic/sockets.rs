@@ -12,7 +12,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, expression_text, resolve_function, with_function};
 use super::listeners::RawHandler;
-use super::values::{BindingKind, Bindings, literal_string, member_name, strip};
+use super::values::{BindingKind, Bindings, literal_string, member_name, required_module, strip};
 use crate::diagnostic::Label;
 use crate::parse::span_range;
 
@@ -242,8 +242,8 @@ fn constructor_at(bindings: &Bindings, callee: &Expr, depth: u32) -> Constructor
                         found => found,
                     },
                     // `const WebSocket = require("ws")`
-                    Expr::Call(call) if required(call).is_some() => {
-                        match required(call).as_deref() {
+                    Expr::Call(call) if required_module(call).is_some() => {
+                        match required_module(call) {
                             Some("ws" | "isomorphic-ws" | "websocket") => Constructor::Node,
                             _ => Constructor::Other,
                         }
@@ -277,20 +277,6 @@ fn library_constructor(name: &str) -> Option<&'static str> {
         "Pusher" => "pusher-js",
         _ => return None,
     })
-}
-
-fn required(call: &CallExpr) -> Option<String> {
-    let Callee::Expr(callee) = &call.callee else {
-        return None;
-    };
-    match strip(callee) {
-        Expr::Ident(ident) if &*ident.sym == "require" => call
-            .args
-            .first()
-            .and_then(|arg| literal_string(&arg.expr))
-            .map(str::to_string),
-        _ => None,
-    }
 }
 
 /// Turns what the walk recorded into socket facts.

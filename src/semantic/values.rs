@@ -194,6 +194,17 @@ pub fn literal_string(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// `require("module")`: the module name.
+pub fn required_module(call: &CallExpr) -> Option<&str> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    match strip(callee) {
+        Expr::Ident(ident) if &*ident.sym == "require" => literal_string(&call.args.first()?.expr),
+        _ => None,
+    }
+}
+
 /// A member expression seen through optional chaining (`a?.b`).
 fn as_member(expr: &Expr) -> Option<&MemberExpr> {
     match strip(expr) {
