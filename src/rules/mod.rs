@@ -230,11 +230,12 @@ pub const WEBSOCKET_TRIGGERS: &[&str] = &[
     "Sockette",
     "PartySocket",
     "Centrifuge",
-    "io(",
-    "io.connect",
+    // Library connect calls matter where the library is imported (`io(` alone also
+    // matches `ratio(`, `createClient` every Redis client).
+    "socket.io",
     "mqtt",
     "withUrl",
-    "createClient",
+    "graphql-ws",
     "SubscriptionClient",
 ];
 
