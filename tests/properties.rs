@@ -1,0 +1,114 @@
+//! Properties over generated programs built from the constructs the rules look at
+//! (listeners, handlers, checks, sockets, servers, nested in functions, classes and
+//! conditionals): crosswire never panics, and its findings do not depend on the thread
+//! count or on whether a file is linted alone or within a tree.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crosswire::config::Config;
+use crosswire::lint::{Engine, Input, RunReport};
+use crosswire::source::{FileKind, Language};
+use proptest::prelude::*;
+
+const PIECES: &[&str] = &[
+    "window.addEventListener('message', (e) => { render(e.data); });",
+    "window.addEventListener('message', function (e) { if (e.origin !== ORIGIN) return; el.innerHTML = e.data; });",
+    "window.onmessage = (event) => { if (!event.origin.includes('x.com')) return; eval(event.data); };",
+    "$(window).on('message', (e) => go(e.originalEvent.data));",
+    "parent.postMessage(msg, '*');",
+    "frames[0].postMessage(msg, { targetOrigin: TARGET });",
+    "const TARGET = cfg.origin || '*';",
+    "const ws = new WebSocket('ws://chat.example.com'); ws.send('hi');",
+    "function connect() { const s = new WebSocket(URL); s.onclose = () => setTimeout(connect, 1000); }",
+    "class Feed { open() { this.ws = new WebSocket(URL); this.ws.onclose = () => this.open(); } }",
+    "const wss = new WebSocketServer({ port: 1 }); wss.on('connection', (s, req) => s.send(req.headers.origin));",
+    "if (location.protocol === 'file:') { parent.postMessage(m, '*'); }",
+    "function isOk(o) { return o === ORIGIN; }",
+    "new Worker(new URL('./w.js', import.meta.url));",
+    "// crosswire-ignore-next-line postmessage-wildcard-origin",
+    "setInterval(() => ws.send('ping'), 1000);",
+    "export default function handler(e) { return handler(e); }",
+];
+
+fn program(choices: &[(usize, u8)]) -> String {
+    let mut text = String::new();
+    let mut open = 0;
+    for &(piece, wrap) in choices {
+        match wrap % 5 {
+            0 => {
+                text.push_str("function f() {\n");
+                open += 1;
+            }
+            1 => {
+                text.push_str("if (ready) {\n");
+                open += 1;
+            }
+            2 if open > 0 => {
+                text.push_str("}\n");
+                open -= 1;
+            }
+            _ => {}
+        }
+        text.push_str(PIECES[piece % PIECES.len()]);
+        text.push('\n');
+    }
+    text.push_str(&"}\n".repeat(open));
+    text
+}
+
+fn findings(report: &RunReport) -> BTreeSet<(String, usize, String)> {
+    report
+        .findings()
+        .map(|(file, finding)| {
+            (
+                file.path.clone(),
+                finding.diagnostic.span.start,
+                finding.rule.to_string(),
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn findings_are_the_same_whatever_the_threads_and_the_neighbours(
+        files in prop::collection::vec(prop::collection::vec((0usize..64, any::<u8>()), 1..12), 1..5)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for (index, choices) in files.iter().enumerate() {
+            let path = dir.path().join(format!("f{index}.js"));
+            std::fs::write(&path, program(choices)).unwrap();
+            paths.push(path);
+        }
+        let engine = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        let one = engine.run(Input::Paths(vec![dir.path().to_path_buf()]), 1, true);
+        let eight = engine.run(Input::Paths(vec![dir.path().to_path_buf()]), 8, true);
+        prop_assert!(one.errors.is_empty(), "{:?}", one.errors);
+        prop_assert_eq!(findings(&one), findings(&eight));
+        // Per-file rules give each file the same findings alone as within the tree.
+        for path in &paths {
+            let alone = engine.lint_bytes(
+                "alone.js".to_string(),
+                std::fs::read(path).unwrap(),
+                FileKind::Script(Language::JavaScript),
+            );
+            let shown = crosswire::source::display_path(path, &std::env::current_dir().unwrap());
+            let within: BTreeSet<(usize, String)> = findings(&one)
+                .into_iter()
+                .filter(|(file, _, rule)| *file == shown && rule != "websocket-same-page")
+                .map(|(_, offset, rule)| (offset, rule))
+                .collect();
+            let alone: BTreeSet<(usize, String)> = alone
+                .findings
+                .iter()
+                .map(|finding| (finding.diagnostic.span.start, finding.rule.to_string()))
+                .collect();
+            prop_assert_eq!(&alone, &within, "{}", path.display());
+        }
+        let _: PathBuf = dir.path().to_path_buf();
+    }
+}
