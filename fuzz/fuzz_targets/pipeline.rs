@@ -1,0 +1,61 @@
+//! The whole per-file pipeline on arbitrary bytes: prefilter, parse, facts, every rule,
+//! every reporter, for every file kind crosswire reads, and the config parser.
+//! The first byte picks the kind; the rest is the file.
+#![no_main]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crosswire::config::Config;
+use crosswire::lint::{Engine, RunReport};
+use crosswire::report::{Format, RenderOptions, render};
+use crosswire::source::FileKind;
+use libfuzzer_sys::fuzz_target;
+
+const NAMES: &[&str] = &[
+    "f.js", "f.jsx", "f.ts", "f.tsx", "f.html", "f.vue", "f.svelte", "f.astro", "crosswire.toml",
+];
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut engine = Engine::new(Config::defaults(PathBuf::from(".")));
+        // Parse everything, not only files with trigger words.
+        engine.read_everything = true;
+        engine
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, body)) = data.split_first() else {
+        return;
+    };
+    let name = NAMES[selector as usize % NAMES.len()];
+    let body = body.to_vec();
+    // crosswire lints on threads with a large stack; do the same here.
+    std::thread::Builder::new()
+        .stack_size(512 * 1024 * 1024)
+        .spawn(move || {
+            if name.ends_with(".toml") {
+                let _ = Config::parse(&String::from_utf8_lossy(&body), name, PathBuf::from("."));
+                return;
+            }
+            let kind = FileKind::from_path(Path::new(name)).expect("a kind crosswire reads");
+            let file = engine().lint_bytes(name.to_string(), body, kind);
+            let report = RunReport {
+                files_scanned: 1,
+                files: vec![file],
+                ..RunReport::default()
+            };
+            let options = RenderOptions {
+                color: false,
+                width: 100,
+            };
+            for format in [Format::Pretty, Format::Compact, Format::Json, Format::Sarif, Format::Github] {
+                render(format, &report, &options, &mut Vec::new()).expect("rendering to memory");
+            }
+        })
+        .expect("thread starts")
+        .join()
+        .expect("the pipeline does not panic");
+});
