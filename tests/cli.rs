@@ -1151,3 +1151,58 @@ fn paths_that_are_not_utf8_are_linted_and_shown() {
         stdout(&output)
     );
 }
+
+#[test]
+fn a_hundred_thousand_empty_files_are_walked_quickly_and_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in 0..100 {
+        let folder_path = dir.path().join(format!("d{folder}"));
+        fs::create_dir(&folder_path).unwrap();
+        for file in 0..1000 {
+            fs::File::create(folder_path.join(format!("f{file}.js"))).unwrap();
+        }
+    }
+    write(dir.path(), "d0/real.js", WILDCARD_POST);
+    let output = crosswire(dir.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["files_scanned"], 100_001);
+    assert_eq!(json["summary"]["files_parsed"], 1);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_twenty_megabyte_minified_bundle_is_skipped_with_a_note_or_linted_when_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bundle = String::with_capacity(21_000_000);
+    while bundle.len() < 20_000_000 {
+        bundle.push_str("var a=function(b){return b+1},c=[1,2,3].map(a);");
+    }
+    bundle.push_str("parent.postMessage(c,'*');");
+    write(dir.path(), "vendor.min.js", &bundle);
+    write(dir.path(), "app.js", WILDCARD_POST);
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(compact_lines(&output).len(), 1, "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("vendor.min.js: skipped:"),
+        "{}",
+        stderr(&output)
+    );
+    let output = crosswire(
+        dir.path(),
+        &[
+            "--format",
+            "compact",
+            "--max-file-size",
+            "30000000",
+            "vendor.min.js",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("vendor.min.js:1:20000"),
+        "{}",
+        stdout(&output)
+    );
+}
