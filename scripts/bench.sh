@@ -18,7 +18,8 @@ mkdir -p "$SCRATCH"
 
 echo "## building crosswire (release)" >&2
 (cd "$ROOT" && cargo build --release --quiet)
-CROSSWIRE="$ROOT/target/release/crosswire"
+# Lint every file, however large, as the peers do.
+CROSSWIRE=("$ROOT/target/release/crosswire" --max-file-size 1000000000)
 
 echo "## corpus" >&2
 [ -d "$SCRATCH/full" ] || bash "$ROOT/scripts/corpus.sh" "$SCRATCH/full" full >&2
@@ -69,17 +70,17 @@ ten_files=$(find -L "$SCRATCH/full" -name '*.js' -size +20k | sort | head -10)
 for run in $(seq "$RUNS"); do
   [ "${SKIP_RUNS:-0}" = 1 ] && break
   echo "## run $run of $RUNS" >&2
-  time_run crosswire-full "$CROSSWIRE" -j 2 --format compact "$SCRATCH/full"
+  time_run crosswire-full "${CROSSWIRE[@]}" -j 2 --format compact "$SCRATCH/full"
   time_run oxlint-full "$OXLINT" --threads 2 -A all -W unicorn/require-post-message-target-origin "$SCRATCH/full"
-  time_run crosswire-small "$CROSSWIRE" -j 2 --format compact "$SCRATCH/small"
+  time_run crosswire-small "${CROSSWIRE[@]}" -j 2 --format compact "$SCRATCH/small"
   time_run oxlint-small "$OXLINT" --threads 2 -A all -W unicorn/require-post-message-target-origin "$SCRATCH/small"
   # shellcheck disable=SC2086
-  time_run crosswire-precommit "$CROSSWIRE" -j 2 --format compact $ten_files
+  time_run crosswire-precommit "${CROSSWIRE[@]}" -j 2 --format compact $ten_files
   # shellcheck disable=SC2086
   time_run oxlint-precommit "$OXLINT" --threads 2 -A all -W unicorn/require-post-message-target-origin $ten_files
   rm -f "$SCRATCH/bench.cache"
-  "$CROSSWIRE" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full" >/dev/null 2>&1 || true
-  time_run crosswire-cached "$CROSSWIRE" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full"
+  "${CROSSWIRE[@]}" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full" >/dev/null 2>&1 || true
+  time_run crosswire-cached "${CROSSWIRE[@]}" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full"
 done
 # ESLint is slow: three runs on the small corpus.
 for run in 1 2 3; do
@@ -90,7 +91,7 @@ done
 
 # crosswire exits 1 when it finds something; only its summary matters here.
 summary() {
-  { "$CROSSWIRE" --format json "$1" 2>/dev/null || true; } |
+  { "${CROSSWIRE[@]}" --format json "$1" 2>/dev/null || true; } |
     python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['files_scanned'], s['files_parsed'])"
 }
 files=$(summary "$SCRATCH/full")
