@@ -16,8 +16,8 @@ use super::sockets::{
     Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
 };
 use super::values::{
-    Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_name, prop_name,
-    required_module, strip,
+    Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
+    prop_name, required_module, strip,
 };
 use super::{FileFacts, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
@@ -1351,8 +1351,7 @@ impl Visit for Collector {
                         Some(&assign.right),
                     );
                 }
-                if let Some(field) = member_name(&member.prop) {
-                    let field = Atom::from(field);
+                if let Some(field) = member_atom(&member.prop) {
                     match strip(&member.obj) {
                         Expr::This(_) => {
                             // `this.onMessage = (e) => …` in a constructor works like a method.

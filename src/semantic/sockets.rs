@@ -12,7 +12,9 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, expression_text, resolve_function, with_function};
 use super::listeners::RawHandler;
-use super::values::{BindingKind, Bindings, literal_string, member_name, required_module, strip};
+use super::values::{
+    BindingKind, Bindings, literal_string, member_atom, member_name, required_module, strip,
+};
 use crate::diagnostic::Label;
 use crate::parse::span_range;
 
@@ -950,8 +952,8 @@ fn timer_effects(
 pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
     match strip(expr) {
         Expr::Ident(ident) if !bindings.is_global(ident) => Some(Holder::Binding(ident.to_id())),
-        Expr::Member(member) => match (strip(&member.obj), member_name(&member.prop)) {
-            (Expr::This(_), Some(field)) => Some(Holder::ThisField(class, Atom::from(field))),
+        Expr::Member(member) => match (strip(&member.obj), member_atom(&member.prop)) {
+            (Expr::This(_), Some(field)) => Some(Holder::ThisField(class, field)),
             _ => None,
         },
         _ => None,

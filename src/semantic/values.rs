@@ -174,6 +174,14 @@ pub fn member_name(prop: &MemberProp) -> Option<&str> {
     }
 }
 
+/// The name of a member property as an atom, reusing the tree's own when it has one.
+pub fn member_atom(prop: &MemberProp) -> Option<Atom> {
+    match prop {
+        MemberProp::Ident(name) => Some(name.sym.clone()),
+        other => member_name(other).map(Atom::from),
+    }
+}
+
 pub fn prop_name(key: &PropName) -> Option<&str> {
     match key {
         PropName::Ident(name) => Some(&name.sym),
