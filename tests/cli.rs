@@ -1206,3 +1206,30 @@ fn a_twenty_megabyte_minified_bundle_is_skipped_with_a_note_or_linted_when_allow
         stdout(&output)
     );
 }
+
+/// Inputs the fuzzer found crashing (`fuzz/`), each linted like any other file.
+#[test]
+fn fuzz_regressions_are_linted_without_internal_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-regressions");
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let output = crosswire(&dir, &["--format", "compact", path.to_str().unwrap()]);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}: {}",
+            path.display(),
+            stderr(&output)
+        );
+        assert!(
+            !stderr(&output).contains("internal error"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = crosswire(&dir, &["--format", "compact", "span-start-after-end.ts"]);
+    assert!(
+        stdout(&output).starts_with("span-start-after-end.ts:22:71: error parse-error"),
+        "{}",
+        stdout(&output)
+    );
+}
