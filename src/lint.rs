@@ -275,13 +275,7 @@ impl Engine {
             |rule| self.severity(rule),
             |rule| rules::find(rule).is_none_or(|rule| !rule.project),
         );
-        findings.sort_by(|a, b| {
-            (a.diagnostic.span.start, a.rule, &a.diagnostic.message).cmp(&(
-                b.diagnostic.span.start,
-                b.rule,
-                &b.diagnostic.message,
-            ))
-        });
+        sort_findings(&mut findings);
         let project = ProjectFacts {
             sockets: facts
                 .sockets
@@ -501,13 +495,7 @@ impl Engine {
                 |rule| self.severity(rule),
                 |rule| rules::find(rule).is_some_and(|rule| rule.project),
             );
-            file.findings.sort_by(|a, b| {
-                (a.diagnostic.span.start, a.rule, &a.diagnostic.message).cmp(&(
-                    b.diagnostic.span.start,
-                    b.rule,
-                    &b.diagnostic.message,
-                ))
-            });
+            sort_findings(&mut file.findings);
         }
         report
             .errors
@@ -568,4 +556,15 @@ fn cached_result(
         content_hash: Some(hash),
         cached: true,
     }
+}
+
+/// Findings in source order; rule and message break ties so output is stable.
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.diagnostic.span.start, a.rule, &a.diagnostic.message).cmp(&(
+            b.diagnostic.span.start,
+            b.rule,
+            &b.diagnostic.message,
+        ))
+    });
 }

@@ -940,8 +940,7 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     /// The strength of `event.origin === <expected>`.
     fn expected_origin_strength(&self, expected: &Expr) -> Strength {
-        if let Some(wildcard) = self.context.bindings.wildcard_origin(expected) {
-            let _ = wildcard;
+        if self.context.bindings.wildcard_origin(expected).is_some() {
             return Strength::weak(
                 "the expected origin may be \"*\", which no sender has; code that treats it as \
                  \"any origin\" accepts every sender",
