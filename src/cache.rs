@@ -27,6 +27,9 @@ pub struct Entry {
     /// Hash of the file's bytes.
     pub hash: String,
     pub parsed: bool,
+    /// Left unparsed until a page loads it (see `FileResult::deferred`).
+    #[serde(default)]
+    pub deferred: bool,
     pub findings: Vec<CachedFinding>,
     pub page: PageRefs,
     pub project: ProjectFacts,
@@ -83,6 +86,7 @@ impl Entry {
         Entry {
             hash,
             parsed: result.parsed,
+            deferred: result.deferred,
             findings: result
                 .findings
                 .iter()

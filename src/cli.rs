@@ -90,6 +90,10 @@ pub struct Args {
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
+    /// Skip (with a notice) a file whose linting takes longer than this many seconds; 0: no limit [default: 30]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub max_file_time: Option<std::time::Duration>,
+
     /// Lint only files changed since the git REF (committed, staged, unstaged or untracked)
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
@@ -170,6 +174,9 @@ fn execute(args: Args) -> Result<i32, String> {
         .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_CACHE_LOCATION));
     let cache_key = crate::cache::key(&config.describe());
     let mut engine = Engine::new(config);
+    if let Some(limit) = args.max_file_time {
+        engine.max_file_time = (!limit.is_zero()).then_some(limit);
+    }
     if let Some(limit) = args.max_file_size {
         engine.max_file_size = limit;
     }
@@ -408,4 +415,13 @@ fn list_rules() {
             doc.summary
         );
     }
+}
+
+/// A number of seconds, whole or not, for `--max-file-time`.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("`{text}` is not a number of seconds from 0 up"))
 }

@@ -5,7 +5,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -13,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{DiscoverOptions, describe_io_error, discover};
 use crate::embedded::{self, PageRefs};
 use crate::parse::{parse_script, with_globals};
+use crate::prefilter::{Prefilter, Verdict};
 use crate::rules::{self, PARSE_ERROR, RULES, Rule, RuleContext};
 use crate::semantic::sockets::{Endpoint, SocketKind};
 use crate::semantic::{self, FileFacts};
@@ -27,17 +27,27 @@ const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 /// large enough for real bundles, small enough that one file cannot stall a run.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// Linting one file may take this long (`--max-file-time`) before it is given up:
+/// real bundles take well under a second each.
+pub const DEFAULT_MAX_FILE_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How many bytes of source may be linted at once across threads: each byte becomes
+/// about 16 bytes of syntax tree, so two big bundles at once would double peak memory.
+const BYTES_IN_FLIGHT: u64 = 16 * 1024 * 1024;
+
 /// The enabled rules and what a file must contain to be worth parsing.
 pub struct Engine {
     pub config: Config,
     /// Files larger than this many bytes are skipped with a notice.
     pub max_file_size: u64,
+    /// Files that take longer than this to lint are skipped with a notice.
+    pub max_file_time: Option<std::time::Duration>,
     /// Results of an earlier run, by path, when `--cache` is on.
     pub cache: Option<crate::cache::Cache>,
     /// Parse every file, skipping the prefilter (for the page map).
     pub read_everything: bool,
     enabled: Vec<(&'static Rule, Severity)>,
-    prefilter: AhoCorasick,
+    prefilter: Prefilter,
 }
 
 /// The result of linting one file.
@@ -46,6 +56,9 @@ pub struct FileResult {
     /// The path as shown to users (relative to the working directory, `/`-separated).
     pub path: String,
     pub parsed: bool,
+    /// Not parsed: only worth it if a page of the run loads the file (the second pass
+    /// of `run` decides).
+    pub deferred: bool,
     pub findings: Vec<Finding>,
     /// The text findings point into; kept only when there are findings.
     pub text: Option<Arc<str>>,
@@ -120,8 +133,9 @@ impl RunReport {
 enum Skipped {
     /// It could not be read or linted: the run is incomplete.
     Error(LintError),
-    /// It is larger than `--max-file-size`: said, not silent, but not a failure.
-    TooLarge(LintError),
+    /// It is larger than `--max-file-size`, or linting it took longer than
+    /// `--max-file-time`: said, not silent, but not a failure.
+    OverLimit(LintError),
 }
 
 /// What to lint.
@@ -139,19 +153,18 @@ impl Engine {
             .map(|rule| (rule, config.severity(rule.id)))
             .filter(|(_, severity)| *severity != Severity::Off)
             .collect();
-        let mut triggers: Vec<&str> = enabled
-            .iter()
-            .filter(|(rule, _)| {
-                rule.check.is_some() || rule.project || rule.id == crate::rules::UNUSED_IGNORE
-            })
-            .flat_map(|(rule, _)| rule.triggers.iter().copied())
-            .collect();
-        triggers.sort_unstable();
-        triggers.dedup();
-        let prefilter = AhoCorasick::new(&triggers).expect("trigger strings are valid patterns");
+        let prefilter = Prefilter::new(
+            enabled
+                .iter()
+                .filter(|(rule, _)| {
+                    rule.check.is_some() || rule.project || rule.id == crate::rules::UNUSED_IGNORE
+                })
+                .flat_map(|(rule, _)| rule.triggers),
+        );
         Engine {
             config,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_file_time: Some(DEFAULT_MAX_FILE_TIME),
             cache: None,
             read_everything: false,
             enabled,
@@ -168,10 +181,28 @@ impl Engine {
 
     /// Lints one file's bytes. `path` is only used for display.
     pub fn lint_bytes(&self, path: String, bytes: Vec<u8>, kind: FileKind) -> FileResult {
-        if !self.read_everything && !self.prefilter.is_match(&bytes) {
+        self.lint_bytes_as(path, bytes, kind, false)
+    }
+
+    /// Lints one file's bytes; `loaded` says a page of the run loads the file.
+    fn lint_bytes_as(
+        &self,
+        path: String,
+        bytes: Vec<u8>,
+        kind: FileKind,
+        loaded: bool,
+    ) -> FileResult {
+        let verdict = if self.read_everything {
+            Verdict::Parse
+        } else {
+            self.prefilter.verdict(&bytes, kind)
+        };
+        let _deadline = crate::deadline::start(self.max_file_time);
+        if verdict == Verdict::Skip || (verdict == Verdict::ParseIfLoaded && !loaded) {
             return FileResult {
                 path,
                 parsed: false,
+                deferred: verdict == Verdict::ParseIfLoaded,
                 findings: Vec::new(),
                 text: None,
                 lines: None,
@@ -307,6 +338,7 @@ impl Engine {
         FileResult {
             path,
             parsed: !blocks.is_empty(),
+            deferred: false,
             findings,
             text: keep_text.then(|| Arc::from(text)),
             lines: keep_text.then_some(lines),
@@ -335,16 +367,20 @@ impl Engine {
     }
 
     /// Reads and lints one file; a panic inside becomes an error for that file alone.
-    fn lint_path(&self, path: &Path, cwd: &Path) -> Result<FileResult, Skipped> {
+    /// `size` is what the file's metadata said (0 if it could not be read).
+    fn lint_path(
+        &self,
+        path: &Path,
+        size: u64,
+        cwd: &Path,
+        loaded: bool,
+    ) -> Result<FileResult, Skipped> {
         let shown = display_path(path, cwd);
-        if let Ok(metadata) = std::fs::metadata(path)
-            && metadata.len() > self.max_file_size
-        {
-            return Err(Skipped::TooLarge(LintError {
+        if size > self.max_file_size {
+            return Err(Skipped::OverLimit(LintError {
                 path: shown,
                 message: format!(
-                    "skipped: {} bytes is over --max-file-size ({} bytes)",
-                    metadata.len(),
+                    "skipped: {size} bytes is over --max-file-size ({} bytes)",
                     self.max_file_size
                 ),
             }));
@@ -357,17 +393,17 @@ impl Engine {
             })
         })?;
         let Some(cache) = &self.cache else {
-            return self
-                .lint_guarded(shown, bytes, kind)
-                .map_err(Skipped::Error);
+            return self.lint_guarded(shown, bytes, kind, loaded);
         };
         let hash = crate::cache::content_hash(&bytes);
-        if let Some(entry) = cache.files.get(&shown).filter(|entry| entry.hash == hash) {
+        if let Some(entry) = cache
+            .files
+            .get(&shown)
+            .filter(|entry| entry.hash == hash && !(loaded && entry.deferred))
+        {
             return Ok(cached_result(shown, bytes, entry, hash));
         }
-        let mut result = self
-            .lint_guarded(shown, bytes, kind)
-            .map_err(Skipped::Error)?;
+        let mut result = self.lint_guarded(shown, bytes, kind, loaded)?;
         result.content_hash = Some(hash);
         Ok(result)
     }
@@ -377,23 +413,123 @@ impl Engine {
         shown: String,
         bytes: Vec<u8>,
         kind: FileKind,
-    ) -> Result<FileResult, LintError> {
+        loaded: bool,
+    ) -> Result<FileResult, Skipped> {
         catch_unwind(AssertUnwindSafe(|| {
-            self.lint_bytes(shown.clone(), bytes, kind)
+            self.lint_bytes_as(shown.clone(), bytes, kind, loaded)
         }))
         .map_err(|panic| {
+            if panic.is::<crate::deadline::TimedOut>() {
+                let limit = self.max_file_time.unwrap_or_default().as_secs_f64();
+                return Skipped::OverLimit(LintError {
+                    path: shown,
+                    message: format!(
+                        "skipped: linting took longer than --max-file-time ({limit} s); \
+                         no findings are reported for this file"
+                    ),
+                });
+            }
             let reason = panic
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown cause");
-            LintError {
+            Skipped::Error(LintError {
                 path: shown,
                 message: format!(
                     "internal error while linting this file ({reason}); please report it"
                 ),
-            }
+            })
         })
+    }
+
+    /// Lints `paths` on the pool, largest file first so that one big bundle does not
+    /// finish last, with at most [`BYTES_IN_FLIGHT`] bytes of source being linted at
+    /// once (a tree takes ~16 times its source) unless one file alone is larger.
+    /// Results come back in the order of `paths`.
+    fn lint_paths(
+        &self,
+        pool: &rayon::ThreadPool,
+        paths: &[PathBuf],
+        loaded: &[bool],
+        cwd: &Path,
+    ) -> Vec<Result<FileResult, Skipped>> {
+        let sizes: Vec<u64> = pool.install(|| {
+            paths
+                .par_iter()
+                .map(|path| std::fs::metadata(path).map_or(0, |metadata| metadata.len()))
+                .collect()
+        });
+        let queue = crate::schedule::SizeQueue::new(&sizes, BYTES_IN_FLIGHT);
+        let results: Vec<std::sync::Mutex<Option<Result<FileResult, Skipped>>>> =
+            paths.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        pool.scope(|scope| {
+            for _ in 0..pool.current_num_threads() {
+                scope.spawn(|_| {
+                    while let Some(ticket) = queue.next() {
+                        let index = ticket.index();
+                        let result =
+                            self.lint_path(&paths[index], sizes[index], cwd, loaded[index]);
+                        *results[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                    }
+                });
+            }
+        });
+        results
+            .into_iter()
+            .map(|slot| {
+                slot.into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .expect("every queued file is linted")
+            })
+            .collect()
+    }
+
+    /// The second pass: scripts left unparsed because only a page's scripts matter to
+    /// `websocket-same-page`, now that the pages are known. Only those a page loads
+    /// are parsed, and only when some file of the run opens a browser socket.
+    fn lint_loaded_scripts(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        deferred: &[(usize, usize)],
+        roots: &[String],
+        cwd: &Path,
+    ) {
+        if deferred.is_empty()
+            || self.severity(crate::rules::WEBSOCKET_SAME_PAGE) == Severity::Off
+            || report
+                .files
+                .iter()
+                .all(|file| file.project.sockets.is_empty())
+        {
+            return;
+        }
+        let loaded = crate::project::loaded_scripts(report, roots);
+        let wanted: Vec<(usize, usize)> = deferred
+            .iter()
+            .copied()
+            .filter(|(file, _)| loaded.contains(&report.files[*file].path))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let paths: Vec<PathBuf> = wanted
+            .iter()
+            .map(|(_, position)| discovered[*position].clone())
+            .collect();
+        let results = self.lint_paths(pool, &paths, &vec![true; paths.len()], cwd);
+        for ((file, _), result) in wanted.into_iter().zip(results) {
+            match result {
+                Ok(result) => {
+                    report.files_parsed += usize::from(result.parsed);
+                    report.files[file] = result;
+                }
+                Err(Skipped::Error(error)) => report.errors.push(error),
+                Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
+            }
+        }
     }
 
     /// Lints the input on `threads` threads.
@@ -414,12 +550,14 @@ impl Engine {
                 .collect(),
             Input::Stdin { .. } => Vec::new(),
         };
+        // Where each discovered file is, by the path shown, for the second pass.
+        let mut discovered: Vec<PathBuf> = Vec::new();
         let results: Vec<Result<FileResult, Skipped>> = match input {
             Input::Stdin { name, bytes } => {
                 let kind = FileKind::from_path(Path::new(&name))
                     .unwrap_or(FileKind::Script(Language::JavaScript));
                 report.files_scanned = 1;
-                vec![pool.install(|| self.lint_guarded(name, bytes, kind).map_err(Skipped::Error))]
+                vec![pool.install(|| self.lint_guarded(name, bytes, kind, false))]
             }
             Input::Paths(paths) => {
                 let found = discover(
@@ -442,26 +580,27 @@ impl Engine {
                     });
                 }
                 report.files_scanned = found.files.len();
-                pool.install(|| {
-                    found
-                        .files
-                        .par_iter()
-                        .map(|path| self.lint_path(path, &cwd))
-                        .collect()
-                })
+                discovered = found.files;
+                let loaded = vec![false; discovered.len()];
+                self.lint_paths(&pool, &discovered, &loaded, &cwd)
             }
         };
-        for result in results {
+        let mut deferred: Vec<(usize, usize)> = Vec::new();
+        for (position, result) in results.into_iter().enumerate() {
             match result {
                 Ok(file) => {
                     report.files_parsed += usize::from(file.parsed);
                     report.files_cached += usize::from(file.cached);
+                    if file.deferred {
+                        deferred.push((report.files.len(), position));
+                    }
                     report.files.push(file);
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
-                Err(Skipped::TooLarge(notice)) => report.notices.push(notice),
+                Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
             }
         }
+        self.lint_loaded_scripts(&mut report, &pool, &discovered, &deferred, &roots, &cwd);
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
         if self.cache.is_some() {
             report.cache_entries = report
@@ -548,6 +687,7 @@ fn cached_result(
     FileResult {
         path,
         parsed: false,
+        deferred: entry.deferred,
         findings: entry.findings(),
         text: Some(Arc::from(text)),
         lines: Some(lines),
@@ -567,4 +707,46 @@ fn sort_findings(findings: &mut [Finding]) {
             &b.diagnostic.message,
         ))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file the walk found but that is gone (or unreadable) when its turn comes: an
+    /// error naming it, and the other files' results intact.
+    #[test]
+    fn a_file_that_vanishes_after_the_walk_is_an_error_for_that_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("kept.js");
+        let vanished = dir.path().join("vanished.js");
+        std::fs::write(&kept, "parent.postMessage(data, '*');\n").unwrap();
+        std::fs::write(&vanished, "parent.postMessage(data, '*');\n").unwrap();
+        let engine = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let paths = vec![vanished.clone(), kept.clone()];
+        // The walk's sizes are taken, then the file goes away.
+        let sizes = [0u64, 0];
+        std::fs::remove_file(&vanished).unwrap();
+        let results: Vec<_> = paths
+            .iter()
+            .zip(sizes)
+            .map(|(path, size)| engine.lint_path(path, size, dir.path(), false))
+            .collect();
+        match &results[0] {
+            Err(Skipped::Error(error)) => {
+                assert_eq!(error.path, "vanished.js");
+                assert_eq!(error.message, "cannot read file: no such file or folder");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(results[1].as_ref().unwrap().findings.len(), 1);
+        // The same through the scheduler that `run` uses.
+        let results = engine.lint_paths(&pool, &paths, &[false, false], dir.path());
+        assert!(matches!(&results[0], Err(Skipped::Error(_))));
+        assert_eq!(results[1].as_ref().unwrap().findings.len(), 1);
+    }
 }

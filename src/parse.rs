@@ -137,8 +137,11 @@ fn parse_with(
     let start = BytePos(base as u32 + POS_BASE);
     let end = BytePos((base + text.len()) as u32 + POS_BASE);
     let comments = SingleThreadedComments::default();
+    // Comments matter only for directives; storing every comment of a bundle costs
+    // memory and time for nothing.
+    let has_directives = memchr::memmem::find(text.as_bytes(), b"crosswire-ignore").is_some();
     let input = StringInput::new(text, start, end);
-    let mut parser = Parser::new(syntax, input, Some(&comments));
+    let mut parser = Parser::new(syntax, input, has_directives.then_some(&comments));
     let program = parser.parse_program().map_err(|error| SyntaxError {
         span: span_range(error.span()),
         message: error.kind().msg().into_owned(),

@@ -24,6 +24,21 @@ struct Relation<'a> {
     target: usize,
 }
 
+/// The files of the run that a page loads with `<script src>`.
+pub fn loaded_scripts(report: &RunReport, roots: &[String]) -> BTreeSet<String> {
+    let known: BTreeSet<&str> = report.files.iter().map(|file| file.path.as_str()).collect();
+    report
+        .files
+        .iter()
+        .flat_map(|file| {
+            file.page
+                .scripts
+                .iter()
+                .filter_map(|script| resolve(&file.path, &script.url, &known, roots))
+        })
+        .collect()
+}
+
 /// Flags pairs of related contexts that both open sockets to the same endpoint, when
 /// the project's server for that endpoint (if it has one) only relays between clients.
 pub fn same_page(report: &mut RunReport, severity: Severity, roots: &[String]) {

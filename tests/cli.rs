@@ -697,6 +697,43 @@ fn files_without_trigger_words_are_not_parsed() {
     assert_eq!(json["findings"].as_array().unwrap().len(), 1);
 }
 
+#[test]
+fn words_that_only_look_like_triggers_do_not_make_a_file_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    // A CSS class named "message", and an iframe made by a script no page loads.
+    write(dir.path(), "toast.js", "el.classList.add(\"message\");\n");
+    write(
+        dir.path(),
+        "embed.js",
+        "const f = document.createElement(\"iframe\");\nf.src = \"chat.html\";\n",
+    );
+    write(
+        dir.path(),
+        "app.js",
+        "const s = new WebSocket(`wss://${location.host}/a`);\n",
+    );
+    write(
+        dir.path(),
+        "listen.js",
+        "const E = \"message\";\nwindow.addEventListener(E, (e) => go(e.data));\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["files_scanned"], 4);
+    // app.js for its socket; listen.js for its listener.
+    assert_eq!(json["summary"]["files_parsed"], 2, "{}", json["summary"]);
+    // Once a page loads the embedding script, it is parsed too (the page itself has
+    // no inline script to parse).
+    write(
+        dir.path(),
+        "index.html",
+        "<script src=\"app.js\"></script><script src=\"embed.js\"></script>\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["files_parsed"], 3, "{}", json["summary"]);
+}
+
 #[cfg(unix)]
 #[test]
 fn fifos_are_never_read() {
@@ -1231,5 +1268,45 @@ fn fuzz_regressions_are_linted_without_internal_errors() {
         stdout(&output).starts_with("span-start-after-end.ts:22:71: error parse-error"),
         "{}",
         stdout(&output)
+    );
+}
+
+#[test]
+fn a_file_over_the_time_limit_is_skipped_with_a_note_and_the_others_are_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.js", WILDCARD_POST);
+    // Thousands of calls: the analysis reads the clock often enough to see the limit.
+    let slow = "parent.postMessage(data, '*');\n".repeat(20_000);
+    write(dir.path(), "slow.js", &slow);
+    let output = crosswire(
+        dir.path(),
+        &["--format", "compact", "--max-file-time", "0.000001"],
+    );
+    let lines = compact_lines(&output);
+    assert!(
+        !lines.iter().any(|line| line.starts_with("slow.js")),
+        "{lines:?}"
+    );
+    // A small file reads the clock too rarely to be stopped.
+    assert!(
+        lines.iter().any(|line| line.starts_with("small.js")),
+        "{lines:?}"
+    );
+    assert!(
+        stderr(&output).contains("slow.js: skipped: linting took longer than --max-file-time"),
+        "{}",
+        stderr(&output)
+    );
+    // No panic message: running out of time is not a crash.
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    // The limit off (0), the file is linted.
+    let output = crosswire(dir.path(), &["--format", "compact", "--max-file-time", "0"]);
+    let lines = compact_lines(&output);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|line| line.starts_with("slow.js"))
+            .count(),
+        20_000
     );
 }

@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::prefilter::Trigger;
 use crate::semantic::sockets::{SocketFact, SocketKind};
 use crate::semantic::{FileFacts, HandlerFacts, MessageListener};
 
@@ -36,8 +37,8 @@ pub struct Rule {
     pub id: &'static str,
     /// `rules/<id>.md`: front matter and docs.
     pub doc_source: &'static str,
-    /// The file must contain one of these byte strings to be worth parsing.
-    pub triggers: &'static [&'static str],
+    /// What a file must contain to be worth parsing for this rule (`src/prefilter.rs`).
+    pub triggers: &'static [Trigger],
     /// Option keys the rule accepts in `[rules.<id>]`.
     pub options: &'static [&'static str],
     /// `None` for findings the pipeline itself produces.
@@ -66,15 +67,16 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: WEBSOCKET_SAME_PAGE,
         doc_source: include_str!("../../rules/websocket-same-page.md"),
-        // Pages and the scripts that relate contexts must be read too.
+        // Pages, and the scripts they load that start, open or embed other contexts.
+        // A script no page loads belongs to no context the rule can relate.
         triggers: &[
-            "WebSocket",
-            "<iframe",
-            "<frame",
-            "<script",
-            "Worker(",
-            "window.open",
-            "iframe",
+            Trigger::word("WebSocket"),
+            Trigger::in_markup("<iframe"),
+            Trigger::in_markup("<frame"),
+            Trigger::in_markup("<script"),
+            Trigger::in_loaded_script("Worker("),
+            Trigger::in_loaded_script("window.open"),
+            Trigger::in_loaded_script("iframe"),
         ],
         options: &[],
         check: None,
@@ -93,7 +95,7 @@ pub static RULES: &[Rule] = &[
         doc_source: include_str!("../../rules/unused-ignore.md"),
         // Directives are read only from parsed files; this makes a file with a
         // stale directive worth parsing.
-        triggers: &["crosswire-ignore"],
+        triggers: &[Trigger::word("crosswire-ignore")],
         options: &[],
         check: None,
         project: false,
@@ -204,13 +206,20 @@ pub fn first_line(text: &str, span: &std::ops::Range<usize>) -> std::ops::Range<
     start..line_end.max(start)
 }
 
+/// The calls that register a listener by event name: `addEventListener` (also inside
+/// a same-file wrapper) and jQuery's `$(…).on`. A `"message"` string without one of
+/// them is a CSS class, a `case` label or a property name.
+const LISTENER_APIS: &[&str] = &["addEventListener", "$(", "jQuery("];
+
 /// The triggers shared by the rules about `message` handlers.
-pub const MESSAGE_TRIGGERS: &[&str] = &[
-    "\"message\"",
-    "'message'",
-    "`message`",
-    "onmessage",
-    "window:message",
+pub const MESSAGE_TRIGGERS: &[Trigger] = &[
+    Trigger::with("\"message\"", LISTENER_APIS),
+    Trigger::with("'message'", LISTENER_APIS),
+    Trigger::with("`message`", LISTENER_APIS),
+    // `onmessage = …`, and `attachEvent("onmessage", …)`.
+    Trigger::word("onmessage"),
+    // Angular's `@HostListener("window:message")`.
+    Trigger::word("window:message"),
 ];
 
 /// An early-return guard written with the handler's own event name.
@@ -224,19 +233,19 @@ pub fn origin_guard_example(event_name: &str) -> String {
 }
 
 /// The triggers of the WebSocket client rules.
-pub const WEBSOCKET_TRIGGERS: &[&str] = &[
-    "WebSocket",
-    "SockJS",
-    "Sockette",
-    "PartySocket",
-    "Centrifuge",
+pub const WEBSOCKET_TRIGGERS: &[Trigger] = &[
+    Trigger::word("WebSocket"),
+    Trigger::word("SockJS"),
+    Trigger::word("Sockette"),
+    Trigger::word("PartySocket"),
+    Trigger::word("Centrifuge"),
     // Library connect calls matter where the library is imported (`io(` alone also
     // matches `ratio(`, `createClient` every Redis client).
-    "socket.io",
-    "mqtt",
-    "withUrl",
-    "graphql-ws",
-    "SubscriptionClient",
+    Trigger::word("socket.io"),
+    Trigger::word("mqtt"),
+    Trigger::word("withUrl"),
+    Trigger::word("graphql-ws"),
+    Trigger::word("SubscriptionClient"),
 ];
 
 /// Whether a socket is made inside a function or class that the config's

@@ -2,12 +2,13 @@
 
 use super::{Rule, RuleContext};
 use crate::diagnostic::Diagnostic;
+use crate::prefilter::Trigger;
 use crate::semantic::{Target, WindowKind};
 
 pub const RULE: Rule = Rule {
     id: "postmessage-wildcard-origin",
     doc_source: include_str!("../../rules/postmessage-wildcard-origin.md"),
-    triggers: &["postMessage"],
+    triggers: &[Trigger::word("postMessage")],
     options: &[],
     check: Some(check),
     project: false,

@@ -2,6 +2,7 @@
 
 use super::{Rule, RuleContext};
 use crate::diagnostic::Diagnostic;
+use crate::prefilter::Trigger;
 use crate::semantic::Strength;
 use crate::semantic::servers::ServerKind;
 
@@ -9,17 +10,17 @@ pub const RULE: Rule = Rule {
     id: "websocket-server-no-origin-check",
     doc_source: include_str!("../../rules/websocket-server-no-origin-check.md"),
     triggers: &[
-        "WebSocketServer",
-        "'ws'",
-        "\"ws\"",
-        "socket.io",
-        "engine.io",
-        "express-ws",
-        "@fastify/websocket",
-        "upgradeWebSocket",
-        "Bun.serve",
-        "handleUpgrade",
-        ".ws(",
+        Trigger::word("WebSocketServer"),
+        Trigger::word("'ws'"),
+        Trigger::word("\"ws\""),
+        Trigger::word("socket.io"),
+        Trigger::word("engine.io"),
+        Trigger::word("express-ws"),
+        Trigger::word("@fastify/websocket"),
+        Trigger::word("upgradeWebSocket"),
+        Trigger::word("Bun.serve"),
+        Trigger::word("handleUpgrade"),
+        Trigger::word(".ws("),
     ],
     options: &[],
     check: Some(check),

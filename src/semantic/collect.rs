@@ -1446,6 +1446,7 @@ impl Visit for Collector {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        crate::deadline::tick();
         if let Callee::Expr(callee) = &call.callee {
             self.record_post_message(span_range(call.span), callee, &call.args);
             self.record_listener_call(call, callee);

@@ -290,6 +290,7 @@ pub(super) fn with_function<R>(
         run: Some(run),
         result: None,
     };
+    crate::deadline::check();
     program.visit_with(&mut finder);
     finder.result
 }
@@ -2035,6 +2036,7 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
+        crate::deadline::tick();
         match expr {
             Expr::Ident(ident) => {
                 if matches!(self.roles.get(&ident.to_id()), Some(Role::Data)) {

@@ -1,0 +1,166 @@
+//! The order files are linted in: largest first, so that a big bundle started last
+//! does not keep one thread busy after the others are done, and under a budget of
+//! bytes in flight, so that two big bundles are not parsed at once (a syntax tree is
+//! many times the size of its source, and peak memory is what CI machines run out of).
+
+use std::collections::BTreeSet;
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// Work items by size, handed out to any number of threads.
+pub struct SizeQueue<'a> {
+    sizes: &'a [u64],
+    budget: u64,
+    state: Mutex<State>,
+    released: Condvar,
+}
+
+struct State {
+    /// Items not handed out yet, by (size, index).
+    waiting: BTreeSet<(u64, usize)>,
+    in_flight: u64,
+    running: usize,
+}
+
+/// An item being worked on; dropping it returns its bytes to the budget.
+pub struct Ticket<'q, 'a> {
+    queue: &'q SizeQueue<'a>,
+    index: usize,
+}
+
+impl<'a> SizeQueue<'a> {
+    pub fn new(sizes: &'a [u64], budget: u64) -> SizeQueue<'a> {
+        SizeQueue {
+            sizes,
+            budget,
+            state: Mutex::new(State {
+                waiting: sizes
+                    .iter()
+                    .enumerate()
+                    .map(|(index, size)| (*size, index))
+                    .collect(),
+                in_flight: 0,
+                running: 0,
+            }),
+            released: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The largest item that fits in what is left of the budget, waiting for running
+    /// items to finish if none does; an item larger than the whole budget runs alone.
+    /// `None` once every item has been handed out.
+    pub fn next(&self) -> Option<Ticket<'_, 'a>> {
+        let mut state = self.lock();
+        loop {
+            let room = self.budget.saturating_sub(state.in_flight);
+            let pick = if state.running == 0 {
+                state.waiting.last().copied()
+            } else {
+                state
+                    .waiting
+                    .range(..=(room, usize::MAX))
+                    .next_back()
+                    .copied()
+            };
+            match pick {
+                Some(item) => {
+                    state.waiting.remove(&item);
+                    state.in_flight += item.0;
+                    state.running += 1;
+                    return Some(Ticket {
+                        queue: self,
+                        index: item.1,
+                    });
+                }
+                None if state.waiting.is_empty() => return None,
+                // Something is running (or `pick` would be the largest item): wait for it.
+                None => {
+                    state = self
+                        .released
+                        .wait(state)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                }
+            }
+        }
+    }
+}
+
+impl Ticket<'_, '_> {
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
+impl Drop for Ticket<'_, '_> {
+    fn drop(&mut self) {
+        let mut state = self.queue.lock();
+        state.in_flight -= self.queue.sizes[self.index];
+        state.running -= 1;
+        drop(state);
+        self.queue.released.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hands_out_largest_first_then_everything_once() {
+        let sizes = [5, 50, 1, 20];
+        let queue = SizeQueue::new(&sizes, 1000);
+        let mut order = Vec::new();
+        while let Some(ticket) = queue.next() {
+            order.push(ticket.index());
+        }
+        assert_eq!(order, vec![1, 3, 0, 2]);
+    }
+
+    #[test]
+    fn keeps_big_items_apart_but_fills_the_room_left() {
+        let sizes = [90, 80, 5, 5];
+        let queue = SizeQueue::new(&sizes, 100);
+        let first = queue.next().expect("an item");
+        assert_eq!(first.index(), 0);
+        // 80 does not fit beside 90; a small one does.
+        let second = queue.next().expect("an item");
+        assert_eq!(sizes[second.index()], 5);
+        drop(first);
+        let third = queue.next().expect("an item");
+        assert_eq!(third.index(), 1);
+    }
+
+    #[test]
+    fn an_item_over_the_budget_runs_alone() {
+        let sizes = [500, 10];
+        let queue = SizeQueue::new(&sizes, 100);
+        let big = queue.next().expect("an item");
+        assert_eq!(big.index(), 0);
+        drop(big);
+        assert_eq!(queue.next().expect("an item").index(), 1);
+    }
+
+    #[test]
+    fn threads_share_the_queue_without_losing_items() {
+        let sizes: Vec<u64> = (0..2000).map(|i| (i * 7919) % 300).collect();
+        let queue = SizeQueue::new(&sizes, 400);
+        let done = Mutex::new(vec![false; sizes.len()]);
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    while let Some(ticket) = queue.next() {
+                        let mut done = done.lock().unwrap();
+                        assert!(!done[ticket.index()], "handed out twice");
+                        done[ticket.index()] = true;
+                    }
+                });
+            }
+        });
+        assert!(done.into_inner().unwrap().iter().all(|&d| d));
+    }
+}
