@@ -1,7 +1,7 @@
 //! The single walk over a file's tree. It records bindings and raw call sites;
 //! resolution runs afterwards, when every binding of the file is known.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use swc_atoms::Atom;
@@ -9,6 +9,7 @@ use swc_common::Spanned;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::handlers::expression_is;
 use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
 };
@@ -32,7 +33,7 @@ pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
             ..Bindings::default()
         },
         declaration_kind: None,
-        pending_assignments: HashMap::new(),
+        pending_assignments: HashMap::default(),
         post_messages: Vec::new(),
         file_protocol_guards: 0,
         worker_guards: 0,
@@ -48,7 +49,7 @@ pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
         pending_function_name: None,
         top_level_awaits: 0,
         ready_state_guards: 0,
-        holder_hints: HashMap::new(),
+        holder_hints: HashMap::default(),
         synchronous_callbacks: Default::default(),
         page: Default::default(),
         servers: Default::default(),
@@ -116,7 +117,7 @@ struct Collector {
     /// Where the `new` expression starting at a position is stored.
     holder_hints: HashMap<u32, Holder>,
     /// Functions passed to `forEach`, `map` and friends, which call them at once.
-    synchronous_callbacks: std::collections::HashSet<u32>,
+    synchronous_callbacks: rustc_hash::FxHashSet<u32>,
     sockets: RawSockets,
     /// Workers, popups and frames the code starts, opens and embeds.
     page: crate::embedded::PageRefs,
@@ -762,13 +763,10 @@ impl Collector {
                 "createClient" => Some("graphql-ws"),
                 _ => None,
             },
-            Expr::Member(member) => match (
-                super::handlers::expression_text(&member.obj).as_str(),
-                member_name(&member.prop),
-            ) {
-                ("io", Some("connect")) => Some("socket.io-client"),
-                ("mqtt", Some("connect")) => Some("mqtt"),
-                (_, Some("withUrl")) => Some("@microsoft/signalr"),
+            Expr::Member(member) => match member_name(&member.prop) {
+                Some("connect") if expression_is(&member.obj, "io") => Some("socket.io-client"),
+                Some("connect") if expression_is(&member.obj, "mqtt") => Some("mqtt"),
+                Some("withUrl") => Some("@microsoft/signalr"),
                 _ => None,
             },
             _ => None,
@@ -929,10 +927,9 @@ impl Collector {
             }
             Expr::Member(member) => {
                 let method = member_name(&member.prop);
-                let object_text = super::handlers::expression_text(&member.obj);
                 match method {
                     // `Deno.upgradeWebSocket(req)`: the check belongs in the function around it.
-                    Some("upgradeWebSocket") if object_text == "Deno" => {
+                    Some("upgradeWebSocket") if expression_is(&member.obj, "Deno") => {
                         if let Some(frame) = self.current_frame_span() {
                             server(
                                 self,
@@ -1478,7 +1475,7 @@ impl Visit for Collector {
         }
         self.note_escapes(call.args.iter().map(|arg| &*arg.expr));
         let bun_serve = matches!(&call.callee, Callee::Expr(callee)
-            if super::handlers::expression_text(callee) == "Bun.serve");
+            if expression_is(callee, "Bun.serve"));
         self.bun_serve_depth += u32::from(bun_serve);
         call.visit_children_with(self);
         self.bun_serve_depth -= u32::from(bun_serve);

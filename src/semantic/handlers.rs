@@ -3,7 +3,7 @@
 //! data ends up. Runs on the handler's function, found by its span in the tree
 //! the semantic pass still holds, and follows same-file helpers.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use swc_common::{Span, Spanned};
@@ -153,8 +153,8 @@ pub fn analyze_server_function(
         program,
         bindings,
         class: None,
-        active: HashSet::new(),
-        helper_cache: HashMap::new(),
+        active: HashSet::default(),
+        helper_cache: HashMap::default(),
     };
     let mut facts = HandlerFacts::default();
     with_function(program, function, |function_ref| {
@@ -186,8 +186,8 @@ pub fn analyze_handler(
         program,
         bindings,
         class,
-        active: HashSet::new(),
-        helper_cache: HashMap::new(),
+        active: HashSet::default(),
+        helper_cache: HashMap::default(),
     };
     let mut facts = HandlerFacts::default();
     let found = with_function(program, function, |function_ref| {
@@ -427,7 +427,7 @@ impl<'c, 'p> Walker<'c, 'p> {
         Walker {
             context,
             facts,
-            roles: HashMap::new(),
+            roles: HashMap::default(),
             guards: Vec::new(),
             test_depth: 0,
             quiet_depth: 0,
@@ -1749,6 +1749,22 @@ fn is_jquery_object(expr: &Expr) -> bool {
 }
 
 /// Short source-like text of a member chain (`window.location`, `document`).
+/// Whether `expr` is the dotted name `dotted` (`Bun.serve`, `Deno`): the same as
+/// comparing [`expression_text`], without building the text (this runs on every call).
+pub fn expression_is(expr: &Expr, dotted: &str) -> bool {
+    match strip(expr) {
+        Expr::Ident(ident) => &*ident.sym == dotted,
+        Expr::This(_) => dotted == "this",
+        Expr::Member(member) => match (dotted.rsplit_once('.'), member_name(&member.prop)) {
+            (Some((object, name)), Some(property)) => {
+                property == name && expression_is(&member.obj, object)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 pub fn expression_text(expr: &Expr) -> String {
     match strip(expr) {
         Expr::Ident(ident) => ident.sym.to_string(),

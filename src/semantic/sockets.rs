@@ -2,7 +2,7 @@
 //! its handlers do when it closes, whether something keeps it alive, where it is
 //! used before it opens, and which URL it connects to.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use swc_atoms::Atom;
@@ -373,7 +373,7 @@ fn resolve_socket(
         program,
         bindings,
         socket,
-        visited: HashSet::new(),
+        visited: HashSet::default(),
         handed_off: false,
     };
     let reconnect = close_events.iter().find_map(|event| {
@@ -390,7 +390,9 @@ fn resolve_socket(
                 event.class,
             ))
         })
-        .any(|(span, class)| arms_timeout(program, bindings, span, class, &mut HashSet::new(), 0));
+        .any(|(span, class)| {
+            arms_timeout(program, bindings, span, class, &mut HashSet::default(), 0)
+        });
     let heartbeat = rearmed_on_message
         || holders
             .iter()
@@ -807,7 +809,7 @@ fn has_heartbeat(
         let Some(span) = handler_span(bindings, &timer.callback, timer.class) else {
             return false;
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let (sends, closes) =
             timer_effects(program, bindings, span, timer.class, holder, &mut seen, 0);
         (timer.repeating && sends) || (closes && raw.clears_timeouts)

@@ -1,7 +1,7 @@
 //! What the file's bindings hold, and what an expression evaluates to as far
 //! as one file can tell: which window a receiver is, whether an origin is `"*"`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use swc_atoms::Atom;
