@@ -179,6 +179,12 @@ impl Engine {
             .map_or(Severity::Off, |(_, severity)| *severity)
     }
 
+    /// What the prefilter says about a file's bytes (the benchmark's parse-only floor
+    /// uses it to parse exactly what crosswire parses).
+    pub fn prefilter_verdict(&self, bytes: &[u8], kind: FileKind) -> Verdict {
+        self.prefilter.verdict(bytes, kind)
+    }
+
     /// Lints one file's bytes. `path` is only used for display.
     pub fn lint_bytes(&self, path: String, bytes: Vec<u8>, kind: FileKind) -> FileResult {
         self.lint_bytes_as(path, bytes, kind, false)

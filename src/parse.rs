@@ -89,7 +89,8 @@ pub fn parse_script(
     })
 }
 
-fn syntax_for(language: Language) -> Syntax {
+/// The swc syntax a language is parsed with.
+pub fn syntax_for(language: Language) -> Syntax {
     match language {
         Language::JavaScript => Syntax::Es(EsSyntax {
             jsx: true,

@@ -1,0 +1,87 @@
+//! The floor `scripts/bench.sh` compares crosswire with: swc parsing exactly the files (and
+//! markup script blocks) crosswire's prefilter keeps, on the same threads in the same
+//! order, and nothing else: no scopes, no facts, no rules, no report.
+//!
+//! usage: cargo run --release --example parse_only -- [-j N] PATH...
+
+use std::path::PathBuf;
+
+use crosswire::config::Config;
+use crosswire::discover::{DiscoverOptions, discover};
+use crosswire::prefilter::Verdict;
+use crosswire::schedule::SizeQueue;
+use crosswire::source::FileKind;
+use swc_common::BytePos;
+use swc_ecma_parser::{Parser, StringInput};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let mut threads = 2;
+    let mut roots = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "-j" {
+            threads = args.next().and_then(|n| n.parse().ok()).expect("-j N");
+        } else {
+            roots.push(PathBuf::from(arg));
+        }
+    }
+    let cwd = std::env::current_dir().expect("a working directory");
+    let engine = crosswire::lint::Engine::new(Config::defaults(cwd));
+    let found = discover(
+        &roots,
+        &DiscoverOptions {
+            use_ignore_files: true,
+            config: &engine.config,
+        },
+    );
+    let sizes: Vec<u64> = found
+        .files
+        .iter()
+        .map(|path| std::fs::metadata(path).map_or(0, |metadata| metadata.len()))
+        .collect();
+    let queue = SizeQueue::new(&sizes, 16 * 1024 * 1024);
+    let parsed = std::sync::atomic::AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(512 * 1024 * 1024)
+        .build()
+        .expect("the thread pool starts");
+    pool.scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| {
+                while let Some(ticket) = queue.next() {
+                    let path = &found.files[ticket.index()];
+                    let Ok(bytes) = std::fs::read(path) else {
+                        continue;
+                    };
+                    let kind = FileKind::from_path(path).expect("discovered files have a kind");
+                    if engine.prefilter_verdict(&bytes, kind) != Verdict::Parse {
+                        continue;
+                    }
+                    parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let text = String::from_utf8_lossy(&bytes);
+                    let (blocks, _) = crosswire::embedded::split(kind, &text);
+                    for block in blocks {
+                        let code = block
+                            .decoded
+                            .as_deref()
+                            .unwrap_or(&text[block.range.clone()]);
+                        let end = BytePos(1 + code.len() as u32);
+                        let input = StringInput::new(code, BytePos(1), end);
+                        let syntax = crosswire::parse::syntax_for(block.language);
+                        let program = Parser::new(syntax, input, None).parse_program();
+                        drop(program);
+                    }
+                }
+            });
+        }
+    });
+    println!(
+        "scanned {} files, parsed {}",
+        found.files.len(),
+        parsed.into_inner()
+    );
+}
