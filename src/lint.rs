@@ -227,7 +227,8 @@ impl Engine {
                 (text, Some((at, byte)))
             }
         };
-        let lines = LineIndex::new(&text);
+        // Most parsed files have no findings and no directives: lines are counted on demand.
+        let lines: std::cell::OnceCell<LineIndex> = std::cell::OnceCell::new();
         let mut findings = Vec::new();
         if let Some((at, byte)) = invalid_utf8_at {
             self.push_pipeline_finding(
@@ -304,8 +305,14 @@ impl Engine {
             }));
         }
         comments.sort_by_key(|comment| comment.span.start);
-        let mut directives = suppress::parse_directives(&comments, &lines);
-        let mut findings = suppress::silence(findings, &mut directives, &lines);
+        let (directives, mut findings) = if comments.is_empty() && findings.is_empty() {
+            (Vec::new(), findings)
+        } else {
+            let lines = lines.get_or_init(|| LineIndex::new(&text));
+            let mut directives = suppress::parse_directives(&comments, lines);
+            let findings = suppress::silence(findings, &mut directives, lines);
+            (directives, findings)
+        };
         suppress::report_unused(
             &mut findings,
             &directives,
@@ -341,13 +348,14 @@ impl Engine {
             || self.read_everything
             || !facts.page.is_empty()
             || !project.is_empty();
+        let lines = keep_text.then(|| lines.into_inner().unwrap_or_else(|| LineIndex::new(&text)));
         FileResult {
             path,
             parsed: !blocks.is_empty(),
             deferred: false,
             findings,
             text: keep_text.then(|| Arc::from(text)),
-            lines: keep_text.then_some(lines),
+            lines,
             page: facts.page,
             project,
             content_hash: None,
