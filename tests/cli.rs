@@ -1105,6 +1105,45 @@ fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
 }
 
 #[test]
+fn a_cached_script_left_unparsed_is_parsed_once_a_page_loads_it() {
+    let project =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/websocket-same-page/loaded-embedder");
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(&project).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    // At first no page loads embed.js: it is left unparsed, and cached that way.
+    write(
+        dir.path(),
+        "index.html",
+        "<script src=\"app.js\"></script>\n",
+    );
+    let run = || {
+        let output = crosswire(dir.path(), &["--format", "compact", "--cache"]);
+        compact_lines(&output)
+    };
+    let rules_of = |lines: &[String]| {
+        lines
+            .iter()
+            .filter(|line| line.contains("websocket-same-page"))
+            .count()
+    };
+    assert_eq!(rules_of(&run()), 0);
+    assert_eq!(rules_of(&run()), 0);
+    // Only the page changes; embed.js, unchanged and cached, must now be parsed.
+    write(
+        dir.path(),
+        "index.html",
+        "<script src=\"app.js\"></script>\n<script src=\"embed.js\"></script>\n",
+    );
+    let lines = run();
+    assert_eq!(rules_of(&lines), 1, "{lines:?}");
+    assert!(lines[0].starts_with("embed.js:5:"), "{lines:?}");
+    assert_eq!(rules_of(&run()), 1);
+}
+
+#[test]
 fn hostile_inputs_give_clear_messages_and_keep_other_findings() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "ok.js", WILDCARD_POST);
