@@ -3,5 +3,6 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    crosswire::parse::quiet_parser_panics();
     std::process::exit(crosswire::cli::run());
 }

@@ -44,6 +44,28 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+thread_local! {
+    static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside swc's parser. The parser has `unreachable!`s that
+/// some invalid input reaches (found by fuzzing: `<a:b.c>` in JSX); such a panic is
+/// reported as a parse error of the file, so panic hooks should stay quiet for it.
+pub fn in_parser() -> bool {
+    IN_PARSER.get()
+}
+
+/// Installs a panic hook that stays quiet for the parser's panics (see [`in_parser`])
+/// and defers to the hook in place for every other panic.
+pub fn quiet_parser_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !in_parser() {
+            previous(info);
+        }
+    }));
+}
+
 /// Runs `f` with swc's per-thread hygiene state, which scope resolution needs.
 pub fn with_globals<T>(f: impl FnOnce() -> T) -> T {
     GLOBALS.set(&Globals::new(), f)
@@ -143,10 +165,28 @@ fn parse_with(
     let has_directives = memchr::memmem::find(text.as_bytes(), b"crosswire-ignore").is_some();
     let input = StringInput::new(text, start, end);
     let mut parser = Parser::new(syntax, input, has_directives.then_some(&comments));
-    let program = parser.parse_program().map_err(|error| SyntaxError {
-        span: span_range(error.span()),
-        message: error.kind().msg().into_owned(),
-    })?;
+    IN_PARSER.set(true);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
+    IN_PARSER.set(false);
+    let program = match outcome {
+        Ok(result) => result.map_err(|error| SyntaxError {
+            span: span_range(error.span()),
+            message: error.kind().msg().into_owned(),
+        })?,
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("no reason given");
+            return Err(SyntaxError {
+                span: base..base,
+                message: format!(
+                    "the parser gave up on this code (swc: {reason}); it is most likely invalid"
+                ),
+            });
+        }
+    };
     // Recoverable errors are early errors that browsers would also report;
     // the tree is still sound, so the file is linted as parsed.
     let _ = parser.take_errors();
@@ -169,4 +209,23 @@ fn collect_comments(comments: SingleThreadedComments) -> Vec<CommentText> {
     all.sort_by_key(|comment| comment.span.start);
     all.dedup_by_key(|comment| comment.span.start);
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parser_panic_is_a_syntax_error_at_the_start_of_the_code() {
+        let error = with_globals(|| parse_script("x = <a:b.c/>;", 40, Language::JavaScript))
+            .err()
+            .expect("not valid JSX");
+        assert_eq!(error.span, 40..40);
+        assert!(
+            error.message.starts_with("the parser gave up"),
+            "{}",
+            error.message
+        );
+        assert!(!in_parser());
+    }
 }

@@ -1308,6 +1308,18 @@ fn fuzz_regressions_are_linted_without_internal_errors() {
         "{}",
         stdout(&output)
     );
+    // swc's parser hits an `unreachable!` on `<a:b.c>`: a parse error at the script's
+    // start, and no panic message.
+    let output = crosswire(&dir, &["--format", "compact", "jsx-namespaced-member.html"]);
+    assert!(
+        stdout(&output).contains(
+            "jsx-namespaced-member.html:11:13: error parse-error: cannot parse this script: \
+             the parser gave up on this code"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 }
 
 #[test]
