@@ -73,74 +73,106 @@ pub enum Verdict {
     ParseIfLoaded,
 }
 
-/// The enabled rules' triggers, compiled into one automaton.
+/// The enabled rules' triggers, compiled into two automata: the needles that alone make
+/// a file worth parsing, searched first (most files that matter stop there), and the
+/// rest, whose combinations are judged after one pass over the file.
 pub struct Prefilter {
-    automaton: AhoCorasick,
-    /// Each trigger as pattern indexes into the automaton.
+    decisive: AhoCorasick,
+    conditional: AhoCorasick,
+    /// For each conditional pattern, the conditional patterns inside it (`iframe` in
+    /// `<iframe`): a non-overlapping search reports only the longer one.
+    contained: Vec<Vec<usize>>,
+    /// Each trigger that a decisive needle does not settle, as conditional pattern
+    /// indexes (`None`: a decisive pattern, absent once the first search failed).
     triggers: Vec<CompiledTrigger>,
-    /// Patterns that alone make any file worth parsing: the search stops at the first.
-    decisive: Vec<bool>,
 }
 
 struct CompiledTrigger {
     needle: usize,
-    companions: Vec<usize>,
+    companions: Vec<Option<usize>>,
     scope: Scope,
 }
 
 impl Prefilter {
     pub fn new<'a>(triggers: impl IntoIterator<Item = &'a Trigger>) -> Prefilter {
-        let mut patterns: Vec<&'static str> = Vec::new();
-        let mut index_of = |needle: &'static str| match patterns.iter().position(|p| *p == needle) {
-            Some(index) => index,
-            None => {
-                patterns.push(needle);
-                patterns.len() - 1
+        let triggers: Vec<&Trigger> = triggers.into_iter().collect();
+        let is_decisive =
+            |trigger: &Trigger| trigger.companions.is_empty() && trigger.scope == Scope::Anywhere;
+        let mut decisive: Vec<&'static str> = triggers
+            .iter()
+            .filter(|trigger| is_decisive(trigger))
+            .map(|trigger| trigger.needle)
+            .collect();
+        decisive.sort_unstable();
+        decisive.dedup();
+        let mut conditional: Vec<&'static str> = Vec::new();
+        let mut index_of = |needle: &'static str| -> Option<usize> {
+            if decisive.contains(&needle) {
+                return None;
             }
+            Some(match conditional.iter().position(|p| *p == needle) {
+                Some(index) => index,
+                None => {
+                    conditional.push(needle);
+                    conditional.len() - 1
+                }
+            })
         };
-        let triggers: Vec<CompiledTrigger> = triggers
-            .into_iter()
-            .map(|trigger| CompiledTrigger {
-                needle: index_of(trigger.needle),
-                companions: trigger.companions.iter().map(|c| index_of(c)).collect(),
-                scope: trigger.scope,
+        let compiled: Vec<CompiledTrigger> = triggers
+            .iter()
+            .filter(|trigger| !is_decisive(trigger))
+            .filter_map(|trigger| {
+                Some(CompiledTrigger {
+                    // A needle that is decisive elsewhere settles this trigger in the first search.
+                    needle: index_of(trigger.needle)?,
+                    companions: trigger.companions.iter().map(|c| index_of(c)).collect(),
+                    scope: trigger.scope,
+                })
             })
             .collect();
-        let mut decisive = vec![false; patterns.len()];
-        for trigger in &triggers {
-            if trigger.companions.is_empty() && trigger.scope == Scope::Anywhere {
-                decisive[trigger.needle] = true;
-            }
-        }
-        // Overlapping matches, so that `WebSocket` is seen inside `WebSocketServer`.
-        let automaton = AhoCorasick::new(&patterns).expect("trigger strings are valid patterns");
+        let contained = conditional
+            .iter()
+            .map(|outer| {
+                (0..conditional.len())
+                    .filter(|&inner| {
+                        conditional[inner] != *outer && outer.contains(conditional[inner])
+                    })
+                    .collect()
+            })
+            .collect();
         Prefilter {
-            automaton,
-            triggers,
-            decisive,
+            decisive: automaton(&decisive),
+            conditional: automaton(&conditional),
+            contained,
+            triggers: compiled,
         }
     }
 
     pub fn verdict(&self, bytes: &[u8], kind: FileKind) -> Verdict {
-        let mut seen = vec![false; self.decisive.len()];
-        let mut state = aho_corasick::automaton::OverlappingState::start();
-        loop {
-            self.automaton.find_overlapping(bytes, &mut state);
-            let Some(found) = state.get_match() else {
-                break;
-            };
+        if self.decisive.is_match(bytes) {
+            return Verdict::Parse;
+        }
+        if self.triggers.is_empty() {
+            return Verdict::Skip;
+        }
+        let mut seen = vec![false; self.contained.len()];
+        for found in self.conditional.find_iter(bytes) {
             let pattern = found.pattern().as_usize();
-            if self.decisive[pattern] {
-                return Verdict::Parse;
-            }
             seen[pattern] = true;
+            for &inner in &self.contained[pattern] {
+                seen[inner] = true;
+            }
         }
         let markup = !matches!(kind, FileKind::Script(_));
         let mut verdict = Verdict::Skip;
         for trigger in &self.triggers {
             let present = seen[trigger.needle]
                 && (trigger.companions.is_empty()
-                    || trigger.companions.iter().any(|&companion| seen[companion]));
+                    || trigger
+                        .companions
+                        .iter()
+                        .flatten()
+                        .any(|&companion| seen[companion]));
             if !present {
                 continue;
             }
@@ -154,6 +186,15 @@ impl Prefilter {
         }
         verdict
     }
+}
+
+/// A leftmost-first automaton: only those use aho-corasick's SIMD (Teddy) prefilter,
+/// which made the search 6x cheaper than the standard kind's byte-at-a-time scan here.
+fn automaton(patterns: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(patterns)
+        .expect("trigger strings are valid patterns")
 }
 
 #[cfg(test)]
@@ -184,13 +225,34 @@ mod tests {
     }
 
     #[test]
-    fn overlapping_needles_are_all_seen() {
+    fn needles_inside_other_needles_are_seen() {
         let prefilter = Prefilter::new(&[
             Trigger::with("WebSocketServer", &["zzz"]),
             Trigger::word("WebSocket"),
         ]);
         assert_eq!(
             prefilter.verdict(b"new WebSocketServer()", SCRIPT),
+            Verdict::Parse
+        );
+        let prefilter = Prefilter::new(&[
+            Trigger::in_markup("<iframe"),
+            Trigger::in_loaded_script("iframe"),
+        ]);
+        assert_eq!(
+            prefilter.verdict(b"el.innerHTML = '<iframe>'", SCRIPT),
+            Verdict::ParseIfLoaded
+        );
+    }
+
+    #[test]
+    fn a_companion_that_is_decisive_elsewhere_still_counts() {
+        let prefilter = Prefilter::new(&[
+            Trigger::word("addEventListener"),
+            Trigger::with("\"message\"", &["addEventListener"]),
+        ]);
+        assert_eq!(prefilter.verdict(b"x = \"message\"", SCRIPT), Verdict::Skip);
+        assert_eq!(
+            prefilter.verdict(b"addEventListener()", SCRIPT),
             Verdict::Parse
         );
     }
