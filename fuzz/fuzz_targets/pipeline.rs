@@ -45,6 +45,8 @@ fuzz_target!(|data: &[u8]| {
                 return;
             }
             let kind = FileKind::from_path(Path::new(name)).expect("a kind crosswire reads");
+            // The engine parses everything (for coverage); the prefilter still runs.
+            let _ = engine().prefilter_verdict(&body, kind);
             let file = engine().lint_bytes(name.to_string(), body, kind);
             let report = RunReport {
                 files_scanned: 1,
