@@ -689,22 +689,24 @@ pub fn stamp_fingerprints(
     }
 }
 
-/// A file's result rebuilt from the cache: nothing is parsed.
+/// A file's result rebuilt from the cache: nothing is parsed, and, as for a linted
+/// file, the text is kept only when findings or project facts point into it.
 fn cached_result(
     path: String,
     bytes: Vec<u8>,
     entry: &crate::cache::Entry,
     hash: String,
 ) -> FileResult {
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let lines = LineIndex::new(&text);
+    let keep_text =
+        !entry.findings.is_empty() || !entry.page.is_empty() || !entry.project.is_empty();
+    let text = keep_text.then(|| String::from_utf8_lossy(&bytes).into_owned());
     FileResult {
         path,
         parsed: false,
         deferred: entry.deferred,
         findings: entry.findings(),
-        text: Some(Arc::from(text)),
-        lines: Some(lines),
+        lines: text.as_deref().map(LineIndex::new),
+        text: text.map(Arc::from),
         page: entry.page.clone(),
         project: entry.project.clone(),
         content_hash: Some(hash),
