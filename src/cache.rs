@@ -3,7 +3,7 @@
 //! Entries keep each file's facts as well as its findings, so project-level rules stay
 //! correct with a warm cache.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -57,6 +57,21 @@ impl Cache {
                 files: HashMap::new(),
             },
         }
+    }
+
+    /// Forgets files below the folders `walked` that the walk did not see: deleted,
+    /// renamed or now ignored. Entries elsewhere (a run over a few named files) stay.
+    pub fn prune(&mut self, walked: &[String], seen: &HashSet<&str>) {
+        let below = |path: &str| {
+            walked.iter().any(|folder| {
+                folder == "."
+                    || path
+                        .strip_prefix(folder.trim_end_matches('/'))
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
+        self.files
+            .retain(|path, _| seen.contains(path.as_str()) || !below(path));
     }
 
     pub fn save(&self, path: &Path) -> Result<(), String> {
@@ -114,5 +129,42 @@ impl Entry {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> Entry {
+        Entry {
+            hash: String::new(),
+            parsed: false,
+            deferred: false,
+            findings: Vec::new(),
+            page: PageRefs::default(),
+            project: ProjectFacts::default(),
+        }
+    }
+
+    #[test]
+    fn pruning_forgets_unseen_files_below_walked_folders_only() {
+        let mut cache = Cache::default();
+        for path in [
+            "src/kept.js",
+            "src/gone.js",
+            "src2/other.js",
+            "lib/named.js",
+        ] {
+            cache.files.insert(path.to_string(), entry());
+        }
+        let seen: HashSet<&str> = ["src/kept.js"].into_iter().collect();
+        cache.prune(&["src".to_string()], &seen);
+        let mut left: Vec<&str> = cache.files.keys().map(String::as_str).collect();
+        left.sort_unstable();
+        // `src2/` is not below `src`; `lib/` was not walked.
+        assert_eq!(left, ["lib/named.js", "src/kept.js", "src2/other.js"]);
+        cache.prune(&[".".to_string()], &seen);
+        assert_eq!(cache.files.len(), 1);
     }
 }

@@ -198,6 +198,9 @@ fn execute(args: Args) -> Result<i32, String> {
         cache
             .files
             .extend(std::mem::take(&mut report.cache_entries));
+        let seen: std::collections::HashSet<&str> =
+            report.files.iter().map(|file| file.path.as_str()).collect();
+        cache.prune(&report.walked, &seen);
         if let Err(message) = cache.save(&cache_path) {
             eprintln!("crosswire: warning: {message}");
         }

@@ -112,6 +112,8 @@ pub struct RunReport {
     pub files_cached: usize,
     /// Per-file results to store in the cache, taken before the project-level pass.
     pub cache_entries: Vec<(String, crate::cache::Entry)>,
+    /// The folders that were walked, as shown: every file below them was seen.
+    pub walked: Vec<String>,
 }
 
 impl RunReport {
@@ -564,6 +566,7 @@ impl Engine {
                 .collect(),
             Input::Stdin { .. } => Vec::new(),
         };
+        report.walked = roots.clone();
         // Where each discovered file is, by the path shown, for the second pass.
         let mut discovered: Vec<PathBuf> = Vec::new();
         let results: Vec<Result<FileResult, Skipped>> = match input {

@@ -1144,6 +1144,23 @@ fn a_cached_script_left_unparsed_is_parsed_once_a_page_loads_it() {
 }
 
 #[test]
+fn the_cache_forgets_deleted_files_but_not_files_a_narrower_run_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", WILDCARD_POST);
+    write(dir.path(), "b.js", WILDCARD_POST);
+    let cached = || fs::read_to_string(dir.path().join(".crosswire-cache")).unwrap();
+    crosswire(dir.path(), &["--cache"]);
+    assert!(cached().contains("\"b.js\""));
+    // A pre-commit style run over one named file keeps b.js's entry.
+    crosswire(dir.path(), &["--cache", "a.js"]);
+    assert!(cached().contains("\"b.js\""));
+    fs::remove_file(dir.path().join("b.js")).unwrap();
+    crosswire(dir.path(), &["--cache"]);
+    assert!(!cached().contains("\"b.js\""), "{}", cached());
+    assert!(cached().contains("\"a.js\""));
+}
+
+#[test]
 fn hostile_inputs_give_clear_messages_and_keep_other_findings() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "ok.js", WILDCARD_POST);
