@@ -445,11 +445,7 @@ impl Engine {
                     ),
                 });
             }
-            let reason = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown cause");
+            let reason = crate::parse::panic_reason(panic.as_ref());
             Skipped::Error(LintError {
                 path: shown,
                 message: format!(

@@ -66,6 +66,15 @@ pub fn quiet_parser_panics() {
     }));
 }
 
+/// The message a panic carried, if it was a string.
+pub fn panic_reason(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("no reason given")
+}
+
 /// Runs `f` with swc's per-thread hygiene state, which scope resolution needs.
 pub fn with_globals<T>(f: impl FnOnce() -> T) -> T {
     GLOBALS.set(&Globals::new(), f)
@@ -174,11 +183,7 @@ fn parse_with(
             message: error.kind().msg().into_owned(),
         })?,
         Err(panic) => {
-            let reason = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("no reason given");
+            let reason = panic_reason(panic.as_ref());
             return Err(SyntaxError {
                 span: base..base,
                 message: format!(

@@ -62,6 +62,19 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of a `fixtures/websocket-same-page/` project in a temporary folder.
+fn same_page_project(name: &str) -> tempfile::TempDir {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/websocket-same-page")
+        .join(name);
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(&project).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
 fn compact_lines(output: &Output) -> Vec<String> {
     stdout(output).lines().map(str::to_string).collect()
 }
@@ -1051,13 +1064,7 @@ fn changed_since_lints_only_changed_files() {
 
 #[test]
 fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
-    let project =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/websocket-same-page/iframe-chat");
-    let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(&project).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
+    let dir = same_page_project("iframe-chat");
     write(dir.path(), "extra.js", WILDCARD_POST);
     let run = |args: &[&str]| {
         let mut all = vec!["--format", "json"];
@@ -1106,13 +1113,7 @@ fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
 
 #[test]
 fn a_cached_script_left_unparsed_is_parsed_once_a_page_loads_it() {
-    let project =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/websocket-same-page/loaded-embedder");
-    let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(&project).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
+    let dir = same_page_project("loaded-embedder");
     // At first no page loads embed.js: it is left unparsed, and cached that way.
     write(
         dir.path(),
