@@ -76,6 +76,8 @@ pub static RULES: &[Rule] = &[
             Trigger::in_markup("<script"),
             Trigger::in_loaded_script("Worker("),
             Trigger::in_loaded_script("window.open"),
+            Trigger::in_loaded_script("self.open"),
+            Trigger::in_loaded_script("globalThis.open"),
             Trigger::in_loaded_script("iframe"),
         ],
         options: &[],
