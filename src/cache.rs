@@ -22,10 +22,41 @@ pub struct Cache {
     pub files: HashMap<String, Entry>,
 }
 
+/// A file's size and modification time, as its metadata says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    /// Seconds and nanoseconds since the Unix epoch, when the file system tells.
+    pub modified: Option<(u64, u32)>,
+}
+
+impl Stamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Stamp {
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|since| (since.as_secs(), since.subsec_nanos()));
+        Stamp {
+            size: metadata.len(),
+            modified,
+        }
+    }
+
+    /// The same size and modification time, to the nanosecond: the file is taken to be
+    /// unchanged without reading it (ESLint's default cache strategy does the same).
+    pub fn unchanged_since(&self, cached: &Stamp) -> bool {
+        self.modified.is_some() && self == cached
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     /// Hash of the file's bytes.
     pub hash: String,
+    /// Size and modification time when the hash was taken.
+    #[serde(default)]
+    pub stamp: Stamp,
     pub parsed: bool,
     /// Left unparsed until a page loads it (see `FileResult::deferred`).
     #[serde(default)]
@@ -97,9 +128,16 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 impl Entry {
+    /// Findings or project facts point into the file's text, so a result rebuilt from
+    /// this entry needs it.
+    pub fn needs_text(&self) -> bool {
+        !self.findings.is_empty() || !self.page.is_empty() || !self.project.is_empty()
+    }
+
     pub fn from_result(result: &FileResult, hash: String) -> Entry {
         Entry {
             hash,
+            stamp: result.stamp.unwrap_or_default(),
             parsed: result.parsed,
             deferred: result.deferred,
             findings: result
@@ -139,6 +177,7 @@ mod tests {
     fn entry() -> Entry {
         Entry {
             hash: String::new(),
+            stamp: Stamp::default(),
             parsed: false,
             deferred: false,
             findings: Vec::new(),

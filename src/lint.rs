@@ -69,6 +69,8 @@ pub struct FileResult {
     pub project: ProjectFacts,
     /// Hash of the file's bytes, when the cache is on.
     pub content_hash: Option<String>,
+    /// The file's size and modification time, when the cache is on.
+    pub stamp: Option<crate::cache::Stamp>,
     /// The result came from the cache.
     pub cached: bool,
 }
@@ -85,7 +87,7 @@ pub struct ProjectFacts {
 }
 
 impl ProjectFacts {
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.sockets.is_empty() && self.servers.is_empty()
     }
 }
@@ -217,6 +219,7 @@ impl Engine {
                 page: PageRefs::default(),
                 project: ProjectFacts::default(),
                 content_hash: None,
+                stamp: None,
                 cached: false,
             };
         }
@@ -361,6 +364,7 @@ impl Engine {
             page: facts.page,
             project,
             content_hash: None,
+            stamp: None,
             cached: false,
         }
     }
@@ -383,15 +387,16 @@ impl Engine {
     }
 
     /// Reads and lints one file; a panic inside becomes an error for that file alone.
-    /// `size` is what the file's metadata said (0 if it could not be read).
+    /// `stamp` is what the file's metadata said (size 0 if it could not be read).
     fn lint_path(
         &self,
         path: &Path,
-        size: u64,
+        stamp: crate::cache::Stamp,
         cwd: &Path,
         loaded: bool,
     ) -> Result<FileResult, Skipped> {
         let shown = display_path(path, cwd);
+        let size = stamp.size;
         if size > self.max_file_size {
             return Err(Skipped::OverLimit(LintError {
                 path: shown,
@@ -402,25 +407,49 @@ impl Engine {
             }));
         }
         let kind = FileKind::from_path(path).unwrap_or(FileKind::Script(Language::JavaScript));
-        let bytes = std::fs::read(path).map_err(|error| {
-            Skipped::Error(LintError {
-                path: shown.clone(),
-                message: format!("cannot read file: {}", describe_io_error(&error)),
+        let read = || {
+            std::fs::read(path).map_err(|error| {
+                Skipped::Error(LintError {
+                    path: shown.clone(),
+                    message: format!("cannot read file: {}", describe_io_error(&error)),
+                })
             })
-        })?;
-        let Some(cache) = &self.cache else {
-            return self.lint_guarded(shown, bytes, kind, loaded);
         };
+        let Some(cache) = &self.cache else {
+            return self.lint_guarded(shown.clone(), read()?, kind, loaded);
+        };
+        let usable = |entry: &&crate::cache::Entry| !(loaded && entry.deferred);
+        // Unchanged metadata: the file is not even read, unless findings need its text.
+        if let Some(entry) = cache
+            .files
+            .get(&shown)
+            .filter(usable)
+            .filter(|entry| stamp.unchanged_since(&entry.stamp))
+        {
+            let bytes = if entry.needs_text() {
+                read()?
+            } else {
+                Vec::new()
+            };
+            let mut result = cached_result(shown, bytes, entry, entry.hash.clone());
+            result.stamp = Some(stamp);
+            return Ok(result);
+        }
+        let bytes = read()?;
         let hash = crate::cache::content_hash(&bytes);
         if let Some(entry) = cache
             .files
             .get(&shown)
-            .filter(|entry| entry.hash == hash && !(loaded && entry.deferred))
+            .filter(usable)
+            .filter(|entry| entry.hash == hash)
         {
-            return Ok(cached_result(shown, bytes, entry, hash));
+            let mut result = cached_result(shown, bytes, entry, hash);
+            result.stamp = Some(stamp);
+            return Ok(result);
         }
-        let mut result = self.lint_guarded(shown, bytes, kind, loaded)?;
+        let mut result = self.lint_guarded(shown.clone(), bytes, kind, loaded)?;
         result.content_hash = Some(hash);
+        result.stamp = Some(stamp);
         Ok(result)
     }
 
@@ -466,12 +495,16 @@ impl Engine {
         loaded: &[bool],
         cwd: &Path,
     ) -> Vec<Result<FileResult, Skipped>> {
-        let sizes: Vec<u64> = pool.install(|| {
+        let stamps: Vec<crate::cache::Stamp> = pool.install(|| {
             paths
                 .par_iter()
-                .map(|path| std::fs::metadata(path).map_or(0, |metadata| metadata.len()))
+                .map(|path| {
+                    std::fs::metadata(path)
+                        .map_or_else(|_| Default::default(), |m| crate::cache::Stamp::of(&m))
+                })
                 .collect()
         });
+        let sizes: Vec<u64> = stamps.iter().map(|stamp| stamp.size).collect();
         let queue = crate::schedule::SizeQueue::new(&sizes, BYTES_IN_FLIGHT);
         let results: Vec<std::sync::Mutex<Option<Result<FileResult, Skipped>>>> =
             paths.iter().map(|_| std::sync::Mutex::new(None)).collect();
@@ -481,7 +514,7 @@ impl Engine {
                     while let Some(ticket) = queue.next() {
                         let index = ticket.index();
                         let result =
-                            self.lint_path(&paths[index], sizes[index], cwd, loaded[index]);
+                            self.lint_path(&paths[index], stamps[index], cwd, loaded[index]);
                         *results[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                     }
                 });
@@ -696,9 +729,9 @@ fn cached_result(
     entry: &crate::cache::Entry,
     hash: String,
 ) -> FileResult {
-    let keep_text =
-        !entry.findings.is_empty() || !entry.page.is_empty() || !entry.project.is_empty();
-    let text = keep_text.then(|| String::from_utf8_lossy(&bytes).into_owned());
+    let text = entry
+        .needs_text()
+        .then(|| String::from_utf8_lossy(&bytes).into_owned());
     FileResult {
         path,
         parsed: false,
@@ -709,6 +742,7 @@ fn cached_result(
         page: entry.page.clone(),
         project: entry.project.clone(),
         content_hash: Some(hash),
+        stamp: None,
         cached: true,
     }
 }
@@ -744,7 +778,7 @@ mod tests {
             .unwrap();
         let paths = vec![vanished.clone(), kept.clone()];
         // The walk's sizes are taken, then the file goes away.
-        let sizes = [0u64, 0];
+        let sizes = [crate::cache::Stamp::default(); 2];
         std::fs::remove_file(&vanished).unwrap();
         let results: Vec<_> = paths
             .iter()

@@ -1162,6 +1162,54 @@ fn the_cache_forgets_deleted_files_but_not_files_a_narrower_run_skipped() {
 }
 
 #[test]
+fn the_cache_trusts_unchanged_metadata_and_rehashes_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", WILDCARD_POST);
+    let summary = || {
+        let output = crosswire(dir.path(), &["--format", "json", "--cache"]);
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            json["summary"].clone(),
+            json["findings"].as_array().unwrap().len(),
+        )
+    };
+    let (cold, findings) = summary();
+    assert_eq!((cold["files_parsed"].as_u64(), findings), (Some(1), 1));
+    // Same content, new modification time: the hash still matches.
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("a.js"))
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    let (touched, findings) = summary();
+    assert_eq!(touched["files_parsed"], 0, "{touched}");
+    assert_eq!(findings, 1);
+    // Same size and the same modification time: taken as unchanged, neither hashed nor
+    // linted, as ESLint's default cache strategy does. Changed content with a new time
+    // is hashed and linted.
+    let modified = fs::metadata(dir.path().join("a.js"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let clean = "const x = 'parent.postMessage(d)';".to_string();
+    let clean = format!("{clean:<width$}", width = WILDCARD_POST.len() - 1) + "\n";
+    assert_eq!(clean.len(), WILDCARD_POST.len());
+    write(dir.path(), "a.js", &clean);
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("a.js"))
+        .unwrap();
+    file.set_modified(modified).unwrap();
+    let (trusted, findings) = summary();
+    assert_eq!((trusted["files_parsed"].as_u64(), findings), (Some(0), 1));
+    file.set_modified(modified + std::time::Duration::from_secs(1))
+        .unwrap();
+    let (relinted, findings) = summary();
+    assert_eq!((relinted["files_parsed"].as_u64(), findings), (Some(1), 0));
+}
+
+#[test]
 fn hostile_inputs_give_clear_messages_and_keep_other_findings() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "ok.js", WILDCARD_POST);
