@@ -391,7 +391,12 @@ fn write_text(args: &Args, text: &str) -> Result<(), String> {
         Some(path) => std::fs::write(path, format!("{text}\n")),
         None => writeln!(io::stdout(), "{text}"),
     };
-    result.map_err(|error| format!("cannot write the output: {error}"))
+    match result {
+        Ok(()) => Ok(()),
+        // As for the report: `crosswire --print-page-map | head` is not an error.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(format!("cannot write the output: {error}")),
+    }
 }
 
 fn explain(id: &str) -> Result<i32, String> {
