@@ -1,5 +1,5 @@
-//! Which files are worth parsing, decided from their raw bytes with one multi-needle
-//! search. Parsing is most of crosswire's cost, and real bundles mention `"message"`
+//! Which files are worth parsing, decided from their raw bytes with at most two SIMD
+//! multi-needle searches. Parsing is most of crosswire's cost, and real bundles mention `"message"`
 //! and `iframe` for reasons that have nothing to do with messaging, so each rule says
 //! as narrowly as it can what a file must contain for the rule to have anything to say.
 
