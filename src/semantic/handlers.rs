@@ -20,7 +20,8 @@ const MAX_CALL_DEPTH: u32 = 4;
 /// What one handler does with its message event.
 #[derive(Debug, Clone, Default)]
 pub struct HandlerFacts {
-    /// The event parameter's name, for help text (`event`, `e`, `{ data, origin }`).
+    /// The message event as the handler names it, for help text (`event`, `e`,
+    /// `{ data, origin }`, `e.originalEvent` in a jQuery handler).
     pub event_name: String,
     /// Every read of the event's data (`event.data`, a destructured `data`, `event.ports`).
     pub data_reads: Vec<Range<usize>>,
@@ -195,6 +196,10 @@ pub fn analyze_handler(
             return;
         };
         facts.event_name = pattern_name(first);
+        // jQuery's event carries the message event as `originalEvent`.
+        if shape == EventShape::JQuery && !facts.event_name.starts_with('{') {
+            facts.event_name.push_str(".originalEvent");
+        }
         let mut walker = Walker::new(&mut context, &mut facts, 0);
         walker.bind_event_param(first, shape);
         walker.walk_body(&function_ref.body);
