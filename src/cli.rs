@@ -213,24 +213,10 @@ fn execute(args: Args) -> Result<i32, String> {
         report.files.retain(|file| shown.contains(&file.path));
     }
     if args.print_page_map {
-        let cwd_for_roots = std::env::current_dir().unwrap_or_default();
-        let roots: Vec<String> = args
-            .paths
-            .iter()
-            .filter(|path| path.is_dir())
-            .map(|path| crate::source::display_path(path, &cwd_for_roots))
-            .collect();
-        let map = crate::page_map::build(&report, &roots);
+        let map = crate::page_map::build(&report, &report.walked);
         let json = serde_json::to_string_pretty(&map).map_err(|error| error.to_string())?;
         write_text(&args, &json)?;
-        for error in &report.errors {
-            eprintln!("crosswire: error: {}: {}", error.path, error.message);
-        }
-        return Ok(if report.errors.is_empty() {
-            EXIT_CLEAN
-        } else {
-            EXIT_TROUBLE
-        });
+        return Ok(status_without_findings(&report));
     }
     if args.quiet {
         for file in &mut report.files {
@@ -248,14 +234,7 @@ fn execute(args: Args) -> Result<i32, String> {
                 path.display()
             );
         }
-        for error in &report.errors {
-            eprintln!("crosswire: error: {}: {}", error.path, error.message);
-        }
-        return Ok(if report.errors.is_empty() {
-            EXIT_CLEAN
-        } else {
-            EXIT_TROUBLE
-        });
+        return Ok(status_without_findings(&report));
     }
     if let Some(path) = &args.baseline {
         let baseline = crate::baseline::Baseline::load(path)?;
@@ -280,10 +259,26 @@ fn execute(args: Args) -> Result<i32, String> {
             eprintln!("crosswire: note: {}: {}", notice.path, notice.message);
         }
     }
+    print_errors(&report);
+    Ok(exit_status(&report, args.max_warnings))
+}
+
+/// Paths that could not be linted, on standard error.
+fn print_errors(report: &RunReport) {
     for error in &report.errors {
         eprintln!("crosswire: error: {}: {}", error.path, error.message);
     }
-    Ok(exit_status(&report, args.max_warnings))
+}
+
+/// For runs whose output is not the findings (the page map, a new baseline): only
+/// paths that could not be linted fail them.
+fn status_without_findings(report: &RunReport) -> i32 {
+    print_errors(report);
+    if report.errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_TROUBLE
+    }
 }
 
 /// Files changed since a git ref: committed, staged and unstaged changes, and untracked
