@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use crosswire::config::Config;
 use crosswire::discover::{DiscoverOptions, discover};
 use crosswire::prefilter::Verdict;
-use crosswire::schedule::SizeQueue;
+use crosswire::schedule::map_largest_first;
 use crosswire::source::FileKind;
 use swc_common::BytePos;
 use swc_ecma_parser::{Parser, StringInput};
@@ -42,46 +42,37 @@ fn main() {
         .iter()
         .map(|path| std::fs::metadata(path).map_or(0, |metadata| metadata.len()))
         .collect();
-    let queue = SizeQueue::new(&sizes, 16 * 1024 * 1024);
-    let parsed = std::sync::atomic::AtomicUsize::new(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .stack_size(512 * 1024 * 1024)
+        .stack_size(crosswire::lint::WORKER_STACK_BYTES)
         .build()
         .expect("the thread pool starts");
-    pool.scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|_| {
-                while let Some(ticket) = queue.next() {
-                    let path = &found.files[ticket.index()];
-                    let Ok(bytes) = std::fs::read(path) else {
-                        continue;
-                    };
-                    let kind = FileKind::from_path(path).expect("discovered files have a kind");
-                    if engine.prefilter_verdict(&bytes, kind) != Verdict::Parse {
-                        continue;
-                    }
-                    parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let text = String::from_utf8_lossy(&bytes);
-                    let (blocks, _) = crosswire::embedded::split(kind, &text);
-                    for block in blocks {
-                        let code = block
-                            .decoded
-                            .as_deref()
-                            .unwrap_or(&text[block.range.clone()]);
-                        let end = BytePos(1 + code.len() as u32);
-                        let input = StringInput::new(code, BytePos(1), end);
-                        let syntax = crosswire::parse::syntax_for(block.language);
-                        let program = Parser::new(syntax, input, None).parse_program();
-                        drop(program);
-                    }
-                }
-            });
+    let parsed = map_largest_first(&pool, &sizes, crosswire::lint::BYTES_IN_FLIGHT, |index| {
+        let path = &found.files[index];
+        let Ok(bytes) = std::fs::read(path) else {
+            return false;
+        };
+        let kind = FileKind::from_path(path).expect("discovered files have a kind");
+        if engine.prefilter_verdict(&bytes, kind) != Verdict::Parse {
+            return false;
         }
+        let text = String::from_utf8_lossy(&bytes);
+        let (blocks, _) = crosswire::embedded::split(kind, &text);
+        for block in blocks {
+            let code = block
+                .decoded
+                .as_deref()
+                .unwrap_or(&text[block.range.clone()]);
+            let end = BytePos(1 + code.len() as u32);
+            let input = StringInput::new(code, BytePos(1), end);
+            let syntax = crosswire::parse::syntax_for(block.language);
+            drop(Parser::new(syntax, input, None).parse_program());
+        }
+        true
     });
     println!(
         "scanned {} files, parsed {}",
         found.files.len(),
-        parsed.into_inner()
+        parsed.iter().filter(|&&parsed| parsed).count()
     );
 }

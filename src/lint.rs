@@ -21,7 +21,7 @@ use crate::suppress;
 
 /// Parsing threads get a large stack: swc's parser and visitors recurse once
 /// per nesting level, and real code (and attackers) nest deeply.
-const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
+pub const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
 
 /// Files above this size (10 MB) are skipped unless `--max-file-size` says otherwise:
 /// large enough for real bundles, small enough that one file cannot stall a run.
@@ -33,7 +33,7 @@ pub const DEFAULT_MAX_FILE_TIME: std::time::Duration = std::time::Duration::from
 
 /// How many bytes of source may be linted at once across threads: each byte becomes
 /// about 16 bytes of syntax tree, so two big bundles at once would double peak memory.
-const BYTES_IN_FLIGHT: u64 = 16 * 1024 * 1024;
+pub const BYTES_IN_FLIGHT: u64 = 16 * 1024 * 1024;
 
 /// The enabled rules and what a file must contain to be worth parsing.
 pub struct Engine {
@@ -207,7 +207,6 @@ impl Engine {
         } else {
             self.prefilter.verdict(&bytes, kind)
         };
-        let _deadline = crate::deadline::start(self.max_file_time);
         if verdict == Verdict::Skip || (verdict == Verdict::ParseIfLoaded && !loaded) {
             return FileResult {
                 path,
@@ -223,6 +222,7 @@ impl Engine {
                 cached: false,
             };
         }
+        let _deadline = crate::deadline::start(self.max_file_time);
         let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(error) => {
@@ -418,14 +418,13 @@ impl Engine {
         let Some(cache) = &self.cache else {
             return self.lint_guarded(shown.clone(), read()?, kind, loaded);
         };
-        let usable = |entry: &&crate::cache::Entry| !(loaded && entry.deferred);
-        // Unchanged metadata: the file is not even read, unless findings need its text.
-        if let Some(entry) = cache
+        // A file left unparsed there must be parsed now that a page loads it.
+        let entry = cache
             .files
             .get(&shown)
-            .filter(usable)
-            .filter(|entry| stamp.unchanged_since(&entry.stamp))
-        {
+            .filter(|entry| !(loaded && entry.deferred));
+        // Unchanged metadata: the file is not even read, unless findings need its text.
+        if let Some(entry) = entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
             let bytes = if entry.needs_text() {
                 read()?
             } else {
@@ -437,12 +436,7 @@ impl Engine {
         }
         let bytes = read()?;
         let hash = crate::cache::content_hash(&bytes);
-        if let Some(entry) = cache
-            .files
-            .get(&shown)
-            .filter(usable)
-            .filter(|entry| entry.hash == hash)
-        {
+        if let Some(entry) = entry.filter(|entry| entry.hash == hash) {
             let mut result = cached_result(shown, bytes, entry, hash);
             result.stamp = Some(stamp);
             return Ok(result);
@@ -505,29 +499,9 @@ impl Engine {
                 .collect()
         });
         let sizes: Vec<u64> = stamps.iter().map(|stamp| stamp.size).collect();
-        let queue = crate::schedule::SizeQueue::new(&sizes, BYTES_IN_FLIGHT);
-        let results: Vec<std::sync::Mutex<Option<Result<FileResult, Skipped>>>> =
-            paths.iter().map(|_| std::sync::Mutex::new(None)).collect();
-        pool.scope(|scope| {
-            for _ in 0..pool.current_num_threads() {
-                scope.spawn(|_| {
-                    while let Some(ticket) = queue.next() {
-                        let index = ticket.index();
-                        let result =
-                            self.lint_path(&paths[index], stamps[index], cwd, loaded[index]);
-                        *results[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                    }
-                });
-            }
-        });
-        results
-            .into_iter()
-            .map(|slot| {
-                slot.into_inner()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .expect("every queued file is linted")
-            })
-            .collect()
+        crate::schedule::map_largest_first(pool, &sizes, BYTES_IN_FLIGHT, |index| {
+            self.lint_path(&paths[index], stamps[index], cwd, loaded[index])
+        })
     }
 
     /// The second pass: scripts left unparsed because only a page's scripts matter to

@@ -106,6 +106,38 @@ impl Drop for Ticket<'_, '_> {
     }
 }
 
+/// `work(index)` for every item, on all of `pool`'s threads, largest item first and
+/// within `budget`; the results come back in the order of `sizes`.
+pub fn map_largest_first<T: Send>(
+    pool: &rayon::ThreadPool,
+    sizes: &[u64],
+    budget: u64,
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let queue = SizeQueue::new(sizes, budget);
+    let results: Vec<Mutex<Option<T>>> = sizes.iter().map(|_| Mutex::new(None)).collect();
+    pool.scope(|scope| {
+        for _ in 0..pool.current_num_threads() {
+            scope.spawn(|_| {
+                while let Some(ticket) = queue.next() {
+                    let result = work(ticket.index());
+                    *results[ticket.index()]
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .expect("every item is handed out once")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +175,20 @@ mod tests {
         assert_eq!(big.index(), 0);
         drop(big);
         assert_eq!(queue.next().expect("an item").index(), 1);
+    }
+
+    #[test]
+    fn map_largest_first_keeps_the_input_order() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let sizes: Vec<u64> = (0..500).map(|i| (i * 7919) % 300).collect();
+        let doubled = map_largest_first(&pool, &sizes, 400, |index| sizes[index] * 2);
+        assert_eq!(
+            doubled,
+            sizes.iter().map(|size| size * 2).collect::<Vec<_>>()
+        );
     }
 
     #[test]
