@@ -23,11 +23,13 @@ use super::values::{
 use super::{FileFacts, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
 
-/// Expressions larger than this many nodes are not kept for resolution.
-const CLONE_BUDGET: u32 = 64;
+/// Expressions larger than this many nodes are not followed by resolution.
+const SMALL_BUDGET: u32 = 64;
 
-pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
-    let mut collector = Collector {
+/// Collects the facts of one parsed script. What the walk records points into
+/// `parsed.program` (see [`in_tree`]); none of it outlives this call.
+pub fn collect<'a>(parsed: &'a ParsedScript, path: &str) -> FileFacts {
+    let mut collector: Collector<'a> = Collector {
         bindings: Bindings {
             unresolved: parsed.unresolved,
             ..Bindings::default()
@@ -64,10 +66,10 @@ pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
 }
 
 /// A call to a same-file function that may forward to `addEventListener`.
-struct WrapperCall {
+struct WrapperCall<'a> {
     callee: Id,
     registration: Range<usize>,
-    arguments: Vec<(Option<Box<Expr>>, RawHandler)>,
+    arguments: Vec<(Option<&'a Expr>, RawHandler<'a>)>,
     class: Option<u32>,
     in_worker_code: bool,
 }
@@ -82,29 +84,29 @@ struct Frame {
     awaits: u32,
 }
 
-struct RawPostMessage {
+struct RawPostMessage<'a> {
     span: Range<usize>,
     callee_span: Range<usize>,
-    receiver: Option<Box<Expr>>,
+    receiver: Option<&'a Expr>,
     receiver_span: Option<Range<usize>>,
     argument_count: usize,
-    /// The second argument; `None` when absent or too large to keep.
-    second_argument: Option<Box<Expr>>,
+    /// The second argument; `None` when absent or too large to follow.
+    second_argument: Option<&'a Expr>,
     only_under_file_protocol: bool,
 }
 
-struct Collector {
-    bindings: Bindings,
+struct Collector<'a> {
+    bindings: Bindings<'a>,
     declaration_kind: Option<VarDeclKind>,
     /// Assignments seen before their binding's declaration (hoisting).
-    pending_assignments: HashMap<Id, Vec<Option<Box<Expr>>>>,
-    post_messages: Vec<RawPostMessage>,
+    pending_assignments: HashMap<Id, Vec<Option<&'a Expr>>>,
+    post_messages: Vec<RawPostMessage<'a>>,
     /// How many enclosing conditions restrict the code to the `file:` protocol.
     file_protocol_guards: u32,
     /// How many enclosing conditions restrict the code to a worker (`typeof window === "undefined"`).
     worker_guards: u32,
-    listeners: Vec<RawListener>,
-    wrapper_calls: Vec<WrapperCall>,
+    listeners: Vec<RawListener<'a>>,
+    wrapper_calls: Vec<WrapperCall<'a>>,
     signals: ScopeSignals,
     /// Enclosing classes, by the start of their span.
     classes: Vec<u32>,
@@ -118,18 +120,18 @@ struct Collector {
     holder_hints: HashMap<u32, Holder>,
     /// Functions passed to `forEach`, `map` and friends, which call them at once.
     synchronous_callbacks: rustc_hash::FxHashSet<u32>,
-    sockets: RawSockets,
+    sockets: RawSockets<'a>,
     /// Workers, popups and frames the code starts, opens and embeds.
     page: crate::embedded::PageRefs,
-    servers: super::servers::RawServers,
+    servers: super::servers::RawServers<'a>,
     /// How many `Bun.serve({ … })` calls enclose the code.
     bun_serve_depth: u32,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
 }
 
-impl Collector {
-    fn finish(mut self, program: &Program) -> FileFacts {
+impl<'a> Collector<'a> {
+    fn finish(mut self, program: &'a Program) -> FileFacts {
         for (id, values) in std::mem::take(&mut self.pending_assignments) {
             if let Some(binding) = self.bindings.by_id.get_mut(&id) {
                 for value in values {
@@ -140,7 +142,7 @@ impl Collector {
                 }
             }
         }
-        let wrapper_listeners: Vec<RawListener> = self
+        let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
             .iter()
             .filter_map(|call| {
@@ -152,8 +154,8 @@ impl Collector {
                 Some(RawListener {
                     registration: call.registration.clone(),
                     form: ListenerForm::Wrapper,
-                    target: Some(target.clone()?),
-                    event: Some(event.clone()?),
+                    target: Some((*target)?),
+                    event: Some((*event)?),
                     handler: handler.clone(),
                     class: call.class,
                     in_worker_code: call.in_worker_code,
@@ -168,7 +170,7 @@ impl Collector {
         let listened_on: Vec<Id> = self
             .listeners
             .iter()
-            .filter_map(|listener| match listener.target.as_deref().map(strip) {
+            .filter_map(|listener| match listener.target.map(strip) {
                 Some(Expr::Ident(ident)) if !bindings.is_global(ident) => Some(ident.to_id()),
                 _ => None,
             })
@@ -178,7 +180,7 @@ impl Collector {
             .iter()
             .map(|raw| {
                 let mut call = resolve_post_message(bindings, raw);
-                let receiver = raw.receiver.as_deref().map(strip);
+                let receiver = raw.receiver.map(strip);
                 if let Some(Expr::Ident(ident)) = receiver
                     && listened_on.contains(&ident.to_id())
                 {
@@ -240,7 +242,7 @@ impl Collector {
         self.classes.last().copied()
     }
 
-    fn raw_handler(expr: Option<&Expr>) -> RawHandler {
+    fn raw_handler(expr: Option<&'a Expr>) -> RawHandler<'a> {
         let Some(expr) = expr.map(strip) else {
             return RawHandler::Missing;
         };
@@ -253,18 +255,20 @@ impl Collector {
         {
             return RawHandler::Function(span);
         }
-        small_clone(expr).map_or(RawHandler::Missing, RawHandler::Expr)
+        small(expr).map_or(RawHandler::Missing, |expr| {
+            RawHandler::Expr(std::borrow::Cow::Borrowed(expr))
+        })
     }
 
     fn push_listener(
         &mut self,
         registration: Range<usize>,
         form: ListenerForm,
-        target: Option<&Expr>,
-        event: Option<&Expr>,
-        handler: Option<&Expr>,
+        target: Option<&'a Expr>,
+        event: Option<&'a Expr>,
+        handler: Option<&'a Expr>,
     ) {
-        // Most registrations name another event; skip them before anything is cloned.
+        // Most registrations name another event; skip them before anything is recorded.
         if let Some(name) = event.and_then(literal_string) {
             let wanted = if form == ListenerForm::AttachEvent {
                 "onmessage"
@@ -275,14 +279,14 @@ impl Collector {
                 return;
             }
         }
-        if target.is_some_and(|t| small_clone(t).is_none()) {
+        if target.is_some_and(|t| small(t).is_none()) {
             return;
         }
         self.listeners.push(RawListener {
             registration,
             form,
-            target: target.and_then(small_clone),
-            event: event.and_then(small_clone),
+            target: target.and_then(small),
+            event: event.and_then(small),
             handler: Self::raw_handler(handler),
             class: self.current_class(),
             in_worker_code: self.worker_guards > 0
@@ -293,7 +297,7 @@ impl Collector {
 
     /// `x.addEventListener(…)`, `addEventListener(…)`, `x.attachEvent(…)`, `$(x).on(…)`,
     /// and calls of same-file functions that may forward to them.
-    fn record_listener_call(&mut self, call: &CallExpr, callee: &Expr) {
+    fn record_listener_call(&mut self, call: &'a CallExpr, callee: &'a Expr) {
         let args = &call.args;
         let arg = |index: usize| args.get(index).map(|arg| &*arg.expr);
         let callee = strip(callee);
@@ -320,7 +324,7 @@ impl Collector {
                 if args.len() >= 3 && mentions_message {
                     let arguments = args
                         .iter()
-                        .map(|a| (small_clone(&a.expr), Self::raw_handler(Some(&a.expr))))
+                        .map(|a| (small(&a.expr), Self::raw_handler(Some(&a.expr))))
                         .collect();
                     self.wrapper_calls.push(WrapperCall {
                         callee: ident.to_id(),
@@ -406,7 +410,7 @@ impl Collector {
 
     /// `(function (global) { … })(window)`: an immediately invoked function's
     /// parameters hold its arguments, unless the body reassigns them.
-    fn bind_iife_parameters(&mut self, call: &CallExpr) {
+    fn bind_iife_parameters(&mut self, call: &'a CallExpr) {
         let Callee::Expr(callee) = &call.callee else {
             return;
         };
@@ -424,13 +428,13 @@ impl Collector {
                 && binding.init.is_none()
             {
                 binding.kind = BindingKind::Let;
-                binding.init = small_clone(&arg.expr);
+                binding.init = small(&arg.expr);
             }
         }
     }
 
     /// Records a class's methods and function-valued fields.
-    fn record_class_member(&mut self, member: &ClassMember) {
+    fn record_class_member(&mut self, member: &'a ClassMember) {
         let Some(class) = self.current_class() else {
             return;
         };
@@ -459,7 +463,7 @@ impl Collector {
     }
 
     /// `@HostListener("window:message", ["$event"])` on a method.
-    fn record_host_listener(&mut self, method: &ClassMethod) {
+    fn record_host_listener(&mut self, method: &'a ClassMethod) {
         for decorator in &method.function.decorators {
             let Expr::Call(call) = strip(&decorator.expr) else {
                 continue;
@@ -485,21 +489,21 @@ impl Collector {
         }
     }
 
-    fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&Expr>) {
+    fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&'a Expr>) {
         self.bindings.by_id.insert(
             ident.to_id(),
             Binding {
                 kind,
                 name: ident.sym.clone(),
                 span: span_range(ident.span),
-                init: init.and_then(small_clone),
+                init: init.and_then(small),
                 assignments: Vec::new(),
                 has_unknown_assignment: false,
             },
         );
     }
 
-    fn declare_pattern(&mut self, pat: &Pat, kind: &BindingKind) {
+    fn declare_pattern(&mut self, pat: &'a Pat, kind: &BindingKind) {
         match pat {
             Pat::Ident(ident) => self.declare(&ident.id, kind.clone(), None),
             Pat::Assign(assign) => {
@@ -554,7 +558,7 @@ impl Collector {
         }
     }
 
-    fn record_assignment(&mut self, ident: &Ident, value: Option<Box<Expr>>) {
+    fn record_assignment(&mut self, ident: &Ident, value: Option<&'a Expr>) {
         if self.bindings.is_global(ident) {
             return;
         }
@@ -568,7 +572,12 @@ impl Collector {
         }
     }
 
-    fn record_post_message(&mut self, span: Range<usize>, callee: &Expr, args: &[ExprOrSpread]) {
+    fn record_post_message(
+        &mut self,
+        span: Range<usize>,
+        callee: &'a Expr,
+        args: &'a [ExprOrSpread],
+    ) {
         if args.iter().any(|arg| arg.spread.is_some()) {
             return;
         }
@@ -589,10 +598,10 @@ impl Collector {
         self.post_messages.push(RawPostMessage {
             span,
             callee_span: span_range(callee.span()),
-            receiver: receiver.and_then(small_clone),
+            receiver: receiver.and_then(small),
             receiver_span: receiver.map(|receiver| span_range(receiver.span())),
             argument_count: args.len(),
-            second_argument: args.get(1).and_then(|arg| small_clone(&arg.expr)),
+            second_argument: args.get(1).and_then(|arg| small(&arg.expr)),
             only_under_file_protocol: self.file_protocol_guards > 0,
         });
     }
@@ -632,9 +641,9 @@ impl Collector {
         }
     }
 
-    fn visit_statement_list<'s>(
+    fn visit_statement_list(
         &mut self,
-        stmts: impl Iterator<Item = (&'s dyn VisitWith<Self>, Option<&'s Stmt>)>,
+        stmts: impl Iterator<Item = (&'a dyn VisitWith<Self>, Option<&'a Stmt>)>,
     ) {
         let (mut files, mut workers, mut ready) = (0, 0, 0);
         for (node, stmt) in stmts {
@@ -686,7 +695,7 @@ impl Collector {
             .collect()
     }
 
-    fn hint_holder(&mut self, value: &Expr, holder: Option<Holder>) {
+    fn hint_holder(&mut self, value: &'a Expr, holder: Option<Holder>) {
         let Some(holder) = holder else { return };
         match strip(value) {
             Expr::New(new) => {
@@ -694,7 +703,7 @@ impl Collector {
             }
             Expr::Call(call) => {
                 if let Callee::Expr(callee) = &call.callee
-                    && let Some(callee) = small_clone(callee)
+                    && let Some(callee) = small(callee)
                 {
                     let class = self.current_class();
                     self.sockets.call_results.push((holder, callee, class));
@@ -721,7 +730,7 @@ impl Collector {
     }
 
     /// `new WebSocket(url)` and socket libraries' constructors.
-    fn record_socket_construction(&mut self, new: &NewExpr) {
+    fn record_socket_construction(&mut self, new: &'a NewExpr) {
         let callee = strip(&new.callee);
         let text = super::handlers::expression_text(callee);
         let plausible = (text.contains("Socket") && !text.ends_with("Server"))
@@ -733,14 +742,14 @@ impl Collector {
         if !plausible {
             return;
         }
-        let Some(callee_clone) = small_clone(callee) else {
+        let Some(callee_clone) = small(callee) else {
             return;
         };
         let url = new
             .args
             .as_ref()
             .and_then(|args| args.first())
-            .and_then(|arg| small_clone(&arg.expr));
+            .and_then(|arg| small(&arg.expr));
         self.sockets.sockets.push(RawSocket {
             span: span_range(new.span),
             callee: callee_clone,
@@ -756,7 +765,7 @@ impl Collector {
 
     /// `io(url)`, `mqtt.connect(url)`, `.withUrl(url)`, `createClient({ url })`: only
     /// their URL matters to crosswire.
-    fn record_library_connect(&mut self, call: &CallExpr, callee: &Expr) {
+    fn record_library_connect(&mut self, call: &'a CallExpr, callee: &'a Expr) {
         let library = match strip(callee) {
             Expr::Ident(ident) => match &*ident.sym {
                 "io" => Some("socket.io-client"),
@@ -780,15 +789,15 @@ impl Collector {
             Expr::Object(object) => object.props.iter().find_map(|prop| match prop {
                 PropOrSpread::Prop(prop) => match &**prop {
                     Prop::KeyValue(pair) if prop_name(&pair.key) == Some("url") => {
-                        small_clone(&pair.value)
+                        small(&pair.value)
                     }
                     _ => None,
                 },
                 PropOrSpread::Spread(_) => None,
             }),
-            other => small_clone(other),
+            other => small(other),
         };
-        let Some(callee_clone) = small_clone(callee) else {
+        let Some(callee_clone) = small(callee) else {
             return;
         };
         self.sockets.sockets.push(RawSocket {
@@ -805,11 +814,16 @@ impl Collector {
     }
 
     /// Handlers, sends, closes and timers on anything that may hold a socket.
-    fn record_socket_use(&mut self, call: &CallExpr, callee: &Expr) {
+    fn record_socket_use(
+        &mut self,
+        span: swc_common::Span,
+        args: &'a [ExprOrSpread],
+        callee: &Expr,
+    ) {
         let class = self.current_class();
         match strip(callee) {
             Expr::Ident(ident) if self.bindings.is_global(ident) => {
-                self.record_timer(&ident.sym, call);
+                self.record_timer(&ident.sym, args);
             }
             Expr::Member(member) => {
                 let method = member_name(&member.prop);
@@ -817,7 +831,7 @@ impl Collector {
                     && matches!(strip(&member.obj), Expr::Ident(object)
                         if matches!(&*object.sym, "window" | "globalThis" | "self"))
                 {
-                    self.record_timer(method.unwrap_or_default(), call);
+                    self.record_timer(method.unwrap_or_default(), args);
                     return;
                 }
                 let Some(holder) = holder_of(&self.bindings, &member.obj, class) else {
@@ -826,7 +840,7 @@ impl Collector {
                 match method {
                     Some("send") => self.sockets.sends.push(SendSite {
                         holder,
-                        span: span_range(call.span),
+                        span: span_range(span),
                         frame: self.current_frame_span(),
                         awaits_before: self.awaits_so_far(),
                         ready_state_guarded: self.ready_state_guards > 0,
@@ -836,7 +850,7 @@ impl Collector {
                         self.sockets.closes.push((holder, frame));
                     }
                     Some("addEventListener") => {
-                        let event = call.args.first().and_then(|a| literal_string(&a.expr));
+                        let event = args.first().and_then(|a| literal_string(&a.expr));
                         let event = match event {
                             Some("open") => "open",
                             Some("close") => "close",
@@ -847,8 +861,8 @@ impl Collector {
                         self.sockets.events.push(SocketEvent {
                             holder,
                             event,
-                            handler: Self::raw_handler(call.args.get(1).map(|a| &*a.expr)),
-                            span: span_range(call.span),
+                            handler: Self::raw_handler(args.get(1).map(|a| &*a.expr)),
+                            span: span_range(span),
                             class,
                         });
                     }
@@ -860,7 +874,7 @@ impl Collector {
     }
 
     /// `new WebSocketServer(options)`, `new Server(http, options)` (resolved later).
-    fn record_server_construction(&mut self, new: &NewExpr) {
+    fn record_server_construction(&mut self, new: &'a NewExpr) {
         let callee = strip(&new.callee);
         let text = super::handlers::expression_text(callee);
         if !matches!(text.rsplit('.').next(), Some("Server" | "WebSocketServer")) {
@@ -871,7 +885,7 @@ impl Collector {
         self.servers.servers.push(super::servers::RawServer {
             span: span_range(new.span),
             kind: None,
-            callee: small_clone(callee),
+            callee: small(callee),
             holder: self.holder_hints.get(&new.span.lo.0).cloned(),
             functions,
             has_cors,
@@ -881,7 +895,7 @@ impl Collector {
     }
 
     /// Calls that make servers or register where their check belongs.
-    fn record_server_call(&mut self, call: &CallExpr, callee: &Expr) {
+    fn record_server_call(&mut self, call: &'a CallExpr, callee: &'a Expr) {
         use super::handlers::ServerParam::{Other, Request};
         use super::servers::{RawServer, ServerKind, ServerUse};
         let class = self.current_class();
@@ -897,7 +911,7 @@ impl Collector {
         let server =
             |this: &mut Self,
              kind,
-             functions: Vec<(RawHandler, Vec<super::handlers::ServerParam>)>| {
+             functions: Vec<(RawHandler<'a>, Vec<super::handlers::ServerParam>)>| {
                 this.servers.servers.push(RawServer {
                     span: span_range(call.span),
                     kind: Some(kind),
@@ -1057,11 +1071,11 @@ impl Collector {
         }
     }
 
-    fn record_timer(&mut self, name: &str, call: &CallExpr) {
+    fn record_timer(&mut self, name: &str, args: &'a [ExprOrSpread]) {
         match name {
             "setTimeout" | "setInterval" => self.sockets.timers.push(TimerSite {
                 repeating: name == "setInterval",
-                callback: Self::raw_handler(call.args.first().map(|a| &*a.expr)),
+                callback: Self::raw_handler(args.first().map(|a| &*a.expr)),
                 class: self.current_class(),
             }),
             "clearTimeout" => self.sockets.clears_timeouts = true,
@@ -1076,7 +1090,7 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
         None => super::Target::Unknown,
         Some(receiver) => bindings.classify_target(receiver),
     };
-    let (origin, origin_in_options) = match raw.second_argument.as_deref() {
+    let (origin, origin_in_options) = match raw.second_argument {
         Some(second) => match bindings.options_target_origin(second) {
             Some(origin) => (Some(origin), true),
             None => (Some(second), false),
@@ -1118,15 +1132,24 @@ fn always_exits(stmt: &Stmt) -> bool {
     }
 }
 
-/// Clones an expression when it is small and holds no function or class,
-/// so that resolution can look at it after the tree is gone.
-fn small_clone(expr: &Expr) -> Option<Box<Expr>> {
+/// An expression when it is small and holds no function or class: resolution follows
+/// only such values, so that following a chain of bindings stays cheap.
+fn small(expr: &Expr) -> Option<&Expr> {
     let mut probe = SizeProbe {
-        budget: CLONE_BUDGET,
+        budget: SMALL_BUDGET,
         fits: true,
     };
     expr.visit_with(&mut probe);
-    probe.fits.then(|| Box::new(expr.clone()))
+    probe.fits.then_some(expr)
+}
+
+/// The same node, borrowed for as long as the tree: the walk only ever hands the
+/// collector nodes of `parsed.program`, which `collect` borrows for `'a`, but swc's
+/// `Visit` methods cannot say so in their signatures. The collector never visits a
+/// node it built itself, so every reference it stores points into that tree.
+fn in_tree<'a, T: ?Sized>(node: &T) -> &'a T {
+    // SAFETY: see above; the tree is neither moved nor mutated while it is borrowed.
+    unsafe { &*(node as *const T) }
 }
 
 struct SizeProbe {
@@ -1152,7 +1175,7 @@ impl Visit for SizeProbe {
     }
 }
 
-impl Visit for Collector {
+impl<'a> Visit for Collector<'a> {
     fn visit_var_decl(&mut self, decl: &VarDecl) {
         let outer = self.declaration_kind.replace(decl.kind);
         decl.visit_children_with(self);
@@ -1160,6 +1183,7 @@ impl Visit for Collector {
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        let declarator = in_tree(declarator);
         let kind = match self.declaration_kind {
             Some(VarDeclKind::Const) => BindingKind::Const,
             Some(VarDeclKind::Let) => BindingKind::Let,
@@ -1211,6 +1235,7 @@ impl Visit for Collector {
     }
 
     fn visit_fn_decl(&mut self, decl: &FnDecl) {
+        let decl = in_tree(decl);
         self.declare(&decl.ident, BindingKind::Function, None);
         self.bindings
             .function_of
@@ -1220,11 +1245,13 @@ impl Visit for Collector {
     }
 
     fn visit_param(&mut self, param: &Param) {
+        let param = in_tree(param);
         self.declare_pattern(&param.pat, &BindingKind::Parameter);
         param.visit_children_with(self);
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        let arrow = in_tree(arrow);
         for param in &arrow.params {
             self.declare_pattern(param, &BindingKind::Parameter);
         }
@@ -1241,6 +1268,7 @@ impl Visit for Collector {
     }
 
     fn visit_catch_clause(&mut self, clause: &CatchClause) {
+        let clause = in_tree(clause);
         if let Some(param) = &clause.param {
             self.declare_pattern(param, &BindingKind::Other);
         }
@@ -1248,6 +1276,7 @@ impl Visit for Collector {
     }
 
     fn visit_import_decl(&mut self, import: &ImportDecl) {
+        let import = in_tree(import);
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
         for specifier in &import.specifiers {
             let (local, imported) = match specifier {
@@ -1273,6 +1302,7 @@ impl Visit for Collector {
     }
 
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        let assign = in_tree(assign);
         let class = self.current_class();
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
@@ -1323,7 +1353,7 @@ impl Visit for Collector {
             _ => {}
         }
         let value = (assign.op == AssignOp::Assign)
-            .then(|| small_clone(&assign.right))
+            .then(|| small(&assign.right))
             .flatten();
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
@@ -1397,6 +1427,7 @@ impl Visit for Collector {
     }
 
     fn visit_update_expr(&mut self, update: &UpdateExpr) {
+        let update = in_tree(update);
         if let Expr::Ident(ident) = strip(&update.arg) {
             self.record_assignment(ident, None);
         }
@@ -1412,6 +1443,7 @@ impl Visit for Collector {
     }
 
     fn visit_class_decl(&mut self, decl: &ClassDecl) {
+        let decl = in_tree(decl);
         self.declare(&decl.ident, BindingKind::Class, None);
         self.class_names.push(decl.ident.sym.to_string());
         decl.class.visit_with(self);
@@ -1419,6 +1451,7 @@ impl Visit for Collector {
     }
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
+        let new = in_tree(new);
         self.record_socket_construction(new);
         self.record_server_construction(new);
         // `new Worker("x.js")`, `new Worker(new URL("./x.js", import.meta.url))`
@@ -1443,11 +1476,12 @@ impl Visit for Collector {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
+        let call = in_tree(call);
         crate::deadline::tick();
         if let Callee::Expr(callee) = &call.callee {
             self.record_post_message(span_range(call.span), callee, &call.args);
             self.record_listener_call(call, callee);
-            self.record_socket_use(call, callee);
+            self.record_socket_use(call.span, &call.args, callee);
             self.record_library_connect(call, callee);
             self.record_popup(call, callee);
             self.record_server_call(call, callee);
@@ -1483,39 +1517,36 @@ impl Visit for Collector {
     }
 
     fn visit_opt_chain_expr(&mut self, chain: &OptChainExpr) {
+        let chain = in_tree(chain);
         if let OptChainBase::Call(call) = &*chain.base {
             self.record_post_message(span_range(chain.span), &call.callee, &call.args);
             // `socket?.send(…)`, `socket?.close()`
-            let as_call = CallExpr {
-                span: chain.span,
-                ctxt: call.ctxt,
-                callee: Callee::Expr(call.callee.clone()),
-                args: call.args.clone(),
-                type_args: None,
-            };
             if let Expr::OptChain(inner) = strip(&call.callee)
                 && let OptChainBase::Member(member) = &*inner.base
             {
                 let plain = Expr::Member(member.clone());
-                self.record_socket_use(&as_call, &plain);
+                self.record_socket_use(chain.span, &call.args, &plain);
             }
         }
         chain.visit_children_with(self);
     }
 
     fn visit_if_stmt(&mut self, if_stmt: &IfStmt) {
+        let if_stmt = in_tree(if_stmt);
         if_stmt.test.visit_with(self);
         self.guarded_by(&if_stmt.test, true, |this| if_stmt.cons.visit_with(this));
         self.guarded_by(&if_stmt.test, false, |this| if_stmt.alt.visit_with(this));
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
+        let cond = in_tree(cond);
         cond.test.visit_with(self);
         self.guarded_by(&cond.test, true, |this| cond.cons.visit_with(this));
         self.guarded_by(&cond.test, false, |this| cond.alt.visit_with(this));
     }
 
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        let bin = in_tree(bin);
         bin.left.visit_with(self);
         match bin.op {
             BinaryOp::LogicalAnd => {
@@ -1529,6 +1560,7 @@ impl Visit for Collector {
     }
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let stmts = in_tree(stmts);
         self.visit_statement_list(
             stmts
                 .iter()
@@ -1537,6 +1569,7 @@ impl Visit for Collector {
     }
 
     fn visit_module_items(&mut self, items: &[ModuleItem]) {
+        let items = in_tree(items);
         self.visit_statement_list(items.iter().map(|item| {
             let stmt = match item {
                 ModuleItem::Stmt(stmt) => Some(stmt),
@@ -1564,6 +1597,7 @@ impl Visit for Collector {
     }
 
     fn visit_class(&mut self, class: &Class) {
+        let class = in_tree(class);
         self.pending_function_name = None;
         self.classes.push(class.span.lo.0);
         for member in &class.body {
@@ -1574,6 +1608,7 @@ impl Visit for Collector {
     }
 
     fn visit_class_method(&mut self, method: &ClassMethod) {
+        let method = in_tree(method);
         self.record_host_listener(method);
         method.visit_children_with(self);
     }
@@ -1752,9 +1787,12 @@ fn worker_url(expr: &Expr) -> Option<String> {
 
 /// The check functions in a server's options object (`verifyClient`, `allowRequest`),
 /// and whether it sets socket.io's `cors`.
-fn server_options(
-    args: &[ExprOrSpread],
-) -> (Vec<(RawHandler, Vec<super::handlers::ServerParam>)>, bool) {
+fn server_options<'a>(
+    args: &'a [ExprOrSpread],
+) -> (
+    Vec<(RawHandler<'a>, Vec<super::handlers::ServerParam>)>,
+    bool,
+) {
     use super::handlers::ServerParam::{Info, Other, Request};
     let mut functions = Vec::new();
     let mut has_cors = false;
@@ -1780,7 +1818,7 @@ fn server_options(
 }
 
 /// A function-valued property of an object literal: `{ name(x) {} }`, `{ name: fn }`.
-fn object_function(object: &ObjectLit, name: &str) -> Option<RawHandler> {
+fn object_function<'a>(object: &'a ObjectLit, name: &str) -> Option<RawHandler<'a>> {
     object.props.iter().find_map(|prop| {
         let PropOrSpread::Prop(prop) = prop else {
             return None;
@@ -1792,9 +1830,10 @@ fn object_function(object: &ObjectLit, name: &str) -> Option<RawHandler> {
             Prop::KeyValue(pair) if prop_name(&pair.key) == Some(name) => {
                 Some(Collector::raw_handler(Some(&pair.value)))
             }
-            Prop::Shorthand(ident) if &*ident.sym == name => {
-                Some(Collector::raw_handler(Some(&Expr::Ident(ident.clone()))))
-            }
+            // What `raw_handler` makes of an identifier, which is neither a function nor large.
+            Prop::Shorthand(ident) if &*ident.sym == name => Some(RawHandler::Expr(
+                std::borrow::Cow::Owned(Expr::Ident(ident.clone())),
+            )),
             _ => None,
         }
     })

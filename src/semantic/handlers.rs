@@ -117,7 +117,7 @@ pub(super) struct FunctionRef<'a> {
 /// Shared state of one handler's analysis.
 struct Context<'p> {
     program: &'p Program,
-    bindings: &'p Bindings,
+    bindings: &'p Bindings<'p>,
     /// Class of the handler, for `this.method` calls.
     class: Option<u32>,
     /// Functions being analysed, so recursion ends.
@@ -539,13 +539,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .is_some_and(|arg| self.is_event(&arg.expr))
             && let Expr::Ident(getter) = strip(&method.obj)
         {
-            let init = self
-                .context
-                .bindings
-                .by_id
-                .get(&getter.to_id())?
-                .init
-                .as_deref()?;
+            let init = self.context.bindings.by_id.get(&getter.to_id())?.init?;
             return descriptor_getter_field(init).and_then(event_field_name);
         }
         // `req.headers.get("origin")` (fetch API) and `req.getHeader("origin")` (uWebSockets.js).
@@ -938,7 +932,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 if binding.kind != super::values::BindingKind::Const {
                     return None;
                 }
-                literal_string(binding.init.as_deref()?).map(str::to_string)
+                literal_string(binding.init?).map(str::to_string)
             }
             _ => None,
         }
@@ -984,7 +978,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 if let Some(Role::Tainted(_)) = self.roles.get(&ident.to_id()) {
                     return Some("the message data".into());
                 }
-                self.user_controlled_origin(binding.init.as_deref()?, depth + 1)
+                self.user_controlled_origin(binding.init?, depth + 1)
             }
             Expr::Member(member) => {
                 let text = expression_text(expr);
@@ -1031,7 +1025,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .bindings
                 .by_id
                 .get(&ident.to_id())
-                .and_then(|binding| binding.init.as_deref()),
+                .and_then(|binding| binding.init),
             other => Some(other),
         };
         match resolved.map(strip) {
@@ -1081,7 +1075,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                     .bindings
                     .by_id
                     .get(&ident.to_id())
-                    .and_then(|binding| binding.init.as_deref())
+                    .and_then(|binding| binding.init)
                     .map(strip)
                 {
                     Some(Expr::Lit(Lit::Regex(regex))) => Some(regex.exp.to_string()),
@@ -1809,7 +1803,7 @@ fn resolve_function_at(
                 return Some(*span);
             }
             let binding = bindings.by_id.get(&id)?;
-            resolve_function_at(bindings, binding.init.as_deref()?, class, depth + 1)
+            resolve_function_at(bindings, binding.init?, class, depth + 1)
         }
         Expr::Member(member) => {
             let name = member_name(&member.prop)?;

@@ -28,25 +28,25 @@ pub enum ListenerForm {
 
 /// The handler as written at the registration.
 #[derive(Debug, Clone)]
-pub enum RawHandler {
+pub enum RawHandler<'a> {
     /// An inline function or arrow (possibly inside `debounce(…)`), by span.
     Function(Span),
     /// An expression naming the handler (`onMessage`, `this.handle.bind(this)`).
-    Expr(Box<Expr>),
+    Expr(std::borrow::Cow<'a, Expr>),
     Missing,
 }
 
 /// A registration as the walk saw it, before the file's bindings are complete.
 #[derive(Debug, Clone)]
-pub struct RawListener {
+pub struct RawListener<'a> {
     /// The registering callee or assignment target (`window.addEventListener`).
     pub registration: Range<usize>,
     pub form: ListenerForm,
     /// The object listened on; `None` for the global scope (bare `addEventListener`).
-    pub target: Option<Box<Expr>>,
+    pub target: Option<&'a Expr>,
     /// The event name expression, when not already known to be `"message"`.
-    pub event: Option<Box<Expr>>,
-    pub handler: RawHandler,
+    pub event: Option<&'a Expr>,
+    pub handler: RawHandler<'a>,
     /// The enclosing class, for `this.method` handlers.
     pub class: Option<u32>,
     /// Inside code that only runs in a worker (`if (typeof window === "undefined")`,
@@ -110,7 +110,6 @@ pub fn resolve_listeners(
         listener.target.is_none()
             || listener
                 .target
-                .as_deref()
                 .is_some_and(|target| is_self(bindings, target))
     });
     // A worker script: by name, by `importScripts`, or by using the global scope's
@@ -124,7 +123,6 @@ pub fn resolve_listeners(
     let is_global_scope = |listener: &RawListener| {
         listener
             .target
-            .as_deref()
             .is_none_or(|target| is_self(bindings, target))
     };
     raw.iter()

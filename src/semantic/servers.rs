@@ -46,14 +46,14 @@ impl ServerKind {
 
 /// A server as the walk saw it.
 #[derive(Debug, Clone)]
-pub struct RawServer {
+pub struct RawServer<'a> {
     pub span: Range<usize>,
     /// `None` when the construction's callee must be resolved (`new Server(…)`).
     pub kind: Option<ServerKind>,
-    pub callee: Option<Box<Expr>>,
+    pub callee: Option<&'a Expr>,
     pub holder: Option<Holder>,
     /// Functions where the check belongs, with what their parameters are.
-    pub functions: Vec<(RawHandler, Vec<ServerParam>)>,
+    pub functions: Vec<(RawHandler<'a>, Vec<ServerParam>)>,
     /// socket.io's `cors` option is set (it does not check upgrades).
     pub has_cors: bool,
     /// The path it serves (`path` option, express-ws route), when known.
@@ -65,17 +65,17 @@ pub struct RawServer {
 
 /// `server.on("connection", h)`, `io.use(h)`, `server.handleUpgrade(…)` in a function.
 #[derive(Debug, Clone)]
-pub struct ServerUse {
+pub struct ServerUse<'a> {
     pub holder: Holder,
-    pub function: RawHandler,
+    pub function: RawHandler<'a>,
     pub params: Vec<ServerParam>,
     pub class: Option<u32>,
 }
 
 #[derive(Debug, Default)]
-pub struct RawServers {
-    pub servers: Vec<RawServer>,
-    pub uses: Vec<ServerUse>,
+pub struct RawServers<'a> {
+    pub servers: Vec<RawServer<'a>>,
+    pub uses: Vec<ServerUse<'a>>,
 }
 
 /// The rules' view of one server.
@@ -111,7 +111,7 @@ pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKi
         let binding = bindings.by_id.get(&ident.to_id())?;
         match &binding.kind {
             BindingKind::Import { source, .. } => Some(source.to_string()),
-            _ => match strip(binding.init.as_deref()?) {
+            _ => match strip(binding.init?) {
                 Expr::Call(call) => required_module(call).map(str::to_string),
                 Expr::Member(member) => match strip(&member.obj) {
                     Expr::Call(call) => required_module(call).map(str::to_string),
@@ -153,7 +153,7 @@ pub fn resolve_servers(
         .filter_map(|server| {
             let kind = match server.kind {
                 Some(kind) => kind,
-                None => server_constructor(bindings, server.callee.as_deref()?)?,
+                None => server_constructor(bindings, server.callee?)?,
             };
             let mut functions: Vec<(Span, Vec<ServerParam>)> = Vec::new();
             let mut add = |handler: &RawHandler, params: &[ServerParam], class: Option<u32>| {

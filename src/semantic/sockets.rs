@@ -40,10 +40,10 @@ pub enum SocketKind {
 
 /// A construction as the walk saw it.
 #[derive(Debug, Clone)]
-pub struct RawSocket {
+pub struct RawSocket<'a> {
     pub span: Range<usize>,
-    pub callee: Box<Expr>,
-    pub url: Option<Box<Expr>>,
+    pub callee: &'a Expr,
+    pub url: Option<&'a Expr>,
     pub holder: Option<Holder>,
     /// The function the construction is in (`None` at the top level).
     pub frame: Option<Span>,
@@ -58,10 +58,10 @@ pub struct RawSocket {
 
 /// `socket.onclose = h`, `socket.addEventListener("close", h)`.
 #[derive(Debug, Clone)]
-pub struct SocketEvent {
+pub struct SocketEvent<'a> {
     pub holder: Holder,
     pub event: &'static str,
-    pub handler: RawHandler,
+    pub handler: RawHandler<'a>,
     pub span: Range<usize>,
     pub class: Option<u32>,
 }
@@ -79,27 +79,27 @@ pub struct SendSite {
 
 /// `setInterval(cb, delay)` / `setTimeout(cb, delay)`.
 #[derive(Debug, Clone)]
-pub struct TimerSite {
+pub struct TimerSite<'a> {
     pub repeating: bool,
-    pub callback: RawHandler,
+    pub callback: RawHandler<'a>,
     pub class: Option<u32>,
 }
 
 /// What the walk recorded about sockets.
 #[derive(Debug, Default)]
-pub struct RawSockets {
-    pub sockets: Vec<RawSocket>,
-    pub events: Vec<SocketEvent>,
+pub struct RawSockets<'a> {
+    pub sockets: Vec<RawSocket<'a>>,
+    pub events: Vec<SocketEvent<'a>>,
     pub sends: Vec<SendSite>,
     /// Holders closed somewhere in the file, with the enclosing function.
     pub closes: Vec<(Holder, Option<Span>)>,
-    pub timers: Vec<TimerSite>,
+    pub timers: Vec<TimerSite<'a>>,
     /// The file calls `clearTimeout`, as liveness timers that are reset do.
     pub clears_timeouts: bool,
     pub test_file: bool,
     /// `holder = someFunction(…)`: where call results are kept, to find the sockets
     /// that factories return.
-    pub call_results: Vec<(Holder, Box<Expr>, Option<u32>)>,
+    pub call_results: Vec<(Holder, &'a Expr, Option<u32>)>,
     /// Holders whose value leaves the code the file can see: passed to a call or a
     /// constructor, returned, or stored on another object.
     pub escaping: HashSet<Holder>,
@@ -236,7 +236,7 @@ fn constructor_at(bindings: &Bindings, callee: &Expr, depth: u32) -> Constructor
                     _ => Constructor::Other,
                 };
             }
-            match binding.init.as_deref() {
+            match binding.init {
                 // `const WS = window.WebSocket || window.MozWebSocket`
                 Some(init) => match strip(init) {
                     Expr::Bin(bin) => match constructor_at(bindings, &bin.left, depth + 1) {
@@ -301,7 +301,7 @@ fn resolve_socket(
 ) -> Option<SocketFact> {
     let (kind, node_client) = match socket.library {
         Some(library) => (SocketKind::Library(library), false),
-        None => match constructor_of(bindings, &socket.callee) {
+        None => match constructor_of(bindings, socket.callee) {
             Constructor::Browser => (SocketKind::Browser, false),
             Constructor::Node => (SocketKind::Browser, true),
             Constructor::Library(library) => (SocketKind::Library(library), false),
@@ -311,7 +311,6 @@ fn resolve_socket(
     let scheme_is_http_ok = matches!(kind, SocketKind::Browser);
     let insecure_url = socket
         .url
-        .as_deref()
         .and_then(|url| insecure_url(bindings, url, !scheme_is_http_ok));
     // A socket made in a factory (`return new WebSocket(url)`, or `const ws = new
     // WebSocket(url); …; return ws`) is also whatever the callers keep its result in.
@@ -425,10 +424,7 @@ fn resolve_socket(
         heartbeat,
         early_sends,
         insecure_url,
-        endpoint: socket
-            .url
-            .as_deref()
-            .and_then(|url| endpoint_of(bindings, url)),
+        endpoint: socket.url.and_then(|url| endpoint_of(bindings, url)),
     })
 }
 
@@ -453,7 +449,7 @@ fn called_functions(
         return;
     }
     struct Calls<'b> {
-        bindings: &'b Bindings,
+        bindings: &'b Bindings<'b>,
         class: Option<u32>,
         found: Vec<Span>,
     }
@@ -496,8 +492,8 @@ struct Chain {
 /// Follows the code reachable from a close handler, looking for a new socket.
 struct ReachSearch<'p, 's> {
     program: &'p Program,
-    bindings: &'p Bindings,
-    socket: &'s RawSocket,
+    bindings: &'p Bindings<'p>,
+    socket: &'s RawSocket<'p>,
     visited: HashSet<(u32, u32)>,
     /// The close path rejects a promise: whoever awaits it decides about retrying.
     handed_off: bool,
@@ -728,7 +724,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
         Expr::Lit(Lit::Num(_)) => Delay::Fixed,
         Expr::Ident(ident) => match bindings.by_id.get(&ident.to_id()) {
             Some(binding) if binding.kind == BindingKind::Const => {
-                binding.init.as_deref().map_or(Delay::Unknown, |init| {
+                binding.init.map_or(Delay::Unknown, |init| {
                     classify_delay_at(bindings, init, depth + 1)
                 })
             }
@@ -745,7 +741,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
                     Delay::Fixed
                 }
             }
-            Some(binding) => binding.init.as_deref().map_or(Delay::Unknown, |init| {
+            Some(binding) => binding.init.map_or(Delay::Unknown, |init| {
                 classify_delay_at(bindings, init, depth + 1)
             }),
             None => Delay::Unknown,
@@ -829,7 +825,7 @@ fn arms_timeout(
         return false;
     }
     struct Timers<'b> {
-        bindings: &'b Bindings,
+        bindings: &'b Bindings<'b>,
         class: Option<u32>,
         arms: bool,
         calls: Vec<Span>,
@@ -884,7 +880,7 @@ fn timer_effects(
         return (false, false);
     }
     struct Effects<'b> {
-        bindings: &'b Bindings,
+        bindings: &'b Bindings<'b>,
         holder: &'b Holder,
         class: Option<u32>,
         sends: bool,
@@ -1049,7 +1045,7 @@ fn url_prefix(
             if binding.has_unknown_assignment || !binding.assignments.is_empty() {
                 return None;
             }
-            let found = url_prefix(bindings, binding.init.as_deref()?, trail, depth + 1)?;
+            let found = url_prefix(bindings, binding.init?, trail, depth + 1)?;
             trail.insert(
                 0,
                 Label {
@@ -1110,7 +1106,7 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
             if !binding.assignments.is_empty() || binding.has_unknown_assignment {
                 return None;
             }
-            endpoint_at(bindings, binding.init.as_deref()?, depth + 1)
+            endpoint_at(bindings, binding.init?, depth + 1)
         }
         Expr::Tpl(tpl) => {
             // `${scheme}//${location.host}/path`: the page's host, and the text after it.

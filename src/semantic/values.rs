@@ -28,22 +28,22 @@ pub enum BindingKind {
 
 /// One declared name and what the file assigns to it.
 #[derive(Debug, Clone)]
-pub struct Binding {
+pub struct Binding<'a> {
     pub kind: BindingKind,
     pub name: Atom,
     /// Where the name is declared.
     pub span: Range<usize>,
-    /// The initializer (or a parameter's default), when small enough to keep.
-    pub init: Option<Box<Expr>>,
-    /// Later `name = value` assignments, when small enough to keep.
-    pub assignments: Vec<Box<Expr>>,
+    /// The initializer (or a parameter's default), when small enough to follow.
+    pub init: Option<&'a Expr>,
+    /// Later `name = value` assignments, when small enough to follow.
+    pub assignments: Vec<&'a Expr>,
     /// An assignment whose value is not known (`+=`, `++`, destructuring, too large).
     pub has_unknown_assignment: bool,
 }
 
-impl Binding {
+impl<'a> Binding<'a> {
     /// The values the binding may hold, or `None` when any of them is unknown.
-    fn known_values(&self) -> Option<Vec<&Expr>> {
+    fn known_values(&self) -> Option<Vec<&'a Expr>> {
         if self.has_unknown_assignment {
             return None;
         }
@@ -51,8 +51,8 @@ impl Binding {
             BindingKind::Parameter => None,
             BindingKind::Const | BindingKind::Let | BindingKind::Var => {
                 let mut values: Vec<&Expr> = Vec::with_capacity(1 + self.assignments.len());
-                values.extend(self.init.as_deref());
-                values.extend(self.assignments.iter().map(|value| &**value));
+                values.extend(self.init);
+                values.extend(self.assignments.iter().copied());
                 if values.is_empty() {
                     None
                 } else {
@@ -64,14 +64,15 @@ impl Binding {
     }
 }
 
-/// Every binding of a file, keyed by swc's resolved identifier.
+/// Every binding of a file, keyed by swc's resolved identifier. Values point into the
+/// file's tree, which outlives them.
 #[derive(Debug, Default)]
-pub struct Bindings {
-    pub by_id: HashMap<Id, Binding>,
+pub struct Bindings<'a> {
+    pub by_id: HashMap<Id, Binding<'a>>,
     /// Values assigned to `this.<field>` anywhere in the file.
-    pub this_fields: HashMap<Atom, Vec<Option<Box<Expr>>>>,
+    pub this_fields: HashMap<Atom, Vec<Option<&'a Expr>>>,
     /// Values assigned to `<binding>.<field>` anywhere in the file.
-    pub member_assignments: HashMap<(Id, Atom), Vec<Option<Box<Expr>>>>,
+    pub member_assignments: HashMap<(Id, Atom), Vec<Option<&'a Expr>>>,
     pub unresolved: SyntaxContext,
     /// The function a binding names: `function f`, `const f = () => …`, `const f = debounce(() => …)`.
     pub function_of: HashMap<Id, Span>,
@@ -240,12 +241,12 @@ fn as_call(expr: &Expr) -> Option<(&Expr, &[ExprOrSpread])> {
     }
 }
 
-impl Bindings {
+impl<'a> Bindings<'a> {
     pub fn is_global(&self, ident: &Ident) -> bool {
         ident.ctxt == self.unresolved
     }
 
-    fn binding_of(&self, ident: &Ident) -> Option<&Binding> {
+    fn binding_of(&self, ident: &Ident) -> Option<&Binding<'_>> {
         if self.is_global(ident) {
             None
         } else {
@@ -462,7 +463,7 @@ impl Bindings {
         {
             return None;
         }
-        match strip(binding.init.as_deref()?) {
+        match strip(binding.init?) {
             Expr::Object(object) => object_property(object, field),
             _ => None,
         }
@@ -486,7 +487,7 @@ impl Bindings {
                 if binding.kind != BindingKind::Const {
                     return None;
                 }
-                self.string_at(binding.init.as_deref()?, depth + 1)
+                self.string_at(binding.init?, depth + 1)
             }
             other => {
                 let member = as_member(other)?;
@@ -510,7 +511,7 @@ impl Bindings {
         match strip(options) {
             Expr::Object(object) => object_property(object, "targetOrigin"),
             Expr::Ident(ident) => {
-                let init = self.binding_of(ident)?.init.as_deref()?;
+                let init = self.binding_of(ident)?.init?;
                 if matches!(strip(init), Expr::Object(_)) {
                     self.options_target_origin(init)
                 } else {
@@ -593,7 +594,7 @@ impl Bindings {
         let binding = self.binding_of(ident)?;
         if binding.kind == BindingKind::Parameter {
             // A default value is used whenever a caller leaves the argument out.
-            let default = binding.init.as_deref()?;
+            let default = binding.init?;
             let found = self.wildcard_of(default, depth + 1)?;
             return Some(found.through(
                 binding.span.clone(),
@@ -647,7 +648,7 @@ impl Bindings {
                 if binding.kind != BindingKind::Const {
                     return None;
                 }
-                self.file_test_of(binding.init.as_deref()?, depth + 1)
+                self.file_test_of(binding.init?, depth + 1)
             }
             other => {
                 let (callee, args) = as_call(other)?;
