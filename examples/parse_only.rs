@@ -15,7 +15,7 @@ use swc_common::BytePos;
 use swc_ecma_parser::{Parser, StringInput};
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: crosswire::alloc::Allocator = crosswire::alloc::Allocator;
 
 fn main() {
     let mut threads = 2;

@@ -1,6 +1,7 @@
 //! crosswire: a static analyzer for misuse of `postMessage` and WebSockets in
 //! JavaScript and TypeScript.
 
+pub mod alloc;
 pub mod baseline;
 pub mod cache;
 pub mod cli;
