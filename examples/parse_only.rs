@@ -47,7 +47,7 @@ fn main() {
         .stack_size(crosswire::lint::WORKER_STACK_BYTES)
         .build()
         .expect("the thread pool starts");
-    let parsed = map_largest_first(&pool, &sizes, crosswire::lint::BYTES_IN_FLIGHT, |index| {
+    let parsed = map_largest_first(&pool, &sizes, crosswire::lint::BUDGET, |index| {
         let path = &found.files[index];
         let Ok(bytes) = std::fs::read(path) else {
             return false;

@@ -6,10 +6,20 @@
 use std::collections::BTreeSet;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+/// How much may be worked on at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Bytes (of all items in flight) that no item may start beyond, unless nothing runs.
+    pub bytes: u64,
+    /// Items up to this size start even when the budget is spent: their share of memory
+    /// is small, and they keep the other threads busy beside an item that takes it all.
+    pub small_item: u64,
+}
+
 /// Work items by size, handed out to any number of threads.
 pub struct SizeQueue<'a> {
     sizes: &'a [u64],
-    budget: u64,
+    budget: Budget,
     state: Mutex<State>,
     released: Condvar,
 }
@@ -28,7 +38,7 @@ pub struct Ticket<'q, 'a> {
 }
 
 impl<'a> SizeQueue<'a> {
-    pub fn new(sizes: &'a [u64], budget: u64) -> SizeQueue<'a> {
+    pub fn new(sizes: &'a [u64], budget: Budget) -> SizeQueue<'a> {
         SizeQueue {
             sizes,
             budget,
@@ -51,13 +61,14 @@ impl<'a> SizeQueue<'a> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The largest item that fits in what is left of the budget, waiting for running
-    /// items to finish if none does; an item larger than the whole budget runs alone.
-    /// `None` once every item has been handed out.
+    /// The largest item that fits in what is left of the budget (small items always
+    /// fit), waiting for running items to finish if none does; an item larger than the
+    /// whole budget runs beside small items only. `None` once every item is handed out.
     pub fn next(&self) -> Option<Ticket<'_, 'a>> {
         let mut state = self.lock();
         loop {
-            let room = self.budget.saturating_sub(state.in_flight);
+            let room =
+                (self.budget.bytes.saturating_sub(state.in_flight)).max(self.budget.small_item);
             let pick = if state.running == 0 {
                 state.waiting.last().copied()
             } else {
@@ -111,7 +122,7 @@ impl Drop for Ticket<'_, '_> {
 pub fn map_largest_first<T: Send>(
     pool: &rayon::ThreadPool,
     sizes: &[u64],
-    budget: u64,
+    budget: Budget,
     work: impl Fn(usize) -> T + Sync,
 ) -> Vec<T> {
     let queue = SizeQueue::new(sizes, budget);
@@ -142,10 +153,17 @@ pub fn map_largest_first<T: Send>(
 mod tests {
     use super::*;
 
+    fn budget(bytes: u64) -> Budget {
+        Budget {
+            bytes,
+            small_item: 0,
+        }
+    }
+
     #[test]
     fn hands_out_largest_first_then_everything_once() {
         let sizes = [5, 50, 1, 20];
-        let queue = SizeQueue::new(&sizes, 1000);
+        let queue = SizeQueue::new(&sizes, budget(1000));
         let mut order = Vec::new();
         while let Some(ticket) = queue.next() {
             order.push(ticket.index());
@@ -156,7 +174,7 @@ mod tests {
     #[test]
     fn keeps_big_items_apart_but_fills_the_room_left() {
         let sizes = [90, 80, 5, 5];
-        let queue = SizeQueue::new(&sizes, 100);
+        let queue = SizeQueue::new(&sizes, budget(100));
         let first = queue.next().expect("an item");
         assert_eq!(first.index(), 0);
         // 80 does not fit beside 90; a small one does.
@@ -170,10 +188,31 @@ mod tests {
     #[test]
     fn an_item_over_the_budget_runs_alone() {
         let sizes = [500, 10];
-        let queue = SizeQueue::new(&sizes, 100);
+        let queue = SizeQueue::new(&sizes, budget(100));
         let big = queue.next().expect("an item");
         assert_eq!(big.index(), 0);
         drop(big);
+        assert_eq!(queue.next().expect("an item").index(), 1);
+    }
+
+    #[test]
+    fn small_items_run_beside_an_item_that_takes_the_whole_budget() {
+        let sizes = [500, 60, 8, 9];
+        let queue = SizeQueue::new(
+            &sizes,
+            Budget {
+                bytes: 100,
+                small_item: 10,
+            },
+        );
+        let big = queue.next().expect("an item");
+        assert_eq!(big.index(), 0);
+        // 60 waits for the bundle; the small ones do not.
+        let beside = queue.next().expect("an item");
+        assert_eq!(beside.index(), 3);
+        let also = queue.next().expect("an item");
+        assert_eq!(also.index(), 2);
+        drop((big, beside, also));
         assert_eq!(queue.next().expect("an item").index(), 1);
     }
 
@@ -184,7 +223,7 @@ mod tests {
             .build()
             .unwrap();
         let sizes: Vec<u64> = (0..500).map(|i| (i * 7919) % 300).collect();
-        let doubled = map_largest_first(&pool, &sizes, 400, |index| sizes[index] * 2);
+        let doubled = map_largest_first(&pool, &sizes, budget(400), |index| sizes[index] * 2);
         assert_eq!(
             doubled,
             sizes.iter().map(|size| size * 2).collect::<Vec<_>>()
@@ -194,7 +233,7 @@ mod tests {
     #[test]
     fn threads_share_the_queue_without_losing_items() {
         let sizes: Vec<u64> = (0..2000).map(|i| (i * 7919) % 300).collect();
-        let queue = SizeQueue::new(&sizes, 400);
+        let queue = SizeQueue::new(&sizes, budget(400));
         let done = Mutex::new(vec![false; sizes.len()]);
         std::thread::scope(|scope| {
             for _ in 0..4 {
