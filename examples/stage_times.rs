@@ -1,0 +1,148 @@
+//! What each stage of linting costs, summed over the scripts crosswire's prefilter keeps
+//! under the paths given: swc's parse, dropping the tree, a walk that does nothing (the
+//! least any pass over the tree costs), swc's scope resolution, and crosswire's semantic
+//! pass. Single-threaded, in-process, the best of three runs of each stage per file, so
+//! that the stages can be compared with one another on a noisy machine
+//! (`scripts/bench.sh` measures whole runs). Script blocks of markup files are left out.
+//!
+//! usage: cargo run --release --example stage_times -- PATH...
+
+use std::time::Instant;
+
+use std::path::PathBuf;
+
+use crosswire::config::Config;
+use crosswire::discover::{DiscoverOptions, discover};
+use crosswire::prefilter::Verdict;
+use crosswire::source::{FileKind, Language};
+use swc_common::{BytePos, GLOBALS, Globals, Mark};
+use swc_ecma_ast::Program;
+use swc_ecma_parser::{Parser, StringInput};
+use swc_ecma_transforms_base::resolver;
+use swc_ecma_visit::{Visit, VisitWith};
+
+#[global_allocator]
+static GLOBAL: crosswire::alloc::Allocator = crosswire::alloc::Allocator;
+
+const STAGES: [&str; 5] = ["parse", "drop", "empty walk", "resolver", "semantic pass"];
+
+struct EmptyWalk;
+impl Visit for EmptyWalk {}
+
+fn main() {
+    let roots: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    let cwd = std::env::current_dir().expect("a working directory");
+    let engine = crosswire::lint::Engine::new(Config::defaults(cwd));
+    let found = discover(
+        &roots,
+        &DiscoverOptions {
+            use_ignore_files: true,
+            config: &engine.config,
+        },
+    );
+    let mut totals = [0.0; STAGES.len()];
+    let mut files = 0;
+    for path in &found.files {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Some(kind @ FileKind::Script(_)) = FileKind::from_path(path) else {
+            continue;
+        };
+        if engine.prefilter_verdict(&bytes, kind) != Verdict::Parse {
+            continue;
+        }
+        let Some(times) = stage_times(&path.to_string_lossy()) else {
+            eprintln!(
+                "{}: not valid JavaScript/TypeScript; left out",
+                path.display()
+            );
+            continue;
+        };
+        files += 1;
+        for (total, time) in totals.iter_mut().zip(times) {
+            *total += time;
+        }
+    }
+    println!(
+        "{files} of {} files, best of 3 per stage and file, single-threaded:",
+        found.files.len()
+    );
+    for (stage, total) in STAGES.iter().zip(totals) {
+        println!("  {stage:>13}: {:8.1} ms", total * 1e3);
+    }
+}
+
+/// The best of three runs of each stage on one file, in seconds.
+fn stage_times(path: &str) -> Option<[f64; STAGES.len()]> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let FileKind::Script(language) = FileKind::from_path(std::path::Path::new(path))? else {
+        return None;
+    };
+    let path = path.to_string();
+    // Parsing recurses once per nesting level, as on crosswire's own threads.
+    std::thread::Builder::new()
+        .stack_size(crosswire::lint::WORKER_STACK_BYTES)
+        .spawn(move || {
+            GLOBALS.set(&Globals::new(), || {
+                let parse = || -> Option<Program> {
+                    let end = BytePos(1 + text.len() as u32);
+                    let input = StringInput::new(&text, BytePos(1), end);
+                    let syntax = crosswire::parse::syntax_for(language);
+                    Parser::new(syntax, input, None).parse_program().ok()
+                };
+                parse()?;
+                let best = |stage: &mut dyn FnMut() -> f64| {
+                    (0..3).map(|_| stage()).fold(f64::MAX, f64::min)
+                };
+                let parse_time = best(&mut || {
+                    let start = Instant::now();
+                    let program = parse();
+                    let elapsed = start.elapsed().as_secs_f64();
+                    drop(program);
+                    elapsed
+                });
+                let drop_time = best(&mut || {
+                    let program = parse();
+                    let start = Instant::now();
+                    drop(program);
+                    start.elapsed().as_secs_f64()
+                });
+                let walk_time = best(&mut || {
+                    let Some(program) = parse() else { return 0.0 };
+                    let start = Instant::now();
+                    program.visit_with(&mut EmptyWalk);
+                    start.elapsed().as_secs_f64()
+                });
+                let resolver_time = best(&mut || {
+                    let Some(mut program) = parse() else {
+                        return 0.0;
+                    };
+                    let start = Instant::now();
+                    let typescript = language != Language::JavaScript;
+                    program.mutate(resolver(Mark::new(), Mark::new(), typescript));
+                    start.elapsed().as_secs_f64()
+                });
+                let semantic_time = best(&mut || {
+                    let Ok(parsed) = crosswire::parse::parse_script(&text, 0, language) else {
+                        return 0.0;
+                    };
+                    let start = Instant::now();
+                    let facts = crosswire::semantic::analyze(&parsed, &path);
+                    let elapsed = start.elapsed().as_secs_f64();
+                    drop(facts);
+                    elapsed
+                });
+                Some([
+                    parse_time,
+                    drop_time,
+                    walk_time,
+                    resolver_time,
+                    semantic_time,
+                ])
+            })
+        })
+        .ok()?
+        .join()
+        .ok()?
+}
