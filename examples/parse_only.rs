@@ -4,10 +4,10 @@
 //!
 //! usage: cargo run --release --example parse_only -- [-j N] PATH...
 
+mod common;
+
 use std::path::PathBuf;
 
-use crosswire::config::Config;
-use crosswire::discover::{DiscoverOptions, discover};
 use crosswire::prefilter::Verdict;
 use crosswire::schedule::map_largest_first;
 use crosswire::source::FileKind;
@@ -28,17 +28,8 @@ fn main() {
             roots.push(PathBuf::from(arg));
         }
     }
-    let cwd = std::env::current_dir().expect("a working directory");
-    let engine = crosswire::lint::Engine::new(Config::defaults(cwd));
-    let found = discover(
-        &roots,
-        &DiscoverOptions {
-            use_ignore_files: true,
-            config: &engine.config,
-        },
-    );
-    let sizes: Vec<u64> = found
-        .files
+    let (engine, files) = common::engine_and_files(&roots);
+    let sizes: Vec<u64> = files
         .iter()
         .map(|path| std::fs::metadata(path).map_or(0, |metadata| metadata.len()))
         .collect();
@@ -48,7 +39,7 @@ fn main() {
         .build()
         .expect("the thread pool starts");
     let parsed = map_largest_first(&pool, &sizes, crosswire::lint::BUDGET, |index| {
-        let path = &found.files[index];
+        let path = &files[index];
         let Ok(bytes) = std::fs::read(path) else {
             return false;
         };
@@ -72,7 +63,7 @@ fn main() {
     });
     println!(
         "scanned {} files, parsed {}",
-        found.files.len(),
+        files.len(),
         parsed.iter().filter(|&&parsed| parsed).count()
     );
 }

@@ -7,12 +7,12 @@
 //!
 //! usage: cargo run --release --example stage_times -- PATH...
 
+mod common;
+
 use std::time::Instant;
 
 use std::path::PathBuf;
 
-use crosswire::config::Config;
-use crosswire::discover::{DiscoverOptions, discover};
 use crosswire::prefilter::Verdict;
 use crosswire::source::{FileKind, Language};
 use swc_common::{BytePos, GLOBALS, Globals, Mark};
@@ -31,18 +31,10 @@ impl Visit for EmptyWalk {}
 
 fn main() {
     let roots: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
-    let cwd = std::env::current_dir().expect("a working directory");
-    let engine = crosswire::lint::Engine::new(Config::defaults(cwd));
-    let found = discover(
-        &roots,
-        &DiscoverOptions {
-            use_ignore_files: true,
-            config: &engine.config,
-        },
-    );
+    let (engine, files) = common::engine_and_files(&roots);
     let mut totals = [0.0; STAGES.len()];
-    let mut files = 0;
-    for path in &found.files {
+    let mut timed = 0;
+    for path in &files {
         let Ok(bytes) = std::fs::read(path) else {
             continue;
         };
@@ -59,14 +51,14 @@ fn main() {
             );
             continue;
         };
-        files += 1;
+        timed += 1;
         for (total, time) in totals.iter_mut().zip(times) {
             *total += time;
         }
     }
     println!(
-        "{files} of {} files, best of 3 per stage and file, single-threaded:",
-        found.files.len()
+        "{timed} of {} files, best of 3 per stage and file, single-threaded:",
+        files.len()
     );
     for (stage, total) in STAGES.iter().zip(totals) {
         println!("  {stage:>13}: {:8.1} ms", total * 1e3);

@@ -29,37 +29,43 @@ fn is_aligned(pointer: *mut c_void, align: usize) -> bool {
     pointer as usize & (align - 1) == 0
 }
 
+/// A block for `layout` from `plain` when its alignment is at most a word, from `aligned`
+/// otherwise (or should `plain` ever return a misaligned block).
+///
+/// # Safety
+/// `plain` and `aligned` must be a mimalloc allocation function pair (`mi_malloc` and
+/// `mi_malloc_aligned`, or the zeroing pair).
+#[inline]
+unsafe fn allocate(
+    layout: Layout,
+    plain: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    unsafe {
+        if layout.align() <= BLOCK_ALIGN {
+            let pointer = plain(layout.size());
+            // Checked rather than assumed, so that another mimalloc cannot break it.
+            if is_aligned(pointer, layout.align()) {
+                return pointer.cast();
+            }
+            mi_free(pointer);
+        }
+        aligned(layout.size(), layout.align()).cast()
+    }
+}
+
 // SAFETY: every path returns memory from mimalloc that is at least `layout.size()` bytes
 // and aligned to `layout.align()` (checked at run time for the plain calls), and
 // `mi_free` releases memory from any of them.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        unsafe {
-            if layout.align() <= BLOCK_ALIGN {
-                let pointer = mi_malloc(layout.size());
-                // Checked rather than assumed, so that another mimalloc cannot break it.
-                if is_aligned(pointer, layout.align()) {
-                    return pointer.cast();
-                }
-                mi_free(pointer);
-            }
-            mi_malloc_aligned(layout.size(), layout.align()).cast()
-        }
+        unsafe { allocate(layout, mi_malloc, mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        unsafe {
-            if layout.align() <= BLOCK_ALIGN {
-                let pointer = mi_zalloc(layout.size());
-                if is_aligned(pointer, layout.align()) {
-                    return pointer.cast();
-                }
-                mi_free(pointer);
-            }
-            mi_zalloc_aligned(layout.size(), layout.align()).cast()
-        }
+        unsafe { allocate(layout, mi_zalloc, mi_zalloc_aligned) }
     }
 
     #[inline]
