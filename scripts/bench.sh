@@ -12,7 +12,9 @@
 # so that /usr/bin/time's 10 ms resolution does not decide the ratio), and a second run with
 # --cache. It also times examples/parse_only: swc parsing exactly the files crosswire's
 # prefilter keeps, and nothing else, the floor the analysis is measured against.
-# ESLint runs only on the small corpus (it is ~90x slower than oxlint).
+# ESLint runs only on the small corpus (it is ~90x slower than oxlint). It ends with per-run
+# ratios (each crosswire run against the neighbouring run of the other tool), which drift
+# less than ratios of medians on a shared machine.
 set -euo pipefail
 RUNS="${1:-5}"
 SCRATCH="${2:-/tmp/crosswire-bench}"
@@ -146,3 +148,28 @@ printf '| small | ESLint 9 + sdl + unicorn | %.2f | %.2f | %.0f | %.2fx |\n' "$w
   "$(awk -v a="$wall" -v b="$ox" 'BEGIN{print a/b}')"
 echo
 echo "crosswire / swc parse of the same files (full corpus, wall): $(awk -v a="$(stat crosswire-full 2)" -v b="$(stat parseonly-full 2)" 'BEGIN{printf "%.2fx", a/b}')"
+
+# On a shared machine the speed of a whole window drifts; a run of one tool and the next
+# run of another see the same window, so per-run ratios are steadier than ratios of medians.
+python3 - "$SCRATCH/times.txt" <<'PAIRED'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, wall, _cpu, rss = line.split()
+    runs.setdefault(name, []).append((float(wall), float(rss)))
+
+def paired(name, against, field, label):
+    pairs = list(zip(runs.get(name, []), runs.get(against, [])))
+    ratios = [a[field] / b[field] for a, b in pairs if b[field] > 0]
+    if ratios:
+        print(f"{label}: median {statistics.median(ratios):.2f}x "
+              f"(runs {min(ratios):.2f}x to {max(ratios):.2f}x, {len(ratios)} pairs)")
+
+print()
+print("Per-run ratios (each crosswire run against the run beside it):")
+paired("crosswire-full", "oxlint-full", 0, "full corpus, wall vs oxlint")
+paired("crosswire-full", "oxlint-full", 1, "full corpus, peak RSS vs oxlint")
+paired("crosswire-full", "parseonly-full", 0, "full corpus, wall vs swc parse of the same files")
+paired("crosswire-small", "oxlint-small", 0, "small corpus, wall vs oxlint")
+paired("crosswire-precommit", "oxlint-precommit", 0, "pre-commit, wall vs oxlint")
+PAIRED
