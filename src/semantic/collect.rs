@@ -820,54 +820,62 @@ impl<'a> Collector<'a> {
         args: &'a [ExprOrSpread],
         callee: &Expr,
     ) {
-        let class = self.current_class();
         match strip(callee) {
             Expr::Ident(ident) if self.bindings.is_global(ident) => {
                 self.record_timer(&ident.sym, args);
             }
-            Expr::Member(member) => {
-                let method = member_name(&member.prop);
-                if matches!(method, Some("setTimeout" | "setInterval" | "clearTimeout"))
-                    && matches!(strip(&member.obj), Expr::Ident(object)
-                        if matches!(&*object.sym, "window" | "globalThis" | "self"))
-                {
-                    self.record_timer(method.unwrap_or_default(), args);
-                    return;
-                }
-                let Some(holder) = holder_of(&self.bindings, &member.obj, class) else {
-                    return;
+            Expr::Member(member) => self.record_socket_method(span, args, member),
+            _ => {}
+        }
+    }
+
+    /// `x.send(…)`, `x.close()`, `x.addEventListener(…)`, `window.setTimeout(…)`.
+    fn record_socket_method(
+        &mut self,
+        span: swc_common::Span,
+        args: &'a [ExprOrSpread],
+        member: &MemberExpr,
+    ) {
+        let class = self.current_class();
+        let method = member_name(&member.prop);
+        if matches!(method, Some("setTimeout" | "setInterval" | "clearTimeout"))
+            && matches!(strip(&member.obj), Expr::Ident(object)
+                if matches!(&*object.sym, "window" | "globalThis" | "self"))
+        {
+            self.record_timer(method.unwrap_or_default(), args);
+            return;
+        }
+        let Some(holder) = holder_of(&self.bindings, &member.obj, class) else {
+            return;
+        };
+        match method {
+            Some("send") => self.sockets.sends.push(SendSite {
+                holder,
+                span: span_range(span),
+                frame: self.current_frame_span(),
+                awaits_before: self.awaits_so_far(),
+                ready_state_guarded: self.ready_state_guards > 0,
+            }),
+            Some("close" | "terminate") => {
+                let frame = self.current_frame_span();
+                self.sockets.closes.push((holder, frame));
+            }
+            Some("addEventListener") => {
+                let event = args.first().and_then(|a| literal_string(&a.expr));
+                let event = match event {
+                    Some("open") => "open",
+                    Some("close") => "close",
+                    Some("error") => "error",
+                    Some("message") => "message",
+                    _ => return,
                 };
-                match method {
-                    Some("send") => self.sockets.sends.push(SendSite {
-                        holder,
-                        span: span_range(span),
-                        frame: self.current_frame_span(),
-                        awaits_before: self.awaits_so_far(),
-                        ready_state_guarded: self.ready_state_guards > 0,
-                    }),
-                    Some("close" | "terminate") => {
-                        let frame = self.current_frame_span();
-                        self.sockets.closes.push((holder, frame));
-                    }
-                    Some("addEventListener") => {
-                        let event = args.first().and_then(|a| literal_string(&a.expr));
-                        let event = match event {
-                            Some("open") => "open",
-                            Some("close") => "close",
-                            Some("error") => "error",
-                            Some("message") => "message",
-                            _ => return,
-                        };
-                        self.sockets.events.push(SocketEvent {
-                            holder,
-                            event,
-                            handler: Self::raw_handler(args.get(1).map(|a| &*a.expr)),
-                            span: span_range(span),
-                            class,
-                        });
-                    }
-                    _ => {}
-                }
+                self.sockets.events.push(SocketEvent {
+                    holder,
+                    event,
+                    handler: Self::raw_handler(args.get(1).map(|a| &*a.expr)),
+                    span: span_range(span),
+                    class,
+                });
             }
             _ => {}
         }
@@ -1235,7 +1243,6 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_fn_decl(&mut self, decl: &FnDecl) {
-        let decl = in_tree(decl);
         self.declare(&decl.ident, BindingKind::Function, None);
         self.bindings
             .function_of
@@ -1276,7 +1283,6 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_import_decl(&mut self, import: &ImportDecl) {
-        let import = in_tree(import);
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
         for specifier in &import.specifiers {
             let (local, imported) = match specifier {
@@ -1427,7 +1433,6 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_update_expr(&mut self, update: &UpdateExpr) {
-        let update = in_tree(update);
         if let Expr::Ident(ident) = strip(&update.arg) {
             self.record_assignment(ident, None);
         }
@@ -1443,7 +1448,6 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_class_decl(&mut self, decl: &ClassDecl) {
-        let decl = in_tree(decl);
         self.declare(&decl.ident, BindingKind::Class, None);
         self.class_names.push(decl.ident.sym.to_string());
         decl.class.visit_with(self);
@@ -1524,29 +1528,25 @@ impl<'a> Visit for Collector<'a> {
             if let Expr::OptChain(inner) = strip(&call.callee)
                 && let OptChainBase::Member(member) = &*inner.base
             {
-                let plain = Expr::Member(member.clone());
-                self.record_socket_use(chain.span, &call.args, &plain);
+                self.record_socket_method(chain.span, &call.args, member);
             }
         }
         chain.visit_children_with(self);
     }
 
     fn visit_if_stmt(&mut self, if_stmt: &IfStmt) {
-        let if_stmt = in_tree(if_stmt);
         if_stmt.test.visit_with(self);
         self.guarded_by(&if_stmt.test, true, |this| if_stmt.cons.visit_with(this));
         self.guarded_by(&if_stmt.test, false, |this| if_stmt.alt.visit_with(this));
     }
 
     fn visit_cond_expr(&mut self, cond: &CondExpr) {
-        let cond = in_tree(cond);
         cond.test.visit_with(self);
         self.guarded_by(&cond.test, true, |this| cond.cons.visit_with(this));
         self.guarded_by(&cond.test, false, |this| cond.alt.visit_with(this));
     }
 
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
-        let bin = in_tree(bin);
         bin.left.visit_with(self);
         match bin.op {
             BinaryOp::LogicalAnd => {
