@@ -720,11 +720,17 @@ impl<'a> Collector<'a> {
 
     /// Holders handed to calls or constructors: code elsewhere may manage them. (A
     /// returned socket is followed to the callers that keep it instead.)
-    fn note_escapes<'e>(&mut self, exprs: impl Iterator<Item = &'e Expr>) {
+    fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
         let class = self.current_class();
         for expr in exprs {
-            if let Some(holder) = holder_of(&self.bindings, expr, class) {
-                self.sockets.escaping.insert(holder);
+            // What `holder_of` can name: a local binding or a field of `this`.
+            let may_hold = match strip(expr) {
+                Expr::Ident(ident) => !self.bindings.is_global(ident),
+                Expr::Member(member) => matches!(strip(&member.obj), Expr::This(_)),
+                _ => false,
+            };
+            if may_hold {
+                self.sockets.passed.push((expr, class));
             }
         }
     }

@@ -100,9 +100,13 @@ pub struct RawSockets<'a> {
     /// `holder = someFunction(…)`: where call results are kept, to find the sockets
     /// that factories return.
     pub call_results: Vec<(Holder, &'a Expr, Option<u32>)>,
-    /// Holders whose value leaves the code the file can see: passed to a call or a
-    /// constructor, returned, or stored on another object.
+    /// Holders whose value leaves the code the file can see: returned, or stored on
+    /// another object.
     pub escaping: HashSet<Holder>,
+    /// Arguments of calls and constructors that may be holders, with the enclosing class:
+    /// their holders escape too. Kept as written and turned into holders only in a file
+    /// that has sockets, since every call of a file has arguments.
+    pub passed: Vec<(&'a Expr, Option<u32>)>,
 }
 
 /// The rules' view of one socket.
@@ -287,9 +291,18 @@ pub fn resolve_sockets(
     bindings: &Bindings,
     raw: &RawSockets,
 ) -> Vec<SocketFact> {
+    if raw.sockets.is_empty() {
+        return Vec::new();
+    }
+    let mut escaping = raw.escaping.clone();
+    escaping.extend(
+        raw.passed
+            .iter()
+            .filter_map(|(expr, class)| holder_of(bindings, expr, *class)),
+    );
     raw.sockets
         .iter()
-        .filter_map(|socket| resolve_socket(program, bindings, raw, socket))
+        .filter_map(|socket| resolve_socket(program, bindings, raw, &escaping, socket))
         .collect()
 }
 
@@ -297,6 +310,7 @@ fn resolve_socket(
     program: &Program,
     bindings: &Bindings,
     raw: &RawSockets,
+    escaping: &HashSet<Holder>,
     socket: &RawSocket,
 ) -> Option<SocketFact> {
     let (kind, node_client) = match socket.library {
@@ -323,7 +337,7 @@ fn resolve_socket(
         }
     }
     let holds = |holder: &Holder| holders.contains(holder);
-    let escapes = holders.iter().any(|holder| raw.escaping.contains(holder));
+    let escapes = holders.iter().any(|holder| escaping.contains(holder));
     let holder = holders.first();
     let events: Vec<&SocketEvent> = raw
         .events
