@@ -32,10 +32,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub const DEFAULT_MAX_FILE_TIME: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How much source may be linted at once across threads. Each byte becomes about 15
-/// bytes of syntax tree, so 8 MB in flight keeps the trees near 120 MB however many
-/// threads run, and two big bundles are never parsed at once. Files up to 512 KB do
-/// not wait for the budget: their trees are small, and they keep the other threads busy
-/// beside a bundle that takes it all. On the benchmark corpus (two threads, medians of
+/// bytes of syntax tree, so 8 MB in flight keeps the trees near 120 MB, and two big
+/// bundles are never parsed at once. Files up to 512 KB do not wait for the budget:
+/// their trees are small (one per other thread at most beyond it), and they keep the
+/// other threads busy beside a bundle that takes it all. On the benchmark corpus (two threads, medians of
 /// 5, interleaved): 16 MB without the small-file rule peaked at 286 MB; with it, 12 MB
 /// at 249 MB, 10 MB at 231 MB and 8 MB at 221 MB, all in the same time.
 pub const BUDGET: crate::schedule::Budget = crate::schedule::Budget {

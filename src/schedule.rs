@@ -1,7 +1,8 @@
 //! The order files are linted in: largest first, so that a big bundle started last
 //! does not keep one thread busy after the others are done, and under a budget of
 //! bytes in flight, so that two big bundles are not parsed at once (a syntax tree is
-//! many times the size of its source, and peak memory is what CI machines run out of).
+//! many times the size of its source, and peak memory is what CI machines run out of);
+//! small items do not wait for the budget, so the other threads keep working.
 
 use std::collections::BTreeSet;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -67,8 +68,11 @@ impl<'a> SizeQueue<'a> {
     pub fn next(&self) -> Option<Ticket<'_, 'a>> {
         let mut state = self.lock();
         loop {
-            let room =
-                (self.budget.bytes.saturating_sub(state.in_flight)).max(self.budget.small_item);
+            let room = self
+                .budget
+                .bytes
+                .saturating_sub(state.in_flight)
+                .max(self.budget.small_item);
             let pick = if state.running == 0 {
                 state.waiting.last().copied()
             } else {
