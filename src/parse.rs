@@ -30,12 +30,14 @@ pub struct CommentText {
     pub is_block: bool,
 }
 
-/// A program with resolved scopes, and the comments found in it.
+/// A program and the comments found in it.
 pub struct ParsedScript {
     pub program: Program,
     pub comments: Vec<CommentText>,
-    /// Identifiers with this context are unresolved: globals such as `window`.
-    pub unresolved: SyntaxContext,
+    /// For TypeScript and Flow, which swc's resolver has resolved: the context of
+    /// unresolved identifiers (globals such as `window`). Plain JavaScript is left
+    /// unresolved here; the semantic pass works out its scopes as it walks.
+    pub unresolved: Option<SyntaxContext>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +82,8 @@ pub fn with_globals<T>(f: impl FnOnce() -> T) -> T {
     GLOBALS.set(&Globals::new(), f)
 }
 
-/// Parses `text`, which starts at byte `base` of its file, and resolves its scopes.
+/// Parses `text`, which starts at byte `base` of its file; TypeScript and Flow also get
+/// swc's scope resolution.
 /// Must run inside [`with_globals`].
 pub fn parse_script(
     text: &str,
@@ -110,13 +113,17 @@ pub fn parse_script(
         Err(error) => return Err(error),
     };
     let mut program = program;
-    let unresolved_mark = Mark::new();
-    let top_level_mark = Mark::new();
-    program.mutate(resolver(unresolved_mark, top_level_mark, typescript));
+    let unresolved = typescript.then(|| {
+        // Types, namespaces and enums need swc's resolver.
+        let unresolved_mark = Mark::new();
+        let top_level_mark = Mark::new();
+        program.mutate(resolver(unresolved_mark, top_level_mark, true));
+        SyntaxContext::empty().apply_mark(unresolved_mark)
+    });
     Ok(ParsedScript {
         program,
         comments,
-        unresolved: SyntaxContext::empty().apply_mark(unresolved_mark),
+        unresolved,
     })
 }
 

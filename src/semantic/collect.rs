@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use swc_atoms::Atom;
-use swc_common::Spanned;
+use swc_common::{BytePos, Spanned};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -13,6 +13,7 @@ use super::handlers::expression_is;
 use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
 };
+use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::sockets::{
     Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
 };
@@ -28,10 +29,47 @@ const SMALL_BUDGET: u32 = 64;
 
 /// Collects the facts of one parsed script. What the walk records points into
 /// `parsed.program` (see [`in_tree`]); none of it outlives this call.
-pub fn collect<'a>(parsed: &'a ParsedScript, path: &str) -> FileFacts {
+pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
+    walk(parsed, path).finish(&parsed.program)
+}
+
+/// The binding each identifier of a plain JavaScript program names, as the walk
+/// resolves it: `(position, name, context)` in the order of the tree. Labels are left
+/// out. For `tests/scopes_oracle.rs`, which compares them with swc's resolver.
+pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::SyntaxContext)> {
+    struct Idents<'b> {
+        bindings: &'b Bindings<'b>,
+        found: Vec<(u32, Atom, swc_common::SyntaxContext)>,
+    }
+    impl Visit for Idents<'_> {
+        fn visit_ident(&mut self, ident: &Ident) {
+            let (name, context) = self.bindings.id(ident);
+            self.found.push((ident.span.lo.0, name, context));
+        }
+        fn visit_labeled_stmt(&mut self, stmt: &LabeledStmt) {
+            stmt.body.visit_with(self);
+        }
+        fn visit_break_stmt(&mut self, _: &BreakStmt) {}
+        fn visit_continue_stmt(&mut self, _: &ContinueStmt) {}
+    }
+    let collector = walk(parsed, "oracle.js");
+    let mut idents = Idents {
+        bindings: &collector.bindings,
+        found: Vec::new(),
+    };
+    parsed.program.visit_with(&mut idents);
+    idents.found
+}
+
+/// The walk itself, with the file's scopes settled after it.
+fn walk<'a>(parsed: &'a ParsedScript, path: &str) -> Collector<'a> {
+    let scopes = match parsed.unresolved {
+        Some(unresolved) => Scopes::Resolved { unresolved },
+        None => Scopes::Tree(ScopeTree::new(&parsed.program)),
+    };
     let mut collector: Collector<'a> = Collector {
         bindings: Bindings {
-            unresolved: parsed.unresolved,
+            scopes,
             ..Bindings::default()
         },
         declaration_kind: None,
@@ -62,7 +100,10 @@ pub fn collect<'a>(parsed: &'a ParsedScript, path: &str) -> FileFacts {
         },
     };
     parsed.program.visit_with(&mut collector);
-    collector.finish(&parsed.program)
+    if let Some(tree) = collector.bindings.scopes.tree_mut() {
+        tree.finish();
+    }
+    collector
 }
 
 /// A call to a same-file function that may forward to `addEventListener`.
@@ -171,7 +212,7 @@ impl<'a> Collector<'a> {
             .listeners
             .iter()
             .filter_map(|listener| match listener.target.map(strip) {
-                Some(Expr::Ident(ident)) if !bindings.is_global(ident) => Some(ident.to_id()),
+                Some(Expr::Ident(ident)) => bindings.binding_id(ident),
                 _ => None,
             })
             .collect();
@@ -182,7 +223,7 @@ impl<'a> Collector<'a> {
                 let mut call = resolve_post_message(bindings, raw);
                 let receiver = raw.receiver.map(strip);
                 if let Some(Expr::Ident(ident)) = receiver
-                    && listened_on.contains(&ident.to_id())
+                    && listened_on.contains(&bindings.id(ident))
                 {
                     call.target = super::Target::CurrentWindow;
                 }
@@ -225,6 +266,57 @@ impl<'a> Collector<'a> {
             page: self.page,
             servers,
             function_names,
+        }
+    }
+
+    /// Opens a scope of the file's scope tree (files swc resolved have none).
+    fn open_scope(&mut self, kind: ScopeKind, start: BytePos, end: BytePos, strict: bool) {
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            tree.open(kind, start, end, strict);
+        }
+    }
+
+    fn close_scope(&mut self) {
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            tree.close();
+        }
+    }
+
+    /// Opens a function's scope, from its first parameter, and declares the parameters.
+    fn open_function_scope<'p>(
+        &mut self,
+        span: swc_common::Span,
+        params: impl IntoIterator<Item = &'p Pat> + Clone,
+        body: Option<&FunctionBody>,
+    ) {
+        let start = params
+            .clone()
+            .into_iter()
+            .next()
+            .map(|param| param.span().lo)
+            .or(body.map(|body| body.span.lo))
+            .unwrap_or(span.lo);
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            tree.open(
+                ScopeKind::Function,
+                start,
+                span.hi,
+                body.is_some_and(body_is_strict),
+            );
+            tree.declare_params(params);
+        }
+    }
+
+    /// `for (let x …)`: no list hoists the head's `let` or `const`; it binds in the
+    /// loop's scope.
+    fn bind_lexical_head(&mut self, decl: &VarDecl) {
+        if decl.kind == VarDeclKind::Var {
+            return;
+        }
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            for declarator in &decl.decls {
+                tree.declare_pattern_here(&declarator.name);
+            }
         }
     }
 
@@ -303,7 +395,10 @@ impl<'a> Collector<'a> {
         let callee = strip(callee);
         let registration = span_range(callee.span());
         match callee {
-            Expr::Ident(ident) if self.bindings.is_global(ident) => {
+            Expr::Ident(ident)
+                if matches!(&*ident.sym, "addEventListener" | "importScripts")
+                    && self.bindings.is_global(ident) =>
+            {
                 if &*ident.sym == "addEventListener" {
                     self.push_listener(
                         registration,
@@ -321,13 +416,13 @@ impl<'a> Collector<'a> {
                     literal_string(&a.expr).is_none_or(|text| text == "message")
                         && !matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_))
                 });
-                if args.len() >= 3 && mentions_message {
+                if args.len() >= 3 && mentions_message && !self.bindings.is_global(ident) {
                     let arguments = args
                         .iter()
                         .map(|a| (small(&a.expr), Self::raw_handler(Some(&a.expr))))
                         .collect();
                     self.wrapper_calls.push(WrapperCall {
-                        callee: ident.to_id(),
+                        callee: self.bindings.id(ident),
                         registration,
                         arguments,
                         class: self.current_class(),
@@ -393,7 +488,7 @@ impl<'a> Collector<'a> {
             Expr::Ident(ident) => frame
                 .params
                 .iter()
-                .position(|param| param.as_ref() == Some(&ident.to_id())),
+                .position(|param| param.as_ref() == Some(&self.bindings.id(ident))),
             _ => None,
         };
         let (Some(target), Some(event), Some(handler)) = (
@@ -423,7 +518,7 @@ impl<'a> Collector<'a> {
             let (Pat::Ident(ident), None) = (param, arg.spread) else {
                 continue;
             };
-            if let Some(binding) = self.bindings.by_id.get_mut(&ident.id.to_id())
+            if let Some(binding) = self.bindings.by_id.get_mut(&self.bindings.id(&ident.id))
                 && binding.kind == BindingKind::Parameter
                 && binding.init.is_none()
             {
@@ -491,7 +586,7 @@ impl<'a> Collector<'a> {
 
     fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&'a Expr>) {
         self.bindings.by_id.insert(
-            ident.to_id(),
+            self.bindings.id(ident),
             Binding {
                 kind,
                 name: ident.sym.clone(),
@@ -559,10 +654,9 @@ impl<'a> Collector<'a> {
     }
 
     fn record_assignment(&mut self, ident: &Ident, value: Option<&'a Expr>) {
-        if self.bindings.is_global(ident) {
+        let Some(id) = self.bindings.binding_id(ident) else {
             return;
-        }
-        let id = ident.to_id();
+        };
         match self.bindings.by_id.get_mut(&id) {
             Some(binding) => match value {
                 Some(value) => binding.assignments.push(value),
@@ -723,9 +817,10 @@ impl<'a> Collector<'a> {
     fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
         let class = self.current_class();
         for expr in exprs {
-            // What `holder_of` can name: a local binding or a field of `this`.
+            // What `holder_of` can name: a local binding or a field of `this`. Whether
+            // an identifier is local is left to `holder_of`, for files with sockets.
             let may_hold = match strip(expr) {
-                Expr::Ident(ident) => !self.bindings.is_global(ident),
+                Expr::Ident(_) => true,
                 Expr::Member(member) => matches!(strip(&member.obj), Expr::This(_)),
                 _ => false,
             };
@@ -827,7 +922,10 @@ impl<'a> Collector<'a> {
         callee: &Expr,
     ) {
         match strip(callee) {
-            Expr::Ident(ident) if self.bindings.is_global(ident) => {
+            Expr::Ident(ident)
+                if matches!(&*ident.sym, "setTimeout" | "setInterval" | "clearTimeout")
+                    && self.bindings.is_global(ident) =>
+            {
                 self.record_timer(&ident.sym, args);
             }
             Expr::Member(member) => self.record_socket_method(span, args, member),
@@ -1158,7 +1256,7 @@ fn small(expr: &Expr) -> Option<&Expr> {
 }
 
 /// The same node, borrowed for as long as the tree: the walk only ever hands the
-/// collector nodes of `parsed.program`, which `collect` borrows for `'a`, but swc's
+/// collector nodes of `parsed.program`, which `walk` borrows for `'a`, but swc's
 /// `Visit` methods cannot say so in their signatures. The collector never visits a
 /// node it built itself, so every reference it stores points into that tree.
 fn in_tree<'a, T: ?Sized>(node: &T) -> &'a T {
@@ -1206,7 +1304,7 @@ impl<'a> Visit for Collector<'a> {
         match (&declarator.name, declarator.init.as_deref().map(strip)) {
             (Pat::Ident(ident), init) => {
                 self.declare(&ident.id, kind, init);
-                let id = ident.id.to_id();
+                let id = self.bindings.id(&ident.id);
                 if let Some(init) = init {
                     self.hint_holder(init, Some(Holder::Binding(id.clone())));
                 }
@@ -1252,8 +1350,8 @@ impl<'a> Visit for Collector<'a> {
         self.declare(&decl.ident, BindingKind::Function, None);
         self.bindings
             .function_of
-            .insert(decl.ident.to_id(), decl.function.span);
-        self.pending_function_name = Some(decl.ident.to_id());
+            .insert(self.bindings.id(&decl.ident), decl.function.span);
+        self.pending_function_name = Some(self.bindings.id(&decl.ident));
         decl.function.visit_with(self);
     }
 
@@ -1265,6 +1363,11 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         let arrow = in_tree(arrow);
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            let strict = matches!(&*arrow.body, ArrowFunctionBody::FunctionBody(body) if body_is_strict(body));
+            tree.open(ScopeKind::Function, arrow.span.lo, arrow.span.hi, strict);
+            tree.declare_params(&arrow.params);
+        }
         for param in &arrow.params {
             self.declare_pattern(param, &BindingKind::Parameter);
         }
@@ -1272,20 +1375,133 @@ impl<'a> Visit for Collector<'a> {
         let frame = Frame {
             name: self.pending_function_name.take(),
             runs_in,
-            params: arrow.params.iter().map(simple_param).collect(),
+            params: arrow
+                .params
+                .iter()
+                .map(|param| simple_param(&self.bindings, param))
+                .collect(),
             awaits: 0,
         };
         self.frames.push(frame);
         arrow.visit_children_with(self);
         self.frames.pop();
+        self.close_scope();
     }
 
     fn visit_catch_clause(&mut self, clause: &CatchClause) {
         let clause = in_tree(clause);
+        // As in swc, the parameter and the body share one scope.
+        self.open_scope(ScopeKind::Catch, clause.span.lo, clause.span.hi, false);
         if let Some(param) = &clause.param {
+            if let Some(tree) = self.bindings.scopes.tree_mut() {
+                tree.declare_catch_param(param);
+            }
             self.declare_pattern(param, &BindingKind::Other);
         }
-        clause.visit_children_with(self);
+        clause.param.visit_with(self);
+        self.visit_stmts(&clause.body.stmts);
+        self.close_scope();
+    }
+
+    fn visit_block_stmt(&mut self, block: &BlockStmt) {
+        self.open_scope(ScopeKind::Block, block.span.lo, block.span.hi, false);
+        block.visit_children_with(self);
+        self.close_scope();
+    }
+
+    fn visit_for_stmt(&mut self, node: &ForStmt) {
+        self.open_scope(ScopeKind::Block, node.span.lo, node.span.hi, false);
+        if let Some(VarDeclOrExpr::VarDecl(decl)) = &node.init {
+            self.bind_lexical_head(decl);
+        }
+        node.visit_children_with(self);
+        self.close_scope();
+    }
+
+    fn visit_for_in_stmt(&mut self, node: &ForInStmt) {
+        self.open_scope(ScopeKind::Block, node.span.lo, node.span.hi, false);
+        if let ForHead::VarDecl(decl) = &node.left {
+            self.bind_lexical_head(decl);
+        }
+        node.visit_children_with(self);
+        self.close_scope();
+    }
+
+    fn visit_for_of_stmt(&mut self, node: &ForOfStmt) {
+        self.open_scope(ScopeKind::Block, node.span.lo, node.span.hi, false);
+        if let ForHead::VarDecl(decl) = &node.left {
+            self.bind_lexical_head(decl);
+        }
+        node.visit_children_with(self);
+        self.close_scope();
+    }
+
+    fn visit_static_block(&mut self, block: &StaticBlock) {
+        // Its `var`s bind in it, as in a function.
+        self.open_scope(ScopeKind::Function, block.span.lo, block.span.hi, true);
+        self.visit_stmts(&block.body.stmts);
+        self.close_scope();
+    }
+
+    fn visit_switch_stmt(&mut self, switch: &SwitchStmt) {
+        switch.discriminant.visit_with(self);
+        let start = switch
+            .cases
+            .first()
+            .map_or(switch.span.hi, |case| case.span.lo);
+        self.open_scope(ScopeKind::Block, start, switch.span.hi, false);
+        switch.cases.visit_with(self);
+        self.close_scope();
+    }
+
+    fn visit_fn_expr(&mut self, function: &FnExpr) {
+        match &function.ident {
+            Some(name) => {
+                // The name of a function expression is bound inside it only.
+                let span = function.function.span;
+                self.open_scope(ScopeKind::Name, span.lo, span.hi, false);
+                if let Some(tree) = self.bindings.scopes.tree_mut() {
+                    tree.declare_here(name);
+                }
+                function.visit_children_with(self);
+                self.close_scope();
+            }
+            None => function.visit_children_with(self),
+        }
+    }
+
+    fn visit_class_expr(&mut self, class: &ClassExpr) {
+        match &class.ident {
+            Some(name) => {
+                let span = class.class.span;
+                self.open_scope(ScopeKind::Name, span.lo, span.hi, true);
+                if let Some(tree) = self.bindings.scopes.tree_mut() {
+                    tree.declare_here(name);
+                }
+                class.visit_children_with(self);
+                self.close_scope();
+            }
+            None => class.visit_children_with(self),
+        }
+    }
+
+    fn visit_export_default_decl(&mut self, decl: &ExportDefaultDecl) {
+        // A default-exported function or class is a declaration: its name was hoisted.
+        match &decl.decl {
+            DefaultDecl::Fn(function) => function.function.visit_with(self),
+            DefaultDecl::Class(class) => class.class.visit_with(self),
+            DefaultDecl::TsInterfaceDecl(_) => decl.visit_children_with(self),
+        }
+    }
+
+    fn visit_constructor(&mut self, constructor: &Constructor) {
+        let params = constructor.params.iter().filter_map(|param| match param {
+            ParamOrTsParamProp::Param(param) => Some(&param.pat),
+            ParamOrTsParamProp::TsParamProp(_) => None,
+        });
+        self.open_function_scope(constructor.span, params, constructor.body.as_ref());
+        constructor.visit_children_with(self);
+        self.close_scope();
     }
 
     fn visit_import_decl(&mut self, import: &ImportDecl) {
@@ -1413,12 +1629,12 @@ impl<'a> Visit for Collector<'a> {
                             if let Some(span) = function_span(&assign.right) {
                                 self.bindings
                                     .object_methods
-                                    .entry((object.to_id(), field.clone()))
+                                    .entry((self.bindings.id(object), field.clone()))
                                     .or_insert(span);
                             }
                             self.bindings
                                 .member_assignments
-                                .entry((object.to_id(), field))
+                                .entry((self.bindings.id(object), field))
                                 .or_default()
                                 .push(value);
                         }
@@ -1567,6 +1783,9 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         let stmts = in_tree(stmts);
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            tree.hoist_stmts(stmts);
+        }
         self.visit_statement_list(
             stmts
                 .iter()
@@ -1576,6 +1795,9 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_module_items(&mut self, items: &[ModuleItem]) {
         let items = in_tree(items);
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            tree.hoist_module_items(items);
+        }
         self.visit_statement_list(items.iter().map(|item| {
             let stmt = match item {
                 ModuleItem::Stmt(stmt) => Some(stmt),
@@ -1586,6 +1808,11 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_function(&mut self, function: &Function) {
+        self.open_function_scope(
+            function.span,
+            function.params.iter().map(|param| &param.pat),
+            function.body.as_ref(),
+        );
         let runs_in = self.frame_for(function.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
@@ -1593,13 +1820,14 @@ impl<'a> Visit for Collector<'a> {
             params: function
                 .params
                 .iter()
-                .map(|param| simple_param(&param.pat))
+                .map(|param| simple_param(&self.bindings, &param.pat))
                 .collect(),
             awaits: 0,
         };
         self.frames.push(frame);
         function.visit_children_with(self);
         self.frames.pop();
+        self.close_scope();
     }
 
     fn visit_class(&mut self, class: &Class) {
@@ -1609,7 +1837,16 @@ impl<'a> Visit for Collector<'a> {
         for member in &class.body {
             self.record_class_member(member);
         }
-        class.visit_children_with(self);
+        // Class bodies are strict. The heritage is walked before the body so that
+        // scopes open in source order.
+        self.open_scope(ScopeKind::Name, class.span.lo, class.span.hi, true);
+        class.decorators.visit_with(self);
+        class.super_class.visit_with(self);
+        class.type_params.visit_with(self);
+        class.super_type_params.visit_with(self);
+        class.implements.visit_with(self);
+        class.body.visit_with(self);
+        self.close_scope();
         self.classes.pop();
     }
 
@@ -1664,10 +1901,10 @@ fn is_global_scope_object(target: &Expr) -> bool {
 }
 
 /// The name of a plain parameter.
-fn simple_param(pat: &Pat) -> Option<Id> {
+fn simple_param(bindings: &Bindings, pat: &Pat) -> Option<Id> {
     match pat {
-        Pat::Ident(ident) => Some(ident.id.to_id()),
-        Pat::Assign(assign) => simple_param(&assign.left),
+        Pat::Ident(ident) => Some(bindings.id(&ident.id)),
+        Pat::Assign(assign) => simple_param(bindings, &assign.left),
         _ => None,
     }
 }

@@ -163,7 +163,7 @@ pub fn analyze_server_function(
         for (pat, role) in function_ref.params.iter().zip(params) {
             match (role, pat) {
                 (ServerParam::Request, Pat::Ident(ident)) => {
-                    walker.roles.insert(ident.id.to_id(), Role::Request);
+                    walker.roles.insert(walker.id(&ident.id), Role::Request);
                 }
                 // `verifyClient(info)` or `verifyClient({ origin })`: like a message event.
                 (ServerParam::Info, pat) => walker.bind_event_param(pat, EventShape::Dom),
@@ -428,6 +428,11 @@ struct Walker<'c, 'p> {
 }
 
 impl<'c, 'p> Walker<'c, 'p> {
+    /// The binding `ident` names.
+    fn id(&self, ident: &Ident) -> Id {
+        self.context.bindings.id(ident)
+    }
+
     fn new(context: &'c mut Context<'p>, facts: &'c mut HandlerFacts, depth: u32) -> Self {
         Walker {
             context,
@@ -445,7 +450,8 @@ impl<'c, 'p> Walker<'c, 'p> {
         let jquery = shape == EventShape::JQuery;
         match pat {
             Pat::Ident(ident) => {
-                self.roles.insert(ident.id.to_id(), Role::Event { jquery });
+                self.roles
+                    .insert(self.id(&ident.id), Role::Event { jquery });
             }
             Pat::Assign(assign) => self.bind_event_param(&assign.left, shape),
             Pat::Object(object) if !jquery => self.bind_event_fields(object),
@@ -469,10 +475,10 @@ impl<'c, 'p> Walker<'c, 'p> {
             };
             match (prop, target) {
                 (ObjectPatProp::Assign(assign), _) => {
-                    self.roles.insert(assign.key.id.to_id(), role);
+                    self.roles.insert(self.id(&assign.key.id), role);
                 }
                 (_, Some(Pat::Ident(ident))) => {
-                    self.roles.insert(ident.id.to_id(), role);
+                    self.roles.insert(self.id(&ident.id), role);
                 }
                 (_, Some(Pat::Object(inner))) if matches!(role, Role::Data) => {
                     // `{ data: { html } }`: fields of the data are tainted.
@@ -492,7 +498,7 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     fn role(&self, expr: &Expr) -> Option<&Role> {
         match strip(expr) {
-            Expr::Ident(ident) => self.roles.get(&ident.to_id()),
+            Expr::Ident(ident) => self.roles.get(&self.id(ident)),
             _ => None,
         }
     }
@@ -539,7 +545,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .is_some_and(|arg| self.is_event(&arg.expr))
             && let Expr::Ident(getter) = strip(&method.obj)
         {
-            let init = self.context.bindings.by_id.get(&getter.to_id())?.init?;
+            let init = self.context.bindings.by_id.get(&self.id(getter))?.init?;
             return descriptor_getter_field(init).and_then(event_field_name);
         }
         // `req.headers.get("origin")` (fetch API) and `req.getHeader("origin")` (uWebSockets.js).
@@ -674,7 +680,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                     Cond::Or(Box::new(left), Box::new(right))
                 }
             }
-            Expr::Ident(ident) => match self.roles.get(&ident.to_id()) {
+            Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
                 Some(Role::CheckResult(cond)) => (**cond).clone(),
                 _ => Cond::Other,
             },
@@ -928,7 +934,7 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
         match strip(expr) {
             Expr::Ident(ident) => {
-                let binding = self.context.bindings.by_id.get(&ident.to_id())?;
+                let binding = self.context.bindings.by_id.get(&self.id(ident))?;
                 if binding.kind != super::values::BindingKind::Const {
                     return None;
                 }
@@ -974,8 +980,8 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
         match strip(expr) {
             Expr::Ident(ident) => {
-                let binding = self.context.bindings.by_id.get(&ident.to_id())?;
-                if let Some(Role::Tainted(_)) = self.roles.get(&ident.to_id()) {
+                let binding = self.context.bindings.by_id.get(&self.id(ident))?;
+                if let Some(Role::Tainted(_)) = self.roles.get(&self.id(ident)) {
                     return Some("the message data".into());
                 }
                 self.user_controlled_origin(binding.init?, depth + 1)
@@ -1024,7 +1030,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .context
                 .bindings
                 .by_id
-                .get(&ident.to_id())
+                .get(&self.id(ident))
                 .and_then(|binding| binding.init),
             other => Some(other),
         };
@@ -1074,7 +1080,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                     .context
                     .bindings
                     .by_id
-                    .get(&ident.to_id())
+                    .get(&self.id(ident))
                     .and_then(|binding| binding.init)
                     .map(strip)
                 {
@@ -1129,7 +1135,7 @@ impl<'c, 'p> Walker<'c, 'p> {
             if is_event {
                 walker.bind_event_param(param, EventShape::Dom);
             } else if let Pat::Ident(ident) = param {
-                walker.roles.insert(ident.id.to_id(), Role::Origin);
+                walker.roles.insert(walker.id(&ident.id), Role::Origin);
             }
             walker.walk_body(&function.body);
             throws = contains_throw(&function.body);
@@ -1213,7 +1219,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                         walker.bind_event_param(param, EventShape::Dom)
                     }
                     (Some(Pat::Ident(ident)), role) => {
-                        walker.roles.insert(ident.id.to_id(), role);
+                        walker.roles.insert(walker.id(&ident.id), role);
                     }
                     _ => {}
                 }
@@ -1228,7 +1234,7 @@ impl<'c, 'p> Walker<'c, 'p> {
     fn taint_of(&self, expr: &Expr) -> Option<Vec<Label>> {
         let expr = strip(expr);
         match expr {
-            Expr::Ident(ident) => match self.roles.get(&ident.to_id()) {
+            Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
                 Some(Role::Data) => Some(vec![Label {
                     span: span_range(ident.span),
                     message: format!("`{}` is the message data", ident.sym),
@@ -1328,7 +1334,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 span: span_range(ident.span),
                 message: format!("`{}` holds message data", ident.sym),
             });
-            self.roles.insert(ident.to_id(), Role::Tainted(trail));
+            self.roles.insert(self.id(&ident), Role::Tainted(trail));
         }
     }
 
@@ -1507,7 +1513,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                     _ => Cond::Or(Box::new(left), Box::new(right)),
                 }
             }
-            Expr::Ident(ident) => match self.roles.get(&ident.to_id()) {
+            Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
                 Some(Role::CheckResult(cond)) => (**cond).clone(),
                 _ => Cond::Other,
             },
@@ -1798,7 +1804,7 @@ fn resolve_function_at(
     }
     match strip(callee) {
         Expr::Ident(ident) => {
-            let id = ident.to_id();
+            let id = bindings.id(ident);
             if let Some(span) = bindings.function_of.get(&id) {
                 return Some(*span);
             }
@@ -1814,7 +1820,7 @@ fn resolve_function_at(
                     .copied(),
                 Expr::Ident(object) => bindings
                     .object_methods
-                    .get(&(object.to_id(), swc_atoms::Atom::from(name)))
+                    .get(&(bindings.id(object), swc_atoms::Atom::from(name)))
                     .copied(),
                 _ => None,
             }
@@ -1973,7 +1979,7 @@ impl Visit for Walker<'_, '_> {
                 if cond.has_check() {
                     self.in_test(|this| init.visit_with(this));
                     self.roles
-                        .insert(name.id.to_id(), Role::CheckResult(Box::new(cond)));
+                        .insert(self.id(&name.id), Role::CheckResult(Box::new(cond)));
                     return;
                 }
             }
@@ -1989,7 +1995,7 @@ impl Visit for Walker<'_, '_> {
                     self.bind_event_fields(object)
                 }
                 (Pat::Ident(name), value) => {
-                    let id = name.id.to_id();
+                    let id = self.id(&name.id);
                     if self.is_event(value) {
                         self.roles.insert(id, Role::Event { jquery: false });
                     } else if self.event_field(value) == Some("data") {
@@ -2043,7 +2049,7 @@ impl Visit for Walker<'_, '_> {
                         span: span_range(ident.id.span),
                         message: format!("`{}` is assigned message data", ident.id.sym),
                     });
-                    self.roles.insert(ident.id.to_id(), Role::Tainted(trail));
+                    self.roles.insert(self.id(&ident.id), Role::Tainted(trail));
                 }
             }
             other => other.visit_children_with(self),
@@ -2054,9 +2060,9 @@ impl Visit for Walker<'_, '_> {
         crate::deadline::tick();
         match expr {
             Expr::Ident(ident) => {
-                if matches!(self.roles.get(&ident.to_id()), Some(Role::Data)) {
+                if matches!(self.roles.get(&self.id(ident)), Some(Role::Data)) {
                     self.record_data_read(span_range(ident.span));
-                } else if matches!(self.roles.get(&ident.to_id()), Some(Role::Origin))
+                } else if matches!(self.roles.get(&self.id(ident)), Some(Role::Origin))
                     && self.record_data
                 {
                     self.facts.origin_reads.push(span_range(ident.span));
@@ -2142,7 +2148,7 @@ impl Visit for Walker<'_, '_> {
     fn visit_prop(&mut self, prop: &Prop) {
         match prop {
             Prop::Shorthand(ident)
-                if matches!(self.roles.get(&ident.to_id()), Some(Role::Data)) =>
+                if matches!(self.roles.get(&self.id(ident)), Some(Role::Data)) =>
             {
                 self.record_data_read(span_range(ident.span));
             }

@@ -2,8 +2,11 @@
 //! rule reads. Rules never walk the tree themselves.
 
 mod collect;
+
+pub use collect::binding_contexts;
 pub mod handlers;
 pub mod listeners;
+pub mod scopes;
 pub mod servers;
 pub mod sockets;
 pub mod values;

@@ -218,7 +218,7 @@ fn constructor_at(bindings: &Bindings, callee: &Expr, depth: u32) -> Constructor
             name => library_constructor(name).map_or(Constructor::Other, Constructor::Library),
         },
         Expr::Ident(ident) => {
-            let Some(binding) = bindings.by_id.get(&ident.to_id()) else {
+            let Some(binding) = bindings.by_id.get(&bindings.id(ident)) else {
                 return Constructor::Other;
             };
             if let BindingKind::Import { source, imported } = &binding.kind {
@@ -736,7 +736,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
     }
     match strip(delay) {
         Expr::Lit(Lit::Num(_)) => Delay::Fixed,
-        Expr::Ident(ident) => match bindings.by_id.get(&ident.to_id()) {
+        Expr::Ident(ident) => match bindings.by_id.get(&bindings.id(ident)) {
             Some(binding) if binding.kind == BindingKind::Const => {
                 binding.init.map_or(Delay::Unknown, |init| {
                     classify_delay_at(bindings, init, depth + 1)
@@ -963,7 +963,9 @@ fn timer_effects(
 /// The holder an expression names: a local binding or `this.<field>`.
 pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
     match strip(expr) {
-        Expr::Ident(ident) if !bindings.is_global(ident) => Some(Holder::Binding(ident.to_id())),
+        Expr::Ident(ident) if !bindings.is_global(ident) => {
+            Some(Holder::Binding(bindings.id(ident)))
+        }
         Expr::Member(member) => match (strip(&member.obj), member_atom(&member.prop)) {
             (Expr::This(_), Some(field)) => Some(Holder::ThisField(class, field)),
             _ => None,
@@ -1049,7 +1051,7 @@ fn url_prefix(
             Some((left, literal, None))
         }
         Expr::Ident(ident) => {
-            let binding = bindings.by_id.get(&ident.to_id())?;
+            let binding = bindings.by_id.get(&bindings.id(ident))?;
             if !matches!(
                 binding.kind,
                 BindingKind::Const | BindingKind::Let | BindingKind::Var
@@ -1116,7 +1118,7 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
     }
     match strip(url) {
         Expr::Ident(ident) => {
-            let binding = bindings.by_id.get(&ident.to_id())?;
+            let binding = bindings.by_id.get(&bindings.id(ident))?;
             if !binding.assignments.is_empty() || binding.has_unknown_assignment {
                 return None;
             }

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use swc_atoms::Atom;
-use swc_common::{Span, Spanned, SyntaxContext};
+use swc_common::{Span, Spanned};
 use swc_ecma_ast::*;
 
 use crate::diagnostic::Label;
@@ -73,7 +73,8 @@ pub struct Bindings<'a> {
     pub this_fields: HashMap<Atom, Vec<Option<&'a Expr>>>,
     /// Values assigned to `<binding>.<field>` anywhere in the file.
     pub member_assignments: HashMap<(Id, Atom), Vec<Option<&'a Expr>>>,
-    pub unresolved: SyntaxContext,
+    /// Which binding each identifier names.
+    pub scopes: super::scopes::Scopes,
     /// The function a binding names: `function f`, `const f = () => …`, `const f = debounce(() => …)`.
     pub function_of: HashMap<Id, Span>,
     /// Methods and function-valued fields of classes, by class (its span's start) and name.
@@ -243,14 +244,24 @@ fn as_call(expr: &Expr) -> Option<(&Expr, &[ExprOrSpread])> {
 
 impl<'a> Bindings<'a> {
     pub fn is_global(&self, ident: &Ident) -> bool {
-        ident.ctxt == self.unresolved
+        self.scopes.is_global(ident)
+    }
+
+    /// The binding `ident` names (or the global, when none does).
+    pub fn id(&self, ident: &Ident) -> Id {
+        self.scopes.id(ident)
+    }
+
+    /// The binding `ident` names, unless it names a global.
+    pub fn binding_id(&self, ident: &Ident) -> Option<Id> {
+        (!self.is_global(ident)).then(|| self.id(ident))
     }
 
     fn binding_of(&self, ident: &Ident) -> Option<&Binding<'_>> {
         if self.is_global(ident) {
             None
         } else {
-            self.by_id.get(&ident.to_id())
+            self.by_id.get(&self.id(ident))
         }
     }
 
@@ -402,7 +413,7 @@ impl<'a> Bindings<'a> {
                     return self.target_of(value, depth + 1);
                 }
                 self.member_assignments
-                    .get(&(object.to_id(), Atom::from(field)))
+                    .get(&(self.id(object), Atom::from(field)))
             }
             _ => None,
         };
@@ -459,7 +470,7 @@ impl<'a> Bindings<'a> {
         if binding.kind != BindingKind::Const
             || self
                 .member_assignments
-                .contains_key(&(object.to_id(), Atom::from(field)))
+                .contains_key(&(self.id(object), Atom::from(field)))
         {
             return None;
         }
