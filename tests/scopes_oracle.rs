@@ -100,6 +100,10 @@ fn corners_resolve_as_swc_does() {
         ),
         ("static blocks", "class K { static { var s = 1; s; } } s;"),
         (
+            "heritage and decorators",
+            "class A extends mix((b) => b) { @dec((x) => x) m(y) { y; } } new A();",
+        ),
+        (
             "labels",
             "outer: for (;;) { inner: for (;;) { break outer; continue inner; } }",
         ),

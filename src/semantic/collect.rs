@@ -1808,6 +1808,10 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_function(&mut self, function: &Function) {
+        let name = self.pending_function_name.take();
+        // A method's decorators come before it in the source, so they are walked
+        // before its scope opens.
+        function.decorators.visit_with(self);
         self.open_function_scope(
             function.span,
             function.params.iter().map(|param| &param.pat),
@@ -1815,7 +1819,7 @@ impl<'a> Visit for Collector<'a> {
         );
         let runs_in = self.frame_for(function.span);
         let frame = Frame {
-            name: self.pending_function_name.take(),
+            name,
             runs_in,
             params: function
                 .params
@@ -1825,7 +1829,11 @@ impl<'a> Visit for Collector<'a> {
             awaits: 0,
         };
         self.frames.push(frame);
-        function.visit_children_with(self);
+        function.this_param.visit_with(self);
+        function.params.visit_with(self);
+        function.body.visit_with(self);
+        function.type_params.visit_with(self);
+        function.return_type.visit_with(self);
         self.frames.pop();
         self.close_scope();
     }

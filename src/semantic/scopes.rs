@@ -1,19 +1,30 @@
-//! Which binding each identifier of a JavaScript file names, worked out during the
+//! Which binding each identifier of a plain JavaScript file names, worked out during the
 //! collector's walk instead of by a separate pass of swc's resolver over the whole tree
-//! (that pass cost about a fifth of the run on the benchmark corpus).
+//! (that pass cost about a fifth of a run on the benchmark corpus; every pass over a
+//! tree is bound by memory).
 //!
-//! The scopes follow swc's resolver, so that an identifier names the same binding either
-//! way (`tests/scopes_oracle.rs` checks this against the resolver): a function has a
-//! scope for its parameters and one for its body; blocks, `for` heads, `switch` bodies and
-//! `catch` clauses have their own; a named function or class expression has one for
-//! its name. Each statement list hoists its declarations before its statements run:
-//! `var`s (and, outside strict mode, functions in nested blocks) to the list's scope,
-//! `let`, `const`, classes and functions of the list itself likewise.
+//! The scopes follow swc's resolver, so that an identifier names the same binding
+//! either way (`tests/scopes_oracle.rs` checks this on the fixtures and corner cases,
+//! `examples/scopes_oracle.rs` on a corpus): a function's parameters and body share a
+//! scope; blocks, `for` heads, `switch` bodies, `catch` clauses (parameter and body),
+//! class bodies, class static blocks and the names of class and function expressions
+//! have their own. Each statement list hoists its declarations when the walk enters it:
+//! a function's list (or the top level's) its `var`s, wherever they nest, and every
+//! list its own `let`, `const`, classes and functions; outside strict mode a function
+//! declared in a nested block goes to the enclosing list as well. The walk asks about
+//! identifiers as it goes, and rules ask afterwards: both look a name up from the
+//! innermost scope around its position, so a function body's declarations are visible
+//! from its first statement on, not in its parameters' defaults.
 //!
 //! A binding is identified like swc's, by name and [`SyntaxContext`]: here the context
-//! is the declaring scope's number plus one, and unresolved names (globals) have the
-//! empty context. TypeScript and Flow files still go through swc's resolver, whose
-//! contexts [`Scopes::Resolved`] reads as they are.
+//! is the declaring scope's number plus one, and globals have the empty context.
+//! TypeScript and Flow files still go through swc's resolver, whose contexts
+//! [`Scopes::Resolved`] reads as they are.
+//!
+//! Known differences from swc, neither of which reaches a finding: outside strict mode,
+//! `{ let g; { function g() {} } }` binds the inner `g` to the `let` (swc: to the
+//! enclosing list; the spec: to its block), and the declaring identifier of a top-level
+//! `var undefined` (or `NaN`, `Infinity`) in a script reads as the global.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use swc_atoms::Atom;
@@ -321,29 +332,28 @@ impl ScopeTree {
 
     /// The innermost scope around `pos`.
     fn scope_at(&self, pos: u32) -> u32 {
-        // During the walk, most identifiers asked about are where the walk is.
-        if let Some(&current) = self.open.last()
-            && pos >= self.closed_end
-            && self.contains(current, pos)
-        {
-            return current;
+        if let Some(&current) = self.open.last() {
+            // During the walk, most identifiers asked about are where the walk is.
+            if pos >= self.closed_end && self.contains(current, pos) {
+                return current;
+            }
+            if self.by_start.is_some() {
+                // Scopes opened out of source order: not sorted until the walk ends.
+                return self.enclosing(current, pos);
+            }
         }
         let last = match &self.by_start {
-            None => self.scopes.partition_point(|scope| scope.start <= pos),
-            Some(order) if order.len() == self.scopes.len() => {
+            Some(order) => {
                 let index =
                     order.partition_point(|&scope| self.scopes[scope as usize].start <= pos);
-                return self.enclosing(order[index.saturating_sub(1)], pos);
+                order[index.saturating_sub(1)]
             }
-            Some(_) => {
-                // Out of order and not yet sorted: during the walk, look at each scope.
-                return (0..self.scopes.len() as u32)
-                    .filter(|&scope| self.contains(scope, pos))
-                    .max_by_key(|&scope| (self.scopes[scope as usize].start, scope))
-                    .unwrap_or(TOP);
+            None => {
+                let index = self.scopes.partition_point(|scope| scope.start <= pos);
+                index.saturating_sub(1) as u32
             }
         };
-        self.enclosing(last.saturating_sub(1) as u32, pos)
+        self.enclosing(last, pos)
     }
 
     fn enclosing(&self, mut scope: u32, pos: u32) -> u32 {
