@@ -817,10 +817,10 @@ impl<'a> Collector<'a> {
     fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
         let class = self.current_class();
         for expr in exprs {
-            // What `holder_of` can name: a local binding or a field of `this`. Whether
-            // an identifier is local is left to `holder_of`, for files with sockets.
+            // What `holder_of` can name: a local binding or a field of `this`. (Asked
+            // here, where the walk is, an identifier's scope is found at once.)
             let may_hold = match strip(expr) {
-                Expr::Ident(_) => true,
+                Expr::Ident(ident) => !self.bindings.is_global(ident),
                 Expr::Member(member) => matches!(strip(&member.obj), Expr::This(_)),
                 _ => false,
             };

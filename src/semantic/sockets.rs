@@ -300,9 +300,14 @@ pub fn resolve_sockets(
             .iter()
             .filter_map(|(expr, class)| holder_of(bindings, expr, *class)),
     );
+    // The function each kept call result comes from, worked out once for all the
+    // sockets made in factories.
+    let call_targets = std::cell::OnceCell::new();
     raw.sockets
         .iter()
-        .filter_map(|socket| resolve_socket(program, bindings, raw, &escaping, socket))
+        .filter_map(|socket| {
+            resolve_socket(program, bindings, raw, &escaping, &call_targets, socket)
+        })
         .collect()
 }
 
@@ -311,6 +316,7 @@ fn resolve_socket(
     bindings: &Bindings,
     raw: &RawSockets,
     escaping: &HashSet<Holder>,
+    call_targets: &std::cell::OnceCell<Vec<Option<Span>>>,
     socket: &RawSocket,
 ) -> Option<SocketFact> {
     let (kind, node_client) = match socket.library {
@@ -330,8 +336,14 @@ fn resolve_socket(
     // WebSocket(url); …; return ws`) is also whatever the callers keep its result in.
     let mut holders: Vec<Holder> = socket.holder.iter().cloned().collect();
     if let Some(factory) = socket.frame {
-        for (holder, callee, class) in &raw.call_results {
-            if resolve_function(bindings, callee, *class) == Some(factory) {
+        let targets = call_targets.get_or_init(|| {
+            raw.call_results
+                .iter()
+                .map(|(_, callee, class)| resolve_function(bindings, callee, *class))
+                .collect()
+        });
+        for ((holder, _, _), target) in raw.call_results.iter().zip(targets) {
+            if *target == Some(factory) {
                 holders.push(holder.clone());
             }
         }
