@@ -76,6 +76,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str) -> Collector<'a> {
         pending_assignments: HashMap::default(),
         post_messages: Vec::new(),
         file_protocol_guards: 0,
+        seen_file_literal: false,
         worker_guards: 0,
         listeners: Vec::new(),
         wrapper_calls: Vec::new(),
@@ -144,6 +145,8 @@ struct Collector<'a> {
     post_messages: Vec<RawPostMessage<'a>>,
     /// How many enclosing conditions restrict the code to the `file:` protocol.
     file_protocol_guards: u32,
+    /// Whether the walk has passed a `"file:"` or `"file"` string.
+    seen_file_literal: bool,
     /// How many enclosing conditions restrict the code to a worker (`typeof window === "undefined"`).
     worker_guards: u32,
     listeners: Vec<RawListener<'a>>,
@@ -520,10 +523,10 @@ impl<'a> Collector<'a> {
             };
             if let Some(binding) = self.bindings.by_id.get_mut(&self.bindings.id(&ident.id))
                 && binding.kind == BindingKind::Parameter
-                && binding.init.is_none()
+                && binding.init().is_none()
             {
                 binding.kind = BindingKind::Let;
-                binding.init = small(&arg.expr);
+                binding.init_expr = small(&arg.expr);
             }
         }
     }
@@ -591,7 +594,7 @@ impl<'a> Collector<'a> {
                 kind,
                 name: ident.sym.clone(),
                 span: span_range(ident.span),
-                init: init.and_then(small),
+                init_expr: init,
                 assignments: Vec::new(),
                 has_unknown_assignment: false,
             },
@@ -716,11 +719,13 @@ impl<'a> Collector<'a> {
     /// Whether `test` having the value `when` means the page is under `file:`, or
     /// the code runs in a worker.
     fn scope_restrictions(&self, test: &Expr, when: bool) -> (bool, bool) {
-        let file = match self.bindings.file_protocol_test(test) {
-            Some(FileProtocolTest::WhenFile) => when,
-            Some(FileProtocolTest::WhenNotFile) => !when,
-            None => false,
-        };
+        // A test of the protocol compares with a `"file:"` the walk has passed by now.
+        let file = self.seen_file_literal
+            && match self.bindings.file_protocol_test(test) {
+                Some(FileProtocolTest::WhenFile) => when,
+                Some(FileProtocolTest::WhenNotFile) => !when,
+                None => false,
+            };
         let worker = worker_scope_test(test).is_some_and(|in_worker| in_worker == when);
         (file, worker)
     }
@@ -1246,7 +1251,7 @@ fn always_exits(stmt: &Stmt) -> bool {
 
 /// An expression when it is small and holds no function or class: resolution follows
 /// only such values, so that following a chain of bindings stays cheap.
-fn small(expr: &Expr) -> Option<&Expr> {
+pub(super) fn small(expr: &Expr) -> Option<&Expr> {
     let mut probe = SizeProbe {
         budget: SMALL_BUDGET,
         fits: true,
@@ -1891,6 +1896,17 @@ impl<'a> Visit for Collector<'a> {
             }
         }
         element.visit_children_with(self);
+    }
+
+    fn visit_str(&mut self, text: &Str) {
+        self.seen_file_literal |= matches!(text.value.as_str(), Some("file:" | "file"));
+    }
+
+    fn visit_tpl_element(&mut self, element: &TplElement) {
+        self.seen_file_literal |= element
+            .cooked
+            .as_ref()
+            .is_some_and(|cooked| matches!(cooked.as_str(), Some("file:" | "file")));
     }
 
     fn visit_ident(&mut self, ident: &Ident) {

@@ -545,7 +545,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .is_some_and(|arg| self.is_event(&arg.expr))
             && let Expr::Ident(getter) = strip(&method.obj)
         {
-            let init = self.context.bindings.by_id.get(&self.id(getter))?.init?;
+            let init = self.context.bindings.by_id.get(&self.id(getter))?.init()?;
             return descriptor_getter_field(init).and_then(event_field_name);
         }
         // `req.headers.get("origin")` (fetch API) and `req.getHeader("origin")` (uWebSockets.js).
@@ -938,7 +938,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 if binding.kind != super::values::BindingKind::Const {
                     return None;
                 }
-                literal_string(binding.init?).map(str::to_string)
+                literal_string(binding.init()?).map(str::to_string)
             }
             _ => None,
         }
@@ -984,7 +984,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 if let Some(Role::Tainted(_)) = self.roles.get(&self.id(ident)) {
                     return Some("the message data".into());
                 }
-                self.user_controlled_origin(binding.init?, depth + 1)
+                self.user_controlled_origin(binding.init()?, depth + 1)
             }
             Expr::Member(member) => {
                 let text = expression_text(expr);
@@ -1031,7 +1031,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .bindings
                 .by_id
                 .get(&self.id(ident))
-                .and_then(|binding| binding.init),
+                .and_then(|binding| binding.init()),
             other => Some(other),
         };
         match resolved.map(strip) {
@@ -1081,7 +1081,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                     .bindings
                     .by_id
                     .get(&self.id(ident))
-                    .and_then(|binding| binding.init)
+                    .and_then(|binding| binding.init())
                     .map(strip)
                 {
                     Some(Expr::Lit(Lit::Regex(regex))) => Some(regex.exp.to_string()),
@@ -1809,7 +1809,7 @@ fn resolve_function_at(
                 return Some(*span);
             }
             let binding = bindings.by_id.get(&id)?;
-            resolve_function_at(bindings, binding.init?, class, depth + 1)
+            resolve_function_at(bindings, binding.init()?, class, depth + 1)
         }
         Expr::Member(member) => {
             let name = member_name(&member.prop)?;

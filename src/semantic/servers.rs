@@ -111,7 +111,7 @@ pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKi
         let binding = bindings.by_id.get(&bindings.id(ident))?;
         match &binding.kind {
             BindingKind::Import { source, .. } => Some(source.to_string()),
-            _ => match strip(binding.init?) {
+            _ => match strip(binding.init()?) {
                 Expr::Call(call) => required_module(call).map(str::to_string),
                 Expr::Member(member) => match strip(&member.obj) {
                     Expr::Call(call) => required_module(call).map(str::to_string),

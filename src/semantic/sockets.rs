@@ -240,7 +240,7 @@ fn constructor_at(bindings: &Bindings, callee: &Expr, depth: u32) -> Constructor
                     _ => Constructor::Other,
                 };
             }
-            match binding.init {
+            match binding.init() {
                 // `const WS = window.WebSocket || window.MozWebSocket`
                 Some(init) => match strip(init) {
                     Expr::Bin(bin) => match constructor_at(bindings, &bin.left, depth + 1) {
@@ -750,7 +750,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
         Expr::Lit(Lit::Num(_)) => Delay::Fixed,
         Expr::Ident(ident) => match bindings.by_id.get(&bindings.id(ident)) {
             Some(binding) if binding.kind == BindingKind::Const => {
-                binding.init.map_or(Delay::Unknown, |init| {
+                binding.init().map_or(Delay::Unknown, |init| {
                     classify_delay_at(bindings, init, depth + 1)
                 })
             }
@@ -767,7 +767,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
                     Delay::Fixed
                 }
             }
-            Some(binding) => binding.init.map_or(Delay::Unknown, |init| {
+            Some(binding) => binding.init().map_or(Delay::Unknown, |init| {
                 classify_delay_at(bindings, init, depth + 1)
             }),
             None => Delay::Unknown,
@@ -1073,7 +1073,7 @@ fn url_prefix(
             if binding.has_unknown_assignment || !binding.assignments.is_empty() {
                 return None;
             }
-            let found = url_prefix(bindings, binding.init?, trail, depth + 1)?;
+            let found = url_prefix(bindings, binding.init()?, trail, depth + 1)?;
             trail.insert(
                 0,
                 Label {
@@ -1134,7 +1134,7 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
             if !binding.assignments.is_empty() || binding.has_unknown_assignment {
                 return None;
             }
-            endpoint_at(bindings, binding.init?, depth + 1)
+            endpoint_at(bindings, binding.init()?, depth + 1)
         }
         Expr::Tpl(tpl) => {
             // `${scheme}//${location.host}/path`: the page's host, and the text after it.

@@ -33,8 +33,8 @@ pub struct Binding<'a> {
     pub name: Atom,
     /// Where the name is declared.
     pub span: Range<usize>,
-    /// The initializer (or a parameter's default), when small enough to follow.
-    pub init: Option<&'a Expr>,
+    /// The initializer (or a parameter's default), whatever its size: see [`Self::init`].
+    pub init_expr: Option<&'a Expr>,
     /// Later `name = value` assignments, when small enough to follow.
     pub assignments: Vec<&'a Expr>,
     /// An assignment whose value is not known (`+=`, `++`, destructuring, too large).
@@ -42,6 +42,12 @@ pub struct Binding<'a> {
 }
 
 impl<'a> Binding<'a> {
+    /// The initializer (or a parameter's default), when small enough to follow. Sized
+    /// up only when asked: most bindings of a file never are.
+    pub fn init(&self) -> Option<&'a Expr> {
+        self.init_expr.and_then(super::collect::small)
+    }
+
     /// The values the binding may hold, or `None` when any of them is unknown.
     fn known_values(&self) -> Option<Vec<&'a Expr>> {
         if self.has_unknown_assignment {
@@ -51,7 +57,7 @@ impl<'a> Binding<'a> {
             BindingKind::Parameter => None,
             BindingKind::Const | BindingKind::Let | BindingKind::Var => {
                 let mut values: Vec<&Expr> = Vec::with_capacity(1 + self.assignments.len());
-                values.extend(self.init);
+                values.extend(self.init());
                 values.extend(self.assignments.iter().copied());
                 if values.is_empty() {
                     None
@@ -474,7 +480,7 @@ impl<'a> Bindings<'a> {
         {
             return None;
         }
-        match strip(binding.init?) {
+        match strip(binding.init()?) {
             Expr::Object(object) => object_property(object, field),
             _ => None,
         }
@@ -498,7 +504,7 @@ impl<'a> Bindings<'a> {
                 if binding.kind != BindingKind::Const {
                     return None;
                 }
-                self.string_at(binding.init?, depth + 1)
+                self.string_at(binding.init()?, depth + 1)
             }
             other => {
                 let member = as_member(other)?;
@@ -522,7 +528,7 @@ impl<'a> Bindings<'a> {
         match strip(options) {
             Expr::Object(object) => object_property(object, "targetOrigin"),
             Expr::Ident(ident) => {
-                let init = self.binding_of(ident)?.init?;
+                let init = self.binding_of(ident)?.init()?;
                 if matches!(strip(init), Expr::Object(_)) {
                     self.options_target_origin(init)
                 } else {
@@ -605,7 +611,7 @@ impl<'a> Bindings<'a> {
         let binding = self.binding_of(ident)?;
         if binding.kind == BindingKind::Parameter {
             // A default value is used whenever a caller leaves the argument out.
-            let default = binding.init?;
+            let default = binding.init()?;
             let found = self.wildcard_of(default, depth + 1)?;
             return Some(found.through(
                 binding.span.clone(),
@@ -659,7 +665,7 @@ impl<'a> Bindings<'a> {
                 if binding.kind != BindingKind::Const {
                     return None;
                 }
-                self.file_test_of(binding.init?, depth + 1)
+                self.file_test_of(binding.init()?, depth + 1)
             }
             other => {
                 let (callee, args) = as_call(other)?;
