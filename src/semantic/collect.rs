@@ -587,9 +587,11 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&'a Expr>) {
+    /// Records a binding; returns it.
+    fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&'a Expr>) -> Id {
+        let id = self.bindings.id(ident);
         self.bindings.by_id.insert(
-            self.bindings.id(ident),
+            id.clone(),
             Binding {
                 kind,
                 name: ident.sym.clone(),
@@ -599,11 +601,14 @@ impl<'a> Collector<'a> {
                 has_unknown_assignment: false,
             },
         );
+        id
     }
 
     fn declare_pattern(&mut self, pat: &'a Pat, kind: &BindingKind) {
         match pat {
-            Pat::Ident(ident) => self.declare(&ident.id, kind.clone(), None),
+            Pat::Ident(ident) => {
+                self.declare(&ident.id, kind.clone(), None);
+            }
             Pat::Assign(assign) => {
                 if let (Pat::Ident(ident), BindingKind::Parameter) = (&*assign.left, kind) {
                     // The default is what the parameter holds when a caller omits it.
@@ -625,7 +630,7 @@ impl<'a> Collector<'a> {
                             self.declare_pattern(&pair.value, &BindingKind::Other)
                         }
                         ObjectPatProp::Assign(assign) => {
-                            self.declare(&assign.key.id, BindingKind::Other, None)
+                            self.declare(&assign.key.id, BindingKind::Other, None);
                         }
                         ObjectPatProp::Rest(rest) => {
                             self.declare_pattern(&rest.arg, &BindingKind::Other)
@@ -1308,8 +1313,7 @@ impl<'a> Visit for Collector<'a> {
         };
         match (&declarator.name, declarator.init.as_deref().map(strip)) {
             (Pat::Ident(ident), init) => {
-                self.declare(&ident.id, kind, init);
-                let id = self.bindings.id(&ident.id);
+                let id = self.declare(&ident.id, kind, init);
                 if let Some(init) = init {
                     self.hint_holder(init, Some(Holder::Binding(id.clone())));
                 }
@@ -1352,11 +1356,11 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_fn_decl(&mut self, decl: &FnDecl) {
-        self.declare(&decl.ident, BindingKind::Function, None);
+        let id = self.declare(&decl.ident, BindingKind::Function, None);
         self.bindings
             .function_of
-            .insert(self.bindings.id(&decl.ident), decl.function.span);
-        self.pending_function_name = Some(self.bindings.id(&decl.ident));
+            .insert(id.clone(), decl.function.span);
+        self.pending_function_name = Some(id);
         decl.function.visit_with(self);
     }
 
@@ -1899,14 +1903,11 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_str(&mut self, text: &Str) {
-        self.seen_file_literal |= matches!(text.value.as_str(), Some("file:" | "file"));
+        self.seen_file_literal |= is_file_scheme(&text.value);
     }
 
     fn visit_tpl_element(&mut self, element: &TplElement) {
-        self.seen_file_literal |= element
-            .cooked
-            .as_ref()
-            .is_some_and(|cooked| matches!(cooked.as_str(), Some("file:" | "file")));
+        self.seen_file_literal |= element.cooked.as_ref().is_some_and(is_file_scheme);
     }
 
     fn visit_ident(&mut self, ident: &Ident) {
@@ -1917,6 +1918,11 @@ impl<'a> Visit for Collector<'a> {
             self.signals.uses_dom = true;
         }
     }
+}
+
+/// `"file:"` or `"file"`. The length is checked first: bundles hold megabyte strings.
+fn is_file_scheme(text: &swc_atoms::Wtf8Atom) -> bool {
+    text.len() <= "file:".len() && matches!(text.as_str(), Some("file:" | "file"))
 }
 
 /// `self` or `globalThis` as written (their binding is checked later).

@@ -128,9 +128,6 @@ pub struct ScopeTree {
     closed_end: u32,
     /// Declared names by scope and the name's hash; the atom guards against collisions.
     declared: FxHashMap<(u32, u64), Declared>,
-    /// The hashes of every name declared so far: most identifiers asked about are
-    /// globals (`window`, `Object`), and a name no scope declares needs no climb.
-    names: FxHashSet<u64>,
     /// Names whose hash collided with another name's in the same scope.
     collisions: Vec<(u32, Declared)>,
     /// Declaring identifiers bound by the hoisting of an enclosing list, by position,
@@ -161,7 +158,6 @@ impl ScopeTree {
             open: vec![TOP],
             closed_end: 0,
             declared: FxHashMap::default(),
-            names: FxHashSet::default(),
             collisions: Vec::new(),
             bound: FxHashSet::default(),
             is_module,
@@ -241,9 +237,7 @@ impl ScopeTree {
     }
 
     fn declare(&mut self, scope: u32, ident: &Ident, kind: DeclKind, from: u32) {
-        let hash = hash_of(&ident.sym);
-        self.names.insert(hash);
-        let key = (scope, hash);
+        let key = (scope, hash_of(&ident.sym));
         let declared = Declared {
             name: ident.sym.clone(),
             kind,
@@ -298,9 +292,6 @@ impl ScopeTree {
     /// The context of the binding `ident` names.
     fn context_of(&self, ident: &Ident) -> SyntaxContext {
         let hash = hash_of(&ident.sym);
-        if !self.names.contains(&hash) {
-            return SyntaxContext::empty();
-        }
         let mut scope = self.scope_at(ident.span.lo.0);
         loop {
             if self
