@@ -1760,12 +1760,14 @@ pub fn expression_is(expr: &Expr, dotted: &str) -> bool {
     match strip(expr) {
         Expr::Ident(ident) => &*ident.sym == dotted,
         Expr::This(_) => dotted == "this",
-        Expr::Member(member) => match (dotted.rsplit_once('.'), member_name(&member.prop)) {
-            (Some((object, name)), Some(property)) => {
-                property == name && expression_is(&member.obj, object)
-            }
-            _ => false,
-        },
+        // The property first: it rules out most expressions without searching `dotted`.
+        Expr::Member(member) => member_name(&member.prop).is_some_and(|property| {
+            !property.contains('.')
+                && dotted
+                    .strip_suffix(property)
+                    .and_then(|rest| rest.strip_suffix('.'))
+                    .is_some_and(|object| expression_is(&member.obj, object))
+        }),
         _ => false,
     }
 }
