@@ -310,17 +310,24 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// `for (let x …)`: no list hoists the head's `let` or `const`; it binds in the
-    /// loop's scope.
-    fn bind_lexical_head(&mut self, decl: &VarDecl) {
-        if decl.kind == VarDeclKind::Var {
-            return;
-        }
-        if let Some(tree) = self.bindings.scopes.tree_mut() {
+    /// Walks a `for` loop in its own scope. No list hoists the `let` or `const` of its
+    /// head (`for (let x …)`): it binds in that scope.
+    fn in_loop_scope(
+        &mut self,
+        span: swc_common::Span,
+        head: Option<&VarDecl>,
+        visit_children: impl FnOnce(&mut Self),
+    ) {
+        self.open_scope(ScopeKind::Block, span.lo, span.hi, false);
+        if let (Some(decl), Some(tree)) = (head, self.bindings.scopes.tree_mut())
+            && decl.kind != VarDeclKind::Var
+        {
             for declarator in &decl.decls {
                 tree.declare_pattern_here(&declarator.name);
             }
         }
+        visit_children(self);
+        self.close_scope();
     }
 
     /// Inside a function whose name says it is a worker's body (`function Rhino3dmWorker()`).
@@ -1419,30 +1426,21 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_for_stmt(&mut self, node: &ForStmt) {
-        self.open_scope(ScopeKind::Block, node.span.lo, node.span.hi, false);
-        if let Some(VarDeclOrExpr::VarDecl(decl)) = &node.init {
-            self.bind_lexical_head(decl);
-        }
-        node.visit_children_with(self);
-        self.close_scope();
+        let head = match &node.init {
+            Some(VarDeclOrExpr::VarDecl(decl)) => Some(&**decl),
+            _ => None,
+        };
+        self.in_loop_scope(node.span, head, |this| node.visit_children_with(this));
     }
 
     fn visit_for_in_stmt(&mut self, node: &ForInStmt) {
-        self.open_scope(ScopeKind::Block, node.span.lo, node.span.hi, false);
-        if let ForHead::VarDecl(decl) = &node.left {
-            self.bind_lexical_head(decl);
-        }
-        node.visit_children_with(self);
-        self.close_scope();
+        let head = head_declaration(&node.left);
+        self.in_loop_scope(node.span, head, |this| node.visit_children_with(this));
     }
 
     fn visit_for_of_stmt(&mut self, node: &ForOfStmt) {
-        self.open_scope(ScopeKind::Block, node.span.lo, node.span.hi, false);
-        if let ForHead::VarDecl(decl) = &node.left {
-            self.bind_lexical_head(decl);
-        }
-        node.visit_children_with(self);
-        self.close_scope();
+        let head = head_declaration(&node.left);
+        self.in_loop_scope(node.span, head, |this| node.visit_children_with(this));
     }
 
     fn visit_static_block(&mut self, block: &StaticBlock) {
@@ -1917,6 +1915,14 @@ impl<'a> Visit for Collector<'a> {
         {
             self.signals.uses_dom = true;
         }
+    }
+}
+
+/// The declaration in a `for … in` or `for … of` head.
+fn head_declaration(head: &ForHead) -> Option<&VarDecl> {
+    match head {
+        ForHead::VarDecl(decl) => Some(decl),
+        _ => None,
     }
 }
 
