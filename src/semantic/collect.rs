@@ -310,6 +310,25 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// Walks a named function or class expression with its name bound inside it only.
+    fn in_name_scope(
+        &mut self,
+        name: Option<&Ident>,
+        span: swc_common::Span,
+        strict: bool,
+        visit_children: impl FnOnce(&mut Self),
+    ) {
+        let Some(name) = name else {
+            return visit_children(self);
+        };
+        self.open_scope(ScopeKind::Name, span.lo, span.hi, strict);
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            tree.declare_here(name);
+        }
+        visit_children(self);
+        self.close_scope();
+    }
+
     /// Walks a `for` loop in its own scope. No list hoists the `let` or `const` of its
     /// head (`for (let x …)`): it binds in that scope.
     fn in_loop_scope(
@@ -1462,34 +1481,17 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_fn_expr(&mut self, function: &FnExpr) {
-        match &function.ident {
-            Some(name) => {
-                // The name of a function expression is bound inside it only.
-                let span = function.function.span;
-                self.open_scope(ScopeKind::Name, span.lo, span.hi, false);
-                if let Some(tree) = self.bindings.scopes.tree_mut() {
-                    tree.declare_here(name);
-                }
-                function.visit_children_with(self);
-                self.close_scope();
-            }
-            None => function.visit_children_with(self),
-        }
+        let span = function.function.span;
+        self.in_name_scope(function.ident.as_ref(), span, false, |this| {
+            function.visit_children_with(this)
+        });
     }
 
     fn visit_class_expr(&mut self, class: &ClassExpr) {
-        match &class.ident {
-            Some(name) => {
-                let span = class.class.span;
-                self.open_scope(ScopeKind::Name, span.lo, span.hi, true);
-                if let Some(tree) = self.bindings.scopes.tree_mut() {
-                    tree.declare_here(name);
-                }
-                class.visit_children_with(self);
-                self.close_scope();
-            }
-            None => class.visit_children_with(self),
-        }
+        let span = class.class.span;
+        self.in_name_scope(class.ident.as_ref(), span, true, |this| {
+            class.visit_children_with(this)
+        });
     }
 
     fn visit_export_default_decl(&mut self, decl: &ExportDefaultDecl) {
