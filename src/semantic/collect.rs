@@ -1633,17 +1633,17 @@ impl<'a> Visit for Collector<'a> {
                                 .or_default()
                                 .push(value)
                         }
-                        Expr::Ident(object) if !self.bindings.is_global(object) => {
+                        Expr::Ident(object) if let Some(id) = self.bindings.binding_id(object) => {
                             // `api.open = function () { … }` works like an object method.
                             if let Some(span) = function_span(&assign.right) {
                                 self.bindings
                                     .object_methods
-                                    .entry((self.bindings.id(object), field.clone()))
+                                    .entry((id.clone(), field.clone()))
                                     .or_insert(span);
                             }
                             self.bindings
                                 .member_assignments
-                                .entry((self.bindings.id(object), field))
+                                .entry((id, field))
                                 .or_default()
                                 .push(value);
                         }

@@ -68,10 +68,19 @@ impl Scopes {
 
     /// Whether `ident` names no binding of the file (a global such as `window`).
     pub fn is_global(&self, ident: &Ident) -> bool {
-        match self {
-            Scopes::Resolved { unresolved } => ident.ctxt == *unresolved,
-            Scopes::Tree(tree) => tree.context_of(ident) == SyntaxContext::empty(),
-        }
+        self.binding_id(ident).is_none()
+    }
+
+    /// The binding `ident` names, unless it names a global: one resolution for both.
+    pub fn binding_id(&self, ident: &Ident) -> Option<Id> {
+        let (global, context) = match self {
+            Scopes::Resolved { unresolved } => (ident.ctxt == *unresolved, ident.ctxt),
+            Scopes::Tree(tree) => {
+                let context = tree.context_of(ident);
+                (context == SyntaxContext::empty(), context)
+            }
+        };
+        (!global).then(|| (ident.sym.clone(), context))
     }
 
     pub fn tree_mut(&mut self) -> Option<&mut ScopeTree> {

@@ -975,9 +975,7 @@ fn timer_effects(
 /// The holder an expression names: a local binding or `this.<field>`.
 pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
     match strip(expr) {
-        Expr::Ident(ident) if !bindings.is_global(ident) => {
-            Some(Holder::Binding(bindings.id(ident)))
-        }
+        Expr::Ident(ident) => bindings.binding_id(ident).map(Holder::Binding),
         Expr::Member(member) => match (strip(&member.obj), member_atom(&member.prop)) {
             (Expr::This(_), Some(field)) => Some(Holder::ThisField(class, field)),
             _ => None,

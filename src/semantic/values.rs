@@ -260,15 +260,11 @@ impl<'a> Bindings<'a> {
 
     /// The binding `ident` names, unless it names a global.
     pub fn binding_id(&self, ident: &Ident) -> Option<Id> {
-        (!self.is_global(ident)).then(|| self.id(ident))
+        self.scopes.binding_id(ident)
     }
 
     fn binding_of(&self, ident: &Ident) -> Option<&Binding<'_>> {
-        if self.is_global(ident) {
-            None
-        } else {
-            self.by_id.get(&self.id(ident))
-        }
+        self.by_id.get(&self.binding_id(ident)?)
     }
 
     /// What window, if any, `expr` designates as a `postMessage` receiver.
@@ -414,13 +410,15 @@ impl<'a> Bindings<'a> {
     fn field_target(&self, member: &MemberExpr, field: &str, depth: u32) -> Target {
         let assigned = match strip(&member.obj) {
             Expr::This(_) => self.this_fields.get(&Atom::from(field)),
-            Expr::Ident(object) if !self.is_global(object) => {
-                if let Some(value) = self.object_literal_field(object, field) {
-                    return self.target_of(value, depth + 1);
+            Expr::Ident(object) => match self.binding_id(object) {
+                Some(id) => {
+                    if let Some(value) = self.object_literal_field(object, field) {
+                        return self.target_of(value, depth + 1);
+                    }
+                    self.member_assignments.get(&(id, Atom::from(field)))
                 }
-                self.member_assignments
-                    .get(&(self.id(object), Atom::from(field)))
-            }
+                None => None,
+            },
             _ => None,
         };
         match assigned {
