@@ -2,7 +2,7 @@
 //! its handlers do when it closes, whether something keeps it alive, where it is
 //! used before it opens, and which URL it connects to.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use swc_atoms::Atom;
@@ -294,12 +294,7 @@ pub fn resolve_sockets(
     if raw.sockets.is_empty() {
         return Vec::new();
     }
-    let mut escaping = raw.escaping.clone();
-    escaping.extend(
-        raw.passed
-            .iter()
-            .filter_map(|(expr, class)| holder_of(bindings, expr, *class)),
-    );
+    let escaping = Escaping::new(bindings, raw);
     // The function each kept call result comes from, worked out once for all the
     // sockets made in factories.
     let call_targets = std::cell::OnceCell::new();
@@ -315,7 +310,7 @@ fn resolve_socket(
     program: &Program,
     bindings: &Bindings,
     raw: &RawSockets,
-    escaping: &HashSet<Holder>,
+    escaping: &Escaping,
     call_targets: &std::cell::OnceCell<Vec<Option<Span>>>,
     socket: &RawSocket,
 ) -> Option<SocketFact> {
@@ -349,7 +344,7 @@ fn resolve_socket(
         }
     }
     let holds = |holder: &Holder| holders.contains(holder);
-    let escapes = holders.iter().any(|holder| escaping.contains(holder));
+    let escapes = holders.iter().any(|holder| escaping.escapes(holder));
     let holder = holders.first();
     let events: Vec<&SocketEvent> = raw
         .events
@@ -970,6 +965,51 @@ fn timer_effects(
         closes |= c;
     }
     (sends, closes)
+}
+
+/// Which holders escape: those the walk saw escape, and those handed to calls.
+struct Escaping<'r, 'a> {
+    bindings: &'r Bindings<'a>,
+    recorded: &'r HashSet<Holder>,
+    /// Arguments by the name they give (a variable's or a field's), so that a holder
+    /// is compared with the arguments named like it only: a file's calls have hundreds
+    /// of thousands of arguments, and resolving each is a scope lookup.
+    passed_by_name: FxHashMap<Atom, Vec<(&'a Expr, Option<u32>)>>,
+}
+
+impl<'r, 'a> Escaping<'r, 'a> {
+    fn new(bindings: &'r Bindings<'a>, raw: &'r RawSockets<'a>) -> Self {
+        let mut passed_by_name: FxHashMap<Atom, Vec<_>> = FxHashMap::default();
+        for &(expr, class) in &raw.passed {
+            let name = match strip(expr) {
+                Expr::Ident(ident) => ident.sym.clone(),
+                Expr::Member(member) => match member_atom(&member.prop) {
+                    Some(field) => field,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            passed_by_name.entry(name).or_default().push((expr, class));
+        }
+        Escaping {
+            bindings,
+            recorded: &raw.escaping,
+            passed_by_name,
+        }
+    }
+
+    fn escapes(&self, holder: &Holder) -> bool {
+        let name = match holder {
+            Holder::Binding(id) => &id.0,
+            Holder::ThisField(_, field) => field,
+        };
+        self.recorded.contains(holder)
+            || self.passed_by_name.get(name).is_some_and(|passed| {
+                passed.iter().any(|(expr, class)| {
+                    holder_of(self.bindings, expr, *class).as_ref() == Some(holder)
+                })
+            })
+    }
 }
 
 /// The holder an expression names: a local binding or `this.<field>`.
