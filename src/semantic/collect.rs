@@ -68,10 +68,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str) -> Collector<'a> {
         None => Scopes::Tree(ScopeTree::new(&parsed.program)),
     };
     let mut collector: Collector<'a> = Collector {
-        bindings: Bindings {
-            scopes,
-            ..Bindings::default()
-        },
+        bindings: Bindings::new(scopes),
         declaration_kind: None,
         pending_assignments: HashMap::default(),
         post_messages: Vec::new(),
@@ -177,7 +174,7 @@ struct Collector<'a> {
 impl<'a> Collector<'a> {
     fn finish(mut self, program: &'a Program) -> FileFacts {
         for (id, values) in std::mem::take(&mut self.pending_assignments) {
-            if let Some(binding) = self.bindings.by_id.get_mut(&id) {
+            if let Some(binding) = self.bindings.binding_mut(&id) {
                 for value in values {
                     match value {
                         Some(value) => binding.assignments.push(value),
@@ -547,7 +544,7 @@ impl<'a> Collector<'a> {
             let (Pat::Ident(ident), None) = (param, arg.spread) else {
                 continue;
             };
-            if let Some(binding) = self.bindings.by_id.get_mut(&self.bindings.id(&ident.id))
+            if let Some(binding) = self.bindings.binding_mut(&self.bindings.id(&ident.id))
                 && binding.kind == BindingKind::Parameter
                 && binding.init().is_none()
             {
@@ -616,7 +613,7 @@ impl<'a> Collector<'a> {
     /// Records a binding; returns it.
     fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&'a Expr>) -> Id {
         let id = self.bindings.id(ident);
-        self.bindings.by_id.insert(
+        self.bindings.insert_binding(
             id.clone(),
             Binding {
                 kind,
@@ -691,7 +688,7 @@ impl<'a> Collector<'a> {
         let Some(id) = self.bindings.binding_id(ident) else {
             return;
         };
-        match self.bindings.by_id.get_mut(&id) {
+        match self.bindings.binding_mut(&id) {
             Some(binding) => match value {
                 Some(value) => binding.assignments.push(value),
                 None => binding.has_unknown_assignment = true,

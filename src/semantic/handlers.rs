@@ -545,7 +545,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .is_some_and(|arg| self.is_event(&arg.expr))
             && let Expr::Ident(getter) = strip(&method.obj)
         {
-            let init = self.context.bindings.by_id.get(&self.id(getter))?.init()?;
+            let init = self.context.bindings.binding(&self.id(getter))?.init()?;
             return descriptor_getter_field(init).and_then(event_field_name);
         }
         // `req.headers.get("origin")` (fetch API) and `req.getHeader("origin")` (uWebSockets.js).
@@ -934,7 +934,7 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
         match strip(expr) {
             Expr::Ident(ident) => {
-                let binding = self.context.bindings.by_id.get(&self.id(ident))?;
+                let binding = self.context.bindings.binding(&self.id(ident))?;
                 if binding.kind != super::values::BindingKind::Const {
                     return None;
                 }
@@ -980,7 +980,7 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
         match strip(expr) {
             Expr::Ident(ident) => {
-                let binding = self.context.bindings.by_id.get(&self.id(ident))?;
+                let binding = self.context.bindings.binding(&self.id(ident))?;
                 if let Some(Role::Tainted(_)) = self.roles.get(&self.id(ident)) {
                     return Some("the message data".into());
                 }
@@ -1029,8 +1029,7 @@ impl<'c, 'p> Walker<'c, 'p> {
             Expr::Ident(ident) => self
                 .context
                 .bindings
-                .by_id
-                .get(&self.id(ident))
+                .binding(&self.id(ident))
                 .and_then(|binding| binding.init()),
             other => Some(other),
         };
@@ -1079,8 +1078,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 match self
                     .context
                     .bindings
-                    .by_id
-                    .get(&self.id(ident))
+                    .binding(&self.id(ident))
                     .and_then(|binding| binding.init())
                     .map(strip)
                 {
@@ -1810,7 +1808,7 @@ fn resolve_function_at(
             if let Some(span) = bindings.function_of.get(&id) {
                 return Some(*span);
             }
-            let binding = bindings.by_id.get(&id)?;
+            let binding = bindings.binding(&id)?;
             resolve_function_at(bindings, binding.init()?, class, depth + 1)
         }
         Expr::Member(member) => {

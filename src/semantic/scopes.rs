@@ -117,7 +117,12 @@ struct Declared {
     /// Where the name starts to be visible: a function body's declarations are not
     /// seen by its parameters' defaults (`(a = x) => { const x = a; }`).
     from: u32,
+    /// Where the collector keeps what it learns about the binding (see
+    /// [`ScopeTree::set_data`]), or [`NO_DATA`].
+    data: u32,
 }
+
+const NO_DATA: u32 = u32::MAX;
 
 struct Scope {
     start: u32,
@@ -251,6 +256,7 @@ impl ScopeTree {
             name: ident.sym.clone(),
             kind,
             from,
+            data: NO_DATA,
         };
         match self.declared.get_mut(&key) {
             // A redeclaration keeps where the name became visible.
@@ -284,6 +290,43 @@ impl ScopeTree {
                 .map(|(_, declared)| declared),
             None => None,
         }
+    }
+
+    fn declared_mut(&mut self, scope: u32, name: &Atom) -> Option<&mut Declared> {
+        match self.declared.get_mut(&(scope, hash_of(name))) {
+            Some(declared) if declared.name == *name => Some(declared),
+            Some(_) => self
+                .collisions
+                .iter_mut()
+                .find(|(at, declared)| *at == scope && declared.name == *name)
+                .map(|(_, declared)| declared),
+            None => None,
+        }
+    }
+
+    /// Records that the data of the binding `(name, context)` is at `data` in the
+    /// collector's list: the entry the declaration was just resolved to is in cache,
+    /// where a table of its own would cost every declaration a second random access.
+    /// False when no scope of the tree declares the binding.
+    pub fn set_data(&mut self, name: &Atom, context: SyntaxContext, data: u32) -> bool {
+        let Some(scope) = context.as_u32().checked_sub(1) else {
+            return false;
+        };
+        match self.declared_mut(scope, name) {
+            Some(declared) => {
+                declared.data = data;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Where the data of the binding `(name, context)` is, if it was recorded.
+    pub fn data(&self, name: &Atom, context: SyntaxContext) -> Option<u32> {
+        let scope = context.as_u32().checked_sub(1)?;
+        self.declared_with_hash(scope, name, hash_of(name))
+            .map(|declared| declared.data)
+            .filter(|&data| data != NO_DATA)
     }
 
     /// Hoists the declarations of a statement list into the current scope.

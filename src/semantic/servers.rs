@@ -108,7 +108,7 @@ impl ServerFact {
 /// The server kind a `new X(…)` callee names, through imports and `require`.
 pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKind> {
     let source = |ident: &Ident| -> Option<String> {
-        let binding = bindings.by_id.get(&bindings.id(ident))?;
+        let binding = bindings.binding(&bindings.id(ident))?;
         match &binding.kind {
             BindingKind::Import { source, .. } => Some(source.to_string()),
             _ => match strip(binding.init()?) {

@@ -218,7 +218,7 @@ fn constructor_at(bindings: &Bindings, callee: &Expr, depth: u32) -> Constructor
             name => library_constructor(name).map_or(Constructor::Other, Constructor::Library),
         },
         Expr::Ident(ident) => {
-            let Some(binding) = bindings.by_id.get(&bindings.id(ident)) else {
+            let Some(binding) = bindings.binding(&bindings.id(ident)) else {
                 return Constructor::Other;
             };
             if let BindingKind::Import { source, imported } = &binding.kind {
@@ -743,7 +743,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
     }
     match strip(delay) {
         Expr::Lit(Lit::Num(_)) => Delay::Fixed,
-        Expr::Ident(ident) => match bindings.by_id.get(&bindings.id(ident)) {
+        Expr::Ident(ident) => match bindings.binding(&bindings.id(ident)) {
             Some(binding) if binding.kind == BindingKind::Const => {
                 binding.init().map_or(Delay::Unknown, |init| {
                     classify_delay_at(bindings, init, depth + 1)
@@ -1101,7 +1101,7 @@ fn url_prefix(
             Some((left, literal, None))
         }
         Expr::Ident(ident) => {
-            let binding = bindings.by_id.get(&bindings.id(ident))?;
+            let binding = bindings.binding(&bindings.id(ident))?;
             if !matches!(
                 binding.kind,
                 BindingKind::Const | BindingKind::Let | BindingKind::Var
@@ -1168,7 +1168,7 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
     }
     match strip(url) {
         Expr::Ident(ident) => {
-            let binding = bindings.by_id.get(&bindings.id(ident))?;
+            let binding = bindings.binding(&bindings.id(ident))?;
             if !binding.assignments.is_empty() || binding.has_unknown_assignment {
                 return None;
             }

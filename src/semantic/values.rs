@@ -74,7 +74,12 @@ impl<'a> Binding<'a> {
 /// file's tree, which outlives them.
 #[derive(Debug, Default)]
 pub struct Bindings<'a> {
-    pub by_id: HashMap<Id, Binding<'a>>,
+    /// What the walk learned about each binding, in declaration order: found through
+    /// the scope tree (plain JavaScript) or `data_elsewhere` (see [`Bindings::binding`]).
+    data: Vec<Binding<'a>>,
+    /// Where the data of bindings outside the scope tree is: TypeScript's, resolved by
+    /// swc, and any the tree does not declare.
+    data_elsewhere: HashMap<Id, u32>,
     /// Values assigned to `this.<field>` anywhere in the file.
     pub this_fields: HashMap<Atom, Vec<Option<&'a Expr>>>,
     /// Values assigned to `<binding>.<field>` anywhere in the file.
@@ -263,8 +268,47 @@ impl<'a> Bindings<'a> {
         self.scopes.binding_id(ident)
     }
 
+    pub fn new(scopes: super::scopes::Scopes) -> Self {
+        Bindings {
+            scopes,
+            ..Bindings::default()
+        }
+    }
+
     fn binding_of(&self, ident: &Ident) -> Option<&Binding<'_>> {
-        self.by_id.get(&self.binding_id(ident)?)
+        self.binding(&self.binding_id(ident)?)
+    }
+
+    /// What the walk learned about the binding `id`.
+    pub fn binding(&self, id: &Id) -> Option<&Binding<'a>> {
+        let index = self.data_index(id)?;
+        Some(&self.data[index as usize])
+    }
+
+    pub fn binding_mut(&mut self, id: &Id) -> Option<&mut Binding<'a>> {
+        let index = self.data_index(id)?;
+        Some(&mut self.data[index as usize])
+    }
+
+    /// Keeps `binding` as the data of `id`, in place of any earlier declaration's.
+    pub fn insert_binding(&mut self, id: Id, binding: Binding<'a>) {
+        let index = self.data.len() as u32;
+        self.data.push(binding);
+        let in_tree = match &mut self.scopes {
+            super::scopes::Scopes::Tree(tree) => tree.set_data(&id.0, id.1, index),
+            super::scopes::Scopes::Resolved { .. } => false,
+        };
+        if !in_tree {
+            self.data_elsewhere.insert(id, index);
+        }
+    }
+
+    fn data_index(&self, id: &Id) -> Option<u32> {
+        let in_tree = match &self.scopes {
+            super::scopes::Scopes::Tree(tree) => tree.data(&id.0, id.1),
+            super::scopes::Scopes::Resolved { .. } => None,
+        };
+        in_tree.or_else(|| self.data_elsewhere.get(id).copied())
     }
 
     /// What window, if any, `expr` designates as a `postMessage` receiver.
