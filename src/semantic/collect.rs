@@ -850,10 +850,10 @@ impl<'a> Collector<'a> {
     fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
         let class = self.current_class();
         for expr in exprs {
-            // What `holder_of` can name: a local binding or a field of `this`. (Asked
-            // here, where the walk is, an identifier's scope is found at once.)
+            // What `holder_of` can name: a binding or a field of `this`. Resolved only
+            // in a file with sockets, and only when named like a socket's holder.
             let may_hold = match strip(expr) {
-                Expr::Ident(ident) => !self.bindings.is_global(ident),
+                Expr::Ident(_) => true,
                 Expr::Member(member) => matches!(strip(&member.obj), Expr::This(_)),
                 _ => false,
             };
