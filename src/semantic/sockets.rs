@@ -294,7 +294,8 @@ pub fn resolve_sockets(
     if raw.sockets.is_empty() {
         return Vec::new();
     }
-    let escaping = Escaping::new(bindings, raw);
+    // Built for the first socket that is one: `io(…)` in a bundle may be any function.
+    let escaping = std::cell::OnceCell::new();
     // The function each kept call result comes from, worked out once for all the
     // sockets made in factories.
     let call_targets = std::cell::OnceCell::new();
@@ -306,16 +307,19 @@ pub fn resolve_sockets(
         .collect()
 }
 
-fn resolve_socket(
+fn resolve_socket<'r, 'a>(
     program: &Program,
-    bindings: &Bindings,
-    raw: &RawSockets,
-    escaping: &Escaping,
+    bindings: &'r Bindings<'a>,
+    raw: &'r RawSockets<'a>,
+    escaping: &std::cell::OnceCell<Escaping<'r, 'a>>,
     call_targets: &std::cell::OnceCell<Vec<Option<Span>>>,
     socket: &RawSocket,
 ) -> Option<SocketFact> {
     let (kind, node_client) = match socket.library {
-        Some(library) => (SocketKind::Library(library), false),
+        Some(library) if names_library_function(bindings, socket.callee, library) => {
+            (SocketKind::Library(library), false)
+        }
+        Some(_) => return None,
         None => match constructor_of(bindings, socket.callee) {
             Constructor::Browser => (SocketKind::Browser, false),
             Constructor::Node => (SocketKind::Browser, true),
@@ -344,6 +348,7 @@ fn resolve_socket(
         }
     }
     let holds = |holder: &Holder| holders.contains(holder);
+    let escaping = escaping.get_or_init(|| Escaping::new(bindings, raw));
     let escapes = holders.iter().any(|holder| escaping.escapes(holder));
     let holder = holders.first();
     let events: Vec<&SocketEvent> = raw
@@ -965,6 +970,44 @@ fn timer_effects(
         closes |= c;
     }
     (sends, closes)
+}
+
+/// Whether a library's connect call (`io(url)`, `createClient(…)`, `mqtt.connect(url)`)
+/// names the library's function: the page's global, or one imported or required from
+/// the library's module. Minified bundles have local functions called `io`.
+fn names_library_function(bindings: &Bindings, callee: &Expr, module: &str) -> bool {
+    // `builder.withUrl(url)` is a method of whatever builder the code made.
+    let name = match strip(callee) {
+        Expr::Ident(ident) => ident,
+        Expr::Member(member) if member_name(&member.prop) == Some("connect") => {
+            match strip(&member.obj) {
+                Expr::Ident(object) => object,
+                _ => return true,
+            }
+        }
+        _ => return true,
+    };
+    let Some(id) = bindings.binding_id(name) else {
+        return true;
+    };
+    let from_module = |source: &str| {
+        source
+            .strip_prefix(module)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let Some(binding) = bindings.binding(&id) else {
+        return false;
+    };
+    match &binding.kind {
+        BindingKind::Import { source, .. } => from_module(source),
+        _ => binding
+            .init()
+            .and_then(|init| match strip(init) {
+                Expr::Call(call) => required_module(call),
+                _ => None,
+            })
+            .is_some_and(from_module),
+    }
 }
 
 /// Which holders escape: those the walk saw escape, and those handed to calls.
