@@ -105,10 +105,14 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str) -> Collector<'a> {
 }
 
 /// A call to a same-file function that may forward to `addEventListener`.
+///
+/// Kept as written: most files have no such functions, and minified code makes calls
+/// with three arguments everywhere, so the callee is resolved and the arguments sized
+/// only once the walk has found a wrapper.
 struct WrapperCall<'a> {
-    callee: Id,
+    callee: &'a Ident,
     registration: Range<usize>,
-    arguments: Vec<(Option<&'a Expr>, RawHandler<'a>)>,
+    arguments: &'a [ExprOrSpread],
     class: Option<u32>,
     in_worker_code: bool,
 }
@@ -186,18 +190,17 @@ impl<'a> Collector<'a> {
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
             .iter()
+            .filter(|_| !self.bindings.listener_wrappers.is_empty())
             .filter_map(|call| {
-                let [target, event, handler] =
-                    *self.bindings.listener_wrappers.get(&call.callee)?;
-                let (target, _) = call.arguments.get(target)?;
-                let (event, _) = call.arguments.get(event)?;
-                let (_, handler) = call.arguments.get(handler)?;
+                let callee = self.bindings.binding_id(call.callee)?;
+                let [target, event, handler] = *self.bindings.listener_wrappers.get(&callee)?;
+                let argument = |index: usize| call.arguments.get(index).map(|arg| &*arg.expr);
                 Some(RawListener {
                     registration: call.registration.clone(),
                     form: ListenerForm::Wrapper,
-                    target: Some((*target)?),
-                    event: Some((*event)?),
-                    handler: handler.clone(),
+                    target: Some(small(argument(target)?)?),
+                    event: Some(small(argument(event)?)?),
+                    handler: Self::raw_handler(Some(argument(handler)?)),
                     class: call.class,
                     in_worker_code: call.in_worker_code,
                     in_function: false,
@@ -442,15 +445,11 @@ impl<'a> Collector<'a> {
                     literal_string(&a.expr).is_none_or(|text| text == "message")
                         && !matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_))
                 });
-                if args.len() >= 3 && mentions_message && !self.bindings.is_global(ident) {
-                    let arguments = args
-                        .iter()
-                        .map(|a| (small(&a.expr), Self::raw_handler(Some(&a.expr))))
-                        .collect();
+                if args.len() >= 3 && mentions_message {
                     self.wrapper_calls.push(WrapperCall {
-                        callee: self.bindings.id(ident),
+                        callee: ident,
                         registration,
-                        arguments,
+                        arguments: args,
                         class: self.current_class(),
                         in_worker_code: self.worker_guards > 0,
                     });
