@@ -16,6 +16,7 @@ use super::listeners::{
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::sockets::{
     Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
+    this_field,
 };
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
@@ -702,9 +703,6 @@ impl<'a> Collector<'a> {
         callee: &'a Expr,
         args: &'a [ExprOrSpread],
     ) {
-        if args.iter().any(|arg| arg.spread.is_some()) {
-            return;
-        }
         let callee = strip(callee);
         let receiver = match callee {
             Expr::Ident(ident)
@@ -719,6 +717,9 @@ impl<'a> Collector<'a> {
                 _ => return,
             },
         };
+        if args.iter().any(|arg| arg.spread.is_some()) {
+            return;
+        }
         self.post_messages.push(RawPostMessage {
             span,
             callee_span: span_range(callee.span()),
@@ -835,17 +836,13 @@ impl<'a> Collector<'a> {
                     self.sockets.call_results.push((holder, callee, class));
                 }
             }
-            other => {
-                // `stream.socket = socket`: the socket now lives elsewhere too.
-                if let Some(source) = holder_of(&self.bindings, other, self.current_class()) {
-                    self.sockets.escaping.insert(source);
-                }
-            }
+            // `stream.socket = socket`: the socket now lives elsewhere too.
+            other => self.note_escapes(std::iter::once(other)),
         }
     }
 
-    /// Holders handed to calls or constructors: code elsewhere may manage them. (A
-    /// returned socket is followed to the callers that keep it instead.)
+    /// Holders handed to calls or constructors or stored elsewhere: code elsewhere may
+    /// manage them. (A returned socket is followed to the callers that keep it instead.)
     fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
         let class = self.current_class();
         for expr in exprs {
@@ -857,7 +854,7 @@ impl<'a> Collector<'a> {
                 _ => false,
             };
             if may_hold {
-                self.sockets.passed.push((expr, class));
+                self.sockets.escape_candidates.push((expr, class));
             }
         }
     }
@@ -1539,7 +1536,7 @@ impl<'a> Visit for Collector<'a> {
         let class = self.current_class();
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
-                let holder = holder_of(&self.bindings, &Expr::Ident(ident.id.clone()), class);
+                let holder = self.bindings.binding_id(&ident.id).map(Holder::Binding);
                 self.hint_holder(&assign.right, holder);
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
@@ -1556,13 +1553,10 @@ impl<'a> Visit for Collector<'a> {
                         span: span_range(assign.right.span()),
                     });
                 }
-                let holder = holder_of(&self.bindings, &Expr::Member(member.clone()), class);
-                self.hint_holder(&assign.right, holder);
+                self.hint_holder(&assign.right, this_field(member, class));
                 // `socket[name] = handler`: handlers set in ways the file does not show.
-                if matches!(member.prop, MemberProp::Computed(_))
-                    && let Some(object) = holder_of(&self.bindings, &member.obj, class)
-                {
-                    self.sockets.escaping.insert(object);
+                if matches!(member.prop, MemberProp::Computed(_)) {
+                    self.note_escapes(std::iter::once(&*member.obj));
                 }
                 let event = match member_name(&member.prop) {
                     Some("onopen") => Some("open"),

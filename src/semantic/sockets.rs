@@ -100,13 +100,11 @@ pub struct RawSockets<'a> {
     /// `holder = someFunction(…)`: where call results are kept, to find the sockets
     /// that factories return.
     pub call_results: Vec<(Holder, &'a Expr, Option<u32>)>,
-    /// Holders whose value leaves the code the file can see: returned, or stored on
-    /// another object.
-    pub escaping: HashSet<Holder>,
-    /// Arguments of calls and constructors that may be holders, with the enclosing class:
-    /// their holders escape too. Kept as written and turned into holders only in a file
-    /// that has sockets, since every call of a file has arguments.
-    pub passed: Vec<(&'a Expr, Option<u32>)>,
+    /// What may name a holder whose value leaves the code the file can see: arguments of
+    /// calls and constructors, values stored on another object, objects given handlers
+    /// by computed names; with the enclosing class. Kept as written and turned into
+    /// holders only in a file that has sockets: every call of a file has arguments.
+    pub escape_candidates: Vec<(&'a Expr, Option<u32>)>,
 }
 
 /// The rules' view of one socket.
@@ -1010,20 +1008,19 @@ fn names_library_function(bindings: &Bindings, callee: &Expr, module: &str) -> b
     }
 }
 
-/// Which holders escape: those the walk saw escape, and those handed to calls.
+/// Which holders escape: those named by an escape candidate.
 struct Escaping<'r, 'a> {
     bindings: &'r Bindings<'a>,
-    recorded: &'r HashSet<Holder>,
-    /// Arguments by the name they give (a variable's or a field's), so that a holder
-    /// is compared with the arguments named like it only: a file's calls have hundreds
-    /// of thousands of arguments, and resolving each is a scope lookup.
-    passed_by_name: FxHashMap<Atom, Vec<(&'a Expr, Option<u32>)>>,
+    /// Escape candidates by the name they give (a variable's or a field's), so that a
+    /// holder is compared with the candidates named like it only: a file's calls have
+    /// hundreds of thousands of arguments, and resolving each is a scope lookup.
+    candidates_by_name: FxHashMap<Atom, Vec<(&'a Expr, Option<u32>)>>,
 }
 
 impl<'r, 'a> Escaping<'r, 'a> {
     fn new(bindings: &'r Bindings<'a>, raw: &'r RawSockets<'a>) -> Self {
-        let mut passed_by_name: FxHashMap<Atom, Vec<_>> = FxHashMap::default();
-        for &(expr, class) in &raw.passed {
+        let mut candidates_by_name: FxHashMap<Atom, Vec<_>> = FxHashMap::default();
+        for &(expr, class) in &raw.escape_candidates {
             let name = match strip(expr) {
                 Expr::Ident(ident) => ident.sym.clone(),
                 Expr::Member(member) => match member_atom(&member.prop) {
@@ -1032,12 +1029,14 @@ impl<'r, 'a> Escaping<'r, 'a> {
                 },
                 _ => continue,
             };
-            passed_by_name.entry(name).or_default().push((expr, class));
+            candidates_by_name
+                .entry(name)
+                .or_default()
+                .push((expr, class));
         }
         Escaping {
             bindings,
-            recorded: &raw.escaping,
-            passed_by_name,
+            candidates_by_name,
         }
     }
 
@@ -1046,12 +1045,11 @@ impl<'r, 'a> Escaping<'r, 'a> {
             Holder::Binding(id) => &id.0,
             Holder::ThisField(_, field) => field,
         };
-        self.recorded.contains(holder)
-            || self.passed_by_name.get(name).is_some_and(|passed| {
-                passed.iter().any(|(expr, class)| {
-                    holder_of(self.bindings, expr, *class).as_ref() == Some(holder)
-                })
+        self.candidates_by_name.get(name).is_some_and(|candidates| {
+            candidates.iter().any(|(expr, class)| {
+                holder_of(self.bindings, expr, *class).as_ref() == Some(holder)
             })
+        })
     }
 }
 
@@ -1059,10 +1057,15 @@ impl<'r, 'a> Escaping<'r, 'a> {
 pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
     match strip(expr) {
         Expr::Ident(ident) => bindings.binding_id(ident).map(Holder::Binding),
-        Expr::Member(member) => match (strip(&member.obj), member_atom(&member.prop)) {
-            (Expr::This(_), Some(field)) => Some(Holder::ThisField(class, field)),
-            _ => None,
-        },
+        Expr::Member(member) => this_field(member, class),
+        _ => None,
+    }
+}
+
+/// `this.<field>` as a holder.
+pub fn this_field(member: &MemberExpr, class: Option<u32>) -> Option<Holder> {
+    match strip(&member.obj) {
+        Expr::This(_) => Some(Holder::ThisField(class, member_atom(&member.prop)?)),
         _ => None,
     }
 }
