@@ -18,6 +18,8 @@ use swc_ecma_parser::{Parser, StringInput};
 static GLOBAL: crosswire::alloc::Allocator = crosswire::alloc::Allocator;
 
 fn main() {
+    // The same memory settings as crosswire itself.
+    crosswire::alloc::avoid_transparent_huge_pages();
     let mut threads = 2;
     let mut roots = Vec::new();
     let mut args = std::env::args().skip(1);

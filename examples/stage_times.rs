@@ -36,6 +36,8 @@ struct EmptyWalk;
 impl Visit for EmptyWalk {}
 
 fn main() {
+    // The same memory settings as crosswire itself.
+    crosswire::alloc::avoid_transparent_huge_pages();
     let roots: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
     let (engine, files) = common::engine_and_files(&roots);
     let mut totals = [0.0; STAGES.len()];

@@ -20,6 +20,20 @@ use libmimalloc_sys::{
     mi_zalloc_aligned,
 };
 
+/// Keeps the kernel from backing this process's memory with transparent huge pages.
+/// mimalloc asks for them, and each is zeroed whole (2 MiB) when first touched; a run
+/// allocates and frees a syntax tree per file within milliseconds, so most of that
+/// zeroing is wasted. On the benchmark corpus (6 interleaved runs each) wall time went
+/// from a median of 1.92 s to 1.77 s, system time from 0.4–0.9 s to a steady 0.4 s,
+/// and peak memory from 235–290 MB to 216–230 MB. Call it first thing in `main`.
+pub fn avoid_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `PR_SET_THP_DISABLE` reads no memory; on failure the default stays.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// The alignment every mimalloc block has: a machine word.
 const BLOCK_ALIGN: usize = std::mem::size_of::<usize>();
 

@@ -4,6 +4,7 @@
 static GLOBAL: crosswire::alloc::Allocator = crosswire::alloc::Allocator;
 
 fn main() {
+    crosswire::alloc::avoid_transparent_huge_pages();
     crosswire::parse::quiet_parser_panics();
     std::process::exit(crosswire::cli::run());
 }
