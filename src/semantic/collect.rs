@@ -614,10 +614,9 @@ impl<'a> Collector<'a> {
     fn declare(&mut self, ident: &Ident, kind: BindingKind, init: Option<&'a Expr>) -> Id {
         let id = self.bindings.id(ident);
         self.bindings.insert_binding(
-            id.clone(),
+            &id,
             Binding {
                 kind,
-                name: ident.sym.clone(),
                 span: span_range(ident.span),
                 init_expr: init,
                 assignments: Vec::new(),

@@ -1162,7 +1162,7 @@ fn url_prefix(
                 0,
                 Label {
                     span: binding.span.clone(),
-                    message: format!("`{}` holds a clear-text URL", binding.name),
+                    message: format!("`{}` holds a clear-text URL", ident.sym),
                 },
             );
             Some(found)

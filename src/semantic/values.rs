@@ -30,7 +30,6 @@ pub enum BindingKind {
 #[derive(Debug, Clone)]
 pub struct Binding<'a> {
     pub kind: BindingKind,
-    pub name: Atom,
     /// Where the name is declared.
     pub span: Range<usize>,
     /// The initializer (or a parameter's default), whatever its size: see [`Self::init`].
@@ -291,7 +290,7 @@ impl<'a> Bindings<'a> {
     }
 
     /// Keeps `binding` as the data of `id`, in place of any earlier declaration's.
-    pub fn insert_binding(&mut self, id: Id, binding: Binding<'a>) {
+    pub fn insert_binding(&mut self, id: &Id, binding: Binding<'a>) {
         let index = self.data.len() as u32;
         self.data.push(binding);
         let in_tree = match &mut self.scopes {
@@ -299,7 +298,7 @@ impl<'a> Bindings<'a> {
             super::scopes::Scopes::Resolved { .. } => false,
         };
         if !in_tree {
-            self.data_elsewhere.insert(id, index);
+            self.data_elsewhere.insert(id.clone(), index);
         }
     }
 
@@ -657,15 +656,14 @@ impl<'a> Bindings<'a> {
             let found = self.wildcard_of(default, depth + 1)?;
             return Some(found.through(
                 binding.span.clone(),
-                format!("parameter `{}` defaults to \"*\"", binding.name),
+                format!("parameter `{}` defaults to \"*\"", ident.sym),
             ));
         }
         for value in binding.known_values().unwrap_or_default() {
             if let Some(found) = self.wildcard_of(value, depth + 1) {
-                return Some(found.through(
-                    binding.span.clone(),
-                    format!("`{}` holds \"*\"", binding.name),
-                ));
+                return Some(
+                    found.through(binding.span.clone(), format!("`{}` holds \"*\"", ident.sym)),
+                );
             }
         }
         None
