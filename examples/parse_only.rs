@@ -26,6 +26,9 @@ fn main() {
     while let Some(arg) = args.next() {
         if arg == "-j" {
             threads = args.next().and_then(|n| n.parse().ok()).expect("-j N");
+        } else if arg.starts_with('-') {
+            eprintln!("parse_only: unknown option {arg}\nusage: parse_only [-j N] PATH...");
+            std::process::exit(2);
         } else {
             roots.push(PathBuf::from(arg));
         }
