@@ -20,7 +20,7 @@ use super::sockets::{
 };
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
-    prop_name, required_module, strip,
+    prop_atom, prop_name, required_module, strip,
 };
 use super::{FileFacts, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
@@ -560,27 +560,26 @@ impl<'a> Collector<'a> {
             return;
         };
         let (name, span) = match member {
-            ClassMember::Method(method) => match prop_name(&method.key) {
-                Some(name) => (name.to_string(), method.function.span),
+            ClassMember::Method(method) => match prop_atom(&method.key) {
+                Some(name) => (name, method.function.span),
                 None => return,
             },
-            ClassMember::PrivateMethod(method) => {
-                (format!("#{}", method.key.name), method.function.span)
-            }
+            ClassMember::PrivateMethod(method) => (
+                Atom::from(format!("#{}", method.key.name)),
+                method.function.span,
+            ),
             ClassMember::ClassProp(prop) => {
                 match (
-                    prop_name(&prop.key),
+                    prop_atom(&prop.key),
                     prop.value.as_deref().and_then(function_span),
                 ) {
-                    (Some(name), Some(span)) => (name.to_string(), span),
+                    (Some(name), Some(span)) => (name, span),
                     _ => return,
                 }
             }
             _ => return,
         };
-        self.bindings
-            .class_methods
-            .insert((class, Atom::from(name)), span);
+        self.bindings.class_methods.insert((class, name), span);
     }
 
     /// `@HostListener("window:message", ["$event"])` on a method.
@@ -1341,7 +1340,7 @@ impl<'a> Visit for Collector<'a> {
                             if let Some((name, span)) = object_method(prop) {
                                 self.bindings
                                     .object_methods
-                                    .insert((id.clone(), Atom::from(name)), span);
+                                    .insert((id.clone(), name), span);
                             }
                         }
                     }
@@ -2016,13 +2015,16 @@ fn collect_assigned_names(pattern: &AssignTargetPat, names: &mut Vec<Ident>) {
 }
 
 /// `name(e) {}`, `name: function (e) {}` or `name: (e) => {}` in an object literal.
-fn object_method(prop: &PropOrSpread) -> Option<(&str, swc_common::Span)> {
+fn object_method(prop: &PropOrSpread) -> Option<(Atom, swc_common::Span)> {
     let PropOrSpread::Prop(prop) = prop else {
         return None;
     };
     match &**prop {
-        Prop::Method(method) => Some((prop_name(&method.key)?, method.function.span)),
-        Prop::KeyValue(pair) => Some((prop_name(&pair.key)?, function_span(&pair.value)?)),
+        Prop::Method(method) => Some((prop_atom(&method.key)?, method.function.span)),
+        Prop::KeyValue(pair) => {
+            let span = function_span(&pair.value)?;
+            Some((prop_atom(&pair.key)?, span))
+        }
         _ => None,
     }
 }

@@ -292,7 +292,8 @@ pub fn resolve_sockets(
     if raw.sockets.is_empty() {
         return Vec::new();
     }
-    // Built for the first socket that is one: `io(…)` in a bundle may be any function.
+    // Built when the first socket gets that far: in many files no recorded socket is one
+    // (a bundle's `io(…)` is often its own function).
     let escaping = std::cell::OnceCell::new();
     // The function each kept call result comes from, worked out once for all the
     // sockets made in factories.

@@ -194,6 +194,14 @@ pub fn member_atom(prop: &MemberProp) -> Option<Atom> {
     }
 }
 
+/// A property's name as an atom: the key's own for an identifier, interned otherwise.
+pub fn prop_atom(key: &PropName) -> Option<Atom> {
+    match key {
+        PropName::Ident(name) => Some(name.sym.clone()),
+        other => prop_name(other).map(Atom::from),
+    }
+}
+
 pub fn prop_name(key: &PropName) -> Option<&str> {
     match key {
         PropName::Ident(name) => Some(&name.sym),
