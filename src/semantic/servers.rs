@@ -15,7 +15,7 @@ use super::handlers::{
 };
 use super::listeners::RawHandler;
 use super::sockets::Holder;
-use super::values::{BindingKind, Bindings, member_name, required_module, strip};
+use super::values::{Bindings, member_name, strip};
 use crate::parse::span_range;
 
 /// The server libraries crosswire knows.
@@ -107,20 +107,6 @@ impl ServerFact {
 
 /// The server kind a `new X(…)` callee names, through imports and `require`.
 pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKind> {
-    let source = |ident: &Ident| -> Option<String> {
-        let binding = bindings.binding(&bindings.id(ident))?;
-        match &binding.kind {
-            BindingKind::Import { source, .. } => Some(source.to_string()),
-            _ => match strip(binding.init()?) {
-                Expr::Call(call) => required_module(call).map(str::to_string),
-                Expr::Member(member) => match strip(&member.obj) {
-                    Expr::Call(call) => required_module(call).map(str::to_string),
-                    _ => None,
-                },
-                _ => None,
-            },
-        }
-    };
     let from = |name: &str| match name {
         "ws" => Some(ServerKind::Ws),
         "socket.io" | "engine.io" => Some(ServerKind::SocketIo),
@@ -128,14 +114,14 @@ pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKi
     };
     match strip(callee) {
         // `new WebSocketServer(…)`, `new Server(…)` imported from ws or socket.io.
-        Expr::Ident(ident) => from(&source(ident)?),
+        Expr::Ident(ident) => from(bindings.module_of(ident)?),
         // `new WebSocket.Server(…)`, `new io.Server(…)`.
         Expr::Member(member) => {
             let Expr::Ident(object) = strip(&member.obj) else {
                 return None;
             };
             match member_name(&member.prop) {
-                Some("Server" | "WebSocketServer") => from(&source(object)?),
+                Some("Server" | "WebSocketServer") => from(bindings.module_of(object)?),
                 _ => None,
             }
         }

@@ -986,27 +986,14 @@ fn names_library_function(bindings: &Bindings, callee: &Expr, module: &str) -> b
         }
         _ => return true,
     };
-    let Some(id) = bindings.binding_id(name) else {
+    if bindings.is_global(name) {
         return true;
-    };
-    let from_module = |source: &str| {
+    }
+    bindings.module_of(name).is_some_and(|source| {
         source
             .strip_prefix(module)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    };
-    let Some(binding) = bindings.binding(&id) else {
-        return false;
-    };
-    match &binding.kind {
-        BindingKind::Import { source, .. } => from_module(source),
-        _ => binding
-            .init()
-            .and_then(|init| match strip(init) {
-                Expr::Call(call) => required_module(call),
-                _ => None,
-            })
-            .is_some_and(from_module),
-    }
+    })
 }
 
 /// Which holders escape: those named by an escape candidate.

@@ -282,6 +282,23 @@ impl<'a> Bindings<'a> {
         }
     }
 
+    /// The module a binding comes from: `import … from "m"`, `const x = require("m")`
+    /// or `const x = require("m").member`.
+    pub fn module_of(&self, ident: &Ident) -> Option<&str> {
+        let binding = self.binding(&self.id(ident))?;
+        match &binding.kind {
+            BindingKind::Import { source, .. } => Some(source),
+            _ => match strip(binding.init()?) {
+                Expr::Call(call) => required_module(call),
+                Expr::Member(member) => match strip(&member.obj) {
+                    Expr::Call(call) => required_module(call),
+                    _ => None,
+                },
+                _ => None,
+            },
+        }
+    }
+
     fn binding_of(&self, ident: &Ident) -> Option<&Binding<'_>> {
         self.binding(&self.binding_id(ident)?)
     }
