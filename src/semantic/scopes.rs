@@ -26,6 +26,8 @@
 //! enclosing list; the spec: to its block), and the declaring identifier of a top-level
 //! `var undefined` (or `NaN`, `Infinity`) in a script reads as the global.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use swc_atoms::Atom;
 use swc_common::{BytePos, Spanned, SyntaxContext};
@@ -258,10 +260,13 @@ impl ScopeTree {
             from,
             data: NO_DATA,
         };
-        match self.declared.get_mut(&key) {
+        match self.declared.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert(declared);
+            }
             // A redeclaration keeps where the name became visible.
-            Some(existing) if existing.name == ident.sym => existing.kind = kind,
-            Some(_) => match self
+            Entry::Occupied(slot) if slot.get().name == ident.sym => slot.into_mut().kind = kind,
+            Entry::Occupied(_) => match self
                 .collisions
                 .iter_mut()
                 .find(|(at, existing)| *at == scope && existing.name == ident.sym)
@@ -269,9 +274,6 @@ impl ScopeTree {
                 Some((_, existing)) => existing.kind = kind,
                 None => self.collisions.push((scope, declared)),
             },
-            None => {
-                self.declared.insert(key, declared);
-            }
         }
     }
 
