@@ -32,7 +32,7 @@ fn main() {
                 let best = (0..runs)
                     .map(|_| {
                         let start = std::time::Instant::now();
-                        let facts = crosswire::semantic::analyze(&parsed, &path);
+                        let facts = crosswire::semantic::analyze(&parsed, &text, 0, &path);
                         let elapsed = start.elapsed();
                         drop(facts);
                         elapsed

@@ -125,7 +125,7 @@ fn stage_times(text: String, language: Language, path: String) -> Option<[f64; S
                         return 0.0;
                     };
                     let start = Instant::now();
-                    let facts = crosswire::semantic::analyze(&parsed, &path);
+                    let facts = crosswire::semantic::analyze(&parsed, &text, 0, &path);
                     let elapsed = start.elapsed().as_secs_f64();
                     drop(facts);
                     elapsed

@@ -268,7 +268,7 @@ impl Engine {
                     .unwrap_or_else(|| &text[block.range.clone()]);
                 match parse_script(code, block.range.start, block.language) {
                     Ok(parsed) => {
-                        facts.extend(semantic::analyze(&parsed, &path));
+                        facts.extend(semantic::analyze(&parsed, code, block.range.start, &path));
                         comments.extend(parsed.comments);
                     }
                     Err(error) => {

@@ -9,6 +9,7 @@ use swc_common::{BytePos, Spanned};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::cold::{HotSpots, Skipped};
 use super::handlers::expression_is;
 use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
@@ -28,10 +29,62 @@ use crate::parse::{ParsedScript, span_range};
 /// Expressions larger than this many nodes are not followed by resolution.
 const SMALL_BUDGET: u32 = 64;
 
-/// Collects the facts of one parsed script. What the walk records points into
-/// `parsed.program` (see [`in_tree`]); none of it outlives this call.
-pub fn collect(parsed: &ParsedScript, path: &str) -> FileFacts {
-    walk(parsed, path).finish(&parsed.program)
+/// Collects the facts of one parsed script, whose text `code` starts at byte `base` of
+/// its file. What the walk records points into `parsed.program` (see [`in_tree`]); none
+/// of it outlives this call.
+///
+/// The walk passes over cold functions (see [`super::cold`]); then those functions that
+/// resolving its records read from are walked after all, in a new round, until the
+/// rounds agree. A file with sockets or servers, or one that needs more rounds, is
+/// walked in full.
+pub fn collect(
+    parsed: &ParsedScript,
+    code: &str,
+    base: usize,
+    path: &str,
+) -> (FileFacts, WalkReport) {
+    let mut skipping = Skipping::new(HotSpots::find(code, base));
+    let mut report = WalkReport::default();
+    for _ in 0..SKIPPING_ROUNDS {
+        report.rounds += 1;
+        let ((facts, state), demands) = super::cold::recording_demands(|| {
+            let mut collector = walk(parsed, path, Some(skipping));
+            let state = collector.skipping.take().expect("the walk was skipping");
+            (collector.finish(&parsed.program), state)
+        });
+        // A socket's or a server's analysis reads records from all over the file.
+        if !facts.sockets.is_empty() || !facts.servers.is_empty() {
+            break;
+        }
+        let more = demands.functions_to_walk(&state.skipped, code, base);
+        if more.is_empty() {
+            report.skipped_functions = state.skipped.len();
+            return (facts, report);
+        }
+        skipping = state.walking_also(more);
+    }
+    report.walked_in_full = true;
+    (collect_in_full(parsed, path), report)
+}
+
+/// How [`collect`] walked a file.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WalkReport {
+    /// Walks that skipped cold functions.
+    pub rounds: usize,
+    /// Cold functions the last of them passed over (none inside another).
+    pub skipped_functions: usize,
+    /// Whether the file took a full walk after them.
+    pub walked_in_full: bool,
+}
+
+/// How many walks that skip cold functions a file gets before one that does not.
+const SKIPPING_ROUNDS: usize = 3;
+
+/// Collects the facts of one parsed script in one full walk, for comparison with
+/// [`collect`] (`tests/cold_functions.rs`).
+pub fn collect_in_full(parsed: &ParsedScript, path: &str) -> FileFacts {
+    walk(parsed, path, None).finish(&parsed.program)
 }
 
 /// The binding each identifier of a plain JavaScript program names, as the walk
@@ -53,7 +106,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
         fn visit_break_stmt(&mut self, _: &BreakStmt) {}
         fn visit_continue_stmt(&mut self, _: &ContinueStmt) {}
     }
-    let collector = walk(parsed, "oracle.js");
+    let collector = walk(parsed, "oracle.js", None);
     let mut idents = Idents {
         bindings: &collector.bindings,
         found: Vec::new(),
@@ -63,7 +116,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
 }
 
 /// The walk itself, with the file's scopes settled after it.
-fn walk<'a>(parsed: &'a ParsedScript, path: &str) -> Collector<'a> {
+fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping>) -> Collector<'a> {
     let scopes = match parsed.unresolved {
         Some(unresolved) => Scopes::Resolved { unresolved },
         None => Scopes::Tree(ScopeTree::new(&parsed.program)),
@@ -97,6 +150,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str) -> Collector<'a> {
             test_file: is_test_path(path),
             ..RawSockets::default()
         },
+        skipping,
     };
     parsed.program.visit_with(&mut collector);
     if let Some(tree) = collector.bindings.scopes.tree_mut() {
@@ -174,9 +228,143 @@ struct Collector<'a> {
     bun_serve_depth: u32,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
+    /// Set when the walk passes over cold functions.
+    skipping: Option<Skipping>,
+}
+
+/// A walk's way through cold functions.
+struct Skipping {
+    hot_spots: HotSpots,
+    /// Functions to walk, with everything in them, though cold, by start.
+    walk_also: Vec<u32>,
+    /// How many of those the walk is in.
+    inside_walk_also: u32,
+    /// The functions passed over, in source order.
+    skipped: Vec<Skipped>,
+}
+
+impl Skipping {
+    fn new(hot_spots: HotSpots) -> Skipping {
+        Skipping {
+            hot_spots,
+            walk_also: Vec::new(),
+            inside_walk_also: 0,
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Walks the function at `span` though cold (it comes later in the walk).
+    fn walk_also(&mut self, span: swc_common::Span) {
+        if let Err(at) = self.walk_also.binary_search(&span.lo.0) {
+            self.walk_also.insert(at, span.lo.0);
+        }
+    }
+
+    /// The next round: this one's functions and `more`.
+    fn walking_also(self, more: Vec<u32>) -> Skipping {
+        let mut walk_also = self.walk_also;
+        walk_also.extend(more);
+        walk_also.sort_unstable();
+        walk_also.dedup();
+        Skipping {
+            walk_also,
+            ..Skipping::new(self.hot_spots)
+        }
+    }
 }
 
 impl<'a> Collector<'a> {
+    /// Walks the function at `span` with `visit`, unless the walk passes over it.
+    fn unless_cold(
+        &mut self,
+        span: swc_common::Span,
+        params: impl FnOnce() -> Vec<Atom>,
+        visit: impl FnOnce(&mut Self),
+    ) {
+        let Some(skipping) = &mut self.skipping else {
+            return visit(self);
+        };
+        if skipping.inside_walk_also > 0 || skipping.hot_spots.within(span) {
+            return visit(self);
+        }
+        if skipping.walk_also.binary_search(&span.lo.0).is_ok() {
+            skipping.inside_walk_also += 1;
+            visit(self);
+            if let Some(skipping) = &mut self.skipping {
+                skipping.inside_walk_also -= 1;
+            }
+            return;
+        }
+        skipping.skipped.push(Skipped {
+            span,
+            params: params(),
+        });
+        self.pending_function_name = None;
+    }
+
+    fn walk_arrow(&mut self, arrow: &'a ArrowExpr) {
+        if let Some(tree) = self.bindings.scopes.tree_mut() {
+            let strict = matches!(&*arrow.body, ArrowFunctionBody::FunctionBody(body) if body_is_strict(body));
+            tree.open(ScopeKind::Function, arrow.span.lo, arrow.span.hi, strict);
+            tree.declare_params(&arrow.params);
+        }
+        for param in &arrow.params {
+            self.declare_pattern(param, &BindingKind::Parameter);
+        }
+        let runs_in = self.frame_for(arrow.span);
+        let frame = Frame {
+            name: self.pending_function_name.take(),
+            runs_in,
+            params: arrow
+                .params
+                .iter()
+                .map(|param| simple_param(&self.bindings, param))
+                .collect(),
+            awaits: 0,
+        };
+        self.frames.push(frame);
+        arrow.visit_children_with(self);
+        self.frames.pop();
+        self.close_scope();
+    }
+
+    fn walk_function(&mut self, function: &'a Function, name: Option<Id>) {
+        self.open_function_scope(
+            function.span,
+            function.params.iter().map(|param| &param.pat),
+            function.body.as_ref(),
+        );
+        let runs_in = self.frame_for(function.span);
+        let frame = Frame {
+            name,
+            runs_in,
+            params: function
+                .params
+                .iter()
+                .map(|param| simple_param(&self.bindings, &param.pat))
+                .collect(),
+            awaits: 0,
+        };
+        self.frames.push(frame);
+        function.this_param.visit_with(self);
+        function.params.visit_with(self);
+        function.body.visit_with(self);
+        function.type_params.visit_with(self);
+        function.return_type.visit_with(self);
+        self.frames.pop();
+        self.close_scope();
+    }
+
+    fn walk_constructor(&mut self, constructor: &'a Constructor) {
+        let params = constructor.params.iter().filter_map(|param| match param {
+            ParamOrTsParamProp::Param(param) => Some(&param.pat),
+            ParamOrTsParamProp::TsParamProp(_) => None,
+        });
+        self.open_function_scope(constructor.span, params, constructor.body.as_ref());
+        constructor.visit_children_with(self);
+        self.close_scope();
+    }
+
     fn finish(mut self, program: &'a Program) -> FileFacts {
         for (id, values) in std::mem::take(&mut self.pending_assignments) {
             if let Some(binding) = self.bindings.binding_mut(&id) {
@@ -187,6 +375,13 @@ impl<'a> Collector<'a> {
                     }
                 }
             }
+        }
+        // Calls of a wrapper in functions a walk passed over are missing.
+        for wrapper in self.bindings.listener_wrappers.keys() {
+            super::cold::demand_binding(
+                &wrapper.0,
+                self.bindings.scopes.declaring_scope(wrapper.1),
+            );
         }
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
@@ -403,6 +598,11 @@ impl<'a> Collector<'a> {
         }
         if target.is_some_and(|t| small(t).is_none()) {
             return;
+        }
+        // Its analysis will read it: walk it now rather than in a second round.
+        if let (Some(skipping), Some(span)) = (&mut self.skipping, handler.and_then(function_span))
+        {
+            skipping.walk_also(span);
         }
         self.listeners.push(RawListener {
             registration,
@@ -1389,29 +1589,11 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         let arrow = in_tree(arrow);
-        if let Some(tree) = self.bindings.scopes.tree_mut() {
-            let strict = matches!(&*arrow.body, ArrowFunctionBody::FunctionBody(body) if body_is_strict(body));
-            tree.open(ScopeKind::Function, arrow.span.lo, arrow.span.hi, strict);
-            tree.declare_params(&arrow.params);
-        }
-        for param in &arrow.params {
-            self.declare_pattern(param, &BindingKind::Parameter);
-        }
-        let runs_in = self.frame_for(arrow.span);
-        let frame = Frame {
-            name: self.pending_function_name.take(),
-            runs_in,
-            params: arrow
-                .params
-                .iter()
-                .map(|param| simple_param(&self.bindings, param))
-                .collect(),
-            awaits: 0,
-        };
-        self.frames.push(frame);
-        arrow.visit_children_with(self);
-        self.frames.pop();
-        self.close_scope();
+        self.unless_cold(
+            arrow.span,
+            || simple_names(&arrow.params),
+            |this| this.walk_arrow(arrow),
+        );
     }
 
     fn visit_catch_clause(&mut self, clause: &CatchClause) {
@@ -1428,7 +1610,6 @@ impl<'a> Visit for Collector<'a> {
         self.visit_stmts(&clause.body.stmts);
         self.close_scope();
     }
-
     fn visit_block_stmt(&mut self, block: &BlockStmt) {
         self.open_scope(ScopeKind::Block, block.span.lo, block.span.hi, false);
         block.visit_children_with(self);
@@ -1495,15 +1676,18 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
-        let params = constructor.params.iter().filter_map(|param| match param {
-            ParamOrTsParamProp::Param(param) => Some(&param.pat),
-            ParamOrTsParamProp::TsParamProp(_) => None,
-        });
-        self.open_function_scope(constructor.span, params, constructor.body.as_ref());
-        constructor.visit_children_with(self);
-        self.close_scope();
+        let constructor = in_tree(constructor);
+        self.unless_cold(
+            constructor.span,
+            || {
+                simple_names(constructor.params.iter().filter_map(|param| match param {
+                    ParamOrTsParamProp::Param(param) => Some(&param.pat),
+                    ParamOrTsParamProp::TsParamProp(_) => None,
+                }))
+            },
+            |this| this.walk_constructor(constructor),
+        );
     }
-
     fn visit_import_decl(&mut self, import: &ImportDecl) {
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
         for specifier in &import.specifiers {
@@ -1539,11 +1723,11 @@ impl<'a> Visit for Collector<'a> {
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 // `frame.src = "/embed.html"`
-                if member_name(&member.prop) == Some("src")
+                let sets_frame_source = member_name(&member.prop) == Some("src")
                     && super::handlers::expression_text(&member.obj)
                         .to_ascii_lowercase()
-                        .contains("frame")
-                    && let Some(url) = self.bindings.resolve_string(&assign.right)
+                        .contains("frame");
+                if sets_frame_source && let Some(url) = self.bindings.resolve_string(&assign.right)
                 {
                     self.page.frames.push(crate::embedded::Reference {
                         url,
@@ -1809,32 +1993,13 @@ impl<'a> Visit for Collector<'a> {
         // A method's decorators come before it in the source, so they are walked
         // before its scope opens.
         function.decorators.visit_with(self);
-        self.open_function_scope(
+        let function = in_tree(function);
+        self.unless_cold(
             function.span,
-            function.params.iter().map(|param| &param.pat),
-            function.body.as_ref(),
+            || simple_names(function.params.iter().map(|param| &param.pat)),
+            |this| this.walk_function(function, name),
         );
-        let runs_in = self.frame_for(function.span);
-        let frame = Frame {
-            name,
-            runs_in,
-            params: function
-                .params
-                .iter()
-                .map(|param| simple_param(&self.bindings, &param.pat))
-                .collect(),
-            awaits: 0,
-        };
-        self.frames.push(frame);
-        function.this_param.visit_with(self);
-        function.params.visit_with(self);
-        function.body.visit_with(self);
-        function.type_params.visit_with(self);
-        function.return_type.visit_with(self);
-        self.frames.pop();
-        self.close_scope();
     }
-
     fn visit_class(&mut self, class: &Class) {
         let class = in_tree(class);
         self.pending_function_name = None;
@@ -1909,6 +2074,24 @@ impl<'a> Visit for Collector<'a> {
 }
 
 /// The declaration in a `for … in` or `for … of` head.
+/// The names simple parameters bind: `a`, `a = 1`, `...a`.
+fn simple_names<'p>(params: impl IntoIterator<Item = &'p Pat>) -> Vec<Atom> {
+    params
+        .into_iter()
+        .filter_map(|param| {
+            let inner = match param {
+                Pat::Assign(assign) => &*assign.left,
+                Pat::Rest(rest) => &*rest.arg,
+                other => other,
+            };
+            match inner {
+                Pat::Ident(ident) => Some(ident.id.sym.clone()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 fn head_declaration(head: &ForHead) -> Option<&VarDecl> {
     match head {
         ForHead::VarDecl(decl) => Some(decl),

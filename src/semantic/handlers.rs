@@ -296,6 +296,7 @@ pub(super) fn with_function<R>(
         result: None,
     };
     crate::deadline::check();
+    super::cold::demand_function(target);
     program.visit_with(&mut finder);
     finder.result
 }
@@ -1814,14 +1815,8 @@ fn resolve_function_at(
         Expr::Member(member) => {
             let name = member_name(&member.prop)?;
             match strip(&member.obj) {
-                Expr::This(_) => bindings
-                    .class_methods
-                    .get(&(class?, swc_atoms::Atom::from(name)))
-                    .copied(),
-                Expr::Ident(object) => bindings
-                    .object_methods
-                    .get(&(bindings.id(object), swc_atoms::Atom::from(name)))
-                    .copied(),
+                Expr::This(_) => bindings.class_method(class?, name),
+                Expr::Ident(object) => bindings.object_method(bindings.id(object), name),
                 _ => None,
             }
         }

@@ -114,9 +114,13 @@ pub fn resolve_listeners(
     });
     // A worker script: by name, by `importScripts`, or by using the global scope's
     // message events without any DOM.
-    let worker_file = signals.worker_file_name
-        || signals.imports_scripts
-        || (on_global_scope && !signals.uses_dom);
+    let mut worker_file = signals.worker_file_name || signals.imports_scripts;
+    if !worker_file && on_global_scope && !signals.uses_dom {
+        // A function a first walk passed over may use the DOM.
+        super::cold::demand_global("window");
+        super::cold::demand_global("document");
+        worker_file = true;
+    }
     if worker_file {
         return Vec::new();
     }

@@ -1,9 +1,10 @@
 //! The semantic pass: one walk over a file's tree that collects the facts every
 //! rule reads. Rules never walk the tree themselves.
 
+pub mod cold;
 mod collect;
 
-pub use collect::binding_contexts;
+pub use collect::{WalkReport, binding_contexts, collect_in_full};
 pub mod handlers;
 pub mod listeners;
 pub mod scopes;
@@ -76,7 +77,68 @@ pub struct PostMessageCall {
     pub origin_in_options: bool,
 }
 
-/// Runs the semantic pass over a parsed script; `path` is the file's name as shown.
-pub fn analyze(parsed: &ParsedScript, path: &str) -> FileFacts {
-    collect::collect(parsed, path)
+/// Runs the semantic pass over a parsed script whose text `code` starts at byte `base`
+/// of its file; `path` is the file's name as shown.
+pub fn analyze(parsed: &ParsedScript, code: &str, base: usize, path: &str) -> FileFacts {
+    collect::collect(parsed, code, base, path).0
+}
+
+/// How the facts of [`analyze`], which passes over cold functions, differ from those of
+/// one full walk, if they do: the check of `tests/cold_functions.rs` and
+/// `examples/cold_check.rs`. Function names (for baseline fingerprints) may only lack
+/// functions that nothing found is in.
+pub fn skipping_differs(
+    parsed: &ParsedScript,
+    code: &str,
+    base: usize,
+    path: &str,
+) -> (WalkReport, Option<String>) {
+    let (mut skipping, report) = collect::collect(parsed, code, base, path);
+    let mut full = collect_in_full(parsed, path);
+    let names_of_skipping = std::mem::take(&mut skipping.function_names);
+    let names_of_full = std::mem::take(&mut full.function_names);
+    let (skipping, full) = (format!("{skipping:#?}"), format!("{full:#?}"));
+    if skipping != full {
+        let first = skipping
+            .lines()
+            .zip(full.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        let context = |text: &str| {
+            text.lines()
+                .skip(first.saturating_sub(8))
+                .take(16)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        return (
+            report,
+            Some(format!(
+                "skipping:\n{}\nfull walk:\n{}",
+                context(&skipping),
+                context(&full)
+            )),
+        );
+    }
+    let missing: Vec<&(Range<usize>, String)> = names_of_skipping
+        .iter()
+        .filter(|name| !names_of_full.contains(name))
+        .collect();
+    if !missing.is_empty() {
+        return (
+            report,
+            Some(format!("function names not in the full walk: {missing:?}")),
+        );
+    }
+    (report, None)
+}
+
+/// [`analyze`], with how the pass walked the file (for tests and `examples/cold_check.rs`).
+pub fn analyze_reporting(
+    parsed: &ParsedScript,
+    code: &str,
+    base: usize,
+    path: &str,
+) -> (FileFacts, WalkReport) {
+    collect::collect(parsed, code, base, path)
 }

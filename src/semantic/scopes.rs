@@ -85,6 +85,20 @@ impl Scopes {
         (!global).then(|| (ident.sym.clone(), context))
     }
 
+    /// The start and end of the scope that declares the bindings of `context`, where
+    /// the tree knows it.
+    pub fn declaring_scope(&self, context: SyntaxContext) -> Option<(u32, u32)> {
+        match self {
+            Scopes::Tree(tree) => {
+                let scope = tree
+                    .scopes
+                    .get((context.as_u32() as usize).checked_sub(1)?)?;
+                Some((scope.start, scope.end))
+            }
+            Scopes::Resolved { .. } => None,
+        }
+    }
+
     pub fn tree_mut(&mut self) -> Option<&mut ScopeTree> {
         match self {
             Scopes::Tree(tree) => Some(tree),

@@ -773,7 +773,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
         },
         Expr::Member(member) => match (strip(&member.obj), member_name(&member.prop)) {
             // `this.reconnectDelay`: grows when the file multiplies it.
-            (Expr::This(_), Some(field)) => match bindings.this_fields.get(&Atom::from(field)) {
+            (Expr::This(_), Some(field)) => match bindings.this_field_values(field) {
                 Some(values)
                     if values
                         .iter()

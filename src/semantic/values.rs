@@ -53,7 +53,6 @@ impl<'a> Binding<'a> {
             return None;
         }
         match self.kind {
-            BindingKind::Parameter => None,
             BindingKind::Const | BindingKind::Let | BindingKind::Var => {
                 let mut values: Vec<&Expr> = Vec::with_capacity(1 + self.assignments.len());
                 values.extend(self.init());
@@ -309,6 +308,46 @@ impl<'a> Bindings<'a> {
         Some(&self.data[index as usize])
     }
 
+    /// The values `ident`'s binding may hold, or `None` when any of them is unknown.
+    /// Assignments may sit in functions a first walk passed over: reading them is a
+    /// demand (see [`super::cold`]).
+    fn known_values(&self, ident: &Ident, binding: &Binding<'a>) -> Option<Vec<&'a Expr>> {
+        if !matches!(
+            binding.kind,
+            BindingKind::Const | BindingKind::Let | BindingKind::Var
+        ) {
+            return None;
+        }
+        let id = self.id(ident);
+        super::cold::demand_binding(&id.0, self.scopes.declaring_scope(id.1));
+        binding.known_values()
+    }
+
+    /// The values the file assigns to `this.<field>`.
+    pub fn this_field_values(&self, field: &str) -> Option<&Vec<Option<&'a Expr>>> {
+        super::cold::demand_field(field);
+        self.this_fields.get(&Atom::from(field))
+    }
+
+    /// The values the file assigns to `<id>.<field>`.
+    pub fn member_values(&self, id: Id, field: &str) -> Option<&Vec<Option<&'a Expr>>> {
+        super::cold::demand_field(field);
+        self.member_assignments.get(&(id, Atom::from(field)))
+    }
+
+    /// The method or function-valued field `name` of the class starting at `class`.
+    pub fn class_method(&self, class: u32, name: &str) -> Option<Span> {
+        super::cold::demand_field(name);
+        self.class_methods.get(&(class, Atom::from(name))).copied()
+    }
+
+    /// The method `name` of the object literal bound to `id`, or a function assigned to
+    /// `<id>.<name>`.
+    pub fn object_method(&self, id: Id, name: &str) -> Option<Span> {
+        super::cold::demand_field(name);
+        self.object_methods.get(&(id, Atom::from(name))).copied()
+    }
+
     pub fn binding_mut(&mut self, id: &Id) -> Option<&mut Binding<'a>> {
         let index = self.data_index(id)?;
         Some(&mut self.data[index as usize])
@@ -413,7 +452,7 @@ impl<'a> Bindings<'a> {
                 _ => Target::Unknown,
             };
         }
-        match binding.known_values() {
+        match self.known_values(ident, binding) {
             Some(values) => union_targets(
                 values
                     .into_iter()
@@ -477,13 +516,13 @@ impl<'a> Bindings<'a> {
     /// `this.popup` or `state.frame`: the values the file assigns to that field.
     fn field_target(&self, member: &MemberExpr, field: &str, depth: u32) -> Target {
         let assigned = match strip(&member.obj) {
-            Expr::This(_) => self.this_fields.get(&Atom::from(field)),
+            Expr::This(_) => self.this_field_values(field),
             Expr::Ident(object) => match self.binding_id(object) {
                 Some(id) => {
                     if let Some(value) = self.object_literal_field(object, field) {
                         return self.target_of(value, depth + 1);
                     }
-                    self.member_assignments.get(&(id, Atom::from(field)))
+                    self.member_values(id, field)
                 }
                 None => None,
             },
@@ -540,9 +579,7 @@ impl<'a> Bindings<'a> {
     fn object_literal_field(&self, object: &Ident, field: &str) -> Option<&Expr> {
         let binding = self.binding_of(object)?;
         if binding.kind != BindingKind::Const
-            || self
-                .member_assignments
-                .contains_key(&(self.id(object), Atom::from(field)))
+            || self.member_values(self.id(object), field).is_some()
         {
             return None;
         }
@@ -684,7 +721,7 @@ impl<'a> Bindings<'a> {
                 format!("parameter `{}` defaults to \"*\"", ident.sym),
             ));
         }
-        for value in binding.known_values().unwrap_or_default() {
+        for value in self.known_values(ident, binding).unwrap_or_default() {
             if let Some(found) = self.wildcard_of(value, depth + 1) {
                 return Some(
                     found.through(binding.span.clone(), format!("`{}` holds \"*\"", ident.sym)),

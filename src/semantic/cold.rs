@@ -1,0 +1,276 @@
+//! Functions the walk may pass over.
+//!
+//! Most of a bundle that the prefilter keeps has nothing to do with messaging: a file is
+//! kept for one `postMessage` and was walked whole. Every fact the walk records starts at
+//! a piece of syntax whose text holds one of [`NEEDLES`], so a function whose text holds
+//! none of them (a "cold" function) records no fact itself. It can still change what
+//! resolving the facts reads: a variable or a field it assigns, a DOM global it uses, a
+//! listener wrapper it calls, or its own body when it is a handler or a helper that a
+//! handler calls. So the walk passes over cold functions, and resolution records what
+//! it reads ([`Demands`]). A cold function that may have changed any of it (its text
+//! mentions a name read, inside the scope of that name's binding, or overlaps a
+//! function analyzed) is walked in the next round; the collector stops when a round
+//! asks for nothing new (see `collect`). Sockets and servers read records from all over
+//! a file, so a file with any is walked in full.
+//!
+//! `tests/cold_functions.rs` compares the facts with those of a full walk on every
+//! fixture and on cases where a cold function matters; `examples/cold_check.rs` does the
+//! same on a corpus.
+
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
+use swc_atoms::Atom;
+use swc_common::Span;
+
+use crate::parse::byte_offset;
+
+/// What each recorder of the walk needs to see in the text of the function it fires in.
+pub const NEEDLES: &[&str] = &[
+    // postMessage calls.
+    "postMessage",
+    // Listeners: `addEventListener`, `attachEvent`, `onmessage`, `"message"`, and
+    // jQuery's `$(x).on(…)`.
+    "EventListener",
+    "attachEvent",
+    "essage",
+    "$(",
+    "jQuery(",
+    // Sockets: constructors named `…Socket…`, `…WS…` and the libraries' classes, and
+    // library connects: `io(…)`, `io.connect(…)`, `mqtt.connect(…)`, `createClient(…)`,
+    // `.withUrl(…)`.
+    "ocket",
+    "WS",
+    "Centrifuge",
+    "Pusher",
+    "SockJS",
+    "io(",
+    "io.",
+    "mqtt",
+    "createClient",
+    "withUrl",
+    // Servers: `new …Server(…)`, `require("socket.io")(…)`, `upgradeWebSocket`,
+    // Bun's `server.upgrade(req)`, `handleUpgrade`, `app.ws(…)`, `{ websocket: true }`.
+    "Server",
+    "pgrade",
+    ".ws(",
+    // Signals that tell a worker from a window: `importScripts(…)`, `new Blob(…)`.
+    "importScripts",
+    "Blob",
+    // Pages: `new Worker(…)`, `frame.src = …`, `<iframe src=…>`, `window.open(…)`.
+    "Worker",
+    "src",
+    "open(",
+    ".open",
+];
+
+static AUTOMATON: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(NEEDLES).expect("the needles compile"));
+
+/// Where in a script the needles start, in file offsets, ascending.
+pub struct HotSpots {
+    starts: Vec<u32>,
+}
+
+impl HotSpots {
+    /// Finds the needles in `code`, which starts at byte `base` of its file.
+    pub fn find(code: &str, base: usize) -> HotSpots {
+        // Overlapping, so that a needle is found even where another one ends inside it.
+        let mut starts = AUTOMATON
+            .find_overlapping_iter(code)
+            .map(|found| (base + found.start()) as u32)
+            .collect::<Vec<u32>>();
+        starts.sort_unstable();
+        HotSpots { starts }
+    }
+
+    /// Whether a needle starts inside `span`.
+    pub fn within(&self, span: Span) -> bool {
+        let (start, end) = (byte_offset(span.lo) as u32, byte_offset(span.hi) as u32);
+        let first_after = self.starts.partition_point(|&at| at < start);
+        self.starts.get(first_after).is_some_and(|&at| at < end)
+    }
+}
+
+/// What resolving a first walk's records read: the functions it analyzed and the
+/// names whose recorded values it used. A function the walk passed over may have
+/// changed those values (`handler = …`, `this.target = …`), so such functions are
+/// walked after all ([`Demands::functions_to_walk`]).
+#[derive(Debug, Default)]
+pub struct Demands {
+    /// Functions analyzed (handlers, helpers they call), by span.
+    functions: Vec<Span>,
+    /// Bindings whose values were read, with the span of their declaring scope
+    /// (`None`: anywhere in the file).
+    bindings: Vec<(Atom, ScopeRange)>,
+    /// Fields whose values were read: `this.<field>`, `<binding>.<field>`.
+    fields: Vec<Atom>,
+}
+
+thread_local! {
+    /// The demands of the resolution running on this thread, while one is recorded.
+    static DEMANDS: RefCell<Option<Demands>> = const { RefCell::new(None) };
+}
+
+/// Runs `resolve` while recording what it reads.
+pub fn recording_demands<R>(resolve: impl FnOnce() -> R) -> (R, Demands) {
+    DEMANDS.with_borrow_mut(|demands| *demands = Some(Demands::default()));
+    let result = resolve();
+    let demands = DEMANDS.with_borrow_mut(Option::take).unwrap_or_default();
+    (result, demands)
+}
+
+fn record(note: impl FnOnce(&mut Demands)) {
+    DEMANDS.with_borrow_mut(|demands| {
+        if let Some(demands) = demands {
+            note(demands);
+        }
+    });
+}
+
+/// The analysis of the function at `span` is starting.
+pub fn demand_function(span: Span) {
+    record(|demands| demands.functions.push(span));
+}
+
+/// The values of the binding `name`, declared in the scope at `scope`, are being read.
+pub fn demand_binding(name: &Atom, scope: ScopeRange) {
+    record(|demands| demands.bindings.push((name.clone(), scope)));
+}
+
+/// Whether the global `name` is used is being read.
+pub fn demand_global(name: &str) {
+    record(|demands| demands.bindings.push((Atom::from(name), None)));
+}
+
+/// The values of `<anything>.<field>` are being read.
+pub fn demand_field(field: &str) {
+    record(|demands| demands.fields.push(Atom::from(field)));
+}
+
+/// A function a first walk passed over, by span, and its parameters' names (inside, a
+/// parameter hides any outer binding of its name).
+pub struct Skipped {
+    pub span: Span,
+    pub params: Vec<Atom>,
+}
+
+impl Demands {
+    /// The names read, each once.
+    fn words_read<'d>(&'d self) -> Vec<Word<'d>> {
+        let mut words: Vec<Word> = Vec::new();
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut word = |text: &'d Atom| -> usize {
+            *index.entry(text).or_insert_with(|| {
+                words.push(Word {
+                    text,
+                    as_field: false,
+                    binding_scopes: Vec::new(),
+                });
+                words.len() - 1
+            })
+        };
+        let bindings: Vec<(usize, ScopeRange)> = self
+            .bindings
+            .iter()
+            .map(|(name, scope)| (word(name), *scope))
+            .collect();
+        let fields: Vec<usize> = self.fields.iter().map(&mut word).collect();
+        for (at, scope) in bindings {
+            if !words[at].binding_scopes.contains(&scope) {
+                words[at].binding_scopes.push(scope);
+            }
+        }
+        for at in fields {
+            words[at].as_field = true;
+        }
+        words
+    }
+
+    /// Which of the skipped functions (ascending, none inside another) the demands
+    /// need walked: those that overlap an analyzed function, and those that mention a
+    /// read binding inside its scope (unless a parameter hides it) or a read field.
+    /// `code` starts at byte `base` of the file.
+    pub fn functions_to_walk(&self, skipped: &[Skipped], code: &str, base: usize) -> Vec<u32> {
+        let mut needed: Vec<u32> = Vec::new();
+        for function in &self.functions {
+            let first = skipped.partition_point(|s| s.span.hi <= function.lo);
+            needed.extend(
+                skipped[first..]
+                    .iter()
+                    .take_while(|s| s.span.lo < function.hi)
+                    .map(|s| s.span.lo.0),
+            );
+        }
+        let words = self.words_read();
+        if !words.is_empty() && !skipped.is_empty() {
+            let automaton =
+                AhoCorasick::new(words.iter().map(|word| word.text)).expect("identifiers compile");
+            for function in skipped {
+                let start = byte_offset(function.span.lo).saturating_sub(base);
+                let end = byte_offset(function.span.hi).saturating_sub(base);
+                let mentions = match code.get(start..end) {
+                    Some(text) => automaton.find_overlapping_iter(text).any(|found| {
+                        let word = &words[found.pattern().as_usize()];
+                        let at = function.span.lo.0 + found.start() as u32;
+                        word.mentioned(text.as_bytes(), found.start(), found.end(), at, function)
+                    }),
+                    None => true,
+                };
+                if mentions {
+                    needed.push(function.span.lo.0);
+                }
+            }
+        }
+        needed.sort_unstable();
+        needed.dedup();
+        needed
+    }
+}
+
+/// A name whose values were read, as a binding (in the scopes given) or as a field.
+struct Word<'d> {
+    text: &'d str,
+    as_field: bool,
+    binding_scopes: Vec<ScopeRange>,
+}
+
+/// Where a scope starts and ends; `None` for the whole file.
+type ScopeRange = Option<(u32, u32)>;
+
+impl Word<'_> {
+    /// Whether the word found at `start..end` of the text of `function`, at position `at`
+    /// of the file, may be a mention of what was read.
+    fn mentioned(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        at: u32,
+        function: &Skipped,
+    ) -> bool {
+        let before = start.checked_sub(1).map(|at| text[at]);
+        if before.is_some_and(continues_identifier)
+            || text.get(end).copied().is_some_and(continues_identifier)
+        {
+            return false;
+        }
+        // `.name` is a field, `...name` a binding.
+        let as_binding = before != Some(b'.') || (start >= 2 && text[start - 2] == b'.');
+        self.as_field
+            || (as_binding
+                && !function.params.iter().any(|param| &**param == self.text)
+                && self
+                    .binding_scopes
+                    .iter()
+                    .any(|scope| scope.is_none_or(|(lo, hi)| lo <= at && at < hi)))
+    }
+}
+
+/// An ASCII byte that continues an identifier. Non-ASCII bytes do not count: a word
+/// next to one is taken as mentioned, which at worst walks a function for nothing.
+fn continues_identifier(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$'
+}
