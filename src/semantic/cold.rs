@@ -59,6 +59,11 @@ pub const NEEDLES: &[&str] = &[
     // Signals that tell a worker from a window: `importScripts(…)`, `new Blob(…)`.
     "importScripts",
     "Blob",
+    // A `"file:"` or `"file"` string, after which the walk reads protocol tests.
+    "\"file",
+    "'file",
+    "`file",
+    "}file",
     // Pages: `new Worker(…)`, `frame.src = …`, `<iframe src=…>`, `window.open(…)`.
     "Worker",
     "src",
