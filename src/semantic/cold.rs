@@ -82,9 +82,12 @@ pub struct HotSpots {
 impl HotSpots {
     /// Finds the needles in `code`, which starts at byte `base` of its file.
     pub fn find(code: &str, base: usize) -> HotSpots {
-        // Overlapping, so that a needle is found even where another one ends inside it.
+        // A match hides a needle that starts inside it ("io.open"). That is harmless: a
+        // function cannot start inside a match, so a function that holds the hidden
+        // needle holds the start of the match too. (An overlapping search cost 6% of a
+        // whole run.)
         let mut starts = AUTOMATON
-            .find_overlapping_iter(code)
+            .find_iter(code)
             .map(|found| (base + found.start()) as u32)
             .collect::<Vec<u32>>();
         starts.sort_unstable();
