@@ -20,7 +20,7 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 use swc_common::Span;
@@ -28,26 +28,30 @@ use swc_common::Span;
 use crate::parse::byte_offset;
 
 /// What each recorder of the walk needs to see in the text of the function it fires in.
+/// A needle of a call ends with its parenthesis, so a call written with a space before it
+/// (`io (url)`) in an otherwise cold function is missed. Needles start with three bytes
+/// that are rare in code where they can: the search runs on every byte that is parsed,
+/// and rare prefixes keep it at about 1.5 GB/s.
 pub const NEEDLES: &[&str] = &[
-    // postMessage calls.
-    "postMessage",
-    // Listeners: `addEventListener`, `attachEvent`, `onmessage`, `"message"`, and
-    // jQuery's `$(x).on(…)`.
-    "EventListener",
-    "attachEvent",
-    "essage",
-    "$(",
-    "jQuery(",
-    // Sockets: constructors named `…Socket…`, `…WS…` and the libraries' classes, and
+    // `postMessage(…)`, `onmessage`, `"message"`.
+    "ssage",
+    // Listeners: `addEventListener(…)`, `attachEvent(…)`, jQuery's `$(x).on(…)`.
+    "tListener",
+    "chEvent",
+    ".on(",
+    ".one(",
+    ".bind(",
+    // Sockets: constructors named `…Socket…`, `…WS` and the libraries' classes, and
     // library connects: `io(…)`, `io.connect(…)`, `mqtt.connect(…)`, `createClient(…)`,
     // `.withUrl(…)`.
-    "ocket",
-    "WS",
+    "Socket",
+    "socket",
+    "WS(",
     "Centrifuge",
     "Pusher",
     "SockJS",
     "io(",
-    "io.",
+    "nnect(",
     "mqtt",
     "createClient",
     "withUrl",
@@ -71,8 +75,14 @@ pub const NEEDLES: &[&str] = &[
     ".open",
 ];
 
-static AUTOMATON: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::new(NEEDLES).expect("the needles compile"));
+// Leftmost-first, which aho-corasick runs with its SIMD searcher (Teddy): about ten times
+// faster here than the standard semantics, which it cannot run so.
+static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(NEEDLES)
+        .expect("the needles compile")
+});
 
 /// Where in a script the needles start, in file offsets, ascending.
 pub struct HotSpots {

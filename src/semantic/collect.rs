@@ -151,6 +151,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping>) ->
             ..RawSockets::default()
         },
         skipping,
+        named_functions: Vec::new(),
     };
     parsed.program.visit_with(&mut collector);
     if let Some(tree) = collector.bindings.scopes.tree_mut() {
@@ -228,6 +229,9 @@ struct Collector<'a> {
     bun_serve_depth: u32,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
+    /// Every function given a name, for baseline fingerprints: declared, bound, a method,
+    /// or assigned to a field.
+    named_functions: Vec<(swc_common::Span, Atom)>,
     /// Set when the walk passes over cold functions.
     skipping: Option<Skipping>,
 }
@@ -440,22 +444,10 @@ impl<'a> Collector<'a> {
         } else {
             super::servers::resolve_servers(program, bindings, &self.servers)
         };
-        let function_names = bindings
-            .function_of
+        let function_names = self
+            .named_functions
             .iter()
-            .map(|((name, _), span)| (span_range(*span), name.to_string()))
-            .chain(
-                bindings
-                    .class_methods
-                    .iter()
-                    .map(|((_, name), span)| (span_range(*span), name.to_string())),
-            )
-            .chain(
-                bindings
-                    .object_methods
-                    .iter()
-                    .map(|((_, name), span)| (span_range(*span), name.to_string())),
-            )
+            .map(|(span, name)| (span_range(*span), name.to_string()))
             .collect();
         FileFacts {
             post_messages,
@@ -779,6 +771,7 @@ impl<'a> Collector<'a> {
             }
             _ => return,
         };
+        self.named_functions.push((span, name.clone()));
         self.bindings.class_methods.insert((class, name), span);
     }
 
@@ -1062,7 +1055,7 @@ impl<'a> Collector<'a> {
         let callee = strip(&new.callee);
         let text = super::handlers::expression_text(callee);
         let plausible = (text.contains("Socket") && !text.ends_with("Server"))
-            || text.contains("WS")
+            || text.ends_with("WS")
             || matches!(
                 text.as_str(),
                 "Centrifuge" | "Pusher" | "Sockette" | "SockJS"
@@ -1538,6 +1531,7 @@ impl<'a> Visit for Collector<'a> {
                     Some(Expr::Object(object)) => {
                         for prop in &object.props {
                             if let Some((name, span)) = object_method(prop) {
+                                self.named_functions.push((span, name.clone()));
                                 self.bindings
                                     .object_methods
                                     .insert((id.clone(), name), span);
@@ -1552,6 +1546,7 @@ impl<'a> Visit for Collector<'a> {
                             _ => None,
                         });
                         if let Some(span) = function {
+                            self.named_functions.push((span, id.0.clone()));
                             self.bindings.function_of.insert(id.clone(), span);
                             if function_span(init).is_some() {
                                 self.pending_function_name = Some(id);
@@ -1574,6 +1569,8 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_fn_decl(&mut self, decl: &FnDecl) {
         let id = self.declare(&decl.ident, BindingKind::Function, None);
+        self.named_functions
+            .push((decl.function.span, decl.ident.sym.clone()));
         self.bindings
             .function_of
             .insert(id.clone(), decl.function.span);
@@ -1794,6 +1791,7 @@ impl<'a> Visit for Collector<'a> {
                             if let (Some(class), Some(span)) =
                                 (self.current_class(), function_span(&assign.right))
                             {
+                                self.named_functions.push((span, field.clone()));
                                 self.bindings
                                     .class_methods
                                     .entry((class, field.clone()))
@@ -1808,6 +1806,7 @@ impl<'a> Visit for Collector<'a> {
                         Expr::Ident(object) if let Some(id) = self.bindings.binding_id(object) => {
                             // `api.open = function () { … }` works like an object method.
                             if let Some(span) = function_span(&assign.right) {
+                                self.named_functions.push((span, field.clone()));
                                 self.bindings
                                     .object_methods
                                     .entry((id.clone(), field.clone()))
