@@ -10,9 +10,6 @@ mod common;
 
 use std::path::PathBuf;
 
-use crosswire::prefilter::Verdict;
-use crosswire::source::FileKind;
-
 #[global_allocator]
 static GLOBAL: crosswire::alloc::Allocator = crosswire::alloc::Allocator;
 
@@ -23,17 +20,7 @@ fn main() {
     let mut differing = 0;
     let mut in_full = 0;
     let mut by_rounds = [0usize; 4];
-    for path in &files {
-        let Ok(bytes) = std::fs::read(path) else {
-            continue;
-        };
-        let Some(kind @ FileKind::Script(language)) = FileKind::from_path(path) else {
-            continue;
-        };
-        if engine.prefilter_verdict(&bytes, kind) != Verdict::Parse {
-            continue;
-        }
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+    for (path, language, text) in common::kept_scripts(&engine, &files) {
         let name = path.display().to_string();
         // Parsing recurses once per nesting level, as on crosswire's own threads.
         let outcome = std::thread::Builder::new()

@@ -13,8 +13,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crosswire::prefilter::Verdict;
-use crosswire::source::{FileKind, Language};
+use crosswire::source::Language;
 use swc_common::{BytePos, GLOBALS, Globals, Mark};
 use swc_ecma_ast::Program;
 use swc_ecma_parser::{Parser, StringInput};
@@ -42,17 +41,7 @@ fn main() {
     let (engine, files) = common::engine_and_files(&roots);
     let mut totals = [0.0; STAGES.len()];
     let mut timed = 0;
-    for path in &files {
-        let Ok(bytes) = std::fs::read(path) else {
-            continue;
-        };
-        let Some(kind @ FileKind::Script(language)) = FileKind::from_path(path) else {
-            continue;
-        };
-        if engine.prefilter_verdict(&bytes, kind) != Verdict::Parse {
-            continue;
-        }
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+    for (path, language, text) in common::kept_scripts(&engine, &files) {
         let Some(times) = stage_times(text, language, path.to_string_lossy().into_owned()) else {
             eprintln!(
                 "{}: does not parse as plain JavaScript or TypeScript (Flow?); left out",
