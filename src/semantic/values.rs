@@ -78,7 +78,9 @@ pub struct Bindings<'a> {
     /// Where the data of bindings outside the scope tree is: TypeScript's, resolved by
     /// swc, and any the tree does not declare.
     data_elsewhere: HashMap<Id, u32>,
-    /// Values assigned to `this.<field>` anywhere in the file.
+    /// Values assigned to `this.<field>` anywhere in the file. Read it through
+    /// [`Self::this_field_values`], which notes the read for the cold-function check
+    /// (`super::cold`); so too the three maps below and a binding's assignments.
     pub this_fields: HashMap<Atom, Vec<Option<&'a Expr>>>,
     /// Values assigned to `<binding>.<field>` anywhere in the file.
     pub member_assignments: HashMap<(Id, Atom), Vec<Option<&'a Expr>>>,
