@@ -103,11 +103,14 @@ fn automaton() -> Scanner {
 }
 
 impl Scanner {
-    /// Where the needles start in `code`, in order.
-    fn starts(&self, code: &str) -> Vec<usize> {
+    /// Where the needles start in `code`, which starts at byte `base` of its file, in order.
+    fn starts(&self, code: &str, base: usize) -> Vec<u32> {
+        let at = |start: usize| (base + start) as u32;
         match self {
-            Scanner::Teddy(searcher) => searcher.find_iter(code).map(|m| m.start()).collect(),
-            Scanner::Automaton(automaton) => automaton.find_iter(code).map(|m| m.start()).collect(),
+            Scanner::Teddy(searcher) => searcher.find_iter(code).map(|m| at(m.start())).collect(),
+            Scanner::Automaton(automaton) => {
+                automaton.find_iter(code).map(|m| at(m.start())).collect()
+            }
         }
     }
 }
@@ -123,12 +126,9 @@ impl HotSpots {
         // A match hides a needle that starts inside it ("io.open"). That is harmless: a
         // function cannot start inside a match, so a function that holds the hidden
         // needle holds the start of the match too.
-        let starts = SCANNER
-            .starts(code)
-            .into_iter()
-            .map(|start| (base + start) as u32)
-            .collect();
-        HotSpots { starts }
+        HotSpots {
+            starts: SCANNER.starts(code, base),
+        }
     }
 
     /// Whether a needle starts inside `span`.
@@ -187,7 +187,7 @@ pub fn demand_binding(name: &Atom, scope: ScopeRange) {
 
 /// Whether the global `name` is used is being read.
 pub fn demand_global(name: &str) {
-    record(|demands| demands.bindings.push((Atom::from(name), None)));
+    demand_binding(&Atom::from(name), None);
 }
 
 /// The values of `<anything>.<field>` are being read.
@@ -204,32 +204,17 @@ pub struct Skipped {
 
 impl Demands {
     /// The names read, each once.
-    fn words_read<'d>(&'d self) -> Vec<Word<'d>> {
+    fn words_read(&self) -> Vec<Word<'_>> {
         let mut words: Vec<Word> = Vec::new();
         let mut index: FxHashMap<&str, usize> = FxHashMap::default();
-        let mut word = |text: &'d Atom| -> usize {
-            *index.entry(text).or_insert_with(|| {
-                words.push(Word {
-                    text,
-                    as_field: false,
-                    binding_scopes: Vec::new(),
-                });
-                words.len() - 1
-            })
-        };
-        let bindings: Vec<(usize, ScopeRange)> = self
-            .bindings
-            .iter()
-            .map(|(name, scope)| (word(name), *scope))
-            .collect();
-        let fields: Vec<usize> = self.fields.iter().map(&mut word).collect();
-        for (at, scope) in bindings {
-            if !words[at].binding_scopes.contains(&scope) {
-                words[at].binding_scopes.push(scope);
+        for (name, scope) in &self.bindings {
+            let word = Word::entry(&mut words, &mut index, name);
+            if !word.binding_scopes.contains(scope) {
+                word.binding_scopes.push(*scope);
             }
         }
-        for at in fields {
-            words[at].as_field = true;
+        for field in &self.fields {
+            Word::entry(&mut words, &mut index, field).as_field = true;
         }
         words
     }
@@ -285,7 +270,24 @@ struct Word<'d> {
 /// Where a scope starts and ends; `None` for the whole file.
 type ScopeRange = Option<(u32, u32)>;
 
-impl Word<'_> {
+impl<'d> Word<'d> {
+    /// The word `text` among `words`, added if new; `index` finds words by text.
+    fn entry<'w>(
+        words: &'w mut Vec<Word<'d>>,
+        index: &mut FxHashMap<&'d str, usize>,
+        text: &'d str,
+    ) -> &'w mut Word<'d> {
+        let at = *index.entry(text).or_insert_with(|| {
+            words.push(Word {
+                text,
+                as_field: false,
+                binding_scopes: Vec::new(),
+            });
+            words.len() - 1
+        });
+        &mut words[at]
+    }
+
     /// Whether the word found at `start..end` of the text of `function`, at position `at`
     /// of the file, may be a mention of what was read.
     fn mentioned(
@@ -335,8 +337,8 @@ mod tests {
             if (location.protocol === "file:") { parent.postMessage(data, "*"); }
             el.attachEvent("onmessage", g); mqtt.connect(url); app.ws("/live", h);
         "#;
-        let found = teddy.starts(code);
-        assert_eq!(found, automaton().starts(code));
+        let found = teddy.starts(code, 0);
+        assert_eq!(found, automaton().starts(code, 0));
         assert!(found.len() >= 14, "{found:?}");
     }
 }

@@ -47,24 +47,18 @@ impl<'a> Binding<'a> {
         self.init_expr.and_then(super::collect::small)
     }
 
-    /// The values the binding may hold, or `None` when any of them is unknown.
+    /// The values a `const`, `let` or `var` may hold, or `None` when any of them is
+    /// unknown.
     fn known_values(&self) -> Option<Vec<&'a Expr>> {
         if self.has_unknown_assignment {
             return None;
         }
-        match self.kind {
-            BindingKind::Const | BindingKind::Let | BindingKind::Var => {
-                let mut values: Vec<&Expr> = Vec::with_capacity(1 + self.assignments.len());
-                values.extend(self.init());
-                values.extend(self.assignments.iter().copied());
-                if values.is_empty() {
-                    None
-                } else {
-                    Some(values)
-                }
-            }
-            _ => None,
-        }
+        let values: Vec<&Expr> = self
+            .init()
+            .into_iter()
+            .chain(self.assignments.iter().copied())
+            .collect();
+        (!values.is_empty()).then_some(values)
     }
 }
 
