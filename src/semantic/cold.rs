@@ -24,6 +24,7 @@ use aho_corasick::{AhoCorasick, MatchKind, packed};
 use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 use swc_common::Span;
+use swc_ecma_ast::{Param, ParamOrTsParamProp, Pat};
 
 use crate::parse::byte_offset;
 
@@ -195,11 +196,42 @@ pub fn demand_field(field: &str) {
     record(|demands| demands.fields.push(Atom::from(field)));
 }
 
-/// A function a first walk passed over, by span, and its parameters' names (inside, a
+/// A function a first walk passed over, by span, and its parameters (inside, a
 /// parameter hides any outer binding of its name).
-pub struct Skipped {
+pub struct Skipped<'a> {
     pub span: Span,
-    pub params: Vec<Atom>,
+    pub params: Params<'a>,
+}
+
+/// The parameters of a skipped function, as written: their names are needed only
+/// when a name read is mentioned in it, which is rare.
+#[derive(Clone, Copy)]
+pub enum Params<'a> {
+    Function(&'a [Param]),
+    Arrow(&'a [Pat]),
+    Constructor(&'a [ParamOrTsParamProp]),
+}
+
+impl Params<'_> {
+    /// Whether a simple parameter (`a`, `a = 1`, `...a`) is named `name`.
+    fn bind(self, name: &str) -> bool {
+        let binds = |param: &Pat| {
+            let inner = match param {
+                Pat::Assign(assign) => &*assign.left,
+                Pat::Rest(rest) => &*rest.arg,
+                other => other,
+            };
+            matches!(inner, Pat::Ident(ident) if &*ident.id.sym == name)
+        };
+        match self {
+            Params::Function(params) => params.iter().any(|param| binds(&param.pat)),
+            Params::Arrow(params) => params.iter().any(binds),
+            Params::Constructor(params) => params.iter().any(|param| match param {
+                ParamOrTsParamProp::Param(param) => binds(&param.pat),
+                ParamOrTsParamProp::TsParamProp(_) => false,
+            }),
+        }
+    }
 }
 
 impl Demands {
@@ -238,7 +270,11 @@ impl Demands {
         if !words.is_empty() && !skipped.is_empty() {
             let automaton =
                 AhoCorasick::new(words.iter().map(|word| word.text)).expect("identifiers compile");
-            for function in skipped {
+            let stretches = Stretches::of(&words);
+            for function in skipped
+                .iter()
+                .filter(|function| stretches.meet(function.span))
+            {
                 let start = byte_offset(function.span.lo).saturating_sub(base);
                 let end = byte_offset(function.span.hi).saturating_sub(base);
                 let mentions = match code.get(start..end) {
@@ -257,6 +293,53 @@ impl Demands {
         needed.sort_unstable();
         needed.dedup();
         needed
+    }
+}
+
+/// The stretches of the file where a read name can be mentioned: the scopes of the
+/// bindings read, unless a field or a global was read, which can be mentioned anywhere.
+enum Stretches {
+    Anywhere,
+    /// Ascending, none inside another, as `(start, end)` positions.
+    Within(Vec<(u32, u32)>),
+}
+
+impl Stretches {
+    fn of(words: &[Word]) -> Stretches {
+        let mut scopes = Vec::new();
+        for word in words {
+            if word.as_field {
+                return Stretches::Anywhere;
+            }
+            for scope in &word.binding_scopes {
+                match scope {
+                    Some(scope) => scopes.push(*scope),
+                    None => return Stretches::Anywhere,
+                }
+            }
+        }
+        // Scopes nest or are apart: keep the outermost.
+        scopes.sort_unstable_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+        let mut outermost: Vec<(u32, u32)> = Vec::with_capacity(scopes.len());
+        for scope in scopes {
+            if outermost.last().is_none_or(|last| last.1 <= scope.0) {
+                outermost.push(scope);
+            }
+        }
+        Stretches::Within(outermost)
+    }
+
+    /// Whether a function at `span` overlaps one of the stretches.
+    fn meet(&self, span: Span) -> bool {
+        match self {
+            Stretches::Anywhere => true,
+            Stretches::Within(scopes) => {
+                let first_ending_after = scopes.partition_point(|&(_, end)| end <= span.lo.0);
+                scopes
+                    .get(first_ending_after)
+                    .is_some_and(|&(start, _)| start < span.hi.0)
+            }
+        }
     }
 }
 
@@ -308,7 +391,7 @@ impl<'d> Word<'d> {
         let as_binding = before != Some(b'.') || (start >= 2 && text[start - 2] == b'.');
         self.as_field
             || (as_binding
-                && !function.params.iter().any(|param| &**param == self.text)
+                && !function.params.bind(self.text)
                 && self
                     .binding_scopes
                     .iter()

@@ -9,7 +9,7 @@ use swc_common::{BytePos, Spanned};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
-use super::cold::{HotSpots, Skipped};
+use super::cold::{HotSpots, Params, Skipped};
 use super::handlers::expression_is;
 use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
@@ -116,7 +116,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
 }
 
 /// The walk itself, with the file's scopes settled after it.
-fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping>) -> Collector<'a> {
+fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping<'a>>) -> Collector<'a> {
     let scopes = match parsed.unresolved {
         Some(unresolved) => Scopes::Resolved { unresolved },
         None => Scopes::Tree(ScopeTree::new(&parsed.program)),
@@ -233,22 +233,22 @@ struct Collector<'a> {
     /// or assigned to a field.
     named_functions: Vec<(swc_common::Span, Atom)>,
     /// Set when the walk passes over cold functions.
-    skipping: Option<Skipping>,
+    skipping: Option<Skipping<'a>>,
 }
 
 /// A walk's way through cold functions.
-struct Skipping {
+struct Skipping<'a> {
     hot_spots: HotSpots,
     /// Functions to walk, with everything in them, though cold, by start.
     walk_also: Vec<u32>,
     /// How many of those the walk is in.
     inside_walk_also: u32,
     /// The functions passed over, in source order.
-    skipped: Vec<Skipped>,
+    skipped: Vec<Skipped<'a>>,
 }
 
-impl Skipping {
-    fn new(hot_spots: HotSpots) -> Skipping {
+impl<'a> Skipping<'a> {
+    fn new(hot_spots: HotSpots) -> Skipping<'a> {
         Skipping {
             hot_spots,
             walk_also: Vec::new(),
@@ -265,7 +265,7 @@ impl Skipping {
     }
 
     /// The next round: this one's functions and `more`.
-    fn walking_also(self, more: Vec<u32>) -> Skipping {
+    fn walking_also<'b>(self, more: Vec<u32>) -> Skipping<'b> {
         let mut walk_also = self.walk_also;
         walk_also.extend(more);
         walk_also.sort_unstable();
@@ -282,7 +282,7 @@ impl<'a> Collector<'a> {
     fn unless_cold(
         &mut self,
         span: swc_common::Span,
-        params: impl FnOnce() -> Vec<Atom>,
+        params: Params<'a>,
         visit: impl FnOnce(&mut Self),
     ) {
         let Some(skipping) = &mut self.skipping else {
@@ -299,10 +299,7 @@ impl<'a> Collector<'a> {
             }
             return;
         }
-        skipping.skipped.push(Skipped {
-            span,
-            params: params(),
-        });
+        skipping.skipped.push(Skipped { span, params });
         self.pending_function_name = None;
     }
 
@@ -1014,7 +1011,9 @@ impl<'a> Collector<'a> {
     }
 
     fn hint_holder(&mut self, value: &'a Expr, holder: Option<Holder>) {
-        let Some(holder) = holder else { return };
+        let Some(holder) = holder.filter(|_| self.follows_socket_use()) else {
+            return;
+        };
         match strip(value) {
             Expr::New(new) => {
                 self.holder_hints.insert(new.span.lo.0, holder);
@@ -1032,9 +1031,20 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// Whether the walk records how sockets are used (holders, sends, events, closes,
+    /// timers). A walk that skips cold functions does not: all it needs to know is
+    /// whether the file makes a socket, since a file that does is walked again in full
+    /// (see `collect`), and what a socket's use does not decide whether it is one.
+    fn follows_socket_use(&self) -> bool {
+        self.skipping.is_none()
+    }
+
     /// Holders handed to calls or constructors or stored elsewhere: code elsewhere may
     /// manage them. (A returned socket is followed to the callers that keep it instead.)
     fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
+        if !self.follows_socket_use() {
+            return;
+        }
         let class = self.current_class();
         for expr in exprs {
             // What `holder_of` can name: a binding or a field of `this`. Resolved only
@@ -1160,6 +1170,9 @@ impl<'a> Collector<'a> {
         args: &'a [ExprOrSpread],
         member: &MemberExpr,
     ) {
+        if !self.follows_socket_use() {
+            return;
+        }
         let class = self.current_class();
         let method = member_name(&member.prop);
         if matches!(method, Some("setTimeout" | "setInterval" | "clearTimeout"))
@@ -1404,6 +1417,9 @@ impl<'a> Collector<'a> {
     }
 
     fn record_timer(&mut self, name: &str, args: &'a [ExprOrSpread]) {
+        if !self.follows_socket_use() {
+            return;
+        }
         match name {
             "setTimeout" | "setInterval" => self.sockets.timers.push(TimerSite {
                 repeating: name == "setInterval",
@@ -1586,11 +1602,9 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         let arrow = in_tree(arrow);
-        self.unless_cold(
-            arrow.span,
-            || simple_names(&arrow.params),
-            |this| this.walk_arrow(arrow),
-        );
+        self.unless_cold(arrow.span, Params::Arrow(&arrow.params), |this| {
+            this.walk_arrow(arrow)
+        });
     }
 
     fn visit_catch_clause(&mut self, clause: &CatchClause) {
@@ -1676,12 +1690,7 @@ impl<'a> Visit for Collector<'a> {
         let constructor = in_tree(constructor);
         self.unless_cold(
             constructor.span,
-            || {
-                simple_names(constructor.params.iter().filter_map(|param| match param {
-                    ParamOrTsParamProp::Param(param) => Some(&param.pat),
-                    ParamOrTsParamProp::TsParamProp(_) => None,
-                }))
-            },
+            Params::Constructor(&constructor.params),
             |this| this.walk_constructor(constructor),
         );
     }
@@ -1744,8 +1753,8 @@ impl<'a> Visit for Collector<'a> {
                     Some("onmessage") => Some("message"),
                     _ => None,
                 };
-                if let (Some(event), Some(holder)) =
-                    (event, holder_of(&self.bindings, &member.obj, class))
+                if let Some(event) = event.filter(|_| self.follows_socket_use())
+                    && let Some(holder) = holder_of(&self.bindings, &member.obj, class)
                 {
                     self.sockets.events.push(SocketEvent {
                         holder,
@@ -1993,11 +2002,9 @@ impl<'a> Visit for Collector<'a> {
         // before its scope opens.
         function.decorators.visit_with(self);
         let function = in_tree(function);
-        self.unless_cold(
-            function.span,
-            || simple_names(function.params.iter().map(|param| &param.pat)),
-            |this| this.walk_function(function, name),
-        );
+        self.unless_cold(function.span, Params::Function(&function.params), |this| {
+            this.walk_function(function, name)
+        });
     }
     fn visit_class(&mut self, class: &Class) {
         let class = in_tree(class);
@@ -2073,24 +2080,6 @@ impl<'a> Visit for Collector<'a> {
 }
 
 /// The declaration in a `for … in` or `for … of` head.
-/// The names simple parameters bind: `a`, `a = 1`, `...a`.
-fn simple_names<'p>(params: impl IntoIterator<Item = &'p Pat>) -> Vec<Atom> {
-    params
-        .into_iter()
-        .filter_map(|param| {
-            let inner = match param {
-                Pat::Assign(assign) => &*assign.left,
-                Pat::Rest(rest) => &*rest.arg,
-                other => other,
-            };
-            match inner {
-                Pat::Ident(ident) => Some(ident.id.sym.clone()),
-                _ => None,
-            }
-        })
-        .collect()
-}
-
 fn head_declaration(head: &ForHead) -> Option<&VarDecl> {
     match head {
         ForHead::VarDecl(decl) => Some(decl),
