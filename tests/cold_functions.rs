@@ -177,3 +177,70 @@ fn a_file_with_a_socket_is_walked_in_full() {
     let report = check("socket", text);
     assert!(report.walked_in_full, "{report:?}");
 }
+
+/// Each recorder inside a function that holds nothing else of interest: the function's
+/// text must hold a needle for the recorder, or the first round misses the fact.
+#[test]
+fn each_recorder_makes_its_function_hot() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "postMessage",
+            r#"function relay(frame, data) { frame.contentWindow.postMessage(data, "*"); }"#,
+        ),
+        (
+            "a message listener",
+            r#"function hook(el) { window.addEventListener("message", (e) => { el.innerHTML = e.data; }); }"#,
+        ),
+        (
+            "onmessage",
+            r#"function hook(el) { window.onmessage = (e) => { el.innerHTML = e.data; }; }"#,
+        ),
+        (
+            "attachEvent",
+            r#"function hook(el) { window.attachEvent("onmessage", function (e) { el.innerHTML = e.data; }); }"#,
+        ),
+        (
+            "jQuery",
+            r#"function hook(el) { $(window).on("message", function (e) { el.html(e.originalEvent.data); }); }"#,
+        ),
+        (
+            "@HostListener",
+            r#"function make() { return class Frame { @HostListener("window:message", ["$event"]) onMessage(e) { this.el.innerHTML = e.data; } }; }"#,
+        ),
+        (
+            "a worker",
+            r#"function boot() { return [new Worker("/work.js"), new SharedWorker("/shared.js")]; }"#,
+        ),
+        (
+            "a frame's source",
+            r#"function embed(frame) { frame.src = "/embed.html"; }"#,
+        ),
+        (
+            "a popup",
+            r#"function pop() { return window.open("/popup.html"); }"#,
+        ),
+        (
+            "a socket.io server",
+            r#"function serve(http) { require("socket.io")(http).on("connection", (s) => s.emit("hi")); }"#,
+        ),
+        (
+            "a fastify websocket route",
+            r#"
+            const fastify = require("fastify")();
+            function routes(app) { app.get("/live", { websocket: true }, (socket, req) => socket.send("hi")); }
+            routes(fastify);
+            "#,
+        ),
+        (
+            "a socket",
+            r#"function connect(url) { const ws = new WebSocket(url); ws.onmessage = (e) => console.log(e.data); }"#,
+        ),
+    ];
+    for (name, text) in cases {
+        let report = check(name, text);
+        assert!(
+            report.walked_in_full || report.skipped_functions == 0,
+            "{name}: a function was skipped ({report:?})"
+        );
+    }
+}

@@ -30,14 +30,20 @@ use crate::parse::byte_offset;
 
 /// What each recorder of the walk needs to see in the text of the function it fires in.
 /// A needle of a call ends with its parenthesis, so a call written with a space before it
-/// (`io (url)`) in an otherwise cold function is missed. Needles start with three bytes
+/// (`io (url)`) in an otherwise cold function is missed. Needles are as narrow as their
+/// recorders allow (every function that holds one is walked), and start with three bytes
 /// that are rare in code where they can: the search runs on every byte that is parsed,
-/// and rare prefixes keep it fast.
+/// and rare prefixes keep it fast. What resolution reads (bindings, fields, handlers,
+/// `window`) needs no needle: it is a demand.
 pub const NEEDLES: &[&str] = &[
-    // `postMessage(…)`, `onmessage`, `"message"`.
-    "ssage",
+    // `postMessage(…)`, `onmessage`, `@HostListener("window:message")`. A `"message"`
+    // string needs none: the listener APIs below have their own, and calls of listener
+    // wrappers are demands.
+    "tMessage",
+    "nmessage",
+    "w:message",
     // Listeners: `addEventListener(…)`, `attachEvent(…)`, jQuery's `$(x).on(…)`.
-    "tListener",
+    "dEventListener",
     "chEvent",
     ".on(",
     ".one(",
@@ -46,7 +52,6 @@ pub const NEEDLES: &[&str] = &[
     // library connects: `io(…)`, `io.connect(…)`, `mqtt.connect(…)`, `createClient(…)`,
     // `.withUrl(…)`.
     "Socket",
-    "socket",
     "WS(",
     "Centrifuge",
     "Pusher",
@@ -57,10 +62,13 @@ pub const NEEDLES: &[&str] = &[
     "createClient",
     "withUrl",
     // Servers: `new …Server(…)`, `require("socket.io")(…)`, `upgradeWebSocket`,
-    // Bun's `server.upgrade(req)`, `handleUpgrade`, `app.ws(…)`, `{ websocket: true }`.
+    // Bun's `server.upgrade(req)`, `handleUpgrade`, `app.ws(…)`, fastify's
+    // `{ websocket: true }`.
     "Server",
+    "socket.io",
     "pgrade",
     ".ws(",
+    "websocket",
     // Signals that tell a worker from a window: `importScripts(…)`, `new Blob(…)`.
     "importScripts",
     "Blob",
@@ -69,8 +77,9 @@ pub const NEEDLES: &[&str] = &[
     "'file",
     "`file",
     "}file",
-    // Pages: `new Worker(…)`, `frame.src = …`, `<iframe src=…>`, `window.open(…)`.
-    "Worker",
+    // Pages: `new Worker(…)`, `new SharedWorker(…)`, `frame.src = …`, `<iframe src=…>`,
+    // `window.open(…)`.
+    "Worker(",
     "src",
     "open(",
     ".open",
