@@ -216,6 +216,14 @@ fn each_recorder_makes_its_function_hot() {
             r#"function embed(frame) { frame.src = "/embed.html"; }"#,
         ),
         (
+            "a frame's source by a computed name",
+            r#"function embed(frame) { frame["src"] = "/embed.html"; }"#,
+        ),
+        (
+            "an iframe in JSX",
+            r#"function Embed() { return <iframe src="/embed.html" title="embed" />; }"#,
+        ),
+        (
             "a popup",
             r#"function pop() { return window.open("/popup.html"); }"#,
         ),

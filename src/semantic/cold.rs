@@ -77,10 +77,14 @@ pub const NEEDLES: &[&str] = &[
     "'file",
     "`file",
     "}file",
-    // Pages: `new Worker(…)`, `new SharedWorker(…)`, `frame.src = …`, `<iframe src=…>`,
-    // `window.open(…)`.
+    // Pages: `new Worker(…)`, `new SharedWorker(…)`, `frame.src = …` (or `["src"]`),
+    // `<iframe src=…>` in JSX, `window.open(…)`.
     "Worker(",
-    "src",
+    ".src",
+    "\"src\"",
+    "'src'",
+    "<iframe",
+    "<frame",
     "open(",
     ".open",
 ];
