@@ -265,7 +265,7 @@ impl<'a> Skipping<'a> {
     }
 
     /// The next round: this one's functions and `more`.
-    fn walking_also<'b>(self, more: Vec<u32>) -> Skipping<'b> {
+    fn walking_also(self, more: Vec<u32>) -> Skipping<'a> {
         let mut walk_also = self.walk_also;
         walk_also.extend(more);
         walk_also.sort_unstable();
