@@ -24,7 +24,7 @@ fn main() {
         let name = path.display().to_string();
         // Parsing recurses once per nesting level, as on crosswire's own threads.
         let outcome = std::thread::Builder::new()
-            .stack_size(crosswire::lint::WORKER_STACK_BYTES)
+            .stack_size(crosswire::stack::WORKER_STACK_BYTES)
             .spawn(move || {
                 crosswire::parse::with_globals(|| {
                     let parsed = crosswire::parse::parse_script(&text, 0, language).ok()?;

@@ -40,7 +40,7 @@ fn main() {
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .stack_size(crosswire::lint::WORKER_STACK_BYTES)
+        .stack_size(crosswire::stack::WORKER_STACK_BYTES)
         .build()
         .expect("the thread pool starts");
     let parsed = map_largest_first(&pool, &sizes, crosswire::lint::BUDGET, |index| {

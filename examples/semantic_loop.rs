@@ -24,7 +24,7 @@ fn main() {
     let text = std::fs::read_to_string(&path).expect("the file reads as UTF-8");
     // Parsing recurses once per nesting level, as on crosswire's own threads.
     std::thread::Builder::new()
-        .stack_size(crosswire::lint::WORKER_STACK_BYTES)
+        .stack_size(crosswire::stack::WORKER_STACK_BYTES)
         .spawn(move || {
             crosswire::parse::with_globals(|| {
                 let parsed = crosswire::parse::parse_script(&text, 0, language)

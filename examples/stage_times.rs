@@ -67,7 +67,7 @@ fn main() {
 fn stage_times(text: String, language: Language, path: String) -> Option<[f64; STAGES.len()]> {
     // Parsing recurses once per nesting level, as on crosswire's own threads.
     std::thread::Builder::new()
-        .stack_size(crosswire::lint::WORKER_STACK_BYTES)
+        .stack_size(crosswire::stack::WORKER_STACK_BYTES)
         .spawn(move || {
             GLOBALS.set(&Globals::new(), || {
                 let parse = || -> Option<Program> {

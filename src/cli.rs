@@ -49,7 +49,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,
 
-    /// Number of threads (default: the number of CPUs)
+    /// Number of threads (default and most: the number of CPUs)
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 

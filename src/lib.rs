@@ -20,4 +20,5 @@ pub mod rules;
 pub mod schedule;
 pub mod semantic;
 pub mod source;
+pub mod stack;
 pub mod suppress;

@@ -19,17 +19,15 @@ use crate::semantic::{self, FileFacts};
 use crate::source::{FileKind, Language, LineIndex, display_path};
 use crate::suppress;
 
-/// Parsing threads get a large stack: swc's parser and visitors recurse once
-/// per nesting level, and real code (and attackers) nest deeply.
-pub const WORKER_STACK_BYTES: usize = 512 * 1024 * 1024;
-
 /// Files above this size (10 MB) are skipped unless `--max-file-size` says otherwise:
 /// large enough for real bundles, small enough that one file cannot stall a run.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
-/// Linting one file may take this long (`--max-file-time`) before it is given up:
-/// real bundles take well under a second each.
-pub const DEFAULT_MAX_FILE_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+/// Linting one file may take this long (`--max-file-time`) before it is given up. The
+/// work budget (`deadline::WORK_PER_BYTE`) is what bounds pathological files; the clock is
+/// a last resort, far above what a 10 MB bundle takes in a test build on a busy 2-core
+/// machine (30 s was reached there).
+pub const DEFAULT_MAX_FILE_TIME: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// How much source may be linted at once across threads. Each byte becomes about 15
 /// bytes of syntax tree, so 8 MB in flight keeps the trees near 120 MB, and two big
@@ -230,7 +228,8 @@ impl Engine {
                 cached: false,
             };
         }
-        let _deadline = crate::deadline::start(self.max_file_time);
+        let _deadline =
+            crate::deadline::start(self.max_file_time, crate::deadline::budget_for(bytes.len()));
         let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(error) => {
@@ -266,10 +265,28 @@ impl Engine {
                     .decoded
                     .as_deref()
                     .unwrap_or_else(|| &text[block.range.clone()]);
-                match parse_script(code, block.range.start, block.language) {
-                    Ok(parsed) => {
-                        facts.extend(semantic::analyze(&parsed, code, block.range.start, &path));
-                        comments.extend(parsed.comments);
+                // The tree is dropped inside the room too: dropping a deep tree recurses.
+                let outcome = catch_unwind(AssertUnwindSafe(|| {
+                    crate::stack::with_room(code.len(), || {
+                        let parsed = parse_script(code, block.range.start, block.language)?;
+                        let block_facts =
+                            semantic::analyze(&parsed, code, block.range.start, &path);
+                        Ok((block_facts, parsed.comments))
+                    })
+                }))
+                .unwrap_or_else(|panic| {
+                    if !panic.is::<crate::stack::TooDeep>() {
+                        std::panic::resume_unwind(panic);
+                    }
+                    Err(crate::parse::SyntaxError {
+                        span: block.range.start..block.range.start,
+                        message: crate::parse::TOO_DEEP.into(),
+                    })
+                });
+                match outcome {
+                    Ok((block_facts, block_comments)) => {
+                        facts.extend(block_facts);
+                        comments.extend(block_comments);
                     }
                     Err(error) => {
                         let what = if matches!(kind, FileKind::Script(_)) {
@@ -277,15 +294,21 @@ impl Engine {
                         } else {
                             "this script"
                         };
-                        self.push_pipeline_finding(
-                            &mut findings,
-                            PARSE_ERROR,
+                        let diagnostic = if error.message == crate::parse::TOO_DEEP {
+                            Diagnostic::new(format!("{what} is {}", error.message), error.span)
+                                .with_span_label("nested too deeply from here on")
+                                .with_help(
+                                    "if this is generated code, leave it out with \
+                                     `[files] ignore` in crosswire.toml",
+                                )
+                        } else {
                             Diagnostic::new(
                                 format!("cannot parse {what}: {}", error.message),
                                 error.span,
                             )
-                            .with_span_label("syntax error here"),
-                        );
+                            .with_span_label("syntax error here")
+                        };
+                        self.push_pipeline_finding(&mut findings, PARSE_ERROR, diagnostic);
                     }
                 }
             }
@@ -354,8 +377,9 @@ impl Engine {
             directives,
         };
         // Project-level findings may point into files with page links or sockets.
+        let functions = facts.function_index();
         stamp_fingerprints(&mut findings, &path, &text, |offset| {
-            facts.enclosing_function(offset).map(str::to_string)
+            functions.enclosing(offset).map(str::to_string)
         });
         let keep_text = !findings.is_empty()
             || self.read_everything
@@ -462,18 +486,28 @@ impl Engine {
         kind: FileKind,
         loaded: bool,
     ) -> Result<FileResult, Skipped> {
+        let size = bytes.len();
         catch_unwind(AssertUnwindSafe(|| {
             self.lint_bytes_as(shown.clone(), bytes, kind, loaded)
         }))
         .map_err(|panic| {
-            if panic.is::<crate::deadline::TimedOut>() {
+            if let Some(timed_out) = panic.downcast_ref::<crate::deadline::TimedOut>() {
                 let limit = self.max_file_time.unwrap_or_default().as_secs_f64();
-                return Skipped::OverLimit(LintError {
-                    path: shown,
-                    message: format!(
+                let message = if timed_out.out_of_work {
+                    format!(
+                        "skipped: linting it needed more than {} steps of work, crosswire's \
+                         budget for a file of this size; no findings are reported for this file",
+                        crate::deadline::budget_for(size)
+                    )
+                } else {
+                    format!(
                         "skipped: linting took longer than --max-file-time ({limit} s); \
                          no findings are reported for this file"
-                    ),
+                    )
+                };
+                return Skipped::OverLimit(LintError {
+                    path: shown,
+                    message,
                 });
             }
             let reason = crate::parse::panic_reason(panic.as_ref());
@@ -561,12 +595,6 @@ impl Engine {
     /// Lints the input on `threads` threads.
     pub fn run(&self, input: Input, threads: usize, use_ignore_files: bool) -> RunReport {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.max(1))
-            .stack_size(WORKER_STACK_BYTES)
-            .thread_name(|index| format!("crosswire-{index}"))
-            .build()
-            .expect("the thread pool starts");
         let mut report = RunReport::default();
         let roots: Vec<String> = match &input {
             Input::Paths(paths) => paths
@@ -579,12 +607,14 @@ impl Engine {
         report.walked = roots.clone();
         // Where each discovered file is, by the path shown, for the second pass.
         let mut discovered: Vec<PathBuf> = Vec::new();
-        let results: Vec<Result<FileResult, Skipped>> = match input {
+        let (pool, results) = match input {
             Input::Stdin { name, bytes } => {
                 let kind = FileKind::from_path(Path::new(&name))
                     .unwrap_or(FileKind::Script(Language::JavaScript));
                 report.files_scanned = 1;
-                vec![pool.install(|| self.lint_guarded(name, bytes, kind, false))]
+                let pool = start_pool(1);
+                let result = pool.install(|| self.lint_guarded(name, bytes, kind, false));
+                (pool, vec![result])
             }
             Input::Paths(paths) => {
                 let found = discover(
@@ -609,7 +639,9 @@ impl Engine {
                 report.files_scanned = found.files.len();
                 discovered = found.files;
                 let loaded = vec![false; discovered.len()];
-                self.lint_paths(&pool, &discovered, &loaded, &cwd)
+                let pool = start_pool(threads.min(discovered.len()));
+                let results = self.lint_paths(&pool, &discovered, &loaded, &cwd);
+                (pool, results)
             }
         };
         let mut deferred: Vec<(usize, usize)> = Vec::new();
@@ -670,6 +702,34 @@ impl Engine {
     }
 }
 
+/// The pool that lints: at most one thread per CPU (more only compete for the same cores)
+/// and per file. A thread that cannot start (an address-space limit, say) halves the
+/// count, down to linting on the calling thread alone.
+fn start_pool(threads: usize) -> rayon::ThreadPool {
+    let cpus = std::thread::available_parallelism().map_or(1, |count| count.get());
+    let mut threads = threads.clamp(1, cpus);
+    loop {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(crate::stack::WORKER_STACK_BYTES)
+            .thread_name(|index| format!("crosswire-{index}"))
+            .build();
+        match pool {
+            Ok(pool) => return pool,
+            Err(_) if threads > 1 => threads /= 2,
+            // The calling thread's stack is what it is: `stack::with_room` gives each script
+            // a segment of its own where it is too small.
+            Err(_) => {
+                return rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .use_current_thread()
+                    .build()
+                    .expect("a pool of the calling thread needs no new thread");
+            }
+        }
+    }
+}
+
 /// Gives each finding without one a fingerprint that survives unrelated edits: the
 /// rule, the file, the enclosing function's name, the flagged code with its white space
 /// folded, and how many identical findings come before it in the file. Line numbers
@@ -683,9 +743,8 @@ pub fn stamp_fingerprints(
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for finding in findings.iter_mut() {
         let span = &finding.diagnostic.span;
-        let code = text.get(span.clone()).unwrap_or_default();
-        let code: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
-        let code: String = code.chars().take(200).collect();
+        crate::deadline::tick();
+        let code = fold_white_space(text.get(span.clone()).unwrap_or_default(), 200);
         let function = enclosing_function(span.start).unwrap_or_default();
         let key = format!("{}\0{function}\0{code}", finding.rule);
         let occurrence = seen.entry(key).or_default();
@@ -700,6 +759,24 @@ pub fn stamp_fingerprints(
             ]);
         }
     }
+}
+
+/// The first `limit` characters of `code` with its words joined by single spaces: a
+/// finding may span megabytes, so only what is kept is read.
+fn fold_white_space(code: &str, limit: usize) -> String {
+    let mut folded = String::new();
+    let mut count = 0;
+    for (index, word) in code.split_whitespace().enumerate() {
+        let separator = (index > 0).then_some(' ');
+        for character in separator.into_iter().chain(word.chars()) {
+            if count == limit {
+                return folded;
+            }
+            folded.push(character);
+            count += 1;
+        }
+    }
+    folded
 }
 
 /// A file's result rebuilt from the cache: nothing is parsed, and, as for a linted
@@ -742,6 +819,23 @@ fn sort_findings(findings: &mut [Finding]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_reads_only_what_it_keeps_and_keeps_what_a_full_fold_would() {
+        for code in [
+            "",
+            "  a  b\n\tc ",
+            "x",
+            "word ".repeat(100).as_str(),
+            " é  ü ",
+        ] {
+            let full: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+            for limit in [0, 1, 3, 4, 200] {
+                let expected: String = full.chars().take(limit).collect();
+                assert_eq!(fold_white_space(code, limit), expected, "{code:?} {limit}");
+            }
+        }
+    }
 
     /// A file the walk found but that is gone (or unreadable) when its turn comes: an
     /// error naming it, and the other files' results intact.

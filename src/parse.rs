@@ -5,8 +5,8 @@ use std::ops::Range;
 use swc_common::Spanned;
 use swc_common::comments::{CommentKind, SingleThreadedComments};
 use swc_common::{BytePos, GLOBALS, Globals, Mark, SyntaxContext};
-use swc_ecma_ast::Program;
-use swc_ecma_parser::{EsSyntax, FlowSyntax, Parser, StringInput, Syntax, TsSyntax};
+use swc_ecma_ast::{EsVersion, Program};
+use swc_ecma_parser::{EsSyntax, FlowSyntax, Lexer, Parser, StringInput, Syntax, TsSyntax};
 use swc_ecma_transforms_base::resolver;
 
 use crate::source::Language;
@@ -45,6 +45,11 @@ pub struct SyntaxError {
     pub span: Range<usize>,
     pub message: String,
 }
+
+/// What the parse error of code nested deeper than the stack room allows says (after
+/// "this file is"): about 10,000 levels in a release build, fewer in a test build.
+pub const TOO_DEEP: &str = "nested more deeply than crosswire can follow (thousands of \
+     levels), so it was not linted";
 
 thread_local! {
     static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -180,7 +185,13 @@ fn parse_with(
     // memory and time for nothing.
     let has_directives = memchr::memmem::find(text.as_bytes(), b"crosswire-ignore").is_some();
     let input = StringInput::new(text, start, end);
-    let mut parser = Parser::new(syntax, input, has_directives.then_some(&comments));
+    let lexer = Lexer::new(
+        syntax,
+        EsVersion::default(),
+        input,
+        has_directives.then_some(&comments),
+    );
+    let mut parser = Parser::new_from(crate::stack::RoomChecked(lexer));
     IN_PARSER.set(true);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
     IN_PARSER.set(false);
@@ -189,6 +200,16 @@ fn parse_with(
             span: span_range(error.span()),
             message: error.kind().msg().into_owned(),
         })?,
+        Err(panic) if panic.is::<crate::stack::TooDeep>() => {
+            let at = panic
+                .downcast_ref::<crate::stack::TooDeep>()
+                .and_then(|too_deep| too_deep.at)
+                .map_or(base, byte_offset);
+            return Err(SyntaxError {
+                span: at..at,
+                message: TOO_DEEP.into(),
+            });
+        }
         Err(panic) => {
             let reason = panic_reason(panic.as_ref());
             return Err(SyntaxError {

@@ -2,6 +2,7 @@
 //! and `// crosswire-ignore-file <rule-id>`. A directive that silences nothing is itself
 //! reported as `unused-ignore`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Finding, Severity};
@@ -74,18 +75,26 @@ pub fn silence(
     if directives.is_empty() {
         return findings;
     }
+    // Each finding asks only the directives of its line and of the whole file: a file may
+    // hold as many directives as findings.
+    let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut whole_file = Vec::new();
+    for (index, directive) in directives.iter().enumerate() {
+        match directive.scope {
+            Scope::File => whole_file.push(index),
+            Scope::Line(line) => by_line.entry(line).or_default().push(index),
+        }
+    }
     let mut kept = Vec::with_capacity(findings.len());
     for finding in findings {
         let line = lines.line_of(finding.diagnostic.span.start);
         let mut silenced = false;
-        for directive in directives.iter_mut() {
-            let applies = match directive.scope {
-                Scope::File => true,
-                Scope::Line(target) => target == line,
-            };
-            if !applies {
-                continue;
-            }
+        let on_line = by_line.get(&line).map_or(&[][..], Vec::as_slice);
+        let mut applying: Vec<usize> = whole_file.iter().chain(on_line).copied().collect();
+        applying.sort_unstable();
+        for index in applying {
+            crate::deadline::tick();
+            let directive = &mut directives[index];
             for (position, rule) in directive.rules.iter().enumerate() {
                 if rule == finding.rule {
                     directive.used[position] = true;

@@ -14,7 +14,7 @@ fn check_at(name: &str, code: &str, base: usize, language: Language) -> WalkRepo
     let code = code.to_string();
     let name = name.to_string();
     std::thread::Builder::new()
-        .stack_size(crosswire::lint::WORKER_STACK_BYTES)
+        .stack_size(crosswire::stack::WORKER_STACK_BYTES)
         .spawn(move || {
             crosswire::parse::with_globals(|| {
                 let parsed = crosswire::parse::parse_script(&code, base, language)

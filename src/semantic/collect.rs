@@ -96,6 +96,17 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
         found: Vec<(u32, Atom, swc_common::SyntaxContext)>,
     }
     impl Visit for Idents<'_> {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_ident(&mut self, ident: &Ident) {
             let (name, context) = self.bindings.id(ident);
             self.found.push((ident.span.lo.0, name, context));
@@ -816,6 +827,7 @@ impl<'a> Collector<'a> {
     }
 
     fn declare_pattern(&mut self, pat: &'a Pat, kind: &BindingKind) {
+        crate::stack::ensure_room();
         match pat {
             Pat::Ident(ident) => {
                 self.declare(&ident.id, kind.clone(), None);
@@ -1506,7 +1518,18 @@ struct SizeProbe {
 }
 
 impl Visit for SizeProbe {
+    crate::guard_nesting!(
+        visit_stmt: Stmt,
+        visit_pat: Pat,
+        visit_ts_type: TsType,
+        visit_jsx_element: JSXElement,
+        visit_jsx_object: JSXObject,
+        visit_ts_entity_name: TsEntityName,
+        visit_ts_namespace_body: TsNamespaceBody,
+    );
+
     fn visit_expr(&mut self, expr: &Expr) {
+        crate::stack::ensure_room();
         if !self.fits {
             return;
         }
@@ -1524,6 +1547,17 @@ impl Visit for SizeProbe {
 }
 
 impl<'a> Visit for Collector<'a> {
+    crate::guard_nesting!(
+        visit_expr: Expr,
+        visit_stmt: Stmt,
+        visit_pat: Pat,
+        visit_ts_type: TsType,
+        visit_jsx_element: JSXElement,
+        visit_jsx_object: JSXObject,
+        visit_ts_entity_name: TsEntityName,
+        visit_ts_namespace_body: TsNamespaceBody,
+    );
+
     fn visit_var_decl(&mut self, decl: &VarDecl) {
         let outer = self.declaration_kind.replace(decl.kind);
         decl.visit_children_with(self);
@@ -2099,6 +2133,7 @@ fn is_global_scope_object(target: &Expr) -> bool {
 
 /// The name of a plain parameter.
 fn simple_param(bindings: &Bindings, pat: &Pat) -> Option<Id> {
+    crate::stack::ensure_room();
     match pat {
         Pat::Ident(ident) => Some(bindings.id(&ident.id)),
         Pat::Assign(assign) => simple_param(bindings, &assign.left),
@@ -2134,6 +2169,7 @@ fn jquery_target(expr: &Expr) -> Option<&Expr> {
 /// Whether a test's truth means the code runs in a worker:
 /// `typeof window === "undefined"`, `typeof importScripts === "function"`, …
 fn worker_scope_test(test: &Expr) -> Option<bool> {
+    crate::stack::ensure_room();
     match strip(test) {
         Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
             worker_scope_test(&unary.arg).map(|w| !w)
@@ -2177,6 +2213,16 @@ fn worker_scope_test(test: &Expr) -> Option<bool> {
 fn collect_assigned_names(pattern: &AssignTargetPat, names: &mut Vec<Ident>) {
     struct Names<'a>(&'a mut Vec<Ident>);
     impl Visit for Names<'_> {
+        crate::guard_nesting!(
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_binding_ident(&mut self, ident: &BindingIdent) {
             self.0.push(ident.id.clone());
         }
@@ -2204,6 +2250,17 @@ fn object_method(prop: &PropOrSpread) -> Option<(Atom, swc_common::Span)> {
 fn mentions_ready_state(test: &Expr) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_ident_name(&mut self, name: &IdentName) {
             if &*name.sym == "readyState" {
                 self.0 = true;

@@ -208,6 +208,7 @@ pub fn analyze_handler(
 }
 
 fn pattern_name(pat: &Pat) -> String {
+    crate::stack::ensure_room();
     match pat {
         Pat::Ident(ident) => ident.id.sym.to_string(),
         Pat::Assign(assign) => pattern_name(&assign.left),
@@ -238,6 +239,15 @@ pub(super) fn with_function<R>(
         }
     }
     impl<F: FnOnce(FunctionRef) -> R, R> Visit for Finder<F, R> {
+        crate::guard_nesting!(
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_function(&mut self, function: &Function) {
             if !self.contains(function.span) {
                 return;
@@ -270,11 +280,13 @@ pub(super) fn with_function<R>(
             }
         }
         fn visit_stmt(&mut self, stmt: &Stmt) {
+            crate::stack::ensure_room();
             if self.contains(stmt.span()) {
                 stmt.visit_children_with(self);
             }
         }
         fn visit_expr(&mut self, expr: &Expr) {
+            crate::stack::ensure_room();
             if self.contains(expr.span()) {
                 expr.visit_children_with(self);
             }
@@ -323,6 +335,7 @@ enum Cond {
 impl Cond {
     /// The checks known to have passed when the condition evaluates to `value`.
     fn holds(&self, value: bool) -> Vec<usize> {
+        crate::stack::ensure_room();
         match self {
             Cond::Check { index, polarity } if *polarity == value => vec![*index],
             Cond::Check { .. } | Cond::WildcardTest | Cond::Inline(_) | Cond::Other => Vec::new(),
@@ -344,6 +357,7 @@ impl Cond {
     }
 
     fn has_check(&self) -> bool {
+        crate::stack::ensure_room();
         match self {
             Cond::Check { .. } => true,
             Cond::Not(inner) => inner.has_check(),
@@ -353,6 +367,7 @@ impl Cond {
     }
 
     fn checks(&self, out: &mut Vec<usize>) {
+        crate::stack::ensure_room();
         match self {
             Cond::Check { index, .. } => out.push(*index),
             Cond::Not(inner) => inner.checks(out),
@@ -366,6 +381,7 @@ impl Cond {
 
     /// Replaces inline calls by the checks registered inside them.
     fn bind_inline(self, checks: &[OriginCheck]) -> Cond {
+        crate::stack::ensure_room();
         match self {
             Cond::Inline(span) => checks
                 .iter()
@@ -448,6 +464,7 @@ impl<'c, 'p> Walker<'c, 'p> {
     }
 
     fn bind_event_param(&mut self, pat: &Pat, shape: EventShape) {
+        crate::stack::ensure_room();
         let jquery = shape == EventShape::JQuery;
         match pat {
             Pat::Ident(ident) => {
@@ -576,6 +593,7 @@ impl<'c, 'p> Walker<'c, 'p> {
     }
 
     fn is_origin(&self, expr: &Expr) -> bool {
+        crate::stack::ensure_room();
         // `event.origin ?? ""`, `req.headers.origin || ""`
         if let Expr::Bin(bin) = strip(expr)
             && matches!(bin.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr)
@@ -648,6 +666,7 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     /// Reduces a condition to its origin checks, registering each check once.
     fn cond_of(&mut self, test: &Expr) -> Cond {
+        crate::stack::ensure_room();
         let test = strip(test);
         match test {
             Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
@@ -1231,6 +1250,7 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     /// The trail by which `expr` carries message data, if it does.
     fn taint_of(&self, expr: &Expr) -> Option<Vec<Label>> {
+        crate::stack::ensure_room();
         let expr = strip(expr);
         match expr {
             Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
@@ -1496,6 +1516,7 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     /// The condition of a test whose checks are already registered (matched by span).
     fn reduce_registered(&self, test: &Expr) -> Cond {
+        crate::stack::ensure_room();
         let test = strip(test);
         match test {
             Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
@@ -1702,6 +1723,7 @@ fn descriptor_getter_field(init: &Expr) -> Option<&str> {
     struct Finder<'a>(Option<&'a str>);
     impl<'a> Finder<'a> {
         fn find(&mut self, expr: &'a Expr) {
+            crate::stack::ensure_room();
             match strip(expr) {
                 Expr::Call(call) => {
                     let is_descriptor = matches!(&call.callee, Callee::Expr(callee)
@@ -1756,6 +1778,7 @@ fn is_jquery_object(expr: &Expr) -> bool {
 /// Whether `expr` is the dotted name `dotted` (`Bun.serve`, `Deno`): the same as
 /// comparing [`expression_text`], without building the text (this runs on every call).
 pub fn expression_is(expr: &Expr, dotted: &str) -> bool {
+    crate::stack::ensure_room();
     match strip(expr) {
         Expr::Ident(ident) => &*ident.sym == dotted,
         Expr::This(_) => dotted == "this",
@@ -1772,6 +1795,7 @@ pub fn expression_is(expr: &Expr, dotted: &str) -> bool {
 }
 
 pub fn expression_text(expr: &Expr) -> String {
+    crate::stack::ensure_room();
     match strip(expr) {
         Expr::Ident(ident) => ident.sym.to_string(),
         Expr::This(_) => "this".into(),
@@ -1858,6 +1882,17 @@ fn always_exits_directly(stmt: &Stmt) -> bool {
 fn contains_throw(body: &Body) -> bool {
     struct Throws(bool);
     impl Visit for Throws {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_throw_stmt(&mut self, _: &ThrowStmt) {
             self.0 = true;
         }
@@ -1875,6 +1910,16 @@ fn contains_throw(body: &Body) -> bool {
 fn collect_binding_idents(pat: &Pat, out: &mut Vec<Ident>) {
     struct Names<'a>(&'a mut Vec<Ident>);
     impl Visit for Names<'_> {
+        crate::guard_nesting!(
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_binding_ident(&mut self, ident: &BindingIdent) {
             self.0.push(ident.id.clone());
         }
@@ -1884,6 +1929,16 @@ fn collect_binding_idents(pat: &Pat, out: &mut Vec<Ident>) {
 }
 
 impl Visit for Walker<'_, '_> {
+    crate::guard_nesting!(
+        visit_stmt: Stmt,
+        visit_pat: Pat,
+        visit_ts_type: TsType,
+        visit_jsx_element: JSXElement,
+        visit_jsx_object: JSXObject,
+        visit_ts_entity_name: TsEntityName,
+        visit_ts_namespace_body: TsNamespaceBody,
+    );
+
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         let before = self.guards.len();
         for stmt in stmts {
@@ -2052,6 +2107,7 @@ impl Visit for Walker<'_, '_> {
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
+        crate::stack::ensure_room();
         crate::deadline::tick();
         match expr {
             Expr::Ident(ident) => {

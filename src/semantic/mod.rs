@@ -50,13 +50,72 @@ impl FileFacts {
         self.function_names.extend(other.function_names);
     }
 
+    /// The innermost named function around each byte offset, for findings' fingerprints.
+    pub fn function_index(&self) -> FunctionIndex<'_> {
+        FunctionIndex::new(&self.function_names)
+    }
+}
+
+/// Answers "which named function is innermost around this offset" in logarithmic time
+/// (a file with tens of thousands of functions and findings asked it once per finding,
+/// over every function). Functions' spans nest or are apart, as a tree's do; among equal
+/// spans the first named wins.
+pub struct FunctionIndex<'a> {
+    /// By start, outer before inner, and among equal spans the first named last.
+    functions: Vec<&'a (Range<usize>, String)>,
+    /// For each function, the position in `functions` of the innermost one around it.
+    parent: Vec<Option<usize>>,
+}
+
+impl<'a> FunctionIndex<'a> {
+    pub fn new(function_names: &'a [(Range<usize>, String)]) -> FunctionIndex<'a> {
+        let mut order: Vec<usize> = (0..function_names.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a_span, b_span) = (&function_names[a].0, &function_names[b].0);
+            (
+                a_span.start,
+                std::cmp::Reverse(a_span.end),
+                std::cmp::Reverse(a),
+            )
+                .cmp(&(
+                    b_span.start,
+                    std::cmp::Reverse(b_span.end),
+                    std::cmp::Reverse(b),
+                ))
+        });
+        let functions: Vec<&(Range<usize>, String)> =
+            order.iter().map(|&index| &function_names[index]).collect();
+        let mut parent = Vec::with_capacity(functions.len());
+        let mut open: Vec<usize> = Vec::new();
+        for (position, (span, _)) in functions.iter().map(|entry| (&entry.0, ())).enumerate() {
+            while let Some(&top) = open.last() {
+                let outer = &functions[top].0;
+                if outer.start <= span.start && span.end <= outer.end {
+                    break;
+                }
+                open.pop();
+            }
+            parent.push(open.last().copied());
+            open.push(position);
+        }
+        FunctionIndex { functions, parent }
+    }
+
     /// The name of the innermost named function around a byte offset.
-    pub fn enclosing_function(&self, offset: usize) -> Option<&str> {
-        self.function_names
-            .iter()
-            .filter(|(span, _)| span.start <= offset && offset < span.end)
-            .min_by_key(|(span, _)| span.end - span.start)
-            .map(|(_, name)| name.as_str())
+    pub fn enclosing(&self, offset: usize) -> Option<&'a str> {
+        let after = self
+            .functions
+            .partition_point(|(span, _)| span.start <= offset);
+        let mut candidate = after.checked_sub(1);
+        while let Some(position) = candidate {
+            crate::deadline::tick();
+            let (span, name) = self.functions[position];
+            if offset < span.end {
+                return Some(name.as_str());
+            }
+            candidate = self.parent[position];
+        }
+        None
     }
 }
 
@@ -141,4 +200,49 @@ pub fn analyze_reporting(
     path: &str,
 ) -> (FileFacts, WalkReport) {
     collect::collect(parsed, code, base, path)
+}
+
+#[cfg(test)]
+mod function_index_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Spans that nest or lie apart, as functions in a tree do, some of them equal.
+    fn nested_spans() -> impl Strategy<Value = Vec<(Range<usize>, String)>> {
+        proptest::collection::vec((0usize..40, 0usize..40, 0usize..6), 0..40).prop_map(|raw| {
+            let mut spans: Vec<(Range<usize>, String)> = Vec::new();
+            for (index, (a, b, parent_pick)) in raw.into_iter().enumerate() {
+                let (start, end) = (a.min(b), a.max(b) + 1);
+                // Keep the span only if it nests in or lies apart from every kept one.
+                let fits = spans.iter().all(|(other, _)| {
+                    end <= other.start
+                        || other.end <= start
+                        || (other.start <= start && end <= other.end)
+                        || (start <= other.start && other.end <= end)
+                });
+                if fits {
+                    spans.push((start..end, format!("f{index}")));
+                    if parent_pick == 0 {
+                        spans.push((start..end, format!("twin{index}")));
+                    }
+                }
+            }
+            spans
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn the_index_answers_as_a_search_of_every_function_does(spans in nested_spans()) {
+            let index = FunctionIndex::new(&spans);
+            for offset in 0..45 {
+                let naive = spans
+                    .iter()
+                    .filter(|(span, _)| span.start <= offset && offset < span.end)
+                    .min_by_key(|(span, _)| span.end - span.start)
+                    .map(|(_, name)| name.as_str());
+                prop_assert_eq!(index.enclosing(offset), naive, "offset {}", offset);
+            }
+        }
+    }
 }

@@ -473,6 +473,7 @@ pub fn body_is_strict(body: &FunctionBody) -> bool {
 
 /// Calls `f` with each identifier a pattern binds.
 fn for_each_binding(pat: &Pat, f: &mut impl FnMut(&Ident)) {
+    crate::stack::ensure_room();
     match pat {
         Pat::Ident(ident) => f(&ident.id),
         Pat::Array(array) => {
@@ -564,6 +565,15 @@ impl<'t> Hoister<'t> {
 }
 
 impl Visit for Hoister<'_> {
+    crate::guard_nesting!(
+        visit_stmt: Stmt,
+        visit_ts_type: TsType,
+        visit_jsx_element: JSXElement,
+        visit_jsx_object: JSXObject,
+        visit_ts_entity_name: TsEntityName,
+        visit_ts_namespace_body: TsNamespaceBody,
+    );
+
     fn visit_expr(&mut self, _: &Expr) {}
     fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
     fn visit_function(&mut self, _: &Function) {}
@@ -574,6 +584,7 @@ impl Visit for Hoister<'_> {
     fn visit_tpl(&mut self, _: &Tpl) {}
 
     fn visit_pat(&mut self, pat: &Pat) {
+        crate::stack::ensure_room();
         match pat {
             Pat::Ident(ident) => self.add(&ident.id),
             _ => pat.visit_children_with(self),
@@ -759,6 +770,17 @@ pub fn mismatches_with_swc(text: &str) -> Option<Vec<String>> {
         let unresolved = SyntaxContext::empty().apply_mark(unresolved_mark);
         struct Contexts(Vec<(u32, SyntaxContext)>);
         impl Visit for Contexts {
+            crate::guard_nesting!(
+                visit_expr: Expr,
+                visit_stmt: Stmt,
+                visit_pat: Pat,
+                visit_ts_type: TsType,
+                visit_jsx_element: JSXElement,
+                visit_jsx_object: JSXObject,
+                visit_ts_entity_name: TsEntityName,
+                visit_ts_namespace_body: TsNamespaceBody,
+            );
+
             fn visit_ident(&mut self, ident: &Ident) {
                 self.0.push((ident.span.lo.0, ident.ctxt));
             }

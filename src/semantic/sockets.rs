@@ -479,6 +479,17 @@ fn called_functions(
         found: Vec<Span>,
     }
     impl Visit for Calls<'_> {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee
                 && let Some(span) = resolve_function(self.bindings, callee, self.class)
@@ -602,6 +613,17 @@ impl ReachWalker<'_, '_, '_> {
 }
 
 impl Visit for ReachWalker<'_, '_, '_> {
+    crate::guard_nesting!(
+        visit_expr: Expr,
+        visit_stmt: Stmt,
+        visit_pat: Pat,
+        visit_ts_type: TsType,
+        visit_jsx_element: JSXElement,
+        visit_jsx_object: JSXObject,
+        visit_ts_entity_name: TsEntityName,
+        visit_ts_namespace_body: TsNamespaceBody,
+    );
+
     fn visit_new_expr(&mut self, new: &NewExpr) {
         if constructor_of(self.search.bindings, &new.callee) == Constructor::Browser {
             self.report(span_range(new.span));
@@ -707,6 +729,17 @@ fn function_span(expr: &Expr) -> Option<Span> {
 fn is_attempt_test(test: &Expr) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_bin_expr(&mut self, bin: &BinExpr) {
             if matches!(
                 bin.op,
@@ -794,6 +827,17 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
 fn mentions_backoff(expr: &Expr) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_bin_expr(&mut self, bin: &BinExpr) {
             if matches!(bin.op, BinaryOp::Mul | BinaryOp::Exp | BinaryOp::LShift) {
                 self.0 = true;
@@ -856,6 +900,17 @@ fn arms_timeout(
         calls: Vec<Span>,
     }
     impl Visit for Timers<'_> {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {
                 let callee = strip(callee);
@@ -913,6 +968,17 @@ fn timer_effects(
         calls: Vec<Span>,
     }
     impl Visit for Effects<'_> {
+        crate::guard_nesting!(
+            visit_expr: Expr,
+            visit_stmt: Stmt,
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {
                 let callee = strip(callee);

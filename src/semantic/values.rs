@@ -624,6 +624,7 @@ impl<'a> Bindings<'a> {
 
     /// The target origin of `postMessage(message, options)`: `options.targetOrigin`.
     pub fn options_target_origin<'e>(&'e self, options: &'e Expr) -> Option<&'e Expr> {
+        crate::stack::ensure_room();
         match strip(options) {
             Expr::Object(object) => object_property(object, "targetOrigin"),
             Expr::Ident(ident) => {
