@@ -36,9 +36,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let name = NAMES[selector as usize % NAMES.len()];
     let body = body.to_vec();
-    // crosswire lints on threads with a large stack; do the same here.
+    // As crosswire's own pool threads.
     std::thread::Builder::new()
-        .stack_size(512 * 1024 * 1024)
+        .stack_size(crosswire::stack::WORKER_STACK_BYTES)
         .spawn(move || {
             if name.ends_with(".toml") {
                 let _ = Config::parse(&String::from_utf8_lossy(&body), name, PathBuf::from("."));
