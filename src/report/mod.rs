@@ -53,7 +53,11 @@ fn positions(file: &FileResult, span: &std::ops::Range<usize>) -> (Position, Pos
     match (&file.text, &file.lines) {
         (Some(text), Some(lines)) => (
             lines.position(text, span.start),
-            lines.position(text, span.end.max(span.start)),
+            // An end inside a character (a replaced undecodable byte) includes it.
+            lines.position(
+                text,
+                crate::source::ceil_char_boundary(text, span.end.max(span.start)),
+            ),
         ),
         _ => {
             let origin = Position { line: 1, column: 1 };
