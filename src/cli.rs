@@ -9,7 +9,7 @@ use clap::Parser;
 use crate::config::{Config, suggest_rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Engine, Input, RunReport};
-use crate::report::{Format, RenderOptions, render};
+use crate::report::{Format, RenderOptions, escape_for_terminal, render};
 use crate::rules::{self, RULES};
 
 /// Exit statuses, fixed because CI scripts depend on them.
@@ -110,7 +110,7 @@ pub fn run() -> i32 {
     match execute(args) {
         Ok(status) => status,
         Err(message) => {
-            eprintln!("crosswire: error: {message}");
+            eprintln!("crosswire: error: {}", escape_for_terminal(&message));
             EXIT_TROUBLE
         }
     }
@@ -202,7 +202,7 @@ fn execute(args: Args) -> Result<i32, String> {
             report.files.iter().map(|file| file.path.as_str()).collect();
         cache.prune(&report.walked, &seen);
         if let Err(message) = cache.save(&cache_path) {
-            eprintln!("crosswire: warning: {message}");
+            eprintln!("crosswire: warning: {}", escape_for_terminal(&message));
         }
     }
     if let Some(changed) = &changed {
@@ -231,7 +231,7 @@ fn execute(args: Args) -> Result<i32, String> {
             eprintln!(
                 "crosswire: wrote {} findings to the baseline {}",
                 baseline.findings.len(),
-                path.display()
+                escape_for_terminal(&path.to_string_lossy())
             );
         }
         return Ok(status_without_findings(&report));
@@ -245,7 +245,7 @@ fn execute(args: Args) -> Result<i32, String> {
                 eprintln!(
                     "crosswire: pruned {} fixed findings from the baseline {}",
                     baseline.findings.len() - pruned.findings.len(),
-                    path.display()
+                    escape_for_terminal(&path.to_string_lossy())
                 );
             }
         }
@@ -256,7 +256,11 @@ fn execute(args: Args) -> Result<i32, String> {
     write_report(&args, &report)?;
     for notice in &report.notices {
         if !args.quiet {
-            eprintln!("crosswire: note: {}: {}", notice.path, notice.message);
+            eprintln!(
+                "crosswire: note: {}: {}",
+                escape_for_terminal(&notice.path),
+                escape_for_terminal(&notice.message)
+            );
         }
     }
     print_errors(&report);
@@ -266,7 +270,11 @@ fn execute(args: Args) -> Result<i32, String> {
 /// Paths that could not be linted, on standard error.
 fn print_errors(report: &RunReport) {
     for error in &report.errors {
-        eprintln!("crosswire: error: {}: {}", error.path, error.message);
+        eprintln!(
+            "crosswire: error: {}: {}",
+            escape_for_terminal(&error.path),
+            escape_for_terminal(&error.message)
+        );
     }
 }
 

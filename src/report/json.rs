@@ -135,6 +135,6 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             warnings: report.count(Severity::Warning),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    super::escape::write_json(&mut *out, &document)?;
     writeln!(out)
 }

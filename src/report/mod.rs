@@ -1,6 +1,7 @@
 //! Reporters: every format is rendered from the same findings.
 
 mod compact;
+mod escape;
 mod github;
 mod json;
 mod pretty;
@@ -12,6 +13,8 @@ use clap::ValueEnum;
 
 use crate::lint::{FileResult, RunReport};
 use crate::source::Position;
+
+pub use escape::escape_for_terminal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
