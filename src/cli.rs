@@ -130,7 +130,8 @@ fn execute(args: Args) -> Result<i32, String> {
         Some(path) => match Config::load(&path) {
             Ok(config) => config,
             Err(error) => {
-                eprintln!("{:?}", miette::Report::new(error));
+                let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                eprintln!("{}", crate::report::render_config_error(&error, color));
                 return Ok(EXIT_TROUBLE);
             }
         },

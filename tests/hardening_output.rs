@@ -41,7 +41,10 @@ fn json(output: &Output) -> Value {
 /// that ends lines, DEL, C1, and the bidi controls that reorder text (Trojan Source).
 fn is_dangerous(c: char) -> bool {
     (c.is_control() && c != '\n')
-        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}')
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+        )
         || ('\u{202A}'..='\u{202E}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
@@ -57,7 +60,8 @@ fn forged_commands<'a>(text: &'a str, allowed_prefix: &str) -> Vec<&'a str> {
     text.lines()
         .filter(|line| {
             let line = line.trim_start();
-            line.starts_with("::") && (allowed_prefix.is_empty() || !line.starts_with(allowed_prefix))
+            line.starts_with("::")
+                && (allowed_prefix.is_empty() || !line.starts_with(allowed_prefix))
         })
         .collect()
 }
@@ -67,7 +71,10 @@ fn forged_commands<'a>(text: &'a str, allowed_prefix: &str) -> Vec<&'a str> {
 /// The display width of the widest line (every character one column: an upper bound
 /// for what the window lets through, since wide characters are budgeted as two).
 fn widest_line(text: &str) -> usize {
-    text.lines().map(|line| line.chars().count()).max().unwrap_or(0)
+    text.lines()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 #[test]
@@ -93,7 +100,11 @@ fn pretty_output_survives_a_finding_past_column_65535_and_keeps_the_other_files(
     assert!(text.contains("[b-minified.js:1:80001]"), "{text}");
     assert!(text.contains("[c-plain.js:1:1]"), "{text}");
     assert!(text.contains("3 errors"), "{text}");
-    assert!(widest_line(&text) <= 400, "a line of {} columns", widest_line(&text));
+    assert!(
+        widest_line(&text) <= 400,
+        "a line of {} columns",
+        widest_line(&text)
+    );
     assert!(text.len() < 10_000, "{} bytes of output", text.len());
 }
 
@@ -104,16 +115,51 @@ fn pretty_output_of_a_big_minified_file_prints_windows_not_whole_lines() {
     write(
         dir.path(),
         "bundle.min.js",
-        format!("{filler}parent.postMessage(1,\"*\");{filler}window.top.postMessage(2,\"*\");{filler}\n{filler}"),
+        format!(
+            "{filler}parent.postMessage(1,\"*\");{filler}window.top.postMessage(2,\"*\");{filler}\n{filler}"
+        ),
     );
     let output = crosswire(dir.path(), &["bundle.min.js"]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert_eq!(text.matches("postmessage-wildcard-origin").count(), 2, "{text}");
-    assert!(widest_line(&text) <= 400, "a line of {} columns", widest_line(&text));
+    assert_eq!(
+        text.matches("postmessage-wildcard-origin").count(),
+        2,
+        "{text}"
+    );
+    assert!(
+        widest_line(&text) <= 400,
+        "a line of {} columns",
+        widest_line(&text)
+    );
     assert!(text.len() < 8_000, "{} bytes of output", text.len());
     // The window still shows the code it points at.
     assert!(text.contains("parent.postMessage(1,\"*\")"), "{text}");
+}
+
+#[test]
+fn a_config_error_on_a_long_line_with_control_characters_is_drawn_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", WILDCARD_POST);
+    write(
+        dir.path(),
+        "crosswire.toml",
+        format!(
+            "# {}\n[rules]\n{}\"\u{1b}]0;x\u{7}\u{202E}\" = \"error\"\n",
+            "\t".repeat(17_000),
+            " ".repeat(70_000)
+        ),
+    );
+    let output = crosswire(dir.path(), &["a.js"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert_terminal_safe("stderr", &text);
+    assert!(text.contains("crosswire.toml:3:"), "{text}");
+    assert!(
+        widest_line(&text) <= 400,
+        "a line of {} columns",
+        widest_line(&text)
+    );
 }
 
 // ---- Item 9: names and code that try to forge commands or drive the terminal ----
@@ -144,7 +190,10 @@ fn pretty_and_compact_outputs_escape_file_names() {
         assert_terminal_safe(format, &text);
         assert!(forged_commands(&text, "").is_empty(), "{format}: {text}");
         // Escaped, not dropped: the names are still recognisable.
-        assert!(text.contains("forged\\n::error file=x.js"), "{format}: {text}");
+        assert!(
+            text.contains("forged\\n::error file=x.js"),
+            "{format}: {text}"
+        );
         assert!(text.contains("rtl\\u{202e}sj.txt.js"), "{format}: {text}");
     }
 }
@@ -193,7 +242,11 @@ fn github_output_escapes_names_and_messages_so_nothing_starts_a_command() {
 fn notes_and_errors_on_standard_error_escape_paths() {
     let dir = tempfile::tempdir().unwrap();
     let big = "big\n::error file=x.js::skipped\u{1b}[2J.js";
-    write(dir.path(), big, format!("{WILDCARD_POST}// {}\n", "x".repeat(200)));
+    write(
+        dir.path(),
+        big,
+        format!("{WILDCARD_POST}// {}\n", "x".repeat(200)),
+    );
     let missing = "missing\n::error::gone\u{202E}.js";
     let baseline = "base\n::warning::line\u{1b}[1m.json";
     let linted = crosswire(dir.path(), &["--max-file-size", "100", ".", missing]);
@@ -201,9 +254,18 @@ fn notes_and_errors_on_standard_error_escape_paths() {
     let text = stderr(&linted) + &stderr(&baseline_written);
     assert_terminal_safe("stderr", &text);
     assert!(forged_commands(&text, "").is_empty(), "{text}");
-    assert!(text.contains("big\\n::error file=x.js::skipped\\u{1b}[2J.js"), "{text}");
-    assert!(text.contains("missing\\n::error::gone\\u{202e}.js"), "{text}");
-    assert!(text.contains("base\\n::warning::line\\u{1b}[1m.json"), "{text}");
+    assert!(
+        text.contains("big\\n::error file=x.js::skipped\\u{1b}[2J.js"),
+        "{text}"
+    );
+    assert!(
+        text.contains("missing\\n::error::gone\\u{202e}.js"),
+        "{text}"
+    );
+    assert!(
+        text.contains("base\\n::warning::line\\u{1b}[1m.json"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -269,8 +331,8 @@ fn sarif_artifact_uris_are_percent_encoded_references_without_a_scheme() {
         // RFC 3986 relative-ref: pchar and "/" only, and a first segment without ":"
         // (which would make it a scheme).
         assert!(
-            uri.chars().all(|c| c.is_ascii_alphanumeric()
-                || "-._~!$&'()*+,;=:@/%".contains(c)),
+            uri.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(c)),
             "{uri}"
         );
         let first_segment = uri.split('/').next().unwrap();

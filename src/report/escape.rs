@@ -63,8 +63,11 @@ impl serde_json::ser::Formatter for TerminalSafeJson<'_> {
         fragment: &str,
     ) -> io::Result<()> {
         let mut rest = fragment;
-        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| is_unsafe_for_terminal(c)) {
-            writer.write_all(rest[..at].as_bytes())?;
+        while let Some((at, c)) = rest
+            .char_indices()
+            .find(|&(_, c)| is_unsafe_for_terminal(c))
+        {
+            writer.write_all(&rest.as_bytes()[..at])?;
             // Every such character is in the Basic Multilingual Plane: one `\uXXXX`.
             write!(writer, "\\u{:04x}", u32::from(c))?;
             rest = &rest[at + c.len_utf8()..];
@@ -126,7 +129,10 @@ mod tests {
             escape_for_terminal("a\n::error::b\u{1b}[2J\u{9b}\u{202E}\u{2066}\u{7f}\té"),
             "a\\n::error::b\\u{1b}[2J\\u{9b}\\u{202e}\\u{2066}\\u{7f}\\té"
         );
-        assert!(matches!(escape_for_terminal("plain é 漢字"), Cow::Borrowed(_)));
+        assert!(matches!(
+            escape_for_terminal("plain é 漢字"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -135,7 +141,11 @@ mod tests {
         let mut out = Vec::new();
         write_json(&mut out, &serde_json::json!({ "path": text })).unwrap();
         let printed = String::from_utf8(out).unwrap();
-        assert!(!printed.chars().any(|c| is_unsafe_for_terminal(c) && c != '\n'));
+        assert!(
+            !printed
+                .chars()
+                .any(|c| is_unsafe_for_terminal(c) && c != '\n')
+        );
         let back: serde_json::Value = serde_json::from_str(&printed).unwrap();
         assert_eq!(back["path"], text);
     }

@@ -15,6 +15,7 @@ use crate::lint::{FileResult, RunReport};
 use crate::source::Position;
 
 pub use escape::escape_for_terminal;
+pub use pretty::render_config_error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -35,40 +35,38 @@ const MERGE_GAP_LINES: usize = 50;
 /// Marks where a long line was cut.
 const ELLIPSIS: &str = "…";
 
-/// A finding with its excerpt, in the shape miette renders. Every text from the file
+/// A diagnostic with its excerpt, in the shape miette renders. Every text from the file
 /// (message, labels, help) is escaped for the terminal.
-struct Rendered<'a> {
-    finding: &'a Finding,
+struct Rendered {
+    code: &'static str,
+    severity: miette::Severity,
     message: String,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    excerpt: Excerpt,
+    excerpt: Option<Excerpt>,
 }
 
-impl fmt::Debug for Rendered<'_> {
+impl fmt::Debug for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Rendered<'_> {
+impl fmt::Display for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Rendered<'_> {}
+impl std::error::Error for Rendered {}
 
-impl miette::Diagnostic for Rendered<'_> {
+impl miette::Diagnostic for Rendered {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.finding.rule))
+        Some(Box::new(self.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
-            Severity::Error => miette::Severity::Error,
-            _ => miette::Severity::Warning,
-        })
+        Some(self.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -78,7 +76,9 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.excerpt)
+        self.excerpt
+            .as_ref()
+            .map(|excerpt| excerpt as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -86,16 +86,104 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
-pub fn render(report: &RunReport, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if options.color {
+/// What to draw: the file, and the labels (the first is the primary one).
+struct Drawing<'a> {
+    code: &'static str,
+    severity: miette::Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    source: Option<(&'a str, &'a str, &'a LineIndex)>,
+    labels: Vec<(Range<usize>, Option<&'a str>)>,
+}
+
+fn handler(color: bool, width: usize) -> GraphicalReportHandler {
+    let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
         .with_context_lines(1)
-        .tab_width(TAB_COLUMNS);
+        .tab_width(TAB_COLUMNS)
+}
+
+/// miette's drawing, or `None` where it failed or panicked (there is no span it should
+/// fail on, but one diagnostic must never cost the others).
+fn draw(handler: &GraphicalReportHandler, drawing: &Drawing) -> Option<String> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let safe = |text: &str| escape_for_terminal(text).into_owned();
+        let (excerpt, labels) = match drawing.source {
+            Some((path, text, lines)) => {
+                let spans: Vec<Range<usize>> = drawing
+                    .labels
+                    .iter()
+                    .map(|(span, _)| span.clone())
+                    .collect();
+                let (excerpt, mapped) = Excerpt::new(safe(path), text, lines, &spans);
+                let labels = drawing
+                    .labels
+                    .iter()
+                    .zip(mapped)
+                    .enumerate()
+                    .map(|(at, ((_, label), span))| {
+                        let label = label.map(safe);
+                        if at == 0 {
+                            LabeledSpan::new_primary_with_span(label, span)
+                        } else {
+                            LabeledSpan::new_with_span(label, span)
+                        }
+                    })
+                    .collect();
+                (Some(excerpt), labels)
+            }
+            None => (None, Vec::new()),
+        };
+        let rendered = Rendered {
+            code: drawing.code,
+            severity: drawing.severity,
+            message: safe(drawing.message),
+            help: drawing.help.map(safe),
+            labels,
+            excerpt,
+        };
+        let mut buffer = String::new();
+        handler.render_report(&mut buffer, &rendered).ok()?;
+        Some(buffer)
+    }))
+    .ok()
+    .flatten()
+}
+
+/// A config error as the pretty format draws findings (the config comes from the
+/// repository, as hostile as any file).
+pub fn render_config_error(error: &crate::config::ConfigError, color: bool) -> String {
+    let text = error.source.as_ref().map(|source| &**source.inner());
+    let lines = text.map(LineIndex::new);
+    let name = error.source.as_ref().map(|source| source.name());
+    let source = match (name, text, &lines, &error.span) {
+        (Some(name), Some(text), Some(lines), Some(_)) => Some((name, text, lines)),
+        _ => None,
+    };
+    let drawing = Drawing {
+        code: "crosswire::config",
+        severity: miette::Severity::Error,
+        message: &error.message,
+        help: error.help.as_deref(),
+        source,
+        labels: error
+            .span
+            .clone()
+            .map(|span| (span, Some("here")))
+            .into_iter()
+            .collect(),
+    };
+    draw(&handler(color, 100), &drawing)
+        .unwrap_or_else(|| format!("crosswire: error: {}", escape_for_terminal(&error.message)))
+}
+
+pub fn render(report: &RunReport, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let handler = handler(options.color, options.width);
     for file in &report.files {
         let Some(text) = &file.text else { continue };
         let built;
@@ -141,37 +229,26 @@ fn render_finding(
     lines: &LineIndex,
     finding: &Finding,
 ) -> Option<String> {
-    catch_unwind(AssertUnwindSafe(|| {
-        let diagnostic = &finding.diagnostic;
-        let spans: Vec<Range<usize>> = std::iter::once(diagnostic.span.clone())
-            .chain(diagnostic.labels.iter().map(|label| label.span.clone()))
-            .collect();
-        let (excerpt, mapped) = Excerpt::new(escape_for_terminal(path).into_owned(), text, lines, &spans);
-        let label_text = |text: &str| escape_for_terminal(text).into_owned();
-        let primary = LabeledSpan::new_primary_with_span(
-            diagnostic.span_label.as_deref().map(label_text),
-            mapped[0].clone(),
-        );
-        let secondary = diagnostic
-            .labels
-            .iter()
-            .zip(&mapped[1..])
-            .map(|(label, span)| {
-                LabeledSpan::new_with_span(Some(label_text(&label.message)), span.clone())
-            });
-        let rendered = Rendered {
-            finding,
-            message: label_text(&diagnostic.message),
-            help: diagnostic.help.as_deref().map(label_text),
-            labels: std::iter::once(primary).chain(secondary).collect(),
-            excerpt,
-        };
-        let mut buffer = String::new();
-        handler.render_report(&mut buffer, &rendered).ok()?;
-        Some(buffer)
-    }))
-    .ok()
-    .flatten()
+    let diagnostic = &finding.diagnostic;
+    let drawing = Drawing {
+        code: finding.rule,
+        severity: match finding.severity {
+            Severity::Error => miette::Severity::Error,
+            _ => miette::Severity::Warning,
+        },
+        message: &diagnostic.message,
+        help: diagnostic.help.as_deref(),
+        source: Some((path, text, lines)),
+        labels: std::iter::once((diagnostic.span.clone(), diagnostic.span_label.as_deref()))
+            .chain(
+                diagnostic
+                    .labels
+                    .iter()
+                    .map(|label| (label.span.clone(), Some(label.message.as_str()))),
+            )
+            .collect(),
+    };
+    draw(handler, &drawing)
 }
 
 /// `path:line:col: severity rule: message`, as the compact format prints it.
@@ -345,12 +422,12 @@ fn snippets(index: &LineIndex, last_line: usize, spans: &[Range<usize>]) -> Vec<
     let mut merged: Vec<(Range<usize>, (usize, usize))> = Vec::new();
     for span in sorted {
         let lines = lines_of(span);
-        if let Some((left, (top, bottom))) = merged.last_mut() {
-            if *top - 1 + merge_count(*top, *bottom) >= lines.0 - 1 {
-                *left = left.start..left.end.max(span.end);
-                (*top, *bottom) = lines_of(left);
-                continue;
-            }
+        if let Some((left, (top, bottom))) = merged.last_mut()
+            && *top - 1 + merge_count(*top, *bottom) >= lines.0 - 1
+        {
+            *left = left.start..left.end.max(span.end);
+            (*top, *bottom) = lines_of(left);
+            continue;
         }
         merged.push((span.clone(), lines));
     }
@@ -402,10 +479,11 @@ fn window_line(
         width <= WHOLE_LINE_COLUMNS
     });
     let windows: Vec<Range<usize>> = if short {
-        vec![range.clone()]
+        std::iter::once(range.clone()).collect()
     } else if points.is_empty() {
         // A context line: its start.
-        vec![range.start..forward(text, range.start, range.end, 2 * CONTEXT_COLUMNS)]
+        std::iter::once(range.start..forward(text, range.start, range.end, 2 * CONTEXT_COLUMNS))
+            .collect()
     } else {
         // Many labels on one line share the width.
         let mut distinct: Vec<usize> = points.to_vec();
@@ -461,7 +539,10 @@ fn backward(text: &str, floor: usize, point: usize, budget: usize) -> usize {
     }
     // A few more characters for the base of a combining mark the cut would orphan.
     for _ in 0..4 {
-        let orphaned = text[start..].chars().next().is_some_and(|c| columns(c) == 0);
+        let orphaned = text[start..]
+            .chars()
+            .next()
+            .is_some_and(|c| columns(c) == 0);
         if start == floor || !orphaned {
             break;
         }
@@ -542,6 +623,8 @@ impl SourceCode for Excerpt {
 }
 
 #[cfg(test)]
+// The tests pass lists of spans; a list of one is still a list.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use std::sync::Arc;
 
@@ -605,7 +688,9 @@ mod tests {
             text.chars().take(80).collect::<String>()
         );
         assert!(
-            !output.chars().any(|c| is_unsafe_for_terminal(c) && c != '\n'),
+            !output
+                .chars()
+                .any(|c| is_unsafe_for_terminal(c) && c != '\n'),
             "{output}"
         );
         let widest = output
@@ -621,7 +706,10 @@ mod tests {
     fn short_lines_are_shown_whole() {
         let text = "let a = 1;\nparent.postMessage(a, \"*\");\nlet b = 2;\n";
         let output = check(text, &[11..29, 33..36]);
-        assert!(output.contains(" 2 │ parent.postMessage(a, \"*\");"), "{output}");
+        assert!(
+            output.contains(" 2 │ parent.postMessage(a, \"*\");"),
+            "{output}"
+        );
         assert!(!output.contains(ELLIPSIS), "{output}");
     }
 
@@ -690,7 +778,7 @@ mod tests {
                 1..2,
                 len / 2..len / 2 + 3,
                 len + 5..len + 10,
-                3..1,
+                Range { start: 3, end: 1 },
             ];
             if let Some(brace) = text.find('{') {
                 spans.push(brace..text.rfind('}').unwrap() + 1);
@@ -700,7 +788,9 @@ mod tests {
                     let output = render_text(text, &[span.clone(), label.clone()]);
                     assert!(output.contains("f.js"), "{output}");
                     assert!(
-                        !output.chars().any(|c| is_unsafe_for_terminal(c) && c != '\n'),
+                        !output
+                            .chars()
+                            .any(|c| is_unsafe_for_terminal(c) && c != '\n'),
                         "{output}"
                     );
                 }

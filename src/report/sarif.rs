@@ -125,10 +125,8 @@ fn artifact_uri(path: &str) -> String {
             .join("/")
     };
     let bytes = path.as_bytes();
-    let drive = bytes.len() >= 3
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1] == b':'
-        && bytes[2] == b'/';
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     if drive {
         // `C:/x.js`: the drive letter keeps its colon, as file URIs write it.
         format!("file:///{}:{}", &path[..1], encode(&path[2..]))
