@@ -215,7 +215,7 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     if args.print_page_map {
         let map = crate::page_map::build(&report, &report.walked);
-        let json = serde_json::to_string_pretty(&map).map_err(|error| error.to_string())?;
+        let json = crate::report::json_text(&map).map_err(|error| error.to_string())?;
         write_text(&args, &json)?;
         return Ok(status_without_findings(&report));
     }

@@ -74,6 +74,8 @@ pub struct LineIndex {
     /// Where the text differs from the file's bytes (see [`decode_lossy`]); empty for
     /// files that are UTF-8.
     repairs: Vec<Repair>,
+    /// The text starts with a byte order mark, which editors do not show as a column.
+    bom: bool,
 }
 
 /// Where lossy decoding wrote U+FFFD for bytes of the file that were not UTF-8.
@@ -133,6 +135,7 @@ impl LineIndex {
         LineIndex {
             line_starts,
             repairs: Vec::new(),
+            bom: text.starts_with('\u{FEFF}'),
         }
     }
 
@@ -169,7 +172,10 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        let mut column = text[start..offset].chars().count() + 1;
+        if line == 0 && self.bom && offset > 0 {
+            column -= 1;
+        }
         Position {
             line: line + 1,
             column,
@@ -261,6 +267,16 @@ mod tests {
         assert_eq!(&bytes[3..7], b"b\xe2\x82c");
         let (valid, none) = decode_lossy("é".as_bytes());
         assert_eq!((valid.as_str(), none.len()), ("é", 0));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_column() {
+        let text = "\u{FEFF}ab\nc";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(index.position(text, 3), Position { line: 1, column: 1 });
+        assert_eq!(index.position(text, 4), Position { line: 1, column: 2 });
+        assert_eq!(index.position(text, 6), Position { line: 2, column: 1 });
     }
 
     #[test]

@@ -394,3 +394,35 @@ fn json_offsets_of_a_file_that_is_not_utf8_count_the_files_own_bytes() {
     assert_eq!(invalid["start"]["offset"], 2, "{invalid}");
     assert_eq!(invalid["end"]["offset"], 3, "{invalid}");
 }
+
+#[test]
+fn a_byte_order_mark_is_no_column_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bom.js", format!("\u{FEFF}{WILDCARD_POST}"));
+    let compact = stdout(&crosswire(dir.path(), &["--format", "compact", "bom.js"]));
+    assert!(compact.starts_with("bom.js:1:1: "), "{compact}");
+    let pretty = stdout(&crosswire(dir.path(), &["bom.js"]));
+    assert!(pretty.contains("[bom.js:1:1]"), "{pretty}");
+    let document = json(&crosswire(dir.path(), &["--format", "json", "bom.js"]));
+    let start = &document["findings"][0]["start"];
+    assert_eq!(
+        (&start["column"], &start["offset"]),
+        (&Value::from(1), &Value::from(3))
+    );
+}
+
+#[test]
+fn the_page_map_escapes_what_a_terminal_would_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = hostile_names(dir.path());
+    write(
+        dir.path(),
+        "index.html",
+        "<script src=\"c1\u{9b}31m.js\"></script><iframe src=\"rtl\u{202E}sj.txt.js\"></iframe>\n",
+    );
+    let output = crosswire(dir.path(), &["--print-page-map", "."]);
+    let raw = stdout(&output);
+    assert_terminal_safe("page map", &raw);
+    assert!(raw.contains("c1\\u009b31m.js"), "{raw}");
+    assert!(names.len() > 1);
+}

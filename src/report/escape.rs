@@ -113,6 +113,13 @@ impl serde_json::ser::Formatter for TerminalSafeJson<'_> {
     }
 }
 
+/// `value` as pretty JSON text through [`TerminalSafeJson`].
+pub fn json_text<T: serde::Serialize>(value: &T) -> io::Result<String> {
+    let mut out = Vec::new();
+    write_json(&mut out, value)?;
+    String::from_utf8(out).map_err(io::Error::other)
+}
+
 /// Writes `value` as pretty JSON through [`TerminalSafeJson`].
 pub fn write_json<T: serde::Serialize>(out: &mut dyn io::Write, value: &T) -> io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(out, TerminalSafeJson::new());

@@ -14,7 +14,7 @@ use clap::ValueEnum;
 use crate::lint::{FileResult, RunReport};
 use crate::source::Position;
 
-pub use escape::escape_for_terminal;
+pub use escape::{escape_for_terminal, json_text};
 pub use pretty::render_config_error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

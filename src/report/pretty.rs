@@ -185,7 +185,13 @@ pub fn render_config_error(error: &crate::config::ConfigError, color: bool) -> S
 pub fn render(report: &RunReport, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(options.color, options.width);
     for file in &report.files {
-        let Some(text) = &file.text else { continue };
+        let Some(text) = &file.text else {
+            // No text to draw from: the findings are still reported.
+            for finding in &file.findings {
+                writeln!(out, "{}\n", plain_line(file, finding))?;
+            }
+            continue;
+        };
         let built;
         let lines = match &file.lines {
             Some(lines) => lines,
@@ -372,8 +378,7 @@ impl Excerpt {
             .map(|span| {
                 let start = mapped_points[&span.start];
                 let end = mapped_points[&span.end].max(start);
-                let line = index.line_range(text, index.line_of(span.start));
-                let column = text[line.start..span.start].chars().count();
+                let column = index.position(text, span.start).column - 1;
                 excerpt.columns.insert(start, column);
                 SourceSpan::from(start..end)
             })
@@ -700,6 +705,23 @@ mod tests {
             .unwrap();
         assert!(widest <= 400, "a line of {widest} columns:\n{output}");
         output
+    }
+
+    #[test]
+    fn findings_of_a_file_without_its_text_are_still_printed() {
+        let mut report = report_of("parent.postMessage(1, \"*\")", &[0..18]);
+        report.files[0].text = None;
+        let mut out = Vec::new();
+        let options = RenderOptions {
+            color: false,
+            width: 100,
+        };
+        render(&report, &options, &mut out).unwrap();
+        let output = String::from_utf8(out).unwrap();
+        assert!(
+            output.starts_with("f.js:1:1: error postmessage-wildcard-origin: message"),
+            "{output}"
+        );
     }
 
     #[test]
