@@ -821,6 +821,21 @@ mod tests {
     }
 
     #[test]
+    fn colour_output_windows_long_lines_too() {
+        let text = format!("{}parent.postMessage(1, \"*\")", "\t".repeat(20_000));
+        let at = text.find("parent").unwrap();
+        let mut out = Vec::new();
+        let options = RenderOptions {
+            color: true,
+            width: 100,
+        };
+        render(&report_of(&text, &[at..at + 18]), &options, &mut out).unwrap();
+        let output = String::from_utf8(out).unwrap();
+        assert!(output.contains("f.js:1:20001"), "{output}");
+        assert!(output.len() < 4_000, "{output}");
+    }
+
+    #[test]
     fn a_multi_line_span_keeps_the_real_line_numbers() {
         let text = format!("{}\nfunction f() {{\n  x();\n}}\n", "q".repeat(50_000));
         let start = text.find("function").unwrap();
