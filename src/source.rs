@@ -76,7 +76,14 @@ pub struct LineIndex {
     repairs: Vec<Repair>,
     /// The text starts with a byte order mark, which editors do not show as a column.
     bom: bool,
+    /// On lines longer than [`CHECKPOINT_BYTES`], every so many bytes: the offset and the
+    /// characters from the line's start to it. A column is then counted from the nearest,
+    /// not from the line's start: a minified line of megabytes with thousands of findings
+    /// would otherwise cost its length for each.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT_BYTES: usize = 64 * 1024;
 
 /// Where lossy decoding wrote U+FFFD for bytes of the file that were not UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,10 +139,23 @@ impl LineIndex {
             }
             line_starts.push(at + 1);
         }
+        let mut checkpoints = Vec::new();
+        for (line, &start) in line_starts.iter().enumerate() {
+            let end = line_starts.get(line + 1).copied().unwrap_or(text.len());
+            let (mut at, mut chars) = (start, 0);
+            while end - at > CHECKPOINT_BYTES {
+                // Moves on: a character is at most 4 bytes.
+                let next = floor_char_boundary(text, at + CHECKPOINT_BYTES);
+                chars += text[at..next].chars().count();
+                at = next;
+                checkpoints.push((at, chars));
+            }
+        }
         LineIndex {
             line_starts,
             repairs: Vec::new(),
             bom: text.starts_with('\u{FEFF}'),
+            checkpoints,
         }
     }
 
@@ -172,7 +192,14 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let mut column = text[start..offset].chars().count() + 1;
+        let nearest = self
+            .checkpoints
+            .partition_point(|&(at, _)| at <= offset)
+            .checked_sub(1)
+            .map(|at| self.checkpoints[at])
+            .filter(|&(at, _)| at >= start);
+        let (from, counted) = nearest.unwrap_or((start, 0));
+        let mut column = counted + text[from..offset].chars().count() + 1;
         if line == 0 && self.bom && offset > 0 {
             column -= 1;
         }
@@ -267,6 +294,24 @@ mod tests {
         assert_eq!(&bytes[3..7], b"b\xe2\x82c");
         let (valid, none) = decode_lossy("é".as_bytes());
         assert_eq!((valid.as_str(), none.len()), ("é", 0));
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_from_checkpoints_alike() {
+        let line = "aé漢🦀".repeat(40_000);
+        let text = format!("x\n{line}\n{line}");
+        let index = LineIndex::new(&text);
+        assert!(index.checkpoints.len() > 10);
+        for offset in (0..text.len()).step_by(7_919).chain([text.len()]) {
+            let offset = floor_char_boundary(&text, offset);
+            let line = index.line_of(offset);
+            let start = index.line_range(&text, line).start;
+            let expected = Position {
+                line,
+                column: text[start..offset].chars().count() + 1,
+            };
+            assert_eq!(index.position(&text, offset), expected, "at {offset}");
+        }
     }
 
     #[test]
