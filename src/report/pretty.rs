@@ -310,6 +310,11 @@ impl Excerpt {
             let line = index.line_of(offset);
             offset.min(index.line_range(text, line).end)
         };
+        // The header's column is the one every other format reports for the span.
+        let columns: Vec<usize> = spans
+            .iter()
+            .map(|span| index.position(text, span.start).column - 1)
+            .collect();
         let spans: Vec<Range<usize>> = spans
             .iter()
             .map(|span| {
@@ -375,11 +380,11 @@ impl Excerpt {
         }
         let mapped: Vec<SourceSpan> = spans
             .iter()
-            .map(|span| {
+            .zip(columns)
+            .map(|(span, column)| {
                 let start = mapped_points[&span.start];
                 let end = mapped_points[&span.end].max(start);
-                let column = index.position(text, span.start).column - 1;
-                excerpt.columns.insert(start, column);
+                excerpt.columns.entry(start).or_insert(column);
                 SourceSpan::from(start..end)
             })
             .collect();
@@ -833,6 +838,57 @@ mod tests {
         let output = String::from_utf8(out).unwrap();
         assert!(output.contains("f.js:1:20001"), "{output}");
         assert!(output.len() < 4_000, "{output}");
+    }
+
+    /// Pieces of hostile text: every kind of line break, tabs, wide, combining and
+    /// zero-width characters, controls, bidi overrides, and lines past column 65,535.
+    const PIECES: &[&str] = &[
+        "a",
+        "é",
+        "漢",
+        "🦀",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "\u{301}",
+        "\u{200b}",
+        "\u{1b}[2J",
+        "\u{202E}",
+        "\u{9b}",
+        "\u{0}",
+        "\u{FEFF}",
+        " ",
+        "(",
+        "}",
+    ];
+
+    fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            12 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => (1usize..4).prop_map(|n| "x".repeat(n * 30_000)),
+            1 => (1usize..3).prop_map(|n| "\t".repeat(n * 9_000)),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any text, any spans (out of range, reversed, inside characters or line
+        /// breaks): drawn by miette (no fallback), with the header every other format
+        /// would give, nothing raw for the terminal, and no line past a few hundred columns.
+        #[test]
+        fn any_span_of_any_text_is_drawn(
+            text in hostile_text(),
+            spans in proptest::collection::vec((0usize..400_000, 0usize..400_000), 1..4),
+        ) {
+            let spans: Vec<Range<usize>> = spans
+                .into_iter()
+                .map(|(start, end)| Range { start: start % (text.len() + 3), end: end % (text.len() + 3) })
+                .collect();
+            check(&text, &spans);
+        }
     }
 
     #[test]
