@@ -393,6 +393,22 @@ fn json_offsets_of_a_file_that_is_not_utf8_count_the_files_own_bytes() {
         .expect("the not-UTF-8 finding");
     assert_eq!(invalid["start"]["offset"], 2, "{invalid}");
     assert_eq!(invalid["end"]["offset"], 3, "{invalid}");
+    // Results rebuilt from the cache map offsets back the same way.
+    let cached_run = || {
+        let args = [
+            "--format",
+            "json",
+            "--cache",
+            "--cache-location",
+            "cache",
+            "latin1.js",
+        ];
+        json(&crosswire(dir.path(), &args))["findings"].clone()
+    };
+    let cold = cached_run();
+    let warm = cached_run();
+    assert_eq!(cold, document["findings"]);
+    assert_eq!(warm, document["findings"]);
 }
 
 #[test]
