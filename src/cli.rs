@@ -9,7 +9,7 @@ use clap::Parser;
 use crate::config::{Config, suggest_rule};
 use crate::diagnostic::Severity;
 use crate::lint::{Engine, Input, RunReport};
-use crate::report::{Format, RenderOptions, render};
+use crate::report::{Format, RenderOptions, escape_for_terminal, render};
 use crate::rules::{self, RULES};
 
 /// Exit statuses, fixed because CI scripts depend on them.
@@ -110,7 +110,7 @@ pub fn run() -> i32 {
     match execute(args) {
         Ok(status) => status,
         Err(message) => {
-            eprintln!("crosswire: error: {message}");
+            eprintln!("crosswire: error: {}", escape_for_terminal(&message));
             EXIT_TROUBLE
         }
     }
@@ -130,7 +130,8 @@ fn execute(args: Args) -> Result<i32, String> {
         Some(path) => match Config::load(&path) {
             Ok(config) => config,
             Err(error) => {
-                eprintln!("{:?}", miette::Report::new(error));
+                let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                eprintln!("{}", crate::report::render_config_error(&error, color));
                 return Ok(EXIT_TROUBLE);
             }
         },
@@ -202,7 +203,7 @@ fn execute(args: Args) -> Result<i32, String> {
             report.files.iter().map(|file| file.path.as_str()).collect();
         cache.prune(&report.walked, &seen);
         if let Err(message) = cache.save(&cache_path) {
-            eprintln!("crosswire: warning: {message}");
+            eprintln!("crosswire: warning: {}", escape_for_terminal(&message));
         }
     }
     if let Some(changed) = &changed {
@@ -214,7 +215,7 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     if args.print_page_map {
         let map = crate::page_map::build(&report, &report.walked);
-        let json = serde_json::to_string_pretty(&map).map_err(|error| error.to_string())?;
+        let json = crate::report::json_text(&map).map_err(|error| error.to_string())?;
         write_text(&args, &json)?;
         return Ok(status_without_findings(&report));
     }
@@ -231,7 +232,7 @@ fn execute(args: Args) -> Result<i32, String> {
             eprintln!(
                 "crosswire: wrote {} findings to the baseline {}",
                 baseline.findings.len(),
-                path.display()
+                escape_for_terminal(&path.to_string_lossy())
             );
         }
         return Ok(status_without_findings(&report));
@@ -245,7 +246,7 @@ fn execute(args: Args) -> Result<i32, String> {
                 eprintln!(
                     "crosswire: pruned {} fixed findings from the baseline {}",
                     baseline.findings.len() - pruned.findings.len(),
-                    path.display()
+                    escape_for_terminal(&path.to_string_lossy())
                 );
             }
         }
@@ -256,7 +257,11 @@ fn execute(args: Args) -> Result<i32, String> {
     write_report(&args, &report)?;
     for notice in &report.notices {
         if !args.quiet {
-            eprintln!("crosswire: note: {}: {}", notice.path, notice.message);
+            eprintln!(
+                "crosswire: note: {}: {}",
+                escape_for_terminal(&notice.path),
+                escape_for_terminal(&notice.message)
+            );
         }
     }
     print_errors(&report);
@@ -266,7 +271,11 @@ fn execute(args: Args) -> Result<i32, String> {
 /// Paths that could not be linted, on standard error.
 fn print_errors(report: &RunReport) {
     for error in &report.errors {
-        eprintln!("crosswire: error: {}: {}", error.path, error.message);
+        eprintln!(
+            "crosswire: error: {}: {}",
+            escape_for_terminal(&error.path),
+            escape_for_terminal(&error.message)
+        );
     }
 }
 

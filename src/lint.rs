@@ -230,13 +230,13 @@ impl Engine {
         }
         let _deadline =
             crate::deadline::start(self.max_file_time, crate::deadline::budget_for(bytes.len()));
-        let (text, invalid_utf8_at) = match String::from_utf8(bytes) {
-            Ok(text) => (text, None),
+        let (text, invalid_utf8_at, repairs) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None, Vec::new()),
             Err(error) => {
                 let at = error.utf8_error().valid_up_to();
                 let byte = error.as_bytes()[at];
-                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                (text, Some((at, byte)))
+                let (text, repairs) = crate::source::decode_lossy(error.as_bytes());
+                (text, Some((at, byte)), repairs)
             }
         };
         // Most parsed files have no findings and no directives: lines are counted on demand.
@@ -385,7 +385,12 @@ impl Engine {
             || self.read_everything
             || !facts.page.is_empty()
             || !project.is_empty();
-        let lines = keep_text.then(|| lines.into_inner().unwrap_or_else(|| LineIndex::new(&text)));
+        let lines = keep_text.then(|| {
+            lines
+                .into_inner()
+                .unwrap_or_else(|| LineIndex::new(&text))
+                .with_repairs(repairs)
+        });
         FileResult {
             path,
             parsed: !blocks.is_empty(),
@@ -787,16 +792,19 @@ fn cached_result(
     entry: &crate::cache::Entry,
     hash: String,
 ) -> FileResult {
-    let text = entry
+    let decoded = entry
         .needs_text()
-        .then(|| String::from_utf8_lossy(&bytes).into_owned());
+        .then(|| crate::source::decode_lossy(&bytes));
+    let lines = decoded
+        .as_ref()
+        .map(|(text, repairs)| LineIndex::new(text).with_repairs(repairs.clone()));
     FileResult {
         path,
         parsed: false,
         deferred: entry.deferred,
         findings: entry.findings(),
-        lines: text.as_deref().map(LineIndex::new),
-        text: text.map(Arc::from),
+        lines,
+        text: decoded.map(|(text, _)| Arc::from(text)),
         page: entry.page.clone(),
         project: entry.project.clone(),
         content_hash: Some(hash),

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::escape::escape_for_terminal;
 use super::positions;
 use crate::diagnostic::Severity;
 use crate::lint::RunReport;
@@ -13,15 +14,15 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             Severity::Error => "error",
             _ => "warning",
         };
-        let mut message = finding.diagnostic.message.clone();
+        let mut message = readable(&finding.diagnostic.message);
         if let Some(help) = &finding.diagnostic.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&readable(help));
         }
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&file.path),
+            escape_property(&readable(&file.path)),
             start.line,
             start.column,
             end.line,
@@ -34,11 +35,23 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "::error file={},title=crosswire::{}",
-            escape_property(&error.path),
-            escape_data(&error.message)
+            escape_property(&readable(&error.path)),
+            escape_data(&readable(&error.message))
         )?;
     }
     Ok(())
+}
+
+/// `text` with control and bidi characters escaped for the log, except line breaks: the
+/// workflow-command escaping below writes those as `%0A` and `%0D`, which the runner turns
+/// back into the real characters (a file name keeps naming its file).
+fn readable(text: &str) -> String {
+    text.split_inclusive(['\n', '\r'])
+        .map(|part| {
+            let body = part.trim_end_matches(['\n', '\r']);
+            format!("{}{}", escape_for_terminal(body), &part[body.len()..])
+        })
+        .collect()
 }
 
 /// Escaping as the Actions runner's `toolkit/core` `command.ts` does.
@@ -60,5 +73,9 @@ mod tests {
     fn escapes_like_the_actions_toolkit() {
         assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            escape_property(&readable("a\n::error\u{1b}[1m\r\n")),
+            "a%0A%3A%3Aerror\\u{1b}[1m%0D%0A"
+        );
     }
 }

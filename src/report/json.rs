@@ -75,7 +75,12 @@ fn range(file: &FileResult, span: &std::ops::Range<usize>) -> (JsonPosition, Jso
         column: position.column,
         offset,
     };
-    (at(start, span.start), at(end, span.end))
+    // Offsets count the file's bytes, also where it is not UTF-8.
+    let (start_offset, end_offset) = match &file.lines {
+        Some(lines) => lines.file_offsets(span),
+        None => (span.start, span.end),
+    };
+    (at(start, start_offset), at(end, end_offset))
 }
 
 pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
@@ -130,6 +135,6 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             warnings: report.count(Severity::Warning),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    super::escape::write_json(&mut *out, &document)?;
     writeln!(out)
 }

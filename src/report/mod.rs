@@ -1,6 +1,7 @@
 //! Reporters: every format is rendered from the same findings.
 
 mod compact;
+mod escape;
 mod github;
 mod json;
 mod pretty;
@@ -12,6 +13,9 @@ use clap::ValueEnum;
 
 use crate::lint::{FileResult, RunReport};
 use crate::source::Position;
+
+pub use escape::{escape_for_terminal, json_text};
+pub use pretty::render_config_error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -53,7 +57,11 @@ fn positions(file: &FileResult, span: &std::ops::Range<usize>) -> (Position, Pos
     match (&file.text, &file.lines) {
         (Some(text), Some(lines)) => (
             lines.position(text, span.start),
-            lines.position(text, span.end.max(span.start)),
+            // An end inside a character (a replaced undecodable byte) includes it.
+            lines.position(
+                text,
+                crate::source::ceil_char_boundary(text, span.end.max(span.start)),
+            ),
         ),
         _ => {
             let origin = Position { line: 1, column: 1 };

@@ -94,6 +94,49 @@ fn first_paragraph(body: &str) -> String {
         .replace('\n', " ")
 }
 
+/// What may stay unencoded in a path segment (RFC 3986 `pchar`): unreserved characters,
+/// sub-delimiters and `@`. `:` is encoded too: in a first segment it would read as a
+/// scheme (`ab:c.js`).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@');
+
+/// The SARIF `uri` of a path as crosswire shows it (`/`-separated): a relative reference
+/// for a relative path, a `file` URI for an absolute one, each segment percent-encoded.
+fn artifact_uri(path: &str) -> String {
+    let encode = |path: &str| {
+        path.split('/')
+            .map(|segment| percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let bytes = path.as_bytes();
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    if drive {
+        // `C:/x.js`: the drive letter keeps its colon, as file URIs write it.
+        format!("file:///{}:{}", &path[..1], encode(&path[2..]))
+    } else if path.starts_with('/') {
+        format!("file://{}", encode(path))
+    } else {
+        encode(path)
+    }
+}
+
 fn location(
     file: &FileResult,
     span: &std::ops::Range<usize>,
@@ -109,7 +152,7 @@ fn location(
     let physical = sarif::PhysicalLocation::builder()
         .artifact_location(
             sarif::ArtifactLocation::builder()
-                .uri(file.path.clone())
+                .uri(artifact_uri(&file.path))
                 .build(),
         )
         .region(region)
@@ -200,6 +243,23 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         .schema(sarif::SCHEMA_URL)
         .runs(vec![run])
         .build();
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    super::escape::write_json(&mut *out, &document)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifact_uris_are_references_that_read_back_as_the_path() {
+        assert_eq!(artifact_uri("src/a.js"), "src/a.js");
+        assert_eq!(artifact_uri("%41.js"), "%2541.js");
+        assert_eq!(artifact_uri("ab:c.js"), "ab%3Ac.js");
+        assert_eq!(artifact_uri("a b#c?d.js"), "a%20b%23c%3Fd.js");
+        assert_eq!(artifact_uri("caf\u{e9}/x.js"), "caf%C3%A9/x.js");
+        assert_eq!(artifact_uri("/tmp/a b.js"), "file:///tmp/a%20b.js");
+        assert_eq!(artifact_uri("C:/src/a.js"), "file:///C:/src/a.js");
+        assert_eq!(artifact_uri("<stdin>.js"), "%3Cstdin%3E.js");
+    }
 }
