@@ -96,7 +96,7 @@ pub struct Args {
 
     /// Lint only files changed since the git REF (committed, staged, unstaged or untracked)
     #[arg(long, value_name = "REF")]
-    pub changed_since: Option<String>,
+    pub changed_since: Option<std::ffi::OsString>,
 
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
@@ -137,32 +137,30 @@ fn execute(args: Args) -> Result<i32, String> {
         None => Config::defaults(cwd.clone()),
     };
     let mut input = read_input(&args)?;
-    let canonical_cwd = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
     let changed = match &args.changed_since {
-        Some(reference) => Some(changed_files(reference, &cwd)?),
+        Some(reference) => Some(crate::git::changed_files(reference, &cwd)?),
         None => None,
     };
+    // The changed files as the run names them, spelled as walking the paths spells them.
+    let changed_selection = match (&changed, &input) {
+        (Some(changed), Input::Paths(paths)) => changed.under(paths),
+        _ => Vec::new(),
+    };
     // Without project-level rules, only the changed files need reading.
-    if let (Some(changed), Input::Paths(paths)) = (&changed, &input) {
+    if changed.is_some() && matches!(input, Input::Paths(_)) {
         let project_rules = RULES
             .iter()
             .any(|rule| rule.project && config.severity(rule.id) != Severity::Off);
         if !project_rules {
-            let roots: Vec<PathBuf> = paths
-                .iter()
-                .filter_map(|path| std::fs::canonicalize(path).ok())
-                .collect();
-            let selected: Vec<PathBuf> = changed
-                .iter()
-                .filter(|file| roots.iter().any(|root| file.starts_with(root)))
-                .filter(|file| crate::source::FileKind::from_path(file).is_some())
-                .map(|file| {
-                    file.strip_prefix(&canonical_cwd)
-                        .map(PathBuf::from)
-                        .unwrap_or(file.clone())
-                })
-                .collect();
-            input = Input::Paths(selected);
+            input = Input::Paths(
+                changed_selection
+                    .iter()
+                    .filter(|file| {
+                        !file.exists() || crate::source::FileKind::from_path(file).is_some()
+                    })
+                    .cloned()
+                    .collect(),
+            );
         }
     }
     let threads = args
@@ -205,10 +203,10 @@ fn execute(args: Args) -> Result<i32, String> {
             eprintln!("crosswire: warning: {message}");
         }
     }
-    if let Some(changed) = &changed {
-        let shown: std::collections::BTreeSet<String> = changed
+    if changed.is_some() {
+        let shown: std::collections::HashSet<String> = changed_selection
             .iter()
-            .map(|file| crate::source::display_path(file, &canonical_cwd))
+            .map(|file| crate::source::display_path(file, &cwd))
             .collect();
         report.files.retain(|file| shown.contains(&file.path));
     }
@@ -279,39 +277,6 @@ fn status_without_findings(report: &RunReport) -> i32 {
     } else {
         EXIT_TROUBLE
     }
-}
-
-/// Files changed since a git ref: committed, staged and unstaged changes, and untracked
-/// files, as absolute paths.
-fn changed_files(reference: &str, cwd: &std::path::Path) -> Result<Vec<PathBuf>, String> {
-    let git = |args: &[&str]| -> Result<String, String> {
-        let output = std::process::Command::new("git")
-            .args(args)
-            .current_dir(cwd)
-            .output()
-            .map_err(|error| format!("--changed-since needs git: {error}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "git {} failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    };
-    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let diff = git(&["diff", "--name-only", "--no-renames", reference, "--"])?;
-    let untracked = git(&["ls-files", "--others", "--exclude-standard"])?;
-    let mut files: Vec<PathBuf> = diff
-        .lines()
-        .map(|line| top.join(line))
-        .chain(untracked.lines().map(|line| cwd.join(line)))
-        .filter(|path| path.is_file())
-        .filter_map(|path| std::fs::canonicalize(path).ok())
-        .collect();
-    files.sort();
-    files.dedup();
-    Ok(files)
 }
 
 fn exit_status(report: &RunReport, max_warnings: Option<usize>) -> i32 {

@@ -1,0 +1,382 @@
+//! Hostile refs, repositories, baselines and configs (issue 18, items 6, 11, 12 and
+//! parts of 14), end to end through the binary.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const WILDCARD_POST: &str = "parent.postMessage({ token }, \"*\");\n";
+fn crosswire(dir: &Path, args: &[&str]) -> Output {
+    crosswire_os(
+        dir,
+        &args.iter().map(std::ffi::OsStr::new).collect::<Vec<_>>(),
+    )
+}
+
+fn crosswire_os(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crosswire"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("crosswire runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(dir: &Path, relative: &str, text: &str) {
+    let path = dir.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {}", stderr(&status));
+}
+
+/// The paths of the findings of a JSON report.
+fn finding_paths(output: &Output) -> Vec<String> {
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("JSON on stdout; stderr: {}", stderr(output)));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A repository with one committed file, `old.js`, holding a finding.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.js", WILDCARD_POST);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    dir
+}
+
+// Item 6: a ref is never read as an option, and git failures are exit 2.
+
+#[test]
+fn a_ref_is_never_read_as_an_option_by_git() {
+    let dir = repository();
+    write(dir.path(), "new.js", WILDCARD_POST);
+    for hostile in [
+        "--output=written.txt",
+        "--output",
+        "-x",
+        "--",
+        "",
+        "HEAD..HEAD",
+        "HEAD...HEAD",
+        "HEAD:old.js",
+        "HEAD^{tree}",
+        ":/no commit says this",
+        "no-such-ref",
+    ] {
+        // The `=` form, since clap itself refuses a separate value that starts with `--`.
+        let argument = format!("--changed-since={hostile}");
+        let output = crosswire(dir.path(), &["--format", "json", &argument]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{hostile:?}: {}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("crosswire: error:"),
+            "{hostile:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stdout(&output).is_empty(),
+            "{hostile:?}: {}",
+            stdout(&output)
+        );
+        assert!(
+            !dir.path().join("written.txt").exists(),
+            "{hostile:?} made git write a file"
+        );
+    }
+    // As a separate argument, a value that starts with `-` still reaches git.
+    let output = crosswire(dir.path(), &["--changed-since", "-x"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn every_way_of_naming_a_commit_works() {
+    let dir = repository();
+    git(dir.path(), &["tag", "-a", "-m", "annotated", "v1"]);
+    write(dir.path(), "new.js", WILDCARD_POST);
+    for reference in ["HEAD", "main", "v1", "HEAD@{0}", "@", ":/start", "HEAD~0"] {
+        let output = crosswire(
+            dir.path(),
+            &["--format", "json", "--changed-since", reference],
+        );
+        assert_eq!(
+            finding_paths(&output),
+            ["new.js"],
+            "{reference}: {}",
+            stderr(&output)
+        );
+        assert_eq!(output.status.code(), Some(1), "{reference}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ref_that_is_not_utf8_is_a_git_error_not_a_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repository();
+    let output = crosswire_os(
+        dir.path(),
+        &[
+            std::ffi::OsStr::new("--changed-since"),
+            std::ffi::OsStr::from_bytes(b"ma\xffin"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("git"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_error_says_what_git_said() {
+    let dir = repository();
+    let output = crosswire(dir.path(), &["--changed-since", "no-such-ref"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("no-such-ref"), "{text}");
+    assert!(text.contains("fatal"), "git's own words: {text}");
+
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "a.js", WILDCARD_POST);
+    let output = crosswire(outside.path(), &["--changed-since", "HEAD"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a git repository"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_planted_repository_config_runs_no_program() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repository();
+    let marker = dir.path().join("ran");
+    let script = dir.path().join("evil.sh");
+    fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$0 $*\" >> '{}'\ncat\n", marker.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let program = script.to_str().unwrap();
+    for (key, value) in [
+        ("core.fsmonitor", program),
+        ("core.hooksPath", dir.path().join("hooks").to_str().unwrap()),
+        ("diff.external", program),
+        ("diff.evil.textconv", program),
+        ("diff.evil.command", program),
+        ("filter.evil.clean", program),
+        ("filter.evil.smudge", program),
+        ("filter.evil.process", program),
+        ("core.pager", program),
+    ] {
+        git(dir.path(), &["config", key, value]);
+    }
+    for hook in ["post-index-change", "post-checkout", "pre-commit"] {
+        write(dir.path(), &format!("hooks/{hook}"), "");
+        let hook = dir.path().join("hooks").join(hook);
+        fs::copy(&script, &hook).unwrap();
+    }
+    write(dir.path(), ".gitattributes", "* diff=evil filter=evil\n");
+    // A committed file whose content is unchanged but whose stat is not: git would
+    // rehash it, through the clean filter, to know whether it changed.
+    write(dir.path(), "old.js", WILDCARD_POST);
+    write(dir.path(), "new.js", WILDCARD_POST);
+    let output = crosswire(dir.path(), &["--format", "json", "--changed-since", "HEAD"]);
+    assert!(
+        !marker.exists(),
+        "git ran a program: {}",
+        fs::read_to_string(&marker).unwrap_or_default()
+    );
+    assert!(
+        finding_paths(&output).contains(&"new.js".to_string()),
+        "{}",
+        stderr(&output)
+    );
+}
+
+// Item 11: no changed file is dropped.
+
+#[test]
+fn names_git_would_quote_are_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "café.js",
+        "tab\there.js",
+        "quote\"d.js",
+        "line\nbreak.js",
+        " space.js",
+    ];
+    for name in names {
+        write(dir.path(), name, "const x = 1;\n");
+    }
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    // Committed ones changed, and untracked ones with the same kinds of names.
+    for name in names {
+        write(dir.path(), name, WILDCARD_POST);
+        write(dir.path(), &format!("new {name}"), WILDCARD_POST);
+    }
+    let output = crosswire(dir.path(), &["--format", "json", "--changed-since", "HEAD"]);
+    let mut found = finding_paths(&output);
+    found.sort();
+    let mut expected: Vec<String> = names
+        .iter()
+        .flat_map(|name| [name.to_string(), format!("new {name}")])
+        .collect();
+    expected.sort();
+    assert_eq!(found, expected, "{}", stderr(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_linted() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repository();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.js");
+    fs::write(dir.path().join(name), WILDCARD_POST).unwrap();
+    let output = crosswire(dir.path(), &["--format", "json", "--changed-since", "HEAD"]);
+    assert_eq!(finding_paths(&output).len(), 1, "{}", stderr(&output));
+}
+
+/// A repository with committed `top.js` and `sub/inner.js`, both then changed, and an
+/// untracked `untracked.js` at the top; the run is from `sub`.
+fn repository_with_a_subfolder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "top.js", "const x = 1;\n");
+    write(dir.path(), "sub/inner.js", "const x = 1;\n");
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    write(dir.path(), "top.js", WILDCARD_POST);
+    write(dir.path(), "sub/inner.js", WILDCARD_POST);
+    write(dir.path(), "untracked.js", WILDCARD_POST);
+    write(dir.path(), "sub/untracked.js", WILDCARD_POST);
+    dir
+}
+
+#[test]
+fn a_run_from_a_subfolder_over_its_parent_keeps_every_changed_file() {
+    let dir = repository_with_a_subfolder();
+    let sub = dir.path().join("sub");
+    // As a run without --changed-since names them.
+    let expected = [
+        "../sub/inner.js",
+        "../sub/untracked.js",
+        "../top.js",
+        "../untracked.js",
+    ];
+    let output = crosswire(&sub, &["--format", "json", "--changed-since", "HEAD", ".."]);
+    let mut found = finding_paths(&output);
+    found.sort();
+    assert_eq!(found, expected, "{}", stderr(&output));
+
+    // Without project-level rules only the changed files are read: the same files.
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\nwebsocket-same-page = \"off\"\n",
+    );
+    let output = crosswire(&sub, &["--format", "json", "--changed-since", "HEAD", ".."]);
+    let mut found = finding_paths(&output);
+    found.sort();
+    assert_eq!(found, expected, "{}", stderr(&output));
+}
+
+#[test]
+fn untracked_files_outside_the_working_directory_are_linted() {
+    let dir = repository_with_a_subfolder();
+    let sub = dir.path().join("sub");
+    let top = dir.path().to_str().unwrap().to_string();
+    let output = crosswire(&sub, &["--format", "json", "--changed-since", "HEAD", &top]);
+    let found = finding_paths(&output);
+    assert!(
+        found
+            .iter()
+            .any(|path| path.ends_with("/untracked.js") && !path.contains("sub/")),
+        "{found:?} {}",
+        stderr(&output)
+    );
+    assert_eq!(found.len(), 4, "{found:?}");
+}
+
+#[test]
+fn a_repository_folder_whose_name_ends_in_white_space() {
+    let parent = tempfile::tempdir().unwrap();
+    for name in ["repo ", "repo\t", " repo"] {
+        let dir = parent.path().join(name);
+        fs::create_dir(&dir).unwrap();
+        write(&dir, "old.js", "const x = 1;\n");
+        git(&dir, &["init", "-q"]);
+        git(&dir, &["add", "."]);
+        git(&dir, &["commit", "-qm", "start"]);
+        write(&dir, "old.js", WILDCARD_POST);
+        let output = crosswire(&dir, &["--format", "json", "--changed-since", "HEAD"]);
+        assert_eq!(
+            finding_paths(&output),
+            ["old.js"],
+            "{name:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_shallow_clone_without_the_ref_says_to_fetch_the_history() {
+    let origin = tempfile::tempdir().unwrap();
+    write(origin.path(), "a.js", "const x = 1;\n");
+    git(origin.path(), &["init", "-q"]);
+    git(origin.path(), &["add", "."]);
+    git(origin.path(), &["commit", "-qm", "one"]);
+    write(origin.path(), "a.js", WILDCARD_POST);
+    git(origin.path(), &["commit", "-qam", "two"]);
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "clone"],
+    );
+    let clone = clones.path().join("clone");
+    let output = crosswire(&clone, &["--changed-since", "HEAD~1"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("shallow"), "{text}");
+    assert!(text.contains("fetch-depth: 0"), "{text}");
+}
