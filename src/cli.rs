@@ -227,8 +227,8 @@ fn execute(args: Args) -> Result<i32, String> {
         baseline.save(path)?;
         if !args.quiet {
             eprintln!(
-                "crosswire: wrote {} findings to the baseline {}",
-                baseline.findings.len(),
+                "crosswire: wrote {} to the baseline {}",
+                count_of(baseline.findings.len(), "finding"),
                 path.display()
             );
         }
@@ -236,19 +236,32 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     if let Some(path) = &args.baseline {
         let baseline = crate::baseline::Baseline::load(path)?;
-        let (known, pruned) = baseline.apply(&mut report);
+        let coverage =
+            crate::baseline::Coverage::of_run(&report, |rule| match engine.config.severity(rule) {
+                Severity::Off => false,
+                Severity::Warning => !args.quiet,
+                Severity::Error => true,
+            });
+        let (known, pruned) = baseline.apply(&mut report, &coverage);
         if args.baseline_prune && pruned.findings.len() != baseline.findings.len() {
             pruned.save(path)?;
             if !args.quiet {
                 eprintln!(
-                    "crosswire: pruned {} fixed findings from the baseline {}",
-                    baseline.findings.len() - pruned.findings.len(),
+                    "crosswire: pruned {} from the baseline {}",
+                    count_of(
+                        baseline.findings.len() - pruned.findings.len(),
+                        "fixed finding"
+                    ),
                     path.display()
                 );
             }
         }
         if !args.quiet && known > 0 {
-            eprintln!("crosswire: note: {known} findings are in the baseline and not reported");
+            let verb = if known == 1 { "is" } else { "are" };
+            eprintln!(
+                "crosswire: note: {} {verb} in the baseline and not reported",
+                count_of(known, "finding")
+            );
         }
     }
     write_report(&args, &report)?;
@@ -259,6 +272,15 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     print_errors(&report);
     Ok(exit_status(&report, args.max_warnings))
+}
+
+/// `1 finding`, `2 findings`.
+fn count_of(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// Paths that could not be linted, on standard error.

@@ -8,6 +8,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 const WILDCARD_POST: &str = "parent.postMessage({ token }, \"*\");\n";
+/// Two warnings (no heartbeat, no reconnect) and no error.
+const WARNING_SOCKET: &str =
+    "const ws = new WebSocket(\"wss://x.example\");\nws.onmessage = (e) => console.log(e.data);\n";
+
 fn crosswire(dir: &Path, args: &[&str]) -> Output {
     crosswire_os(
         dir,
@@ -379,4 +383,117 @@ fn a_shallow_clone_without_the_ref_says_to_fetch_the_history() {
     let text = stderr(&output);
     assert!(text.contains("shallow"), "{text}");
     assert!(text.contains("fetch-depth: 0"), "{text}");
+}
+
+// Item 12: --baseline-prune drops only what the run could have found again.
+
+/// A project whose baseline holds an error in `a.js` and `b.js` and two warnings in
+/// `w.js`.
+fn baselined_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", WILDCARD_POST);
+    write(dir.path(), "b.js", WILDCARD_POST);
+    write(dir.path(), "w.js", WARNING_SOCKET);
+    let output = crosswire(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(baseline_paths(dir.path()), ["a.js", "b.js", "w.js", "w.js"]);
+    dir
+}
+
+fn baseline_paths(dir: &Path) -> Vec<String> {
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("baseline.json")).unwrap()).unwrap();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn pruning_keeps_entries_of_files_the_run_did_not_lint() {
+    let dir = baselined_project();
+    fs::write(dir.path().join("a.js"), "const fixed = 1;\n").unwrap();
+    let output = crosswire(
+        dir.path(),
+        &["--baseline", "baseline.json", "--baseline-prune", "a.js"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(baseline_paths(dir.path()), ["b.js", "w.js", "w.js"]);
+    assert!(
+        stderr(&output).contains("pruned 1 fixed finding from the baseline"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn pruning_with_changed_since_keeps_entries_of_unchanged_files() {
+    let dir = baselined_project();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    fs::write(dir.path().join("a.js"), "const fixed = 1;\n").unwrap();
+    let output = crosswire(
+        dir.path(),
+        &[
+            "--baseline",
+            "baseline.json",
+            "--baseline-prune",
+            "--changed-since",
+            "HEAD",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(baseline_paths(dir.path()), ["b.js", "w.js", "w.js"]);
+}
+
+#[test]
+fn pruning_with_quiet_keeps_the_warnings_it_did_not_look_for() {
+    let dir = baselined_project();
+    let output = crosswire(
+        dir.path(),
+        &["--baseline", "baseline.json", "--baseline-prune", "-q"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(baseline_paths(dir.path()), ["a.js", "b.js", "w.js", "w.js"]);
+}
+
+#[test]
+fn pruning_keeps_entries_of_rules_turned_off_and_of_files_that_no_longer_parse() {
+    let dir = baselined_project();
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\nwebsocket-no-heartbeat = \"off\"\nwebsocket-no-reconnect = \"off\"\n",
+    );
+    write(dir.path(), "b.js", &format!("{WILDCARD_POST}function (\n"));
+    let output = crosswire(
+        dir.path(),
+        &["--baseline", "baseline.json", "--baseline-prune"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(baseline_paths(dir.path()), ["a.js", "b.js", "w.js", "w.js"]);
+
+    // Once the rules run and the file parses, fixed findings go.
+    fs::remove_file(dir.path().join("crosswire.toml")).unwrap();
+    write(dir.path(), "b.js", "const fixed = 1;\n");
+    write(dir.path(), "w.js", "const fixed = 1;\n");
+    let output = crosswire(
+        dir.path(),
+        &["--baseline", "baseline.json", "--baseline-prune"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(baseline_paths(dir.path()), ["a.js"]);
+    assert!(
+        stderr(&output).contains("pruned 3 fixed findings from the baseline"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("note: 1 finding is in the baseline and not reported"),
+        "{}",
+        stderr(&output)
+    );
 }
