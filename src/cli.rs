@@ -125,7 +125,26 @@ fn execute(args: Args) -> Result<i32, String> {
         return Ok(EXIT_CLEAN);
     }
     let cwd = std::env::current_dir().map_err(|error| format!("no working directory: {error}"))?;
-    let config_path = args.config.clone().or_else(|| Config::find(&cwd));
+    let config_path = args.config.clone().or_else(|| {
+        let found = Config::find(&cwd)?;
+        // A config from a folder above says so, since it decides what is reported.
+        if !args.quiet
+            && let Some(folder) = found.parent()
+            && folder != cwd
+        {
+            let levels = cwd
+                .components()
+                .count()
+                .saturating_sub(folder.components().count());
+            let shown = format!(
+                "{}{}",
+                "../".repeat(levels),
+                crate::config::CONFIG_FILE_NAME
+            );
+            eprintln!("crosswire: note: using the config {shown}");
+        }
+        Some(found)
+    });
     let config = match config_path {
         Some(path) => match Config::load(&path) {
             Ok(config) => config,

@@ -497,3 +497,117 @@ fn pruning_keeps_entries_of_rules_turned_off_and_of_files_that_no_longer_parse()
         stderr(&output)
     );
 }
+
+// Item 14: configs and paths.
+
+#[test]
+fn files_ignore_applies_with_a_relative_config_and_an_absolute_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/app.js", WILDCARD_POST);
+    write(dir.path(), "dist/bundle.js", WILDCARD_POST);
+    write(
+        dir.path(),
+        "conf/crosswire.toml",
+        "[files]\nignore = [\"/dist/\"]\n",
+    );
+    let absolute = dir.path().to_str().unwrap().to_string();
+    let absolute_bundle = dir.path().join("dist/bundle.js");
+    let absolute_bundle = absolute_bundle.to_str().unwrap();
+    // The config's folder is `conf`, so its `/dist/` is `conf/dist`: nothing ignored.
+    let output = crosswire(
+        dir.path(),
+        &["--format", "json", "-c", "conf/crosswire.toml", &absolute],
+    );
+    assert_eq!(finding_paths(&output).len(), 2, "{}", stderr(&output));
+
+    fs::rename(
+        dir.path().join("conf/crosswire.toml"),
+        dir.path().join("crosswire.toml"),
+    )
+    .unwrap();
+    for (cwd, config) in [
+        (dir.path().to_path_buf(), "crosswire.toml"),
+        (dir.path().to_path_buf(), "./crosswire.toml"),
+        (dir.path().join("src"), "../crosswire.toml"),
+    ] {
+        for path in [absolute.as_str(), absolute_bundle] {
+            let output = crosswire(&cwd, &["--format", "json", "-c", config, path]);
+            let found = finding_paths(&output);
+            assert!(
+                found.iter().all(|found| !found.contains("dist")),
+                "-c {config} {path}: {found:?}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_named_twice_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.js", WILDCARD_POST);
+    write(dir.path(), "other/b.js", "const x = 1;\n");
+    std::os::unix::fs::symlink(dir.path().join("src"), dir.path().join("link")).unwrap();
+    for (paths, files) in [
+        (&["src/a.js", "./src/a.js"][..], 1),
+        (&["src/a.js", "src/../src/a.js"], 1),
+        (&["src/a.js", "other/../src/a.js"], 1),
+        (&["src", "./src", "src/"], 1),
+        (&[".", "src"], 2),
+        (&["src", "link"], 1),
+        (&["link/a.js", "src/a.js"], 1),
+    ] {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(paths);
+        let output = crosswire(dir.path(), &args);
+        let found = finding_paths(&output);
+        assert_eq!(found.len(), 1, "{paths:?}: {found:?}");
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["summary"]["files_scanned"], files, "{paths:?}");
+    }
+    // The file's own name is preferred to a link's.
+    let output = crosswire(dir.path(), &["--format", "json", "link", "src"]);
+    assert_eq!(finding_paths(&output), ["src/a.js"]);
+}
+
+#[test]
+fn the_config_search_stops_at_the_repository_top() {
+    let outer = tempfile::tempdir().unwrap();
+    write(
+        outer.path(),
+        "crosswire.toml",
+        "[rules]\npostmessage-wildcard-origin = \"off\"\n",
+    );
+    let repo = outer.path().join("repo");
+    write(&repo, "src/a.js", WILDCARD_POST);
+    git(&repo, &["init", "-q"]);
+    let output = crosswire(&repo.join("src"), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(finding_paths(&output), ["a.js"]);
+
+    // A config in the repository's top is found from a subfolder, and named.
+    write(
+        &repo,
+        "crosswire.toml",
+        "[rules]\npostmessage-wildcard-origin = \"warn\"\n",
+    );
+    let output = crosswire(&repo.join("src"), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("note: using the config ../crosswire.toml"),
+        "{}",
+        stderr(&output)
+    );
+    let output = crosswire(&repo.join("src"), &["--format", "json", "-q"]);
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    // In the working directory it goes without saying.
+    let output = crosswire(&repo, &["--format", "json"]);
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+
+    // A worktree or submodule marks its top with a `.git` file.
+    let nested = repo.join("nested");
+    write(&nested, ".git", "gitdir: ../.git\n");
+    write(&nested, "a.js", WILDCARD_POST);
+    let output = crosswire(&nested, &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
