@@ -195,6 +195,16 @@ impl Git {
         names.dedup();
         let mut filters_off = Vec::new();
         for name in names {
+            // `-c` splits at the first `=`, so it cannot name such a driver: refuse
+            // rather than let it run.
+            if name.contains(&b'=') {
+                return Err(format!(
+                    "the git config defines a filter driver `{}`, whose name holds `=`; \
+                     crosswire cannot switch it off, so it does not ask git which files \
+                     changed",
+                    printable(&String::from_utf8_lossy(name))
+                ));
+            }
             for setting in [".clean=", ".smudge=", ".process=", ".required=false"] {
                 let mut assignment = OsString::from("filter.");
                 assignment.push(path_from_bytes(name.to_vec()).as_os_str());

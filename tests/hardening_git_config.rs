@@ -235,6 +235,32 @@ fn a_planted_repository_config_runs_no_program() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_filter_driver_that_cannot_be_switched_off_stops_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repository();
+    let marker = dir.path().join("ran");
+    let script = dir.path().join("evil.sh");
+    fs::write(
+        &script,
+        format!("#!/bin/sh\necho ran >> '{}'\ncat\n", marker.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    // `-c filter.a=b.clean=` would set `filter.a`, not switch this driver off.
+    git(
+        dir.path(),
+        &["config", "filter.a=b.clean", script.to_str().unwrap()],
+    );
+    write(dir.path(), ".gitattributes", "* filter=a=b\n");
+    write(dir.path(), "old.js", WILDCARD_POST);
+    let output = crosswire(dir.path(), &["--changed-since", "HEAD"]);
+    assert!(!marker.exists(), "git ran the filter");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("filter"), "{}", stderr(&output));
+}
+
 // Item 11: no changed file is dropped.
 
 #[test]
