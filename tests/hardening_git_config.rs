@@ -99,7 +99,7 @@ fn a_ref_is_never_read_as_an_option_by_git() {
         ":/no commit says this",
         "no-such-ref",
     ] {
-        // The `=` form, since clap itself refuses a separate value that starts with `--`.
+        // The `=` form, since clap itself refuses a separate value that starts with `-`.
         let argument = format!("--changed-since={hostile}");
         let output = crosswire(dir.path(), &["--format", "json", &argument]);
         assert_eq!(
@@ -124,7 +124,7 @@ fn a_ref_is_never_read_as_an_option_by_git() {
             "{hostile:?} made git write a file"
         );
     }
-    // As a separate argument, a value that starts with `-` still reaches git.
+    // As a separate argument, clap already refuses a value that starts with `-`.
     let output = crosswire(dir.path(), &["--changed-since", "-x"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
