@@ -77,7 +77,8 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
 }
 
 /// One path per file, when the paths given overlap (`src/a.js ./src/a.js`, `. src`, a
-/// folder and a link to it): the one that names the file where it is, or else the first.
+/// folder and a link to it): the one that names the file where it is, or else the first
+/// in sorted order.
 fn without_duplicates(files: Vec<PathBuf>, identities: Vec<PathBuf>) -> Vec<PathBuf> {
     let names_itself = |path: &Path, identity: &Path| {
         std::path::absolute(path).is_ok_and(|absolute| absolute == identity)
