@@ -1,7 +1,7 @@
 //! Baselines: record today's findings, then report only new ones. Findings are matched
 //! by rule, file and fingerprint (never by line), so unrelated edits keep them matched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -68,8 +68,9 @@ impl Baseline {
     }
 
     /// Drops the report's findings that the baseline holds; returns how many, and the
-    /// baseline without the entries that matched nothing (fixed findings).
-    pub fn apply(&self, report: &mut RunReport) -> (usize, Baseline) {
+    /// baseline without the entries of fixed findings: those that matched nothing
+    /// although `coverage` says the run would have found them again.
+    pub fn apply(&self, report: &mut RunReport, coverage: &Coverage) -> (usize, Baseline) {
         let known: BTreeSet<(&str, &str, &str)> = self
             .findings
             .iter()
@@ -102,15 +103,53 @@ impl Baseline {
                 .findings
                 .iter()
                 .filter(|entry| {
-                    matched.contains(&(
-                        entry.rule.clone(),
-                        entry.path.clone(),
-                        entry.fingerprint.clone(),
-                    ))
+                    !coverage.covers(entry)
+                        || matched.contains(&(
+                            entry.rule.clone(),
+                            entry.path.clone(),
+                            entry.fingerprint.clone(),
+                        ))
                 })
                 .cloned()
                 .collect(),
         };
         (dropped, pruned)
+    }
+}
+
+/// What a run would have found again had it still been there: findings of the files it
+/// linted whole (not those it skipped, was not given, left out with --changed-since, or
+/// could not parse), by the rules it ran and reported (not those turned off, nor
+/// warnings under -q). A baseline entry outside it is not known to be fixed.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    files: HashSet<String>,
+    rules: HashSet<&'static str>,
+}
+
+impl Coverage {
+    /// Read before the baseline takes its findings out of the report.
+    pub fn of_run(report: &RunReport, reported: impl Fn(&str) -> bool) -> Coverage {
+        let files = report
+            .files
+            .iter()
+            .filter(|file| {
+                !file
+                    .findings
+                    .iter()
+                    .any(|finding| finding.rule == crate::rules::PARSE_ERROR)
+            })
+            .map(|file| file.path.clone())
+            .collect();
+        let rules = crate::rules::RULES
+            .iter()
+            .map(|rule| rule.id)
+            .filter(|id| reported(id))
+            .collect();
+        Coverage { files, rules }
+    }
+
+    fn covers(&self, entry: &Entry) -> bool {
+        self.files.contains(&entry.path) && self.rules.contains(entry.rule.as_str())
     }
 }

@@ -96,7 +96,7 @@ pub struct Args {
 
     /// Lint only files changed since the git REF (committed, staged, unstaged or untracked)
     #[arg(long, value_name = "REF")]
-    pub changed_since: Option<String>,
+    pub changed_since: Option<std::ffi::OsString>,
 
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
@@ -125,7 +125,26 @@ fn execute(args: Args) -> Result<i32, String> {
         return Ok(EXIT_CLEAN);
     }
     let cwd = std::env::current_dir().map_err(|error| format!("no working directory: {error}"))?;
-    let config_path = args.config.clone().or_else(|| Config::find(&cwd));
+    let config_path = args.config.clone().or_else(|| {
+        let found = Config::find(&cwd)?;
+        // A config from a folder above says so, since it decides what is reported.
+        if !args.quiet
+            && let Some(folder) = found.parent()
+            && folder != cwd
+        {
+            let levels = cwd
+                .components()
+                .count()
+                .saturating_sub(folder.components().count());
+            let shown = format!(
+                "{}{}",
+                "../".repeat(levels),
+                crate::config::CONFIG_FILE_NAME
+            );
+            eprintln!("crosswire: note: using the config {shown}");
+        }
+        Some(found)
+    });
     let config = match config_path {
         Some(path) => match Config::load(&path) {
             Ok(config) => config,
@@ -138,32 +157,30 @@ fn execute(args: Args) -> Result<i32, String> {
         None => Config::defaults(cwd.clone()),
     };
     let mut input = read_input(&args)?;
-    let canonical_cwd = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
     let changed = match &args.changed_since {
-        Some(reference) => Some(changed_files(reference, &cwd)?),
+        Some(reference) => Some(crate::git::changed_files(reference, &cwd)?),
         None => None,
     };
+    // The changed files as the run names them, spelled as walking the paths spells them.
+    let changed_selection = match (&changed, &input) {
+        (Some(changed), Input::Paths(paths)) => changed.under(paths),
+        _ => Vec::new(),
+    };
     // Without project-level rules, only the changed files need reading.
-    if let (Some(changed), Input::Paths(paths)) = (&changed, &input) {
+    if changed.is_some() && matches!(input, Input::Paths(_)) {
         let project_rules = RULES
             .iter()
             .any(|rule| rule.project && config.severity(rule.id) != Severity::Off);
         if !project_rules {
-            let roots: Vec<PathBuf> = paths
-                .iter()
-                .filter_map(|path| std::fs::canonicalize(path).ok())
-                .collect();
-            let selected: Vec<PathBuf> = changed
-                .iter()
-                .filter(|file| roots.iter().any(|root| file.starts_with(root)))
-                .filter(|file| crate::source::FileKind::from_path(file).is_some())
-                .map(|file| {
-                    file.strip_prefix(&canonical_cwd)
-                        .map(PathBuf::from)
-                        .unwrap_or(file.clone())
-                })
-                .collect();
-            input = Input::Paths(selected);
+            input = Input::Paths(
+                changed_selection
+                    .iter()
+                    .filter(|file| {
+                        !file.exists() || crate::source::FileKind::from_path(file).is_some()
+                    })
+                    .cloned()
+                    .collect(),
+            );
         }
     }
     let threads = args
@@ -206,10 +223,10 @@ fn execute(args: Args) -> Result<i32, String> {
             eprintln!("crosswire: warning: {}", escape_for_terminal(&message));
         }
     }
-    if let Some(changed) = &changed {
-        let shown: std::collections::BTreeSet<String> = changed
+    if changed.is_some() {
+        let shown: std::collections::HashSet<String> = changed_selection
             .iter()
-            .map(|file| crate::source::display_path(file, &canonical_cwd))
+            .map(|file| crate::source::display_path(file, &cwd))
             .collect();
         report.files.retain(|file| shown.contains(&file.path));
     }
@@ -230,8 +247,8 @@ fn execute(args: Args) -> Result<i32, String> {
         baseline.save(path)?;
         if !args.quiet {
             eprintln!(
-                "crosswire: wrote {} findings to the baseline {}",
-                baseline.findings.len(),
+                "crosswire: wrote {} to the baseline {}",
+                count_of(baseline.findings.len(), "finding"),
                 escape_for_terminal(&path.to_string_lossy())
             );
         }
@@ -239,19 +256,32 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     if let Some(path) = &args.baseline {
         let baseline = crate::baseline::Baseline::load(path)?;
-        let (known, pruned) = baseline.apply(&mut report);
+        let coverage =
+            crate::baseline::Coverage::of_run(&report, |rule| match engine.config.severity(rule) {
+                Severity::Off => false,
+                Severity::Warning => !args.quiet,
+                Severity::Error => true,
+            });
+        let (known, pruned) = baseline.apply(&mut report, &coverage);
         if args.baseline_prune && pruned.findings.len() != baseline.findings.len() {
             pruned.save(path)?;
             if !args.quiet {
                 eprintln!(
-                    "crosswire: pruned {} fixed findings from the baseline {}",
-                    baseline.findings.len() - pruned.findings.len(),
+                    "crosswire: pruned {} from the baseline {}",
+                    count_of(
+                        baseline.findings.len() - pruned.findings.len(),
+                        "fixed finding"
+                    ),
                     escape_for_terminal(&path.to_string_lossy())
                 );
             }
         }
         if !args.quiet && known > 0 {
-            eprintln!("crosswire: note: {known} findings are in the baseline and not reported");
+            let verb = if known == 1 { "is" } else { "are" };
+            eprintln!(
+                "crosswire: note: {} {verb} in the baseline and not reported",
+                count_of(known, "finding")
+            );
         }
     }
     write_report(&args, &report)?;
@@ -266,6 +296,15 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     print_errors(&report);
     Ok(exit_status(&report, args.max_warnings))
+}
+
+/// `1 finding`, `2 findings`.
+fn count_of(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// Paths that could not be linted, on standard error.
@@ -288,39 +327,6 @@ fn status_without_findings(report: &RunReport) -> i32 {
     } else {
         EXIT_TROUBLE
     }
-}
-
-/// Files changed since a git ref: committed, staged and unstaged changes, and untracked
-/// files, as absolute paths.
-fn changed_files(reference: &str, cwd: &std::path::Path) -> Result<Vec<PathBuf>, String> {
-    let git = |args: &[&str]| -> Result<String, String> {
-        let output = std::process::Command::new("git")
-            .args(args)
-            .current_dir(cwd)
-            .output()
-            .map_err(|error| format!("--changed-since needs git: {error}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "git {} failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    };
-    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let diff = git(&["diff", "--name-only", "--no-renames", reference, "--"])?;
-    let untracked = git(&["ls-files", "--others", "--exclude-standard"])?;
-    let mut files: Vec<PathBuf> = diff
-        .lines()
-        .map(|line| top.join(line))
-        .chain(untracked.lines().map(|line| cwd.join(line)))
-        .filter(|path| path.is_file())
-        .filter_map(|path| std::fs::canonicalize(path).ok())
-        .collect();
-    files.sort();
-    files.dedup();
-    Ok(files)
 }
 
 fn exit_status(report: &RunReport, max_warnings: Option<usize>) -> i32 {

@@ -82,12 +82,21 @@ impl Config {
         }
     }
 
-    /// The nearest `crosswire.toml` in `start` or one of its ancestors.
+    /// The nearest `crosswire.toml` in `start` or one of its ancestors, up to the top
+    /// of the repository `start` is in (the folder holding `.git`, a folder or a
+    /// worktree's file): a config above it belongs to someone else's tree, and taking it
+    /// would let it switch rules off unseen.
     pub fn find(start: &Path) -> Option<PathBuf> {
-        start
-            .ancestors()
-            .map(|dir| dir.join(CONFIG_FILE_NAME))
-            .find(|candidate| candidate.is_file())
+        for folder in start.ancestors() {
+            let candidate = folder.join(CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            if folder.join(".git").symlink_metadata().is_ok() {
+                return None;
+            }
+        }
+        None
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -304,7 +313,8 @@ impl Config {
     }
 }
 
-/// `path` relative to `root` when both can be compared, else as given.
+/// `path` relative to `root` when both can be compared, else as given. Either may be
+/// relative to the working directory or absolute (`-c crosswire.toml /abs/project`).
 fn relative_to(path: &Path, root: &Path) -> PathBuf {
     let clean = |p: &Path| -> PathBuf {
         p.components()
@@ -313,7 +323,28 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
     };
     let path = clean(path);
     let root = clean(root);
-    if let Ok(relative) = path.strip_prefix(&root) {
+    // An empty root (the config in `.`) is a prefix of every path, absolute ones too.
+    if path.is_absolute() == root.is_absolute()
+        && let Ok(relative) = path.strip_prefix(&root)
+    {
+        return relative.to_path_buf();
+    }
+    // Made absolute without touching the file system; `..` is left for canonicalize,
+    // since a linked folder makes `a/link/..` something other than `a`.
+    let lexically_absolute = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::path::absolute(p)
+            .ok()
+            .map(|p| clean(&p))
+            .filter(|p| !p.components().any(|c| c == std::path::Component::ParentDir))
+    };
+    if let (Some(path_abs), Some(root_abs)) = (lexically_absolute(&path), lexically_absolute(&root))
+        && let Ok(relative) = path_abs.strip_prefix(&root_abs)
+    {
         return relative.to_path_buf();
     }
     match (std::fs::canonicalize(&path), std::fs::canonicalize(&root)) {

@@ -22,6 +22,9 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
     /// Files named on the command line that crosswire does not read.
     pub unsupported: Vec<PathBuf>,
+    /// Beside `files` until the end of discovery: what each file is, whatever the spelling
+    /// that reached it.
+    identities: Vec<PathBuf>,
 }
 
 pub struct DiscoverOptions<'a> {
@@ -34,7 +37,9 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
     for path in paths {
         match std::fs::metadata(path) {
             Err(error) => found.errors.push((path.clone(), describe_io_error(&error))),
-            Ok(metadata) if metadata.is_dir() => walk_folder(path, options, &mut found),
+            Ok(metadata) if metadata.is_dir() => {
+                walk_folder(path, options, &mut found, paths.len() > 1)
+            }
             // A FIFO or device would block or never end; only regular files are read.
             Ok(metadata) if !metadata.is_file() => found.errors.push((
                 path.clone(),
@@ -48,15 +53,57 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
                 }
                 if FileKind::from_path(path).is_some() {
                     found.files.push(path.clone());
+                    // Only several paths can name one file twice.
+                    if paths.len() > 1 {
+                        let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                        found.identities.push(identity);
+                    }
                 } else {
                     found.unsupported.push(path.clone());
                 }
             }
         }
     }
-    found.files.sort();
-    found.files.dedup();
+    if paths.len() > 1 {
+        found.files = without_duplicates(
+            std::mem::take(&mut found.files),
+            std::mem::take(&mut found.identities),
+        );
+    } else {
+        found.files.sort();
+        found.files.dedup();
+    }
     found
+}
+
+/// One path per file, when the paths given overlap (`src/a.js ./src/a.js`, `. src`, a
+/// folder and a link to it): the one that names the file where it is, or else the first
+/// in sorted order.
+fn without_duplicates(files: Vec<PathBuf>, identities: Vec<PathBuf>) -> Vec<PathBuf> {
+    let names_itself = |path: &Path, identity: &Path| {
+        std::path::absolute(path).is_ok_and(|absolute| absolute == identity)
+    };
+    let mut chosen: std::collections::HashMap<PathBuf, PathBuf> =
+        std::collections::HashMap::with_capacity(files.len());
+    for (path, identity) in files.into_iter().zip(identities) {
+        match chosen.entry(identity) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(path);
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let new_is_own = names_itself(&path, slot.key());
+                let old_is_own = names_itself(slot.get(), slot.key());
+                if (new_is_own, std::cmp::Reverse(&path))
+                    > (old_is_own, std::cmp::Reverse(slot.get()))
+                {
+                    slot.insert(path);
+                }
+            }
+        }
+    }
+    let mut files: Vec<PathBuf> = chosen.into_values().collect();
+    files.sort();
+    files
 }
 
 pub fn describe_io_error(error: &std::io::Error) -> String {
@@ -73,7 +120,12 @@ struct FolderRules {
     matchers: Vec<Gitignore>,
 }
 
-fn walk_folder(root: &Path, options: &DiscoverOptions, found: &mut Discovered) {
+fn walk_folder(
+    root: &Path,
+    options: &DiscoverOptions,
+    found: &mut Discovered,
+    track_identities: bool,
+) {
     let mut stack: Vec<FolderRules> = Vec::new();
     if options.use_ignore_files {
         // Ignore files above the root still apply to it, up to the repository's top.
@@ -141,6 +193,9 @@ fn walk_folder(root: &Path, options: &DiscoverOptions, found: &mut Discovered) {
             }
         } else if file_type.is_file() && FileKind::from_path(path).is_some() {
             found.files.push(path.to_path_buf());
+            if track_identities {
+                found.identities.push(absolute);
+            }
         }
     }
 }

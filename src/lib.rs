@@ -10,6 +10,7 @@ pub mod deadline;
 pub mod diagnostic;
 pub mod discover;
 pub mod embedded;
+pub mod git;
 pub mod lint;
 pub mod page_map;
 pub mod parse;
