@@ -632,3 +632,22 @@ fn names_that_decode_to_the_same_text_keep_their_own_cache_entries() {
     let warm = fixture.run(&args);
     assert_eq!(stdout(&warm), stdout(&cold), "{}", stderr(&warm));
 }
+
+#[test]
+fn an_ignore_file_linked_to_something_huge_is_left_out() {
+    let fixture = Fixture::new();
+    let outside = tempfile::tempdir().unwrap();
+    // Sparse: a gigabyte that takes no room on disk.
+    let huge = outside.path().join("huge");
+    fs::File::create(&huge).unwrap().set_len(1 << 30).unwrap();
+    symlink(&huge, fixture.path().join("src/.gitignore")).unwrap();
+    write(fixture.path(), ".gitignore", "ignored/\n");
+    write(fixture.path(), "ignored/x.js", WILDCARD_POST);
+    let output = fixture.run(&["--format", "compact", "."]);
+    assert_eq!(compact_findings(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("src/app.js"),
+        "{}",
+        stdout(&output)
+    );
+}
