@@ -7,9 +7,9 @@
 //!   regular file from the open handle's own metadata (no race with a swap after a
 //!   check), and read at most their limit plus one byte, so a file that grew since it
 //!   was listed is still bounded;
-//! - writes refuse a destination that is a link, a FIFO, a device or a folder, and a
-//!   relative destination reached through a linked folder (the tree may be hostile;
-//!   an absolute path is the user's own choice), then write a temporary file beside the
+//! - writes refuse a destination that is a link, a FIFO, a device or a folder, and one
+//!   reached through a linked folder inside the working directory (the tree may be
+//!   hostile; folders above it are the user's own), then write a temporary file beside the
 //!   destination and rename it over it: the rename replaces the name itself, so a link
 //!   or hard link swapped in meanwhile is replaced, never written through;
 //! - printing treats a closed pipe as the reader having seen enough, and a failing
@@ -276,31 +276,36 @@ fn keep_mode(file: &File, replaced: &Metadata) -> io::Result<()> {
     }
 }
 
-/// Refuses a destination that is not a regular file, or a relative one reached through
-/// a linked folder; returns the metadata of the file it replaces, if there is one.
+/// Refuses a destination that is not a regular file, or one reached through a linked
+/// folder inside the working directory; returns the metadata of the file it replaces, if there is one.
 fn check_destination(path: &Path) -> Result<Option<Metadata>, WriteError> {
     let refuse = |reason: String| WriteError::Refused {
         path: path.to_path_buf(),
         reason,
     };
-    if path.is_relative() {
-        let mut prefix = PathBuf::new();
-        let parents: Vec<Component> = path
-            .parent()
-            .map_or_else(Vec::new, |parent| parent.components().collect());
-        for component in parents {
-            prefix.push(component);
-            if !matches!(component, Component::Normal(_)) {
-                continue;
+    // The folders on the way that lie in the working directory, which may be the
+    // hostile tree; those above it (a linked /tmp or home) are the user's own.
+    let parent = path.parent().unwrap_or(Path::new(""));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (mut prefix, below) = if parent.is_relative() {
+        (PathBuf::new(), parent)
+    } else if let Ok(below) = parent.strip_prefix(&cwd) {
+        (cwd.clone(), below)
+    } else {
+        (PathBuf::new(), Path::new(""))
+    };
+    for component in below.components() {
+        prefix.push(component);
+        if !matches!(component, Component::Normal(_)) {
+            continue;
+        }
+        match std::fs::symlink_metadata(&prefix) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                return Err(refuse(format!("{} is a symbolic link", prefix.display())));
             }
-            match std::fs::symlink_metadata(&prefix) {
-                Ok(metadata) if metadata.file_type().is_symlink() => {
-                    return Err(refuse(format!("{} is a symbolic link", prefix.display())));
-                }
-                Ok(_) => {}
-                // The write reports a missing folder.
-                Err(_) => break,
-            }
+            Ok(_) => {}
+            // The write reports a missing folder.
+            Err(_) => break,
         }
     }
     match std::fs::symlink_metadata(path) {
