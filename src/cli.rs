@@ -93,7 +93,7 @@ pub struct Args {
     #[arg(long, value_name = "PATH", requires = "cache")]
     pub cache_location: Option<PathBuf>,
 
-    /// Skip (with a notice) files larger than this many bytes [default: 10485760]
+    /// Skip (with a notice) files, and standard input, larger than this many bytes [default: 10485760]
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
