@@ -47,9 +47,9 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::safe_io::read_file(path, crate::safe_io::BASELINE_READ_LIMIT)
             .map_err(|error| format!("cannot read baseline {}: {error}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
+        let baseline: Baseline = serde_json::from_slice(&text)
             .map_err(|error| format!("baseline {} is not valid: {error}", path.display()))?;
         if baseline.version != BASELINE_VERSION {
             return Err(format!(
@@ -63,8 +63,8 @@ impl Baseline {
 
     pub fn save(&self, path: &Path) -> Result<(), String> {
         let json = serde_json::to_string_pretty(self).map_err(|error| error.to_string())?;
-        std::fs::write(path, format!("{json}\n"))
-            .map_err(|error| format!("cannot write baseline {}: {error}", path.display()))
+        crate::safe_io::write_file(path, format!("{json}\n").as_bytes())
+            .map_err(|error| format!("baseline: {error}"))
     }
 
     /// Drops the report's findings that the baseline holds; returns how many, and the

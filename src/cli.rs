@@ -1,7 +1,6 @@
 //! The command line: `crosswire [OPTIONS] [PATH]...`.
 
-use std::fs::File;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -11,6 +10,14 @@ use crate::diagnostic::Severity;
 use crate::lint::{Engine, Input, RunReport};
 use crate::report::{Format, RenderOptions, escape_for_terminal, render};
 use crate::rules::{self, RULES};
+
+/// Standard error may be closed, and `std`'s `eprintln!` panics then: every line for
+/// it goes through `safe_io` instead, including those added later.
+macro_rules! eprintln {
+    ($($arguments:tt)*) => {
+        crate::safe_io::eprint_line(format_args!($($arguments)*))
+    };
+}
 
 /// Exit statuses, fixed because CI scripts depend on them.
 pub const EXIT_CLEAN: i32 = 0;
@@ -86,7 +93,7 @@ pub struct Args {
     #[arg(long, value_name = "PATH", requires = "cache")]
     pub cache_location: Option<PathBuf>,
 
-    /// Skip (with a notice) files larger than this many bytes [default: 10485760]
+    /// Skip (with a notice) files, and standard input, larger than this many bytes [default: 10485760]
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
@@ -121,7 +128,7 @@ fn execute(args: Args) -> Result<i32, String> {
         return explain(id);
     }
     if args.list_rules {
-        list_rules();
+        list_rules()?;
         return Ok(EXIT_CLEAN);
     }
     let cwd = std::env::current_dir().map_err(|error| format!("no working directory: {error}"))?;
@@ -200,9 +207,18 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     // The page map reads every file, past the prefilter; cached results may not have.
     let use_cache = args.cache && !args.print_page_map;
-    if use_cache {
-        engine.cache = Some(crate::cache::Cache::load(&cache_path, &cache_key));
-    }
+    let mut cache_errors = Vec::new();
+    let cache_secret = if use_cache {
+        load_cache(
+            &args,
+            &cache_path,
+            &cache_key,
+            &mut engine,
+            &mut cache_errors,
+        )
+    } else {
+        None
+    };
     let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
     let mut report = if empty_selection {
@@ -210,17 +226,33 @@ fn execute(args: Args) -> Result<i32, String> {
     } else {
         engine.run(input, threads, !args.no_ignore)
     };
-    if use_cache && !empty_selection {
+    report.errors.extend(cache_errors);
+    if let Some(secret) = cache_secret.filter(|_| !empty_selection) {
         let mut cache = engine.cache.take().unwrap_or_default();
         cache.key = cache_key;
         cache
             .files
             .extend(std::mem::take(&mut report.cache_entries));
-        let seen: std::collections::HashSet<&str> =
-            report.files.iter().map(|file| file.path.as_str()).collect();
+        let seen: std::collections::HashSet<&str> = report
+            .files
+            .iter()
+            .filter_map(|file| file.cache_key.as_deref())
+            .collect();
         cache.prune(&report.walked, &seen);
-        if let Err(message) = cache.save(&cache_path) {
-            eprintln!("crosswire: warning: {}", escape_for_terminal(&message));
+        match cache.save(&cache_path, &secret) {
+            Ok(()) => {}
+            // Something planted where the cache goes: the run must say so in its status.
+            Err(crate::safe_io::WriteError::Refused { path, reason }) => {
+                report.errors.push(crate::lint::LintError {
+                    path: path.display().to_string(),
+                    message: format!("the cache is not written: {reason}"),
+                });
+            }
+            // The cache only saves time; failing to keep it is worth a warning.
+            Err(error) => eprintln!(
+                "crosswire: warning: cache: {}",
+                escape_for_terminal(&error.to_string())
+            ),
         }
     }
     if changed.is_some() {
@@ -307,6 +339,49 @@ fn count_of(count: usize, noun: &str) -> String {
     }
 }
 
+/// This user's cache at `path` into `engine`, and the secret to save it with; `None`
+/// when the cache cannot be trusted (said unless `-q`) or used (an error in `errors`).
+fn load_cache(
+    args: &Args,
+    path: &std::path::Path,
+    key: &str,
+    engine: &mut Engine,
+    errors: &mut Vec<crate::lint::LintError>,
+) -> Option<crate::cache::Secret> {
+    let mut linted: Vec<PathBuf> = vec![PathBuf::from(".")];
+    linted.extend(
+        args.paths
+            .iter()
+            .filter(|path| path.as_os_str() != "-")
+            .cloned(),
+    );
+    let secret = match crate::cache::Secret::load(&linted) {
+        Ok(secret) => secret,
+        Err(reason) => {
+            if !args.quiet {
+                eprintln!("crosswire: note: --cache: {reason}; the cache is not used");
+            }
+            return None;
+        }
+    };
+    match crate::cache::Cache::load(path, key, &secret) {
+        Ok(loaded) => {
+            if let Some(note) = loaded.note.filter(|_| !args.quiet) {
+                eprintln!("crosswire: note: {note}");
+            }
+            engine.cache = Some(loaded.cache);
+            Some(secret)
+        }
+        Err(reason) => {
+            errors.push(crate::lint::LintError {
+                path: path.display().to_string(),
+                message: format!("the cache cannot be used: {reason}"),
+            });
+            None
+        }
+    }
+}
+
 /// Paths that could not be linted, on standard error.
 fn print_errors(report: &RunReport) {
     for error in &report.errors {
@@ -348,9 +423,11 @@ fn read_input(args: &Args) -> Result<Input, String> {
         if args.paths.len() > 1 {
             return Err("`-` (standard input) cannot be combined with other paths".into());
         }
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
+        // One byte past the limit tells the engine to skip it, as it would a file.
+        let limit = args
+            .max_file_size
+            .unwrap_or(crate::lint::DEFAULT_MAX_FILE_SIZE);
+        let bytes = crate::safe_io::read_stdin(limit)
             .map_err(|error| format!("cannot read standard input: {error}"))?;
         let name = args
             .stdin_filename
@@ -369,70 +446,65 @@ fn read_input(args: &Args) -> Result<Input, String> {
     Ok(Input::Paths(paths))
 }
 
+/// Writes to `-o FILE` (replaced whole, see `safe_io`) or standard output.
+fn write_output(
+    args: &Args,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), String> {
+    match &args.output {
+        Some(path) => {
+            crate::safe_io::write_file_with(path, fill).map_err(|error| error.to_string())
+        }
+        None => crate::safe_io::write_stdout(fill)
+            .map_err(|error| format!("cannot write the output: {error}")),
+    }
+}
+
 fn write_report(args: &Args, report: &RunReport) -> Result<(), String> {
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let options = RenderOptions {
         color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
         width: 100,
     };
-    let result = match &args.output {
-        Some(path) => {
-            let file = File::create(path)
-                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-            let mut writer = io::BufWriter::new(file);
-            render(args.format, report, &options, &mut writer).and_then(|()| writer.flush())
-        }
-        None => {
-            let stdout = io::stdout();
-            let mut writer = io::BufWriter::new(stdout.lock());
-            render(args.format, report, &options, &mut writer).and_then(|()| writer.flush())
-        }
-    };
-    match result {
-        Ok(()) => Ok(()),
-        // A closed pipe (`crosswire | head`) is not an error worth reporting.
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(format!("cannot write the report: {error}")),
-    }
+    write_output(args, |out| render(args.format, report, &options, out))
 }
 
 fn write_text(args: &Args, text: &str) -> Result<(), String> {
-    let result = match &args.output {
-        Some(path) => std::fs::write(path, format!("{text}\n")),
-        None => writeln!(io::stdout(), "{text}"),
-    };
-    match result {
-        Ok(()) => Ok(()),
-        // As for the report: `crosswire --print-page-map | head` is not an error.
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(format!("cannot write the output: {error}")),
-    }
+    write_output(args, |out| writeln!(out, "{text}"))
 }
 
 fn explain(id: &str) -> Result<i32, String> {
     match rules::find(id) {
         Some(rule) => {
             let doc = rule.doc();
-            println!("{} ({}): {}\n", doc.id, doc.severity, doc.summary);
-            println!("{}", doc.body.trim_end());
+            crate::safe_io::write_stdout(|out| {
+                writeln!(out, "{} ({}): {}\n", doc.id, doc.severity, doc.summary)?;
+                writeln!(out, "{}", doc.body.trim_end())
+            })
+            .map_err(|error| format!("cannot write the output: {error}"))?;
             Ok(EXIT_CLEAN)
         }
         None => Err(format!("unknown rule `{id}`: {}", suggest_rule(id))),
     }
 }
 
-fn list_rules() {
+fn list_rules() -> Result<(), String> {
     let width = RULES.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
-    println!("{:width$}  {:8}  SUMMARY", "RULE", "SEVERITY");
-    for rule in RULES {
-        let doc = rule.doc();
-        println!(
-            "{:width$}  {:8}  {}",
-            doc.id,
-            doc.severity.as_str(),
-            doc.summary
-        );
-    }
+    crate::safe_io::write_stdout(|out| {
+        writeln!(out, "{:width$}  {:8}  SUMMARY", "RULE", "SEVERITY")?;
+        for rule in RULES {
+            let doc = rule.doc();
+            writeln!(
+                out,
+                "{:width$}  {:8}  {}",
+                doc.id,
+                doc.severity.as_str(),
+                doc.summary
+            )?;
+        }
+        Ok(())
+    })
+    .map_err(|error| format!("cannot write the output: {error}"))
 }
 
 /// A number of seconds, whole or not, for `--max-file-time`.

@@ -100,12 +100,16 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
-            message: format!("cannot read config {}: {error}", path.display()),
+        let unreadable = |reason: String| ConfigError {
+            message: format!("cannot read config {}: {reason}", path.display()),
             help: None,
             source: None,
             span: None,
-        })?;
+        };
+        let bytes = crate::safe_io::read_file(path, crate::safe_io::CONFIG_READ_LIMIT)
+            .map_err(|error| unreadable(error.to_string()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| unreadable("it is not valid UTF-8".to_string()))?;
         let root = path
             .parent()
             .map(Path::to_path_buf)

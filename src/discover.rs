@@ -218,10 +218,24 @@ fn is_ignored(stack: &[FolderRules], path: &Path, is_dir: bool) -> bool {
 fn folder_matchers(folder: &Path) -> Vec<Gitignore> {
     let mut matchers = Vec::new();
     let mut add = |file: PathBuf| {
-        if file.is_file() {
+        // Bounded like every read of the tree (see `safe_io`): an ignore file planted as
+        // a link to something huge must not exhaust memory; one that cannot be read is
+        // left out, which lints more, never less.
+        if let Ok(bytes) = crate::safe_io::read_file(&file, crate::safe_io::CONFIG_READ_LIMIT) {
             let mut builder = GitignoreBuilder::new(folder);
-            // A malformed line is skipped, as git does.
-            let _ = builder.add(&file);
+            for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                // Lines that are not UTF-8 or are malformed are skipped, as the ignore
+                // crate's own reader and git do; git also skips a BOM.
+                if let Ok(line) = std::str::from_utf8(line) {
+                    let line = if index == 0 {
+                        line.trim_start_matches('\u{feff}')
+                    } else {
+                        line
+                    };
+                    let _ = builder.add_line(Some(file.clone()), line);
+                }
+            }
             if let Ok(matcher) = builder.build()
                 && !matcher.is_empty()
             {

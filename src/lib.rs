@@ -18,6 +18,7 @@ pub mod prefilter;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub mod safe_io;
 pub mod schedule;
 pub mod semantic;
 pub mod source;

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
-use crate::discover::{DiscoverOptions, describe_io_error, discover};
+use crate::discover::{DiscoverOptions, discover};
 use crate::embedded::{self, PageRefs};
 use crate::parse::{parse_script, with_globals};
 use crate::prefilter::{Prefilter, Verdict};
@@ -75,6 +75,8 @@ pub struct FileResult {
     pub project: ProjectFacts,
     /// Hash of the file's bytes, when the cache is on.
     pub content_hash: Option<String>,
+    /// The key of its cache entry (see `cache::path_key`), when the cache is on.
+    pub cache_key: Option<String>,
     /// The file's size and modification time, when the cache is on.
     pub stamp: Option<crate::cache::Stamp>,
     /// The result came from the cache.
@@ -224,6 +226,7 @@ impl Engine {
                 page: PageRefs::default(),
                 project: ProjectFacts::default(),
                 content_hash: None,
+                cache_key: None,
                 stamp: None,
                 cached: false,
             };
@@ -401,6 +404,7 @@ impl Engine {
             page: facts.page,
             project,
             content_hash: None,
+            cache_key: None,
             stamp: None,
             cached: false,
         }
@@ -444,21 +448,27 @@ impl Engine {
             }));
         }
         let kind = FileKind::from_path(path).unwrap_or(FileKind::Script(Language::JavaScript));
+        // The limit bounds the read itself: the file may have grown since it was listed.
         let read = || {
-            std::fs::read(path).map_err(|error| {
-                Skipped::Error(LintError {
+            crate::safe_io::read_file(path, self.max_file_size).map_err(|error| match error {
+                crate::safe_io::ReadError::TooLarge(limit) => Skipped::OverLimit(LintError {
                     path: shown.clone(),
-                    message: format!("cannot read file: {}", describe_io_error(&error)),
-                })
+                    message: format!("skipped: over --max-file-size ({limit} bytes)"),
+                }),
+                error => Skipped::Error(LintError {
+                    path: shown.clone(),
+                    message: format!("cannot read file: {error}"),
+                }),
             })
         };
         let Some(cache) = &self.cache else {
             return self.lint_guarded(shown.clone(), read()?, kind, loaded);
         };
+        let cache_key = crate::cache::path_key(path, cwd);
         // A file left unparsed there must be parsed now that a page loads it.
         let entry = cache
             .files
-            .get(&shown)
+            .get(&cache_key)
             .filter(|entry| !(loaded && entry.deferred));
         // Unchanged metadata: the file is not even read, unless findings need its text.
         if let Some(entry) = entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
@@ -469,6 +479,7 @@ impl Engine {
             };
             let mut result = cached_result(shown, bytes, entry, entry.hash.clone());
             result.stamp = Some(stamp);
+            result.cache_key = Some(cache_key);
             return Ok(result);
         }
         let bytes = read()?;
@@ -476,11 +487,13 @@ impl Engine {
         if let Some(entry) = entry.filter(|entry| entry.hash == hash) {
             let mut result = cached_result(shown, bytes, entry, hash);
             result.stamp = Some(stamp);
+            result.cache_key = Some(cache_key);
             return Ok(result);
         }
         let mut result = self.lint_guarded(shown.clone(), bytes, kind, loaded)?;
         result.content_hash = Some(hash);
         result.stamp = Some(stamp);
+        result.cache_key = Some(cache_key);
         Ok(result)
     }
 
@@ -618,7 +631,18 @@ impl Engine {
                     .unwrap_or(FileKind::Script(Language::JavaScript));
                 report.files_scanned = 1;
                 let pool = start_pool(1);
-                let result = pool.install(|| self.lint_guarded(name, bytes, kind, false));
+                // Standard input was read up to one byte past the limit.
+                let result = if bytes.len() as u64 > self.max_file_size {
+                    Err(Skipped::OverLimit(LintError {
+                        path: name,
+                        message: format!(
+                            "skipped: over --max-file-size ({} bytes)",
+                            self.max_file_size
+                        ),
+                    }))
+                } else {
+                    pool.install(|| self.lint_guarded(name, bytes, kind, false))
+                };
                 (pool, vec![result])
             }
             Input::Paths(paths) => {
@@ -673,7 +697,7 @@ impl Engine {
                 .filter_map(|file| {
                     let hash = file.content_hash.clone()?;
                     Some((
-                        file.path.clone(),
+                        file.cache_key.clone()?,
                         crate::cache::Entry::from_result(file, hash),
                     ))
                 })
@@ -808,6 +832,7 @@ fn cached_result(
         page: entry.page.clone(),
         project: entry.project.clone(),
         content_hash: Some(hash),
+        cache_key: None,
         stamp: None,
         cached: true,
     }
@@ -880,5 +905,37 @@ mod tests {
         let results = engine.lint_paths(&pool, &paths, &[false, false], dir.path());
         assert!(matches!(&results[0], Err(Skipped::Error(_))));
         assert_eq!(results[1].as_ref().unwrap().findings.len(), 1);
+    }
+
+    /// The size checked when the file was listed is not the size read: a file that grew
+    /// past --max-file-size since is skipped, whether the cache is on or not.
+    #[test]
+    fn a_file_that_grows_past_the_limit_after_the_walk_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grown.js");
+        let text = "parent.postMessage(data, '*');\n";
+        std::fs::write(&path, text.repeat(100)).unwrap();
+        let listed = crate::cache::Stamp {
+            size: text.len() as u64,
+            modified: None,
+        };
+        for cached in [false, true] {
+            let mut engine = Engine::new(Config::defaults(dir.path().to_path_buf()));
+            engine.max_file_size = 2 * text.len() as u64;
+            if cached {
+                engine.cache = Some(crate::cache::Cache::default());
+            }
+            match engine.lint_path(&path, listed, dir.path(), false) {
+                Err(Skipped::OverLimit(notice)) => {
+                    assert_eq!(notice.path, "grown.js");
+                    assert!(
+                        notice.message.contains("--max-file-size"),
+                        "{}",
+                        notice.message
+                    );
+                }
+                other => panic!("not skipped: {:?}", other.map(|file| file.findings.len())),
+            }
+        }
     }
 }

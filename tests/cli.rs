@@ -10,11 +10,17 @@ use serde_json::Value;
 
 const WILDCARD_POST: &str = "parent.postMessage({ token }, \"*\");\n";
 
+/// Where `--cache` keeps its key in these tests: never the tester's own cache folder.
+fn cache_home() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-cache-home")
+}
+
 fn crosswire(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crosswire"))
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env("XDG_CACHE_HOME", cache_home())
         .output()
         .expect("crosswire runs")
 }
@@ -23,6 +29,7 @@ fn crosswire_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_crosswire"))
         .args(args)
         .current_dir(dir)
+        .env("XDG_CACHE_HOME", cache_home())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
