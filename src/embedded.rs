@@ -8,6 +8,7 @@ use std::ops::Range;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use serde::{Deserialize, Serialize};
 
+use crate::decode::{self, Decoded};
 use crate::source::{FileKind, Language};
 
 /// One piece of script in a file.
@@ -16,9 +17,10 @@ pub struct ScriptBlock {
     /// Byte range of the code in the file.
     pub range: Range<usize>,
     pub language: Language,
-    /// The code as the parser should see it; `None` when it is the file's own text
-    /// at `range` (attribute values with character references are decoded).
-    pub decoded: Option<String>,
+    /// The code as the parser should see it, and where each part of it was written;
+    /// `None` when it is the file's own text at `range` (attribute values with
+    /// character references, CR or NUL are decoded).
+    pub decoded: Option<Decoded>,
 }
 
 /// A reference from a page to another file or document.
@@ -83,16 +85,45 @@ pub fn split(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
     }
 }
 
+/// What the HTML standard calls a "JavaScript MIME type essence match": every `type`
+/// a browser runs as a classic script, matched without regard to ASCII case.
+const JAVASCRIPT_TYPES: &[&str] = &[
+    "application/ecmascript",
+    "application/javascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/javascript",
+    "text/javascript1.0",
+    "text/javascript1.1",
+    "text/javascript1.2",
+    "text/javascript1.3",
+    "text/javascript1.4",
+    "text/javascript1.5",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
+];
+
 /// The language a `<script>` tag holds, or `None` for data and templates.
+///
+/// In HTML the browser decides, from `type` and, without a `type`, from `language`
+/// (the standard's "prepare the script element"); `lang` is the human language of the
+/// element and changes nothing, though `lang="ts"` is honoured as a hint of TypeScript.
+/// Vue, Svelte and Astro compile `<script>` by `lang`, so there an unknown `lang` is not
+/// JavaScript.
 fn script_language(
     kind: FileKind,
     type_attribute: Option<&str>,
+    language_attribute: Option<&str>,
     lang: Option<&str>,
 ) -> Option<Language> {
     let typescript = match lang.map(str::to_ascii_lowercase).as_deref() {
         Some("ts" | "typescript") => true,
         Some("tsx") => return Some(Language::Tsx),
         Some("js" | "javascript" | "jsx") | None => kind == FileKind::Astro,
+        Some(_) if kind == FileKind::Html => false,
         Some(_) => return None,
     };
     let default = if typescript {
@@ -100,16 +131,33 @@ fn script_language(
     } else {
         Language::JavaScript
     };
-    match type_attribute
-        .map(|t| t.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("") | Some("module") => Some(default),
-        Some(t) if t.contains("javascript") || t.contains("ecmascript") => Some(default),
-        Some("text/babel" | "text/jsx") => Some(Language::JavaScript),
-        Some("text/typescript" | "application/typescript") => Some(Language::TypeScript),
+    let type_string = match (type_attribute, language_attribute) {
+        (Some(type_attribute), _) => type_attribute.to_string(),
+        (None, Some(language)) if !language.is_empty() => format!("text/{language}"),
+        (None, _) => String::new(),
+    };
+    let type_string = type_string
+        .trim_matches(|c: char| c.is_ascii_whitespace())
+        .to_ascii_lowercase();
+    // Firefox ignores a MIME type's parameters (`text/javascript; charset=utf-8`); other
+    // browsers do not run such a script, but one that does is enough.
+    let essence = type_string
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim_matches(|c: char| c.is_ascii_whitespace());
+    match essence {
+        "" | "module" => Some(default),
+        essence if JAVASCRIPT_TYPES.contains(&essence) => Some(default),
+        // Loaders that defer scripts rename their type and run them later (Cloudflare's
+        // Rocket Loader writes `<hash>-text/javascript`).
+        essence if essence.contains("javascript") || essence.contains("ecmascript") => {
+            Some(default)
+        }
+        "text/babel" | "text/jsx" => Some(Language::JavaScript),
+        "text/typescript" | "application/typescript" => Some(Language::TypeScript),
         // JSON, import maps, templates, speculation rules: not code.
-        Some(_) => None,
+        _ => None,
     }
 }
 
@@ -156,12 +204,11 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
                             text,
                             (value.span.start + body_start)..(value.span.end + body_start),
                         );
-                        let decoded = String::from_utf8_lossy(value).into_owned();
-                        let raw = text.get(range.clone()).unwrap_or_default();
+                        let written = text.get(range.clone()).unwrap_or_default();
                         blocks.push(ScriptBlock {
+                            decoded: decode::html_attribute(written),
                             range,
                             language: Language::JavaScript,
-                            decoded: (raw != decoded).then_some(decoded),
                         });
                     }
                 }
@@ -170,6 +217,7 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
                         let language = script_language(
                             kind,
                             attribute("type").as_deref(),
+                            attribute("language").as_deref(),
                             attribute("lang").as_deref(),
                         );
                         if let (Some(src), Some(span)) = (attribute("src"), attribute_span("src")) {
@@ -235,6 +283,75 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
     }
     blocks.sort_by_key(|block| block.range.start);
     (blocks, refs)
+}
+
+/// The text the analysis reads: the file's own, then the decoded code of each block
+/// that needed decoding, after a line break, at offsets past the end of the file. The
+/// rules quote code from this text (`parent.postMessage`, not `parent.post&#77;essage`),
+/// and [`AnalysisText::to_file`] brings every offset back into the file.
+pub struct AnalysisText<'a> {
+    pub text: std::borrow::Cow<'a, str>,
+    file_len: usize,
+    /// The decoded regions, ascending: where each starts in `text`, where its block
+    /// starts in the file, and the block's offset map.
+    regions: Vec<(usize, usize, &'a decode::OffsetMap)>,
+    /// Where each block's code starts in `text`.
+    bases: Vec<usize>,
+}
+
+impl<'a> AnalysisText<'a> {
+    pub fn new(file: &'a str, blocks: &'a [ScriptBlock]) -> AnalysisText<'a> {
+        let mut text = std::borrow::Cow::Borrowed(file);
+        let mut regions = Vec::new();
+        let mut bases = Vec::with_capacity(blocks.len());
+        for block in blocks {
+            let Some(decoded) = &block.decoded else {
+                bases.push(block.range.start);
+                continue;
+            };
+            let text = text.to_mut();
+            text.push('\n');
+            regions.push((text.len(), block.range.start, &decoded.map));
+            bases.push(text.len());
+            text.push_str(&decoded.text);
+        }
+        AnalysisText {
+            text,
+            file_len: file.len(),
+            regions,
+            bases,
+        }
+    }
+
+    /// The code of block `index` and where it starts in [`AnalysisText::text`].
+    pub fn code(&self, blocks: &[ScriptBlock], index: usize) -> (&str, usize) {
+        let base = self.bases[index];
+        let len = blocks[index]
+            .decoded
+            .as_ref()
+            .map_or(blocks[index].range.len(), |decoded| decoded.text.len());
+        (&self.text[base..base + len], base)
+    }
+
+    /// Whether any offset needs bringing back into the file.
+    pub fn is_file(&self) -> bool {
+        self.regions.is_empty()
+    }
+
+    /// A range of [`AnalysisText::text`] as a range of the file.
+    pub fn to_file(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if range.start <= self.file_len {
+            return range.start..range.end.min(self.file_len).max(range.start);
+        }
+        let at = self
+            .regions
+            .partition_point(|(start, _, _)| *start <= range.start);
+        let Some((start, file_start, map)) = at.checked_sub(1).map(|at| self.regions[at]) else {
+            return self.file_len..self.file_len;
+        };
+        let decoded = map.range((range.start - start)..(range.end.max(range.start) - start));
+        (file_start + decoded.start)..(file_start + decoded.end)
+    }
 }
 
 /// The value inside an attribute's span (`name="value"` → `value`).

@@ -5,6 +5,7 @@
 
 use aho_corasick::AhoCorasick;
 
+use crate::decode;
 use crate::source::FileKind;
 
 /// Where a trigger counts.
@@ -78,6 +79,9 @@ pub enum Verdict {
 /// rest, whose combinations are judged after one pass over the file.
 pub struct Prefilter {
     decisive: AhoCorasick,
+    /// The needles of markup triggers without companions (`<script`, `<iframe`), in any
+    /// ASCII case, as HTML reads tag and attribute names; searched in markup files only.
+    markup: AhoCorasick,
     conditional: AhoCorasick,
     /// For each conditional pattern, the conditional patterns inside it (`iframe` in
     /// `<iframe`): a non-overlapping search reports only the longer one.
@@ -98,6 +102,13 @@ impl Prefilter {
         let triggers: Vec<&Trigger> = triggers.into_iter().collect();
         let is_decisive =
             |trigger: &Trigger| trigger.companions.is_empty() && trigger.scope == Scope::Anywhere;
+        let is_markup =
+            |trigger: &Trigger| trigger.companions.is_empty() && trigger.scope == Scope::Markup;
+        let markup: Vec<&'static str> = triggers
+            .iter()
+            .filter(|trigger| is_markup(trigger))
+            .map(|trigger| trigger.needle)
+            .collect();
         let mut decisive: Vec<&'static str> = triggers
             .iter()
             .filter(|trigger| is_decisive(trigger))
@@ -120,7 +131,7 @@ impl Prefilter {
         };
         let compiled: Vec<CompiledTrigger> = triggers
             .iter()
-            .filter(|trigger| !is_decisive(trigger))
+            .filter(|trigger| !is_decisive(trigger) && !is_markup(trigger))
             .filter_map(|trigger| {
                 Some(CompiledTrigger {
                     // A needle that is decisive elsewhere settles this trigger in the first search.
@@ -142,6 +153,11 @@ impl Prefilter {
             .collect();
         Prefilter {
             decisive: automaton(&decisive),
+            markup: AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .ascii_case_insensitive(true)
+                .build(&markup)
+                .expect("trigger strings are valid patterns"),
             conditional: automaton(&conditional),
             contained,
             triggers: compiled,
@@ -149,7 +165,19 @@ impl Prefilter {
     }
 
     pub fn verdict(&self, bytes: &[u8], kind: FileKind) -> Verdict {
-        if self.decisive.is_match(bytes) {
+        let markup = !matches!(kind, FileKind::Script(_));
+        // The needles are searched in what the parser reads: an event-handler attribute's
+        // code after HTML decodes its character references, and identifiers and strings
+        // after their escapes (`postMessag\u0065`). Without such escapes nothing is copied.
+        let references = if markup {
+            decode::html_references(bytes)
+        } else {
+            None
+        };
+        let bytes = references.as_ref().map_or(bytes, |decoded| &decoded.bytes);
+        let escapes = decode::javascript_escapes(bytes);
+        let bytes = escapes.as_ref().map_or(bytes, |decoded| &decoded.bytes);
+        if self.decisive.is_match(bytes) || (markup && self.markup.is_match(bytes)) {
             return Verdict::Parse;
         }
         if self.triggers.is_empty() {
@@ -163,7 +191,6 @@ impl Prefilter {
                 seen[inner] = true;
             }
         }
-        let markup = !matches!(kind, FileKind::Script(_));
         let mut verdict = Verdict::Skip;
         for trigger in &self.triggers {
             let present = seen[trigger.needle]
