@@ -305,6 +305,23 @@ fn event_handler_attributes_are_decoded_and_every_position_points_into_the_file(
     }
 }
 
+/// A function without needles that reassigns a target origin through an escaped name
+/// is cold; resolving the origin reads `allowed`, so the function must be found and
+/// walked.
+#[test]
+fn a_cold_function_that_names_a_binding_with_escapes_is_walked() {
+    let code = "let allowed = \"https://a.example\";\nfunction configure() { allow\\u0065d = \"*\"; }\nwindow.parent.postMessage(\"ready\", allowed);\n";
+    let difference = crosswire::parse::with_globals(|| {
+        let parsed = crosswire::parse::parse_script(code, 0, Language::JavaScript).unwrap();
+        crosswire::semantic::skipping_differs(&parsed, code, 0, "configure.js").1
+    });
+    assert_eq!(difference, None);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "configure.js", code);
+    let findings = json_findings(dir.path(), &["configure.js"]);
+    assert_eq!(lines_of(&findings, WILDCARD), vec![3], "{findings:#?}");
+}
+
 // ---- Escapes hide nothing: a property over generated programs.
 
 const PIECES: &[&str] = &[
@@ -326,6 +343,8 @@ const PIECES: &[&str] = &[
     "popup = window.open('/popup'); popup.postMessage(token, '*');",
     "io('/chat').on('message', (m) => (el.innerHTML = m));",
     "const frame = document.createElement('iframe'); frame.src = '/embed';",
+    "function configure() { allowed = '*'; }",
+    "let allowed = 'https://a.example'; window.parent.postMessage('ready', allowed);",
 ];
 
 /// Words that may not be written with escapes (reserved and contextual keywords).
@@ -432,24 +451,23 @@ fn findings_by_rule(engine: &Engine, code: &str) -> BTreeMap<&'static str, usize
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn escaping_characters_of_identifiers_and_strings_changes_no_finding(
         choices in prop::collection::vec((0usize..64, any::<u8>()), 1..10),
-        picks in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        // Which characters to escape and how: about one in three, so that every name
+        // of a program has some of its characters escaped in some cases.
+        forms in prop::collection::vec(any::<u8>(), 1..64),
     ) {
         let code = program(&choices);
-        let candidates = escapable_characters(&code);
-        let mut offsets: Vec<(usize, bool, u8)> = picks
-            .iter()
-            .map(|(index, form)| {
-                let (offset, in_string) = candidates[index.index(candidates.len())];
-                (offset, in_string, *form)
-            })
+        let offsets: Vec<(usize, bool, u8)> = escapable_characters(&code)
+            .into_iter()
+            .enumerate()
+            .map(|(index, (offset, in_string))| (offset, in_string, forms[index % forms.len()]))
+            .filter(|(_, _, form)| form % 3 == 0)
+            .map(|(offset, in_string, form)| (offset, in_string, form / 3))
             .collect();
-        offsets.sort_unstable();
-        offsets.dedup_by_key(|(offset, _, _)| *offset);
         let escaped_code = escaped(&code, &offsets);
         let engine = Engine::new(Config::defaults(std::env::temp_dir()));
         prop_assert_eq!(
