@@ -376,14 +376,15 @@ mod tests {
             ("&#x27;*&#X27;", "'*'"),
             ("&#39;&#0;&#x110000;&#128;", "'\u{FFFD}\u{FFFD}\u{20AC}"),
             ("&amp &ampx &amp= &amp;x", "& &ampx &amp= &x"),
-            ("&notit; &notin;", "¬it; ∉"),
+            // In an attribute, `&not` before a letter stays as written.
+            ("&notit; &notin; &not ", "&notit; ∉ ¬ "),
             ("a\r\nb\rc\0", "a\nb\nc\u{FFFD}"),
             ("&# &#x; & &;", "&# &#x; & &;"),
             ("&fjlig;", "fj"),
         ];
         for (written, read) in cases {
-            let decoded = html_attribute(written).unwrap();
-            assert_eq!(decoded.text, read, "{written:?}");
+            let decoded = html_attribute(written).map_or(written.to_string(), |d| d.text);
+            assert_eq!(decoded, read, "{written:?}");
         }
         assert_eq!(html_attribute("plain & simple"), None);
     }
