@@ -262,20 +262,51 @@ fn numeric_reference(value: u32) -> char {
     char::from_u32(value).unwrap_or('\u{FFFD}')
 }
 
-/// `code` with the JavaScript escapes that may spell part of a needle replaced by the
-/// character they stand for, or `None` when it has none. For byte searches only: the
-/// result is not JavaScript.
+/// The ASCII characters an escape may stand for in a search: those of the needles
+/// searched, but for quotes, backquotes and parentheses, which a needle holds as syntax
+/// (`"message"`, `Worker(`), and an escape cannot write syntax.
+#[derive(Debug, Clone, Copy)]
+pub struct Alphabet(u128);
+
+impl Alphabet {
+    /// The letters, digits, `$` and `_` of identifiers.
+    pub const IDENTIFIER: Alphabet =
+        Alphabet::of(&["$_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]);
+
+    pub const fn of(needles: &[&str]) -> Alphabet {
+        let mut set = 0u128;
+        let mut needle = 0;
+        while needle < needles.len() {
+            let bytes = needles[needle].as_bytes();
+            let mut at = 0;
+            while at < bytes.len() {
+                if bytes[at] < 128 && !matches!(bytes[at], b'"' | b'\'' | b'`' | b'(' | b')') {
+                    set |= 1 << bytes[at];
+                }
+                at += 1;
+            }
+            needle += 1;
+        }
+        Alphabet(set)
+    }
+
+    fn holds(self, c: char) -> bool {
+        (c as u32) < 128 && self.0 & (1 << c as u32) != 0
+    }
+}
+
+/// `code` with the JavaScript escapes that stand for a character of `alphabet` replaced
+/// by that character, or `None` when it has none. For byte searches only: the result
+/// is not JavaScript.
 ///
 /// The parser reads `postMessag\u0065`, `"m\x65ssage"`, `"mes\<newline>sage"` and
 /// `"\m\e\s\s\a\g\e"` as the words a search looks for. Escapes are decoded wherever
 /// they are, in strings, identifiers, templates, regular expressions and comments
 /// alike: a search in the decoded copy finds all that the parser reads and at worst a
-/// little more. An escape that stands for a non-ASCII character, a quote, a backslash,
-/// a parenthesis or white space is left as written: no needle holds such a character
-/// as written text (a needle's quotes and parentheses are syntax, which an escape
-/// cannot write), so files whose only escapes are `\n`, `\"` or `\u00e9`, common in
+/// little more. Other escapes are left as written, since no needle holds what they
+/// stand for, so files whose only escapes are `\n`, `\"` or `\u00e9`, common in
 /// bundles, are not copied.
-pub fn javascript_escapes(bytes: &[u8]) -> Option<DecodedBytes> {
+pub fn javascript_escapes(bytes: &[u8], alphabet: Alphabet) -> Option<DecodedBytes> {
     let mut builder = Builder::new(bytes);
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
@@ -287,9 +318,7 @@ pub fn javascript_escapes(bytes: &[u8]) -> Option<DecodedBytes> {
         at = end;
         match decoded {
             None => builder.replace(start..end, b""),
-            Some(c) if c.is_ascii_graphic() && !b"\"'`\\()".contains(&(c as u8)) => {
-                builder.replace(start..end, &[c as u8])
-            }
+            Some(c) if alphabet.holds(c) => builder.replace(start..end, &[c as u8]),
             Some(_) => {}
         }
     }
@@ -421,14 +450,22 @@ mod tests {
             (r#"a\nb\"c\u00e9\x41"#, r#"a\nb\"c\u00e9A"#),
         ];
         for (written, read) in cases {
-            let decoded = javascript_escapes(written.as_bytes()).unwrap();
+            let decoded = javascript_escapes(written.as_bytes(), Alphabet::IDENTIFIER).unwrap();
             let text = String::from_utf8(decoded.bytes).unwrap();
             assert_eq!(text, read, "{written:?}");
             let at = text.find('e').unwrap_or(0);
             assert!(decoded.map.start(at) <= written.len());
         }
-        assert_eq!(javascript_escapes(br#"a\n\t\"\\ \u00e9 \x22"#), None);
-        assert_eq!(javascript_escapes(b"no escapes"), None);
-        assert_eq!(javascript_escapes(br"\\u0065"), None);
+        let none = [
+            &br#"a\n\t\"\\ \u00e9 \x22 \/ \."#[..],
+            b"no escapes",
+            br"\\u0065",
+        ];
+        for written in none {
+            assert_eq!(javascript_escapes(written, Alphabet::IDENTIFIER), None);
+        }
+        let with_dot = Alphabet::of(&["socket.io", "Worker("]);
+        assert!(javascript_escapes(br"'socket\.io'", with_dot).is_some());
+        assert!(javascript_escapes(br"/\(/", with_dot).is_none());
     }
 }

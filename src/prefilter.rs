@@ -82,6 +82,8 @@ pub struct Prefilter {
     /// The needles of markup triggers without companions (`<script`, `<iframe`), in any
     /// ASCII case, as HTML reads tag and attribute names; searched in markup files only.
     markup: AhoCorasick,
+    /// What an escape may stand for and matter to the search.
+    alphabet: decode::Alphabet,
     conditional: AhoCorasick,
     /// For each conditional pattern, the conditional patterns inside it (`iframe` in
     /// `<iframe`): a non-overlapping search reports only the longer one.
@@ -129,6 +131,13 @@ impl Prefilter {
                 }
             })
         };
+        let needles: Vec<&str> = triggers
+            .iter()
+            .flat_map(|trigger| {
+                std::iter::once(trigger.needle).chain(trigger.companions.iter().copied())
+            })
+            .collect();
+        let alphabet = decode::Alphabet::of(&needles);
         let compiled: Vec<CompiledTrigger> = triggers
             .iter()
             .filter(|trigger| !is_decisive(trigger) && !is_markup(trigger))
@@ -159,6 +168,7 @@ impl Prefilter {
                 .build(&markup)
                 .expect("trigger strings are valid patterns"),
             conditional: automaton(&conditional),
+            alphabet,
             contained,
             triggers: compiled,
         }
@@ -175,7 +185,7 @@ impl Prefilter {
             None
         };
         let bytes = references.as_ref().map_or(bytes, |decoded| &decoded.bytes);
-        let escapes = decode::javascript_escapes(bytes);
+        let escapes = decode::javascript_escapes(bytes, self.alphabet);
         let bytes = escapes.as_ref().map_or(bytes, |decoded| &decoded.bytes);
         if self.decisive.is_match(bytes) || (markup && self.markup.is_match(bytes)) {
             return Verdict::Parse;

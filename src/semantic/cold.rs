@@ -89,6 +89,9 @@ pub const NEEDLES: &[&str] = &[
     ".open",
 ];
 
+/// What an escape in a script may stand for and matter to the search for [`NEEDLES`].
+const NEEDLE_ALPHABET: crate::decode::Alphabet = crate::decode::Alphabet::of(NEEDLES);
+
 /// The search for the needles: aho-corasick's SIMD searcher, Teddy, in its "fat" form,
 /// which tells more patterns apart per step than the form the crate picks itself and
 /// scans code twice as fast (3 to 4 GB/s); the automaton on machines without AVX2.
@@ -131,7 +134,7 @@ impl Scanner {
     /// [`Scanner::starts`] in what the parser reads: with escapes decoded
     /// (`postMessag\u0065`), each match placed where its first character was written.
     fn starts_as_read(&self, code: &str, base: usize) -> Vec<u32> {
-        match crate::decode::javascript_escapes(code.as_bytes()) {
+        match crate::decode::javascript_escapes(code.as_bytes(), NEEDLE_ALPHABET) {
             None => self.starts(code.as_bytes(), base),
             Some(decoded) => self
                 .starts(&decoded.bytes, 0)
@@ -306,7 +309,10 @@ impl Demands {
                 let mentions = match code.get(start..end) {
                     // Searched as the parser reads it: `h\u0061ndler = …` assigns `handler`.
                     Some(text) => {
-                        let decoded = crate::decode::javascript_escapes(text.as_bytes());
+                        let decoded = crate::decode::javascript_escapes(
+                            text.as_bytes(),
+                            crate::decode::Alphabet::IDENTIFIER,
+                        );
                         let (text, map) = match &decoded {
                             Some(decoded) => (&decoded.bytes[..], Some(&decoded.map)),
                             None => (text.as_bytes(), None),
