@@ -15,6 +15,8 @@ pub struct OffsetMap {
     /// Ascending and apart: each decoded unit (a character reference, an escape, a
     /// CRLF) and the bytes it was written as.
     replacements: Vec<Replacement>,
+    /// When what this map calls written was itself decoded: the map of that decoding.
+    outer: Option<Box<OffsetMap>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +26,31 @@ struct Replacement {
 }
 
 impl OffsetMap {
+    /// This map, then `outer`: for text decoded from text that was itself decoded.
+    pub fn then(mut self, outer: Option<OffsetMap>) -> OffsetMap {
+        self.outer = outer.map(Box::new);
+        self
+    }
+
     /// Where the decoded byte at `decoded` was written: a unit's bytes all map to
     /// where the unit starts.
     pub fn start(&self, decoded: usize) -> usize {
+        let written = self.own_start(decoded);
+        self.outer
+            .as_ref()
+            .map_or(written, |outer| outer.start(written))
+    }
+
+    /// Where a decoded range that ends at `decoded` ends in the written text: a range
+    /// ending inside a unit takes the whole unit.
+    pub fn end(&self, decoded: usize) -> usize {
+        let written = self.own_end(decoded);
+        self.outer
+            .as_ref()
+            .map_or(written, |outer| outer.end(written))
+    }
+
+    fn own_start(&self, decoded: usize) -> usize {
         let after = self
             .replacements
             .partition_point(|replacement| replacement.decoded.start <= decoded);
@@ -39,9 +63,7 @@ impl OffsetMap {
         replacement.written.end + (decoded - replacement.decoded.end)
     }
 
-    /// Where a decoded range that ends at `decoded` ends in the written text: a range
-    /// ending inside a unit takes the whole unit.
-    pub fn end(&self, decoded: usize) -> usize {
+    fn own_end(&self, decoded: usize) -> usize {
         let after = self
             .replacements
             .partition_point(|replacement| replacement.decoded.start < decoded);
@@ -174,6 +196,121 @@ pub fn html_references(bytes: &[u8]) -> Option<DecodedBytes> {
                 }
             }
         }
+    }
+    builder.finish()
+}
+
+/// The code of a `javascript:` URL in an attribute value, as the browser runs it: the
+/// value HTML-decoded, without the C0 controls and spaces around it and the tabs and
+/// line breaks inside it (the URL parser drops them), then after the scheme,
+/// percent-decoded. `None` when the value is not such a URL.
+pub fn javascript_url(written: &str) -> Option<Decoded> {
+    const SCHEME: &[u8] = b"javascript:";
+    let html = html_attribute(written);
+    let value = html
+        .as_ref()
+        .map_or(written, |decoded| decoded.text.as_str());
+    let bytes = value.as_bytes();
+    let is_tab_or_newline = |byte: u8| matches!(byte, b'\t' | b'\n' | b'\r');
+    let mut at = bytes.iter().take_while(|byte| **byte <= 0x20).count();
+    let mut matched = 0;
+    while matched < SCHEME.len() {
+        let byte = *bytes.get(at)?;
+        at += 1;
+        if is_tab_or_newline(byte) {
+            continue;
+        }
+        if byte.to_ascii_lowercase() != SCHEME[matched] {
+            return None;
+        }
+        matched += 1;
+    }
+    let end = bytes.len()
+        - bytes[at..]
+            .iter()
+            .rev()
+            .take_while(|byte| **byte <= 0x20)
+            .count();
+    let mut builder = Builder::new(bytes);
+    builder.replace(0..at, b"");
+    while at < end {
+        if is_tab_or_newline(bytes[at]) {
+            builder.replace(at..at + 1, b"");
+            at += 1;
+            continue;
+        }
+        // A run of percent-escapes is one unit, so that the bytes it stands for are
+        // read as UTF-8 together.
+        let run = percent_run(&bytes[at..end]);
+        if run.is_empty() {
+            at += 1;
+            continue;
+        }
+        let code = String::from_utf8_lossy(&run.bytes).into_owned();
+        builder.replace(at..at + run.written, code.as_bytes());
+        at += run.written;
+    }
+    builder.replace(end..bytes.len(), b"");
+    let decoded = builder.finish()?;
+    Some(Decoded {
+        // Whole characters replaced whole units, cut at ASCII bytes.
+        text: String::from_utf8(decoded.bytes).ok()?,
+        map: decoded.map.then(html.map(|html| html.map)),
+    })
+}
+
+/// The percent-escapes (`%4D%65`) at the start of `bytes`: how many bytes they take and
+/// the bytes they stand for.
+struct PercentRun {
+    written: usize,
+    bytes: Vec<u8>,
+}
+
+impl PercentRun {
+    fn is_empty(&self) -> bool {
+        self.written == 0
+    }
+}
+
+fn percent_run(bytes: &[u8]) -> PercentRun {
+    let mut run = PercentRun {
+        written: 0,
+        bytes: Vec::new(),
+    };
+    while let Some(&[b'%', high, low]) = bytes.get(run.written..run.written + 3) {
+        let (Some(high), Some(low)) = ((high as char).to_digit(16), (low as char).to_digit(16))
+        else {
+            break;
+        };
+        run.bytes.push((high * 16 + low) as u8);
+        run.written += 3;
+    }
+    run
+}
+
+/// What the prefilter searches in a markup file for code in `javascript:` URLs: the
+/// bytes without tabs and line breaks, with the percent-escapes that stand for a
+/// character of `alphabet` decoded. Like [`javascript_escapes`], for searches only.
+pub fn url_characters(bytes: &[u8], alphabet: Alphabet) -> Option<DecodedBytes> {
+    let mut builder = Builder::new(bytes);
+    let mut at = 0;
+    // Markup files are small: a plain loop over the bytes is enough.
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\t' | b'\n' | b'\r' => builder.replace(at..at + 1, b""),
+            b'%' => {
+                let run = percent_run(&bytes[at..(at + 3).min(bytes.len())]);
+                if let Some(&byte) = run.bytes.first()
+                    && alphabet.holds(byte as char)
+                {
+                    builder.replace(at..at + 3, &[byte]);
+                    at += 3;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
     }
     builder.finish()
 }
@@ -436,6 +573,35 @@ mod tests {
         }
         assert_eq!(decoded.map.range(0..decoded.text.len()), 0..written.len());
         assert_eq!(decoded.map.range(2..5), 2..15);
+    }
+
+    #[test]
+    fn javascript_urls_decode_as_the_browser_runs_them() {
+        let cases = [
+            ("javascript:go()", Some("go()")),
+            (" \tJaVa\nScRiPt:go(%22a%22) ", Some("go(\"a\")")),
+            (
+                "java&#x09;script&colon;go(&#37;27%C3%A9%27)",
+                Some("go('é')"),
+            ),
+            ("javascript:a%FFb", Some("a\u{FFFD}b")),
+            ("https://example.com/javascript:x", None),
+            ("javascrip", None),
+        ];
+        for (written, code) in cases {
+            let decoded = javascript_url(written);
+            assert_eq!(decoded.as_deref(), code, "{written:?}");
+            if let Some(decoded) = decoded {
+                let go = decoded.text.find("go").unwrap_or(0);
+                assert!(written[decoded.map.start(go)..].starts_with(&decoded.text[go..go + 1]));
+                assert_eq!(
+                    decoded.map.end(decoded.text.len()),
+                    written.trim_end().len()
+                );
+            }
+        }
+        let url = url_characters(b"post%4D\tessage %22", Alphabet::of(&["postMessage"])).unwrap();
+        assert_eq!(url.bytes, b"postMessage %22");
     }
 
     #[test]

@@ -85,6 +85,10 @@ pub fn split(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
     }
 }
 
+/// Attributes whose URL the browser follows, runs in the page or in a frame of it when
+/// it is a `javascript:` URL (links, frames, forms, SVG links).
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href"];
+
 /// What the HTML standard calls a "JavaScript MIME type essence match": every `type`
 /// a browser runs as a classic script, matched without regard to ASCII case.
 const JAVASCRIPT_TYPES: &[&str] = &[
@@ -198,19 +202,32 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
                     })
                 };
                 for (key, value) in &tag.attributes {
-                    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
-                    if key.starts_with("on") && key.len() > 2 && kind == FileKind::Html {
-                        let range = value_range(
-                            text,
-                            (value.span.start + body_start)..(value.span.end + body_start),
-                        );
-                        let written = text.get(range.clone()).unwrap_or_default();
-                        blocks.push(ScriptBlock {
-                            decoded: decode::html_attribute(written),
-                            range,
-                            language: Language::JavaScript,
-                        });
+                    if kind != FileKind::Html {
+                        break;
                     }
+                    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+                    let event_handler = key.starts_with("on") && key.len() > 2;
+                    if !event_handler && !URL_ATTRIBUTES.contains(&key.as_str()) {
+                        continue;
+                    }
+                    let range = value_range(
+                        text,
+                        (value.span.start + body_start)..(value.span.end + body_start),
+                    );
+                    let written = text.get(range.clone()).unwrap_or_default();
+                    let decoded = if event_handler {
+                        decode::html_attribute(written)
+                    } else {
+                        match decode::javascript_url(written) {
+                            Some(code) => Some(code),
+                            None => continue,
+                        }
+                    };
+                    blocks.push(ScriptBlock {
+                        decoded,
+                        range,
+                        language: Language::JavaScript,
+                    });
                 }
                 match name.as_str() {
                     "script" => {

@@ -185,6 +185,13 @@ impl Prefilter {
             None
         };
         let bytes = references.as_ref().map_or(bytes, |decoded| &decoded.bytes);
+        // And a `javascript:` URL's, which may be percent-encoded.
+        let url = if markup {
+            decode::url_characters(bytes, self.alphabet)
+        } else {
+            None
+        };
+        let bytes = url.as_ref().map_or(bytes, |decoded| &decoded.bytes);
         let escapes = decode::javascript_escapes(bytes, self.alphabet);
         let bytes = escapes.as_ref().map_or(bytes, |decoded| &decoded.bytes);
         if self.decisive.is_match(bytes) || (markup && self.markup.is_match(bytes)) {

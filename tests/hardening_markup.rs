@@ -207,14 +207,19 @@ fn escaped_identifiers_and_strings_are_linted() {
 
 /// The finding of `parent.postMessage(a, <target>)` inside `file`: its start offset
 /// and line, and the message, must point at the raw text of the file.
-fn assert_points_into_the_file(text: &str, findings: &[Value], target_as_written: &str) {
+fn assert_points_into_the_file(
+    text: &str,
+    findings: &[Value],
+    callee_as_written: &str,
+    target_as_written: &str,
+) {
     let wildcard: Vec<&Value> = findings
         .iter()
         .filter(|finding| finding["rule"] == WILDCARD)
         .collect();
     assert_eq!(wildcard.len(), 1, "{text:?}: {findings:#?}");
     let finding = wildcard[0];
-    let callee = text.find("parent.postMessage").unwrap();
+    let callee = text.find(callee_as_written).unwrap();
     assert_eq!(
         finding["start"]["offset"].as_u64().unwrap() as usize,
         callee,
@@ -222,7 +227,7 @@ fn assert_points_into_the_file(text: &str, findings: &[Value], target_as_written
     );
     assert_eq!(
         finding["end"]["offset"].as_u64().unwrap() as usize,
-        callee + "parent.postMessage".len(),
+        callee + callee_as_written.len(),
         "{text:?}: {finding:#}"
     );
     // CRLF, CR and LF each end a line.
@@ -294,7 +299,7 @@ fn event_handler_attributes_are_decoded_and_every_position_points_into_the_file(
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "page.html", text);
         let findings = json_findings(dir.path(), &["page.html"]);
-        assert_points_into_the_file(text, &findings, target);
+        assert_points_into_the_file(text, &findings, "parent.postMessage", target);
         // The pretty output quotes the same code.
         let pretty = crosswire(dir.path(), &["page.html"]);
         let pretty = String::from_utf8_lossy(&pretty.stdout);
@@ -303,6 +308,54 @@ fn event_handler_attributes_are_decoded_and_every_position_points_into_the_file(
             "{pretty}"
         );
     }
+}
+
+#[test]
+fn javascript_urls_of_links_frames_and_forms_are_linted_where_they_are_written() {
+    let cases = [
+        (
+            "<a href=\"javascript:parent.postMessage(1, '*')\">x</a>\n",
+            "parent.postMessage",
+            "'*'",
+        ),
+        (
+            "<p>\n<A HREF=\" JaVa&#x09;Script:parent.post%4Dessage(1, %27*%27)\">x</A>\n",
+            "parent.post%4Dessage",
+            "%27*%27",
+        ),
+        (
+            "<iframe src='javascript:\r\nparent.postMessage(1,\"*\")'></iframe>\n",
+            "parent.postMessage",
+            "\"*\"",
+        ),
+        (
+            "<form action=\"javascript:parent.postMessage(1, &quot;*&quot;)\"><button formaction=\"javascript:void 0\">x</button></form>\n",
+            "parent.postMessage",
+            "&quot;*&quot;",
+        ),
+        (
+            "<svg><a xlink:href=\"javascript:parent.postMessage(1, '*')\"><text>x</text></a></svg>\n",
+            "parent.postMessage",
+            "'*'",
+        ),
+    ];
+    for (text, callee, target) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "page.html", text);
+        let findings = json_findings(dir.path(), &["page.html"]);
+        assert_points_into_the_file(text, &findings, callee, target);
+    }
+    // Links that are not `javascript:` URLs are not code.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "links.html",
+        "<a href=\"https://example.com/?q=parent.postMessage(1,'*')\">x</a><a href=\"#javascript:x\">y</a>\n",
+    );
+    assert_eq!(
+        json_findings(dir.path(), &["links.html"]),
+        Vec::<Value>::new()
+    );
 }
 
 /// A function without needles that reassigns a target origin through an escaped name
