@@ -15,6 +15,9 @@ pub struct OffsetMap {
     /// Ascending and apart: each decoded unit (a character reference, an escape, a
     /// CRLF) and the bytes it was written as.
     replacements: Vec<Replacement>,
+    /// Added to every offset after the replacements: where the written text starts in
+    /// the text it was taken from.
+    offset: usize,
     /// When what this map calls written was itself decoded: the map of that decoding.
     outer: Option<Box<OffsetMap>>,
 }
@@ -26,16 +29,36 @@ struct Replacement {
 }
 
 impl OffsetMap {
+    /// The map of text taken as it is from `offset` on.
+    pub fn starting_at(offset: usize) -> OffsetMap {
+        OffsetMap {
+            offset,
+            ..OffsetMap::default()
+        }
+    }
+
     /// This map, then `outer`: for text decoded from text that was itself decoded.
     pub fn then(mut self, outer: Option<OffsetMap>) -> OffsetMap {
-        self.outer = outer.map(Box::new);
+        let Some(outer) = outer else {
+            return self;
+        };
+        let mut last = &mut self;
+        while last.outer.is_some() {
+            last = last.outer.as_mut().expect("checked");
+        }
+        last.outer = Some(Box::new(outer));
         self
+    }
+
+    /// This map, then a shift by `offset`: for text taken from `offset` on.
+    pub fn shifted(self, offset: usize) -> OffsetMap {
+        self.then(Some(OffsetMap::starting_at(offset)))
     }
 
     /// Where the decoded byte at `decoded` was written: a unit's bytes all map to
     /// where the unit starts.
     pub fn start(&self, decoded: usize) -> usize {
-        let written = self.own_start(decoded);
+        let written = self.own_start(decoded) + self.offset;
         self.outer
             .as_ref()
             .map_or(written, |outer| outer.start(written))
@@ -44,7 +67,7 @@ impl OffsetMap {
     /// Where a decoded range that ends at `decoded` ends in the written text: a range
     /// ending inside a unit takes the whole unit.
     pub fn end(&self, decoded: usize) -> usize {
-        let written = self.own_end(decoded);
+        let written = self.own_end(decoded) + self.offset;
         self.outer
             .as_ref()
             .map_or(written, |outer| outer.end(written))

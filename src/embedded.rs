@@ -17,9 +17,10 @@ pub struct ScriptBlock {
     /// Byte range of the code in the file.
     pub range: Range<usize>,
     pub language: Language,
-    /// The code as the parser should see it, and where each part of it was written;
-    /// `None` when it is the file's own text at `range` (attribute values with
-    /// character references, CR or NUL are decoded).
+    /// The code as the parser should see it, and where each part of it was written in
+    /// the file; `None` when it is the file's own text at `range` (attribute values with
+    /// character references, CR or NUL, `javascript:` URLs and `srcdoc` documents are
+    /// decoded).
     pub decoded: Option<Decoded>,
 }
 
@@ -165,7 +166,62 @@ fn script_language(
     }
 }
 
+/// How deep `srcdoc` documents inside `srcdoc` documents are read. Each level is the
+/// attribute of the one above, escaped once more, so real pages stop at one or two.
+pub const MAX_SRCDOC_DEPTH: usize = 8;
+
 fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
+    markup_at_depth(kind, text, 0)
+}
+
+/// The scripts of an `<iframe srcdoc>` document, which runs as a frame of the page, with
+/// where each was written in the file; and what it loads and embeds (its URLs resolve
+/// against the page's).
+fn srcdoc(written: &str, start: usize, depth: usize) -> (Vec<ScriptBlock>, PageRefs) {
+    if depth >= MAX_SRCDOC_DEPTH {
+        return (Vec::new(), PageRefs::default());
+    }
+    let decoded = decode::html_attribute(written);
+    let document = decoded
+        .as_ref()
+        .map_or(written, |decoded| decoded.text.as_str());
+    let to_file = decoded.as_ref().map(|decoded| decoded.map.clone());
+    let to_file = || to_file.clone().unwrap_or_default().shifted(start);
+    let (inner, mut refs) = markup_at_depth(FileKind::Html, document, depth + 1);
+    let blocks = inner
+        .into_iter()
+        .map(|block| {
+            let (text, map) = match block.decoded {
+                Some(decoded) => (decoded.text, decoded.map),
+                None => (
+                    document[block.range.clone()].to_string(),
+                    decode::OffsetMap::starting_at(block.range.start),
+                ),
+            };
+            let map = map.then(Some(to_file()));
+            ScriptBlock {
+                range: map.range(0..text.len()),
+                language: block.language,
+                decoded: Some(Decoded { text, map }),
+            }
+        })
+        .collect();
+    let map = to_file();
+    for reference in refs
+        .scripts
+        .iter_mut()
+        .chain(&mut refs.frames)
+        .chain(&mut refs.workers)
+        .chain(&mut refs.popups)
+    {
+        reference.span = map.range(reference.span.clone());
+    }
+    // Its comments are text of an attribute, not comments of the file.
+    refs.comments.clear();
+    (blocks, refs)
+}
+
+fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock>, PageRefs) {
     let mut blocks = Vec::new();
     let mut refs = PageRefs::default();
     let mut body_start = 0;
@@ -224,7 +280,10 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
                         }
                     };
                     blocks.push(ScriptBlock {
-                        decoded,
+                        decoded: decoded.map(|decoded| Decoded {
+                            map: decoded.map.shifted(range.start),
+                            text: decoded.text,
+                        }),
                         range,
                         language: Language::JavaScript,
                     });
@@ -246,6 +305,21 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
                         }
                         if !tag.self_closing {
                             open_script = Some((tag.span.end + body_start, language));
+                        }
+                    }
+                    "iframe" if kind == FileKind::Html => {
+                        if let Some(span) = attribute_span("srcdoc") {
+                            let written = text.get(span.clone()).unwrap_or_default();
+                            let (inner, inner_refs) = srcdoc(written, span.start, depth);
+                            blocks.extend(inner);
+                            refs.extend(inner_refs);
+                        }
+                        if let (Some(src), Some(span)) = (attribute("src"), attribute_span("src")) {
+                            refs.frames.push(Reference {
+                                url: src,
+                                via: name.clone(),
+                                span,
+                            });
                         }
                     }
                     "iframe" | "frame" => {
@@ -309,9 +383,9 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
 pub struct AnalysisText<'a> {
     pub text: std::borrow::Cow<'a, str>,
     file_len: usize,
-    /// The decoded regions, ascending: where each starts in `text`, where its block
-    /// starts in the file, and the block's offset map.
-    regions: Vec<(usize, usize, &'a decode::OffsetMap)>,
+    /// The decoded regions, ascending: where each starts in `text`, and the block's
+    /// offset map into the file.
+    regions: Vec<(usize, &'a decode::OffsetMap)>,
     /// Where each block's code starts in `text`.
     bases: Vec<usize>,
 }
@@ -328,7 +402,7 @@ impl<'a> AnalysisText<'a> {
             };
             let text = text.to_mut();
             text.push('\n');
-            regions.push((text.len(), block.range.start, &decoded.map));
+            regions.push((text.len(), &decoded.map));
             bases.push(text.len());
             text.push_str(&decoded.text);
         }
@@ -362,12 +436,12 @@ impl<'a> AnalysisText<'a> {
         }
         let at = self
             .regions
-            .partition_point(|(start, _, _)| *start <= range.start);
-        let Some((start, file_start, map)) = at.checked_sub(1).map(|at| self.regions[at]) else {
+            .partition_point(|(start, _)| *start <= range.start);
+        let Some((start, map)) = at.checked_sub(1).map(|at| self.regions[at]) else {
             return self.file_len..self.file_len;
         };
-        let decoded = map.range((range.start - start)..(range.end.max(range.start) - start));
-        (file_start + decoded.start)..(file_start + decoded.end)
+        let file = map.range((range.start - start)..(range.end.max(range.start) - start));
+        file.start.min(self.file_len)..file.end.min(self.file_len)
     }
 }
 
@@ -419,6 +493,25 @@ mod tests {
         assert_eq!(blocks[1].decoded.as_deref(), Some("go(\"x\")"));
         assert_eq!(refs.scripts[0].url, "/a.js");
         assert_eq!(refs.frames[0].url, "frame.html");
+    }
+
+    #[test]
+    fn srcdoc_documents_are_read_to_a_bounded_depth() {
+        let nested = |levels: usize| {
+            let mut document = "<script>go()</script>".to_string();
+            for _ in 0..levels {
+                let escaped = document.replace('&', "&amp;").replace('"', "&quot;");
+                document = format!("<iframe srcdoc=\"{escaped}\"></iframe>");
+            }
+            document
+        };
+        let shallow = nested(MAX_SRCDOC_DEPTH);
+        let (blocks, _) = split(FileKind::Html, &shallow);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].decoded.as_deref(), Some("go()"));
+        assert_eq!(&shallow[blocks[0].range.clone()], "go()");
+        let (blocks, _) = split(FileKind::Html, &nested(MAX_SRCDOC_DEPTH + 1));
+        assert!(blocks.is_empty());
     }
 
     #[test]

@@ -179,12 +179,18 @@ impl Prefilter {
         // The needles are searched in what the parser reads: an event-handler attribute's
         // code after HTML decodes its character references, and identifiers and strings
         // after their escapes (`postMessag\u0065`). Without such escapes nothing is copied.
-        let references = if markup {
-            decode::html_references(bytes)
-        } else {
-            None
-        };
-        let bytes = references.as_ref().map_or(bytes, |decoded| &decoded.bytes);
+        // An `<iframe srcdoc>` document is decoded once more for each level it is nested.
+        let mut references: Option<Vec<u8>> = None;
+        if markup {
+            for _ in 0..=crate::embedded::MAX_SRCDOC_DEPTH {
+                let current = references.as_deref().unwrap_or(bytes);
+                match decode::html_references(current) {
+                    Some(decoded) => references = Some(decoded.bytes),
+                    None => break,
+                }
+            }
+        }
+        let bytes = references.as_deref().unwrap_or(bytes);
         // And a `javascript:` URL's, which may be percent-encoded.
         let url = if markup {
             decode::url_characters(bytes, self.alphabet)

@@ -358,6 +358,50 @@ fn javascript_urls_of_links_frames_and_forms_are_linted_where_they_are_written()
     );
 }
 
+/// HTML-escapes `document` for a double-quoted attribute.
+fn attribute_escaped(document: &str) -> String {
+    document.replace('&', "&amp;").replace('"', "&quot;")
+}
+
+#[test]
+fn srcdoc_documents_are_linted_where_they_are_written() {
+    let button = "<button onclick=\"parent.post&#77;essage(1, &quot;*&quot;)\">x</button>";
+    let once = format!("<iframe srcdoc=\"{}\"></iframe>", attribute_escaped(button));
+    let twice = format!(
+        "<!doctype html>\n<iframe srcdoc=\"{}\"></iframe>\n",
+        attribute_escaped(&once)
+    );
+    let cases = [
+        (
+            "<iframe srcdoc=\"<script>parent.postMessage(1, '*')</script>\"></iframe>\n".to_string(),
+            "'*'".to_string(),
+        ),
+        (
+            "<p>\n<IFRAME SRCDOC=\"&lt;script&gt;\nparent.postMessage(1, &quot;*&quot;)&lt;/script&gt;\"></IFRAME>\n".to_string(),
+            "&quot;*&quot;".to_string(),
+        ),
+        (
+            twice.clone(),
+            attribute_escaped(&attribute_escaped("&quot;*&quot;")),
+        ),
+    ];
+    for (text, target) in &cases {
+        let start = text.find("parent.post").unwrap();
+        let end = start + text[start..].find("essage").unwrap() + "essage".len();
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "page.html", text);
+        // Without the project-level rule, `<iframe` alone does not make a page worth
+        // parsing: the prefilter must see the escaped code itself.
+        write(
+            dir.path(),
+            "crosswire.toml",
+            "[rules]\nwebsocket-same-page = \"off\"\n",
+        );
+        let findings = json_findings(dir.path(), &["page.html"]);
+        assert_points_into_the_file(text, &findings, &text[start..end], target);
+    }
+}
+
 /// A function without needles that reassigns a target origin through an escaped name
 /// is cold; resolving the origin reads `allowed`, so the function must be found and
 /// walked.
