@@ -13,6 +13,11 @@
 //! asks for nothing new (see `collect`). Sockets and servers read records from all over
 //! a file, so a file with any is walked in full.
 //!
+//! Both searches, for the needles and for the names read, run on what the parser reads:
+//! where a script spells their characters with escapes (`postMessag\u0065`,
+//! `h\u0061ndler`), on a copy with the escapes decoded (`crate::decode`), whose matches
+//! are placed back where they were written.
+//!
 //! `tests/cold_functions.rs` compares the facts with those of a full walk on every
 //! fixture and on cases where a cold function matters; `examples/cold_check.rs` does the
 //! same on a corpus.
