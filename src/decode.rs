@@ -191,6 +191,47 @@ pub fn html_attribute(written: &str) -> Option<Decoded> {
 /// [`html_attribute`] on bytes: what the prefilter searches in a markup file, where
 /// an event-handler attribute may spell its code with character references.
 pub fn html_references(bytes: &[u8]) -> Option<DecodedBytes> {
+    references(bytes, true)
+}
+
+/// The text of an SVG or MathML `<script>` as the browser reads it: there a script's
+/// text is not raw, so character references are decoded (as in text, not in an
+/// attribute), except inside `<![CDATA[ … ]]>` sections, whose markers are dropped.
+/// `None` when it reads as written.
+pub fn foreign_script(written: &str) -> Option<Decoded> {
+    const OPEN: &str = "<![CDATA[";
+    const CLOSE: &str = "]]>";
+    let mut builder = Builder::new(written.as_bytes());
+    let mut at = 0;
+    while at < written.len() {
+        let section = written[at..].find(OPEN).map(|found| at + found);
+        let text_end = section.unwrap_or(written.len());
+        if let Some(text) = references(&written.as_bytes()[at..text_end], false) {
+            for replacement in text.map.replacements {
+                let unit = (at + replacement.written.start)..(at + replacement.written.end);
+                builder.replace(unit, &text.bytes[replacement.decoded]);
+            }
+        }
+        let Some(open) = section else { break };
+        builder.replace(open..open + OPEN.len(), b"");
+        let content = open + OPEN.len();
+        match written[content..].find(CLOSE) {
+            Some(close) => {
+                builder.replace(content + close..content + close + CLOSE.len(), b"");
+                at = content + close + CLOSE.len();
+            }
+            None => break,
+        }
+    }
+    let decoded = builder.finish()?;
+    Some(Decoded {
+        text: String::from_utf8(decoded.bytes).ok()?,
+        map: decoded.map,
+    })
+}
+
+/// Character references, CR and NUL decoded, in an attribute value or in text.
+fn references(bytes: &[u8], in_attribute: bool) -> Option<DecodedBytes> {
     let mut builder = Builder::new(bytes);
     let mut at = 0;
     while let Some(found) = memchr::memchr3(b'&', b'\r', b'\0', &bytes[at..]) {
@@ -208,7 +249,7 @@ pub fn html_references(bytes: &[u8]) -> Option<DecodedBytes> {
             }
             b'\0' => builder.replace(start..start + 1, "\u{FFFD}".as_bytes()),
             _ => {
-                if let Some((end, decoded)) = character_reference(bytes, start) {
+                if let Some((end, decoded)) = character_reference(bytes, start, in_attribute) {
                     let mut buffer = [0; 8];
                     let with = match decoded {
                         Reference::Char(c) => &*c.encode_utf8(&mut buffer),
@@ -343,9 +384,13 @@ enum Reference {
     Named(&'static str),
 }
 
-/// The character reference at `bytes[start] == b'&'` inside an attribute value: where
-/// it ends and what it stands for, or `None` when the `&` is a plain ampersand.
-fn character_reference(bytes: &[u8], start: usize) -> Option<(usize, Reference)> {
+/// The character reference at `bytes[start] == b'&'`, in an attribute value or in text:
+/// where it ends and what it stands for, or `None` when the `&` is a plain ampersand.
+fn character_reference(
+    bytes: &[u8],
+    start: usize,
+    in_attribute: bool,
+) -> Option<(usize, Reference)> {
     let rest = &bytes[start + 1..];
     if rest.first() == Some(&b'#') {
         let hex = matches!(rest.get(1), Some(b'x' | b'X'));
@@ -395,7 +440,8 @@ fn character_reference(bytes: &[u8], start: usize) -> Option<(usize, Reference)>
     let end = start + length;
     // In an attribute, `&amp=` and `&ampx` stay as written (legacy references without
     // their semicolon would break URLs' query strings).
-    if bytes[end - 1] != b';'
+    if in_attribute
+        && bytes[end - 1] != b';'
         && bytes
             .get(end)
             .is_some_and(|next| *next == b'=' || next.is_ascii_alphanumeric())
@@ -596,6 +642,17 @@ mod tests {
         }
         assert_eq!(decoded.map.range(0..decoded.text.len()), 0..written.len());
         assert_eq!(decoded.map.range(2..5), 2..15);
+    }
+
+    #[test]
+    fn foreign_scripts_decode_references_outside_cdata() {
+        let written = "a(&quot;&notit;&quot;)<![CDATA[ b(\"&amp;\") ]]>c&#40;)";
+        let decoded = foreign_script(written).unwrap();
+        assert_eq!(decoded.text, "a(\"¬it;\") b(\"&amp;\") c()");
+        let b = decoded.text.find('b').unwrap();
+        assert_eq!(decoded.map.start(b), written.find('b').unwrap());
+        assert_eq!(decoded.map.end(decoded.text.len()), written.len());
+        assert_eq!(foreign_script("plain < text"), None);
     }
 
     #[test]

@@ -239,8 +239,14 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
     emitter.naively_switch_states(true);
     let body = &text[body_start..];
     // An open `<script>`: where its code starts and what it holds.
-    let mut open_script: Option<(usize, Option<Language>)> = None;
-    for token in Tokenizer::new_with_emitter(body, emitter).flatten() {
+    // An open `<script>`: where its code starts, what it holds, and whether it is an SVG
+    // or MathML script, whose text is not raw.
+    let mut open_script: Option<(usize, Option<Language>, bool)> = None;
+    // How many `<svg>` and `<math>` elements are open: their content is foreign.
+    let mut foreign_depth = 0usize;
+    let mut tokenizer = Tokenizer::new_with_emitter(body, emitter);
+    while let Some(token) = tokenizer.next() {
+        let Ok(token) = token;
         match token {
             Token::StartTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
@@ -288,6 +294,9 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
                         language: Language::JavaScript,
                     });
                 }
+                if matches!(name.as_str(), "svg" | "math") && !tag.self_closing {
+                    foreign_depth += 1;
+                }
                 match name.as_str() {
                     "script" => {
                         let language = script_language(
@@ -296,15 +305,25 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
                             attribute("language").as_deref(),
                             attribute("lang").as_deref(),
                         );
-                        if let (Some(src), Some(span)) = (attribute("src"), attribute_span("src")) {
+                        // An SVG script names its file with `href` or `xlink:href`.
+                        let source = ["src", "href", "xlink:href"]
+                            .into_iter()
+                            .find_map(|key| Some((attribute(key)?, attribute_span(key)?)));
+                        if let Some((url, span)) = source {
                             refs.scripts.push(Reference {
-                                url: src,
+                                url,
                                 via: "script".into(),
                                 span,
                             });
                         }
-                        if !tag.self_closing {
-                            open_script = Some((tag.span.end + body_start, language));
+                        let foreign = kind == FileKind::Html && foreign_depth > 0;
+                        // HTML ignores `/>` on a `<script>` and reads what follows as its code,
+                        // up to `</script>`; SVG and MathML close it. Vue, Svelte and Astro
+                        // close it too.
+                        if tag.self_closing && (foreign || kind != FileKind::Html) {
+                            tokenizer.set_state(html5gum::State::Data);
+                        } else {
+                            open_script = Some((tag.span.end + body_start, language, foreign));
                         }
                     }
                     "iframe" if kind == FileKind::Html => {
@@ -353,18 +372,29 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
             }
             Token::EndTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                if matches!(name.as_str(), "svg" | "math") {
+                    foreign_depth = foreign_depth.saturating_sub(1);
+                }
                 if name == "script"
-                    && let Some((start, language)) = open_script.take()
+                    && let Some((start, language, foreign)) = open_script.take()
                 {
                     let end = tag.span.start + body_start;
                     let code = text.get(start..end).unwrap_or_default();
                     if let Some(language) = language
                         && !code.trim().is_empty()
                     {
+                        let decoded = if foreign {
+                            decode::foreign_script(code).map(|decoded| Decoded {
+                                map: decoded.map.shifted(start),
+                                text: decoded.text,
+                            })
+                        } else {
+                            None
+                        };
                         blocks.push(ScriptBlock {
                             range: start..end,
                             language,
-                            decoded: None,
+                            decoded,
                         });
                     }
                 }

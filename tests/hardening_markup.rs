@@ -139,6 +139,40 @@ fn upper_case_tags_and_attributes_reach_the_page_map_of_a_lint_run() {
     assert_eq!(same_page.len(), 1, "{findings:#?}");
     assert_eq!(same_page[0]["path"], "index.html");
     assert_eq!(same_page[0]["start"]["line"], 4);
+    // An SVG script loads its file with `href` or `xlink:href`, in any case.
+    write(
+        dir.path(),
+        "index.html",
+        "<!DOCTYPE HTML>\n<svg><SCRIPT XLINK:HREF=\"app.js\"/></svg>\n<IFRAME SRC=chat.html></IFRAME>\n",
+    );
+    let findings = json_findings(dir.path(), &["."]);
+    assert_eq!(
+        lines_of(&findings, "websocket-same-page"),
+        vec![3],
+        "{findings:#?}"
+    );
+}
+
+/// HTML reads `<script/>` as an open script; SVG closes it and reads its scripts'
+/// text with character references and CDATA sections.
+#[test]
+fn self_closing_and_svg_scripts_are_read_as_the_browser_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "page.html",
+        "<!doctype html>\n<script/>parent.postMessage(2, '*')</script>\n<svg><script/></svg>\n<script>parent.postMessage(4, '*')</script>\n<svg><SCRIPT><![CDATA[ parent.postMessage(5, \"*\") ]]></SCRIPT></svg>\n",
+    );
+    let findings = json_findings(dir.path(), &["page.html"]);
+    assert_eq!(
+        lines_of(&findings, WILDCARD),
+        vec![2, 4, 5],
+        "{findings:#?}"
+    );
+    let text = "<svg>\n<script type=\"text/ecmascript\">parent.post&#77;essage(1, &quot;*&quot;)</script></svg>\n";
+    write(dir.path(), "icon.html", text);
+    let findings = json_findings(dir.path(), &["icon.html"]);
+    assert_points_into_the_file(text, &findings, "parent.post&#77;essage", "&quot;*&quot;");
 }
 
 /// Each snippet alone in a file must give `rule`: an escape hides nothing.
