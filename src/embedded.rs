@@ -166,6 +166,55 @@ fn script_language(
     }
 }
 
+/// The HTML elements that end SVG or MathML content where they start (the tree builder's
+/// "rules for parsing tokens in foreign content").
+const BREAKOUT_TAGS: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
 /// How deep `srcdoc` documents inside `srcdoc` documents are read. Each level is the
 /// attribute of the one above, escaped once more, so real pages stop at one or two.
 pub const MAX_SRCDOC_DEPTH: usize = 8;
@@ -293,6 +342,15 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
                         range,
                         language: Language::JavaScript,
                     });
+                }
+                if kind == FileKind::Html && foreign_depth > 0 {
+                    if BREAKOUT_TAGS.contains(&name.as_str()) {
+                        foreign_depth = 0;
+                    } else if name != "script" {
+                        // In SVG and MathML no element's text is raw (`<title>`, `<style>`,
+                        // `<title/>`): the tokenizer goes on reading markup.
+                        tokenizer.set_state(html5gum::State::Data);
+                    }
                 }
                 if matches!(name.as_str(), "svg" | "math") && !tag.self_closing {
                     foreign_depth += 1;

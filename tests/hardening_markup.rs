@@ -169,6 +169,15 @@ fn self_closing_and_svg_scripts_are_read_as_the_browser_reads_them() {
         vec![2, 4, 5],
         "{findings:#?}"
     );
+    // No SVG element's text is raw, so `<title/>` or `<style/>` hides nothing after it;
+    // an HTML element ends the SVG, and the script after it is raw HTML script again.
+    write(
+        dir.path(),
+        "icons.html",
+        "<svg><title/><style/></svg>\n<script>parent.postMessage(2, '*')</script>\n<svg><p>x</p><script>a = '&apos;'; parent.postMessage(3, '*')</script>\n",
+    );
+    let findings = json_findings(dir.path(), &["icons.html"]);
+    assert_eq!(lines_of(&findings, WILDCARD), vec![2, 3], "{findings:#?}");
     let text = "<svg>\n<script type=\"text/ecmascript\">parent.post&#77;essage(1, &quot;*&quot;)</script></svg>\n";
     write(dir.path(), "icon.html", text);
     let findings = json_findings(dir.path(), &["icon.html"]);
