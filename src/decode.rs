@@ -429,9 +429,18 @@ fn character_reference(
     if !rest.first().is_some_and(u8::is_ascii_alphanumeric) {
         return None;
     }
-    let longest = htmlize::ENTITY_MAX_LENGTH.min(bytes.len() - start);
-    let (length, characters) = (htmlize::ENTITY_MIN_LENGTH..=longest)
-        .rev()
+    // A name is letters and digits, with a `;` only at its end: only the names that
+    // stop where the run of letters and digits stops take the `;`, so each length is
+    // looked up once, the longest first.
+    let run = rest
+        .iter()
+        .take(htmlize::ENTITY_MAX_LENGTH)
+        .take_while(|byte| byte.is_ascii_alphanumeric())
+        .count();
+    let with_semicolon = (rest.get(run) == Some(&b';')).then_some(run + 2);
+    let (length, characters) = with_semicolon
+        .into_iter()
+        .chain((1..=run).rev().map(|letters| letters + 1))
         .find_map(|length| {
             htmlize::ENTITIES
                 .get(&bytes[start..start + length])
