@@ -133,6 +133,10 @@ struct Builder<'a> {
     written: &'a [u8],
     copied_up_to: usize,
     decoded: DecodedBytes,
+    /// Whether offsets are wanted: a search that only asks whether a needle is there
+    /// needs none, and a dense file has hundreds of thousands of escapes.
+    mapped: bool,
+    replaced: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -144,6 +148,15 @@ impl<'a> Builder<'a> {
                 bytes: Vec::new(),
                 map: OffsetMap::default(),
             },
+            mapped: true,
+            replaced: false,
+        }
+    }
+
+    fn unmapped(written: &'a [u8]) -> Self {
+        Builder {
+            mapped: false,
+            ..Builder::new(written)
         }
     }
 
@@ -156,15 +169,18 @@ impl<'a> Builder<'a> {
             .extend_from_slice(&self.written[self.copied_up_to..unit.start]);
         let start = self.decoded.bytes.len();
         self.decoded.bytes.extend_from_slice(with);
-        self.decoded.map.replacements.push(Replacement {
-            decoded: start..self.decoded.bytes.len(),
-            written: unit.clone(),
-        });
+        if self.mapped {
+            self.decoded.map.replacements.push(Replacement {
+                decoded: start..self.decoded.bytes.len(),
+                written: unit.clone(),
+            });
+        }
+        self.replaced = true;
         self.copied_up_to = unit.end;
     }
 
     fn finish(mut self) -> Option<DecodedBytes> {
-        if self.decoded.map.replacements.is_empty() {
+        if !self.replaced {
             return None;
         }
         self.decoded
@@ -178,7 +194,7 @@ impl<'a> Builder<'a> {
 /// tokenizer in an attribute, and the input stream's CR and NUL handling), or `None`
 /// when it reads as written.
 pub fn html_attribute(written: &str) -> Option<Decoded> {
-    let decoded = html_references(written.as_bytes())?;
+    let decoded = references(Builder::new(written.as_bytes()), true)?;
     // Units are cut at ASCII bytes and replaced by whole characters.
     let text = String::from_utf8(decoded.bytes)
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
@@ -188,10 +204,10 @@ pub fn html_attribute(written: &str) -> Option<Decoded> {
     })
 }
 
-/// [`html_attribute`] on bytes: what the prefilter searches in a markup file, where
-/// an event-handler attribute may spell its code with character references.
+/// [`html_attribute`] on bytes, without offsets: what the prefilter searches in a markup
+/// file, where an event-handler attribute may spell its code with character references.
 pub fn html_references(bytes: &[u8]) -> Option<DecodedBytes> {
-    references(bytes, true)
+    references(Builder::unmapped(bytes), true)
 }
 
 /// The text of an SVG or MathML `<script>` as the browser reads it: there a script's
@@ -206,7 +222,8 @@ pub fn foreign_script(written: &str) -> Option<Decoded> {
     while at < written.len() {
         let section = written[at..].find(OPEN).map(|found| at + found);
         let text_end = section.unwrap_or(written.len());
-        if let Some(text) = references(&written.as_bytes()[at..text_end], false) {
+        let text = &written.as_bytes()[at..text_end];
+        if let Some(text) = references(Builder::new(text), false) {
             for replacement in text.map.replacements {
                 let unit = (at + replacement.written.start)..(at + replacement.written.end);
                 builder.replace(unit, &text.bytes[replacement.decoded]);
@@ -231,8 +248,8 @@ pub fn foreign_script(written: &str) -> Option<Decoded> {
 }
 
 /// Character references, CR and NUL decoded, in an attribute value or in text.
-fn references(bytes: &[u8], in_attribute: bool) -> Option<DecodedBytes> {
-    let mut builder = Builder::new(bytes);
+fn references(mut builder: Builder, in_attribute: bool) -> Option<DecodedBytes> {
+    let bytes = builder.written;
     let mut at = 0;
     while let Some(found) = memchr::memchr3(b'&', b'\r', b'\0', &bytes[at..]) {
         let start = at + found;
@@ -356,7 +373,7 @@ fn percent_run(bytes: &[u8]) -> PercentRun {
 /// bytes without tabs and line breaks, with the percent-escapes that stand for a
 /// character of `alphabet` decoded. Like [`javascript_escapes`], for searches only.
 pub fn url_characters(bytes: &[u8], alphabet: Alphabet) -> Option<DecodedBytes> {
-    let mut builder = Builder::new(bytes);
+    let mut builder = Builder::unmapped(bytes);
     let mut at = 0;
     // Markup files are small: a plain loop over the bytes is enough.
     while at < bytes.len() {
@@ -522,7 +539,17 @@ impl Alphabet {
 /// stand for, so files whose only escapes are `\n`, `\"` or `\u00e9`, common in
 /// bundles, are not copied.
 pub fn javascript_escapes(bytes: &[u8], alphabet: Alphabet) -> Option<DecodedBytes> {
-    let mut builder = Builder::new(bytes);
+    escapes(Builder::new(bytes), alphabet)
+}
+
+/// [`javascript_escapes`] without offsets, for a search that only asks whether a
+/// needle is there.
+pub fn javascript_escapes_unmapped(bytes: &[u8], alphabet: Alphabet) -> Option<Vec<u8>> {
+    escapes(Builder::unmapped(bytes), alphabet).map(|decoded| decoded.bytes)
+}
+
+fn escapes(mut builder: Builder, alphabet: Alphabet) -> Option<DecodedBytes> {
+    let bytes = builder.written;
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
         let start = at + found;

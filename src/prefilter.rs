@@ -198,8 +198,8 @@ impl Prefilter {
             None
         };
         let bytes = url.as_ref().map_or(bytes, |decoded| &decoded.bytes);
-        let escapes = decode::javascript_escapes(bytes, self.alphabet);
-        let bytes = escapes.as_ref().map_or(bytes, |decoded| &decoded.bytes);
+        let escapes = decode::javascript_escapes_unmapped(bytes, self.alphabet);
+        let bytes = escapes.as_deref().unwrap_or(bytes);
         if self.decisive.is_match(bytes) || (markup && self.markup.is_match(bytes)) {
             return Verdict::Parse;
         }
