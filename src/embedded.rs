@@ -8,6 +8,7 @@ use std::ops::Range;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use serde::{Deserialize, Serialize};
 
+use crate::decode::{self, Decoded};
 use crate::source::{FileKind, Language};
 
 /// One piece of script in a file.
@@ -16,9 +17,11 @@ pub struct ScriptBlock {
     /// Byte range of the code in the file.
     pub range: Range<usize>,
     pub language: Language,
-    /// The code as the parser should see it; `None` when it is the file's own text
-    /// at `range` (attribute values with character references are decoded).
-    pub decoded: Option<String>,
+    /// The code as the parser should see it, and where each part of it was written in
+    /// the file; `None` when it is the file's own text at `range` (attribute values with
+    /// character references, CR or NUL, `javascript:` URLs and `srcdoc` documents are
+    /// decoded).
+    pub decoded: Option<Decoded>,
 }
 
 /// A reference from a page to another file or document.
@@ -83,16 +86,49 @@ pub fn split(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
     }
 }
 
+/// Attributes whose URL the browser follows, runs in the page or in a frame of it when
+/// it is a `javascript:` URL (links, frames, forms, SVG links).
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href"];
+
+/// What the HTML standard calls a "JavaScript MIME type essence match": every `type`
+/// a browser runs as a classic script, matched without regard to ASCII case.
+const JAVASCRIPT_TYPES: &[&str] = &[
+    "application/ecmascript",
+    "application/javascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/javascript",
+    "text/javascript1.0",
+    "text/javascript1.1",
+    "text/javascript1.2",
+    "text/javascript1.3",
+    "text/javascript1.4",
+    "text/javascript1.5",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
+];
+
 /// The language a `<script>` tag holds, or `None` for data and templates.
+///
+/// In HTML the browser decides, from `type` and, without a `type`, from `language`
+/// (the standard's "prepare the script element"); `lang` is the human language of the
+/// element and changes nothing, though `lang="ts"` is honoured as a hint of TypeScript.
+/// Vue, Svelte and Astro compile `<script>` by `lang`, so there an unknown `lang` is not
+/// JavaScript.
 fn script_language(
     kind: FileKind,
     type_attribute: Option<&str>,
+    language_attribute: Option<&str>,
     lang: Option<&str>,
 ) -> Option<Language> {
     let typescript = match lang.map(str::to_ascii_lowercase).as_deref() {
         Some("ts" | "typescript") => true,
         Some("tsx") => return Some(Language::Tsx),
         Some("js" | "javascript" | "jsx") | None => kind == FileKind::Astro,
+        Some(_) if kind == FileKind::Html => false,
         Some(_) => return None,
     };
     let default = if typescript {
@@ -100,20 +136,141 @@ fn script_language(
     } else {
         Language::JavaScript
     };
-    match type_attribute
-        .map(|t| t.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("") | Some("module") => Some(default),
-        Some(t) if t.contains("javascript") || t.contains("ecmascript") => Some(default),
-        Some("text/babel" | "text/jsx") => Some(Language::JavaScript),
-        Some("text/typescript" | "application/typescript") => Some(Language::TypeScript),
+    let type_string = match (type_attribute, language_attribute) {
+        (Some(type_attribute), _) => type_attribute.to_string(),
+        (None, Some(language)) if !language.is_empty() => format!("text/{language}"),
+        (None, _) => String::new(),
+    };
+    let type_string = type_string
+        .trim_matches(|c: char| c.is_ascii_whitespace())
+        .to_ascii_lowercase();
+    // Firefox ignores a MIME type's parameters (`text/javascript; charset=utf-8`); other
+    // browsers do not run such a script, but one that does is enough.
+    let essence = type_string
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim_matches(|c: char| c.is_ascii_whitespace());
+    match essence {
+        "" | "module" => Some(default),
+        essence if JAVASCRIPT_TYPES.contains(&essence) => Some(default),
+        // Loaders that defer scripts rename their type and run them later (Cloudflare's
+        // Rocket Loader writes `<hash>-text/javascript`).
+        essence if essence.contains("javascript") || essence.contains("ecmascript") => {
+            Some(default)
+        }
+        "text/babel" | "text/jsx" => Some(Language::JavaScript),
+        "text/typescript" | "application/typescript" => Some(Language::TypeScript),
         // JSON, import maps, templates, speculation rules: not code.
-        Some(_) => None,
+        _ => None,
     }
 }
 
+/// The HTML elements that end SVG or MathML content where they start (the tree builder's
+/// "rules for parsing tokens in foreign content").
+const BREAKOUT_TAGS: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
+/// How deep `srcdoc` documents inside `srcdoc` documents are read. Each level is the
+/// attribute of the one above, escaped once more, so real pages stop at one or two.
+pub const MAX_SRCDOC_DEPTH: usize = 8;
+
 fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
+    markup_at_depth(kind, text, 0)
+}
+
+/// The scripts of an `<iframe srcdoc>` document, which runs as a frame of the page, with
+/// where each was written in the file; and what it loads and embeds (its URLs resolve
+/// against the page's).
+fn srcdoc(written: &str, start: usize, depth: usize) -> (Vec<ScriptBlock>, PageRefs) {
+    if depth >= MAX_SRCDOC_DEPTH {
+        return (Vec::new(), PageRefs::default());
+    }
+    let decoded = decode::html_attribute(written);
+    let document = decoded
+        .as_ref()
+        .map_or(written, |decoded| decoded.text.as_str());
+    let to_file = decoded.as_ref().map(|decoded| decoded.map.clone());
+    let to_file = || to_file.clone().unwrap_or_default().shifted(start);
+    let (inner, mut refs) = markup_at_depth(FileKind::Html, document, depth + 1);
+    let blocks = inner
+        .into_iter()
+        .map(|block| {
+            let (text, map) = match block.decoded {
+                Some(decoded) => (decoded.text, decoded.map),
+                None => (
+                    document[block.range.clone()].to_string(),
+                    decode::OffsetMap::starting_at(block.range.start),
+                ),
+            };
+            let map = map.then(Some(to_file()));
+            ScriptBlock {
+                range: map.range(0..text.len()),
+                language: block.language,
+                decoded: Some(Decoded { text, map }),
+            }
+        })
+        .collect();
+    let map = to_file();
+    for reference in refs
+        .scripts
+        .iter_mut()
+        .chain(&mut refs.frames)
+        .chain(&mut refs.workers)
+        .chain(&mut refs.popups)
+    {
+        reference.span = map.range(reference.span.clone());
+    }
+    // Its comments are text of an attribute, not comments of the file.
+    refs.comments.clear();
+    (blocks, refs)
+}
+
+fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock>, PageRefs) {
     let mut blocks = Vec::new();
     let mut refs = PageRefs::default();
     let mut body_start = 0;
@@ -131,8 +288,14 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
     emitter.naively_switch_states(true);
     let body = &text[body_start..];
     // An open `<script>`: where its code starts and what it holds.
-    let mut open_script: Option<(usize, Option<Language>)> = None;
-    for token in Tokenizer::new_with_emitter(body, emitter).flatten() {
+    // An open `<script>`: where its code starts, what it holds, and whether it is an SVG
+    // or MathML script, whose text is not raw.
+    let mut open_script: Option<(usize, Option<Language>, bool)> = None;
+    // How many `<svg>` and `<math>` elements are open: their content is foreign.
+    let mut foreign_depth = 0usize;
+    let mut tokenizer = Tokenizer::new_with_emitter(body, emitter);
+    while let Some(token) = tokenizer.next() {
+        let Ok(token) = token;
         match token {
             Token::StartTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
@@ -150,37 +313,90 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
                     })
                 };
                 for (key, value) in &tag.attributes {
-                    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
-                    if key.starts_with("on") && key.len() > 2 && kind == FileKind::Html {
-                        let range = value_range(
-                            text,
-                            (value.span.start + body_start)..(value.span.end + body_start),
-                        );
-                        let decoded = String::from_utf8_lossy(value).into_owned();
-                        let raw = text.get(range.clone()).unwrap_or_default();
-                        blocks.push(ScriptBlock {
-                            range,
-                            language: Language::JavaScript,
-                            decoded: (raw != decoded).then_some(decoded),
-                        });
+                    if kind != FileKind::Html {
+                        break;
                     }
+                    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+                    let event_handler = key.starts_with("on") && key.len() > 2;
+                    if !event_handler && !URL_ATTRIBUTES.contains(&key.as_str()) {
+                        continue;
+                    }
+                    let range = value_range(
+                        text,
+                        (value.span.start + body_start)..(value.span.end + body_start),
+                    );
+                    let written = text.get(range.clone()).unwrap_or_default();
+                    let decoded = if event_handler {
+                        decode::html_attribute(written)
+                    } else {
+                        match decode::javascript_url(written) {
+                            Some(code) => Some(code),
+                            None => continue,
+                        }
+                    };
+                    blocks.push(ScriptBlock {
+                        decoded: decoded.map(|decoded| Decoded {
+                            map: decoded.map.shifted(range.start),
+                            text: decoded.text,
+                        }),
+                        range,
+                        language: Language::JavaScript,
+                    });
+                }
+                if kind == FileKind::Html && foreign_depth > 0 {
+                    if BREAKOUT_TAGS.contains(&name.as_str()) {
+                        foreign_depth = 0;
+                    } else if name != "script" {
+                        // In SVG and MathML no element's text is raw (`<title>`, `<style>`,
+                        // `<title/>`): the tokenizer goes on reading markup.
+                        tokenizer.set_state(html5gum::State::Data);
+                    }
+                }
+                if matches!(name.as_str(), "svg" | "math") && !tag.self_closing {
+                    foreign_depth += 1;
                 }
                 match name.as_str() {
                     "script" => {
                         let language = script_language(
                             kind,
                             attribute("type").as_deref(),
+                            attribute("language").as_deref(),
                             attribute("lang").as_deref(),
                         );
-                        if let (Some(src), Some(span)) = (attribute("src"), attribute_span("src")) {
+                        // An SVG script names its file with `href` or `xlink:href`.
+                        let source = ["src", "href", "xlink:href"]
+                            .into_iter()
+                            .find_map(|key| Some((attribute(key)?, attribute_span(key)?)));
+                        if let Some((url, span)) = source {
                             refs.scripts.push(Reference {
-                                url: src,
+                                url,
                                 via: "script".into(),
                                 span,
                             });
                         }
-                        if !tag.self_closing {
-                            open_script = Some((tag.span.end + body_start, language));
+                        let foreign = kind == FileKind::Html && foreign_depth > 0;
+                        // HTML ignores `/>` on a `<script>` and reads what follows as its code,
+                        // up to `</script>`; SVG and MathML close it. Vue, Svelte and Astro
+                        // close it too.
+                        if tag.self_closing && (foreign || kind != FileKind::Html) {
+                            tokenizer.set_state(html5gum::State::Data);
+                        } else {
+                            open_script = Some((tag.span.end + body_start, language, foreign));
+                        }
+                    }
+                    "iframe" if kind == FileKind::Html => {
+                        if let Some(span) = attribute_span("srcdoc") {
+                            let written = text.get(span.clone()).unwrap_or_default();
+                            let (inner, inner_refs) = srcdoc(written, span.start, depth);
+                            blocks.extend(inner);
+                            refs.extend(inner_refs);
+                        }
+                        if let (Some(src), Some(span)) = (attribute("src"), attribute_span("src")) {
+                            refs.frames.push(Reference {
+                                url: src,
+                                via: name.clone(),
+                                span,
+                            });
                         }
                     }
                     "iframe" | "frame" => {
@@ -214,18 +430,29 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
             }
             Token::EndTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                if matches!(name.as_str(), "svg" | "math") {
+                    foreign_depth = foreign_depth.saturating_sub(1);
+                }
                 if name == "script"
-                    && let Some((start, language)) = open_script.take()
+                    && let Some((start, language, foreign)) = open_script.take()
                 {
                     let end = tag.span.start + body_start;
                     let code = text.get(start..end).unwrap_or_default();
                     if let Some(language) = language
                         && !code.trim().is_empty()
                     {
+                        let decoded = if foreign {
+                            decode::foreign_script(code).map(|decoded| Decoded {
+                                map: decoded.map.shifted(start),
+                                text: decoded.text,
+                            })
+                        } else {
+                            None
+                        };
                         blocks.push(ScriptBlock {
                             range: start..end,
                             language,
-                            decoded: None,
+                            decoded,
                         });
                     }
                 }
@@ -235,6 +462,75 @@ fn markup(kind: FileKind, text: &str) -> (Vec<ScriptBlock>, PageRefs) {
     }
     blocks.sort_by_key(|block| block.range.start);
     (blocks, refs)
+}
+
+/// The text the analysis reads: the file's own, then the decoded code of each block
+/// that needed decoding, after a line break, at offsets past the end of the file. The
+/// rules quote code from this text (`parent.postMessage`, not `parent.post&#77;essage`),
+/// and [`AnalysisText::to_file`] brings every offset back into the file.
+pub struct AnalysisText<'a> {
+    pub text: std::borrow::Cow<'a, str>,
+    file_len: usize,
+    /// The decoded regions, ascending: where each starts in `text`, and the block's
+    /// offset map into the file.
+    regions: Vec<(usize, &'a decode::OffsetMap)>,
+    /// Where each block's code starts in `text`.
+    bases: Vec<usize>,
+}
+
+impl<'a> AnalysisText<'a> {
+    pub fn new(file: &'a str, blocks: &'a [ScriptBlock]) -> AnalysisText<'a> {
+        let mut text = std::borrow::Cow::Borrowed(file);
+        let mut regions = Vec::new();
+        let mut bases = Vec::with_capacity(blocks.len());
+        for block in blocks {
+            let Some(decoded) = &block.decoded else {
+                bases.push(block.range.start);
+                continue;
+            };
+            let text = text.to_mut();
+            text.push('\n');
+            regions.push((text.len(), &decoded.map));
+            bases.push(text.len());
+            text.push_str(&decoded.text);
+        }
+        AnalysisText {
+            text,
+            file_len: file.len(),
+            regions,
+            bases,
+        }
+    }
+
+    /// The code of block `index` and where it starts in [`AnalysisText::text`].
+    pub fn code(&self, blocks: &[ScriptBlock], index: usize) -> (&str, usize) {
+        let base = self.bases[index];
+        let len = blocks[index]
+            .decoded
+            .as_ref()
+            .map_or(blocks[index].range.len(), |decoded| decoded.text.len());
+        (&self.text[base..base + len], base)
+    }
+
+    /// Whether any offset needs bringing back into the file.
+    pub fn is_file(&self) -> bool {
+        self.regions.is_empty()
+    }
+
+    /// A range of [`AnalysisText::text`] as a range of the file.
+    pub fn to_file(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if range.start <= self.file_len {
+            return range.start..range.end.min(self.file_len).max(range.start);
+        }
+        let at = self
+            .regions
+            .partition_point(|(start, _)| *start <= range.start);
+        let Some((start, map)) = at.checked_sub(1).map(|at| self.regions[at]) else {
+            return self.file_len..self.file_len;
+        };
+        let file = map.range((range.start - start)..(range.end.max(range.start) - start));
+        file.start.min(self.file_len)..file.end.min(self.file_len)
+    }
 }
 
 /// The value inside an attribute's span (`name="value"` → `value`).
@@ -285,6 +581,25 @@ mod tests {
         assert_eq!(blocks[1].decoded.as_deref(), Some("go(\"x\")"));
         assert_eq!(refs.scripts[0].url, "/a.js");
         assert_eq!(refs.frames[0].url, "frame.html");
+    }
+
+    #[test]
+    fn srcdoc_documents_are_read_to_a_bounded_depth() {
+        let nested = |levels: usize| {
+            let mut document = "<script>go()</script>".to_string();
+            for _ in 0..levels {
+                let escaped = document.replace('&', "&amp;").replace('"', "&quot;");
+                document = format!("<iframe srcdoc=\"{escaped}\"></iframe>");
+            }
+            document
+        };
+        let shallow = nested(MAX_SRCDOC_DEPTH);
+        let (blocks, _) = split(FileKind::Html, &shallow);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].decoded.as_deref(), Some("go()"));
+        assert_eq!(&shallow[blocks[0].range.clone()], "go()");
+        let (blocks, _) = split(FileKind::Html, &nested(MAX_SRCDOC_DEPTH + 1));
+        assert!(blocks.is_empty());
     }
 
     #[test]

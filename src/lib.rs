@@ -7,6 +7,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod deadline;
+pub mod decode;
 pub mod diagnostic;
 pub mod discover;
 pub mod embedded;

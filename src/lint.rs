@@ -260,20 +260,17 @@ impl Engine {
             );
         }
         let (blocks, page) = embedded::split(kind, &text);
+        let analysis = embedded::AnalysisText::new(&text, &blocks);
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();
         with_globals(|| {
-            for block in &blocks {
-                let code = block
-                    .decoded
-                    .as_deref()
-                    .unwrap_or_else(|| &text[block.range.clone()]);
+            for (index, block) in blocks.iter().enumerate() {
+                let (code, base) = analysis.code(&blocks, index);
                 // The tree is dropped inside the room too: dropping a deep tree recurses.
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
                     crate::stack::with_room(code.len(), || {
-                        let parsed = parse_script(code, block.range.start, block.language)?;
-                        let block_facts =
-                            semantic::analyze(&parsed, code, block.range.start, &path);
+                        let parsed = parse_script(code, base, block.language)?;
+                        let block_facts = semantic::analyze(&parsed, code, base, &path);
                         Ok((block_facts, parsed.comments))
                     })
                 }))
@@ -282,7 +279,7 @@ impl Engine {
                         std::panic::resume_unwind(panic);
                     }
                     Err(crate::parse::SyntaxError {
-                        span: block.range.start..block.range.start,
+                        span: base..base,
                         message: crate::parse::TOO_DEEP.into(),
                     })
                 });
@@ -291,7 +288,8 @@ impl Engine {
                         facts.extend(block_facts);
                         comments.extend(block_comments);
                     }
-                    Err(error) => {
+                    Err(mut error) => {
+                        error.span = analysis.to_file(error.span);
                         let what = if matches!(kind, FileKind::Script(_)) {
                             "this file"
                         } else {
@@ -316,6 +314,9 @@ impl Engine {
                 }
             }
         });
+        for comment in &mut comments {
+            comment.span = analysis.to_file(comment.span.clone());
+        }
         // Directives may sit in markup comments too (`<!-- crosswire-ignore-next-line … -->`).
         comments.extend(
             page.comments
@@ -331,7 +332,7 @@ impl Engine {
             let Some(check) = rule.check else { continue };
             let context = RuleContext {
                 facts: &facts,
-                text: &text,
+                text: &analysis.text,
                 options: self.config.options(rule.id),
             };
             let mut diagnostics = Vec::new();
@@ -342,6 +343,25 @@ impl Engine {
                 diagnostic,
                 fingerprint: String::new(),
             }));
+        }
+        if !analysis.is_file() {
+            for finding in &mut findings {
+                let diagnostic = &mut finding.diagnostic;
+                diagnostic.span = analysis.to_file(diagnostic.span.clone());
+                for label in &mut diagnostic.labels {
+                    label.span = analysis.to_file(label.span.clone());
+                }
+            }
+            let page = &mut facts.page;
+            for reference in page
+                .scripts
+                .iter_mut()
+                .chain(&mut page.frames)
+                .chain(&mut page.workers)
+                .chain(&mut page.popups)
+            {
+                reference.span = analysis.to_file(reference.span.clone());
+            }
         }
         comments.sort_by_key(|comment| comment.span.start);
         let (directives, mut findings) = if comments.is_empty() && findings.is_empty() {
@@ -364,14 +384,17 @@ impl Engine {
                 .sockets
                 .iter()
                 .filter(|socket| socket.kind == SocketKind::Browser && !socket.node_client)
-                .filter_map(|socket| Some((socket.construction.clone(), socket.endpoint.clone()?)))
+                .filter_map(|socket| {
+                    let construction = analysis.to_file(socket.construction.clone());
+                    Some((construction, socket.endpoint.clone()?))
+                })
                 .collect(),
             servers: facts
                 .servers
                 .iter()
                 .map(|server| {
                     (
-                        server.construction.clone(),
+                        analysis.to_file(server.construction.clone()),
                         server.path.clone(),
                         server.relay_only,
                     )

@@ -5,6 +5,7 @@
 
 use aho_corasick::AhoCorasick;
 
+use crate::decode;
 use crate::source::FileKind;
 
 /// Where a trigger counts.
@@ -78,6 +79,11 @@ pub enum Verdict {
 /// rest, whose combinations are judged after one pass over the file.
 pub struct Prefilter {
     decisive: AhoCorasick,
+    /// The needles of markup triggers without companions (`<script`, `<iframe`), in any
+    /// ASCII case, as HTML reads tag and attribute names; searched in markup files only.
+    markup: AhoCorasick,
+    /// What an escape may stand for and matter to the search.
+    alphabet: decode::Alphabet,
     conditional: AhoCorasick,
     /// For each conditional pattern, the conditional patterns inside it (`iframe` in
     /// `<iframe`): a non-overlapping search reports only the longer one.
@@ -98,6 +104,13 @@ impl Prefilter {
         let triggers: Vec<&Trigger> = triggers.into_iter().collect();
         let is_decisive =
             |trigger: &Trigger| trigger.companions.is_empty() && trigger.scope == Scope::Anywhere;
+        let is_markup =
+            |trigger: &Trigger| trigger.companions.is_empty() && trigger.scope == Scope::Markup;
+        let markup: Vec<&'static str> = triggers
+            .iter()
+            .filter(|trigger| is_markup(trigger))
+            .map(|trigger| trigger.needle)
+            .collect();
         let mut decisive: Vec<&'static str> = triggers
             .iter()
             .filter(|trigger| is_decisive(trigger))
@@ -118,9 +131,16 @@ impl Prefilter {
                 }
             })
         };
+        let needles: Vec<&str> = triggers
+            .iter()
+            .flat_map(|trigger| {
+                std::iter::once(trigger.needle).chain(trigger.companions.iter().copied())
+            })
+            .collect();
+        let alphabet = decode::Alphabet::of(&needles);
         let compiled: Vec<CompiledTrigger> = triggers
             .iter()
-            .filter(|trigger| !is_decisive(trigger))
+            .filter(|trigger| !is_decisive(trigger) && !is_markup(trigger))
             .filter_map(|trigger| {
                 Some(CompiledTrigger {
                     // A needle that is decisive elsewhere settles this trigger in the first search.
@@ -142,14 +162,45 @@ impl Prefilter {
             .collect();
         Prefilter {
             decisive: automaton(&decisive),
+            markup: AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .ascii_case_insensitive(true)
+                .build(&markup)
+                .expect("trigger strings are valid patterns"),
             conditional: automaton(&conditional),
+            alphabet,
             contained,
             triggers: compiled,
         }
     }
 
     pub fn verdict(&self, bytes: &[u8], kind: FileKind) -> Verdict {
-        if self.decisive.is_match(bytes) {
+        let markup = !matches!(kind, FileKind::Script(_));
+        // The needles are searched in what the parser reads: an event-handler attribute's
+        // code after HTML decodes its character references, and identifiers and strings
+        // after their escapes (`postMessag\u0065`). Without such escapes nothing is copied.
+        // An `<iframe srcdoc>` document is decoded once more for each level it is nested.
+        let mut references: Option<Vec<u8>> = None;
+        if markup {
+            for _ in 0..=crate::embedded::MAX_SRCDOC_DEPTH {
+                let current = references.as_deref().unwrap_or(bytes);
+                match decode::html_references(current) {
+                    Some(decoded) => references = Some(decoded.bytes),
+                    None => break,
+                }
+            }
+        }
+        let bytes = references.as_deref().unwrap_or(bytes);
+        // And a `javascript:` URL's, which may be percent-encoded.
+        let url = if markup {
+            decode::url_characters(bytes, self.alphabet)
+        } else {
+            None
+        };
+        let bytes = url.as_ref().map_or(bytes, |decoded| &decoded.bytes);
+        let escapes = decode::javascript_escapes_unmapped(bytes, self.alphabet);
+        let bytes = escapes.as_deref().unwrap_or(bytes);
+        if self.decisive.is_match(bytes) || (markup && self.markup.is_match(bytes)) {
             return Verdict::Parse;
         }
         if self.triggers.is_empty() {
@@ -163,7 +214,6 @@ impl Prefilter {
                 seen[inner] = true;
             }
         }
-        let markup = !matches!(kind, FileKind::Script(_));
         let mut verdict = Verdict::Skip;
         for trigger in &self.triggers {
             let present = seen[trigger.needle]

@@ -13,6 +13,11 @@
 //! asks for nothing new (see `collect`). Sockets and servers read records from all over
 //! a file, so a file with any is walked in full.
 //!
+//! Both searches, for the needles and for the names read, run on what the parser reads:
+//! where a script spells their characters with escapes (`postMessag\u0065`,
+//! `h\u0061ndler`), on a copy with the escapes decoded (`crate::decode`), whose matches
+//! are placed back where they were written.
+//!
 //! `tests/cold_functions.rs` compares the facts with those of a full walk on every
 //! fixture and on cases where a cold function matters; `examples/cold_check.rs` does the
 //! same on a corpus.
@@ -89,6 +94,9 @@ pub const NEEDLES: &[&str] = &[
     ".open",
 ];
 
+/// What an escape in a script may stand for and matter to the search for [`NEEDLES`].
+const NEEDLE_ALPHABET: crate::decode::Alphabet = crate::decode::Alphabet::of(NEEDLES);
+
 /// The search for the needles: aho-corasick's SIMD searcher, Teddy, in its "fat" form,
 /// which tells more patterns apart per step than the form the crate picks itself and
 /// scans code twice as fast (3 to 4 GB/s); the automaton on machines without AVX2.
@@ -118,13 +126,26 @@ fn automaton() -> Scanner {
 
 impl Scanner {
     /// Where the needles start in `code`, which starts at byte `base` of its file, in order.
-    fn starts(&self, code: &str, base: usize) -> Vec<u32> {
+    fn starts(&self, code: &[u8], base: usize) -> Vec<u32> {
         let at = |start: usize| (base + start) as u32;
         match self {
             Scanner::Teddy(searcher) => searcher.find_iter(code).map(|m| at(m.start())).collect(),
             Scanner::Automaton(automaton) => {
                 automaton.find_iter(code).map(|m| at(m.start())).collect()
             }
+        }
+    }
+
+    /// [`Scanner::starts`] in what the parser reads: with escapes decoded
+    /// (`postMessag\u0065`), each match placed where its first character was written.
+    fn starts_as_read(&self, code: &str, base: usize) -> Vec<u32> {
+        match crate::decode::javascript_escapes(code.as_bytes(), NEEDLE_ALPHABET) {
+            None => self.starts(code.as_bytes(), base),
+            Some(decoded) => self
+                .starts(&decoded.bytes, 0)
+                .into_iter()
+                .map(|start| (base + decoded.map.start(start as usize)) as u32)
+                .collect(),
         }
     }
 }
@@ -141,7 +162,7 @@ impl HotSpots {
         // function cannot start inside a match, so a function that holds the hidden
         // needle holds the start of the match too.
         HotSpots {
-            starts: SCANNER.starts(code, base),
+            starts: SCANNER.starts_as_read(code, base),
         }
     }
 
@@ -291,11 +312,23 @@ impl Demands {
                 let start = byte_offset(function.span.lo).saturating_sub(base);
                 let end = byte_offset(function.span.hi).saturating_sub(base);
                 let mentions = match code.get(start..end) {
-                    Some(text) => automaton.find_overlapping_iter(text).any(|found| {
-                        let word = &words[found.pattern().as_usize()];
-                        let at = function.span.lo.0 + found.start() as u32;
-                        word.mentioned(text.as_bytes(), found.start(), found.end(), at, function)
-                    }),
+                    // Searched as the parser reads it: `h\u0061ndler = …` assigns `handler`.
+                    Some(text) => {
+                        let decoded = crate::decode::javascript_escapes(
+                            text.as_bytes(),
+                            crate::decode::Alphabet::IDENTIFIER,
+                        );
+                        let (text, map) = match &decoded {
+                            Some(decoded) => (&decoded.bytes[..], Some(&decoded.map)),
+                            None => (text.as_bytes(), None),
+                        };
+                        automaton.find_overlapping_iter(text).any(|found| {
+                            let word = &words[found.pattern().as_usize()];
+                            let written = map.map_or(found.start(), |map| map.start(found.start()));
+                            let at = function.span.lo.0 + written as u32;
+                            word.mentioned(text, found.start(), found.end(), at, function)
+                        })
+                    }
                     None => true,
                 };
                 if mentions {
@@ -433,8 +466,8 @@ mod tests {
             if (location.protocol === "file:") { parent.postMessage(data, "*"); }
             el.attachEvent("onmessage", g); mqtt.connect(url); app.ws("/live", h);
         "#;
-        let found = teddy.starts(code, 0);
-        assert_eq!(found, automaton().starts(code, 0));
+        let found = teddy.starts(code.as_bytes(), 0);
+        assert_eq!(found, automaton().starts(code.as_bytes(), 0));
         assert!(found.len() >= 14, "{found:?}");
     }
 }
