@@ -263,8 +263,9 @@ fn a_baseline_prune_does_not_write_through_a_planted_link() {
     let fixture = Fixture::new();
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("baseline.json");
-    // An entry nothing matches, so that pruning rewrites the baseline.
-    let baseline = r#"{"version":1,"findings":[{"rule":"postmessage-wildcard-origin","path":"gone.js","fingerprint":"x","message":"m"}]}"#;
+    // An entry of a file the run lints that nothing matches (a fixed finding), so that
+    // pruning rewrites the baseline.
+    let baseline = r#"{"version":1,"findings":[{"rule":"postmessage-wildcard-origin","path":"src/app.js","fingerprint":"x","message":"m"}]}"#;
     fs::write(&victim, baseline).unwrap();
     symlink(&victim, fixture.path().join("baseline.json")).unwrap();
     let output = fixture.run(&["--baseline", "baseline.json", "--baseline-prune", "src"]);

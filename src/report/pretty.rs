@@ -665,6 +665,7 @@ mod tests {
             page: Default::default(),
             project: Default::default(),
             content_hash: None,
+            cache_key: None,
             stamp: None,
             cached: false,
         };
