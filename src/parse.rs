@@ -248,6 +248,36 @@ fn collect_comments(comments: SingleThreadedComments) -> Vec<CommentText> {
 mod tests {
     use super::*;
 
+    /// The vendored parser nests `else if` chains in one pass at the end (see
+    /// vendor/swc_ecma_parser/CROSSWIRE-PATCH.md): every `if` of a chain spans from its
+    /// keyword to the chain's end, as swc's own chain walk made it.
+    #[test]
+    fn else_if_chains_keep_swc_spans() {
+        use swc_ecma_ast::{ModuleItem, Stmt};
+        for code in [
+            "if(a)x;else if(b)y;else if(c)z;else w;",
+            "if(a)x;else if(b)y;else if(c)z;",
+            "if(a)x;else if(b){y}else w;",
+        ] {
+            let parsed =
+                with_globals(|| parse_script(code, 0, Language::JavaScript)).expect("parses");
+            let mut statement = match &parsed.program {
+                Program::Script(script) => script.body.first(),
+                Program::Module(module) => match module.body.first() {
+                    Some(ModuleItem::Stmt(statement)) => Some(statement),
+                    _ => None,
+                },
+            };
+            let mut keywords = code.match_indices("if").map(|(at, _)| at);
+            while let Some(Stmt::If(stmt)) = statement {
+                let expected = keywords.next().expect("an if per statement")..code.len();
+                assert_eq!(span_range(stmt.span), expected, "{code}");
+                statement = stmt.alt.as_deref();
+            }
+            assert_eq!(keywords.next(), None, "{code}");
+        }
+    }
+
     #[test]
     fn a_parser_panic_is_a_syntax_error_at_the_start_of_the_code() {
         let error = with_globals(|| parse_script("x = <a:b.c/>;", 40, Language::JavaScript))
