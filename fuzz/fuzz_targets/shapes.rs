@@ -11,7 +11,7 @@ use crosswire::config::Config;
 use crosswire::lint::{Engine, RunReport};
 use crosswire::report::{Format, RenderOptions, render};
 use crosswire::source::FileKind;
-use libfuzzer_sys::arbitrary::{self, Arbitrary};
+use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
 const NAMES: &[&str] = &["f.js", "f.jsx", "f.ts", "f.tsx", "f.html", "f.vue", "f.svelte"];
