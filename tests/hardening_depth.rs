@@ -12,6 +12,43 @@ fn crosswire(dir: &Path, args: &[&str]) -> Output {
         .expect("crosswire runs")
 }
 
+/// [`crosswire`], killed if it runs past `patience`: work that grows faster than the input
+/// takes minutes on these files, linear work a few seconds in a test build.
+fn crosswire_within(dir: &Path, args: &[&str], patience: std::time::Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crosswire"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("crosswire starts");
+    let started = std::time::Instant::now();
+    // Drain the pipes while waiting, so that a large report cannot block the child.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        std::io::Read::read_to_end(&mut out, &mut stdout).unwrap();
+        std::io::Read::read_to_end(&mut err, &mut stderr).unwrap();
+        (stdout, stderr)
+    });
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let (stdout, stderr) = reader.join().unwrap();
+            return Output {
+                status,
+                stdout,
+                stderr,
+            };
+        }
+        if started.elapsed() > patience {
+            child.kill().unwrap();
+            panic!("crosswire {args:?} ran for more than {patience:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -169,26 +206,34 @@ fn code_nested_a_few_hundred_deep_is_linted() {
 }
 
 /// The work after the analysis grows with the findings, not with findings × functions
-/// (80,000 functions each with a finding took 17.6 s, most of it after the analysis).
-/// A work count, not a clock: every per-file stage counts its steps against the file's
-/// budget, and this file must fit in it.
+/// (80,000 functions each with a finding took 17.6 s in a release build, most of it after
+/// the analysis; 40,000 took minutes in a test build). Every per-file stage counts its steps
+/// against the file's work budget, and these files fit in it without a note; the patience
+/// of 40 s only catches work that grows faster than the input (the linear work takes
+/// 4 s in a test build on a busy 2-core machine; the search per finding alone, 60 s).
 #[test]
 fn many_functions_with_findings_fit_the_work_budget() {
     let dir = tempfile::tempdir().unwrap();
-    let code = "function a(b){b.postMessage(c,\"*\")};".repeat(40_000);
+    let code = "function a(b){b.postMessage(c,\"*\")};".repeat(80_000);
     std::fs::write(dir.path().join("many.js"), &code).unwrap();
     let directives = "// crosswire-ignore-next-line postmessage-wildcard-origin -- reviewed\n\
                       function a(b){b.postMessage(c,\"*\")}\n"
-        .repeat(20_000);
+        .repeat(40_000);
     std::fs::write(dir.path().join("ignored.js"), &directives).unwrap();
-    let output = crosswire(
+    // Each handler is found again from the program's root (fuzzing found this one: 22,000
+    // handlers took minutes).
+    let handler =
+        "window.addEventListener(\"message\", e => { document.body.innerHTML = e.data; });";
+    std::fs::write(dir.path().join("handlers.ts"), handler.repeat(16_000)).unwrap();
+    let output = crosswire_within(
         dir.path(),
         &["--format", "compact", "--max-file-time", "0", "."],
+        std::time::Duration::from_secs(40),
     );
     let text = stdout(&output);
     assert_eq!(
         text.lines().count(),
-        40_000,
+        80_000 + 2 * 16_000,
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );

@@ -96,16 +96,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
         found: Vec<(u32, Atom, swc_common::SyntaxContext)>,
     }
     impl Visit for Idents<'_> {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_ident(&mut self, ident: &Ident) {
             let (name, context) = self.bindings.id(ident);
@@ -1547,16 +1538,7 @@ impl Visit for SizeProbe {
 }
 
 impl<'a> Visit for Collector<'a> {
-    crate::guard_nesting!(
-        visit_expr: Expr,
-        visit_stmt: Stmt,
-        visit_pat: Pat,
-        visit_ts_type: TsType,
-        visit_jsx_element: JSXElement,
-        visit_jsx_object: JSXObject,
-        visit_ts_entity_name: TsEntityName,
-        visit_ts_namespace_body: TsNamespaceBody,
-    );
+    crate::guard_nesting!();
 
     fn visit_var_decl(&mut self, decl: &VarDecl) {
         let outer = self.declaration_kind.replace(decl.kind);
@@ -2250,16 +2232,7 @@ fn object_method(prop: &PropOrSpread) -> Option<(Atom, swc_common::Span)> {
 fn mentions_ready_state(test: &Expr) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_ident_name(&mut self, name: &IdentName) {
             if &*name.sym == "readyState" {

@@ -770,16 +770,7 @@ pub fn mismatches_with_swc(text: &str) -> Option<Vec<String>> {
         let unresolved = SyntaxContext::empty().apply_mark(unresolved_mark);
         struct Contexts(Vec<(u32, SyntaxContext)>);
         impl Visit for Contexts {
-            crate::guard_nesting!(
-                visit_expr: Expr,
-                visit_stmt: Stmt,
-                visit_pat: Pat,
-                visit_ts_type: TsType,
-                visit_jsx_element: JSXElement,
-                visit_jsx_object: JSXObject,
-                visit_ts_entity_name: TsEntityName,
-                visit_ts_namespace_body: TsNamespaceBody,
-            );
+            crate::guard_nesting!();
 
             fn visit_ident(&mut self, ident: &Ident) {
                 self.0.push((ident.span.lo.0, ident.ctxt));

@@ -195,16 +195,7 @@ fn authenticates(program: &Program, function: Span) -> bool {
         found: bool,
     }
     impl Visit for Finder {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_str(&mut self, text: &Str) {
             let value = text.value.to_string_lossy().to_ascii_lowercase();
@@ -259,16 +250,7 @@ fn only_relays(program: &Program, function: Span) -> bool {
         mentions_clients: bool,
     }
     impl Visit for Calls {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {

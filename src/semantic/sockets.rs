@@ -479,16 +479,7 @@ fn called_functions(
         found: Vec<Span>,
     }
     impl Visit for Calls<'_> {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee
@@ -613,16 +604,7 @@ impl ReachWalker<'_, '_, '_> {
 }
 
 impl Visit for ReachWalker<'_, '_, '_> {
-    crate::guard_nesting!(
-        visit_expr: Expr,
-        visit_stmt: Stmt,
-        visit_pat: Pat,
-        visit_ts_type: TsType,
-        visit_jsx_element: JSXElement,
-        visit_jsx_object: JSXObject,
-        visit_ts_entity_name: TsEntityName,
-        visit_ts_namespace_body: TsNamespaceBody,
-    );
+    crate::guard_nesting!();
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
         if constructor_of(self.search.bindings, &new.callee) == Constructor::Browser {
@@ -729,16 +711,7 @@ fn function_span(expr: &Expr) -> Option<Span> {
 fn is_attempt_test(test: &Expr) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_bin_expr(&mut self, bin: &BinExpr) {
             if matches!(
@@ -827,16 +800,7 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
 fn mentions_backoff(expr: &Expr) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_bin_expr(&mut self, bin: &BinExpr) {
             if matches!(bin.op, BinaryOp::Mul | BinaryOp::Exp | BinaryOp::LShift) {
@@ -900,16 +864,7 @@ fn arms_timeout(
         calls: Vec<Span>,
     }
     impl Visit for Timers<'_> {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {
@@ -968,16 +923,7 @@ fn timer_effects(
         calls: Vec<Span>,
     }
     impl Visit for Effects<'_> {
-        crate::guard_nesting!(
-            visit_expr: Expr,
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!();
 
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {

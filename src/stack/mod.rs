@@ -124,14 +124,7 @@ fn checked_token(
 /// does not handle itself; a visitor that overrides one of them calls [`ensure_room`] there.
 #[macro_export]
 macro_rules! guard_nesting {
-    ($($method:ident: $node:ty),* $(,)?) => {
-        $(
-            fn $method(&mut self, node: &$node) {
-                $crate::stack::ensure_room();
-                swc_ecma_visit::VisitWith::visit_children_with(node, self);
-            }
-        )*
-    };
+    // Before the arm below, which an empty list would match too.
     () => {
         $crate::guard_nesting!(
             visit_expr: swc_ecma_ast::Expr,
@@ -143,6 +136,14 @@ macro_rules! guard_nesting {
             visit_ts_entity_name: swc_ecma_ast::TsEntityName,
             visit_ts_namespace_body: swc_ecma_ast::TsNamespaceBody,
         );
+    };
+    ($($method:ident: $node:ty),+ $(,)?) => {
+        $(
+            fn $method(&mut self, node: &$node) {
+                $crate::stack::ensure_room();
+                swc_ecma_visit::VisitWith::visit_children_with(node, self);
+            }
+        )+
     };
 }
 
