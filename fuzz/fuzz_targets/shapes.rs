@@ -122,6 +122,10 @@ fuzz_target!(|shape: Shape| {
     QUIET.call_once(crosswire::parse::quiet_parser_panics);
     let name = NAMES[shape.name as usize % NAMES.len()];
     let body = shape.build();
+    // To see what an artifact builds: SHAPES_DUMP=file cargo fuzz run shapes ARTIFACT
+    if let Some(path) = std::env::var_os("SHAPES_DUMP") {
+        std::fs::write(path, &body).expect("the dump is written");
+    }
     std::thread::Builder::new()
         .stack_size(crosswire::stack::WORKER_STACK_BYTES)
         .spawn(move || {
