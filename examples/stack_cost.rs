@@ -77,15 +77,15 @@ fn main() {
     let [_, form, levels, kb, phase] = args.as_slice() else {
         panic!("usage: stack_cost FORM LEVELS STACK_KB PHASE");
     };
+    let phase = phase.clone();
     let (code, typescript) = code(form, levels.parse().expect("a number of levels"));
     let kb: usize = kb.parse().expect("a number of KiB");
     if phase == "parse" {
         on_stack(kb, move || std::mem::forget(parse(&code, typescript)));
     } else {
         // Parsed on a stack large enough for any form, then the phase on the one measured.
-        let program = on_stack(4 << 20, move || {
-            parse(&code, typescript || phase == "resolve")
-        });
+        let resolve = phase == "resolve";
+        let program = on_stack(4 << 20, move || parse(&code, typescript || resolve));
         match phase.as_str() {
             "drop" => on_stack(kb, move || drop(program)),
             "resolve" => on_stack(kb, move || {
