@@ -1,11 +1,14 @@
 //! End-to-end tests of the `crosswire` binary: flags, formats, exit codes,
 //! config, suppressions and bad input.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use common::{stderr, stdout, write};
 use serde_json::Value;
 
 const WILDCARD_POST: &str = "parent.postMessage({ token }, \"*\");\n";
@@ -39,28 +42,10 @@ fn crosswire_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write(dir: &Path, relative: &str, text: &str) {
-    let path = dir.join(relative);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
 /// A project with one finding in `src/app.js` and a clean `src/ok.ts`.
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "src/app.js",
-        &format!("// app\n{WILDCARD_POST}"),
-    );
+    write(dir.path(), "src/app.js", format!("// app\n{WILDCARD_POST}"));
     write(
         dir.path(),
         "src/ok.ts",

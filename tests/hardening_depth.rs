@@ -1,6 +1,9 @@
 //! Code nested too deeply to follow, and work that grows with a file: each becomes a finding
 //! (or a skip note) for that file alone, never a crash or a hang of the run.
 
+mod common;
+
+use common::stdout;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -47,10 +50,6 @@ fn crosswire_within(dir: &Path, args: &[&str], patience: std::time::Duration) ->
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Every way code nests, `levels` deep: what swc's parser recurses on, what it builds in a

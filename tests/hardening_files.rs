@@ -4,6 +4,9 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{stderr, stdout, write};
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
@@ -20,20 +23,6 @@ const RULE: &str = "postmessage-wildcard-origin";
 
 /// The longest any run here may take: crosswire hangs past it.
 const PATIENCE: Duration = Duration::from_secs(60);
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write(dir: &Path, relative: &str, text: &str) {
-    let path = dir.join(relative);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
 
 /// crosswire in `dir`, with its private cache folder in `cache_home` (never the
 /// tester's own).
@@ -84,7 +73,7 @@ impl Fixture {
         write(
             tree.path(),
             "src/app.js",
-            &format!("// app\n{WILDCARD_POST}"),
+            format!("// app\n{WILDCARD_POST}"),
         );
         Fixture {
             tree,

@@ -1,10 +1,13 @@
 //! Hostile refs, repositories, baselines and configs (issue 18, items 6, 11, 12 and
 //! parts of 14), end to end through the binary.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::{stderr, stdout, write};
 use serde_json::Value;
 
 const WILDCARD_POST: &str = "parent.postMessage({ token }, \"*\");\n";
@@ -26,20 +29,6 @@ fn crosswire_os(dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
         .env_remove("NO_COLOR")
         .output()
         .expect("crosswire runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write(dir: &Path, relative: &str, text: &str) {
-    let path = dir.join(relative);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -494,7 +483,7 @@ fn pruning_keeps_entries_of_rules_turned_off_and_of_files_that_no_longer_parse()
         "crosswire.toml",
         "[rules]\nwebsocket-no-heartbeat = \"off\"\nwebsocket-no-reconnect = \"off\"\n",
     );
-    write(dir.path(), "b.js", &format!("{WILDCARD_POST}function (\n"));
+    write(dir.path(), "b.js", format!("{WILDCARD_POST}function (\n"));
     let output = crosswire(
         dir.path(),
         &["--baseline", "baseline.json", "--baseline-prune"],

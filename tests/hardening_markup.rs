@@ -4,11 +4,13 @@
 //! every position pointing into the file), and identifiers and strings written with
 //! escapes, which the parser reads but a raw byte search does not see.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::write;
 use crosswire::config::Config;
 use crosswire::lint::Engine;
 use crosswire::source::{FileKind, Language};
@@ -22,12 +24,6 @@ fn crosswire(dir: &Path, args: &[&str]) -> Output {
         .env_remove("NO_COLOR")
         .output()
         .expect("crosswire runs")
-}
-
-fn write(dir: &Path, relative: &str, text: &str) {
-    let path = dir.join(relative);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
 }
 
 /// The findings of a JSON run, each as `(path, rule, start line)`.

@@ -2,10 +2,12 @@
 //! the pretty output, file names and code that try to forge CI commands or drive the
 //! terminal, SARIF URIs, and offsets of files that are not UTF-8.
 
-use std::fs;
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::{stderr, stdout, write};
 use serde_json::Value;
 
 const WILDCARD_POST: &str = "parent.postMessage(1, \"*\");\n";
@@ -17,20 +19,6 @@ fn crosswire(dir: &Path, args: &[&str]) -> Output {
         .env_remove("NO_COLOR")
         .output()
         .expect("crosswire runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write(dir: &Path, relative: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(relative);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
 }
 
 fn json(output: &Output) -> Value {

@@ -58,8 +58,9 @@ pub struct TooDeep {
 }
 
 thread_local! {
-    /// The parse and walks stop when less than this much stack remains; 0 outside
-    /// [`with_room`].
+    /// The parse and walks stop when the stack reaches below this address; 0 outside
+    /// [`with_room`]. An address, not an amount remaining, so that a check is one compare
+    /// with a local's address (stacks grow down on every target crosswire builds for).
     static FLOOR: Cell<usize> = const { Cell::new(0) };
 }
 
@@ -73,7 +74,8 @@ pub fn with_room<R>(source_bytes: usize, f: impl FnOnce() -> R) -> R {
     let needed = keep.saturating_add(PARSE_ROOM);
     let run = || {
         let remaining = stacker::remaining_stack().unwrap_or(usize::MAX);
-        let _floor = Floor(FLOOR.replace(remaining.saturating_sub(PARSE_ROOM).max(keep)));
+        let room = remaining.saturating_sub(keep).min(PARSE_ROOM);
+        let _floor = Floor(FLOOR.replace(stack_address().saturating_sub(room)));
         f()
     };
     match stacker::remaining_stack() {
@@ -94,8 +96,14 @@ impl Drop for Floor {
 /// Whether less stack remains than the work on this script may go down to.
 #[inline]
 fn out_of_room() -> bool {
-    let floor = FLOOR.get();
-    floor != 0 && stacker::remaining_stack().is_some_and(|remaining| remaining < floor)
+    stack_address() < FLOOR.get()
+}
+
+/// About where the stack is now: the address of a local.
+#[inline(always)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 /// Stops the walk (a [`TooDeep`] unwind, which the per-script guard in `lint.rs` turns
