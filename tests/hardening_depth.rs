@@ -224,6 +224,9 @@ fn many_functions_with_findings_fit_the_work_budget() {
     let handler =
         "window.addEventListener(\"message\", e => { document.body.innerHTML = e.data; });";
     std::fs::write(dir.path().join("handlers.ts"), handler.repeat(16_000)).unwrap();
+    // One name holding 1,000 sockets: each use of it is one finding, not one per socket.
+    let sockets = "var ws = new WebSocket(\"ws://example.com\"); ws.send(1);\n";
+    std::fs::write(dir.path().join("sockets.js"), sockets.repeat(1_000)).unwrap();
     let output = crosswire_within(
         dir.path(),
         &["--format", "compact", "--max-file-time", "0", "."],
@@ -232,7 +235,7 @@ fn many_functions_with_findings_fit_the_work_budget() {
     let text = stdout(&output);
     assert_eq!(
         text.lines().count(),
-        80_000 + 2 * 16_000,
+        80_000 + 2 * 16_000 + 4 * 1_000,
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
