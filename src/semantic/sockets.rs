@@ -421,6 +421,21 @@ fn resolve_socket<'r, 'a>(
         || holders
             .iter()
             .any(|holder| has_heartbeat(program, bindings, raw, holder));
+    // A send belongs to the last socket its holder got before it: once the same holder is
+    // given a new socket in the same function, later sends are that socket's. (Every later
+    // send was every earlier socket's too: n sockets in one `var` made n² findings.)
+    let replaced_at = raw
+        .sockets
+        .iter()
+        .filter(|other| {
+            other.frame == socket.frame
+                && other.span.start >= socket.span.end
+                && other.holder.is_some()
+                && other.holder == socket.holder
+        })
+        .map(|other| other.span.start)
+        .min()
+        .unwrap_or(usize::MAX);
     let early_sends = raw
         .sends
         .iter()
@@ -428,6 +443,7 @@ fn resolve_socket<'r, 'a>(
             holds(&send.holder)
                 && send.frame == socket.frame
                 && send.span.start >= socket.span.end
+                && send.span.start < replaced_at
                 && send.awaits_before == socket.awaits_before
                 && !send.ready_state_guarded
         })
