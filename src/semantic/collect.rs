@@ -1509,15 +1509,7 @@ struct SizeProbe {
 }
 
 impl Visit for SizeProbe {
-    crate::guard_nesting!(
-        visit_stmt: Stmt,
-        visit_pat: Pat,
-        visit_ts_type: TsType,
-        visit_jsx_element: JSXElement,
-        visit_jsx_object: JSXObject,
-        visit_ts_entity_name: TsEntityName,
-        visit_ts_namespace_body: TsNamespaceBody,
-    );
+    crate::guard_nesting!(except visit_expr);
 
     fn visit_expr(&mut self, expr: &Expr) {
         crate::stack::ensure_room();
@@ -2195,15 +2187,7 @@ fn worker_scope_test(test: &Expr) -> Option<bool> {
 fn collect_assigned_names(pattern: &AssignTargetPat, names: &mut Vec<Ident>) {
     struct Names<'a>(&'a mut Vec<Ident>);
     impl Visit for Names<'_> {
-        crate::guard_nesting!(
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!(except visit_expr);
 
         fn visit_binding_ident(&mut self, ident: &BindingIdent) {
             self.0.push(ident.id.clone());

@@ -1942,15 +1942,7 @@ fn contains_throw(body: &Body) -> bool {
 fn collect_binding_idents(pat: &Pat, out: &mut Vec<Ident>) {
     struct Names<'a>(&'a mut Vec<Ident>);
     impl Visit for Names<'_> {
-        crate::guard_nesting!(
-            visit_stmt: Stmt,
-            visit_pat: Pat,
-            visit_ts_type: TsType,
-            visit_jsx_element: JSXElement,
-            visit_jsx_object: JSXObject,
-            visit_ts_entity_name: TsEntityName,
-            visit_ts_namespace_body: TsNamespaceBody,
-        );
+        crate::guard_nesting!(except visit_expr);
 
         fn visit_binding_ident(&mut self, ident: &BindingIdent) {
             self.0.push(ident.id.clone());
@@ -1961,15 +1953,7 @@ fn collect_binding_idents(pat: &Pat, out: &mut Vec<Ident>) {
 }
 
 impl Visit for Walker<'_, '_> {
-    crate::guard_nesting!(
-        visit_stmt: Stmt,
-        visit_pat: Pat,
-        visit_ts_type: TsType,
-        visit_jsx_element: JSXElement,
-        visit_jsx_object: JSXObject,
-        visit_ts_entity_name: TsEntityName,
-        visit_ts_namespace_body: TsNamespaceBody,
-    );
+    crate::guard_nesting!(except visit_expr);
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         let before = self.guards.len();

@@ -146,6 +146,18 @@ macro_rules! guard_nesting {
             visit_ts_namespace_body: swc_ecma_ast::TsNamespaceBody,
         );
     };
+    // For the visitors that look at every expression themselves.
+    (except visit_expr) => {
+        $crate::guard_nesting!(
+            visit_stmt: swc_ecma_ast::Stmt,
+            visit_pat: swc_ecma_ast::Pat,
+            visit_ts_type: swc_ecma_ast::TsType,
+            visit_jsx_element: swc_ecma_ast::JSXElement,
+            visit_jsx_object: swc_ecma_ast::JSXObject,
+            visit_ts_entity_name: swc_ecma_ast::TsEntityName,
+            visit_ts_namespace_body: swc_ecma_ast::TsNamespaceBody,
+        );
+    };
     ($($method:ident: $node:ty),+ $(,)?) => {
         $(
             fn $method(&mut self, node: &$node) {
