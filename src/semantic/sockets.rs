@@ -346,7 +346,12 @@ fn resolve_socket<'r, 'a>(
             }
         }
     }
-    let holds = |holder: &Holder| holders.contains(holder);
+    // Asked once per site of the file for each socket: counted, so that a file with tens of
+    // thousands of sockets in one name spends its work budget instead of minutes.
+    let holds = |holder: &Holder| {
+        crate::deadline::tick();
+        holders.contains(holder)
+    };
     let escaping = escaping.get_or_init(|| Escaping::new(bindings, raw));
     let escapes = holders.iter().any(|holder| escaping.escapes(holder));
     let holder = holders.first();
@@ -428,6 +433,7 @@ fn resolve_socket<'r, 'a>(
         .sockets
         .iter()
         .filter(|other| {
+            crate::deadline::tick();
             other.frame == socket.frame
                 && other.span.start >= socket.span.end
                 && other.holder.is_some()
