@@ -278,10 +278,7 @@ impl Engine {
                     if !panic.is::<crate::stack::TooDeep>() {
                         std::panic::resume_unwind(panic);
                     }
-                    Err(crate::parse::SyntaxError {
-                        span: base..base,
-                        message: crate::parse::TOO_DEEP.into(),
-                    })
+                    Err(crate::parse::SyntaxError::too_deep(base))
                 });
                 match outcome {
                     Ok((block_facts, block_comments)) => {
@@ -295,7 +292,7 @@ impl Engine {
                         } else {
                             "this script"
                         };
-                        let diagnostic = if error.message == crate::parse::TOO_DEEP {
+                        let diagnostic = if error.too_deep {
                             Diagnostic::new(format!("{what} is {}", error.message), error.span)
                                 .with_span_label("nested too deeply from here on")
                                 .with_help(
@@ -483,10 +480,7 @@ impl Engine {
         // The limit bounds the read itself: the file may have grown since it was listed.
         let read = || {
             crate::safe_io::read_file(path, self.max_file_size).map_err(|error| match error {
-                crate::safe_io::ReadError::TooLarge(limit) => Skipped::OverLimit(LintError {
-                    path: shown.clone(),
-                    message: format!("skipped: over --max-file-size ({limit} bytes)"),
-                }),
+                crate::safe_io::ReadError::TooLarge(limit) => over_size_limit(shown.clone(), limit),
                 error => Skipped::Error(LintError {
                     path: shown.clone(),
                     message: format!("cannot read file: {error}"),
@@ -503,27 +497,28 @@ impl Engine {
             .get(&cache_key)
             .filter(|entry| !(loaded && entry.deferred));
         // Unchanged metadata: the file is not even read, unless findings need its text.
-        if let Some(entry) = entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
-            let bytes = if entry.needs_text() {
-                read()?
-            } else {
-                Vec::new()
-            };
-            let mut result = cached_result(shown, bytes, entry, entry.hash.clone());
-            result.stamp = Some(stamp);
-            result.cache_key = Some(cache_key);
-            return Ok(result);
-        }
-        let bytes = read()?;
-        let hash = crate::cache::content_hash(&bytes);
-        if let Some(entry) = entry.filter(|entry| entry.hash == hash) {
-            let mut result = cached_result(shown, bytes, entry, hash);
-            result.stamp = Some(stamp);
-            result.cache_key = Some(cache_key);
-            return Ok(result);
-        }
-        let mut result = self.lint_guarded(shown.clone(), bytes, kind, loaded)?;
-        result.content_hash = Some(hash);
+        let mut result = match entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
+            Some(entry) => {
+                let bytes = if entry.needs_text() {
+                    read()?
+                } else {
+                    Vec::new()
+                };
+                cached_result(shown, bytes, entry, entry.hash.clone())
+            }
+            None => {
+                let bytes = read()?;
+                let hash = crate::cache::content_hash(&bytes);
+                match entry.filter(|entry| entry.hash == hash) {
+                    Some(entry) => cached_result(shown, bytes, entry, hash),
+                    None => {
+                        let mut result = self.lint_guarded(shown.clone(), bytes, kind, loaded)?;
+                        result.content_hash = Some(hash);
+                        result
+                    }
+                }
+            }
+        };
         result.stamp = Some(stamp);
         result.cache_key = Some(cache_key);
         Ok(result)
@@ -665,13 +660,7 @@ impl Engine {
                 let pool = start_pool(1);
                 // Standard input was read up to one byte past the limit.
                 let result = if bytes.len() as u64 > self.max_file_size {
-                    Err(Skipped::OverLimit(LintError {
-                        path: name,
-                        message: format!(
-                            "skipped: over --max-file-size ({} bytes)",
-                            self.max_file_size
-                        ),
-                    }))
+                    Err(over_size_limit(name, self.max_file_size))
                 } else {
                     pool.install(|| self.lint_guarded(name, bytes, kind, false))
                 };
@@ -761,6 +750,14 @@ impl Engine {
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         report
     }
+}
+
+/// A file, or standard input, that was read up to one byte past `--max-file-size`.
+fn over_size_limit(path: String, limit: u64) -> Skipped {
+    Skipped::OverLimit(LintError {
+        path,
+        message: format!("skipped: over --max-file-size ({limit} bytes)"),
+    })
 }
 
 /// The pool that lints: at most one thread per CPU (more only compete for the same cores)

@@ -44,6 +44,27 @@ pub struct ParsedScript {
 pub struct SyntaxError {
     pub span: Range<usize>,
     pub message: String,
+    /// The code is not wrong but nested past the stack room ([`TOO_DEEP`]).
+    pub too_deep: bool,
+}
+
+impl SyntaxError {
+    fn new(span: Range<usize>, message: String) -> SyntaxError {
+        SyntaxError {
+            span,
+            message,
+            too_deep: false,
+        }
+    }
+
+    /// Code nested past the stack room, from `at` on.
+    pub fn too_deep(at: usize) -> SyntaxError {
+        SyntaxError {
+            span: at..at,
+            message: TOO_DEEP.into(),
+            too_deep: true,
+        }
+    }
 }
 
 /// What the parse error of code nested deeper than the stack room allows says (after
@@ -103,14 +124,14 @@ pub fn parse_script(
             match parse_with(text, base, flow_syntax()) {
                 Ok((program, comments)) => (program, comments, true),
                 Err(flow_error) if has_flow_pragma(text) => {
-                    return Err(SyntaxError {
-                        message: format!(
+                    return Err(SyntaxError::new(
+                        flow_error.span,
+                        format!(
                             "{} (the file is marked @flow: if this is valid Flow, it uses Flow \
                              syntax that crosswire's parser does not support)",
                             flow_error.message
                         ),
-                        span: flow_error.span,
-                    });
+                    ));
                 }
                 Err(_) => return Err(error),
             }
@@ -196,28 +217,24 @@ fn parse_with(
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()));
     IN_PARSER.set(false);
     let program = match outcome {
-        Ok(result) => result.map_err(|error| SyntaxError {
-            span: span_range(error.span()),
-            message: error.kind().msg().into_owned(),
+        Ok(result) => result.map_err(|error| {
+            SyntaxError::new(span_range(error.span()), error.kind().msg().into_owned())
         })?,
         Err(panic) if panic.is::<crate::stack::TooDeep>() => {
             let at = panic
                 .downcast_ref::<crate::stack::TooDeep>()
                 .and_then(|too_deep| too_deep.at)
                 .map_or(base, byte_offset);
-            return Err(SyntaxError {
-                span: at..at,
-                message: TOO_DEEP.into(),
-            });
+            return Err(SyntaxError::too_deep(at));
         }
         Err(panic) => {
             let reason = panic_reason(panic.as_ref());
-            return Err(SyntaxError {
-                span: base..base,
-                message: format!(
+            return Err(SyntaxError::new(
+                base..base,
+                format!(
                     "the parser gave up on this code (swc: {reason}); it is most likely invalid"
                 ),
-            });
+            ));
         }
     };
     // Recoverable errors are early errors that browsers would also report;

@@ -135,16 +135,8 @@ fn checked_token(
 macro_rules! guard_nesting {
     // Before the arm below, which an empty list would match too.
     () => {
-        $crate::guard_nesting!(
-            visit_expr: swc_ecma_ast::Expr,
-            visit_stmt: swc_ecma_ast::Stmt,
-            visit_pat: swc_ecma_ast::Pat,
-            visit_ts_type: swc_ecma_ast::TsType,
-            visit_jsx_element: swc_ecma_ast::JSXElement,
-            visit_jsx_object: swc_ecma_ast::JSXObject,
-            visit_ts_entity_name: swc_ecma_ast::TsEntityName,
-            visit_ts_namespace_body: swc_ecma_ast::TsNamespaceBody,
-        );
+        $crate::guard_nesting!(visit_expr: swc_ecma_ast::Expr);
+        $crate::guard_nesting!(except visit_expr);
     };
     // For the visitors that look at every expression themselves.
     (except visit_expr) => {
