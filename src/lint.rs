@@ -724,6 +724,7 @@ impl Engine {
                 })
                 .collect();
         }
+        crate::project::drop_worker_message_findings(&mut report, &roots);
         if self.severity(crate::rules::WEBSOCKET_SAME_PAGE) != Severity::Off {
             crate::project::same_page(
                 &mut report,

@@ -39,6 +39,34 @@ pub fn loaded_scripts(report: &RunReport, roots: &[String]) -> BTreeSet<String> 
         .collect()
 }
 
+/// Scripts the run starts as workers (`new Worker(…)`, `new SharedWorker(…)`) and
+/// never loads, embeds or opens as a page: their `message` events come from the pages
+/// that started them, never from another site, so the message-handler rules do not
+/// apply there, whatever the script's text looks like.
+pub fn drop_worker_message_findings(report: &mut RunReport, roots: &[String]) {
+    let known: BTreeSet<&str> = report.files.iter().map(|file| file.path.as_str()).collect();
+    let mut started = BTreeSet::new();
+    let mut as_page = BTreeSet::new();
+    for file in &report.files {
+        let resolved = |references: &[Reference]| -> Vec<String> {
+            references
+                .iter()
+                .filter_map(|reference| resolve(&file.path, &reference.url, &known, roots))
+                .collect()
+        };
+        started.extend(resolved(&file.page.workers));
+        for references in [&file.page.scripts, &file.page.frames, &file.page.popups] {
+            as_page.extend(resolved(references));
+        }
+    }
+    for file in &mut report.files {
+        if started.contains(&file.path) && !as_page.contains(&file.path) {
+            file.findings
+                .retain(|finding| !crate::rules::MESSAGE_HANDLER_RULES.contains(&finding.rule));
+        }
+    }
+}
+
 /// Flags pairs of related contexts that both open sockets to the same endpoint, when
 /// the project's server for that endpoint (if it has one) only relays between clients.
 pub fn same_page(report: &mut RunReport, severity: Severity, roots: &[String]) {

@@ -1,6 +1,7 @@
 //! Project-level rules run over whole projects: every folder under
-//! `fixtures/websocket-same-page/` is linted as a project, and its findings (of every
-//! rule) are compared with the `expect:` annotations in all of its files.
+//! `fixtures/websocket-same-page/`, and every `fixtures/<rule>/project-*/` folder, is
+//! linted as a project, and its findings (of every rule) are compared with the
+//! `expect:` annotations in all of its files.
 
 mod common;
 
@@ -19,11 +20,28 @@ fn every_project_reports_exactly_its_expectations() {
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.is_dir())
         .collect();
-    projects.sort();
     assert!(
         projects.len() >= 8,
         "at least four positive and four negative projects"
     );
+    for rule in std::fs::read_dir("fixtures").unwrap() {
+        let rule = rule.unwrap().path();
+        if !rule.is_dir() || rule == root {
+            continue;
+        }
+        projects.extend(
+            std::fs::read_dir(&rule)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| {
+                    path.is_dir()
+                        && path
+                            .file_name()
+                            .is_some_and(|name| name.to_string_lossy().starts_with("project-"))
+                }),
+        );
+    }
+    projects.sort();
     let mut positives = 0;
     let mut failures = Vec::new();
     for project in &projects {

@@ -49,6 +49,14 @@ pub struct Rule {
 
 pub const PARSE_ERROR: &str = "parse-error";
 pub const WEBSOCKET_SAME_PAGE: &str = "websocket-same-page";
+
+/// The rules about what a window's `message` handler does.
+pub const MESSAGE_HANDLER_RULES: &[&str] = &[
+    message_missing_origin_check::RULE.id,
+    message_weak_origin_check::RULE.id,
+    message_unenforced_origin_check::RULE.id,
+    message_data_to_sink::RULE.id,
+];
 pub const UNUSED_IGNORE: &str = "unused-ignore";
 
 /// Every rule crosswire knows, in the order the docs list them.

@@ -454,8 +454,8 @@ impl Cond {
 enum Role {
     /// The message event (or jQuery's event when `jquery`).
     Event { jquery: bool },
-    /// The event's data.
-    Data,
+    /// The event's data, named where these checks had passed.
+    Data(Vec<usize>),
     /// The event's origin string.
     Origin,
     /// `new URL(event.origin)`.
@@ -463,11 +463,27 @@ enum Role {
     /// The event's source window.
     Source,
     /// A value derived from the data.
-    Tainted(Vec<Label>),
+    Tainted(Taint),
     /// The result of an origin check (`const ok = event.origin === X`).
     CheckResult(Box<Cond>),
     /// An HTTP upgrade request (or a socket.io socket): its headers hold the origin.
     Request,
+}
+
+/// Message data carried by a value: how it got there, and the checks that had passed
+/// where it was taken (data assigned only when an exact check passed is guarded by it
+/// wherever it is used).
+#[derive(Debug, Clone)]
+struct Taint {
+    trail: Vec<Label>,
+    guards: Vec<usize>,
+}
+
+impl Taint {
+    fn through(mut self, label: Label) -> Taint {
+        self.trail.push(label);
+        self
+    }
 }
 
 struct Walker<'c, 'p> {
@@ -527,7 +543,7 @@ impl<'c, 'p> Walker<'c, 'p> {
                 ObjectPatProp::Rest(_) => continue,
             };
             let role = match key {
-                Some("data") | Some("ports") => Role::Data,
+                Some("data") | Some("ports") => Role::Data(self.guards.clone()),
                 Some("origin") => Role::Origin,
                 Some("source") => Role::Source,
                 _ => continue,
@@ -539,9 +555,13 @@ impl<'c, 'p> Walker<'c, 'p> {
                 (_, Some(Pat::Ident(ident))) => {
                     self.roles.insert(self.id(&ident.id), role);
                 }
-                (_, Some(Pat::Object(inner))) if matches!(role, Role::Data) => {
+                (_, Some(Pat::Object(inner))) if matches!(role, Role::Data(_)) => {
                     // `{ data: { html } }`: fields of the data are tainted.
-                    self.taint_pattern(&Pat::Object(inner.clone()), Vec::new());
+                    let taint = Taint {
+                        trail: Vec::new(),
+                        guards: Vec::new(),
+                    };
+                    self.taint_pattern(&Pat::Object(inner.clone()), taint);
                 }
                 _ => {}
             }
@@ -641,6 +661,9 @@ impl<'c, 'p> Walker<'c, 'p> {
         {
             return self.is_origin(&bin.left);
         }
+        if let Some(inner) = normalised_operand(expr) {
+            return self.is_origin(inner);
+        }
         self.event_field(expr) == Some("origin")
             || matches!(self.role(expr), Some(Role::Origin))
             || self.url_field(expr) == Some("origin")
@@ -676,23 +699,92 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
     }
 
-    /// The guard in force here; the checks that give it are enforced.
-    fn guard_now(&mut self) -> Guard {
-        for &index in &self.guards {
-            self.facts.checks[index].enforced = true;
+    /// The request's `Host` header (`req.headers.host`, `req.get("host")`), or its
+    /// host name (`req.headers.host.split(":")[0]`).
+    fn is_host_header(&self, expr: &Expr) -> bool {
+        crate::stack::ensure_room();
+        match strip(expr) {
+            Expr::Member(member) => {
+                if let Expr::Call(call) = strip(&member.obj)
+                    && let Callee::Expr(callee) = &call.callee
+                    && let Expr::Member(split) = strip(callee)
+                    && member_name(&split.prop) == Some("split")
+                {
+                    return self.is_host_header(&split.obj);
+                }
+                let name = match &member.prop {
+                    MemberProp::Computed(computed) => literal_string(&computed.expr),
+                    prop => member_name(prop),
+                };
+                matches!(name, Some("host" | ":authority")) && self.is_event(&member.obj)
+            }
+            Expr::Call(call) => {
+                let Callee::Expr(callee) = &call.callee else {
+                    return false;
+                };
+                let Expr::Member(method) = strip(callee) else {
+                    return false;
+                };
+                matches!(
+                    member_name(&method.prop),
+                    Some("get" | "getHeader" | "header")
+                ) && (self.is_event(&method.obj)
+                    || matches!(self.role(&method.obj), Some(Role::Request)))
+                    && call
+                        .args
+                        .first()
+                        .and_then(|arg| literal_string(&arg.expr))
+                        .is_some_and(|name| name.eq_ignore_ascii_case("host"))
+            }
+            _ => false,
         }
-        guard_of(&self.guards, &self.facts.checks)
     }
 
-    fn record_data_read(&mut self, span: Range<usize>) {
+    /// The guard in force here; the checks that give it are enforced.
+    /// The guard of data taken where the checks `taken_under` had passed, used here.
+    fn guard_with(&mut self, taken_under: &[usize]) -> Guard {
+        let mut passed = self.guards.clone();
+        passed.extend_from_slice(taken_under);
+        for &index in &passed {
+            self.facts.checks[index].enforced = true;
+        }
+        guard_of(&passed, &self.facts.checks)
+    }
+
+    fn record_data_read(&mut self, span: Range<usize>, taken_under: &[usize]) {
         if !self.record_data || self.quiet_depth > 0 {
             return;
         }
         self.facts.data_reads.push(span.clone());
-        if self.test_depth == 0 {
-            let guard = self.guard_now();
-            self.facts.uses.push(DataUse { span, guard });
+        self.record_data_use(span, taken_under);
+    }
+
+    /// A value read outside any test acts on the data it carries.
+    fn record_data_use(&mut self, span: Range<usize>, taken_under: &[usize]) {
+        if !self.record_data || self.quiet_depth > 0 || self.test_depth > 0 {
+            return;
         }
+        let guard = self.guard_with(taken_under);
+        self.facts.uses.push(DataUse { span, guard });
+    }
+
+    /// The checks that had passed where a `data` name was bound, for a name of the data.
+    fn data_guards(&self, expr: &Expr) -> Vec<usize> {
+        match self.role(expr) {
+            Some(Role::Data(guards)) => guards.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Checks that had passed for a value assigned again: both the old and the new
+    /// value may be there afterwards, so only the checks both were taken under hold.
+    fn reassigned_guards(&self, id: &Id, mut guards: Vec<usize>) -> Vec<usize> {
+        match self.roles.get(id) {
+            Some(Role::Data(old)) => guards.retain(|index| old.contains(index)),
+            Some(Role::Tainted(old)) => guards.retain(|index| old.guards.contains(index)),
+            _ => {}
+        }
+        guards
     }
 
     fn add_check(&mut self, span: Range<usize>, strength: Strength, passes_when: bool) -> usize {
@@ -766,6 +858,13 @@ impl<'c, 'p> Walker<'c, 'p> {
     fn check_of(&mut self, expr: &Expr) -> Option<(Strength, bool)> {
         match strip(expr) {
             Expr::Bin(bin) => self.comparison_check(bin),
+            // `~origin.indexOf(x)` is non-zero exactly when `x` is found.
+            Expr::Unary(unary) if unary.op == UnaryOp::Tilde => match strip(&unary.arg) {
+                Expr::Call(call) => self
+                    .index_of_strength(call)
+                    .map(|strength| (strength, true)),
+                _ => None,
+            },
             Expr::Call(call) => self.call_check(call),
             Expr::OptChain(chain) => match &*chain.base {
                 OptChainBase::Call(call) => {
@@ -809,6 +908,11 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
         if let Some(field) = self.url_field(subject).filter(|f| *f != "origin") {
             let strength = match field {
+                // The whole URL of an origin is the origin and a slash.
+                "href" => self.expected_origin_strength(other),
+                // The host the browser connected to: only a page served from this
+                // host sends a matching Origin.
+                "hostname" | "host" if self.is_host_header(other) => Strength::Strong,
                 "hostname" | "host" => Strength::HostnameOnly,
                 "protocol" => Strength::ProtocolOnly,
                 _ => Strength::weak(
@@ -828,16 +932,6 @@ impl<'c, 'p> Walker<'c, 'p> {
             (other, Expr::Call(call)) => (call, other, false),
             _ => return None,
         };
-        let Callee::Expr(callee) = &call.callee else {
-            return None;
-        };
-        let Expr::Member(method) = strip(callee) else {
-            return None;
-        };
-        let method_name = member_name(&method.prop)?;
-        if !matches!(method_name, "indexOf" | "lastIndexOf" | "search") {
-            return None;
-        }
         let value = match strip(number) {
             Expr::Lit(Lit::Num(n)) => n.value,
             Expr::Unary(u) if u.op == UnaryOp::Minus => match strip(&u.arg) {
@@ -858,19 +952,40 @@ impl<'c, 'p> Walker<'c, 'p> {
             BinaryOp::EqEqEq | BinaryOp::EqEq if value == 0.0 => true,
             _ => return None,
         };
-        let args = &call.args;
-        let strength = if self.is_origin(&method.obj) {
-            let needle = args.first().and_then(|a| self.string_value(&a.expr));
-            Strength::weak(
-                format!("`{method_name}` finds the text anywhere in the origin"),
-                needle.map(|n| format!("https://{}.attacker.example", host_of(&n))),
-            )
-        } else if args.first().is_some_and(|a| self.is_origin(&a.expr)) {
-            self.allowlist_strength(&method.obj)
-        } else {
+        Some((self.index_of_strength(call)?, found))
+    }
+
+    /// The strength of "found" for `origin.indexOf(x)` or `list.indexOf(origin)`.
+    fn index_of_strength(&self, call: &CallExpr) -> Option<Strength> {
+        let Callee::Expr(callee) = &call.callee else {
             return None;
         };
-        Some((strength, found))
+        let Expr::Member(method) = strip(callee) else {
+            return None;
+        };
+        let method_name = member_name(&method.prop)?;
+        if !matches!(method_name, "indexOf" | "lastIndexOf" | "search") {
+            return None;
+        }
+        let first = call.args.first().map(|arg| &*arg.expr);
+        if matches!(self.url_field(&method.obj), Some("hostname" | "host")) {
+            let needle = first.and_then(|arg| self.string_value(arg));
+            return Some(Strength::weak(
+                format!("`{method_name}` on the hostname accepts other domains that contain it"),
+                needle.map(|n| format!("https://{n}.attacker.example")),
+            ));
+        }
+        if self.is_origin(&method.obj) {
+            let needle = first.and_then(|arg| self.string_value(arg));
+            Some(Strength::weak(
+                format!("`{method_name}` finds the text anywhere in the origin"),
+                needle.map(|n| format!("https://{}.attacker.example", host_of(&n))),
+            ))
+        } else if first.is_some_and(|arg| self.is_origin(arg)) {
+            Some(self.allowlist_strength(&method.obj))
+        } else {
+            None
+        }
     }
 
     fn call_check(&mut self, call: &CallExpr) -> Option<(Strength, bool)> {
@@ -880,6 +995,10 @@ impl<'c, 'p> Walker<'c, 'p> {
         let callee = strip(callee);
         if let Some(found) = self.method_check(callee, &call.args) {
             return Some(found);
+        }
+        // `String(event.origin)` only normalises the origin.
+        if normalised_operand(&Expr::Call(call.clone())).is_some() {
+            return None;
         }
         // A helper given the origin or the whole event.
         let gives_origin = call
@@ -945,7 +1064,22 @@ impl<'c, 'p> Walker<'c, 'p> {
                         suffix.map(|s| format!("https://attacker{}", host_of(&s))),
                     ),
                 },
-                "includes" | "search" | "indexOf" | "contains" => Strength::weak(
+                // As a truth value, `origin.indexOf(x)` is 0 (false) exactly when the
+                // origin starts with `x`: `!origin.indexOf(x)` is a prefix test.
+                "indexOf" | "search" => {
+                    let prefix = needle.unwrap_or_default();
+                    return Some((
+                        Strength::weak(
+                            format!(
+                                "`!origin.{method}(…)` is true when the origin starts with the \
+                                 expected text, so any origin that begins with it passes"
+                            ),
+                            Some(format!("{prefix}.attacker.example")),
+                        ),
+                        false,
+                    ));
+                }
+                "includes" | "contains" => Strength::weak(
                     format!("`{method}` finds the expected text anywhere in the origin"),
                     needle.map(|n| format!("https://{}.attacker.example", host_of(&n))),
                 ),
@@ -1133,33 +1267,44 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     /// The strength of a regular expression used to test an origin.
     fn regex_strength(&self, pattern: &Expr) -> Strength {
-        let source = match strip(pattern) {
-            Expr::Lit(Lit::Regex(regex)) => Some(regex.exp.to_string()),
-            Expr::Ident(ident) => {
-                match self
-                    .context
-                    .bindings
-                    .binding(&self.id(ident))
-                    .and_then(|binding| binding.init())
-                    .map(strip)
-                {
-                    Some(Expr::Lit(Lit::Regex(regex))) => Some(regex.exp.to_string()),
-                    _ => None,
-                }
-            }
-            Expr::New(new) => new
-                .args
-                .as_ref()
-                .and_then(|args| args.first())
-                .and_then(|arg| self.string_value(&arg.expr)),
-            other => literal_string(other).map(str::to_string),
-        };
-        match source {
+        match self.regex_source(pattern, 0) {
             Some(source) => regex_weakness(&source)
                 .map_or(Strength::Strong, |(reason, passing)| {
                     Strength::weak(reason, passing)
                 }),
             None => Strength::Strong,
+        }
+    }
+
+    /// The source of a regular expression: a literal, `new RegExp("…")` or
+    /// `RegExp("…")` with a known string, directly or through `const`s.
+    fn regex_source(&self, pattern: &Expr, depth: u32) -> Option<String> {
+        if depth > 4 {
+            return None;
+        }
+        match strip(pattern) {
+            Expr::Lit(Lit::Regex(regex)) => Some(regex.exp.to_string()),
+            Expr::Ident(ident) => {
+                let binding = self.context.bindings.binding(&self.id(ident))?;
+                if binding.kind != super::values::BindingKind::Const {
+                    return None;
+                }
+                self.regex_source(binding.init()?, depth + 1)
+            }
+            Expr::New(NewExpr { callee, args, .. }) => {
+                let first = args.as_ref()?.first()?;
+                (matches!(strip(callee), Expr::Ident(name) if &*name.sym == "RegExp"))
+                    .then(|| self.string_value(&first.expr))?
+            }
+            Expr::Call(call) => {
+                let Callee::Expr(callee) = &call.callee else {
+                    return None;
+                };
+                let first = call.args.first()?;
+                (matches!(strip(callee), Expr::Ident(name) if &*name.sym == "RegExp"))
+                    .then(|| self.string_value(&first.expr))?
+            }
+            other => literal_string(other).map(str::to_string),
         }
     }
 
@@ -1210,7 +1355,7 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     /// Whether `expr` is the message data itself (`event.data`, a `data` alias).
     fn is_data(&self, expr: &Expr) -> bool {
-        self.event_field(expr) == Some("data") || matches!(self.role(expr), Some(Role::Data))
+        self.event_field(expr) == Some("data") || matches!(self.role(expr), Some(Role::Data(_)))
     }
 
     /// Whether a call hands the helper the event or its data.
@@ -1241,16 +1386,16 @@ impl<'c, 'p> Walker<'c, 'p> {
                 if self.is_event(&arg.expr) {
                     Some((index, Role::Event { jquery: false }))
                 } else if self.is_data(&arg.expr) {
-                    Some((index, Role::Data))
+                    Some((index, Role::Data(self.data_guards(&arg.expr))))
                 } else if self.is_origin(&arg.expr) {
                     Some((index, Role::Origin))
                 } else {
-                    self.taint_of(&arg.expr).map(|mut trail| {
-                        trail.push(Label {
+                    self.taint_of(&arg.expr).map(|taint| {
+                        let taint = taint.through(Label {
                             span: call_span.clone(),
                             message: "passed to this call".into(),
                         });
-                        (index, Role::Tainted(trail))
+                        (index, Role::Tainted(taint))
                     })
                 }
             })
@@ -1280,6 +1425,15 @@ impl<'c, 'p> Walker<'c, 'p> {
                     (Some(Pat::Ident(ident)), role) => {
                         walker.roles.insert(walker.id(&ident.id), role);
                     }
+                    // `function apply({ columns }) {…}` handed the data.
+                    (Some(param), Role::Tainted(taint)) => walker.taint_pattern(param, taint),
+                    (Some(param), Role::Data(guards)) => walker.taint_pattern(
+                        param,
+                        Taint {
+                            trail: Vec::new(),
+                            guards,
+                        },
+                    ),
                     _ => {}
                 }
             }
@@ -1290,34 +1444,38 @@ impl<'c, 'p> Walker<'c, 'p> {
     }
 
     /// The trail by which `expr` carries message data, if it does.
-    fn taint_of(&self, expr: &Expr) -> Option<Vec<Label>> {
+    fn taint_of(&self, expr: &Expr) -> Option<Taint> {
         crate::stack::ensure_room();
         let expr = strip(expr);
+        let read_here = || Taint {
+            trail: vec![Label {
+                span: span_range(expr.span()),
+                message: "the message data comes from any sender".into(),
+            }],
+            guards: Vec::new(),
+        };
         match expr {
             Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
-                Some(Role::Data) => Some(vec![Label {
-                    span: span_range(ident.span),
-                    message: format!("`{}` is the message data", ident.sym),
-                }]),
-                Some(Role::Tainted(trail)) => Some(trail.clone()),
+                Some(Role::Data(guards)) => Some(Taint {
+                    trail: vec![Label {
+                        span: span_range(ident.span),
+                        message: format!("`{}` is the message data", ident.sym),
+                    }],
+                    guards: guards.clone(),
+                }),
+                Some(Role::Tainted(taint)) => Some(taint.clone()),
                 _ => None,
             },
             Expr::Member(member) => {
                 if matches!(self.event_field(expr), Some("data")) {
-                    return Some(vec![Label {
-                        span: span_range(expr.span()),
-                        message: "the message data comes from any sender".into(),
-                    }]);
+                    return Some(read_here());
                 }
                 self.taint_of(&member.obj)
             }
             Expr::OptChain(chain) => match &*chain.base {
                 OptChainBase::Member(member) => {
                     if matches!(self.event_field(expr), Some("data")) {
-                        return Some(vec![Label {
-                            span: span_range(expr.span()),
-                            message: "the message data comes from any sender".into(),
-                        }]);
+                        return Some(read_here());
                     }
                     self.taint_of(&member.obj)
                 }
@@ -1365,7 +1523,7 @@ impl<'c, 'p> Walker<'c, 'p> {
     }
 
     /// `JSON.parse(data)` and other pass-through calls.
-    fn tainted_argument(&self, args: &[ExprOrSpread], callee: &Expr) -> Option<Vec<Label>> {
+    fn tainted_argument(&self, args: &[ExprOrSpread], callee: &Expr) -> Option<Taint> {
         let is_passthrough = match strip(callee) {
             Expr::Member(member) => {
                 let object = expression_text(&member.obj);
@@ -1385,27 +1543,37 @@ impl<'c, 'p> Walker<'c, 'p> {
         args.iter().find_map(|arg| self.taint_of(&arg.expr))
     }
 
-    fn taint_pattern(&mut self, pat: &Pat, trail: Vec<Label>) {
+    fn taint_pattern(&mut self, pat: &Pat, taint: Taint) {
         let mut names = Vec::new();
         collect_binding_idents(pat, &mut names);
         for ident in names {
-            let mut trail = trail.clone();
-            trail.push(Label {
-                span: span_range(ident.span),
-                message: format!("`{}` holds message data", ident.sym),
-            });
-            self.roles.insert(self.id(&ident), Role::Tainted(trail));
+            let held = self.held(taint.clone(), &ident);
+            self.roles.insert(self.id(&ident), Role::Tainted(held));
         }
     }
 
+    /// `taint` stored in `name` here: also guarded by the checks that passed here.
+    fn held(&self, taint: Taint, name: &Ident) -> Taint {
+        let mut taint = taint.through(Label {
+            span: span_range(name.span),
+            message: format!("`{}` holds message data", name.sym),
+        });
+        for &index in &self.guards {
+            if !taint.guards.contains(&index) {
+                taint.guards.push(index);
+            }
+        }
+        taint
+    }
+
     fn record_sink(&mut self, sink: Range<usize>, sink_name: impl Into<String>, value: &Expr) {
-        let Some(trail) = self.taint_of(value) else {
+        let Some(taint) = self.taint_of(value) else {
             return;
         };
-        let Some((first, rest)) = trail.split_first() else {
+        let Some((first, rest)) = taint.trail.split_first() else {
             return;
         };
-        let guard = self.guard_now();
+        let guard = self.guard_with(&taint.guards);
         self.facts.sinks.push(SinkFlow {
             sink,
             sink_name: sink_name.into(),
@@ -1595,6 +1763,47 @@ impl<'c, 'p> Walker<'c, 'p> {
                 }
             }
         }
+    }
+}
+
+/// The value a normalising call or template returns a copy of: `x.toLowerCase()`,
+/// `x.trim()`, `String(x)`, `` `${x}` ``.
+fn normalised_operand(expr: &Expr) -> Option<&Expr> {
+    match strip(expr) {
+        Expr::Call(call) => {
+            let Callee::Expr(callee) = &call.callee else {
+                return None;
+            };
+            match strip(callee) {
+                Expr::Member(member)
+                    if matches!(
+                        member_name(&member.prop),
+                        Some(
+                            "toLowerCase"
+                                | "toLocaleLowerCase"
+                                | "trim"
+                                | "trimStart"
+                                | "trimEnd"
+                                | "toString"
+                                | "valueOf"
+                                | "normalize"
+                        )
+                    ) =>
+                {
+                    Some(&member.obj)
+                }
+                Expr::Ident(name) if &*name.sym == "String" && call.args.len() == 1 => {
+                    Some(&call.args[0].expr)
+                }
+                _ => None,
+            }
+        }
+        Expr::Tpl(tpl)
+            if tpl.exprs.len() == 1 && tpl.quasis.iter().all(|quasi| quasi.raw.is_empty()) =>
+        {
+            Some(&tpl.exprs[0])
+        }
+        _ => None,
     }
 }
 
@@ -2065,19 +2274,16 @@ impl Visit for Walker<'_, '_> {
                     if self.is_event(value) {
                         self.roles.insert(id, Role::Event { jquery: false });
                     } else if self.event_field(value) == Some("data") {
-                        self.roles.insert(id, Role::Data);
+                        self.roles.insert(id, Role::Data(self.guards.clone()));
                     } else if self.is_origin(value) {
                         self.roles.insert(id, Role::Origin);
                     } else if self.is_source(value) {
                         self.roles.insert(id, Role::Source);
                     } else if self.is_origin_url(value) {
                         self.roles.insert(id, Role::OriginUrl);
-                    } else if let Some(mut trail) = self.taint_of(value) {
-                        trail.push(Label {
-                            span: span_range(name.id.span),
-                            message: format!("`{}` holds message data", name.id.sym),
-                        });
-                        self.roles.insert(id, Role::Tainted(trail));
+                    } else if let Some(taint) = self.taint_of(value) {
+                        let held = self.held(taint, &name.id);
+                        self.roles.insert(id, Role::Tainted(held));
                     } else if let Expr::Bin(bin) = value
                         && bin.op == BinaryOp::LogicalOr
                         && (self.is_event(&bin.left) || self.is_event(&bin.right))
@@ -2087,8 +2293,8 @@ impl Visit for Walker<'_, '_> {
                     }
                 }
                 (pattern, value) => {
-                    if let Some(trail) = self.taint_of(value) {
-                        self.taint_pattern(pattern, trail);
+                    if let Some(taint) = self.taint_of(value) {
+                        self.taint_pattern(pattern, taint);
                     }
                 }
             }
@@ -2103,6 +2309,15 @@ impl Visit for Walker<'_, '_> {
                 if let MemberProp::Computed(computed) = &member.prop {
                     computed.expr.visit_with(self);
                 }
+                // `link.href = event.origin`: the element parses the origin like a URL.
+                if let Expr::Ident(element) = strip(&member.obj)
+                    && member_name(&member.prop) == Some("href")
+                    && !self.context.bindings.is_global(element)
+                    && self.is_origin(&assign.right)
+                {
+                    self.roles.insert(self.id(element), Role::OriginUrl);
+                    return;
+                }
                 self.assignment_sink(member, &assign.right, span_range(assign.span));
             }
             AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
@@ -2110,12 +2325,15 @@ impl Visit for Walker<'_, '_> {
                     self.context.bindings.is_global(&ident.id) && &*ident.id.sym == "location";
                 if is_location {
                     self.record_sink(span_range(assign.span), "location", &assign.right);
-                } else if let Some(mut trail) = self.taint_of(&assign.right) {
-                    trail.push(Label {
+                } else if let Some(taint) = self.taint_of(&assign.right) {
+                    let id = self.id(&ident.id);
+                    let mut taint = taint.through(Label {
                         span: span_range(ident.id.span),
                         message: format!("`{}` is assigned message data", ident.id.sym),
                     });
-                    self.roles.insert(self.id(&ident.id), Role::Tainted(trail));
+                    taint.guards.extend(self.guards.iter().copied());
+                    taint.guards = self.reassigned_guards(&id, taint.guards);
+                    self.roles.insert(id, Role::Tainted(taint));
                 }
             }
             other => other.visit_children_with(self),
@@ -2127,8 +2345,12 @@ impl Visit for Walker<'_, '_> {
         crate::deadline::tick();
         match expr {
             Expr::Ident(ident) => {
-                if matches!(self.roles.get(&self.id(ident)), Some(Role::Data)) {
-                    self.record_data_read(span_range(ident.span));
+                if let Some(Role::Data(guards)) = self.roles.get(&self.id(ident)) {
+                    let guards = guards.clone();
+                    self.record_data_read(span_range(ident.span), &guards);
+                } else if let Some(Role::Tainted(taint)) = self.roles.get(&self.id(ident)) {
+                    let guards = taint.guards.clone();
+                    self.record_data_use(span_range(ident.span), &guards);
                 } else if matches!(self.roles.get(&self.id(ident)), Some(Role::Origin))
                     && self.record_data
                 {
@@ -2137,7 +2359,7 @@ impl Visit for Walker<'_, '_> {
             }
             Expr::Member(member) => match self.event_field(expr) {
                 Some("data") | Some("ports") => {
-                    self.record_data_read(span_range(member.span));
+                    self.record_data_read(span_range(member.span), &[]);
                 }
                 Some("origin") => {
                     if self.record_data {
@@ -2147,7 +2369,7 @@ impl Visit for Walker<'_, '_> {
                 _ => expr.visit_children_with(self),
             },
             Expr::Call(call) if self.event_field(expr).is_some() => match self.event_field(expr) {
-                Some("data") => self.record_data_read(span_range(call.span)),
+                Some("data") => self.record_data_read(span_range(call.span), &[]),
                 Some("origin") if self.record_data => {
                     self.facts.origin_reads.push(span_range(call.span))
                 }
@@ -2215,9 +2437,10 @@ impl Visit for Walker<'_, '_> {
     fn visit_prop(&mut self, prop: &Prop) {
         match prop {
             Prop::Shorthand(ident)
-                if matches!(self.roles.get(&self.id(ident)), Some(Role::Data)) =>
+                if matches!(self.roles.get(&self.id(ident)), Some(Role::Data(_))) =>
             {
-                self.record_data_read(span_range(ident.span));
+                let guards = self.data_guards(&Expr::Ident(ident.clone()));
+                self.record_data_read(span_range(ident.span), &guards);
             }
             Prop::KeyValue(pair) if prop_name(&pair.key) == Some("__html") => {
                 self.record_sink(
@@ -2235,7 +2458,9 @@ impl Visit for Walker<'_, '_> {
         match &*chain.base {
             OptChainBase::Member(member) if self.is_event(&member.obj) => {
                 match member_name(&member.prop) {
-                    Some("data") | Some("ports") => self.record_data_read(span_range(chain.span)),
+                    Some("data") | Some("ports") => {
+                        self.record_data_read(span_range(chain.span), &[])
+                    }
                     Some("origin") if self.record_data => {
                         self.facts.origin_reads.push(span_range(chain.span))
                     }

@@ -161,8 +161,10 @@ pub fn resolve_listeners(
 }
 
 fn is_self(bindings: &Bindings, target: &Expr) -> bool {
-    matches!(strip(target), Expr::Ident(ident)
-        if bindings.is_global(ident) && matches!(&*ident.sym, "self" | "globalThis"))
+    matches!(
+        bindings.global_alias(target).as_deref(),
+        Some("self" | "globalThis")
+    )
 }
 
 fn is_message_event(bindings: &Bindings, listener: &RawListener) -> bool {

@@ -294,6 +294,27 @@ impl<'a> Bindings<'a> {
         }
     }
 
+    /// The global `expr` names, directly or through names that only ever hold it: the
+    /// parameter of a wrapper `(function (self) { … })(self)`, `const root = globalThis`.
+    pub fn global_alias(&self, expr: &Expr) -> Option<Atom> {
+        let mut expr = strip(expr);
+        for _ in 0..MAX_DEPTH {
+            let Expr::Ident(ident) = expr else {
+                return None;
+            };
+            if self.is_global(ident) {
+                return Some(ident.sym.clone());
+            }
+            let binding = self.binding_of(ident)?;
+            let values = self.known_values(ident, binding)?;
+            let [value] = values.as_slice() else {
+                return None;
+            };
+            expr = strip(value);
+        }
+        None
+    }
+
     fn binding_of(&self, ident: &Ident) -> Option<&Binding<'_>> {
         self.binding(&self.binding_id(ident)?)
     }

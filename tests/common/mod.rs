@@ -42,6 +42,10 @@ pub fn fixture_files() -> Vec<(String, PathBuf)> {
             if rule.as_os_str() == "page-map" || rule.as_os_str() == "websocket-same-page" {
                 continue;
             }
+            // `fixtures/<rule>/project-*/` are whole projects too.
+            if is_in_project_fixture(relative) {
+                continue;
+            }
             files.push((
                 rule.as_os_str().to_string_lossy().into_owned(),
                 entry.path().to_path_buf(),
@@ -49,6 +53,15 @@ pub fn fixture_files() -> Vec<(String, PathBuf)> {
         }
     }
     files
+}
+
+/// Whether a path under `fixtures/` lies in a `fixtures/<rule>/project-*/` project.
+pub fn is_in_project_fixture(relative: &Path) -> bool {
+    relative
+        .components()
+        .nth(1)
+        .is_some_and(|part| part.as_os_str().to_string_lossy().starts_with("project-"))
+        && relative.components().count() > 2
 }
 
 pub fn lint_file(path: &Path) -> FileResult {
