@@ -23,6 +23,10 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         if !handler.checks.is_empty() {
             continue;
         }
+        // Testing the data and logging, or naming it and doing nothing, acts on nothing.
+        if !handler.effects {
+            continue;
+        }
         // A scheduler (setImmediate shims) posts to its own window and only compares the
         // data with its own tokens to pick a callback: nothing an attacker sends is used.
         if context.facts.posts_to_own_window && handler.uses.is_empty() {

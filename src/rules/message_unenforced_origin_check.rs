@@ -23,7 +23,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         };
         // Reported when no check stops anything: its failing branch does not leave the
         // handler and it guards no use of the data.
-        if handler.checks.iter().any(|check| check.enforced) {
+        if handler.checks.iter().any(|check| check.enforced) || !handler.effects {
             continue;
         }
         let Some(unguarded) = handler.uses.iter().find(|use_| use_.guard == Guard::None) else {

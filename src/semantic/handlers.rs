@@ -30,6 +30,9 @@ pub struct HandlerFacts {
     pub origin_reads: Vec<Range<usize>>,
     pub checks: Vec<OriginCheck>,
     pub sinks: Vec<SinkFlow>,
+    /// The handler does something besides logging and testing: it calls, creates, or
+    /// assigns outside itself. One that does not acts on nothing a sender sends.
+    pub effects: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -699,11 +702,71 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
     }
 
+    /// Whether `data` carries the message data and `token` holds an unguessable value
+    /// this file made (`Math.random()`, `crypto.randomUUID()`, `nanoid()`, and strings
+    /// built from them).
+    fn is_nonce_reply(&self, data: &Expr, token: &Expr) -> bool {
+        self.taint_of(data).is_some() && self.is_random_token(token, 0)
+    }
+
+    fn is_random_token(&self, expr: &Expr, depth: u32) -> bool {
+        if depth > 6 {
+            return false;
+        }
+        match strip(expr) {
+            Expr::Ident(ident) => self
+                .context
+                .bindings
+                .binding(&self.id(ident))
+                .filter(|binding| binding.assignments.is_empty() && !binding.has_unknown_assignment)
+                .and_then(|binding| binding.init())
+                .is_some_and(|init| self.is_random_token(init, depth + 1)),
+            Expr::Call(call) => {
+                let Callee::Expr(callee) = &call.callee else {
+                    return false;
+                };
+                let text = expression_text(callee);
+                if matches!(
+                    text.as_str(),
+                    "Math.random"
+                        | "crypto.randomUUID"
+                        | "window.crypto.randomUUID"
+                        | "self.crypto.randomUUID"
+                        | "uuid"
+                        | "uuidv4"
+                        | "v4"
+                        | "nanoid"
+                ) {
+                    return true;
+                }
+                // `Math.random().toString(36).slice(2)`
+                match strip(callee) {
+                    Expr::Member(member) => self.is_random_token(&member.obj, depth + 1),
+                    _ => false,
+                }
+            }
+            Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+                self.is_random_token(&bin.left, depth + 1)
+                    || self.is_random_token(&bin.right, depth + 1)
+            }
+            Expr::Tpl(tpl) => tpl.exprs.iter().any(|e| self.is_random_token(e, depth + 1)),
+            _ => false,
+        }
+    }
+
     /// The request's `Host` header (`req.headers.host`, `req.get("host")`), or its
     /// host name (`req.headers.host.split(":")[0]`).
     fn is_host_header(&self, expr: &Expr) -> bool {
         crate::stack::ensure_room();
         match strip(expr) {
+            // `let host = req.headers.host;`
+            Expr::Ident(ident) => self
+                .context
+                .bindings
+                .binding(&self.id(ident))
+                .filter(|binding| binding.assignments.is_empty() && !binding.has_unknown_assignment)
+                .and_then(|binding| binding.init())
+                .is_some_and(|init| !matches!(strip(init), Expr::Ident(_)) && self.is_host_header(init)),
             Expr::Member(member) => {
                 if let Expr::Call(call) = strip(&member.obj)
                     && let Callee::Expr(callee) = &call.callee
@@ -757,6 +820,13 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
         self.facts.data_reads.push(span.clone());
         self.record_data_use(span, taken_under);
+    }
+
+    /// Something happens here, unless only to test or to log.
+    fn note_effect(&mut self) {
+        if self.test_depth == 0 && self.quiet_depth == 0 {
+            self.facts.effects = true;
+        }
     }
 
     /// A value read outside any test acts on the data it carries.
@@ -898,6 +968,12 @@ impl<'c, 'p> Walker<'c, 'p> {
             || self.url_field(&bin.right).is_some()
         {
             (&*bin.right, &*bin.left)
+        } else if self.is_nonce_reply(&bin.left, &bin.right)
+            || self.is_nonce_reply(&bin.right, &bin.left)
+        {
+            // `e.data.id === requestId` with an id only this window made and sent: a
+            // sender that can echo it received the request, so it is the window asked.
+            return Some((Strength::Strong, polarity));
         } else {
             // `allowed.indexOf(event.origin) !== -1`
             return self.index_of_comparison(bin);
@@ -2304,6 +2380,15 @@ impl Visit for Walker<'_, '_> {
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
         assign.right.visit_with(self);
         match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident))
+                if self.context.bindings.is_global(&ident.id) =>
+            {
+                self.note_effect()
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Ident(_)) => {}
+            _ => self.note_effect(),
+        }
+        match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 member.obj.visit_with(self);
                 if let MemberProp::Computed(computed) = &member.prop {
@@ -2384,6 +2469,7 @@ impl Visit for Walker<'_, '_> {
                         self.quiet_depth -= 1;
                         return;
                     }
+                    self.note_effect();
                     self.call_sink(callee, &call.args, span_range(call.span));
                     // An origin check outside any condition (`allowed.includes(e.origin);`)
                     // is still a check the code makes, even if nothing acts on it.
@@ -2407,6 +2493,7 @@ impl Visit for Walker<'_, '_> {
                 call.visit_children_with(self);
             }
             Expr::New(new) => {
+                self.note_effect();
                 if let Expr::Ident(callee) = strip(&new.callee)
                     && &*callee.sym == "Function"
                     && let Some(last) = new.args.as_ref().and_then(|args| args.last())
