@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
+import threading
 from collections import defaultdict
 from pathlib import Path
 
@@ -119,17 +119,19 @@ def materialize(project, cache):
     dest.mkdir(parents=True)
     if kind == "github":
         mirror = os.environ.get("CROSSWIRE_EVAL_MIRRORS")
-        git_dir = Path(mirror) / name.replace("/", "+") / "repo" if mirror else None
-        if not (git_dir and git_dir.exists()):
+        git_dir = None
+        if mirror:
+            for candidate in (Path(mirror) / name.replace("/", "+") / "repo" / ".git",
+                              Path(mirror) / name.replace("/", "+") / "repo"):
+                if (candidate / "objects").exists():
+                    git_dir = candidate
+                    break
+        if git_dir is None:
             git_dir = dest / "git"
             run(["git", "init", "-q", "--bare", str(git_dir)])
             run(["git", "--git-dir", str(git_dir), "fetch", "-q", "--depth", "1",
                  f"https://github.com/{name}", pin])
-        root.mkdir()
-        archive = subprocess.Popen(["git", "--git-dir", str(git_dir), "archive", pin], stdout=subprocess.PIPE)
-        run(["tar", "-x", "-C", str(root)], stdin=archive.stdout)
-        if archive.wait() != 0:
-            raise EvalError(f"{project['id']}: git archive {pin} failed")
+        extract_sources(git_dir, pin, root)
         if git_dir.parent == dest:
             shutil.rmtree(git_dir)
     elif kind == "npm":
@@ -139,6 +141,52 @@ def materialize(project, cache):
             tar.extractall(dest, filter="data")
     marker.touch()
     return root
+
+
+# What crosswire reads; other files (images, media, archives) are not extracted.
+SOURCE_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".html", ".htm",
+                   ".vue", ".svelte", ".astro")
+
+
+def extract_sources(git_dir, pin, root):
+    """Writes the commit's source files under root. Blobs a partial mirror lacks are
+    skipped (and counted), so one missing asset does not lose the project."""
+    listing = run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", pin],
+                  stdout=subprocess.PIPE).stdout.split(b"\0")
+    wanted = []
+    for entry in listing:
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        mode, kind, oid = meta.split()
+        if kind == b"blob" and mode != b"120000" and path.decode("utf-8", "replace").lower().endswith(SOURCE_SUFFIXES):
+            wanted.append((oid.decode(), path.decode("utf-8", "replace")))
+    batch = subprocess.Popen(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    # Fed from a thread: the answers fill their pipe while the questions are written.
+    def ask():
+        batch.stdin.write("".join(f"{oid}\n" for oid, _ in wanted).encode())
+        batch.stdin.close()
+    asker = threading.Thread(target=ask)
+    asker.start()
+    missing = 0
+    for oid, path in wanted:
+        header = batch.stdout.readline().split()
+        if len(header) < 3:
+            missing += 1
+            continue
+        data = batch.stdout.read(int(header[2]))
+        batch.stdout.read(1)
+        target = (root / path).resolve()
+        if not str(target).startswith(str(root.resolve()) + os.sep):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    asker.join()
+    batch.wait()
+    root.mkdir(parents=True, exist_ok=True)
+    if missing:
+        print(f"  ({missing} source files of {git_dir} are not in the mirror)", file=sys.stderr)
 
 
 def findings_of(binary, root):

@@ -135,6 +135,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping<'a>>
         wrapper_calls: Vec::new(),
         signals: ScopeSignals {
             worker_file_name: is_worker_file_name(path),
+            test_file: is_test_path(path),
             ..ScopeSignals::default()
         },
         classes: Vec::new(),

@@ -196,6 +196,11 @@ pub fn analyze_handler(
     let mut facts = HandlerFacts::default();
     let found = with_function(program, function, |function_ref| {
         let Some(first) = function_ref.params.first() else {
+            // `function () { … event.data … }` reads the event from the global `event`.
+            facts.event_name = "event".into();
+            let mut walker = Walker::new(&mut context, &mut facts, 0);
+            walker.global_event = true;
+            walker.walk_body(&function_ref.body);
             return;
         };
         facts.event_name = pattern_name(first);
@@ -502,6 +507,8 @@ struct Walker<'c, 'p> {
     depth: u32,
     /// Whether data reads count (false in helpers analysed only for their checks or sinks).
     record_data: bool,
+    /// The handler takes no parameter: the global `event` (`window.event`) is the event.
+    global_event: bool,
 }
 
 impl<'c, 'p> Walker<'c, 'p> {
@@ -520,6 +527,7 @@ impl<'c, 'p> Walker<'c, 'p> {
             quiet_depth: 0,
             depth,
             record_data: true,
+            global_event: false,
         }
     }
 
@@ -588,6 +596,20 @@ impl<'c, 'p> Walker<'c, 'p> {
     /// Whether `expr` is the message event itself.
     fn is_event(&self, expr: &Expr) -> bool {
         match strip(expr) {
+            Expr::Ident(ident)
+                if self.global_event
+                    && &*ident.sym == "event"
+                    && self.context.bindings.is_global(ident) =>
+            {
+                true
+            }
+            Expr::Member(member)
+                if self.global_event
+                    && member_name(&member.prop) == Some("event")
+                    && expression_is(&member.obj, "window") =>
+            {
+                true
+            }
             Expr::Ident(_) => matches!(self.role(expr), Some(Role::Event { jquery: false })),
             Expr::Member(member) if member_name(&member.prop) == Some("originalEvent") => {
                 matches!(self.role(&member.obj), Some(Role::Event { jquery: true }))
@@ -702,6 +724,17 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
     }
 
+    /// This window: `window`, `self`, or the event's own `target` / `currentTarget`.
+    fn is_own_window(&self, expr: &Expr) -> bool {
+        if let Expr::Member(member) = strip(expr)
+            && matches!(member_name(&member.prop), Some("target" | "currentTarget"))
+            && self.is_event(&member.obj)
+        {
+            return true;
+        }
+        self.context.bindings.classify_target(expr) == super::values::Target::CurrentWindow
+    }
+
     /// Whether `data` carries the message data and `token` holds an unguessable value
     /// this file made (`Math.random()`, `crypto.randomUUID()`, `nanoid()`, and strings
     /// built from them).
@@ -766,7 +799,9 @@ impl<'c, 'p> Walker<'c, 'p> {
                 .binding(&self.id(ident))
                 .filter(|binding| binding.assignments.is_empty() && !binding.has_unknown_assignment)
                 .and_then(|binding| binding.init())
-                .is_some_and(|init| !matches!(strip(init), Expr::Ident(_)) && self.is_host_header(init)),
+                .is_some_and(|init| {
+                    !matches!(strip(init), Expr::Ident(_)) && self.is_host_header(init)
+                }),
             Expr::Member(member) => {
                 if let Expr::Call(call) = strip(&member.obj)
                     && let Callee::Expr(callee) = &call.callee
@@ -979,6 +1014,11 @@ impl<'c, 'p> Walker<'c, 'p> {
             return self.index_of_comparison(bin);
         };
         if self.is_source(subject) {
+            // `event.source === window` only tells this window's own posts from the rest:
+            // every other sender still gets through.
+            if self.is_own_window(other) {
+                return None;
+            }
             // `event.source === iframe.contentWindow`: the right check for sandboxed frames.
             return Some((Strength::Strong, polarity));
         }
@@ -1044,6 +1084,10 @@ impl<'c, 'p> Walker<'c, 'p> {
             return None;
         }
         let first = call.args.first().map(|arg| &*arg.expr);
+        // `event.data.indexOf(PREFIX) === 0` with a prefix this window made at random.
+        if first.is_some_and(|token| self.is_nonce_reply(&method.obj, token)) {
+            return Some(Strength::Strong);
+        }
         if matches!(self.url_field(&method.obj), Some("hostname" | "host")) {
             let needle = first.and_then(|arg| self.string_value(arg));
             return Some(Strength::weak(
@@ -1102,6 +1146,12 @@ impl<'c, 'p> Walker<'c, 'p> {
         };
         let method = member_name(&member.prop)?;
         let first = args.first().map(|arg| &*arg.expr);
+        // `event.data.startsWith(PREFIX)` with a prefix this window made at random.
+        if matches!(method, "startsWith" | "includes")
+            && first.is_some_and(|token| self.is_nonce_reply(&member.obj, token))
+        {
+            return Some((Strength::Strong, true));
+        }
         // `new URL(event.origin).hostname.endsWith(".example.com")`
         if matches!(self.url_field(&member.obj), Some("hostname" | "host")) {
             let needle = first.and_then(|arg| self.string_value(arg));

@@ -80,6 +80,9 @@ pub struct ScopeSignals {
     pub worker_file_name: bool,
     /// The file builds a `Blob`, as inline workers made from a function's source do.
     pub builds_blob: bool,
+    /// The file is a test (`*.test.js`, `__tests__/`…): its listeners run in a test
+    /// harness, not in a page an attacker can reach.
+    pub test_file: bool,
 }
 
 /// Whether a file name marks a worker or service worker script: a name part
@@ -121,7 +124,7 @@ pub fn resolve_listeners(
         super::cold::demand_global("document");
         worker_file = true;
     }
-    if worker_file {
+    if worker_file || signals.test_file {
         return Vec::new();
     }
     let is_global_scope = |listener: &RawListener| {

@@ -272,6 +272,13 @@ fn only_relays(program: &Program, function: Span) -> bool {
                 self.mentions_clients = true;
             }
         }
+        // `for (const client of wss.clients)`
+        fn visit_member_expr(&mut self, member: &MemberExpr) {
+            if member_name(&member.prop) == Some("clients") {
+                self.mentions_clients = true;
+            }
+            member.visit_children_with(self);
+        }
     }
     let mut calls = Calls {
         names: Vec::new(),
@@ -291,6 +298,8 @@ fn only_relays(program: &Program, function: Span) -> bool {
         "filter",
         "values",
         "for",
+        // `client.send(data.toString())`: ws hands a Buffer; text is the same message.
+        "toString",
     ];
     calls.mentions_clients
         && !calls.names.is_empty()

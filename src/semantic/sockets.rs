@@ -178,7 +178,8 @@ pub struct InsecureUrl {
     pub trail: Vec<Label>,
 }
 
-/// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`, `*.tst.*`).
+/// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`, `*.tst.*`,
+/// `*-test.*`, `*_spec.*`).
 pub fn is_test_path(path: &str) -> bool {
     let path = path.replace('\\', "/").to_ascii_lowercase();
     let name = path.rsplit('/').next().unwrap_or(&path);
@@ -190,6 +191,11 @@ pub fn is_test_path(path: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name.contains(".tst.")
+        || [".", "-", "_"].iter().any(|separator| {
+            ["test.", "spec."]
+                .iter()
+                .any(|kind| name.contains(&format!("{separator}{kind}")))
+        })
 }
 
 /// The browser `WebSocket` constructor, a Node client's, or neither.
@@ -1312,5 +1318,9 @@ mod tests {
         assert!(is_test_path("src/__tests__/chat.tsx"));
         assert!(is_test_path("src/chat.spec.ts"));
         assert!(!is_test_path("src/latest/chat.ts"));
+        assert!(is_test_path("src/frame-error-capture-test.js"));
+        assert!(is_test_path("lib/bridge_spec.js"));
+        assert!(!is_test_path("src/contest.js"));
+        assert!(!is_test_path("src/attest-frame.js"));
     }
 }
