@@ -41,12 +41,13 @@ use crate::parse::byte_offset;
 /// and rare prefixes keep it fast. What resolution reads (bindings, fields, handlers,
 /// `window`) needs no needle: it is a demand.
 pub const NEEDLES: &[&str] = &[
-    // `postMessage(…)`, `onmessage`, `@HostListener("window:message")`. A `"message"`
-    // string needs none: the listener APIs below have their own, and calls of listener
-    // wrappers are demands.
+    // `postMessage(…)`, `onmessage`, `@HostListener("window:message")` and
+    // `@HostListener("document:message")`. A `"message"` string needs none: the
+    // listener APIs below have their own, and calls of listener wrappers are demands.
     "tMessage",
     "nmessage",
     "w:message",
+    "t:message",
     // Listeners: `addEventListener(…)`, `attachEvent(…)`, jQuery's `$(x).on(…)`.
     "dEventListener",
     "chEvent",

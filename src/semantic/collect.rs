@@ -774,7 +774,8 @@ impl<'a> Collector<'a> {
         self.bindings.class_methods.insert((class, name), span);
     }
 
-    /// `@HostListener("window:message", ["$event"])` on a method.
+    /// `@HostListener("window:message", ["$event"])` (or `"document:message"`) on a
+    /// method: Angular adds the listener to the window (the document) itself.
     fn record_host_listener(&mut self, method: &'a ClassMethod) {
         for decorator in &method.function.decorators {
             let Expr::Call(call) = strip(&decorator.expr) else {
@@ -786,7 +787,11 @@ impl<'a> Collector<'a> {
             let is_host_listener =
                 matches!(strip(callee), Expr::Ident(ident) if &*ident.sym == "HostListener");
             let event = call.args.first().and_then(|a| literal_string(&a.expr));
-            if is_host_listener && event == Some("window:message") {
+            if is_host_listener && matches!(event, Some("window:message" | "document:message")) {
+                // Its analysis will read it: walk it now rather than in a second round.
+                if let Some(skipping) = &mut self.skipping {
+                    skipping.walk_also(method.function.span);
+                }
                 self.listeners.push(RawListener {
                     registration: span_range(decorator.span),
                     form: ListenerForm::HostListener,
