@@ -19,8 +19,10 @@
 //! are placed back where they were written.
 //!
 //! `tests/cold_functions.rs` compares the facts with those of a full walk on every
-//! fixture and on cases where a cold function matters; `examples/cold_check.rs` does the
-//! same on a corpus.
+//! fixture, on cases where a cold function matters, and on generated programs: every
+//! recorder and way of registering a handler, alone in each form of function that can be
+//! cold and nested in several (a recorder added to the walk belongs in its lists);
+//! `examples/cold_check.rs` does the same on a corpus.
 
 use std::cell::RefCell;
 use std::sync::LazyLock;

@@ -178,6 +178,7 @@ struct WrapperCall<'a> {
 /// The function being walked: its name, span, simple parameters and `await`s so far.
 struct Frame {
     name: Option<Id>,
+    span: swc_common::Span,
     /// The frame that runs this code: its own span, or its caller's for a callback that
     /// runs synchronously (`items.forEach(…)`); `None` at the top level.
     runs_in: Option<swc_common::Span>,
@@ -194,6 +195,8 @@ struct RawPostMessage<'a> {
     /// The second argument; `None` when absent or too large to follow.
     second_argument: Option<&'a Expr>,
     only_under_file_protocol: bool,
+    /// The enclosing class, for `this.postMessage(…)`.
+    class: Option<u32>,
 }
 
 struct Collector<'a> {
@@ -317,6 +320,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(arrow.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
+            span: arrow.span,
             runs_in,
             params: arrow
                 .params
@@ -340,6 +344,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(function.span);
         let frame = Frame {
             name,
+            span: function.span,
             runs_in,
             params: function
                 .params
@@ -380,11 +385,15 @@ impl<'a> Collector<'a> {
             }
         }
         // Calls of a wrapper in functions a walk passed over are missing.
-        for wrapper in self.bindings.listener_wrappers.keys() {
-            super::cold::demand_binding(
-                &wrapper.0,
-                self.bindings.scopes.declaring_scope(wrapper.1),
-            );
+        if !self.bindings.listener_wrappers.is_empty() {
+            for (name, function) in &self.bindings.function_of {
+                if self.bindings.listener_wrappers.contains_key(function) {
+                    super::cold::demand_binding(
+                        &name.0,
+                        self.bindings.scopes.declaring_scope(name.1),
+                    );
+                }
+            }
         }
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
@@ -392,7 +401,8 @@ impl<'a> Collector<'a> {
             .filter(|_| !self.bindings.listener_wrappers.is_empty())
             .filter_map(|call| {
                 let callee = self.bindings.binding_id(call.callee)?;
-                let [target, event, handler] = *self.bindings.listener_wrappers.get(&callee)?;
+                let function = self.bindings.function_of.get(&callee)?;
+                let [target, event, handler] = *self.bindings.listener_wrappers.get(function)?;
                 let argument = |index: usize| call.arguments.get(index).map(|arg| &*arg.expr);
                 Some(RawListener {
                     registration: call.registration.clone(),
@@ -693,12 +703,9 @@ impl<'a> Collector<'a> {
     }
 
     /// `function on(el, name, fn) { el.addEventListener(name, fn) }`: remember which
-    /// parameters the wrapper forwards.
+    /// parameters the wrapper forwards. Calls name it by any binding of it.
     fn record_wrapper_signature(&mut self, target: &Expr, args: &[ExprOrSpread]) {
         let Some(frame) = self.frames.last() else {
-            return;
-        };
-        let Some(name) = frame.name.clone() else {
             return;
         };
         let position = |expr: &Expr| match strip(expr) {
@@ -717,7 +724,7 @@ impl<'a> Collector<'a> {
         };
         self.bindings
             .listener_wrappers
-            .insert(name, [target, event, handler]);
+            .insert(frame.span, [target, event, handler]);
     }
 
     /// `(function (global) { … })(window)`: an immediately invoked function's
@@ -893,6 +900,20 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// `f = function …` (also `module.exports.f = f = function …`): the first function
+    /// assigned to a binding is the one it names, as a declaration's is.
+    fn name_assigned_function(&mut self, ident: &Ident, right: &'a Expr) {
+        let Some(id) = self.bindings.binding_id(ident) else {
+            return;
+        };
+        let Some(span) = function_span(assigned_value(right)) else {
+            return;
+        };
+        self.named_functions.push((span, id.0.clone()));
+        self.bindings.function_of.entry(id.clone()).or_insert(span);
+        self.pending_function_name = Some(id);
+    }
+
     fn record_post_message(
         &mut self,
         span: Range<usize>,
@@ -924,6 +945,7 @@ impl<'a> Collector<'a> {
             argument_count: args.len(),
             second_argument: args.get(1).and_then(|arg| small(&arg.expr)),
             only_under_file_protocol: self.file_protocol_guards > 0,
+            class: self.current_class(),
         });
     }
 
@@ -1444,6 +1466,15 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
     let target = match &raw.receiver {
         None if raw.receiver_span.is_none() => super::Target::CurrentWindow,
         None => super::Target::Unknown,
+        // `this.postMessage(…)` in a class that defines it calls that method.
+        Some(receiver)
+            if matches!(strip(receiver), Expr::This(_))
+                && raw
+                    .class
+                    .is_some_and(|class| bindings.class_defines_post_message(class)) =>
+        {
+            super::Target::NotAWindow(super::values::OWN_POST_MESSAGE)
+        }
         Some(receiver) => bindings.classify_target(receiver),
     };
     let (origin, origin_in_options) = match raw.second_argument {
@@ -1550,13 +1581,20 @@ impl<'a> Visit for Collector<'a> {
             Some(VarDeclKind::Let) => BindingKind::Let,
             _ => BindingKind::Var,
         };
-        match (&declarator.name, declarator.init.as_deref().map(strip)) {
+        // `var f = exports.f = function …` binds `f` to the function.
+        match (
+            &declarator.name,
+            declarator.init.as_deref().map(assigned_value),
+        ) {
             (Pat::Ident(ident), init) => {
                 let id = self.declare(&ident.id, kind, init);
                 if let Some(init) = init {
                     self.hint_holder(init, Some(Holder::Binding(id.clone())));
                 }
                 match init {
+                    Some(Expr::Class(class)) => {
+                        self.bindings.class_of.insert(id, class.class.span.lo.0);
+                    }
                     Some(Expr::Object(object)) => {
                         for prop in &object.props {
                             if let Some((name, span)) = object_method(prop) {
@@ -1780,8 +1818,10 @@ impl<'a> Visit for Collector<'a> {
             }
             _ => {}
         }
+        // `a = b.c = value` assigns `value` to both.
+        let assigned = assigned_value(&assign.right);
         let value = (assign.op == AssignOp::Assign)
-            .then(|| small(&assign.right))
+            .then(|| small(assigned))
             .flatten();
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
@@ -1795,6 +1835,9 @@ impl<'a> Visit for Collector<'a> {
                     );
                 }
                 self.record_assignment(&ident.id, value);
+                if assign.op == AssignOp::Assign {
+                    self.name_assigned_function(&ident.id, &assign.right);
+                }
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 if member_name(&member.prop) == Some("onmessage") {
@@ -1811,7 +1854,7 @@ impl<'a> Visit for Collector<'a> {
                         Expr::This(_) => {
                             // `this.onMessage = (e) => …` in a constructor works like a method.
                             if let (Some(class), Some(span)) =
-                                (self.current_class(), function_span(&assign.right))
+                                (self.current_class(), function_span(assigned))
                             {
                                 self.named_functions.push((span, field.clone()));
                                 self.bindings
@@ -1827,7 +1870,7 @@ impl<'a> Visit for Collector<'a> {
                         }
                         Expr::Ident(object) if let Some(id) = self.bindings.binding_id(object) => {
                             // `api.open = function () { … }` works like an object method.
-                            if let Some(span) = function_span(&assign.right) {
+                            if let Some(span) = function_span(assigned) {
                                 self.named_functions.push((span, field.clone()));
                                 self.bindings
                                     .object_methods
@@ -1872,7 +1915,8 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_class_decl(&mut self, decl: &ClassDecl) {
-        self.declare(&decl.ident, BindingKind::Class, None);
+        let id = self.declare(&decl.ident, BindingKind::Class, None);
+        self.bindings.class_of.insert(id, decl.class.span.lo.0);
         self.class_names.push(decl.ident.sym.to_string());
         decl.class.visit_with(self);
         self.class_names.pop();
@@ -2023,6 +2067,11 @@ impl<'a> Visit for Collector<'a> {
         let class = in_tree(class);
         self.pending_function_name = None;
         self.classes.push(class.span.lo.0);
+        if let Some(Expr::Ident(parent)) = class.super_class.as_deref().map(strip)
+            && let Some(parent) = self.bindings.binding_id(parent)
+        {
+            self.bindings.class_extends.insert(class.span.lo.0, parent);
+        }
         for member in &class.body {
             self.record_class_member(member);
         }
@@ -2128,6 +2177,23 @@ fn function_span(expr: &Expr) -> Option<swc_common::Span> {
         _ => None,
     }
 }
+
+/// The value an expression evaluates to through chained assignments: `value` in
+/// `exports.f = value` and in `a = b.c = value`. Each assignment of a chain asks, so
+/// only a few are looked through (a chain of thousands would be quadratic).
+fn assigned_value(expr: &Expr) -> &Expr {
+    let mut expr = strip(expr);
+    for _ in 0..ASSIGNMENT_CHAIN {
+        match expr {
+            Expr::Assign(assign) if assign.op == AssignOp::Assign => expr = strip(&assign.right),
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// How many chained assignments [`assigned_value`] looks through.
+const ASSIGNMENT_CHAIN: usize = 8;
 
 /// `$(window)` or `jQuery(window)`: the wrapped object.
 fn jquery_target(expr: &Expr) -> Option<&Expr> {
