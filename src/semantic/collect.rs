@@ -21,7 +21,7 @@ use super::sockets::{
 };
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
-    prop_atom, prop_name, required_module, strip,
+    object_property, prop_atom, prop_name, required_module, strip,
 };
 use super::{FileFacts, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
@@ -806,6 +806,69 @@ impl<'a> Collector<'a> {
                     event: None,
                     handler: RawHandler::Function(method.function.span),
                     class: self.current_class(),
+                    in_worker_code: false,
+                    in_function: false,
+                });
+            }
+        }
+    }
+
+    /// Angular's `@Component({ host: { "(window:message)": "onMessage($event)" } })` (or
+    /// `@Directive`, or `"(document:message)"`): the method named listens as a
+    /// `@HostListener` would. Only a call with `$event` alone hands it the event.
+    fn record_host_metadata(&mut self, class: &'a Class) {
+        let Some(class_start) = self.current_class() else {
+            return;
+        };
+        for decorator in &class.decorators {
+            let Expr::Call(call) = strip(&decorator.expr) else {
+                continue;
+            };
+            let Some(Expr::Object(metadata)) = call.args.first().map(|arg| strip(&arg.expr)) else {
+                continue;
+            };
+            let Some(host) = object_property(metadata, "host") else {
+                continue;
+            };
+            let Expr::Object(host) = strip(host) else {
+                continue;
+            };
+            for prop in &host.props {
+                let PropOrSpread::Prop(prop) = prop else {
+                    continue;
+                };
+                let Prop::KeyValue(pair) = &**prop else {
+                    continue;
+                };
+                if !matches!(
+                    prop_name(&pair.key),
+                    Some("(window:message)" | "(document:message)")
+                ) {
+                    continue;
+                }
+                let Some(method) = literal_string(&pair.value)
+                    .and_then(|call| call.trim().strip_suffix("($event)"))
+                    .map(str::trim)
+                else {
+                    continue;
+                };
+                let Some(&span) = self
+                    .bindings
+                    .class_methods
+                    .get(&(class_start, Atom::from(method)))
+                else {
+                    continue;
+                };
+                if let Some(skipping) = &mut self.skipping {
+                    skipping.walk_also(span);
+                }
+                self.listeners.push(RawListener {
+                    registration: span_range(pair.key.span()),
+                    form: ListenerForm::HostListener,
+                    target: None,
+                    event: None,
+                    handler: RawHandler::Function(span),
+                    class: Some(class_start),
                     in_worker_code: false,
                     in_function: false,
                 });
@@ -2078,6 +2141,7 @@ impl<'a> Visit for Collector<'a> {
         // Class bodies are strict. The heritage is walked before the body so that
         // scopes open in source order.
         self.open_scope(ScopeKind::Name, class.span.lo, class.span.hi, true);
+        self.record_host_metadata(class);
         class.decorators.visit_with(self);
         class.super_class.visit_with(self);
         class.type_params.visit_with(self);

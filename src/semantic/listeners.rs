@@ -21,8 +21,9 @@ pub enum ListenerForm {
     /// `$(window).on("message", handler)`: the handler gets a jQuery event.
     JQuery,
     /// Angular `@HostListener("window:message", ["$event"])` or
-    /// `@HostListener("document:message", ["$event"])`: on the window (the document) by
-    /// name, never a worker's global scope.
+    /// `@HostListener("document:message", ["$event"])`, or the same as `host` metadata
+    /// (`host: { "(window:message)": "onMessage($event)" }`): on the window (the
+    /// document) by name, never a worker's global scope.
     HostListener,
     /// A same-file function that forwards to `addEventListener`.
     Wrapper,

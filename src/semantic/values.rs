@@ -871,7 +871,9 @@ impl WildcardOrigin {
     }
 }
 
-fn object_property<'e>(object: &'e ObjectLit, field: &str) -> Option<&'e Expr> {
+/// The value of the property `field` of an object literal: the last one written, as at
+/// run time, unless a spread follows it.
+pub fn object_property<'e>(object: &'e ObjectLit, field: &str) -> Option<&'e Expr> {
     // The last property wins, as at run time; a spread after it makes the value unknown.
     let mut found = None;
     for prop in &object.props {
