@@ -676,7 +676,7 @@ fn every_recorder_alone_in_every_cold_form_has_the_facts_of_a_full_walk() {
                 .then_some(nesting)
                 .into_iter()
                 .collect(),
-            declarations_beside: (recorder + nesting) % 2 == 0,
+            declarations_beside: (recorder + nesting).is_multiple_of(2),
         };
         let mut pieces = Vec::new();
         for nesting in 0..forms {
