@@ -228,8 +228,9 @@ pub const MESSAGE_TRIGGERS: &[Trigger] = &[
     Trigger::with("`message`", LISTENER_APIS),
     // `onmessage = …`, and `attachEvent("onmessage", …)`.
     Trigger::word("onmessage"),
-    // Angular's `@HostListener("window:message")`.
+    // Angular's `@HostListener("window:message")` and `@HostListener("document:message")`.
     Trigger::word("window:message"),
+    Trigger::word("document:message"),
 ];
 
 /// An early-return guard written with the handler's own event name.

@@ -19,8 +19,10 @@
 //! are placed back where they were written.
 //!
 //! `tests/cold_functions.rs` compares the facts with those of a full walk on every
-//! fixture and on cases where a cold function matters; `examples/cold_check.rs` does the
-//! same on a corpus.
+//! fixture, on cases where a cold function matters, and on generated programs: every
+//! recorder and way of registering a handler, alone in each form of function that can be
+//! cold and nested in several (a recorder added to the walk belongs in its lists);
+//! `examples/cold_check.rs` does the same on a corpus.
 
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -41,12 +43,13 @@ use crate::parse::byte_offset;
 /// and rare prefixes keep it fast. What resolution reads (bindings, fields, handlers,
 /// `window`) needs no needle: it is a demand.
 pub const NEEDLES: &[&str] = &[
-    // `postMessage(…)`, `onmessage`, `@HostListener("window:message")`. A `"message"`
-    // string needs none: the listener APIs below have their own, and calls of listener
-    // wrappers are demands.
+    // `postMessage(…)`, `onmessage`, `@HostListener("window:message")` and
+    // `@HostListener("document:message")`. A `"message"` string needs none: the
+    // listener APIs below have their own, and calls of listener wrappers are demands.
     "tMessage",
     "nmessage",
     "w:message",
+    "t:message",
     // Listeners: `addEventListener(…)`, `attachEvent(…)`, jQuery's `$(x).on(…)`.
     "dEventListener",
     "chEvent",

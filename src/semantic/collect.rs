@@ -21,7 +21,7 @@ use super::sockets::{
 };
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
-    prop_atom, prop_name, required_module, strip,
+    object_property, prop_atom, prop_name, required_module, strip,
 };
 use super::{FileFacts, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
@@ -179,6 +179,7 @@ struct WrapperCall<'a> {
 /// The function being walked: its name, span, simple parameters and `await`s so far.
 struct Frame {
     name: Option<Id>,
+    span: swc_common::Span,
     /// The frame that runs this code: its own span, or its caller's for a callback that
     /// runs synchronously (`items.forEach(…)`); `None` at the top level.
     runs_in: Option<swc_common::Span>,
@@ -195,6 +196,8 @@ struct RawPostMessage<'a> {
     /// The second argument; `None` when absent or too large to follow.
     second_argument: Option<&'a Expr>,
     only_under_file_protocol: bool,
+    /// The enclosing class, for `this.postMessage(…)`.
+    class: Option<u32>,
 }
 
 struct Collector<'a> {
@@ -318,6 +321,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(arrow.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
+            span: arrow.span,
             runs_in,
             params: arrow
                 .params
@@ -341,6 +345,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(function.span);
         let frame = Frame {
             name,
+            span: function.span,
             runs_in,
             params: function
                 .params
@@ -381,11 +386,15 @@ impl<'a> Collector<'a> {
             }
         }
         // Calls of a wrapper in functions a walk passed over are missing.
-        for wrapper in self.bindings.listener_wrappers.keys() {
-            super::cold::demand_binding(
-                &wrapper.0,
-                self.bindings.scopes.declaring_scope(wrapper.1),
-            );
+        if !self.bindings.listener_wrappers.is_empty() {
+            for (name, function) in &self.bindings.function_of {
+                if self.bindings.listener_wrappers.contains_key(function) {
+                    super::cold::demand_binding(
+                        &name.0,
+                        self.bindings.scopes.declaring_scope(name.1),
+                    );
+                }
+            }
         }
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
@@ -393,7 +402,8 @@ impl<'a> Collector<'a> {
             .filter(|_| !self.bindings.listener_wrappers.is_empty())
             .filter_map(|call| {
                 let callee = self.bindings.binding_id(call.callee)?;
-                let [target, event, handler] = *self.bindings.listener_wrappers.get(&callee)?;
+                let function = self.bindings.function_of.get(&callee)?;
+                let [target, event, handler] = *self.bindings.listener_wrappers.get(function)?;
                 let argument = |index: usize| call.arguments.get(index).map(|arg| &*arg.expr);
                 Some(RawListener {
                     registration: call.registration.clone(),
@@ -694,12 +704,9 @@ impl<'a> Collector<'a> {
     }
 
     /// `function on(el, name, fn) { el.addEventListener(name, fn) }`: remember which
-    /// parameters the wrapper forwards.
+    /// parameters the wrapper forwards. Calls name it by any binding of it.
     fn record_wrapper_signature(&mut self, target: &Expr, args: &[ExprOrSpread]) {
         let Some(frame) = self.frames.last() else {
-            return;
-        };
-        let Some(name) = frame.name.clone() else {
             return;
         };
         let position = |expr: &Expr| match strip(expr) {
@@ -718,7 +725,7 @@ impl<'a> Collector<'a> {
         };
         self.bindings
             .listener_wrappers
-            .insert(name, [target, event, handler]);
+            .insert(frame.span, [target, event, handler]);
     }
 
     /// `(function (global) { … })(window)`: an immediately invoked function's
@@ -775,7 +782,8 @@ impl<'a> Collector<'a> {
         self.bindings.class_methods.insert((class, name), span);
     }
 
-    /// `@HostListener("window:message", ["$event"])` on a method.
+    /// `@HostListener("window:message", ["$event"])` (or `"document:message"`) on a
+    /// method: Angular adds the listener to the window (the document) itself.
     fn record_host_listener(&mut self, method: &'a ClassMethod) {
         for decorator in &method.function.decorators {
             let Expr::Call(call) = strip(&decorator.expr) else {
@@ -787,7 +795,11 @@ impl<'a> Collector<'a> {
             let is_host_listener =
                 matches!(strip(callee), Expr::Ident(ident) if &*ident.sym == "HostListener");
             let event = call.args.first().and_then(|a| literal_string(&a.expr));
-            if is_host_listener && event == Some("window:message") {
+            if is_host_listener && matches!(event, Some("window:message" | "document:message")) {
+                // Its analysis will read it: walk it now rather than in a second round.
+                if let Some(skipping) = &mut self.skipping {
+                    skipping.walk_also(method.function.span);
+                }
                 self.listeners.push(RawListener {
                     registration: span_range(decorator.span),
                     form: ListenerForm::HostListener,
@@ -795,6 +807,69 @@ impl<'a> Collector<'a> {
                     event: None,
                     handler: RawHandler::Function(method.function.span),
                     class: self.current_class(),
+                    in_worker_code: false,
+                    in_function: false,
+                });
+            }
+        }
+    }
+
+    /// Angular's `@Component({ host: { "(window:message)": "onMessage($event)" } })` (or
+    /// `@Directive`, or `"(document:message)"`): the method named listens as a
+    /// `@HostListener` would. Only a call with `$event` alone hands it the event.
+    fn record_host_metadata(&mut self, class: &'a Class) {
+        let Some(class_start) = self.current_class() else {
+            return;
+        };
+        for decorator in &class.decorators {
+            let Expr::Call(call) = strip(&decorator.expr) else {
+                continue;
+            };
+            let Some(Expr::Object(metadata)) = call.args.first().map(|arg| strip(&arg.expr)) else {
+                continue;
+            };
+            let Some(host) = object_property(metadata, "host") else {
+                continue;
+            };
+            let Expr::Object(host) = strip(host) else {
+                continue;
+            };
+            for prop in &host.props {
+                let PropOrSpread::Prop(prop) = prop else {
+                    continue;
+                };
+                let Prop::KeyValue(pair) = &**prop else {
+                    continue;
+                };
+                if !matches!(
+                    prop_name(&pair.key),
+                    Some("(window:message)" | "(document:message)")
+                ) {
+                    continue;
+                }
+                let Some(method) = literal_string(&pair.value)
+                    .and_then(|call| call.trim().strip_suffix("($event)"))
+                    .map(str::trim)
+                else {
+                    continue;
+                };
+                let Some(&span) = self
+                    .bindings
+                    .class_methods
+                    .get(&(class_start, Atom::from(method)))
+                else {
+                    continue;
+                };
+                if let Some(skipping) = &mut self.skipping {
+                    skipping.walk_also(span);
+                }
+                self.listeners.push(RawListener {
+                    registration: span_range(pair.key.span()),
+                    form: ListenerForm::HostListener,
+                    target: None,
+                    event: None,
+                    handler: RawHandler::Function(span),
+                    class: Some(class_start),
                     in_worker_code: false,
                     in_function: false,
                 });
@@ -889,6 +964,20 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// `f = function …` (also `module.exports.f = f = function …`): the first function
+    /// assigned to a binding is the one it names, as a declaration's is.
+    fn name_assigned_function(&mut self, ident: &Ident, right: &'a Expr) {
+        let Some(id) = self.bindings.binding_id(ident) else {
+            return;
+        };
+        let Some(span) = function_span(assigned_value(right)) else {
+            return;
+        };
+        self.named_functions.push((span, id.0.clone()));
+        self.bindings.function_of.entry(id.clone()).or_insert(span);
+        self.pending_function_name = Some(id);
+    }
+
     fn record_post_message(
         &mut self,
         span: Range<usize>,
@@ -920,6 +1009,7 @@ impl<'a> Collector<'a> {
             argument_count: args.len(),
             second_argument: args.get(1).and_then(|arg| small(&arg.expr)),
             only_under_file_protocol: self.file_protocol_guards > 0,
+            class: self.current_class(),
         });
     }
 
@@ -1440,6 +1530,15 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
     let target = match &raw.receiver {
         None if raw.receiver_span.is_none() => super::Target::CurrentWindow,
         None => super::Target::Unknown,
+        // `this.postMessage(…)` in a class that defines it calls that method.
+        Some(receiver)
+            if matches!(strip(receiver), Expr::This(_))
+                && raw
+                    .class
+                    .is_some_and(|class| bindings.class_defines_post_message(class)) =>
+        {
+            super::Target::NotAWindow(super::values::OWN_POST_MESSAGE)
+        }
         Some(receiver) => bindings.classify_target(receiver),
     };
     let (origin, origin_in_options) = match raw.second_argument {
@@ -1546,13 +1645,20 @@ impl<'a> Visit for Collector<'a> {
             Some(VarDeclKind::Let) => BindingKind::Let,
             _ => BindingKind::Var,
         };
-        match (&declarator.name, declarator.init.as_deref().map(strip)) {
+        // `var f = exports.f = function …` binds `f` to the function.
+        match (
+            &declarator.name,
+            declarator.init.as_deref().map(assigned_value),
+        ) {
             (Pat::Ident(ident), init) => {
                 let id = self.declare(&ident.id, kind, init);
                 if let Some(init) = init {
                     self.hint_holder(init, Some(Holder::Binding(id.clone())));
                 }
                 match init {
+                    Some(Expr::Class(class)) => {
+                        self.bindings.class_of.insert(id, class.class.span.lo.0);
+                    }
                     Some(Expr::Object(object)) => {
                         for prop in &object.props {
                             if let Some((name, span)) = object_method(prop) {
@@ -1776,8 +1882,10 @@ impl<'a> Visit for Collector<'a> {
             }
             _ => {}
         }
+        // `a = b.c = value` assigns `value` to both.
+        let assigned = assigned_value(&assign.right);
         let value = (assign.op == AssignOp::Assign)
-            .then(|| small(&assign.right))
+            .then(|| small(assigned))
             .flatten();
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
@@ -1791,6 +1899,9 @@ impl<'a> Visit for Collector<'a> {
                     );
                 }
                 self.record_assignment(&ident.id, value);
+                if assign.op == AssignOp::Assign {
+                    self.name_assigned_function(&ident.id, &assign.right);
+                }
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 if member_name(&member.prop) == Some("onmessage") {
@@ -1807,7 +1918,7 @@ impl<'a> Visit for Collector<'a> {
                         Expr::This(_) => {
                             // `this.onMessage = (e) => …` in a constructor works like a method.
                             if let (Some(class), Some(span)) =
-                                (self.current_class(), function_span(&assign.right))
+                                (self.current_class(), function_span(assigned))
                             {
                                 self.named_functions.push((span, field.clone()));
                                 self.bindings
@@ -1823,7 +1934,7 @@ impl<'a> Visit for Collector<'a> {
                         }
                         Expr::Ident(object) if let Some(id) = self.bindings.binding_id(object) => {
                             // `api.open = function () { … }` works like an object method.
-                            if let Some(span) = function_span(&assign.right) {
+                            if let Some(span) = function_span(assigned) {
                                 self.named_functions.push((span, field.clone()));
                                 self.bindings
                                     .object_methods
@@ -1868,7 +1979,8 @@ impl<'a> Visit for Collector<'a> {
     }
 
     fn visit_class_decl(&mut self, decl: &ClassDecl) {
-        self.declare(&decl.ident, BindingKind::Class, None);
+        let id = self.declare(&decl.ident, BindingKind::Class, None);
+        self.bindings.class_of.insert(id, decl.class.span.lo.0);
         self.class_names.push(decl.ident.sym.to_string());
         decl.class.visit_with(self);
         self.class_names.pop();
@@ -2019,12 +2131,18 @@ impl<'a> Visit for Collector<'a> {
         let class = in_tree(class);
         self.pending_function_name = None;
         self.classes.push(class.span.lo.0);
+        if let Some(Expr::Ident(parent)) = class.super_class.as_deref().map(strip)
+            && let Some(parent) = self.bindings.binding_id(parent)
+        {
+            self.bindings.class_extends.insert(class.span.lo.0, parent);
+        }
         for member in &class.body {
             self.record_class_member(member);
         }
         // Class bodies are strict. The heritage is walked before the body so that
         // scopes open in source order.
         self.open_scope(ScopeKind::Name, class.span.lo, class.span.hi, true);
+        self.record_host_metadata(class);
         class.decorators.visit_with(self);
         class.super_class.visit_with(self);
         class.type_params.visit_with(self);
@@ -2124,6 +2242,23 @@ fn function_span(expr: &Expr) -> Option<swc_common::Span> {
         _ => None,
     }
 }
+
+/// The value an expression evaluates to through chained assignments: `value` in
+/// `exports.f = value` and in `a = b.c = value`. Each assignment of a chain asks, so
+/// only a few are looked through (a chain of thousands would be quadratic).
+fn assigned_value(expr: &Expr) -> &Expr {
+    let mut expr = strip(expr);
+    for _ in 0..ASSIGNMENT_CHAIN {
+        match expr {
+            Expr::Assign(assign) if assign.op == AssignOp::Assign => expr = strip(&assign.right),
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// How many chained assignments [`assigned_value`] looks through.
+const ASSIGNMENT_CHAIN: usize = 8;
 
 /// `$(window)` or `jQuery(window)`: the wrapped object.
 fn jquery_target(expr: &Expr) -> Option<&Expr> {

@@ -2206,8 +2206,8 @@ fn resolve_function_at(
     match strip(callee) {
         Expr::Ident(ident) => {
             let id = bindings.id(ident);
-            if let Some(span) = bindings.function_of.get(&id) {
-                return Some(*span);
+            if let Some(span) = bindings.function_named(&id) {
+                return Some(span);
             }
             let binding = bindings.binding(&id)?;
             resolve_function_at(bindings, binding.init()?, class, depth + 1)

@@ -20,7 +20,10 @@ pub enum ListenerForm {
     AttachEvent,
     /// `$(window).on("message", handler)`: the handler gets a jQuery event.
     JQuery,
-    /// Angular `@HostListener("window:message", ["$event"])`.
+    /// Angular `@HostListener("window:message", ["$event"])` or
+    /// `@HostListener("document:message", ["$event"])`, or the same as `host` metadata
+    /// (`host: { "(window:message)": "onMessage($event)" }`): on the window (the
+    /// document) by name, never a worker's global scope.
     HostListener,
     /// A same-file function that forwards to `addEventListener`.
     Wrapper,
@@ -42,7 +45,8 @@ pub struct RawListener<'a> {
     /// The registering callee or assignment target (`window.addEventListener`).
     pub registration: Range<usize>,
     pub form: ListenerForm,
-    /// The object listened on; `None` for the global scope (bare `addEventListener`).
+    /// The object listened on; `None` for the global scope (bare `addEventListener`),
+    /// or for a `HostListener`, the window or the document its name says.
     pub target: Option<&'a Expr>,
     /// The event name expression, when not already known to be `"message"`.
     pub event: Option<&'a Expr>,
@@ -109,12 +113,13 @@ pub fn resolve_listeners(
     raw: &[RawListener],
     signals: &ScopeSignals,
 ) -> Vec<MessageListener> {
-    let on_global_scope = raw.iter().any(|listener| {
-        listener.target.is_none()
-            || listener
+    let is_global_scope = |listener: &RawListener| {
+        listener.form != ListenerForm::HostListener
+            && listener
                 .target
-                .is_some_and(|target| is_self(bindings, target))
-    });
+                .is_none_or(|target| is_self(bindings, target))
+    };
+    let on_global_scope = raw.iter().any(is_global_scope);
     // A worker script: by name, by `importScripts`, or by using the global scope's
     // message events without any DOM.
     let mut worker_file = signals.worker_file_name || signals.imports_scripts;
@@ -127,11 +132,6 @@ pub fn resolve_listeners(
     if worker_file || signals.test_file {
         return Vec::new();
     }
-    let is_global_scope = |listener: &RawListener| {
-        listener
-            .target
-            .is_none_or(|target| is_self(bindings, target))
-    };
     raw.iter()
         .filter(|listener| !listener.in_worker_code)
         // `function worker() { onmessage = … }` turned into a Blob worker.

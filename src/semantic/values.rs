@@ -80,15 +80,24 @@ pub struct Bindings<'a> {
     pub member_assignments: HashMap<(Id, Atom), Vec<Option<&'a Expr>>>,
     /// Which binding each identifier names.
     pub scopes: super::scopes::Scopes,
-    /// The function a binding names: `function f`, `const f = () => …`, `const f = debounce(() => …)`.
+    /// The function a binding names: `function f`, `const f = () => …`,
+    /// `const f = debounce(() => …)`, `var f = exports.f = function …`, or the first
+    /// function assigned to it (`f = function …`). Read it through
+    /// [`Self::function_named`]: an assignment may sit in a function a walk passed over.
     pub function_of: HashMap<Id, Span>,
+    /// Same-file classes by their binding (`class C {}`, `const C = class {}`): where
+    /// each starts, the key of [`Self::class_methods`].
+    pub class_of: HashMap<Id, u32>,
+    /// The binding each class (by start) extends, when it names one: `class B extends A`.
+    pub class_extends: HashMap<u32, Id>,
     /// Methods and function-valued fields of classes, by class (its span's start) and name.
     pub class_methods: HashMap<(u32, Atom), Span>,
     /// Methods of object literals bound to a name: `const handlers = { onMessage(e) {} }`.
     pub object_methods: HashMap<(Id, Atom), Span>,
-    /// Same-file functions that forward to `addEventListener`: which parameters are
-    /// the target, the event name and the handler.
-    pub listener_wrappers: HashMap<Id, [usize; 3]>,
+    /// Same-file functions, by span, that forward to `addEventListener`: which
+    /// parameters are the target, the event name and the handler. A call names one
+    /// through [`Self::function_named`].
+    pub listener_wrappers: HashMap<Span, [usize; 3]>,
 }
 
 /// The window-ness of a `postMessage` receiver.
@@ -135,6 +144,26 @@ pub struct WildcardOrigin {
     pub literal: Range<usize>,
     /// How the value travelled from the literal to the call, outermost first.
     pub trail: Vec<Label>,
+}
+
+/// What a receiver is that defines `postMessage` itself: not a window, whose
+/// `postMessage` no script defines.
+pub const OWN_POST_MESSAGE: &str = "an object of this file with a postMessage of its own";
+
+/// Whether an object literal has a method `postMessage` (`{ postMessage() {} }`,
+/// `{ postMessage: (m) => … }`); a shorthand `{ postMessage }` may be the window's own.
+fn defines_post_message(object: &ObjectLit) -> bool {
+    object.props.iter().any(|prop| match prop {
+        PropOrSpread::Prop(prop) => match &**prop {
+            Prop::Method(method) => prop_name(&method.key) == Some("postMessage"),
+            Prop::KeyValue(pair) => {
+                prop_name(&pair.key) == Some("postMessage")
+                    && matches!(strip(&pair.value), Expr::Fn(_) | Expr::Arrow(_))
+            }
+            _ => false,
+        },
+        PropOrSpread::Spread(_) => false,
+    })
 }
 
 /// Whether a condition holds exactly when the page runs under `file:`.
@@ -352,6 +381,42 @@ impl<'a> Bindings<'a> {
         self.member_assignments.get(&(id, Atom::from(field)))
     }
 
+    /// The function the binding `id` names (see [`Self::function_of`]).
+    pub fn function_named(&self, id: &Id) -> Option<Span> {
+        super::cold::demand_binding(&id.0, self.scopes.declaring_scope(id.1));
+        self.function_of.get(id).copied()
+    }
+
+    /// Whether `postMessage` on an object made by `new <callee>(…)` is a method of a
+    /// class of this file.
+    fn constructs_own_post_message(&self, callee: &Expr) -> bool {
+        let Expr::Ident(callee) = strip(callee) else {
+            return false;
+        };
+        self.binding_id(callee)
+            .and_then(|id| self.class_of.get(&id).copied())
+            .is_some_and(|class| self.class_defines_post_message(class))
+    }
+
+    /// Whether the class starting at `class`, or a class of this file it extends,
+    /// defines `postMessage`.
+    pub fn class_defines_post_message(&self, mut class: u32) -> bool {
+        for _ in 0..MAX_DEPTH {
+            if self.class_method(class, "postMessage").is_some() {
+                return true;
+            }
+            match self
+                .class_extends
+                .get(&class)
+                .and_then(|parent| self.class_of.get(parent))
+            {
+                Some(&parent) => class = parent,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The method or function-valued field `name` of the class starting at `class`.
     pub fn class_method(&self, class: u32, name: &str) -> Option<Span> {
         super::cold::demand_field(name);
@@ -410,6 +475,13 @@ impl<'a> Bindings<'a> {
         match expr {
             Expr::Ident(ident) => self.ident_target(ident, depth),
             Expr::This(_) => Target::Unknown,
+            // An object of this file's own with a `postMessage` of its own.
+            Expr::New(new) if self.constructs_own_post_message(&new.callee) => {
+                Target::NotAWindow(OWN_POST_MESSAGE)
+            }
+            Expr::Object(object) if defines_post_message(object) => {
+                Target::NotAWindow(OWN_POST_MESSAGE)
+            }
             Expr::New(new) => match strip(&new.callee) {
                 Expr::Ident(callee) => match &*callee.sym {
                     "Worker" | "SharedWorker" => Target::NotAWindow("a worker"),
@@ -461,6 +533,10 @@ impl<'a> Bindings<'a> {
         let Some(binding) = self.binding_of(ident) else {
             return Target::Unknown;
         };
+        // `const stub = { postMessage() {} }`, `api.postMessage = function …`
+        if self.object_method(self.id(ident), "postMessage").is_some() {
+            return Target::NotAWindow(OWN_POST_MESSAGE);
+        }
         if let BindingKind::Import { source, imported } = &binding.kind {
             return match (&**source, &**imported) {
                 ("worker_threads" | "node:worker_threads", _) => {
@@ -816,7 +892,9 @@ impl WildcardOrigin {
     }
 }
 
-fn object_property<'e>(object: &'e ObjectLit, field: &str) -> Option<&'e Expr> {
+/// The value of the property `field` of an object literal: the last one written, as at
+/// run time, unless a spread follows it.
+pub fn object_property<'e>(object: &'e ObjectLit, field: &str) -> Option<&'e Expr> {
     // The last property wins, as at run time; a spread after it makes the value unknown.
     let mut found = None;
     for prop in &object.props {
