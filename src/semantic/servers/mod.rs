@@ -1,21 +1,33 @@
 //! WebSocket servers and where they check the `Origin` of the upgrade request:
 //! `ws` (`verifyClient`, connection and upgrade handlers), socket.io / engine.io
-//! (`allowRequest`, middleware), express-ws, @fastify/websocket, uWebSockets.js,
-//! `Deno.upgradeWebSocket` and `Bun.serve`.
+//! (`allowRequest`, middleware), the `websocket` package (the `request` handler),
+//! faye-websocket (the upgrade handler), @nestjs/websockets gateways, GraphQL
+//! subscription servers (graphql-ws, subscriptions-transport-ws, Nest's GraphQL module),
+//! express-ws, @fastify/websocket, uWebSockets.js, `Deno.upgradeWebSocket` and `Bun.serve`.
+//!
+//! A server made by a library's constructor or factory is known by where the callee comes
+//! from (an import or `require` of the library), never by its name or its arguments'
+//! ([`library_server`]); its options are read once that is known ([`options`]).
 
+mod auth;
+mod options;
+
+pub(super) use options::{
+    GRAPHQL_WS_ON_CONNECT, TRANSPORT_ON_CONNECT, object_function, options_hook,
+};
+
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use swc_common::Span;
 use swc_ecma_ast::*;
-use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{
-    Body, OriginCheck, ServerParam, Strength, analyze_server_function, expression_text,
-    resolve_function, with_function,
+    OriginCheck, ServerParam, Strength, analyze_server_function, resolve_function, with_function,
 };
 use super::listeners::RawHandler;
 use super::sockets::Holder;
-use super::values::{Bindings, member_name, strip};
+use super::values::{BindingKind, Bindings, member_name, required_module, strip};
 use crate::parse::span_range;
 
 /// The server libraries crosswire knows.
@@ -23,6 +35,14 @@ use crate::parse::span_range;
 pub enum ServerKind {
     Ws,
     SocketIo,
+    /// The `websocket` package (WebSocket-Node).
+    Websocket,
+    FayeWebsocket,
+    NestGateway,
+    /// subscriptions-transport-ws's `SubscriptionServer` (Apollo's former transport).
+    SubscriptionServer,
+    /// Nest's `GraphQLModule` with subscriptions.
+    NestGraphQl,
     ExpressWs,
     Fastify,
     UWebSockets,
@@ -35,6 +55,11 @@ impl ServerKind {
         match self {
             ServerKind::Ws => "ws",
             ServerKind::SocketIo => "socket.io",
+            ServerKind::Websocket => "websocket (WebSocket-Node)",
+            ServerKind::FayeWebsocket => "faye-websocket",
+            ServerKind::NestGateway => "@nestjs/websockets gateway",
+            ServerKind::SubscriptionServer => "subscriptions-transport-ws",
+            ServerKind::NestGraphQl => "@nestjs/graphql subscriptions",
             ServerKind::ExpressWs => "express-ws",
             ServerKind::Fastify => "@fastify/websocket",
             ServerKind::UWebSockets => "uWebSockets.js",
@@ -42,31 +67,66 @@ impl ServerKind {
             ServerKind::Bun => "Bun.serve",
         }
     }
+
+    /// Whether the server is socket.io underneath, whose `cors` option does not check upgrades.
+    pub fn is_socket_io(self) -> bool {
+        matches!(self, ServerKind::SocketIo | ServerKind::NestGateway)
+    }
+}
+
+/// How a server the walk saw is made.
+#[derive(Debug, Clone)]
+pub enum Made<'a> {
+    /// By a call or `new` whose callee may name a library's constructor or factory
+    /// (resolved once the file's bindings are known); the arguments hold its options.
+    Call {
+        callee: &'a Expr,
+        args: &'a [ExprOrSpread],
+    },
+    /// In a form that names the library itself (a route of express-ws, `Deno.upgradeWebSocket`).
+    Known(ServerKind),
 }
 
 /// A server as the walk saw it.
 #[derive(Debug, Clone)]
 pub struct RawServer<'a> {
     pub span: Range<usize>,
-    /// `None` when the construction's callee must be resolved (`new Server(…)`).
-    pub kind: Option<ServerKind>,
-    pub callee: Option<&'a Expr>,
-    pub holder: Option<Holder>,
+    pub made: Made<'a>,
+    /// The bindings or fields that hold it, for the handlers registered on them.
+    pub holders: Vec<Holder>,
     /// Functions where the check belongs, with what their parameters are.
     pub functions: Vec<(RawHandler<'a>, Vec<ServerParam>)>,
-    /// socket.io's `cors` option is set (it does not check upgrades).
-    pub has_cors: bool,
-    /// The path it serves (`path` option, express-ws route), when known.
+    /// Functions whose first parameter is the server (a Nest gateway's `afterInit(server)`):
+    /// what they register on it counts.
+    pub server_params: Vec<Span>,
+    /// The function the construction runs in (faye-websocket's check belongs there).
+    pub frame: Option<Span>,
+    /// The path it serves when the walk knows it (express-ws routes).
     pub path: Option<String>,
-    /// Its options come from elsewhere (a variable, a parameter, a spread), so a
-    /// `verifyClient` or `allowRequest` may be in them.
-    pub options_opaque: bool,
 }
 
-/// `server.on("connection", h)`, `io.use(h)`, `server.handleUpgrade(…)` in a function.
+/// What a handler is registered for, where it matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UseEvent {
+    /// The `websocket` package's `request`, where connections are accepted.
+    Request,
+    Other,
+}
+
+/// What a use is registered on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UseTarget {
+    Holder(Holder),
+    /// The server made by the construction that starts at this offset.
+    Construction(usize),
+}
+
+/// `server.on("connection", h)`, `io.use(h)`, `server.handleUpgrade(…)` in a function,
+/// `useServer({ onConnect }, server)`.
 #[derive(Debug, Clone)]
 pub struct ServerUse<'a> {
-    pub holder: Holder,
+    pub target: UseTarget,
+    pub event: UseEvent,
     pub function: RawHandler<'a>,
     pub params: Vec<ServerParam>,
     pub class: Option<u32>,
@@ -93,8 +153,12 @@ pub struct ServerFact {
     pub path: Option<String>,
     /// Its message handling only forwards each message to the other clients.
     pub relay_only: bool,
-    /// Its options come from code the file does not show.
-    pub options_opaque: bool,
+    /// Where it accepts connections may be in code the file does not show: options built
+    /// elsewhere (which may hold a `verifyClient` or `allowRequest`), or a `websocket`
+    /// server without a `request` handler in the file.
+    pub check_elsewhere: bool,
+    /// It accepts every connection before any code can look (`autoAcceptConnections: true`).
+    pub accepts_all: bool,
 }
 
 impl ServerFact {
@@ -105,28 +169,107 @@ impl ServerFact {
     }
 }
 
-/// The server kind a `new X(…)` callee names, through imports and `require`.
-pub fn server_constructor(bindings: &Bindings, callee: &Expr) -> Option<ServerKind> {
-    let from = |name: &str| match name {
-        "ws" => Some(ServerKind::Ws),
-        "socket.io" | "engine.io" => Some(ServerKind::SocketIo),
-        _ => None,
-    };
-    match strip(callee) {
-        // `new WebSocketServer(…)`, `new Server(…)` imported from ws or socket.io.
-        Expr::Ident(ident) => from(bindings.module_of(ident)?),
-        // `new WebSocket.Server(…)`, `new io.Server(…)`.
-        Expr::Member(member) => {
-            let Expr::Ident(object) = strip(&member.obj) else {
-                return None;
-            };
-            match member_name(&member.prop) {
-                Some("Server" | "WebSocketServer") => from(bindings.module_of(object)?),
-                _ => None,
+/// Libraries whose constructors or factories may be bound to any name: a file that imports
+/// one is walked in full, since a call of such a name holds none of the walk's needles.
+pub fn is_server_module(module: &str) -> bool {
+    matches!(
+        module,
+        "ws" | "socket.io" | "engine.io" | "websocket" | "faye-websocket"
+    )
+}
+
+/// Libraries a server's maker may come from: [`is_server_module`]'s and those of the forms
+/// whose callee names itself (`@WebSocketGateway`, `SubscriptionServer.create`,
+/// `GraphQLModule.forRoot`, graphql-ws's `useServer`).
+pub fn may_make_servers(module: &str) -> bool {
+    is_server_module(module)
+        || matches!(
+            module,
+            "@nestjs/websockets" | "subscriptions-transport-ws" | "@nestjs/graphql"
+        )
+        || module.starts_with("graphql-ws")
+}
+
+/// Where a callee comes from: the module and the names after it (`require("ws").Server`
+/// is `("ws", ["Server"])`, `io` of `import io from "socket.io"` is `("socket.io", [])`).
+pub fn module_path<'b>(
+    bindings: &'b Bindings,
+    callee: &'b Expr,
+) -> Option<(&'b str, Vec<&'b str>)> {
+    let mut names = Vec::new();
+    let mut expr = strip(callee);
+    // A chain is at most a few names long; a longer one names no library's maker.
+    for _ in 0..4 {
+        match expr {
+            Expr::Member(member) => {
+                names.push(member_name(&member.prop)?);
+                expr = strip(&member.obj);
             }
+            Expr::Call(call) => {
+                let module = required_module(call)?;
+                names.reverse();
+                return Some((module, names));
+            }
+            Expr::Ident(ident) => {
+                let binding = bindings.binding(&bindings.id(ident))?;
+                let module = match &binding.kind {
+                    BindingKind::Import { source, imported } => {
+                        if !matches!(&**imported, "default" | "*") {
+                            names.push(imported);
+                        }
+                        &**source
+                    }
+                    // `const x = require("m")` or `const x = require("m").member`.
+                    _ => match strip(binding.init()?) {
+                        Expr::Call(call) => required_module(call)?,
+                        Expr::Member(member) => match strip(&member.obj) {
+                            Expr::Call(call) => {
+                                let module = required_module(call)?;
+                                names.push(member_name(&member.prop)?);
+                                module
+                            }
+                            _ => return None,
+                        },
+                        _ => return None,
+                    },
+                };
+                names.reverse();
+                return Some((module, names));
+            }
+            _ => return None,
         }
-        _ => None,
     }
+    None
+}
+
+/// The server a call or `new` of `callee` makes, by where the callee comes from.
+pub fn library_server(bindings: &Bindings, callee: &Expr) -> Option<ServerKind> {
+    let (module, names) = module_path(bindings, callee)?;
+    let kind = match (module, names.as_slice()) {
+        ("ws", ["Server" | "WebSocketServer"]) => ServerKind::Ws,
+        // The factory (`require("socket.io")(http)`), its old `listen`, and the class.
+        ("socket.io" | "engine.io", [] | ["Server" | "listen" | "attach"]) => ServerKind::SocketIo,
+        ("websocket", ["server"]) => ServerKind::Websocket,
+        // The module is the server-side socket class; `.Client` and `.EventSource` are not.
+        ("faye-websocket", []) => ServerKind::FayeWebsocket,
+        ("@nestjs/websockets", ["WebSocketGateway"]) => ServerKind::NestGateway,
+        (
+            "subscriptions-transport-ws",
+            ["SubscriptionServer"] | ["SubscriptionServer", "create"],
+        ) => ServerKind::SubscriptionServer,
+        ("@nestjs/graphql", ["GraphQLModule", "forRoot" | "forRootAsync"]) => {
+            ServerKind::NestGraphQl
+        }
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// Whether `callee` is graphql-ws's `useServer`, which serves GraphQL on a ws server.
+pub fn is_graphql_ws_use_server(bindings: &Bindings, callee: &Expr) -> bool {
+    module_path(bindings, callee).is_some_and(|(module, names)| {
+        module.starts_with("graphql-ws") && names.as_slice() == ["useServer"]
+    })
 }
 
 pub fn resolve_servers(
@@ -134,117 +277,134 @@ pub fn resolve_servers(
     bindings: &Bindings,
     raw: &RawServers,
 ) -> Vec<ServerFact> {
+    // The uses by what they are registered on, so that each server looks only at its own.
+    let mut uses: HashMap<&UseTarget, Vec<&ServerUse>> = HashMap::default();
+    for server_use in &raw.uses {
+        uses.entry(&server_use.target).or_default().push(server_use);
+    }
     raw.servers
         .iter()
-        .filter_map(|server| {
-            let kind = match server.kind {
-                Some(kind) => kind,
-                None => server_constructor(bindings, server.callee?)?,
-            };
-            let mut functions: Vec<(Span, Vec<ServerParam>)> = Vec::new();
-            let mut add = |handler: &RawHandler, params: &[ServerParam], class: Option<u32>| {
-                let span = match handler {
-                    RawHandler::Function(span) => Some(*span),
-                    RawHandler::Expr(expr) => resolve_function(bindings, expr, class),
-                    RawHandler::Missing => None,
-                };
-                if let Some(span) = span {
-                    functions.push((span, params.to_vec()));
-                }
-            };
-            for (handler, params) in &server.functions {
-                add(handler, params, None);
-            }
-            for server_use in &raw.uses {
-                if server.holder.as_ref() == Some(&server_use.holder) {
-                    add(&server_use.function, &server_use.params, server_use.class);
-                }
-            }
-            let mut checks = Vec::new();
-            let mut authenticated = false;
-            let mut relay_only = false;
-            for (span, params) in &functions {
-                checks.extend(
-                    analyze_server_function(program, bindings, *span, params).unwrap_or_default(),
-                );
-                authenticated |= authenticates(program, *span);
-                relay_only |= only_relays(program, *span);
-            }
-            Some(ServerFact {
-                construction: server.span.clone(),
-                kind,
-                handlers: functions
-                    .iter()
-                    .map(|(span, _)| span_range(*span))
-                    .collect(),
-                checks,
-                authenticated,
-                has_cors: server.has_cors,
-                path: server.path.clone(),
-                relay_only,
-                options_opaque: server.options_opaque,
-            })
-        })
+        .filter_map(|server| resolve_server(program, bindings, &uses, server))
         .collect()
 }
 
-/// Whether a function authenticates the connection with a secret: the `Authorization`
-/// header, the subprotocol, or a token passed to a verifying call.
-fn authenticates(program: &Program, function: Span) -> bool {
-    struct Finder {
-        found: bool,
+fn resolve_server(
+    program: &Program,
+    bindings: &Bindings,
+    uses: &HashMap<&UseTarget, Vec<&ServerUse>>,
+    server: &RawServer,
+) -> Option<ServerFact> {
+    let (kind, read) = match &server.made {
+        Made::Known(kind) => (*kind, options::ServerOptions::default()),
+        Made::Call { callee, args } => {
+            let kind = library_server(bindings, callee)?;
+            (kind, options::read(bindings, kind, args)?)
+        }
+    };
+    let mut raw_functions: Vec<(&RawHandler, &[ServerParam], Option<u32>)> = Vec::new();
+    for (handler, params) in server.functions.iter().chain(&read.functions) {
+        raw_functions.push((handler, params, None));
     }
-    impl Visit for Finder {
-        crate::guard_nesting!();
-
-        fn visit_str(&mut self, text: &Str) {
-            let value = text.value.to_string_lossy().to_ascii_lowercase();
-            if value == "authorization" || value == "sec-websocket-protocol" {
-                self.found = true;
-            }
+    // faye-websocket: the socket is made in the upgrade handler, whose request it is given.
+    let frame = (kind == ServerKind::FayeWebsocket)
+        .then_some(server.frame)
+        .flatten();
+    if kind == ServerKind::FayeWebsocket && frame.is_none() {
+        return None;
+    }
+    let frame_handler = frame.map(RawHandler::Function);
+    let frame_params = [
+        ServerParam::Request,
+        ServerParam::Request,
+        ServerParam::Other,
+    ];
+    if let Some(handler) = &frame_handler {
+        raw_functions.push((handler, &frame_params, None));
+    }
+    let mut holders: Vec<Holder> = server.holders.clone();
+    for span in &server.server_params {
+        if let Some(holder) = first_param_holder(program, bindings, *span)
+            && !holders.contains(&holder)
+        {
+            holders.push(holder);
         }
-        fn visit_ident_name(&mut self, name: &IdentName) {
-            if &*name.sym == "authorization" {
-                self.found = true;
-            }
+    }
+    let mut accepts_requests = false;
+    let targets = holders
+        .into_iter()
+        .map(UseTarget::Holder)
+        .chain(std::iter::once(UseTarget::Construction(server.span.start)));
+    for target in targets {
+        for server_use in uses.get(&target).into_iter().flatten() {
+            accepts_requests |= server_use.event == UseEvent::Request;
+            raw_functions.push((&server_use.function, &server_use.params, server_use.class));
         }
-        fn visit_call_expr(&mut self, call: &CallExpr) {
-            if let Callee::Expr(callee) = &call.callee {
-                let callee_text = expression_text(callee).to_ascii_lowercase();
-                let verifies = [
-                    "verify",
-                    "jwt",
-                    "authenticate",
-                    "validatetoken",
-                    "checktoken",
-                ]
-                .iter()
-                .any(|word| callee_text.contains(word));
-                let with_token = call.args.iter().any(|arg| {
-                    let text = expression_text(&arg.expr).to_ascii_lowercase();
-                    text.contains("token")
-                        || text.contains("protocol")
-                        || text.contains("authorization")
-                });
-                if verifies && (with_token || !call.args.is_empty()) {
-                    self.found = true;
+    }
+    let mut functions: Vec<(Span, &[ServerParam])> = Vec::new();
+    let mut authenticated = false;
+    for (handler, params, class) in raw_functions {
+        let span = match handler {
+            RawHandler::Function(span) => Some(*span),
+            RawHandler::Expr(expr) => {
+                let span = resolve_function(bindings, expr, class);
+                // A middleware made by a library: `passport.authenticate("jwt")`.
+                if span.is_none() {
+                    authenticated |= auth::token_middleware(bindings, expr);
                 }
+                span
             }
-            call.visit_children_with(self);
+            RawHandler::Missing => None,
+        };
+        if let Some(span) = span {
+            functions.push((span, params));
         }
     }
-    let mut finder = Finder { found: false };
-    with_function(program, function, |function_ref| match &function_ref.body {
-        Body::Block(stmts) => stmts.visit_with(&mut finder),
-        Body::Expr(expr) => expr.visit_with(&mut finder),
-    });
-    finder.found
+    let mut checks = Vec::new();
+    let mut relay_only = false;
+    for (span, params) in &functions {
+        checks
+            .extend(analyze_server_function(program, bindings, *span, params).unwrap_or_default());
+        authenticated |= auth::authenticates(program, bindings, *span);
+        relay_only |= only_relays(program, *span);
+    }
+    // The `websocket` package accepts a connection only in a `request` handler (unless it
+    // accepts all): without one in the file, the acceptance is elsewhere.
+    let check_elsewhere =
+        read.opaque || (kind == ServerKind::Websocket && !read.accepts_all && !accepts_requests);
+    Some(ServerFact {
+        construction: server.span.clone(),
+        kind,
+        handlers: functions
+            .iter()
+            .map(|(span, _)| span_range(*span))
+            .collect(),
+        checks,
+        authenticated,
+        has_cors: read.has_cors,
+        path: server.path.clone().or(read.path),
+        relay_only,
+        check_elsewhere,
+        accepts_all: read.accepts_all,
+    })
+}
+
+/// The binding of a function's first parameter, as a holder.
+fn first_param_holder(program: &Program, bindings: &Bindings, function: Span) -> Option<Holder> {
+    with_function(program, function, |function_ref| {
+        let Some(Pat::Ident(ident)) = function_ref.params.first() else {
+            return None;
+        };
+        bindings.binding_id(&ident.id).map(Holder::Binding)
+    })
+    .flatten()
 }
 
 /// Whether a connection handler's message handling only forwards each message to the
 /// other clients (`clients.forEach(c => c.send(data))`, `socket.broadcast.emit(…)`),
 /// with no storing, transforming or routing by user or room.
 fn only_relays(program: &Program, function: Span) -> bool {
+    use super::handlers::Body;
+    use swc_ecma_visit::{Visit, VisitWith};
     struct Calls {
         names: Vec<String>,
         mentions_clients: bool,
@@ -254,15 +414,11 @@ fn only_relays(program: &Program, function: Span) -> bool {
 
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {
-                let text = expression_text(callee);
+                let text = callee_text(callee);
                 if text.contains("clients") || text.contains("broadcast") {
                     self.mentions_clients = true;
                 }
-                let name = text
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches("()");
+                let name = text.rsplit('.').next().unwrap_or_default();
                 self.names.push(name.to_string());
             }
             call.visit_children_with(self);
@@ -281,9 +437,10 @@ fn only_relays(program: &Program, function: Span) -> bool {
         Body::Block(stmts) => stmts.visit_with(&mut calls),
         Body::Expr(expr) => expr.visit_with(&mut calls),
     });
+    // Lowercase, as `callee_text` gives them.
     let forwarding = [
         "on",
-        "forEach",
+        "foreach",
         "send",
         "emit",
         "broadcast",
@@ -298,4 +455,37 @@ fn only_relays(program: &Program, function: Span) -> bool {
             .names
             .iter()
             .all(|name| forwarding.contains(&name.as_str()))
+}
+
+/// The last few names of a callee, lowercase (`jwt.verify`, `this.jwt.verifyasync`): what
+/// the judging of calls reads, built in a bounded number of steps however long the chain.
+pub(super) fn callee_text(callee: &Expr) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    let mut expr = strip(callee);
+    for _ in 0..6 {
+        if names.len() == 3 {
+            break;
+        }
+        match expr {
+            Expr::Member(member) => {
+                names.push(member_name(&member.prop).unwrap_or("[]"));
+                expr = strip(&member.obj);
+            }
+            Expr::Call(call) => match &call.callee {
+                Callee::Expr(inner) => expr = strip(inner),
+                _ => break,
+            },
+            Expr::Ident(ident) => {
+                names.push(&ident.sym);
+                break;
+            }
+            Expr::This(_) => {
+                names.push("this");
+                break;
+            }
+            _ => break,
+        }
+    }
+    names.reverse();
+    names.join(".").to_ascii_lowercase()
 }
