@@ -21,6 +21,15 @@ pub const RULE: Rule = Rule {
         Trigger::word("Bun.serve"),
         Trigger::word("handleUpgrade"),
         Trigger::word(".ws("),
+        // The `websocket` package, faye-websocket, Nest's gateways and GraphQL
+        // subscription servers.
+        Trigger::word("\"websocket\""),
+        Trigger::word("'websocket'"),
+        Trigger::word("faye-websocket"),
+        Trigger::word("@nestjs/websockets"),
+        Trigger::word("graphql-ws"),
+        Trigger::word("subscriptions-transport-ws"),
+        Trigger::word("GraphQLModule"),
     ],
     options: &[],
     check: Some(check),
@@ -29,8 +38,10 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
     for server in &context.facts.servers {
-        // Options built elsewhere may hold the check.
-        if server.has_strong_check() || (server.options_opaque && server.checks.is_empty()) {
+        // `autoAcceptConnections: true` accepts before any check or token can refuse.
+        if !server.accepts_all
+            && (server.has_strong_check() || (server.check_elsewhere && server.checks.is_empty()))
+        {
             continue;
         }
         let weak = server
@@ -42,11 +53,12 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
                     passing_origin,
                 } => Some((check, reason, passing_origin)),
                 _ => None,
-            });
-        if weak.is_none() && server.authenticated {
+            })
+            .filter(|_| !server.accepts_all);
+        if weak.is_none() && server.authenticated && !server.accepts_all {
             continue;
         }
-        let cors_note = if server.kind == ServerKind::SocketIo && server.has_cors {
+        let cors_note = if server.kind.is_socket_io() && server.has_cors {
             " (the `cors` option does not help: engine.io only sets response headers with it \
              and still accepts WebSocket upgrades from any origin)"
         } else {
@@ -67,6 +79,15 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
                 )
                 .with_label(check.span.clone(), "weak origin check")
             }
+            None if server.accepts_all => Diagnostic::new(
+                format!(
+                    "this {} server accepts every connection (`autoAcceptConnections: true`), \
+                     from any origin: a page on any site can open one with the user's cookies \
+                     and act as the user (cross-site WebSocket hijacking)",
+                    server.kind.name()
+                ),
+                server.construction.clone(),
+            ),
             None => Diagnostic::new(
                 format!(
                     "this {} server accepts WebSocket connections from any origin: a page on any \
@@ -78,27 +99,57 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             ),
         }
         .with_span_label("accepts upgrades");
-        for handler in &server.handlers {
-            diagnostic = diagnostic.with_label(
-                super::first_line(context.text, handler),
-                "the origin check belongs here",
-            );
+        if !server.accepts_all {
+            for handler in &server.handlers {
+                diagnostic = diagnostic.with_label(
+                    super::first_line(context.text, handler),
+                    "the origin check belongs here",
+                );
+            }
         }
-        diagnostic = diagnostic.with_help(match server.kind {
-            ServerKind::Ws => {
-                "reject foreign origins in `verifyClient: ({ origin }) => ALLOWED_ORIGINS.includes(origin)` \
-                 (or destroy the socket in the upgrade handler), or authenticate every connection \
-                 with a token a foreign page cannot know (CWE-1385)"
-            }
-            ServerKind::SocketIo => {
-                "pass `allowRequest: (req, callback) => callback(null, \
-                 ALLOWED_ORIGINS.includes(req.headers.origin))` (CWE-1385)"
-            }
-            _ => {
-                "compare the request's `Origin` header with the origins you serve and refuse the \
-                 upgrade otherwise, or authenticate every connection with a token (CWE-1385)"
-            }
-        });
+        diagnostic = diagnostic.with_help(help(server.kind, server.accepts_all));
         diagnostics.push(diagnostic);
+    }
+}
+
+fn help(kind: ServerKind, accepts_all: bool) -> &'static str {
+    match kind {
+        ServerKind::Ws => {
+            "reject foreign origins in `verifyClient: ({ origin }) => ALLOWED_ORIGINS.includes(origin)` \
+             (or destroy the socket in the upgrade handler), or authenticate every connection \
+             with a token a foreign page cannot know (CWE-1385)"
+        }
+        ServerKind::SocketIo => {
+            "pass `allowRequest: (req, callback) => callback(null, \
+             ALLOWED_ORIGINS.includes(req.headers.origin))` (CWE-1385)"
+        }
+        ServerKind::Websocket if accepts_all => {
+            "set `autoAcceptConnections: false` and accept in the `request` handler only when \
+             `ALLOWED_ORIGINS.includes(request.origin)`, calling `request.reject()` otherwise (CWE-1385)"
+        }
+        ServerKind::Websocket => {
+            "in the `request` handler, call `request.reject()` unless \
+             `ALLOWED_ORIGINS.includes(request.origin)`, before `request.accept(…)` (CWE-1385)"
+        }
+        ServerKind::FayeWebsocket => {
+            "destroy the socket in the upgrade handler unless \
+             `ALLOWED_ORIGINS.includes(request.headers.origin)`, before `new WebSocket(request, \
+             socket, body)` (CWE-1385)"
+        }
+        ServerKind::NestGateway => {
+            "pass `allowRequest: (req, callback) => callback(null, \
+             ALLOWED_ORIGINS.includes(req.headers.origin))` in the gateway's options (a custom \
+             adapter can add it for every gateway), or disconnect in `handleConnection` unless \
+             `ALLOWED_ORIGINS.includes(client.handshake.headers.origin)` (CWE-1385)"
+        }
+        ServerKind::SubscriptionServer | ServerKind::NestGraphQl => {
+            "refuse foreign origins in `onConnect` (`ctx.extra.request.headers.origin` for \
+             graphql-ws, `context.request.headers.origin` for subscriptions-transport-ws), or \
+             authenticate each socket with a token in `connectionParams` (CWE-1385)"
+        }
+        _ => {
+            "compare the request's `Origin` header with the origins you serve and refuse the \
+             upgrade otherwise, or authenticate every connection with a token (CWE-1385)"
+        }
     }
 }

@@ -47,13 +47,15 @@ pub fn collect(
     let mut report = WalkReport::default();
     for _ in 0..SKIPPING_ROUNDS {
         report.rounds += 1;
-        let ((facts, state), demands) = super::cold::recording_demands(|| {
+        let ((facts, state, server_library), demands) = super::cold::recording_demands(|| {
             let mut collector = walk(parsed, path, Some(skipping));
             let state = collector.skipping.take().expect("the walk was skipping");
-            (collector.finish(&parsed.program), state)
+            let server_library = collector.server_library_seen;
+            (collector.finish(&parsed.program), state, server_library)
         });
-        // A socket's or a server's analysis reads records from all over the file.
-        if !facts.sockets.is_empty() || !facts.servers.is_empty() {
+        // A socket's or a server's analysis reads records from all over the file, and a
+        // server library's maker may be called by any name, in a function with no needle.
+        if !facts.sockets.is_empty() || !facts.servers.is_empty() || server_library {
             break;
         }
         let more = demands.functions_to_walk(&state.skipped, code, base);
@@ -149,6 +151,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping<'a>>
         page: Default::default(),
         servers: Default::default(),
         bun_serve_depth: 0,
+        server_library_seen: false,
         sockets: RawSockets {
             test_file: is_test_path(path),
             ..RawSockets::default()
@@ -233,6 +236,9 @@ struct Collector<'a> {
     servers: super::servers::RawServers<'a>,
     /// How many `Bun.serve({ … })` calls enclose the code.
     bun_serve_depth: u32,
+    /// Whether the file imports or requires a library that makes WebSocket servers: calls
+    /// of its names are looked at, and the file is walked in full (see `collect`).
+    server_library_seen: bool,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
     /// Every function given a name, for baseline fingerprints: declared, bound, a method,
@@ -562,21 +568,7 @@ impl<'a> Collector<'a> {
     }
 
     fn raw_handler(expr: Option<&'a Expr>) -> RawHandler<'a> {
-        let Some(expr) = expr.map(strip) else {
-            return RawHandler::Missing;
-        };
-        if let Some(span) = function_span(expr) {
-            return RawHandler::Function(span);
-        }
-        // `debounce((e) => …, 100)`, `useCallback((e) => …, [])`
-        if let Expr::Call(call) = expr
-            && let Some(span) = call.args.iter().find_map(|arg| function_span(&arg.expr))
-        {
-            return RawHandler::Function(span);
-        }
-        small(expr).map_or(RawHandler::Missing, |expr| {
-            RawHandler::Expr(std::borrow::Cow::Borrowed(expr))
-        })
+        raw_handler(expr)
     }
 
     fn push_listener(
@@ -1116,6 +1108,10 @@ impl<'a> Collector<'a> {
                 if let Callee::Expr(callee) = &call.callee
                     && let Some(callee) = small(callee)
                 {
+                    // A server library's factory: `const io = require("socket.io")(http)`.
+                    if self.server_library_seen || rooted_in_require(callee) {
+                        self.holder_hints.insert(call.span.lo.0, holder.clone());
+                    }
                     let class = self.current_class();
                     self.sockets.call_results.push((holder, callee, class));
                 }
@@ -1312,33 +1308,147 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// `new WebSocketServer(options)`, `new Server(http, options)` (resolved later).
+    /// `new WebSocketServer(options)`, `new Server(http, options)`, `new WebSocket(req, socket,
+    /// body)` of faye-websocket (resolved later).
     fn record_server_construction(&mut self, new: &'a NewExpr) {
         let callee = strip(&new.callee);
-        let text = super::handlers::expression_text(callee);
-        if !matches!(text.rsplit('.').next(), Some("Server" | "WebSocketServer")) {
+        let args: &[ExprOrSpread] = new.args.as_deref().unwrap_or_default();
+        // `new …Server(…)` may come before the import of its class; other names only when
+        // they come from a server library.
+        let named_server = matches!(
+            super::handlers::expression_text(callee).rsplit('.').next(),
+            Some("Server" | "WebSocketServer")
+        );
+        if named_server || self.is_server_maker(callee) {
+            self.record_library_server(new.span, callee, args);
+        }
+    }
+
+    /// Whether a callee is a server library's maker, as far as the walk knows so far.
+    fn is_server_maker(&self, callee: &Expr) -> bool {
+        (self.server_library_seen || rooted_in_require(callee))
+            && super::servers::library_server(&self.bindings, callee).is_some()
+    }
+
+    /// A server made by a library's constructor or factory (its kind is resolved later),
+    /// or, for `SubscriptionServer.create(options, wsServer)`, hooks on an existing server.
+    fn record_library_server(
+        &mut self,
+        span: swc_common::Span,
+        callee: &'a Expr,
+        args: &'a [ExprOrSpread],
+    ) {
+        use super::servers::{Made, RawServer, ServerKind, library_server};
+        let Some(callee) = small(callee) else {
+            return;
+        };
+        if library_server(&self.bindings, callee) == Some(ServerKind::SubscriptionServer)
+            && let Some(server) = args.get(1)
+            && self.names_server_instance(&server.expr)
+        {
+            self.record_hook_use(
+                args.first(),
+                &server.expr,
+                super::servers::TRANSPORT_ON_CONNECT,
+            );
             return;
         }
-        let args: &[ExprOrSpread] = new.args.as_deref().unwrap_or_default();
-        let (functions, has_cors) = server_options(args);
-        self.servers.servers.push(super::servers::RawServer {
-            span: span_range(new.span),
-            kind: None,
-            callee: small(callee),
-            holder: self.holder_hints.get(&new.span.lo.0).cloned(),
-            functions,
-            has_cors,
-            path: server_path(args),
-            options_opaque: options_opaque(args),
+        self.servers.servers.push(RawServer {
+            span: span_range(span),
+            made: Made::Call { callee, args },
+            holders: self
+                .holder_hints
+                .get(&span.lo.0)
+                .cloned()
+                .into_iter()
+                .collect(),
+            functions: Vec::new(),
+            server_params: Vec::new(),
+            frame: self.current_frame_span(),
+            path: None,
         });
+    }
+
+    /// Whether an argument is a server made elsewhere in the file (`wsServer`), not options.
+    fn names_server_instance(&self, expr: &Expr) -> bool {
+        match strip(expr) {
+            Expr::New(_) => true,
+            Expr::Ident(ident) => self
+                .bindings
+                .binding_id(ident)
+                .and_then(|id| self.bindings.binding(&id))
+                .and_then(|binding| binding.init_expr)
+                .is_some_and(|init| matches!(strip(init), Expr::New(_) | Expr::Call(_))),
+            _ => false,
+        }
+    }
+
+    /// `useServer({ onConnect }, wsServer)`: the hook sees each upgrade request of the server.
+    fn record_hook_use(
+        &mut self,
+        options: Option<&'a ExprOrSpread>,
+        server: &'a Expr,
+        params: &[super::handlers::ServerParam],
+    ) {
+        use super::servers::{ServerUse, UseEvent, UseTarget};
+        let class = self.current_class();
+        let target = match strip(server) {
+            Expr::New(new) => UseTarget::Construction(span_range(new.span).start),
+            other => match holder_of(&self.bindings, other, class) {
+                Some(holder) => UseTarget::Holder(holder),
+                None => return,
+            },
+        };
+        let hook = options.and_then(|options| {
+            super::servers::options_hook(&self.bindings, &options.expr, "onConnect")
+        });
+        // Options from elsewhere may hold the hook; without one, the server is as it was.
+        if let Some(function) = hook {
+            self.servers.uses.push(ServerUse {
+                target,
+                event: UseEvent::Other,
+                function,
+                params: params.to_vec(),
+                class,
+            });
+        }
     }
 
     /// Calls that make servers or register where their check belongs.
     fn record_server_call(&mut self, call: &'a CallExpr, callee: &'a Expr) {
-        use super::handlers::ServerParam::{Other, Request};
-        use super::servers::{RawServer, ServerKind, ServerUse};
+        use super::handlers::ServerParam::{Info, Other, Request};
+        use super::servers::{Made, RawServer, ServerKind, ServerUse, UseEvent, UseTarget};
+        if let Some(module) = required_module(call)
+            && super::servers::may_make_servers(module)
+        {
+            self.server_library_seen = true;
+        }
+        // A library's factory: `require("socket.io")(http)`, `socketIo(server)`,
+        // `SubscriptionServer.create(…)`, `GraphQLModule.forRoot(…)`. A gateway's decorator
+        // is recorded with its class (see `record_gateway`).
+        if self.is_server_maker(callee) {
+            if super::servers::library_server(&self.bindings, callee)
+                != Some(ServerKind::NestGateway)
+            {
+                self.record_library_server(call.span, callee, &call.args);
+            }
+            return;
+        }
         let class = self.current_class();
         let arg = |index: usize| call.args.get(index).map(|a| &*a.expr);
+        // graphql-ws: `useServer({ schema, onConnect }, wsServer)`.
+        if self.server_library_seen
+            && super::servers::is_graphql_ws_use_server(&self.bindings, callee)
+        {
+            if let Some(server) = arg(1) {
+                self.record_hook_use(
+                    call.args.first(),
+                    server,
+                    super::servers::GRAPHQL_WS_ON_CONNECT,
+                );
+            }
+            return;
+        }
         let last_function = || {
             call.args
                 .iter()
@@ -1353,132 +1463,184 @@ impl<'a> Collector<'a> {
              functions: Vec<(RawHandler<'a>, Vec<super::handlers::ServerParam>)>| {
                 this.servers.servers.push(RawServer {
                     span: span_range(call.span),
-                    kind: Some(kind),
-                    callee: None,
-                    holder: None,
+                    made: Made::Known(kind),
+                    holders: Vec::new(),
                     functions,
-                    has_cors: false,
+                    server_params: Vec::new(),
+                    frame: None,
                     path: route.clone(),
-                    options_opaque: false,
                 });
             };
-        match strip(callee) {
-            // `require("socket.io")(http, options)`
-            Expr::Call(inner) if required_module(inner) == Some("socket.io") => {
-                let (functions, has_cors) = server_options(&call.args);
-                let holder = self.holder_hints.get(&call.span.lo.0).cloned();
-                self.servers.servers.push(RawServer {
-                    span: span_range(call.span),
-                    kind: Some(ServerKind::SocketIo),
-                    callee: None,
-                    holder,
-                    functions,
-                    has_cors,
-                    path: server_path(&call.args),
-                    options_opaque: options_opaque(&call.args),
+        let register = |this: &mut Self, on: &Expr, event, function, params: Vec<_>| {
+            if let Some(holder) = holder_of(&this.bindings, on, class) {
+                this.servers.uses.push(ServerUse {
+                    target: UseTarget::Holder(holder),
+                    event,
+                    function,
+                    params,
+                    class,
                 });
             }
-            Expr::Member(member) => {
-                let method = member_name(&member.prop);
-                match method {
-                    // `Deno.upgradeWebSocket(req)`: the check belongs in the function around it.
-                    Some("upgradeWebSocket") if expression_is(&member.obj, "Deno") => {
-                        if let Some(frame) = self.current_frame_span() {
-                            server(
-                                self,
-                                ServerKind::Deno,
-                                vec![(RawHandler::Function(frame), vec![Request, Request])],
-                            );
-                        }
+        };
+        let Expr::Member(member) = strip(callee) else {
+            return;
+        };
+        match member_name(&member.prop) {
+            // `Deno.upgradeWebSocket(req)`: the check belongs in the function around it.
+            Some("upgradeWebSocket") if expression_is(&member.obj, "Deno") => {
+                if let Some(frame) = self.current_frame_span() {
+                    server(
+                        self,
+                        ServerKind::Deno,
+                        vec![(RawHandler::Function(frame), vec![Request, Request])],
+                    );
+                }
+            }
+            // Bun: `server.upgrade(req)` inside `fetch(req, server)`.
+            Some("upgrade") if call.args.len() <= 2 && self.in_bun_fetch() => {
+                if let Some(frame) = self.current_frame_span() {
+                    server(
+                        self,
+                        ServerKind::Bun,
+                        vec![(RawHandler::Function(frame), vec![Request, Other])],
+                    );
+                }
+            }
+            Some("handleUpgrade") => {
+                if let Some(frame) = self.current_frame_span() {
+                    register(
+                        self,
+                        &member.obj,
+                        UseEvent::Other,
+                        RawHandler::Function(frame),
+                        vec![Request, Other, Other],
+                    );
+                }
+            }
+            Some("on") => {
+                // The `websocket` package accepts connections in its `request` handler,
+                // whose request carries `origin` like a message event.
+                let (event, params) = match arg(0).and_then(literal_string) {
+                    Some("connection" | "connect" | "headers") => {
+                        (UseEvent::Other, vec![Request, Request])
                     }
-                    // Bun: `server.upgrade(req)` inside `fetch(req, server)`.
-                    Some("upgrade") if call.args.len() <= 2 && self.in_bun_fetch() => {
-                        if let Some(frame) = self.current_frame_span() {
-                            server(
-                                self,
-                                ServerKind::Bun,
-                                vec![(RawHandler::Function(frame), vec![Request, Other])],
-                            );
-                        }
+                    Some("request") => (UseEvent::Request, vec![Info]),
+                    _ => return,
+                };
+                register(self, &member.obj, event, Self::raw_handler(arg(1)), params);
+            }
+            // `io.use(middleware)`, and engine.io's `io.engine.use(middleware)`.
+            Some("use") => {
+                let on = match strip(&member.obj) {
+                    Expr::Member(engine) if member_name(&engine.prop) == Some("engine") => {
+                        &*engine.obj
                     }
-                    Some("handleUpgrade") => {
-                        if let (Some(holder), Some(frame)) = (
-                            holder_of(&self.bindings, &member.obj, class),
-                            self.current_frame_span(),
-                        ) {
-                            self.servers.uses.push(ServerUse {
-                                holder,
-                                function: RawHandler::Function(frame),
-                                params: vec![Request, Other, Other],
-                                class,
-                            });
-                        }
-                    }
-                    Some("on")
-                        if matches!(
-                            arg(0).and_then(literal_string),
-                            Some("connection" | "connect" | "headers")
-                        ) =>
+                    other => other,
+                };
+                register(
+                    self,
+                    on,
+                    UseEvent::Other,
+                    Self::raw_handler(arg(0)),
+                    vec![Request, Other, Other],
+                );
+            }
+            // express-ws `app.ws("/path", (ws, req) => …)` and uWebSockets.js
+            // `app.ws("/*", { upgrade, open, message })`.
+            Some("ws") if arg(0).and_then(literal_string).is_some() => match arg(1).map(strip) {
+                Some(Expr::Object(object)) => {
+                    let upgrade = super::servers::object_function(object, "upgrade");
+                    let functions = upgrade
+                        .map(|h| vec![(h, vec![Other, Request, Other])])
+                        .unwrap_or_default();
+                    server(self, ServerKind::UWebSockets, functions);
+                }
+                Some(_) => {
+                    let handler = Self::raw_handler(last_function());
+                    server(
+                        self,
+                        ServerKind::ExpressWs,
+                        vec![(handler, vec![Other, Request])],
+                    );
+                }
+                None => {}
+            },
+            // @fastify/websocket: `fastify.get("/path", { websocket: true }, (socket, req) => …)`
+            Some("get" | "route")
+                if call
+                    .args
+                    .iter()
+                    .any(|a| object_has_true(&a.expr, "websocket")) =>
+            {
+                let handler = Self::raw_handler(last_function());
+                server(
+                    self,
+                    ServerKind::Fastify,
+                    vec![(handler, vec![Other, Request])],
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// `@WebSocketGateway(port, options)` on a class: a socket.io server (with Nest's default
+    /// adapter) whose `handleConnection(client)` is a connection handler, whose
+    /// `afterInit(server)` is handed the server, and whose `@WebSocketServer()` field holds it.
+    fn record_gateway(&mut self, class: &'a Class) {
+        use super::handlers::ServerParam::Request;
+        use super::servers::{Made, RawServer, ServerKind, library_server};
+        if !self.server_library_seen {
+            return;
+        }
+        for decorator in &class.decorators {
+            let Expr::Call(call) = strip(&decorator.expr) else {
+                continue;
+            };
+            let Callee::Expr(callee) = &call.callee else {
+                continue;
+            };
+            if library_server(&self.bindings, callee) != Some(ServerKind::NestGateway) {
+                continue;
+            }
+            let class_start = Some(class.span.lo.0);
+            let mut raw = RawServer {
+                span: span_range(decorator.span),
+                made: Made::Call {
+                    callee,
+                    args: &call.args,
+                },
+                holders: Vec::new(),
+                functions: Vec::new(),
+                server_params: Vec::new(),
+                frame: None,
+                path: None,
+            };
+            for member in &class.body {
+                match member {
+                    ClassMember::Method(method) => match prop_name(&method.key) {
+                        Some("handleConnection") => raw.functions.push((
+                            RawHandler::Function(method.function.span),
+                            vec![Request, Request],
+                        )),
+                        Some("afterInit") => raw.server_params.push(method.function.span),
+                        _ => {}
+                    },
+                    ClassMember::ClassProp(prop)
+                        if prop.decorators.iter().any(|decorator| {
+                            matches!(strip(&decorator.expr), Expr::Call(call)
+                                if matches!(&call.callee, Callee::Expr(callee)
+                                    if matches!(strip(callee), Expr::Ident(name)
+                                        if &*name.sym == "WebSocketServer")))
+                        }) =>
                     {
-                        if let Some(holder) = holder_of(&self.bindings, &member.obj, class) {
-                            self.servers.uses.push(ServerUse {
-                                holder,
-                                function: Self::raw_handler(arg(1)),
-                                params: vec![Request, Request],
-                                class,
-                            });
+                        if let Some(name) = prop_atom(&prop.key) {
+                            raw.holders.push(Holder::ThisField(class_start, name));
                         }
-                    }
-                    Some("use") => {
-                        if let Some(holder) = holder_of(&self.bindings, &member.obj, class) {
-                            self.servers.uses.push(ServerUse {
-                                holder,
-                                function: Self::raw_handler(arg(0)),
-                                params: vec![Request, Other],
-                                class,
-                            });
-                        }
-                    }
-                    // express-ws `app.ws("/path", (ws, req) => …)` and uWebSockets.js
-                    // `app.ws("/*", { upgrade, open, message })`.
-                    Some("ws") if arg(0).and_then(literal_string).is_some() => {
-                        match arg(1).map(strip) {
-                            Some(Expr::Object(object)) => {
-                                let upgrade = object_function(object, "upgrade");
-                                let functions = upgrade
-                                    .map(|h| vec![(h, vec![Other, Request, Other])])
-                                    .unwrap_or_default();
-                                server(self, ServerKind::UWebSockets, functions);
-                            }
-                            Some(_) => {
-                                let handler = Self::raw_handler(last_function());
-                                server(
-                                    self,
-                                    ServerKind::ExpressWs,
-                                    vec![(handler, vec![Other, Request])],
-                                );
-                            }
-                            None => {}
-                        }
-                    }
-                    // @fastify/websocket: `fastify.get("/path", { websocket: true }, (socket, req) => …)`
-                    Some("get" | "route")
-                        if call
-                            .args
-                            .iter()
-                            .any(|a| object_has_true(&a.expr, "websocket")) =>
-                    {
-                        let handler = Self::raw_handler(last_function());
-                        server(
-                            self,
-                            ServerKind::Fastify,
-                            vec![(handler, vec![Other, Request])],
-                        );
                     }
                     _ => {}
                 }
             }
-            _ => {}
+            self.servers.servers.push(raw);
         }
     }
 
@@ -1811,6 +1973,7 @@ impl<'a> Visit for Collector<'a> {
     }
     fn visit_import_decl(&mut self, import: &ImportDecl) {
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
+        self.server_library_seen |= super::servers::may_make_servers(&source);
         for specifier in &import.specifiers {
             let (local, imported) = match specifier {
                 ImportSpecifier::Named(named) => {
@@ -2139,6 +2302,7 @@ impl<'a> Visit for Collector<'a> {
         for member in &class.body {
             self.record_class_member(member);
         }
+        self.record_gateway(class);
         // Class bodies are strict. The heritage is walked before the body so that
         // scopes open in source order.
         self.open_scope(ScopeKind::Name, class.span.lo, class.span.hi, true);
@@ -2232,6 +2396,25 @@ fn simple_param(bindings: &Bindings, pat: &Pat) -> Option<Id> {
         Pat::Assign(assign) => simple_param(bindings, &assign.left),
         _ => None,
     }
+}
+
+/// A handler as the walk keeps it: an inline function, or a small expression naming one.
+pub(super) fn raw_handler(expr: Option<&Expr>) -> RawHandler<'_> {
+    let Some(expr) = expr.map(strip) else {
+        return RawHandler::Missing;
+    };
+    if let Some(span) = function_span(expr) {
+        return RawHandler::Function(span);
+    }
+    // `debounce((e) => …, 100)`, `useCallback((e) => …, [])`
+    if let Expr::Call(call) = expr
+        && let Some(span) = call.args.iter().find_map(|arg| function_span(&arg.expr))
+    {
+        return RawHandler::Function(span);
+    }
+    small(expr).map_or(RawHandler::Missing, |expr| {
+        RawHandler::Expr(std::borrow::Cow::Borrowed(expr))
+    })
 }
 
 /// The span of a function or arrow expression.
@@ -2378,58 +2561,18 @@ fn worker_url(expr: &Expr) -> Option<String> {
     }
 }
 
-/// The check functions in a server's options object (`verifyClient`, `allowRequest`),
-/// and whether it sets socket.io's `cors`.
-fn server_options<'a>(
-    args: &'a [ExprOrSpread],
-) -> (
-    Vec<(RawHandler<'a>, Vec<super::handlers::ServerParam>)>,
-    bool,
-) {
-    use super::handlers::ServerParam::{Info, Other, Request};
-    let mut functions = Vec::new();
-    let mut has_cors = false;
-    for arg in args {
-        let Expr::Object(object) = strip(&arg.expr) else {
-            continue;
-        };
-        if let Some(handler) = object_function(object, "verifyClient") {
-            functions.push((handler, vec![Info, Other]));
+/// Whether a callee's chain starts at a `require(…)` call: `require("socket.io")`,
+/// `require("socket.io").listen`.
+fn rooted_in_require(callee: &Expr) -> bool {
+    let mut expr = strip(callee);
+    for _ in 0..4 {
+        match expr {
+            Expr::Member(member) => expr = strip(&member.obj),
+            Expr::Call(call) => return required_module(call).is_some(),
+            _ => return false,
         }
-        if let Some(handler) = object_function(object, "allowRequest") {
-            functions.push((handler, vec![Request, Other]));
-        }
-        has_cors |= object.props.iter().any(|prop| {
-            matches!(prop, PropOrSpread::Prop(prop) if match &**prop {
-                Prop::KeyValue(pair) => prop_name(&pair.key) == Some("cors"),
-                Prop::Shorthand(ident) => &*ident.sym == "cors",
-                _ => false,
-            })
-        });
     }
-    (functions, has_cors)
-}
-
-/// A function-valued property of an object literal: `{ name(x) {} }`, `{ name: fn }`.
-fn object_function<'a>(object: &'a ObjectLit, name: &str) -> Option<RawHandler<'a>> {
-    object.props.iter().find_map(|prop| {
-        let PropOrSpread::Prop(prop) = prop else {
-            return None;
-        };
-        match &**prop {
-            Prop::Method(method) if prop_name(&method.key) == Some(name) => {
-                Some(RawHandler::Function(method.function.span))
-            }
-            Prop::KeyValue(pair) if prop_name(&pair.key) == Some(name) => {
-                Some(Collector::raw_handler(Some(&pair.value)))
-            }
-            // What `raw_handler` makes of an identifier, which is neither a function nor large.
-            Prop::Shorthand(ident) if &*ident.sym == name => Some(RawHandler::Expr(
-                std::borrow::Cow::Owned(Expr::Ident(ident.clone())),
-            )),
-            _ => None,
-        }
-    })
+    false
 }
 
 /// `{ key: true }`
@@ -2441,41 +2584,5 @@ fn object_has_true(expr: &Expr, key: &str) -> bool {
         matches!(prop, PropOrSpread::Prop(prop) if matches!(&**prop,
             Prop::KeyValue(pair) if prop_name(&pair.key) == Some(key)
                 && matches!(strip(&pair.value), Expr::Lit(Lit::Bool(b)) if b.value)))
-    })
-}
-
-/// The `path` option of a server's options object.
-fn server_path(args: &[ExprOrSpread]) -> Option<String> {
-    args.iter().find_map(|arg| {
-        let Expr::Object(object) = strip(&arg.expr) else {
-            return None;
-        };
-        object.props.iter().find_map(|prop| match prop {
-            PropOrSpread::Prop(prop) => match &**prop {
-                Prop::KeyValue(pair) if prop_name(&pair.key) == Some("path") => {
-                    literal_string(&pair.value).map(str::to_string)
-                }
-                _ => None,
-            },
-            PropOrSpread::Spread(_) => None,
-        })
-    })
-}
-
-/// Whether a server's options come from code the file does not show: an argument that
-/// is not an object literal (other than an HTTP server), or a spread inside one.
-fn options_opaque(args: &[ExprOrSpread]) -> bool {
-    args.iter().any(|arg| match strip(&arg.expr) {
-        Expr::Object(object) => object
-            .props
-            .iter()
-            .any(|prop| matches!(prop, PropOrSpread::Spread(_))),
-        // `new Server(httpServer, { … })`: the HTTP server is not options.
-        Expr::Ident(ident) => {
-            let name = ident.sym.to_ascii_lowercase();
-            !(name.contains("server") || name == "http" || name == "app" || name == "https")
-        }
-        Expr::Member(_) | Expr::Bin(_) | Expr::Cond(_) | Expr::Call(_) => true,
-        _ => false,
     })
 }

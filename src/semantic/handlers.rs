@@ -168,6 +168,20 @@ pub fn analyze_server_function(
                 (ServerParam::Request, Pat::Ident(ident)) => {
                     walker.roles.insert(walker.id(&ident.id), Role::Request);
                 }
+                // `({ extra }) => extra.request.headers.origin`: the fields lead to the request.
+                (ServerParam::Request, Pat::Object(object)) => {
+                    for prop in &object.props {
+                        let ident = match prop {
+                            ObjectPatProp::Assign(assign) => &assign.key.id,
+                            ObjectPatProp::KeyValue(pair) => match &*pair.value {
+                                Pat::Ident(ident) => &ident.id,
+                                _ => continue,
+                            },
+                            ObjectPatProp::Rest(_) => continue,
+                        };
+                        walker.roles.insert(walker.id(ident), Role::Request);
+                    }
+                }
                 // `verifyClient(info)` or `verifyClient({ origin })`: like a message event.
                 (ServerParam::Info, pat) => walker.bind_event_param(pat, EventShape::Dom),
                 _ => {}
@@ -249,11 +263,20 @@ pub(super) fn with_function<R>(
         /// and apart, so a binary search skips the others: every handler and helper is
         /// found from the program's root, and a file of 16,000 handlers asked each of its
         /// 16,000 statements 16,000 times.
-        fn visit_around<T: Spanned>(&mut self, items: &[T], mut visit: impl FnMut(&mut Self, &T)) {
-            let first = items.partition_point(|item| item.span().hi < self.target.lo);
+        fn visit_around<T: Spanned>(&mut self, items: &[T], visit: impl FnMut(&mut Self, &T)) {
+            self.visit_around_by(items, Spanned::span, visit);
+        }
+        /// [`Self::visit_around`] with the span each item covers.
+        fn visit_around_by<T>(
+            &mut self,
+            items: &[T],
+            span_of: impl Fn(&T) -> Span,
+            mut visit: impl FnMut(&mut Self, &T),
+        ) {
+            let first = items.partition_point(|item| span_of(item).hi < self.target.lo);
             for item in &items[first..] {
                 crate::deadline::tick();
-                if self.run.is_none() || item.span().lo > self.target.lo {
+                if self.run.is_none() || span_of(item).lo > self.target.lo {
                     break;
                 }
                 visit(self, item);
@@ -314,12 +337,14 @@ pub(super) fn with_function<R>(
             }
         }
         fn visit_module_item(&mut self, item: &ModuleItem) {
-            if self.contains(item.span()) {
+            if self.contains(module_item_span(item)) {
                 item.visit_children_with(self);
             }
         }
         fn visit_module_items(&mut self, items: &[ModuleItem]) {
-            self.visit_around(items, |finder, item| finder.visit_module_item(item));
+            self.visit_around_by(items, module_item_span, |finder, item| {
+                finder.visit_module_item(item)
+            });
         }
         fn visit_stmts(&mut self, stmts: &[Stmt]) {
             self.visit_around(stmts, |finder, stmt| finder.visit_stmt(stmt));
@@ -360,6 +385,27 @@ pub(super) fn with_function<R>(
     super::cold::demand_function(target);
     program.visit_with(&mut finder);
     finder.result
+}
+
+/// The source a module item covers: an exported class's decorators come before `export`
+/// (`@Module({ … }) export class M {}`), outside the item's own span.
+fn module_item_span(item: &ModuleItem) -> Span {
+    let span = item.span();
+    let class = match item {
+        ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl {
+            decl: Decl::Class(class),
+            ..
+        })) => &class.class,
+        ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(ExportDefaultDecl {
+            decl: DefaultDecl::Class(class),
+            ..
+        })) => &class.class,
+        _ => return span,
+    };
+    match class.decorators.first() {
+        Some(decorator) if decorator.span.lo < span.lo => span.with_lo(decorator.span.lo),
+        _ => span,
+    }
 }
 
 /// A condition, reduced to what it says about origin checks.
@@ -593,6 +639,18 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
     }
 
+    /// The role of the binding a short member chain starts at (`ctx` of `ctx.extra`).
+    fn chain_root_role(&self, expr: &Expr) -> Option<&Role> {
+        let mut expr = strip(expr);
+        for _ in 0..3 {
+            match expr {
+                Expr::Member(member) => expr = strip(&member.obj),
+                _ => break,
+            }
+        }
+        self.role(expr)
+    }
+
     /// Whether `expr` is the message event itself.
     fn is_event(&self, expr: &Expr) -> bool {
         match strip(expr) {
@@ -615,16 +673,18 @@ impl<'c, 'p> Walker<'c, 'p> {
                 matches!(self.role(&member.obj), Some(Role::Event { jquery: true }))
             }
             // A request's headers carry `origin` like a message event does:
-            // `req.headers`, `info.req.headers`, `socket.handshake.headers`.
+            // `req.headers`, `info.req.headers`, `socket.handshake.headers`,
+            // `request.httpRequest.headers` (the `websocket` package) and
+            // `ctx.extra.request.headers` (graphql-ws).
             Expr::Member(member) if member_name(&member.prop) == Some("headers") => {
                 match strip(&member.obj) {
                     Expr::Ident(_) => matches!(self.role(&member.obj), Some(Role::Request)),
                     Expr::Member(inner) => {
                         matches!(
                             member_name(&inner.prop),
-                            Some("req" | "request" | "handshake")
+                            Some("req" | "request" | "handshake" | "httpRequest")
                         ) && matches!(
-                            self.role(&inner.obj),
+                            self.chain_root_role(&inner.obj),
                             Some(Role::Request | Role::Event { .. })
                         )
                     }
@@ -1118,6 +1178,13 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
         // `String(event.origin)` only normalises the origin.
         if normalised_operand(&Expr::Call(call.clone())).is_some() {
+            return None;
+        }
+        // The request's own methods act on it and check nothing: the `websocket` package's
+        // `request.accept(protocol, request.origin)`.
+        if let Expr::Member(member) = callee
+            && (self.is_event(&member.obj) || matches!(self.role(&member.obj), Some(Role::Request)))
+        {
             return None;
         }
         // A helper given the origin or the whole event.
