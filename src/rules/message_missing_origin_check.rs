@@ -20,7 +20,13 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         let Some(first_read) = handler.data_reads.first() else {
             continue;
         };
-        if !handler.checks.is_empty() {
+        // Skipping this window's own posts (`if (e.source === window) return;`) checks
+        // no other sender.
+        if handler
+            .checks
+            .iter()
+            .any(|check| !check.self_only || check.enforced)
+        {
             continue;
         }
         // Testing the data and logging, or naming it and doing nothing, acts on nothing.

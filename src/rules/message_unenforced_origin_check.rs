@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
     for (listener, handler) in analysed_listeners(context) {
-        let Some(first_check) = handler.checks.first() else {
+        let Some(first_check) = handler.checks.iter().find(|check| !check.self_only) else {
             continue;
         };
         // Reported when no check stops anything: its failing branch does not leave the

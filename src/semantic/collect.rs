@@ -2499,6 +2499,16 @@ fn worker_scope_test(test: &Expr) -> Option<bool> {
                 !in_worker_when_equal
             })
         }
+        // Minified: `if (a = …, !self.document)`.
+        Expr::Seq(seq) => seq.exprs.last().and_then(|last| worker_scope_test(last)),
+        // `if (!_self.document)` (Prism): the global scope has no document, so a worker.
+        // As a truth value `_self.document` is a document only in a window.
+        Expr::Member(member)
+            if member_name(&member.prop) == Some("document")
+                && matches!(strip(&member.obj), Expr::Ident(_) | Expr::This(_)) =>
+        {
+            Some(false)
+        }
         _ => None,
     }
 }

@@ -59,6 +59,10 @@ pub struct OriginCheck {
     /// Whether the check stops anything: it guards a data use, or its failure leaves
     /// the handler.
     pub enforced: bool,
+    /// `event.source === window`: true only for this window's own posts. It keeps
+    /// everyone else out only where the code goes on when it holds; code that leaves
+    /// when it holds (skipping its own posts) checks no other sender.
+    pub self_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -555,6 +559,9 @@ struct Walker<'c, 'p> {
     record_data: bool,
     /// The handler takes no parameter: the global `event` (`window.event`) is the event.
     global_event: bool,
+    /// The comparison being judged is `event.source === window` (see
+    /// [`OriginCheck::self_only`]).
+    next_check_self_only: bool,
 }
 
 impl<'c, 'p> Walker<'c, 'p> {
@@ -574,6 +581,7 @@ impl<'c, 'p> Walker<'c, 'p> {
             depth,
             record_data: true,
             global_event: false,
+            next_check_self_only: false,
         }
     }
 
@@ -953,11 +961,13 @@ impl<'c, 'p> Walker<'c, 'p> {
     }
 
     fn add_check(&mut self, span: Range<usize>, strength: Strength, passes_when: bool) -> usize {
+        let self_only = std::mem::take(&mut self.next_check_self_only);
         self.facts.checks.push(OriginCheck {
             span,
             strength,
             passes_when,
             enforced: false,
+            self_only,
         });
         self.facts.checks.len() - 1
     }
@@ -1044,6 +1054,7 @@ impl<'c, 'p> Walker<'c, 'p> {
     }
 
     fn comparison_check(&mut self, bin: &BinExpr) -> Option<(Strength, bool)> {
+        self.next_check_self_only = false;
         let polarity = match bin.op {
             BinaryOp::EqEqEq | BinaryOp::EqEq => true,
             BinaryOp::NotEqEq | BinaryOp::NotEq => false,
@@ -1077,7 +1088,8 @@ impl<'c, 'p> Walker<'c, 'p> {
             // `event.source === window` only tells this window's own posts from the rest:
             // every other sender still gets through.
             if self.is_own_window(other) {
-                return None;
+                self.next_check_self_only = true;
+                return Some((Strength::Strong, polarity));
             }
             // `event.source === iframe.contentWindow`: the right check for sandboxed frames.
             return Some((Strength::Strong, polarity));
@@ -1126,9 +1138,32 @@ impl<'c, 'p> Walker<'c, 'p> {
             BinaryOp::GtEq if value == 0.0 => true,
             BinaryOp::Lt if value == 0.0 => false,
             BinaryOp::EqEqEq | BinaryOp::EqEq if value == 0.0 => true,
+            BinaryOp::NotEqEq | BinaryOp::NotEq if value == 0.0 => false,
             _ => return None,
         };
-        Some((self.index_of_strength(call)?, found))
+        let strength = self.index_of_strength(call)?;
+        // `origin.indexOf(x) === 0` asks whether the origin starts with `x`.
+        if value == 0.0
+            && matches!(strength, Strength::Weak { .. })
+            && let Callee::Expr(callee) = &call.callee
+            && let Expr::Member(method) = strip(callee)
+            && self.is_origin(&method.obj)
+        {
+            let prefix = call
+                .args
+                .first()
+                .and_then(|arg| self.string_value(&arg.expr))
+                .unwrap_or_default();
+            return Some((
+                Strength::weak(
+                    "`origin.indexOf(x) === 0` is a prefix test: any origin that begins with the \
+                     expected text passes",
+                    Some(format!("{prefix}.attacker.example")),
+                ),
+                found,
+            ));
+        }
+        Some((strength, found))
     }
 
     /// The strength of "found" for `origin.indexOf(x)` or `list.indexOf(origin)`.
@@ -2370,7 +2405,10 @@ impl Visit for Walker<'_, '_> {
                 && if_stmt.alt.is_none()
                 && always_exits(&if_stmt.cons)
             {
-                after.extend(checks_before..self.facts.checks.len());
+                after.extend(
+                    (checks_before..self.facts.checks.len())
+                        .filter(|&index| !self.facts.checks[index].self_only),
+                );
             }
             for &index in &after {
                 self.facts.checks[index].enforced = true;
@@ -2589,9 +2627,13 @@ impl Visit for Walker<'_, '_> {
                     self.note_effect();
                     self.call_sink(callee, &call.args, span_range(call.span));
                     // An origin check outside any condition (`allowed.includes(e.origin);`)
-                    // is still a check the code makes, even if nothing acts on it.
+                    // is still a check the code makes, even if nothing acts on it. A
+                    // function from elsewhere handed the origin outside a condition
+                    // (`event.source.postMessage(reply, event.origin)`) checks nothing.
                     if self.test_depth == 0
                         && !self.passes_event_or_data(&call.args)
+                        && (self.resolve_function(callee).is_some()
+                            || self.method_check(strip(callee), &call.args).is_some())
                         && let Some((strength, polarity)) = self.check_of(expr)
                     {
                         self.add_check(span_range(call.span), strength, polarity);
