@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod listeners;
 pub mod scopes;
 pub mod servers;
+pub mod socket_urls;
 pub mod sockets;
 pub mod values;
 

@@ -12,10 +12,9 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, expression_text, resolve_function, with_function};
 use super::listeners::RawHandler;
-use super::values::{
-    BindingKind, Bindings, literal_string, member_atom, member_name, required_module, strip,
-};
-use crate::diagnostic::Label;
+pub use super::socket_urls::{Endpoint, InsecureUrl};
+use super::socket_urls::{endpoint_of, insecure_url};
+use super::values::{BindingKind, Bindings, member_atom, member_name, required_module, strip};
 use crate::parse::span_range;
 
 /// How far the lifecycle analysis follows calls from a handler.
@@ -135,15 +134,6 @@ pub struct SocketFact {
     pub endpoint: Option<Endpoint>,
 }
 
-/// A socket endpoint: the host (or `location` for the page's own) and the path.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub struct Endpoint {
-    pub host: String,
-    pub path: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct Reconnect {
     /// The call that opens the new socket.
@@ -165,17 +155,6 @@ pub enum Delay {
     Backoff,
     /// A delay crosswire cannot classify.
     Unknown,
-}
-
-#[derive(Debug, Clone)]
-pub struct InsecureUrl {
-    /// The literal holding `ws://`.
-    pub literal: Range<usize>,
-    /// The host as far as the file tells (`chat.example.com`, `` `${host}` ``).
-    pub host: String,
-    pub scheme: &'static str,
-    /// How the value travelled from the literal to the constructor.
-    pub trail: Vec<Label>,
 }
 
 /// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`, `*.tst.*`).
@@ -1092,219 +1071,9 @@ pub fn this_field(member: &MemberExpr, class: Option<u32>) -> Option<Holder> {
     }
 }
 
-/// A `ws://` URL (or `http://` for libraries that take one) to a host that is not
-/// loopback or reserved.
-fn insecure_url(bindings: &Bindings, url: &Expr, http_counts: bool) -> Option<InsecureUrl> {
-    let mut trail = Vec::new();
-    let (prefix, literal, host_expression) = url_prefix(bindings, url, &mut trail, 0)?;
-    let (scheme, rest) = if let Some(rest) = prefix.strip_prefix("ws://") {
-        ("ws://", rest)
-    } else if let Some(rest) = prefix.strip_prefix("http://").filter(|_| http_counts) {
-        ("http://", rest)
-    } else {
-        return None;
-    };
-    let host = rest
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let host = if host.is_empty() {
-        match host_expression {
-            Some(text) => format!("${{{text}}}"),
-            None => return None,
-        }
-    } else {
-        host
-    };
-    if is_local_host(&host) {
-        return None;
-    }
-    Some(InsecureUrl {
-        literal,
-        host,
-        scheme,
-        trail,
-    })
-}
-
-/// The known text at the start of a URL expression, the literal it comes from, and
-/// the expression that follows it (for `ws://${host}`).
-fn url_prefix(
-    bindings: &Bindings,
-    url: &Expr,
-    trail: &mut Vec<Label>,
-    depth: u32,
-) -> Option<(String, Range<usize>, Option<String>)> {
-    if depth > 8 {
-        return None;
-    }
-    let url = strip(url);
-    if let Some(text) = literal_string(url) {
-        return Some((text.to_string(), span_range(url.span()), None));
-    }
-    match url {
-        Expr::Tpl(tpl) => {
-            let first = tpl.quasis.first()?;
-            let text = first.cooked.as_ref()?.as_str()?.to_string();
-            let next = tpl.exprs.first().map(|expr| expression_text(expr));
-            if text.is_empty() {
-                // `${scheme}://…`: the scheme comes from the expression.
-                let (inner, literal, _) =
-                    url_prefix(bindings, tpl.exprs.first()?, trail, depth + 1)?;
-                let rest = tpl.quasis.get(1)?.cooked.as_ref()?.as_str()?.to_string();
-                return Some((format!("{inner}{rest}"), literal, None));
-            }
-            Some((text, span_range(first.span), next))
-        }
-        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            let (left, literal, _) = url_prefix(bindings, &bin.left, trail, depth + 1)?;
-            if left.ends_with("://") || left.ends_with(':') {
-                let right = url_prefix(bindings, &bin.right, trail, depth + 1);
-                return match right {
-                    Some((text, _, host)) => Some((format!("{left}{text}"), literal, host)),
-                    None => Some((left, literal, Some(expression_text(&bin.right)))),
-                };
-            }
-            Some((left, literal, None))
-        }
-        Expr::Ident(ident) => {
-            let binding = bindings.binding(&bindings.id(ident))?;
-            if !matches!(
-                binding.kind,
-                BindingKind::Const | BindingKind::Let | BindingKind::Var
-            ) {
-                return None;
-            }
-            if binding.has_unknown_assignment || !binding.assignments.is_empty() {
-                return None;
-            }
-            let found = url_prefix(bindings, binding.init()?, trail, depth + 1)?;
-            trail.insert(
-                0,
-                Label {
-                    span: binding.span.clone(),
-                    message: format!("`{}` holds a clear-text URL", ident.sym),
-                },
-            );
-            Some(found)
-        }
-        // `location.protocol === "https:" ? "wss:" : "ws:"`: the page's scheme decides.
-        Expr::Cond(_) => None,
-        _ => None,
-    }
-}
-
-/// Loopback hosts and names that never resolve on a network.
-pub fn is_local_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    let name = if let Some(inner) = host.strip_prefix('[') {
-        inner.split(']').next().unwrap_or_default().to_string()
-    } else {
-        host.split(':').next().unwrap_or_default().to_string()
-    };
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name.starts_with("127.")
-        || name == "::1"
-        || name == "0.0.0.0"
-        || name.ends_with(".test")
-        || name.ends_with(".invalid")
-        || name.ends_with(".example")
-}
-
-/// The endpoint of a socket URL: a literal `wss://host/path`, or a URL built from
-/// `location` (`${scheme}//${location.host}/path`, `new URL("/path", location.href)`).
-pub fn endpoint_of(bindings: &Bindings, url: &Expr) -> Option<Endpoint> {
-    endpoint_at(bindings, url, 0)
-}
-
-fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> {
-    if depth > 6 {
-        return None;
-    }
-    let from_text = |text: &str| {
-        let rest = text.split_once("://").map(|(_, rest)| rest)?;
-        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-        Some(Endpoint {
-            host: host.to_ascii_lowercase(),
-            path: format!("/{}", path.split(['?', '#']).next().unwrap_or_default()),
-        })
-    };
-    if let Some(text) = literal_string(url) {
-        return from_text(text);
-    }
-    match strip(url) {
-        Expr::Ident(ident) => {
-            let binding = bindings.binding(&bindings.id(ident))?;
-            if !binding.assignments.is_empty() || binding.has_unknown_assignment {
-                return None;
-            }
-            endpoint_at(bindings, binding.init()?, depth + 1)
-        }
-        Expr::Tpl(tpl) => {
-            // `${scheme}//${location.host}/path`: the page's host, and the text after it.
-            let mentions_location = tpl
-                .exprs
-                .iter()
-                .any(|expr| expression_text(expr).contains("location"));
-            let last = tpl.quasis.last()?.cooked.as_ref()?.as_str()?;
-            if mentions_location && last.starts_with('/') {
-                return Some(Endpoint {
-                    host: "location".into(),
-                    path: last
-                        .split(['?', '#'])
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                });
-            }
-            let text: String = tpl
-                .quasis
-                .iter()
-                .filter_map(|quasi| quasi.cooked.as_ref()?.as_str().map(str::to_string))
-                .collect::<Vec<_>>()
-                .join("");
-            from_text(&text)
-        }
-        Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
-            let args = new.args.as_ref()?;
-            let path = literal_string(&args.first()?.expr)?;
-            let base = expression_text(&args.get(1)?.expr);
-            (path.starts_with('/') && base.contains("location")).then(|| Endpoint {
-                host: "location".into(),
-                path: path.to_string(),
-            })
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_local_host, is_test_path};
-
-    #[test]
-    fn local_hosts() {
-        for host in [
-            "localhost:8080",
-            "api.localhost",
-            "127.0.0.1",
-            "[::1]:3000",
-            "chat.test",
-        ] {
-            assert!(is_local_host(host), "{host}");
-        }
-        for host in [
-            "192.168.1.20",
-            "chat.local",
-            "chat.example.com",
-            "10.0.0.1",
-            "chat.app.io",
-        ] {
-            assert!(!is_local_host(host), "{host}");
-        }
-    }
+    use super::is_test_path;
 
     #[test]
     fn test_paths() {
