@@ -15,6 +15,7 @@ use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
 };
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
+use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
 use super::sockets::{
     Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
     this_field,
@@ -178,6 +179,8 @@ struct WrapperCall<'a> {
 /// The function being walked: its name, span, simple parameters and `await`s so far.
 struct Frame {
     name: Option<Id>,
+    /// The function's own span.
+    own: swc_common::Span,
     /// The frame that runs this code: its own span, or its caller's for a callback that
     /// runs synchronously (`items.forEach(…)`); `None` at the top level.
     runs_in: Option<swc_common::Span>,
@@ -317,6 +320,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(arrow.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
+            own: arrow.span,
             runs_in,
             params: arrow
                 .params
@@ -326,6 +330,10 @@ impl<'a> Collector<'a> {
             awaits: 0,
         };
         self.frames.push(frame);
+        // `() => socket` returns it.
+        if let ArrowFunctionBody::Expr(body) = &*arrow.body {
+            self.note_use(body, UseKind::Returned(arrow.span));
+        }
         arrow.visit_children_with(self);
         self.frames.pop();
         self.close_scope();
@@ -340,6 +348,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(function.span);
         let frame = Frame {
             name,
+            own: function.span,
             runs_in,
             params: function
                 .params
@@ -1029,8 +1038,9 @@ impl<'a> Collector<'a> {
                     self.sockets.call_results.push((holder, callee, class));
                 }
             }
-            // `stream.socket = socket`: the socket now lives elsewhere too.
-            other => self.note_escapes(std::iter::once(other)),
+            // `let old = this.socket`, `this.stream = socket`: the file keeps it under
+            // another name too.
+            other => self.note_use(other, UseKind::Alias(holder)),
         }
     }
 
@@ -1042,25 +1052,84 @@ impl<'a> Collector<'a> {
         self.skipping.is_none()
     }
 
-    /// Holders handed to calls or constructors or stored elsewhere: code elsewhere may
-    /// manage them. (A returned socket is followed to the callers that keep it instead.)
-    fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
+    /// Notes what the code does with a value that may name a socket's holder (see
+    /// `socket_uses`). Resolved only in a file with sockets, and only when named like a
+    /// socket's holder.
+    fn note_use(&mut self, expr: &'a Expr, kind: UseKind<'a>) {
         if !self.follows_socket_use() {
             return;
         }
-        let class = self.current_class();
-        for expr in exprs {
-            // What `holder_of` can name: a binding or a field of `this`. Resolved only
-            // in a file with sockets, and only when named like a socket's holder.
-            let may_hold = match strip(expr) {
-                Expr::Ident(_) => true,
-                Expr::Member(member) => matches!(strip(&member.obj), Expr::This(_)),
-                _ => false,
-            };
-            if may_hold {
-                self.sockets.escape_candidates.push((expr, class));
-            }
+        if let Some(target) = HolderRef::of(expr) {
+            let class = self.current_class();
+            self.sockets.uses.push(HolderUse {
+                target,
+                class,
+                kind,
+            });
         }
+    }
+
+    /// Values handed to code the file cannot see: given to constructors, stored on other
+    /// objects, objects given handlers by computed names.
+    fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
+        for expr in exprs {
+            self.note_use(expr, UseKind::Escape);
+        }
+    }
+
+    /// A call's arguments: each may be a socket passed to a same-file function (whose
+    /// parameter then holds it) or to code elsewhere. Logging hands nothing over.
+    fn note_arguments(&mut self, callee: &'a Expr, args: &'a [ExprOrSpread]) {
+        if !self.follows_socket_use() {
+            return;
+        }
+        if let Expr::Member(member) = strip(callee)
+            && matches!(strip(&member.obj), Expr::Ident(object)
+                if &*object.sym == "console" && self.bindings.is_global(object))
+        {
+            return;
+        }
+        // After a spread, positions are unknown.
+        let mut positions_known = true;
+        for (index, arg) in args.iter().enumerate() {
+            positions_known &= arg.spread.is_none();
+            let kind = if positions_known {
+                UseKind::Argument { callee, index }
+            } else {
+                UseKind::Escape
+            };
+            self.note_use(&arg.expr, kind);
+        }
+    }
+
+    /// `new Promise((resolve, reject) => …)`: socket handlers may settle it.
+    fn record_promise(&mut self, new: &'a NewExpr) {
+        if !self.follows_socket_use()
+            || !matches!(strip(&new.callee), Expr::Ident(callee)
+                if &*callee.sym == "Promise" && self.bindings.is_global(callee))
+        {
+            return;
+        }
+        let Some(executor) = new.args.as_ref().and_then(|args| args.first()) else {
+            return;
+        };
+        let (span, params): (_, Vec<&'a Pat>) = match strip(&executor.expr) {
+            Expr::Arrow(arrow) => (arrow.span, arrow.params.iter().collect()),
+            Expr::Fn(function) => (
+                function.function.span,
+                function.function.params.iter().map(|p| &p.pat).collect(),
+            ),
+            _ => return,
+        };
+        let name = |index: usize| match params.get(index) {
+            Some(Pat::Ident(name)) => Some(&name.id),
+            _ => None,
+        };
+        self.sockets.promises.push(RawPromise {
+            executor: span,
+            resolve: name(0),
+            reject: name(1),
+        });
     }
 
     /// `new WebSocket(url)` and socket libraries' constructors.
@@ -1749,7 +1818,14 @@ impl<'a> Visit for Collector<'a> {
                         span: span_range(assign.right.span()),
                     });
                 }
-                self.hint_holder(&assign.right, this_field(member, class));
+                match this_field(member, class) {
+                    Some(field) => self.hint_holder(&assign.right, Some(field)),
+                    // `window.socket = socket`, `store.ws = ws`, `this.pool[id] = ws`.
+                    None if assign.op == AssignOp::Assign => {
+                        self.note_escapes(std::iter::once(&*assign.right))
+                    }
+                    None => {}
+                }
                 // `socket[name] = handler`: handlers set in ways the file does not show.
                 if matches!(member.prop, MemberProp::Computed(_)) {
                     self.note_escapes(std::iter::once(&*member.obj));
@@ -1877,6 +1953,7 @@ impl<'a> Visit for Collector<'a> {
         let new = in_tree(new);
         self.record_socket_construction(new);
         self.record_server_construction(new);
+        self.record_promise(new);
         // `new Worker("x.js")`, `new Worker(new URL("./x.js", import.meta.url))`
         if let Expr::Ident(callee) = strip(&new.callee)
             && matches!(&*callee.sym, "Worker" | "SharedWorker")
@@ -1930,7 +2007,10 @@ impl<'a> Visit for Collector<'a> {
                 }
             }
         }
-        self.note_escapes(call.args.iter().map(|arg| &*arg.expr));
+        match &call.callee {
+            Callee::Expr(callee) => self.note_arguments(callee, &call.args),
+            _ => self.note_escapes(call.args.iter().map(|arg| &*arg.expr)),
+        }
         let bun_serve = matches!(&call.callee, Callee::Expr(callee)
             if expression_is(callee, "Bun.serve"));
         self.bun_serve_depth += u32::from(bun_serve);
@@ -1943,6 +2023,7 @@ impl<'a> Visit for Collector<'a> {
         let chain = in_tree(chain);
         if let OptChainBase::Call(call) = &*chain.base {
             self.record_post_message(span_range(chain.span), &call.callee, &call.args);
+            self.note_arguments(&call.callee, &call.args);
             // `socket?.send(…)`, `socket?.close()`
             if let Expr::OptChain(inner) = strip(&call.callee)
                 && let OptChainBase::Member(member) = &*inner.base
@@ -2046,6 +2127,55 @@ impl<'a> Visit for Collector<'a> {
             return;
         }
         unary.visit_children_with(self);
+    }
+
+    fn visit_return_stmt(&mut self, ret: &ReturnStmt) {
+        let ret = in_tree(ret);
+        if let (Some(value), Some(frame)) = (&ret.arg, self.frames.last()) {
+            let function = frame.own;
+            self.note_use(value, UseKind::Returned(function));
+        }
+        ret.visit_children_with(self);
+    }
+
+    /// `{ socket }`, `[socket]`: kept in a structure other code may read.
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        let object = in_tree(object);
+        if self.follows_socket_use() {
+            let class = self.current_class();
+            for prop in &object.props {
+                let PropOrSpread::Prop(prop) = prop else {
+                    continue;
+                };
+                match &**prop {
+                    Prop::KeyValue(pair) => self.note_use(&pair.value, UseKind::Escape),
+                    Prop::Shorthand(name) => self.sockets.uses.push(HolderUse {
+                        target: HolderRef::Name(name),
+                        class,
+                        kind: UseKind::Escape,
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        object.visit_children_with(self);
+    }
+
+    fn visit_array_lit(&mut self, array: &ArrayLit) {
+        let array = in_tree(array);
+        self.note_escapes(array.elems.iter().flatten().map(|element| &*element.expr));
+        array.visit_children_with(self);
+    }
+
+    /// `<Chat socket={socket} />`, `<Context.Provider value={socket}>`.
+    fn visit_jsx_attr(&mut self, attribute: &JSXAttr) {
+        let attribute = in_tree(attribute);
+        if let Some(JSXAttrValue::JSXExprContainer(container)) = &attribute.value
+            && let JSXExpr::Expr(value) = &container.expr
+        {
+            self.note_escapes(std::iter::once(&**value));
+        }
+        attribute.visit_children_with(self);
     }
 
     /// `<iframe src="/embed.html">` in JSX.

@@ -10,6 +10,7 @@ pub mod listeners;
 pub mod scopes;
 pub mod servers;
 pub mod socket_urls;
+pub mod socket_uses;
 pub mod sockets;
 pub mod values;
 

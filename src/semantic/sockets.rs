@@ -2,7 +2,7 @@
 //! its handlers do when it closes, whether something keeps it alive, where it is
 //! used before it opens, and which URL it connects to.
 
-use rustc_hash::{FxHashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use swc_atoms::Atom;
@@ -14,6 +14,7 @@ use super::handlers::{Body, expression_text, resolve_function, with_function};
 use super::listeners::RawHandler;
 pub use super::socket_urls::{Endpoint, InsecureUrl};
 use super::socket_urls::{endpoint_of, insecure_url};
+use super::socket_uses::{HolderUse, RawPromise, Reach, Uses};
 use super::values::{BindingKind, Bindings, member_atom, member_name, required_module, strip};
 use crate::parse::span_range;
 
@@ -99,11 +100,13 @@ pub struct RawSockets<'a> {
     /// `holder = someFunction(…)`: where call results are kept, to find the sockets
     /// that factories return.
     pub call_results: Vec<(Holder, &'a Expr, Option<u32>)>,
-    /// What may name a holder whose value leaves the code the file can see: arguments of
-    /// calls and constructors, values stored on another object, objects given handlers
-    /// by computed names; with the enclosing class. Kept as written and turned into
-    /// holders only in a file that has sockets: every call of a file has arguments.
-    pub escape_candidates: Vec<(&'a Expr, Option<u32>)>,
+    /// Uses of what may name a holder: passed, kept elsewhere, returned, handed off (see
+    /// `socket_uses`); with the enclosing class. Kept as written and turned into holders
+    /// only in a file that has sockets: every call of a file has arguments.
+    pub uses: Vec<HolderUse<'a>>,
+    /// `new Promise((resolve, reject) => …)`, whose settling functions socket handlers
+    /// may call.
+    pub promises: Vec<RawPromise<'a>>,
 }
 
 /// The rules' view of one socket.
@@ -263,34 +266,28 @@ fn library_constructor(name: &str) -> Option<&'static str> {
 }
 
 /// Turns what the walk recorded into socket facts.
-pub fn resolve_sockets(
-    program: &Program,
-    bindings: &Bindings,
-    raw: &RawSockets,
+pub fn resolve_sockets<'r, 'a>(
+    program: &'r Program,
+    bindings: &'r Bindings<'a>,
+    raw: &'r RawSockets<'a>,
 ) -> Vec<SocketFact> {
     if raw.sockets.is_empty() {
         return Vec::new();
     }
     // Built when the first socket gets that far: in many files no recorded socket is one
     // (a bundle's `io(…)` is often its own function).
-    let escaping = std::cell::OnceCell::new();
-    // The function each kept call result comes from, worked out once for all the
-    // sockets made in factories.
-    let call_targets = std::cell::OnceCell::new();
+    let uses = std::cell::OnceCell::new();
     raw.sockets
         .iter()
-        .filter_map(|socket| {
-            resolve_socket(program, bindings, raw, &escaping, &call_targets, socket)
-        })
+        .filter_map(|socket| resolve_socket(program, bindings, raw, &uses, socket))
         .collect()
 }
 
 fn resolve_socket<'r, 'a>(
-    program: &Program,
+    program: &'r Program,
     bindings: &'r Bindings<'a>,
     raw: &'r RawSockets<'a>,
-    escaping: &std::cell::OnceCell<Escaping<'r, 'a>>,
-    call_targets: &std::cell::OnceCell<Vec<Option<Span>>>,
+    uses: &std::cell::OnceCell<Uses<'r, 'a>>,
     socket: &RawSocket,
 ) -> Option<SocketFact> {
     let (kind, node_client) = match socket.library {
@@ -309,45 +306,64 @@ fn resolve_socket<'r, 'a>(
     let insecure_url = socket
         .url
         .and_then(|url| insecure_url(bindings, url, !scheme_is_http_ok));
-    // A socket made in a factory (`return new WebSocket(url)`, or `const ws = new
-    // WebSocket(url); …; return ws`) is also whatever the callers keep its result in.
-    let mut holders: Vec<Holder> = socket.holder.iter().cloned().collect();
+    let uses = uses.get_or_init(|| Uses::new(program, bindings, raw));
+    // A socket made in a factory (`return new WebSocket(url)`) is whatever the callers
+    // keep its result in; then every name the file keeps it under (see `socket_uses`).
+    let mut start: Vec<Holder> = socket.holder.iter().cloned().collect();
     if let Some(factory) = socket.frame {
-        let targets = call_targets.get_or_init(|| {
-            raw.call_results
-                .iter()
-                .map(|(_, callee, class)| resolve_function(bindings, callee, *class))
-                .collect()
-        });
-        for ((holder, _, _), target) in raw.call_results.iter().zip(targets) {
-            if *target == Some(factory) {
-                holders.push(holder.clone());
-            }
-        }
+        start.extend(uses.kept_results_of(factory).cloned());
     }
+    let Reach { holders, escapes } = uses.follow(start.clone());
     // Asked once per site of the file for each socket: counted, so that a file with tens of
     // thousands of sockets in one name spends its work budget instead of minutes.
     let holds = |holder: &Holder| {
         crate::deadline::tick();
         holders.contains(holder)
     };
-    let escaping = escaping.get_or_init(|| Escaping::new(bindings, raw));
-    let escapes = holders.iter().any(|holder| escaping.escapes(holder));
     let holder = holders.first();
+    // `old.onclose = null` takes a handler away.
     let events: Vec<&SocketEvent> = raw
         .events
         .iter()
-        .filter(|event| holds(&event.holder))
+        .filter(|event| holds(&event.holder) && !removes_handler(&event.handler))
         .collect();
     let close_events: Vec<&&SocketEvent> = events
         .iter()
         .filter(|event| event.event == "close" || event.event == "error")
         .collect();
+    // A promise settled when the socket opens (`ws.onopen = resolve`) is settled for good:
+    // settling it again on a later close or error does nothing.
+    let open_settled: Vec<usize> = events
+        .iter()
+        .filter(|event| event.event == "open")
+        .flat_map(|event| {
+            let settled = match &event.handler {
+                RawHandler::Expr(expr) => uses.promise_settled_by(expr),
+                _ => None,
+            };
+            match settled {
+                Some(promise) => vec![promise],
+                None => handler_span(bindings, &event.handler, event.class)
+                    .map(|span| uses.promises_settled_in(span))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    // A promise that the socket's close (or message) settles, and its opening does not,
+    // lives as long as the socket: the code awaiting it decides what comes next.
+    let settles_later = events.iter().any(|event| {
+        event.event != "open"
+            && matches!(&event.handler, RawHandler::Expr(expr)
+                if uses.promise_settled_by(expr)
+                    .is_some_and(|promise| !open_settled.contains(&promise)))
+    });
     // A handler set from a parameter (`onClose(fn) { this.ws.onclose = fn }`) belongs to
     // code elsewhere, which then manages the socket.
     let handlers_unknown = events.iter().any(|event| {
         !matches!(event.handler, RawHandler::Missing)
             && handler_span(bindings, &event.handler, event.class).is_none()
+            && !matches!(&event.handler, RawHandler::Expr(expr)
+                if uses.promise_settled_by(expr).is_some())
     });
     // A socket the code closes from its own open or message handling (or a function
     // those call) serves one exchange; closing on error is error handling.
@@ -381,8 +397,10 @@ fn resolve_socket<'r, 'a>(
         program,
         bindings,
         socket,
+        uses,
+        open_settled: &open_settled,
         visited: HashSet::default(),
-        handed_off: false,
+        handed_off: settles_later,
     };
     let reconnect = close_events.iter().find_map(|event| {
         let span = handler_span(bindings, &event.handler, event.class)?;
@@ -421,11 +439,13 @@ fn resolve_socket<'r, 'a>(
         .map(|other| other.span.start)
         .min()
         .unwrap_or(usize::MAX);
+    // Only under the names it was made in: `const old = this.socket` before it names the
+    // socket before.
     let early_sends = raw
         .sends
         .iter()
         .filter(|send| {
-            holds(&send.holder)
+            start.contains(&send.holder)
                 && send.frame == socket.frame
                 && send.span.start >= socket.span.end
                 && send.span.start < replaced_at
@@ -451,6 +471,15 @@ fn resolve_socket<'r, 'a>(
         early_sends,
         insecure_url,
         endpoint: socket.url.and_then(|url| endpoint_of(bindings, url)),
+    })
+}
+
+/// `socket.onclose = null` (or `undefined`): no handler.
+fn removes_handler(handler: &RawHandler) -> bool {
+    matches!(handler, RawHandler::Expr(expr) if match strip(expr) {
+        Expr::Lit(Lit::Null(_)) => true,
+        Expr::Ident(ident) => &*ident.sym == "undefined",
+        _ => false,
     })
 }
 
@@ -522,6 +551,9 @@ struct ReachSearch<'p, 's> {
     program: &'p Program,
     bindings: &'p Bindings<'p>,
     socket: &'s RawSocket<'p>,
+    uses: &'s Uses<'p, 'p>,
+    /// The promises the socket's opening settles (see `resolve_socket`).
+    open_settled: &'s [usize],
     visited: HashSet<(u32, u32)>,
     /// The close path rejects a promise: whoever awaits it decides about retrying.
     handed_off: bool,
@@ -687,11 +719,17 @@ impl Visit for ReachWalker<'_, '_, '_> {
             self.report(span_range(call.span));
             return;
         }
-        if name
-            .as_deref()
-            .is_some_and(|name| name.to_ascii_lowercase().contains("reject"))
-        {
-            self.search.handed_off = true;
+        // Settling a promise hands the close to whoever awaits it, unless the socket's
+        // opening settled it already.
+        match self.search.uses.promise_settled_by(callee) {
+            Some(promise) => {
+                self.search.handed_off |= !self.search.open_settled.contains(&promise);
+            }
+            None => {
+                self.search.handed_off |= name
+                    .as_deref()
+                    .is_some_and(|name| name.to_ascii_lowercase().contains("reject"));
+            }
         }
         if let Some(span) = resolve_function(self.search.bindings, callee, self.class) {
             self.follow(span, self.chain.clone());
@@ -1007,51 +1045,6 @@ fn names_library_function(bindings: &Bindings, callee: &Expr, module: &str) -> b
             .strip_prefix(module)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     })
-}
-
-/// Which holders escape: those named by an escape candidate.
-struct Escaping<'r, 'a> {
-    bindings: &'r Bindings<'a>,
-    /// Escape candidates by the name they give (a variable's or a field's), so that a
-    /// holder is compared with the candidates named like it only: a file's calls have
-    /// hundreds of thousands of arguments, and resolving each is a scope lookup.
-    candidates_by_name: FxHashMap<Atom, Vec<(&'a Expr, Option<u32>)>>,
-}
-
-impl<'r, 'a> Escaping<'r, 'a> {
-    fn new(bindings: &'r Bindings<'a>, raw: &'r RawSockets<'a>) -> Self {
-        let mut candidates_by_name: FxHashMap<Atom, Vec<_>> = FxHashMap::default();
-        for &(expr, class) in &raw.escape_candidates {
-            let name = match strip(expr) {
-                Expr::Ident(ident) => ident.sym.clone(),
-                Expr::Member(member) => match member_atom(&member.prop) {
-                    Some(field) => field,
-                    None => continue,
-                },
-                _ => continue,
-            };
-            candidates_by_name
-                .entry(name)
-                .or_default()
-                .push((expr, class));
-        }
-        Escaping {
-            bindings,
-            candidates_by_name,
-        }
-    }
-
-    fn escapes(&self, holder: &Holder) -> bool {
-        let name = match holder {
-            Holder::Binding(id) => &id.0,
-            Holder::ThisField(_, field) => field,
-        };
-        self.candidates_by_name.get(name).is_some_and(|candidates| {
-            candidates.iter().any(|(expr, class)| {
-                holder_of(self.bindings, expr, *class).as_ref() == Some(holder)
-            })
-        })
-    }
 }
 
 /// The holder an expression names: a local binding or `this.<field>`.
