@@ -20,11 +20,12 @@ use super::sockets::{
     Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
     this_field,
 };
+use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
     prop_atom, prop_name, required_module, strip,
 };
-use super::{FileFacts, PostMessageCall};
+use super::{FileFacts, MarkupCalls, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
 
 /// Expressions larger than this many nodes are not followed by resolution.
@@ -38,18 +39,21 @@ const SMALL_BUDGET: u32 = 64;
 /// resolving its records read from are walked after all, in a new round, until the
 /// rounds agree. A file with sockets or servers, or one that needs more rounds, is
 /// walked in full.
+/// `markup_calls` names the functions the page's markup calls from event handler
+/// attributes (`<button onclick="connect()">`), for `super::user_actions`.
 pub fn collect(
     parsed: &ParsedScript,
     code: &str,
     base: usize,
     path: &str,
+    markup_calls: MarkupCalls,
 ) -> (FileFacts, WalkReport) {
     let mut skipping = Skipping::new(HotSpots::find(code, base));
     let mut report = WalkReport::default();
     for _ in 0..SKIPPING_ROUNDS {
         report.rounds += 1;
         let ((facts, state), demands) = super::cold::recording_demands(|| {
-            let mut collector = walk(parsed, path, Some(skipping));
+            let mut collector = walk(parsed, path, Some(skipping), markup_calls);
             let state = collector.skipping.take().expect("the walk was skipping");
             (collector.finish(&parsed.program), state)
         });
@@ -65,7 +69,10 @@ pub fn collect(
         skipping = state.walking_also(more);
     }
     report.walked_in_full = true;
-    (collect_in_full(parsed, path), report)
+    (
+        walk(parsed, path, None, markup_calls).finish(&parsed.program),
+        report,
+    )
 }
 
 /// How [`collect`] walked a file.
@@ -85,7 +92,7 @@ const SKIPPING_ROUNDS: usize = 3;
 /// Collects the facts of one parsed script in one full walk, for comparison with
 /// [`collect`] (`tests/cold_functions.rs`).
 pub fn collect_in_full(parsed: &ParsedScript, path: &str) -> FileFacts {
-    walk(parsed, path, None).finish(&parsed.program)
+    walk(parsed, path, None, MarkupCalls::default()).finish(&parsed.program)
 }
 
 /// The binding each identifier of a plain JavaScript program names, as the walk
@@ -109,7 +116,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
         fn visit_break_stmt(&mut self, _: &BreakStmt) {}
         fn visit_continue_stmt(&mut self, _: &ContinueStmt) {}
     }
-    let collector = walk(parsed, "oracle.js", None);
+    let collector = walk(parsed, "oracle.js", None, MarkupCalls::default());
     let mut idents = Idents {
         bindings: &collector.bindings,
         found: Vec::new(),
@@ -119,7 +126,12 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
 }
 
 /// The walk itself, with the file's scopes settled after it.
-fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping<'a>>) -> Collector<'a> {
+fn walk<'a>(
+    parsed: &'a ParsedScript,
+    path: &str,
+    skipping: Option<Skipping<'a>>,
+    markup_calls: MarkupCalls,
+) -> Collector<'a> {
     let scopes = match parsed.unresolved {
         Some(unresolved) => Scopes::Resolved { unresolved },
         None => Scopes::Tree(ScopeTree::new(&parsed.program)),
@@ -151,6 +163,17 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping<'a>>
         bun_serve_depth: 0,
         sockets: RawSockets {
             test_file: is_test_path(path),
+            markup_calls: [
+                (markup_calls.on_user_action, true),
+                (markup_calls.otherwise, false),
+            ]
+            .into_iter()
+            .flat_map(|(names, on_user_action)| {
+                names
+                    .iter()
+                    .map(move |name| (Atom::from(&**name), on_user_action))
+            })
+            .collect(),
             ..RawSockets::default()
         },
         skipping,
@@ -1230,8 +1253,36 @@ impl<'a> Collector<'a> {
             {
                 self.record_timer(&ident.sym, args);
             }
-            Expr::Member(member) => self.record_socket_method(span, args, member),
+            Expr::Member(member) => {
+                self.record_user_handler_call(member, args);
+                self.record_socket_method(span, args, member);
+            }
             _ => {}
+        }
+    }
+
+    /// `button.addEventListener("click", h)`, jQuery's `.on("click", h)` and `.click(h)`:
+    /// handlers of a user's actions (see `user_actions`).
+    fn record_user_handler_call(&mut self, member: &MemberExpr, args: &'a [ExprOrSpread]) {
+        if !self.follows_socket_use() {
+            return;
+        }
+        let Some(method) = member_name(&member.prop) else {
+            return;
+        };
+        let event = || args.first().and_then(|arg| literal_string(&arg.expr));
+        let handler = match method {
+            "addEventListener" if event().is_some_and(is_user_event) => args.get(1),
+            // `.on("click", handler)`, `.on("click", ".row", handler)`
+            "on" if args.len() >= 2 && event().is_some_and(is_user_event) => args.last(),
+            shorthand if is_jquery_shorthand(shorthand) => args.last(),
+            _ => None,
+        };
+        if let Some(handler) = handler {
+            let class = self.current_class();
+            self.sockets
+                .user_handlers
+                .push((Self::raw_handler(Some(&handler.expr)), class));
         }
     }
 
@@ -1830,6 +1881,14 @@ impl<'a> Visit for Collector<'a> {
                 if matches!(member.prop, MemberProp::Computed(_)) {
                     self.note_escapes(std::iter::once(&*member.obj));
                 }
+                // `button.onclick = connect`
+                if assign.op == AssignOp::Assign
+                    && self.follows_socket_use()
+                    && member_name(&member.prop).is_some_and(is_user_event_property)
+                {
+                    let handler = Self::raw_handler(Some(&assign.right));
+                    self.sockets.user_handlers.push((handler, class));
+                }
                 let event = match member_name(&member.prop) {
                     Some("onopen") => Some("open"),
                     Some("onclose") => Some("close"),
@@ -2174,6 +2233,16 @@ impl<'a> Visit for Collector<'a> {
             && let JSXExpr::Expr(value) = &container.expr
         {
             self.note_escapes(std::iter::once(&**value));
+            // `<button onClick={connect}>`
+            if self.follows_socket_use()
+                && matches!(&attribute.name, JSXAttrName::Ident(name)
+                    if is_user_event_property(&name.sym))
+            {
+                let class = self.current_class();
+                self.sockets
+                    .user_handlers
+                    .push((Self::raw_handler(Some(value)), class));
+            }
         }
         attribute.visit_children_with(self);
     }

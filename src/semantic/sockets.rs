@@ -15,6 +15,7 @@ use super::listeners::RawHandler;
 pub use super::socket_urls::{Endpoint, InsecureUrl};
 use super::socket_urls::{endpoint_of, insecure_url};
 use super::socket_uses::{HolderUse, RawPromise, Reach, Uses};
+use super::user_actions::UserActions;
 use super::values::{BindingKind, Bindings, member_atom, member_name, required_module, strip};
 use crate::parse::span_range;
 
@@ -107,6 +108,12 @@ pub struct RawSockets<'a> {
     /// `new Promise((resolve, reject) => …)`, whose settling functions socket handlers
     /// may call.
     pub promises: Vec<RawPromise<'a>>,
+    /// Handlers registered for a user's actions (clicks, submits, key presses), with the
+    /// enclosing class.
+    pub user_handlers: Vec<(RawHandler<'a>, Option<u32>)>,
+    /// Functions the page's markup calls from event handler attributes, and whether on a
+    /// user's action (`onclick="connect()"`) or another event (`onload="connect()"`).
+    pub markup_calls: Vec<(Atom, bool)>,
 }
 
 /// The rules' view of one socket.
@@ -121,6 +128,9 @@ pub struct SocketFact {
     pub long_lived: bool,
     /// The close path rejects a promise, so the code awaiting it decides about retrying.
     pub close_handed_off: bool,
+    /// Opened and closed by the user: made only in functions that run as a user's
+    /// action, and closed in another such function (a tester's Connect and Disconnect).
+    pub manual: bool,
     /// The socket is handed to code outside what the file shows (another object, a
     /// caller), which may manage its lifecycle.
     pub escapes: bool,
@@ -277,10 +287,46 @@ pub fn resolve_sockets<'r, 'a>(
     // Built when the first socket gets that far: in many files no recorded socket is one
     // (a bundle's `io(…)` is often its own function).
     let uses = std::cell::OnceCell::new();
-    raw.sockets
+    let mut resolved: Vec<(SocketFact, Option<ManualCandidate>)> = raw
+        .sockets
         .iter()
         .filter_map(|socket| resolve_socket(program, bindings, raw, &uses, socket))
-        .collect()
+        .collect();
+    // Whether sockets the rules would report are opened and closed by the user: decided
+    // for all of them at once, in a few walks of the file.
+    let candidates = || {
+        resolved
+            .iter()
+            .filter_map(|(_, candidate)| candidate.as_ref())
+    };
+    if candidates().next().is_some() {
+        let mut actions =
+            UserActions::new(program, bindings, &raw.user_handlers, &raw.markup_calls);
+        actions.decide(
+            candidates()
+                .flat_map(|candidate| {
+                    std::iter::once(candidate.opened_in).chain(candidate.closed_in.iter().copied())
+                })
+                .collect::<Vec<_>>(),
+        );
+        for (fact, candidate) in &mut resolved {
+            if let Some(candidate) = candidate {
+                fact.manual = actions.runs_on_user_action(candidate.opened_in)
+                    && candidate
+                        .closed_in
+                        .iter()
+                        .any(|function| actions.runs_on_user_action(*function));
+            }
+        }
+    }
+    resolved.into_iter().map(|(fact, _)| fact).collect()
+}
+
+/// A socket that may be opened and closed by the user: the function it is made in, and
+/// the other functions that close it.
+struct ManualCandidate {
+    opened_in: Span,
+    closed_in: Vec<Span>,
 }
 
 fn resolve_socket<'r, 'a>(
@@ -289,7 +335,7 @@ fn resolve_socket<'r, 'a>(
     raw: &'r RawSockets<'a>,
     uses: &std::cell::OnceCell<Uses<'r, 'a>>,
     socket: &RawSocket,
-) -> Option<SocketFact> {
+) -> Option<(SocketFact, Option<ManualCandidate>)> {
     let (kind, node_client) = match socket.library {
         Some(library) if names_library_function(bindings, socket.callee, library) => {
             (SocketKind::Library(library), false)
@@ -454,13 +500,34 @@ fn resolve_socket<'r, 'a>(
         })
         .map(|send| send.span.clone())
         .collect();
-    Some(SocketFact {
+    let escapes = escapes || handlers_unknown;
+    // Closed in a function other than the one that opens it (which may close the socket
+    // before to open the next).
+    let manual_candidate = (long_lived && !escapes && (reconnect.is_none() || !heartbeat))
+        .then_some(socket.frame)
+        .flatten()
+        .and_then(|opened_in| {
+            let closed_in: Vec<Span> = raw
+                .closes
+                .iter()
+                .filter_map(|(closed, frame)| {
+                    let frame = (*frame)?;
+                    (frame != opened_in && holds(closed)).then_some(frame)
+                })
+                .collect();
+            (!closed_in.is_empty()).then_some(ManualCandidate {
+                opened_in,
+                closed_in,
+            })
+        });
+    let fact = SocketFact {
         construction: socket.span.clone(),
         kind,
         node_client,
         long_lived,
         close_handed_off: search.handed_off,
-        escapes: escapes || handlers_unknown,
+        manual: false,
+        escapes,
         enclosing_names: socket.enclosing_names.clone(),
         close_handlers: close_events
             .iter()
@@ -471,7 +538,8 @@ fn resolve_socket<'r, 'a>(
         early_sends,
         insecure_url,
         endpoint: socket.url.and_then(|url| endpoint_of(bindings, url)),
-    })
+    };
+    Some((fact, manual_candidate))
 }
 
 /// `socket.onclose = null` (or `undefined`): no handler.
