@@ -430,13 +430,17 @@ fn resolve_socket<'r, 'a>(
             );
         }
     }
-    let closed_after_exchange = raw.closes.iter().any(|(closed, frame)| {
-        holds(closed)
-            && frame.is_some_and(|frame| {
-                handler_functions
-                    .iter()
-                    .any(|handler| handler.lo <= frame.lo && frame.hi <= handler.hi)
-            })
+    // Where the socket is closed: the functions, one look at each close of the file.
+    let closed_in: Vec<Option<Span>> = raw
+        .closes
+        .iter()
+        .filter(|(closed, _)| holds(closed))
+        .map(|(_, frame)| *frame)
+        .collect();
+    let closed_after_exchange = closed_in.iter().flatten().any(|frame| {
+        handler_functions
+            .iter()
+            .any(|handler| handler.lo <= frame.lo && frame.hi <= handler.hi)
     });
     let long_lived = !raw.test_file && !closed_after_exchange && holder.is_some();
     let mut search = ReachSearch {
@@ -507,13 +511,11 @@ fn resolve_socket<'r, 'a>(
         .then_some(socket.frame)
         .flatten()
         .and_then(|opened_in| {
-            let closed_in: Vec<Span> = raw
-                .closes
+            let closed_in: Vec<Span> = closed_in
                 .iter()
-                .filter_map(|(closed, frame)| {
-                    let frame = (*frame)?;
-                    (frame != opened_in && holds(closed)).then_some(frame)
-                })
+                .flatten()
+                .copied()
+                .filter(|frame| *frame != opened_in)
                 .collect();
             (!closed_in.is_empty()).then_some(ManualCandidate {
                 opened_in,
