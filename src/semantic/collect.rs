@@ -1871,9 +1871,19 @@ impl<'a> Visit for Collector<'a> {
                 }
                 match this_field(member, class) {
                     Some(field) => self.hint_holder(&assign.right, Some(field)),
-                    // `window.socket = socket`, `store.ws = ws`, `this.pool[id] = ws`.
+                    // `window.socket = socket`, `store.ws = ws`, `this.pool[id] = ws`;
+                    // a property of the file's own object (`socketRef.current = ws`) is
+                    // looked at once resolved.
                     None if assign.op == AssignOp::Assign => {
-                        self.note_escapes(std::iter::once(&*assign.right))
+                        let mut root = &*member.obj;
+                        while let Expr::Member(inner) = strip(root) {
+                            root = &inner.obj;
+                        }
+                        let onto = match strip(root) {
+                            Expr::Ident(root) => Some(root),
+                            _ => None,
+                        };
+                        self.note_use(&assign.right, UseKind::StoredOn(onto));
                     }
                     None => {}
                 }

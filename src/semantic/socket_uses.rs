@@ -1,13 +1,14 @@
 //! Where a socket goes once it is made: the other names the file keeps it under, and
 //! whether it reaches code the file cannot see.
 //!
-//! A socket stays in the file while it is kept in the file's variables and `this`
-//! fields (`let old = this.socket`, `this.ws = socket`), passed to the file's own
-//! functions (their parameter then names it too), returned to callers in the file that
-//! keep it, logged, or settles a promise. It is handed off when it reaches a function or
-//! constructor the file does not define (imported, global, a library's, a parameter), a
-//! property of anything but `this` (a global, a store, a shared map), an object or array
-//! literal, a JSX attribute, or callers the file does not have; code there may reopen it.
+//! A socket stays in the file while it is kept in the file's variables, `this` fields and
+//! own objects (`let old = this.socket`, `this.ws = socket`, `socketRef.current = ws`),
+//! passed to the file's own functions (their parameter then names it too), returned to
+//! callers in the file that keep it, logged, or settles a promise. It is handed off when
+//! it reaches a function or constructor the file does not define (imported, global, a
+//! library's, a parameter), a property of a global, an import or a structure under `this`
+//! (`window.socket`, a store, `this.pool[id]`), an object or array literal, a JSX
+//! attribute, or callers the file does not have; code there may reopen it.
 
 use std::cell::RefCell;
 
@@ -19,7 +20,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, resolve_function, with_function};
 use super::sockets::{Holder, RawSockets, this_field};
-use super::values::{Bindings, member_atom, strip};
+use super::values::{BindingKind, Bindings, member_atom, strip};
 
 /// How many names one socket may be followed under.
 const MAX_HOLDERS: usize = 64;
@@ -67,6 +68,11 @@ pub enum UseKind<'a> {
     Alias(Holder),
     /// Returns it from the function: the callers that keep the result hold it.
     Returned(Span),
+    /// Stores it on a property of an object other than `this` (`root.field = socket`,
+    /// `root.a[b] = socket`), by the name the path starts from (`None`: `this` or an
+    /// expression): handed off when that is a global, an import or not a name; the
+    /// file's own objects (`socketRef.current = ws`) keep it in the file.
+    StoredOn(Option<&'a Ident>),
     /// Hands it to code the file cannot see.
     Escape,
 }
@@ -188,6 +194,7 @@ impl<'r, 'a> Uses<'r, 'a> {
                             None => escapes = true,
                         }
                     }
+                    UseKind::StoredOn(root) => escapes |= self.hands_off_through(*root),
                     UseKind::Returned(function) => {
                         let before = found.len();
                         found.extend(self.kept_results_of(*function).cloned());
@@ -207,6 +214,22 @@ impl<'r, 'a> Uses<'r, 'a> {
             }
         }
         Reach { holders, escapes }
+    }
+
+    /// Whether storing on a property of what `root` names hands the value off: `window`,
+    /// an imported store, `this.pool[id]`, `getStore().socket`.
+    fn hands_off_through(&self, root: Option<&Ident>) -> bool {
+        let Some(root) = root else {
+            return true;
+        };
+        let Some(id) = self.bindings.binding_id(root) else {
+            return true;
+        };
+        self.bindings.module_of(root).is_some()
+            || self
+                .bindings
+                .binding(&id)
+                .is_none_or(|binding| matches!(binding.kind, BindingKind::Parameter))
     }
 
     /// The parameter at `index` of the same-file function a call names, when it is a
