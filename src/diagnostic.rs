@@ -48,7 +48,9 @@ pub struct Label {
     pub message: String,
 }
 
-/// What a rule produces: it knows nothing of ids, severities or suppressions.
+/// What a rule produces: it knows nothing of ids, severities or suppressions. Its texts
+/// never hold a URL's user name and password: they are taken out as the diagnostic is
+/// built (see [`without_credentials`]), whatever the rule quoted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub message: String,
@@ -63,7 +65,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(message: impl Into<String>, span: Range<usize>) -> Self {
         Diagnostic {
-            message: message.into(),
+            message: without_credentials(message.into()),
             span,
             span_label: None,
             labels: Vec::new(),
@@ -72,22 +74,53 @@ impl Diagnostic {
     }
 
     pub fn with_span_label(mut self, text: impl Into<String>) -> Self {
-        self.span_label = Some(text.into());
+        self.span_label = Some(without_credentials(text.into()));
         self
     }
 
     pub fn with_label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
-            message: message.into(),
+            message: without_credentials(message.into()),
         });
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(without_credentials(help.into()));
         self
     }
+}
+
+/// `text` with the user name and password of every URL in it taken out:
+/// `ws://admin:secret@host/x` becomes `ws://host/x`. A URL's authority runs from its
+/// `://` to the first `/`, `?`, `#`, space, quote, parenthesis or angle bracket.
+pub fn without_credentials(text: String) -> String {
+    if !text.contains('@') || !text.contains("://") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let end = after
+            .find(|c: char| {
+                matches!(
+                    c,
+                    '/' | '?' | '#' | '"' | '\'' | '`' | '(' | ')' | '<' | '>'
+                ) || c.is_whitespace()
+            })
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rfind('@') {
+            Some(sign) => out.push_str(&authority[sign + 1..]),
+            None => out.push_str(authority),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A diagnostic stamped with its rule id and the configured severity.
@@ -111,4 +144,39 @@ pub fn stable_hash(parts: &[&str]) -> String {
         }
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Diagnostic, without_credentials};
+
+    #[test]
+    fn credentials_are_taken_out_of_urls() {
+        for (text, want) in [
+            (
+                "to `ws://admin:hunter2@chat.example.com/x`",
+                "to `ws://chat.example.com/x`",
+            ),
+            ("a@b.c and https://u@h?q=1", "a@b.c and https://h?q=1"),
+            (
+                "\"ws://a:b@[::1]:4000\" then ftp://x@y",
+                "\"ws://[::1]:4000\" then ftp://y",
+            ),
+            (
+                "no url here: user@example.com",
+                "no url here: user@example.com",
+            ),
+            ("https://example.com/@user", "https://example.com/@user"),
+        ] {
+            assert_eq!(without_credentials(text.to_string()), want);
+        }
+        let diagnostic = Diagnostic::new("`ws://u:p@h`", 0..1)
+            .with_span_label("ws://u:p@h")
+            .with_label(0..1, "ws://u:p@h")
+            .with_help("ws://u:p@h");
+        assert_eq!(diagnostic.message, "`ws://h`");
+        assert_eq!(diagnostic.span_label.as_deref(), Some("ws://h"));
+        assert_eq!(diagnostic.labels[0].message, "ws://h");
+        assert_eq!(diagnostic.help.as_deref(), Some("ws://h"));
+    }
 }

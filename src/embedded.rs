@@ -52,6 +52,14 @@ pub struct PageRefs {
     /// Markup comments (not part of the page map).
     #[serde(skip, default)]
     pub comments: Vec<MarkupComment>,
+    /// Functions the markup calls when the user acts: `connect` in
+    /// `<button onclick="connect()">`, Vue's `@click="connect"`, Svelte's
+    /// `on:click={connect}` (not part of the page map).
+    #[serde(skip, default)]
+    pub user_action_calls: Vec<String>,
+    /// Functions the markup calls on other events (`<body onload="connect()">`).
+    #[serde(skip, default)]
+    pub other_handler_calls: Vec<String>,
 }
 
 impl PageRefs {
@@ -68,6 +76,8 @@ impl PageRefs {
         self.workers.extend(other.workers);
         self.popups.extend(other.popups);
         self.comments.extend(other.comments);
+        self.user_action_calls.extend(other.user_action_calls);
+        self.other_handler_calls.extend(other.other_handler_calls);
     }
 }
 
@@ -313,10 +323,18 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
                     })
                 };
                 for (key, value) in &tag.attributes {
-                    if kind != FileKind::Html {
-                        break;
-                    }
                     let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+                    if let Some(event) = handler_event(kind, &key) {
+                        let names = called_names(&String::from_utf8_lossy(value));
+                        if crate::semantic::user_actions::is_user_event(event) {
+                            refs.user_action_calls.extend(names);
+                        } else {
+                            refs.other_handler_calls.extend(names);
+                        }
+                    }
+                    if kind != FileKind::Html {
+                        continue;
+                    }
                     let event_handler = key.starts_with("on") && key.len() > 2;
                     if !event_handler && !URL_ATTRIBUTES.contains(&key.as_str()) {
                         continue;
@@ -464,6 +482,59 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
     (blocks, refs)
 }
 
+/// The event an attribute handles: `onclick` in HTML, `@click` and `v-on:click` in Vue,
+/// `on:click` in Svelte (modifiers dropped).
+fn handler_event(kind: FileKind, key: &str) -> Option<&str> {
+    let event = match kind {
+        FileKind::Html => key.strip_prefix("on")?,
+        FileKind::Vue => key
+            .strip_prefix('@')
+            .or_else(|| key.strip_prefix("v-on:"))?,
+        FileKind::Svelte => key.strip_prefix("on:")?,
+        _ => return None,
+    };
+    event.split(['.', '|']).next()
+}
+
+/// The names an event handler attribute calls or names: `connect` in `connect()`,
+/// `return disconnect(1000);`, `connect` (Vue) and `{connect}` (Svelte); not members
+/// (`app.connect()`) or keywords. Character references are read as written, which at
+/// worst misses a name.
+fn called_names(code: &str) -> Vec<String> {
+    let trimmed = code
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim();
+    let is_name_char = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    if !trimmed.is_empty() && trimmed.chars().all(is_name_char) {
+        return vec![trimmed.to_string()];
+    }
+    let mut names = Vec::new();
+    let mut rest = code;
+    let mut before = ' ';
+    while let Some(start) = rest.find(is_name_char) {
+        let previous = rest[..start].chars().last().unwrap_or(before);
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| !is_name_char(c)).unwrap_or(tail.len());
+        let name = &tail[..end];
+        let after = tail[end..].trim_start();
+        if previous != '.'
+            && after.starts_with('(')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && !matches!(
+                name,
+                "if" | "while" | "for" | "switch" | "return" | "function" | "typeof" | "catch"
+            )
+        {
+            names.push(name.to_string());
+        }
+        before = name.chars().last().unwrap_or(before);
+        rest = &tail[end..];
+    }
+    names
+}
+
 /// The text the analysis reads: the file's own, then the decoded code of each block
 /// that needed decoding, after a line break, at offsets past the end of the file. The
 /// rules quote code from this text (`parent.postMessage`, not `parent.post&#77;essage`),
@@ -600,6 +671,23 @@ mod tests {
         assert_eq!(&shallow[blocks[0].range.clone()], "go()");
         let (blocks, _) = split(FileKind::Html, &nested(MAX_SRCDOC_DEPTH + 1));
         assert!(blocks.is_empty());
+    }
+
+    #[test]
+    fn names_called_from_user_event_attributes() {
+        let html = "<button onclick=\"connect()\">C</button><button onClick='return app.stop(); \
+                    disconnect (1000)'>D</button><body onload=\"boot()\">";
+        let (_, refs) = split(FileKind::Html, html);
+        assert_eq!(refs.user_action_calls, ["connect", "disconnect"]);
+        assert_eq!(refs.other_handler_calls, ["boot"]);
+        let vue = "<template><button @click.prevent=\"connect\">C</button>\
+                   <button v-on:click=\"disconnect()\">D</button></template>";
+        let (_, refs) = split(FileKind::Vue, vue);
+        assert_eq!(refs.user_action_calls, ["connect", "disconnect"]);
+        let svelte = "<button on:click|preventDefault={connect}>C</button>\
+                      <button on:click=\"{() => disconnect()}\">D</button>";
+        let (_, refs) = split(FileKind::Svelte, svelte);
+        assert_eq!(refs.user_action_calls, ["connect", "disconnect"]);
     }
 
     #[test]

@@ -270,7 +270,16 @@ impl Engine {
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
                     crate::stack::with_room(code.len(), || {
                         let parsed = parse_script(code, base, block.language)?;
-                        let block_facts = semantic::analyze(&parsed, code, base, &path);
+                        let block_facts = semantic::analyze_in_page(
+                            &parsed,
+                            code,
+                            base,
+                            &path,
+                            semantic::MarkupCalls {
+                                on_user_action: &page.user_action_calls,
+                                otherwise: &page.other_handler_calls,
+                            },
+                        );
                         Ok((block_facts, parsed.comments))
                     })
                 }))

@@ -36,7 +36,7 @@ pub struct FileLinks {
 
 #[derive(Debug, Serialize)]
 pub struct Link {
-    /// As written in the source.
+    /// As written in the source, without a user name and password.
     pub url: String,
     pub via: String,
     /// 1-based line of the reference.
@@ -73,7 +73,7 @@ pub fn build(report: &RunReport, roots: &[String]) -> PageMap {
                         }
                     }
                     Link {
-                        url: reference.url.clone(),
+                        url: crate::diagnostic::without_credentials(reference.url.clone()),
                         via: reference.via.clone(),
                         line: line_of(file, reference.span.start),
                         resolved,

@@ -17,6 +17,8 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         if !socket.long_lived
             || socket.heartbeat
             || socket.escapes
+            // Opened and closed by the user, who reconnects by hand.
+            || socket.manual
             || managed_by_wrapper(context, socket)
         {
             continue;

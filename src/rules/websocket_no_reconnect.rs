@@ -19,6 +19,8 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             // Handed to code elsewhere, which may reconnect it.
             || socket.escapes
             || socket.close_handed_off
+            // Opened and closed by the user, who reconnects by hand.
+            || socket.manual
             || managed_by_wrapper(context, socket)
         {
             continue;

@@ -15,15 +15,17 @@ use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
 };
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
+use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
 use super::sockets::{
     Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
     this_field,
 };
+use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
     Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
     object_property, prop_atom, prop_name, required_module, strip,
 };
-use super::{FileFacts, PostMessageCall};
+use super::{FileFacts, MarkupCalls, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
 
 /// Expressions larger than this many nodes are not followed by resolution.
@@ -37,18 +39,21 @@ const SMALL_BUDGET: u32 = 64;
 /// resolving its records read from are walked after all, in a new round, until the
 /// rounds agree. A file with sockets or servers, or one that needs more rounds, is
 /// walked in full.
+/// `markup_calls` names the functions the page's markup calls from event handler
+/// attributes (`<button onclick="connect()">`), for `super::user_actions`.
 pub fn collect(
     parsed: &ParsedScript,
     code: &str,
     base: usize,
     path: &str,
+    markup_calls: MarkupCalls,
 ) -> (FileFacts, WalkReport) {
     let mut skipping = Skipping::new(HotSpots::find(code, base));
     let mut report = WalkReport::default();
     for _ in 0..SKIPPING_ROUNDS {
         report.rounds += 1;
         let ((facts, state, server_library), demands) = super::cold::recording_demands(|| {
-            let mut collector = walk(parsed, path, Some(skipping));
+            let mut collector = walk(parsed, path, Some(skipping), markup_calls);
             let state = collector.skipping.take().expect("the walk was skipping");
             let server_library = collector.server_library_seen;
             (collector.finish(&parsed.program), state, server_library)
@@ -66,7 +71,10 @@ pub fn collect(
         skipping = state.walking_also(more);
     }
     report.walked_in_full = true;
-    (collect_in_full(parsed, path), report)
+    (
+        walk(parsed, path, None, markup_calls).finish(&parsed.program),
+        report,
+    )
 }
 
 /// How [`collect`] walked a file.
@@ -86,7 +94,7 @@ const SKIPPING_ROUNDS: usize = 3;
 /// Collects the facts of one parsed script in one full walk, for comparison with
 /// [`collect`] (`tests/cold_functions.rs`).
 pub fn collect_in_full(parsed: &ParsedScript, path: &str) -> FileFacts {
-    walk(parsed, path, None).finish(&parsed.program)
+    walk(parsed, path, None, MarkupCalls::default()).finish(&parsed.program)
 }
 
 /// The binding each identifier of a plain JavaScript program names, as the walk
@@ -110,7 +118,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
         fn visit_break_stmt(&mut self, _: &BreakStmt) {}
         fn visit_continue_stmt(&mut self, _: &ContinueStmt) {}
     }
-    let collector = walk(parsed, "oracle.js", None);
+    let collector = walk(parsed, "oracle.js", None, MarkupCalls::default());
     let mut idents = Idents {
         bindings: &collector.bindings,
         found: Vec::new(),
@@ -120,7 +128,12 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
 }
 
 /// The walk itself, with the file's scopes settled after it.
-fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping<'a>>) -> Collector<'a> {
+fn walk<'a>(
+    parsed: &'a ParsedScript,
+    path: &str,
+    skipping: Option<Skipping<'a>>,
+    markup_calls: MarkupCalls,
+) -> Collector<'a> {
     let scopes = match parsed.unresolved {
         Some(unresolved) => Scopes::Resolved { unresolved },
         None => Scopes::Tree(ScopeTree::new(&parsed.program)),
@@ -154,6 +167,17 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, skipping: Option<Skipping<'a>>
         server_library_seen: false,
         sockets: RawSockets {
             test_file: is_test_path(path),
+            markup_calls: [
+                (markup_calls.on_user_action, true),
+                (markup_calls.otherwise, false),
+            ]
+            .into_iter()
+            .flat_map(|(names, on_user_action)| {
+                names
+                    .iter()
+                    .map(move |name| (Atom::from(&**name), on_user_action))
+            })
+            .collect(),
             ..RawSockets::default()
         },
         skipping,
@@ -182,7 +206,8 @@ struct WrapperCall<'a> {
 /// The function being walked: its name, span, simple parameters and `await`s so far.
 struct Frame {
     name: Option<Id>,
-    span: swc_common::Span,
+    /// The function's own span.
+    own: swc_common::Span,
     /// The frame that runs this code: its own span, or its caller's for a callback that
     /// runs synchronously (`items.forEach(…)`); `None` at the top level.
     runs_in: Option<swc_common::Span>,
@@ -327,7 +352,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(arrow.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
-            span: arrow.span,
+            own: arrow.span,
             runs_in,
             params: arrow
                 .params
@@ -337,6 +362,10 @@ impl<'a> Collector<'a> {
             awaits: 0,
         };
         self.frames.push(frame);
+        // `() => socket` returns it.
+        if let ArrowFunctionBody::Expr(body) = &*arrow.body {
+            self.note_use(body, UseKind::Returned(arrow.span));
+        }
         arrow.visit_children_with(self);
         self.frames.pop();
         self.close_scope();
@@ -351,7 +380,7 @@ impl<'a> Collector<'a> {
         let runs_in = self.frame_for(function.span);
         let frame = Frame {
             name,
-            span: function.span,
+            own: function.span,
             runs_in,
             params: function
                 .params
@@ -717,7 +746,7 @@ impl<'a> Collector<'a> {
         };
         self.bindings
             .listener_wrappers
-            .insert(frame.span, [target, event, handler]);
+            .insert(frame.own, [target, event, handler]);
     }
 
     /// `(function (global) { … })(window)`: an immediately invoked function's
@@ -1116,8 +1145,9 @@ impl<'a> Collector<'a> {
                     self.sockets.call_results.push((holder, callee, class));
                 }
             }
-            // `stream.socket = socket`: the socket now lives elsewhere too.
-            other => self.note_escapes(std::iter::once(other)),
+            // `let old = this.socket`, `this.stream = socket`: the file keeps it under
+            // another name too.
+            other => self.note_use(other, UseKind::Alias(holder)),
         }
     }
 
@@ -1129,25 +1159,84 @@ impl<'a> Collector<'a> {
         self.skipping.is_none()
     }
 
-    /// Holders handed to calls or constructors or stored elsewhere: code elsewhere may
-    /// manage them. (A returned socket is followed to the callers that keep it instead.)
-    fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
+    /// Notes what the code does with a value that may name a socket's holder (see
+    /// `socket_uses`). Resolved only in a file with sockets, and only when named like a
+    /// socket's holder.
+    fn note_use(&mut self, expr: &'a Expr, kind: UseKind<'a>) {
         if !self.follows_socket_use() {
             return;
         }
-        let class = self.current_class();
-        for expr in exprs {
-            // What `holder_of` can name: a binding or a field of `this`. Resolved only
-            // in a file with sockets, and only when named like a socket's holder.
-            let may_hold = match strip(expr) {
-                Expr::Ident(_) => true,
-                Expr::Member(member) => matches!(strip(&member.obj), Expr::This(_)),
-                _ => false,
-            };
-            if may_hold {
-                self.sockets.escape_candidates.push((expr, class));
-            }
+        if let Some(target) = HolderRef::of(expr) {
+            let class = self.current_class();
+            self.sockets.uses.push(HolderUse {
+                target,
+                class,
+                kind,
+            });
         }
+    }
+
+    /// Values handed to code the file cannot see: given to constructors, stored on other
+    /// objects, objects given handlers by computed names.
+    fn note_escapes(&mut self, exprs: impl Iterator<Item = &'a Expr>) {
+        for expr in exprs {
+            self.note_use(expr, UseKind::Escape);
+        }
+    }
+
+    /// A call's arguments: each may be a socket passed to a same-file function (whose
+    /// parameter then holds it) or to code elsewhere. Logging hands nothing over.
+    fn note_arguments(&mut self, callee: &'a Expr, args: &'a [ExprOrSpread]) {
+        if !self.follows_socket_use() {
+            return;
+        }
+        if let Expr::Member(member) = strip(callee)
+            && matches!(strip(&member.obj), Expr::Ident(object)
+                if &*object.sym == "console" && self.bindings.is_global(object))
+        {
+            return;
+        }
+        // After a spread, positions are unknown.
+        let mut positions_known = true;
+        for (index, arg) in args.iter().enumerate() {
+            positions_known &= arg.spread.is_none();
+            let kind = if positions_known {
+                UseKind::Argument { callee, index }
+            } else {
+                UseKind::Escape
+            };
+            self.note_use(&arg.expr, kind);
+        }
+    }
+
+    /// `new Promise((resolve, reject) => …)`: socket handlers may settle it.
+    fn record_promise(&mut self, new: &'a NewExpr) {
+        if !self.follows_socket_use()
+            || !matches!(strip(&new.callee), Expr::Ident(callee)
+                if &*callee.sym == "Promise" && self.bindings.is_global(callee))
+        {
+            return;
+        }
+        let Some(executor) = new.args.as_ref().and_then(|args| args.first()) else {
+            return;
+        };
+        let (span, params): (_, Vec<&'a Pat>) = match strip(&executor.expr) {
+            Expr::Arrow(arrow) => (arrow.span, arrow.params.iter().collect()),
+            Expr::Fn(function) => (
+                function.function.span,
+                function.function.params.iter().map(|p| &p.pat).collect(),
+            ),
+            _ => return,
+        };
+        let name = |index: usize| match params.get(index) {
+            Some(Pat::Ident(name)) => Some(&name.id),
+            _ => None,
+        };
+        self.sockets.promises.push(RawPromise {
+            executor: span,
+            resolve: name(0),
+            reject: name(1),
+        });
     }
 
     /// `new WebSocket(url)` and socket libraries' constructors.
@@ -1248,8 +1337,36 @@ impl<'a> Collector<'a> {
             {
                 self.record_timer(&ident.sym, args);
             }
-            Expr::Member(member) => self.record_socket_method(span, args, member),
+            Expr::Member(member) => {
+                self.record_user_handler_call(member, args);
+                self.record_socket_method(span, args, member);
+            }
             _ => {}
+        }
+    }
+
+    /// `button.addEventListener("click", h)`, jQuery's `.on("click", h)` and `.click(h)`:
+    /// handlers of a user's actions (see `user_actions`).
+    fn record_user_handler_call(&mut self, member: &MemberExpr, args: &'a [ExprOrSpread]) {
+        if !self.follows_socket_use() {
+            return;
+        }
+        let Some(method) = member_name(&member.prop) else {
+            return;
+        };
+        let event = || args.first().and_then(|arg| literal_string(&arg.expr));
+        let handler = match method {
+            "addEventListener" if event().is_some_and(is_user_event) => args.get(1),
+            // `.on("click", handler)`, `.on("click", ".row", handler)`
+            "on" if args.len() >= 2 && event().is_some_and(is_user_event) => args.last(),
+            shorthand if is_jquery_shorthand(shorthand) => args.last(),
+            _ => None,
+        };
+        if let Some(handler) = handler {
+            let class = self.current_class();
+            self.sockets
+                .user_handlers
+                .push((Self::raw_handler(Some(&handler.expr)), class));
         }
     }
 
@@ -2019,10 +2136,35 @@ impl<'a> Visit for Collector<'a> {
                         span: span_range(assign.right.span()),
                     });
                 }
-                self.hint_holder(&assign.right, this_field(member, class));
+                match this_field(member, class) {
+                    Some(field) => self.hint_holder(&assign.right, Some(field)),
+                    // `window.socket = socket`, `store.ws = ws`, `this.pool[id] = ws`;
+                    // a property of the file's own object (`socketRef.current = ws`) is
+                    // looked at once resolved.
+                    None if assign.op == AssignOp::Assign => {
+                        let mut root = &*member.obj;
+                        while let Expr::Member(inner) = strip(root) {
+                            root = &inner.obj;
+                        }
+                        let onto = match strip(root) {
+                            Expr::Ident(root) => Some(root),
+                            _ => None,
+                        };
+                        self.note_use(&assign.right, UseKind::StoredOn(onto));
+                    }
+                    None => {}
+                }
                 // `socket[name] = handler`: handlers set in ways the file does not show.
                 if matches!(member.prop, MemberProp::Computed(_)) {
                     self.note_escapes(std::iter::once(&*member.obj));
+                }
+                // `button.onclick = connect`
+                if assign.op == AssignOp::Assign
+                    && self.follows_socket_use()
+                    && member_name(&member.prop).is_some_and(is_user_event_property)
+                {
+                    let handler = Self::raw_handler(Some(&assign.right));
+                    self.sockets.user_handlers.push((handler, class));
                 }
                 let event = match member_name(&member.prop) {
                     Some("onopen") => Some("open"),
@@ -2153,6 +2295,7 @@ impl<'a> Visit for Collector<'a> {
         let new = in_tree(new);
         self.record_socket_construction(new);
         self.record_server_construction(new);
+        self.record_promise(new);
         // `new Worker("x.js")`, `new Worker(new URL("./x.js", import.meta.url))`
         if let Expr::Ident(callee) = strip(&new.callee)
             && matches!(&*callee.sym, "Worker" | "SharedWorker")
@@ -2206,7 +2349,10 @@ impl<'a> Visit for Collector<'a> {
                 }
             }
         }
-        self.note_escapes(call.args.iter().map(|arg| &*arg.expr));
+        match &call.callee {
+            Callee::Expr(callee) => self.note_arguments(callee, &call.args),
+            _ => self.note_escapes(call.args.iter().map(|arg| &*arg.expr)),
+        }
         let bun_serve = matches!(&call.callee, Callee::Expr(callee)
             if expression_is(callee, "Bun.serve"));
         self.bun_serve_depth += u32::from(bun_serve);
@@ -2219,6 +2365,7 @@ impl<'a> Visit for Collector<'a> {
         let chain = in_tree(chain);
         if let OptChainBase::Call(call) = &*chain.base {
             self.record_post_message(span_range(chain.span), &call.callee, &call.args);
+            self.note_arguments(&call.callee, &call.args);
             // `socket?.send(…)`, `socket?.close()`
             if let Expr::OptChain(inner) = strip(&call.callee)
                 && let OptChainBase::Member(member) = &*inner.base
@@ -2329,6 +2476,65 @@ impl<'a> Visit for Collector<'a> {
             return;
         }
         unary.visit_children_with(self);
+    }
+
+    fn visit_return_stmt(&mut self, ret: &ReturnStmt) {
+        let ret = in_tree(ret);
+        if let (Some(value), Some(frame)) = (&ret.arg, self.frames.last()) {
+            let function = frame.own;
+            self.note_use(value, UseKind::Returned(function));
+        }
+        ret.visit_children_with(self);
+    }
+
+    /// `{ socket }`, `[socket]`: kept in a structure other code may read.
+    fn visit_object_lit(&mut self, object: &ObjectLit) {
+        let object = in_tree(object);
+        if self.follows_socket_use() {
+            let class = self.current_class();
+            for prop in &object.props {
+                let PropOrSpread::Prop(prop) = prop else {
+                    continue;
+                };
+                match &**prop {
+                    Prop::KeyValue(pair) => self.note_use(&pair.value, UseKind::Escape),
+                    Prop::Shorthand(name) => self.sockets.uses.push(HolderUse {
+                        target: HolderRef::Name(name),
+                        class,
+                        kind: UseKind::Escape,
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        object.visit_children_with(self);
+    }
+
+    fn visit_array_lit(&mut self, array: &ArrayLit) {
+        let array = in_tree(array);
+        self.note_escapes(array.elems.iter().flatten().map(|element| &*element.expr));
+        array.visit_children_with(self);
+    }
+
+    /// `<Chat socket={socket} />`, `<Context.Provider value={socket}>`.
+    fn visit_jsx_attr(&mut self, attribute: &JSXAttr) {
+        let attribute = in_tree(attribute);
+        if let Some(JSXAttrValue::JSXExprContainer(container)) = &attribute.value
+            && let JSXExpr::Expr(value) = &container.expr
+        {
+            self.note_escapes(std::iter::once(&**value));
+            // `<button onClick={connect}>`
+            if self.follows_socket_use()
+                && matches!(&attribute.name, JSXAttrName::Ident(name)
+                    if is_user_event_property(&name.sym))
+            {
+                let class = self.current_class();
+                self.sockets
+                    .user_handlers
+                    .push((Self::raw_handler(Some(value)), class));
+            }
+        }
+        attribute.visit_children_with(self);
     }
 
     /// `<iframe src="/embed.html">` in JSX.

@@ -9,7 +9,10 @@ pub mod handlers;
 pub mod listeners;
 pub mod scopes;
 pub mod servers;
+pub mod socket_urls;
+pub mod socket_uses;
 pub mod sockets;
+pub mod user_actions;
 pub mod values;
 
 use std::ops::Range;
@@ -139,7 +142,28 @@ pub struct PostMessageCall {
 /// Runs the semantic pass over a parsed script whose text `code` starts at byte `base`
 /// of its file; `path` is the file's name as shown.
 pub fn analyze(parsed: &ParsedScript, code: &str, base: usize, path: &str) -> FileFacts {
-    collect::collect(parsed, code, base, path).0
+    collect::collect(parsed, code, base, path, MarkupCalls::default()).0
+}
+
+/// The functions a page's markup calls from event handler attributes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkupCalls<'p> {
+    /// On a user's action: `<button onclick="connect()">`, `@click="connect"`.
+    pub on_user_action: &'p [String],
+    /// On other events: `<body onload="connect()">`.
+    pub otherwise: &'p [String],
+}
+
+/// [`analyze`] for a script of a page whose markup calls functions from event handler
+/// attributes.
+pub fn analyze_in_page(
+    parsed: &ParsedScript,
+    code: &str,
+    base: usize,
+    path: &str,
+    markup_calls: MarkupCalls,
+) -> FileFacts {
+    collect::collect(parsed, code, base, path, markup_calls).0
 }
 
 /// How the facts of [`analyze`], which passes over cold functions, differ from those of
@@ -152,7 +176,7 @@ pub fn skipping_differs(
     base: usize,
     path: &str,
 ) -> (WalkReport, Option<String>) {
-    let (mut skipping, report) = collect::collect(parsed, code, base, path);
+    let (mut skipping, report) = collect::collect(parsed, code, base, path, MarkupCalls::default());
     let mut full = collect_in_full(parsed, path);
     let names_of_skipping = std::mem::take(&mut skipping.function_names);
     let names_of_full = std::mem::take(&mut full.function_names);
@@ -199,7 +223,7 @@ pub fn analyze_reporting(
     base: usize,
     path: &str,
 ) -> (FileFacts, WalkReport) {
-    collect::collect(parsed, code, base, path)
+    collect::collect(parsed, code, base, path, MarkupCalls::default())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! its handlers do when it closes, whether something keeps it alive, where it is
 //! used before it opens, and which URL it connects to.
 
-use rustc_hash::{FxHashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use swc_atoms::Atom;
@@ -12,10 +12,11 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, expression_text, resolve_function, with_function};
 use super::listeners::RawHandler;
-use super::values::{
-    BindingKind, Bindings, literal_string, member_atom, member_name, required_module, strip,
-};
-use crate::diagnostic::Label;
+pub use super::socket_urls::{Endpoint, InsecureUrl};
+use super::socket_urls::{endpoint_of, insecure_url};
+use super::socket_uses::{HolderUse, RawPromise, Reach, Uses};
+use super::user_actions::UserActions;
+use super::values::{BindingKind, Bindings, member_atom, member_name, required_module, strip};
 use crate::parse::span_range;
 
 /// How far the lifecycle analysis follows calls from a handler.
@@ -100,11 +101,19 @@ pub struct RawSockets<'a> {
     /// `holder = someFunction(…)`: where call results are kept, to find the sockets
     /// that factories return.
     pub call_results: Vec<(Holder, &'a Expr, Option<u32>)>,
-    /// What may name a holder whose value leaves the code the file can see: arguments of
-    /// calls and constructors, values stored on another object, objects given handlers
-    /// by computed names; with the enclosing class. Kept as written and turned into
-    /// holders only in a file that has sockets: every call of a file has arguments.
-    pub escape_candidates: Vec<(&'a Expr, Option<u32>)>,
+    /// Uses of what may name a holder: passed, kept elsewhere, returned, handed off (see
+    /// `socket_uses`); with the enclosing class. Kept as written and turned into holders
+    /// only in a file that has sockets: every call of a file has arguments.
+    pub uses: Vec<HolderUse<'a>>,
+    /// `new Promise((resolve, reject) => …)`, whose settling functions socket handlers
+    /// may call.
+    pub promises: Vec<RawPromise<'a>>,
+    /// Handlers registered for a user's actions (clicks, submits, key presses), with the
+    /// enclosing class.
+    pub user_handlers: Vec<(RawHandler<'a>, Option<u32>)>,
+    /// Functions the page's markup calls from event handler attributes, and whether on a
+    /// user's action (`onclick="connect()"`) or another event (`onload="connect()"`).
+    pub markup_calls: Vec<(Atom, bool)>,
 }
 
 /// The rules' view of one socket.
@@ -119,6 +128,9 @@ pub struct SocketFact {
     pub long_lived: bool,
     /// The close path rejects a promise, so the code awaiting it decides about retrying.
     pub close_handed_off: bool,
+    /// Opened and closed by the user: made only in functions that run as a user's
+    /// action, and closed in another such function (a tester's Connect and Disconnect).
+    pub manual: bool,
     /// The socket is handed to code outside what the file shows (another object, a
     /// caller), which may manage its lifecycle.
     pub escapes: bool,
@@ -133,15 +145,6 @@ pub struct SocketFact {
     pub insecure_url: Option<InsecureUrl>,
     /// Where it connects, as far as the file tells.
     pub endpoint: Option<Endpoint>,
-}
-
-/// A socket endpoint: the host (or `location` for the page's own) and the path.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub struct Endpoint {
-    pub host: String,
-    pub path: String,
 }
 
 #[derive(Debug, Clone)]
@@ -165,17 +168,6 @@ pub enum Delay {
     Backoff,
     /// A delay crosswire cannot classify.
     Unknown,
-}
-
-#[derive(Debug, Clone)]
-pub struct InsecureUrl {
-    /// The literal holding `ws://`.
-    pub literal: Range<usize>,
-    /// The host as far as the file tells (`chat.example.com`, `` `${host}` ``).
-    pub host: String,
-    pub scheme: &'static str,
-    /// How the value travelled from the literal to the constructor.
-    pub trail: Vec<Label>,
 }
 
 /// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`, `*.tst.*`,
@@ -290,36 +282,66 @@ fn library_constructor(name: &str) -> Option<&'static str> {
 }
 
 /// Turns what the walk recorded into socket facts.
-pub fn resolve_sockets(
-    program: &Program,
-    bindings: &Bindings,
-    raw: &RawSockets,
+pub fn resolve_sockets<'r, 'a>(
+    program: &'r Program,
+    bindings: &'r Bindings<'a>,
+    raw: &'r RawSockets<'a>,
 ) -> Vec<SocketFact> {
     if raw.sockets.is_empty() {
         return Vec::new();
     }
     // Built when the first socket gets that far: in many files no recorded socket is one
     // (a bundle's `io(…)` is often its own function).
-    let escaping = std::cell::OnceCell::new();
-    // The function each kept call result comes from, worked out once for all the
-    // sockets made in factories.
-    let call_targets = std::cell::OnceCell::new();
-    raw.sockets
+    let uses = std::cell::OnceCell::new();
+    let mut resolved: Vec<(SocketFact, Option<ManualCandidate>)> = raw
+        .sockets
         .iter()
-        .filter_map(|socket| {
-            resolve_socket(program, bindings, raw, &escaping, &call_targets, socket)
-        })
-        .collect()
+        .filter_map(|socket| resolve_socket(program, bindings, raw, &uses, socket))
+        .collect();
+    // Whether sockets the rules would report are opened and closed by the user: decided
+    // for all of them at once, in a few walks of the file.
+    let candidates = || {
+        resolved
+            .iter()
+            .filter_map(|(_, candidate)| candidate.as_ref())
+    };
+    if candidates().next().is_some() {
+        let mut actions =
+            UserActions::new(program, bindings, &raw.user_handlers, &raw.markup_calls);
+        actions.decide(
+            candidates()
+                .flat_map(|candidate| {
+                    std::iter::once(candidate.opened_in).chain(candidate.closed_in.iter().copied())
+                })
+                .collect::<Vec<_>>(),
+        );
+        for (fact, candidate) in &mut resolved {
+            if let Some(candidate) = candidate {
+                fact.manual = actions.runs_on_user_action(candidate.opened_in)
+                    && candidate
+                        .closed_in
+                        .iter()
+                        .any(|function| actions.runs_on_user_action(*function));
+            }
+        }
+    }
+    resolved.into_iter().map(|(fact, _)| fact).collect()
+}
+
+/// A socket that may be opened and closed by the user: the function it is made in, and
+/// the other functions that close it.
+struct ManualCandidate {
+    opened_in: Span,
+    closed_in: Vec<Span>,
 }
 
 fn resolve_socket<'r, 'a>(
-    program: &Program,
+    program: &'r Program,
     bindings: &'r Bindings<'a>,
     raw: &'r RawSockets<'a>,
-    escaping: &std::cell::OnceCell<Escaping<'r, 'a>>,
-    call_targets: &std::cell::OnceCell<Vec<Option<Span>>>,
+    uses: &std::cell::OnceCell<Uses<'r, 'a>>,
     socket: &RawSocket,
-) -> Option<SocketFact> {
+) -> Option<(SocketFact, Option<ManualCandidate>)> {
     let (kind, node_client) = match socket.library {
         Some(library) if names_library_function(bindings, socket.callee, library) => {
             (SocketKind::Library(library), false)
@@ -336,45 +358,64 @@ fn resolve_socket<'r, 'a>(
     let insecure_url = socket
         .url
         .and_then(|url| insecure_url(bindings, url, !scheme_is_http_ok));
-    // A socket made in a factory (`return new WebSocket(url)`, or `const ws = new
-    // WebSocket(url); …; return ws`) is also whatever the callers keep its result in.
-    let mut holders: Vec<Holder> = socket.holder.iter().cloned().collect();
+    let uses = uses.get_or_init(|| Uses::new(program, bindings, raw));
+    // A socket made in a factory (`return new WebSocket(url)`) is whatever the callers
+    // keep its result in; then every name the file keeps it under (see `socket_uses`).
+    let mut start: Vec<Holder> = socket.holder.iter().cloned().collect();
     if let Some(factory) = socket.frame {
-        let targets = call_targets.get_or_init(|| {
-            raw.call_results
-                .iter()
-                .map(|(_, callee, class)| resolve_function(bindings, callee, *class))
-                .collect()
-        });
-        for ((holder, _, _), target) in raw.call_results.iter().zip(targets) {
-            if *target == Some(factory) {
-                holders.push(holder.clone());
-            }
-        }
+        start.extend(uses.kept_results_of(factory).cloned());
     }
+    let Reach { holders, escapes } = uses.follow(start.clone());
     // Asked once per site of the file for each socket: counted, so that a file with tens of
     // thousands of sockets in one name spends its work budget instead of minutes.
     let holds = |holder: &Holder| {
         crate::deadline::tick();
         holders.contains(holder)
     };
-    let escaping = escaping.get_or_init(|| Escaping::new(bindings, raw));
-    let escapes = holders.iter().any(|holder| escaping.escapes(holder));
     let holder = holders.first();
+    // `old.onclose = null` takes a handler away.
     let events: Vec<&SocketEvent> = raw
         .events
         .iter()
-        .filter(|event| holds(&event.holder))
+        .filter(|event| holds(&event.holder) && !removes_handler(&event.handler))
         .collect();
     let close_events: Vec<&&SocketEvent> = events
         .iter()
         .filter(|event| event.event == "close" || event.event == "error")
         .collect();
+    // A promise settled when the socket opens (`ws.onopen = resolve`) is settled for good:
+    // settling it again on a later close or error does nothing.
+    let open_settled: Vec<usize> = events
+        .iter()
+        .filter(|event| event.event == "open")
+        .flat_map(|event| {
+            let settled = match &event.handler {
+                RawHandler::Expr(expr) => uses.promise_settled_by(expr),
+                _ => None,
+            };
+            match settled {
+                Some(promise) => vec![promise],
+                None => handler_span(bindings, &event.handler, event.class)
+                    .map(|span| uses.promises_settled_in(span))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    // A promise that the socket's close (or message) settles, and its opening does not,
+    // lives as long as the socket: the code awaiting it decides what comes next.
+    let settles_later = events.iter().any(|event| {
+        event.event != "open"
+            && matches!(&event.handler, RawHandler::Expr(expr)
+                if uses.promise_settled_by(expr)
+                    .is_some_and(|promise| !open_settled.contains(&promise)))
+    });
     // A handler set from a parameter (`onClose(fn) { this.ws.onclose = fn }`) belongs to
     // code elsewhere, which then manages the socket.
     let handlers_unknown = events.iter().any(|event| {
         !matches!(event.handler, RawHandler::Missing)
             && handler_span(bindings, &event.handler, event.class).is_none()
+            && !matches!(&event.handler, RawHandler::Expr(expr)
+                if uses.promise_settled_by(expr).is_some())
     });
     // A socket the code closes from its own open or message handling (or a function
     // those call) serves one exchange; closing on error is error handling.
@@ -395,21 +436,27 @@ fn resolve_socket<'r, 'a>(
             );
         }
     }
-    let closed_after_exchange = raw.closes.iter().any(|(closed, frame)| {
-        holds(closed)
-            && frame.is_some_and(|frame| {
-                handler_functions
-                    .iter()
-                    .any(|handler| handler.lo <= frame.lo && frame.hi <= handler.hi)
-            })
+    // Where the socket is closed: the functions, one look at each close of the file.
+    let closed_in: Vec<Option<Span>> = raw
+        .closes
+        .iter()
+        .filter(|(closed, _)| holds(closed))
+        .map(|(_, frame)| *frame)
+        .collect();
+    let closed_after_exchange = closed_in.iter().flatten().any(|frame| {
+        handler_functions
+            .iter()
+            .any(|handler| handler.lo <= frame.lo && frame.hi <= handler.hi)
     });
     let long_lived = !raw.test_file && !closed_after_exchange && holder.is_some();
     let mut search = ReachSearch {
         program,
         bindings,
         socket,
+        uses,
+        open_settled: &open_settled,
         visited: HashSet::default(),
-        handed_off: false,
+        handed_off: settles_later,
     };
     let reconnect = close_events.iter().find_map(|event| {
         let span = handler_span(bindings, &event.handler, event.class)?;
@@ -448,11 +495,13 @@ fn resolve_socket<'r, 'a>(
         .map(|other| other.span.start)
         .min()
         .unwrap_or(usize::MAX);
+    // Only under the names it was made in: `const old = this.socket` before it names the
+    // socket before.
     let early_sends = raw
         .sends
         .iter()
         .filter(|send| {
-            holds(&send.holder)
+            start.contains(&send.holder)
                 && send.frame == socket.frame
                 && send.span.start >= socket.span.end
                 && send.span.start < replaced_at
@@ -461,13 +510,32 @@ fn resolve_socket<'r, 'a>(
         })
         .map(|send| send.span.clone())
         .collect();
-    Some(SocketFact {
+    let escapes = escapes || handlers_unknown;
+    // Closed in a function other than the one that opens it (which may close the socket
+    // before to open the next).
+    let manual_candidate = (long_lived && !escapes && (reconnect.is_none() || !heartbeat))
+        .then_some(socket.frame)
+        .flatten()
+        .and_then(|opened_in| {
+            let closed_in: Vec<Span> = closed_in
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|frame| *frame != opened_in)
+                .collect();
+            (!closed_in.is_empty()).then_some(ManualCandidate {
+                opened_in,
+                closed_in,
+            })
+        });
+    let fact = SocketFact {
         construction: socket.span.clone(),
         kind,
         node_client,
         long_lived,
         close_handed_off: search.handed_off,
-        escapes: escapes || handlers_unknown,
+        manual: false,
+        escapes,
         enclosing_names: socket.enclosing_names.clone(),
         close_handlers: close_events
             .iter()
@@ -478,6 +546,16 @@ fn resolve_socket<'r, 'a>(
         early_sends,
         insecure_url,
         endpoint: socket.url.and_then(|url| endpoint_of(bindings, url)),
+    };
+    Some((fact, manual_candidate))
+}
+
+/// `socket.onclose = null` (or `undefined`): no handler.
+fn removes_handler(handler: &RawHandler) -> bool {
+    matches!(handler, RawHandler::Expr(expr) if match strip(expr) {
+        Expr::Lit(Lit::Null(_)) => true,
+        Expr::Ident(ident) => &*ident.sym == "undefined",
+        _ => false,
     })
 }
 
@@ -549,6 +627,9 @@ struct ReachSearch<'p, 's> {
     program: &'p Program,
     bindings: &'p Bindings<'p>,
     socket: &'s RawSocket<'p>,
+    uses: &'s Uses<'p, 'p>,
+    /// The promises the socket's opening settles (see `resolve_socket`).
+    open_settled: &'s [usize],
     visited: HashSet<(u32, u32)>,
     /// The close path rejects a promise: whoever awaits it decides about retrying.
     handed_off: bool,
@@ -714,11 +795,17 @@ impl Visit for ReachWalker<'_, '_, '_> {
             self.report(span_range(call.span));
             return;
         }
-        if name
-            .as_deref()
-            .is_some_and(|name| name.to_ascii_lowercase().contains("reject"))
-        {
-            self.search.handed_off = true;
+        // Settling a promise hands the close to whoever awaits it, unless the socket's
+        // opening settled it already.
+        match self.search.uses.promise_settled_by(callee) {
+            Some(promise) => {
+                self.search.handed_off |= !self.search.open_settled.contains(&promise);
+            }
+            None => {
+                self.search.handed_off |= name
+                    .as_deref()
+                    .is_some_and(|name| name.to_ascii_lowercase().contains("reject"));
+            }
         }
         if let Some(span) = resolve_function(self.search.bindings, callee, self.class) {
             self.follow(span, self.chain.clone());
@@ -1036,51 +1123,6 @@ fn names_library_function(bindings: &Bindings, callee: &Expr, module: &str) -> b
     })
 }
 
-/// Which holders escape: those named by an escape candidate.
-struct Escaping<'r, 'a> {
-    bindings: &'r Bindings<'a>,
-    /// Escape candidates by the name they give (a variable's or a field's), so that a
-    /// holder is compared with the candidates named like it only: a file's calls have
-    /// hundreds of thousands of arguments, and resolving each is a scope lookup.
-    candidates_by_name: FxHashMap<Atom, Vec<(&'a Expr, Option<u32>)>>,
-}
-
-impl<'r, 'a> Escaping<'r, 'a> {
-    fn new(bindings: &'r Bindings<'a>, raw: &'r RawSockets<'a>) -> Self {
-        let mut candidates_by_name: FxHashMap<Atom, Vec<_>> = FxHashMap::default();
-        for &(expr, class) in &raw.escape_candidates {
-            let name = match strip(expr) {
-                Expr::Ident(ident) => ident.sym.clone(),
-                Expr::Member(member) => match member_atom(&member.prop) {
-                    Some(field) => field,
-                    None => continue,
-                },
-                _ => continue,
-            };
-            candidates_by_name
-                .entry(name)
-                .or_default()
-                .push((expr, class));
-        }
-        Escaping {
-            bindings,
-            candidates_by_name,
-        }
-    }
-
-    fn escapes(&self, holder: &Holder) -> bool {
-        let name = match holder {
-            Holder::Binding(id) => &id.0,
-            Holder::ThisField(_, field) => field,
-        };
-        self.candidates_by_name.get(name).is_some_and(|candidates| {
-            candidates.iter().any(|(expr, class)| {
-                holder_of(self.bindings, expr, *class).as_ref() == Some(holder)
-            })
-        })
-    }
-}
-
 /// The holder an expression names: a local binding or `this.<field>`.
 pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
     match strip(expr) {
@@ -1098,219 +1140,9 @@ pub fn this_field(member: &MemberExpr, class: Option<u32>) -> Option<Holder> {
     }
 }
 
-/// A `ws://` URL (or `http://` for libraries that take one) to a host that is not
-/// loopback or reserved.
-fn insecure_url(bindings: &Bindings, url: &Expr, http_counts: bool) -> Option<InsecureUrl> {
-    let mut trail = Vec::new();
-    let (prefix, literal, host_expression) = url_prefix(bindings, url, &mut trail, 0)?;
-    let (scheme, rest) = if let Some(rest) = prefix.strip_prefix("ws://") {
-        ("ws://", rest)
-    } else if let Some(rest) = prefix.strip_prefix("http://").filter(|_| http_counts) {
-        ("http://", rest)
-    } else {
-        return None;
-    };
-    let host = rest
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let host = if host.is_empty() {
-        match host_expression {
-            Some(text) => format!("${{{text}}}"),
-            None => return None,
-        }
-    } else {
-        host
-    };
-    if is_local_host(&host) {
-        return None;
-    }
-    Some(InsecureUrl {
-        literal,
-        host,
-        scheme,
-        trail,
-    })
-}
-
-/// The known text at the start of a URL expression, the literal it comes from, and
-/// the expression that follows it (for `ws://${host}`).
-fn url_prefix(
-    bindings: &Bindings,
-    url: &Expr,
-    trail: &mut Vec<Label>,
-    depth: u32,
-) -> Option<(String, Range<usize>, Option<String>)> {
-    if depth > 8 {
-        return None;
-    }
-    let url = strip(url);
-    if let Some(text) = literal_string(url) {
-        return Some((text.to_string(), span_range(url.span()), None));
-    }
-    match url {
-        Expr::Tpl(tpl) => {
-            let first = tpl.quasis.first()?;
-            let text = first.cooked.as_ref()?.as_str()?.to_string();
-            let next = tpl.exprs.first().map(|expr| expression_text(expr));
-            if text.is_empty() {
-                // `${scheme}://…`: the scheme comes from the expression.
-                let (inner, literal, _) =
-                    url_prefix(bindings, tpl.exprs.first()?, trail, depth + 1)?;
-                let rest = tpl.quasis.get(1)?.cooked.as_ref()?.as_str()?.to_string();
-                return Some((format!("{inner}{rest}"), literal, None));
-            }
-            Some((text, span_range(first.span), next))
-        }
-        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            let (left, literal, _) = url_prefix(bindings, &bin.left, trail, depth + 1)?;
-            if left.ends_with("://") || left.ends_with(':') {
-                let right = url_prefix(bindings, &bin.right, trail, depth + 1);
-                return match right {
-                    Some((text, _, host)) => Some((format!("{left}{text}"), literal, host)),
-                    None => Some((left, literal, Some(expression_text(&bin.right)))),
-                };
-            }
-            Some((left, literal, None))
-        }
-        Expr::Ident(ident) => {
-            let binding = bindings.binding(&bindings.id(ident))?;
-            if !matches!(
-                binding.kind,
-                BindingKind::Const | BindingKind::Let | BindingKind::Var
-            ) {
-                return None;
-            }
-            if binding.has_unknown_assignment || !binding.assignments.is_empty() {
-                return None;
-            }
-            let found = url_prefix(bindings, binding.init()?, trail, depth + 1)?;
-            trail.insert(
-                0,
-                Label {
-                    span: binding.span.clone(),
-                    message: format!("`{}` holds a clear-text URL", ident.sym),
-                },
-            );
-            Some(found)
-        }
-        // `location.protocol === "https:" ? "wss:" : "ws:"`: the page's scheme decides.
-        Expr::Cond(_) => None,
-        _ => None,
-    }
-}
-
-/// Loopback hosts and names that never resolve on a network.
-pub fn is_local_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    let name = if let Some(inner) = host.strip_prefix('[') {
-        inner.split(']').next().unwrap_or_default().to_string()
-    } else {
-        host.split(':').next().unwrap_or_default().to_string()
-    };
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name.starts_with("127.")
-        || name == "::1"
-        || name == "0.0.0.0"
-        || name.ends_with(".test")
-        || name.ends_with(".invalid")
-        || name.ends_with(".example")
-}
-
-/// The endpoint of a socket URL: a literal `wss://host/path`, or a URL built from
-/// `location` (`${scheme}//${location.host}/path`, `new URL("/path", location.href)`).
-pub fn endpoint_of(bindings: &Bindings, url: &Expr) -> Option<Endpoint> {
-    endpoint_at(bindings, url, 0)
-}
-
-fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> {
-    if depth > 6 {
-        return None;
-    }
-    let from_text = |text: &str| {
-        let rest = text.split_once("://").map(|(_, rest)| rest)?;
-        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-        Some(Endpoint {
-            host: host.to_ascii_lowercase(),
-            path: format!("/{}", path.split(['?', '#']).next().unwrap_or_default()),
-        })
-    };
-    if let Some(text) = literal_string(url) {
-        return from_text(text);
-    }
-    match strip(url) {
-        Expr::Ident(ident) => {
-            let binding = bindings.binding(&bindings.id(ident))?;
-            if !binding.assignments.is_empty() || binding.has_unknown_assignment {
-                return None;
-            }
-            endpoint_at(bindings, binding.init()?, depth + 1)
-        }
-        Expr::Tpl(tpl) => {
-            // `${scheme}//${location.host}/path`: the page's host, and the text after it.
-            let mentions_location = tpl
-                .exprs
-                .iter()
-                .any(|expr| expression_text(expr).contains("location"));
-            let last = tpl.quasis.last()?.cooked.as_ref()?.as_str()?;
-            if mentions_location && last.starts_with('/') {
-                return Some(Endpoint {
-                    host: "location".into(),
-                    path: last
-                        .split(['?', '#'])
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                });
-            }
-            let text: String = tpl
-                .quasis
-                .iter()
-                .filter_map(|quasi| quasi.cooked.as_ref()?.as_str().map(str::to_string))
-                .collect::<Vec<_>>()
-                .join("");
-            from_text(&text)
-        }
-        Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
-            let args = new.args.as_ref()?;
-            let path = literal_string(&args.first()?.expr)?;
-            let base = expression_text(&args.get(1)?.expr);
-            (path.starts_with('/') && base.contains("location")).then(|| Endpoint {
-                host: "location".into(),
-                path: path.to_string(),
-            })
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_local_host, is_test_path};
-
-    #[test]
-    fn local_hosts() {
-        for host in [
-            "localhost:8080",
-            "api.localhost",
-            "127.0.0.1",
-            "[::1]:3000",
-            "chat.test",
-        ] {
-            assert!(is_local_host(host), "{host}");
-        }
-        for host in [
-            "192.168.1.20",
-            "chat.local",
-            "chat.example.com",
-            "10.0.0.1",
-            "chat.app.io",
-        ] {
-            assert!(!is_local_host(host), "{host}");
-        }
-    }
+    use super::is_test_path;
 
     #[test]
     fn test_paths() {

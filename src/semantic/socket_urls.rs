@@ -1,0 +1,361 @@
+//! Where a socket connects: whether its URL is clear text to a host off this machine,
+//! and the endpoint (host and path) as far as the file tells.
+//!
+//! A URL is read as a row of parts: text the file fixes (literals, and same-file
+//! constants followed into template literals and concatenations) and holes it does not
+//! (a parameter, `location.host`, a scheme chosen at run time). The scheme counts only
+//! when fixed text spells it before any hole: `"ws://" + location.host` is clear text,
+//! `(https ? "wss://" : "ws://") + location.host` follows the page.
+
+use std::ops::Range;
+
+use swc_atoms::Atom;
+use swc_common::Spanned;
+use swc_ecma_ast::*;
+
+use super::handlers::expression_text;
+use super::values::{BindingKind, Bindings, literal_string, strip};
+use crate::diagnostic::Label;
+use crate::parse::span_range;
+
+/// How deep URL parts follow bindings (a chain of constants, or a cycle).
+const MAX_DEPTH: u32 = 8;
+
+/// How many expressions one URL's parts may come from: constants built from constants
+/// double at each step.
+const MAX_PIECES: u32 = 128;
+
+/// A socket endpoint: the host (or `location` for the page's own) and the path.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct Endpoint {
+    pub host: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct InsecureUrl {
+    /// The literal where `ws://` starts.
+    pub literal: Range<usize>,
+    /// The host as far as the file tells (`chat.example.com`, `` `${host}` ``), without
+    /// any user name or password.
+    pub host: String,
+    pub scheme: &'static str,
+    /// How the value travelled from the literal to the constructor.
+    pub trail: Vec<Label>,
+}
+
+/// One part of a URL.
+#[derive(Debug)]
+enum Part {
+    /// Text the file fixes, and the literal it is written in.
+    Text(String, Range<usize>),
+    /// A value the file does not fix, as written (`location.host`).
+    Hole(String),
+}
+
+/// A URL as parts, with the same-file bindings followed to find them.
+#[derive(Debug, Default)]
+struct UrlParts {
+    parts: Vec<Part>,
+    /// Each binding followed: the parts its value gave, where it is declared, its name.
+    followed: Vec<(Range<usize>, Range<usize>, Atom)>,
+    /// Expressions left to look at (see [`MAX_PIECES`]).
+    budget: u32,
+}
+
+impl UrlParts {
+    fn of(bindings: &Bindings, url: &Expr) -> UrlParts {
+        let mut parts = UrlParts {
+            budget: MAX_PIECES,
+            ..UrlParts::default()
+        };
+        parts.add(bindings, url, 0);
+        parts
+    }
+
+    fn add(&mut self, bindings: &Bindings, expr: &Expr, depth: u32) {
+        crate::deadline::tick();
+        let expr = strip(expr);
+        if self.budget == 0 || depth > MAX_DEPTH {
+            self.parts.push(Part::Hole("…".into()));
+            return;
+        }
+        self.budget -= 1;
+        if let Some(text) = literal_string(expr) {
+            self.parts
+                .push(Part::Text(text.to_string(), span_range(expr.span())));
+            return;
+        }
+        match expr {
+            Expr::Lit(Lit::Num(number)) => {
+                self.parts.push(Part::Text(
+                    number.value.to_string(),
+                    span_range(number.span),
+                ));
+            }
+            Expr::Tpl(tpl) => {
+                for (index, quasi) in tpl.quasis.iter().enumerate() {
+                    match quasi.cooked.as_ref().and_then(|cooked| cooked.as_str()) {
+                        Some("") => {}
+                        Some(text) => self
+                            .parts
+                            .push(Part::Text(text.to_string(), span_range(quasi.span))),
+                        None => self.parts.push(Part::Hole("…".into())),
+                    }
+                    if let Some(hole) = tpl.exprs.get(index) {
+                        self.add(bindings, hole, depth + 1);
+                    }
+                }
+            }
+            Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+                self.add(bindings, &bin.left, depth + 1);
+                self.add(bindings, &bin.right, depth + 1);
+            }
+            Expr::Ident(ident) => {
+                let value = bindings.binding(&bindings.id(ident)).and_then(|binding| {
+                    let fixed = matches!(
+                        binding.kind,
+                        BindingKind::Const | BindingKind::Let | BindingKind::Var
+                    ) && !binding.has_unknown_assignment
+                        && binding.assignments.is_empty();
+                    Some((binding.init().filter(|_| fixed)?, binding.span.clone()))
+                });
+                match value {
+                    Some((init, declared)) => {
+                        let start = self.parts.len();
+                        self.add(bindings, init, depth + 1);
+                        self.followed
+                            .push((start..self.parts.len(), declared, ident.sym.clone()));
+                    }
+                    None => self.parts.push(Part::Hole(ident.sym.to_string())),
+                }
+            }
+            other => self.parts.push(Part::Hole(expression_text(other))),
+        }
+    }
+}
+
+/// A `ws://` URL (or `http://` for libraries that take one) to a host that is not
+/// loopback or reserved.
+pub fn insecure_url(bindings: &Bindings, url: &Expr, http_counts: bool) -> Option<InsecureUrl> {
+    let url = UrlParts::of(bindings, url);
+    // The text fixed before the first hole must spell the scheme.
+    let mut leading = String::new();
+    let mut first_text = None;
+    for (index, part) in url.parts.iter().enumerate() {
+        let Part::Text(text, span) = part else { break };
+        if first_text.is_none() && !text.is_empty() {
+            first_text = Some((index, span.clone()));
+        }
+        leading.push_str(text);
+        if leading.len() >= "http://".len() {
+            break;
+        }
+    }
+    let leading = leading.to_ascii_lowercase();
+    let scheme = if leading.starts_with("ws://") {
+        "ws://"
+    } else if http_counts && leading.starts_with("http://") {
+        "http://"
+    } else {
+        return None;
+    };
+    let (first_part, literal) = first_text?;
+    // The authority: what follows the scheme, up to the path, query or fragment.
+    let mut skip = scheme.len();
+    // The part the scheme ends in, and whether more text follows it there.
+    let mut scheme_ends = (first_part, false);
+    let mut authority = String::new();
+    for (index, part) in url.parts.iter().enumerate().skip(first_part) {
+        match part {
+            Part::Text(text, _) => {
+                // The scheme is ASCII: the bytes skipped are whole characters.
+                let taken = skip.min(text.len());
+                skip -= taken;
+                if taken > 0 {
+                    scheme_ends = (index, taken < text.len());
+                }
+                let rest = &text[taken..];
+                if let Some(end) = rest.find(['/', '?', '#']) {
+                    authority.push_str(&rest[..end]);
+                    break;
+                }
+                authority.push_str(rest);
+            }
+            Part::Hole(text) => {
+                // `"ws://" + HOST + path`: after a whole host name (or another hole), a
+                // hole is the rest of the URL; after `:`, `@`, `.` or `-` (or at the
+                // start) it is in the host.
+                if authority
+                    .chars()
+                    .last()
+                    .is_some_and(|last| last.is_ascii_alphanumeric() || matches!(last, ']' | '}'))
+                {
+                    break;
+                }
+                authority.push_str("${");
+                authority.push_str(text);
+                authority.push('}');
+            }
+        }
+    }
+    let host = without_userinfo(&authority);
+    if host.is_empty() || is_local_host(host) {
+        return None;
+    }
+    // Outermost binding first: the constant the constructor names, then what it names.
+    let mut followed: Vec<&(Range<usize>, Range<usize>, Atom)> = url
+        .followed
+        .iter()
+        .filter(|(parts, _, _)| parts.contains(&first_part))
+        .collect();
+    followed.sort_by_key(|(parts, _, _)| std::cmp::Reverse(parts.len()));
+    let trail = followed
+        .into_iter()
+        .map(|(parts, declared, name)| Label {
+            span: declared.clone(),
+            message: if parts.end > scheme_ends.0 + 1 || scheme_ends.1 {
+                format!("`{name}` holds a clear-text URL")
+            } else {
+                format!("`{name}` holds the clear-text scheme")
+            },
+        })
+        .collect();
+    Some(InsecureUrl {
+        literal,
+        host: host.to_string(),
+        scheme,
+        trail,
+    })
+}
+
+/// An authority (`user:password@host:port`) without its user name and password.
+pub fn without_userinfo(authority: &str) -> &str {
+    authority
+        .rfind('@')
+        .map_or(authority, |at| &authority[at + 1..])
+}
+
+/// Loopback hosts and names that never resolve on a network.
+pub fn is_local_host(host: &str) -> bool {
+    let host = without_userinfo(host).to_ascii_lowercase();
+    let name = if let Some(inner) = host.strip_prefix('[') {
+        inner.split(']').next().unwrap_or_default().to_string()
+    } else {
+        host.split(':').next().unwrap_or_default().to_string()
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.starts_with("127.")
+        || name == "::1"
+        || name == "0.0.0.0"
+        || name.ends_with(".test")
+        || name.ends_with(".invalid")
+        || name.ends_with(".example")
+}
+
+/// The endpoint of a socket URL: a literal `wss://host/path`, or a URL built from
+/// `location` (`${scheme}//${location.host}/path`, `new URL("/path", location.href)`).
+pub fn endpoint_of(bindings: &Bindings, url: &Expr) -> Option<Endpoint> {
+    endpoint_at(bindings, url, 0)
+}
+
+fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> {
+    if depth > 6 {
+        return None;
+    }
+    let from_text = |text: &str| {
+        let rest = text.split_once("://").map(|(_, rest)| rest)?;
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        Some(Endpoint {
+            host: without_userinfo(host).to_ascii_lowercase(),
+            path: format!("/{}", path.split(['?', '#']).next().unwrap_or_default()),
+        })
+    };
+    if let Some(text) = literal_string(url) {
+        return from_text(text);
+    }
+    match strip(url) {
+        Expr::Ident(ident) => {
+            let binding = bindings.binding(&bindings.id(ident))?;
+            if !binding.assignments.is_empty() || binding.has_unknown_assignment {
+                return None;
+            }
+            endpoint_at(bindings, binding.init()?, depth + 1)
+        }
+        Expr::Tpl(tpl) => {
+            // `${scheme}//${location.host}/path`: the page's host, and the text after it.
+            let mentions_location = tpl
+                .exprs
+                .iter()
+                .any(|expr| expression_text(expr).contains("location"));
+            let last = tpl.quasis.last()?.cooked.as_ref()?.as_str()?;
+            if mentions_location && last.starts_with('/') {
+                return Some(Endpoint {
+                    host: "location".into(),
+                    path: last
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                });
+            }
+            let text: String = tpl
+                .quasis
+                .iter()
+                .filter_map(|quasi| quasi.cooked.as_ref()?.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+                .join("");
+            from_text(&text)
+        }
+        Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
+            let args = new.args.as_ref()?;
+            let path = literal_string(&args.first()?.expr)?;
+            let base = expression_text(&args.get(1)?.expr);
+            (path.starts_with('/') && base.contains("location")).then(|| Endpoint {
+                host: "location".into(),
+                path: path.to_string(),
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_local_host, without_userinfo};
+
+    #[test]
+    fn local_hosts() {
+        for host in [
+            "localhost:8080",
+            "api.localhost",
+            "127.0.0.1",
+            "[::1]:3000",
+            "chat.test",
+            "user:pass@localhost",
+            "admin@[::1]:4000",
+        ] {
+            assert!(is_local_host(host), "{host}");
+        }
+        for host in [
+            "192.168.1.20",
+            "chat.local",
+            "chat.example.com",
+            "10.0.0.1",
+            "chat.app.io",
+            "localhost@chat.example.com",
+        ] {
+            assert!(!is_local_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn userinfo_is_dropped() {
+        assert_eq!(without_userinfo("user:pass@host:80"), "host:80");
+        assert_eq!(without_userinfo("a@b@host"), "host");
+        assert_eq!(without_userinfo("host"), "host");
+    }
+}

@@ -1,0 +1,311 @@
+//! Where a socket goes once it is made: the other names the file keeps it under, and
+//! whether it reaches code the file cannot see.
+//!
+//! A socket stays in the file while it is kept in the file's variables, `this` fields and
+//! own objects (`let old = this.socket`, `this.ws = socket`, `socketRef.current = ws`),
+//! passed to the file's own functions (their parameter then names it too), returned to
+//! callers in the file that keep it, logged, or settles a promise. It is handed off when
+//! it reaches a function or constructor the file does not define (imported, global, a
+//! library's, a parameter), a property of a global, an import or a structure under `this`
+//! (`window.socket`, a store, `this.pool[id]`), an object or array literal, a JSX
+//! attribute, or callers the file does not have; code there may reopen it.
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+use swc_atoms::Atom;
+use swc_common::Span;
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::handlers::{Body, resolve_function, with_function};
+use super::sockets::{Holder, RawSockets, this_field};
+use super::values::{BindingKind, Bindings, member_atom, strip};
+
+/// How many names one socket may be followed under.
+const MAX_HOLDERS: usize = 64;
+
+/// What may name a holder, as written: a name, or `this.<field>`.
+#[derive(Debug, Clone, Copy)]
+pub enum HolderRef<'a> {
+    Name(&'a Ident),
+    ThisField(&'a MemberExpr),
+}
+
+impl<'a> HolderRef<'a> {
+    pub fn of(expr: &'a Expr) -> Option<HolderRef<'a>> {
+        match strip(expr) {
+            Expr::Ident(ident) => Some(HolderRef::Name(ident)),
+            Expr::Member(member) if matches!(strip(&member.obj), Expr::This(_)) => {
+                Some(HolderRef::ThisField(member))
+            }
+            _ => None,
+        }
+    }
+
+    fn name(&self) -> Option<Atom> {
+        match self {
+            HolderRef::Name(ident) => Some(ident.sym.clone()),
+            HolderRef::ThisField(member) => member_atom(&member.prop),
+        }
+    }
+
+    fn holder(&self, bindings: &Bindings, class: Option<u32>) -> Option<Holder> {
+        match self {
+            HolderRef::Name(ident) => bindings.binding_id(ident).map(Holder::Binding),
+            HolderRef::ThisField(member) => this_field(member, class),
+        }
+    }
+}
+
+/// What the code does with the value a holder names.
+#[derive(Debug, Clone)]
+pub enum UseKind<'a> {
+    /// Passes it as argument `index` of a call: to a same-file function, whose parameter
+    /// then holds it, or to code elsewhere.
+    Argument { callee: &'a Expr, index: usize },
+    /// Keeps it in another holder.
+    Alias(Holder),
+    /// Returns it from the function: the callers that keep the result hold it.
+    Returned(Span),
+    /// Stores it on a property of an object other than `this` (`root.field = socket`,
+    /// `root.a[b] = socket`), by the name the path starts from (`None`: `this` or an
+    /// expression): handed off when that is a global, an import or not a name; the
+    /// file's own objects (`socketRef.current = ws`) keep it in the file.
+    StoredOn(Option<&'a Ident>),
+    /// Hands it to code the file cannot see.
+    Escape,
+}
+
+/// One use of a value that may be a socket, with the class it is in.
+#[derive(Debug, Clone)]
+pub struct HolderUse<'a> {
+    pub target: HolderRef<'a>,
+    pub class: Option<u32>,
+    pub kind: UseKind<'a>,
+}
+
+/// `new Promise((resolve, reject) => …)`: the executor and the names of its settling
+/// functions.
+#[derive(Debug, Clone)]
+pub struct RawPromise<'a> {
+    pub executor: Span,
+    pub resolve: Option<&'a Ident>,
+    pub reject: Option<&'a Ident>,
+}
+
+/// The names a socket is kept under, and whether it reaches code the file cannot see.
+#[derive(Debug)]
+pub struct Reach {
+    pub holders: Vec<Holder>,
+    pub escapes: bool,
+}
+
+/// The file's uses of holders, indexed for following sockets; built once per file.
+pub struct Uses<'r, 'a> {
+    program: &'r Program,
+    bindings: &'r Bindings<'a>,
+    raw: &'r RawSockets<'a>,
+    /// Uses by the name they give (a variable's or a field's), so that a holder is
+    /// compared with the uses named like it only: a file's calls have hundreds of
+    /// thousands of arguments, and resolving each is a scope lookup.
+    by_name: FxHashMap<Atom, Vec<&'r HolderUse<'a>>>,
+    /// The function each kept call result comes from (`raw.call_results`).
+    call_targets: Vec<Option<Span>>,
+    /// The parameter at an index of a same-file function, as worked out so far.
+    parameters: RefCell<FxHashMap<(u32, u32, usize), Option<Id>>>,
+    /// The settling functions of the file's promises: the promise's index in
+    /// `raw.promises`.
+    settlers: FxHashMap<Id, usize>,
+}
+
+impl<'r, 'a> Uses<'r, 'a> {
+    pub fn new(program: &'r Program, bindings: &'r Bindings<'a>, raw: &'r RawSockets<'a>) -> Self {
+        let mut by_name: FxHashMap<Atom, Vec<&HolderUse>> = FxHashMap::default();
+        for holder_use in &raw.uses {
+            if let Some(name) = holder_use.target.name() {
+                by_name.entry(name).or_default().push(holder_use);
+            }
+        }
+        let call_targets = raw
+            .call_results
+            .iter()
+            .map(|(_, callee, class)| resolve_function(bindings, callee, *class))
+            .collect();
+        let mut settlers = FxHashMap::default();
+        for (index, promise) in raw.promises.iter().enumerate() {
+            for name in [promise.resolve, promise.reject].into_iter().flatten() {
+                if let Some(id) = bindings.binding_id(name) {
+                    settlers.insert(id, index);
+                }
+            }
+        }
+        Uses {
+            program,
+            bindings,
+            raw,
+            by_name,
+            call_targets,
+            parameters: RefCell::default(),
+            settlers,
+        }
+    }
+
+    /// The holders of the callers that keep what `function` returns.
+    pub fn kept_results_of(&self, function: Span) -> impl Iterator<Item = &Holder> {
+        self.raw
+            .call_results
+            .iter()
+            .zip(&self.call_targets)
+            .filter(move |(_, target)| **target == Some(function))
+            .map(|((holder, _, _), _)| holder)
+    }
+
+    /// Follows a socket from the holders it starts in to every name the file keeps it
+    /// under, noting whether it reaches code the file cannot see.
+    pub fn follow(&self, start: Vec<Holder>) -> Reach {
+        let mut holders = start;
+        let mut escapes = false;
+        let mut next = 0;
+        while next < holders.len() {
+            let holder = holders[next].clone();
+            next += 1;
+            let name = match &holder {
+                Holder::Binding(id) => &id.0,
+                Holder::ThisField(_, field) => field,
+            };
+            let mut found = Vec::new();
+            for holder_use in self.by_name.get(name).into_iter().flatten() {
+                crate::deadline::tick();
+                if holder_use
+                    .target
+                    .holder(self.bindings, holder_use.class)
+                    .as_ref()
+                    != Some(&holder)
+                {
+                    continue;
+                }
+                match &holder_use.kind {
+                    UseKind::Escape => escapes = true,
+                    UseKind::Alias(other) => found.push(other.clone()),
+                    UseKind::Argument { callee, index } => {
+                        match self.parameter(callee, *index, holder_use.class) {
+                            Some(id) => found.push(Holder::Binding(id)),
+                            None => escapes = true,
+                        }
+                    }
+                    UseKind::StoredOn(root) => escapes |= self.hands_off_through(*root),
+                    UseKind::Returned(function) => {
+                        let before = found.len();
+                        found.extend(self.kept_results_of(*function).cloned());
+                        escapes |= found.len() == before;
+                    }
+                }
+            }
+            for other in found {
+                if holders.len() >= MAX_HOLDERS {
+                    // Too many names to follow: whatever the others do is unknown.
+                    escapes = true;
+                    break;
+                }
+                if !holders.contains(&other) {
+                    holders.push(other);
+                }
+            }
+        }
+        Reach { holders, escapes }
+    }
+
+    /// Whether storing on a property of what `root` names hands the value off: `window`,
+    /// an imported store, `this.pool[id]`, `getStore().socket`.
+    fn hands_off_through(&self, root: Option<&Ident>) -> bool {
+        let Some(root) = root else {
+            return true;
+        };
+        let Some(id) = self.bindings.binding_id(root) else {
+            return true;
+        };
+        self.bindings.module_of(root).is_some()
+            || self
+                .bindings
+                .binding(&id)
+                .is_none_or(|binding| matches!(binding.kind, BindingKind::Parameter))
+    }
+
+    /// The parameter at `index` of the same-file function a call names, when it is a
+    /// plain name (with or without a default).
+    fn parameter(&self, callee: &Expr, index: usize, class: Option<u32>) -> Option<Id> {
+        let function = match strip(callee) {
+            Expr::Fn(function) => function.function.span,
+            Expr::Arrow(arrow) => arrow.span,
+            other => resolve_function(self.bindings, other, class)?,
+        };
+        let key = (function.lo.0, function.hi.0, index);
+        if let Some(known) = self.parameters.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = with_function(self.program, function, |function_ref| {
+            // `declare function keepAlive(socket: WebSocket): void` is code elsewhere (an
+            // empty function would do nothing with it either way).
+            if matches!(function_ref.body, Body::Block([])) {
+                return None;
+            }
+            let pattern = match function_ref.params.get(index)? {
+                Pat::Assign(assign) => &*assign.left,
+                other => other,
+            };
+            match pattern {
+                Pat::Ident(name) => self.bindings.binding_id(&name.id),
+                _ => None,
+            }
+        })
+        .flatten();
+        self.parameters.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// The promise whose `resolve` or `reject` an expression names.
+    pub fn promise_settled_by(&self, expr: &Expr) -> Option<usize> {
+        match strip(expr) {
+            Expr::Ident(ident) => self
+                .settlers
+                .get(&self.bindings.binding_id(ident)?)
+                .copied(),
+            _ => None,
+        }
+    }
+
+    /// The promises a function settles: it calls their `resolve` or `reject`.
+    pub fn promises_settled_in(&self, function: Span) -> Vec<usize> {
+        if self.settlers.is_empty() {
+            return Vec::new();
+        }
+        struct Settles<'u, 'r, 'a> {
+            uses: &'u Uses<'r, 'a>,
+            found: Vec<usize>,
+        }
+        impl Visit for Settles<'_, '_, '_> {
+            crate::guard_nesting!();
+
+            fn visit_call_expr(&mut self, call: &CallExpr) {
+                if let Callee::Expr(callee) = &call.callee
+                    && let Some(promise) = self.uses.promise_settled_by(callee)
+                {
+                    self.found.push(promise);
+                }
+                call.visit_children_with(self);
+            }
+        }
+        let mut settles = Settles {
+            uses: self,
+            found: Vec::new(),
+        };
+        with_function(self.program, function, |function_ref| {
+            match &function_ref.body {
+                Body::Block(stmts) => stmts.visit_with(&mut settles),
+                Body::Expr(expr) => expr.visit_with(&mut settles),
+            }
+        });
+        settles.found
+    }
+}
