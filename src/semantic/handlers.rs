@@ -1144,6 +1144,10 @@ impl<'c, 'p> Walker<'c, 'p> {
         let strength = self.index_of_strength(call)?;
         // `origin.indexOf(x) === 0` asks whether the origin starts with `x`.
         if value == 0.0
+            && matches!(
+                op,
+                BinaryOp::EqEqEq | BinaryOp::EqEq | BinaryOp::NotEqEq | BinaryOp::NotEq
+            )
             && matches!(strength, Strength::Weak { .. })
             && let Callee::Expr(callee) = &call.callee
             && let Expr::Member(method) = strip(callee)
