@@ -848,8 +848,14 @@ impl<'a> Bindings<'a> {
                     as_member(e).is_some_and(|m| member_name(&m.prop) == Some("protocol"))
                 };
                 let is_file = |e: &Expr| literal_string(e) == Some("file:");
+                // `origin === "null"`: the recipient's origin is opaque (a sandboxed frame, a
+                // `file:` or `data:` page) and cannot be named, so "*" is the only target
+                // that reaches it, as on a `file:` page.
+                let is_opaque = |e: &Expr| literal_string(e) == Some("null");
                 let matches = (is_protocol(&bin.left) && is_file(&bin.right))
-                    || (is_file(&bin.left) && is_protocol(&bin.right));
+                    || (is_file(&bin.left) && is_protocol(&bin.right))
+                    || is_opaque(&bin.left)
+                    || is_opaque(&bin.right);
                 matches.then_some(if equal {
                     FileProtocolTest::WhenFile
                 } else {

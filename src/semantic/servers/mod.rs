@@ -456,7 +456,7 @@ fn only_relays(program: &Program, function: Span) -> bool {
         "values",
         "for",
         // `client.send(data.toString())`: ws hands a Buffer; text is the same message.
-        "toString",
+        "tostring",
     ];
     calls.mentions_clients
         && !calls.names.is_empty()
