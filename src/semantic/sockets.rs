@@ -976,6 +976,8 @@ fn arms_timeout(
         bindings: &'b Bindings<'b>,
         class: Option<u32>,
         arms: bool,
+        sets: bool,
+        clears: bool,
         calls: Vec<Span>,
     }
     impl Visit for Timers<'_> {
@@ -989,8 +991,22 @@ fn arms_timeout(
                     Expr::Member(member) => member_name(&member.prop),
                     _ => None,
                 };
-                if name == Some("setTimeout") {
-                    self.arms = true;
+                match name {
+                    // A liveness timer is reset on every message (`clearTimeout(t); t =
+                    // setTimeout(…)`) or ends the connection when it fires; a timer that
+                    // hides a toast three seconds later is neither.
+                    Some("setTimeout") => {
+                        self.sets = true;
+                        if call
+                            .args
+                            .first()
+                            .is_some_and(|callback| ends_connection(&callback.expr))
+                        {
+                            self.arms = true;
+                        }
+                    }
+                    Some("clearTimeout") => self.clears = true,
+                    _ => {}
                 }
                 if let Some(span) = resolve_function(self.bindings, callee, self.class) {
                     self.calls.push(span);
@@ -999,10 +1015,39 @@ fn arms_timeout(
             call.visit_children_with(self);
         }
     }
+    /// Whether a timer callback closes, drops or reopens the connection (by name).
+    fn ends_connection(callback: &Expr) -> bool {
+        struct Names(bool);
+        impl Visit for Names {
+            crate::guard_nesting!();
+            fn visit_callee(&mut self, callee: &Callee) {
+                if let Callee::Expr(expr) = callee {
+                    let name = match strip(expr) {
+                        Expr::Ident(ident) => Some(ident.sym.as_str().to_ascii_lowercase()),
+                        Expr::Member(member) => member_name(&member.prop).map(str::to_ascii_lowercase),
+                        _ => None,
+                    };
+                    if name.is_some_and(|name| {
+                        ["close", "terminate", "connect", "dead", "stale", "timeout", "reset"]
+                            .iter()
+                            .any(|word| name.contains(word))
+                    }) {
+                        self.0 = true;
+                    }
+                }
+                callee.visit_children_with(self);
+            }
+        }
+        let mut names = Names(false);
+        callback.visit_with(&mut names);
+        names.0
+    }
     let mut timers = Timers {
         bindings,
         class,
         arms: false,
+        sets: false,
+        clears: false,
         calls: Vec::new(),
     };
     with_function(program, function, |function_ref| match &function_ref.body {
@@ -1010,6 +1055,7 @@ fn arms_timeout(
         Body::Expr(expr) => expr.visit_with(&mut timers),
     });
     timers.arms
+        || (timers.sets && timers.clears)
         || timers
             .calls
             .into_iter()
