@@ -822,7 +822,7 @@ fn function_span(expr: &Expr) -> Option<Span> {
     }
 }
 
-/// `attempts < MAX_RETRIES`, `this.retries >= 5`, `retryCount > limit`.
+/// `attempts < MAX_RETRIES`, `this.retries >= 5`, `retryCount > limit`, `reopenTimes < 5`.
 fn is_attempt_test(test: &Expr) -> bool {
     struct Finder(bool);
     impl Visit for Finder {
@@ -831,7 +831,12 @@ fn is_attempt_test(test: &Expr) -> bool {
         fn visit_bin_expr(&mut self, bin: &BinExpr) {
             if matches!(
                 bin.op,
-                BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq | BinaryOp::EqEqEq
+                BinaryOp::Lt
+                    | BinaryOp::LtEq
+                    | BinaryOp::Gt
+                    | BinaryOp::GtEq
+                    | BinaryOp::EqEqEq
+                    | BinaryOp::EqEq
             ) {
                 let text = format!(
                     "{} {}",
@@ -839,7 +844,7 @@ fn is_attempt_test(test: &Expr) -> bool {
                     expression_text(&bin.right)
                 )
                 .to_ascii_lowercase();
-                if ["attempt", "retr", "tries", "count", "max"]
+                if ["attempt", "retr", "tries", "count", "max", "times", "reconnects", "fail"]
                     .iter()
                     .any(|word| text.contains(word))
                 {
