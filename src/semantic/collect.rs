@@ -1646,10 +1646,13 @@ impl<'a> Collector<'a> {
                 };
                 register(self, &member.obj, event, Self::raw_handler(arg(1)), params);
             }
-            // `io.use(middleware)`, and engine.io's `io.engine.use(middleware)`.
+            // `io.use(middleware)`, engine.io's `io.engine.use(middleware)`, and the
+            // default namespace's `io.sockets.use(middleware)` (socket.io 1.x–2.x).
             Some("use") => {
                 let on = match strip(&member.obj) {
-                    Expr::Member(engine) if member_name(&engine.prop) == Some("engine") => {
+                    Expr::Member(engine)
+                        if matches!(member_name(&engine.prop), Some("engine" | "sockets")) =>
+                    {
                         &*engine.obj
                     }
                     other => other,
