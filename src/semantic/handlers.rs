@@ -1084,6 +1084,13 @@ impl<'c, 'p> Walker<'c, 'p> {
             // `allowed.indexOf(event.origin) !== -1`
             return self.index_of_comparison(bin);
         };
+        // `event.source == null` only asks whether there is a sender to answer.
+        if matches!(strip(other), Expr::Lit(Lit::Null(_)))
+            || matches!(strip(other), Expr::Ident(name) if &*name.sym == "undefined")
+            || matches!(strip(other), Expr::Unary(unary) if unary.op == UnaryOp::Void)
+        {
+            return None;
+        }
         if self.is_source(subject) {
             // `event.source === window` only tells this window's own posts from the rest:
             // every other sender still gets through.
@@ -2655,6 +2662,10 @@ impl Visit for Walker<'_, '_> {
                 }
                 call.visit_children_with(self);
             }
+            Expr::TaggedTpl(_) => {
+                self.note_effect();
+                expr.visit_children_with(self);
+            }
             Expr::New(new) => {
                 self.note_effect();
                 if let Expr::Ident(callee) = strip(&new.callee)
@@ -2718,6 +2729,7 @@ impl Visit for Walker<'_, '_> {
                 }
             }
             OptChainBase::Call(call) => {
+                self.note_effect();
                 self.follow_call(&call.callee, &call.args, span_range(chain.span));
                 chain.visit_children_with(self);
             }
