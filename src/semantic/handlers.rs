@@ -131,6 +131,8 @@ struct Context<'p> {
     active: HashSet<(u32, u32)>,
     /// Predicate and assertion summaries of helpers, by function span.
     helper_cache: HashMap<(u32, u32, bool), Option<HelperSummary>>,
+    /// The handler's own text: names declared outside it are state it can change.
+    handler: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +165,7 @@ pub fn analyze_server_function(
         class: None,
         active: HashSet::default(),
         helper_cache: HashMap::default(),
+        handler: span_range(function),
     };
     let mut facts = HandlerFacts::default();
     with_function(program, function, |function_ref| {
@@ -210,6 +213,7 @@ pub fn analyze_handler(
         class,
         active: HashSet::default(),
         helper_cache: HashMap::default(),
+        handler: span_range(function),
     };
     let mut facts = HandlerFacts::default();
     let found = with_function(program, function, |function_ref| {
@@ -2546,12 +2550,22 @@ impl Visit for Walker<'_, '_> {
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
         assign.right.visit_with(self);
         match &assign.left {
-            AssignTarget::Simple(SimpleAssignTarget::Ident(ident))
-                if self.context.bindings.is_global(&ident.id) =>
-            {
-                self.note_effect()
+            // Assigning a global, or state declared outside the handler (a component's
+            // `src`, a module's `current`), changes what the page does.
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                let outside = self.context.bindings.is_global(&ident.id)
+                    || self
+                        .context
+                        .bindings
+                        .binding(&self.id(&ident.id))
+                        .is_some_and(|binding| {
+                            binding.span.end <= self.context.handler.start
+                                || binding.span.start >= self.context.handler.end
+                        });
+                if outside {
+                    self.note_effect();
+                }
             }
-            AssignTarget::Simple(SimpleAssignTarget::Ident(_)) => {}
             _ => self.note_effect(),
         }
         match &assign.left {
