@@ -1483,6 +1483,7 @@ impl<'a> Collector<'a> {
             server_params: Vec::new(),
             frame: self.current_frame_span(),
             path: None,
+            guarded: false,
         });
     }
 
@@ -1586,6 +1587,7 @@ impl<'a> Collector<'a> {
                     server_params: Vec::new(),
                     frame: None,
                     path: route.clone(),
+                    guarded: false,
                 });
             };
         let register = |this: &mut Self, on: &Expr, event, function, params: Vec<_>| {
@@ -1734,6 +1736,7 @@ impl<'a> Collector<'a> {
                 server_params: Vec::new(),
                 frame: None,
                 path: None,
+                guarded: is_guarded(&class.decorators) || every_message_handler_guarded(class),
             };
             for member in &class.body {
                 match member {
@@ -2670,6 +2673,41 @@ fn jquery_target(expr: &Expr) -> Option<&Expr> {
 
 /// Whether a test's truth means the code runs in a worker:
 /// `typeof window === "undefined"`, `typeof importScripts === "function"`, …
+/// `@UseGuards(…)` among a class's or a method's decorators.
+fn is_guarded(decorators: &[Decorator]) -> bool {
+    decorators.iter().any(|decorator| {
+        matches!(strip(&decorator.expr), Expr::Call(call)
+            if matches!(&call.callee, Callee::Expr(callee)
+                if matches!(strip(callee), Expr::Ident(name) if &*name.sym == "UseGuards")))
+    })
+}
+
+/// A gateway whose every `@SubscribeMessage` handler carries `@UseGuards(…)` (and which
+/// has one): no message is handled for a connection the guard refused.
+fn every_message_handler_guarded(class: &Class) -> bool {
+    let handlers: Vec<&ClassMethod> = class
+        .body
+        .iter()
+        .filter_map(|member| match member {
+            ClassMember::Method(method)
+                if method.function.decorators.iter().any(|decorator| {
+                    matches!(strip(&decorator.expr), Expr::Call(call)
+                        if matches!(&call.callee, Callee::Expr(callee)
+                            if matches!(strip(callee), Expr::Ident(name)
+                                if &*name.sym == "SubscribeMessage")))
+                }) =>
+            {
+                Some(method)
+            }
+            _ => None,
+        })
+        .collect();
+    !handlers.is_empty()
+        && handlers
+            .iter()
+            .all(|method| is_guarded(&method.function.decorators))
+}
+
 fn worker_scope_test(test: &Expr) -> Option<bool> {
     crate::stack::ensure_room();
     match strip(test) {

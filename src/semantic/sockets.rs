@@ -844,9 +844,18 @@ fn is_attempt_test(test: &Expr) -> bool {
                     expression_text(&bin.right)
                 )
                 .to_ascii_lowercase();
-                if ["attempt", "retr", "tries", "count", "max", "times", "reconnects", "fail"]
-                    .iter()
-                    .any(|word| text.contains(word))
+                if [
+                    "attempt",
+                    "retr",
+                    "tries",
+                    "count",
+                    "max",
+                    "times",
+                    "reconnects",
+                    "fail",
+                ]
+                .iter()
+                .any(|word| text.contains(word))
                 {
                     self.0 = true;
                 }
@@ -1029,13 +1038,23 @@ fn arms_timeout(
                 if let Callee::Expr(expr) = callee {
                     let name = match strip(expr) {
                         Expr::Ident(ident) => Some(ident.sym.as_str().to_ascii_lowercase()),
-                        Expr::Member(member) => member_name(&member.prop).map(str::to_ascii_lowercase),
+                        Expr::Member(member) => {
+                            member_name(&member.prop).map(str::to_ascii_lowercase)
+                        }
                         _ => None,
                     };
                     if name.is_some_and(|name| {
-                        ["close", "terminate", "connect", "dead", "stale", "timeout", "reset"]
-                            .iter()
-                            .any(|word| name.contains(word))
+                        [
+                            "close",
+                            "terminate",
+                            "connect",
+                            "dead",
+                            "stale",
+                            "timeout",
+                            "reset",
+                        ]
+                        .iter()
+                        .any(|word| name.contains(word))
                     }) {
                         self.0 = true;
                     }

@@ -103,6 +103,9 @@ pub struct RawServer<'a> {
     pub frame: Option<Span>,
     /// The path it serves when the walk knows it (express-ws routes).
     pub path: Option<String>,
+    /// A Nest gateway whose class, or every message handler, carries `@UseGuards(…)`:
+    /// Nest's way to authenticate a socket, in a guard crosswire does not follow.
+    pub guarded: bool,
 }
 
 /// What a handler is registered for, where it matters.
@@ -341,7 +344,7 @@ fn resolve_server(
         }
     }
     let mut functions: Vec<(Span, &[ServerParam])> = Vec::new();
-    let mut authenticated = false;
+    let mut authenticated = server.guarded;
     for (handler, params, class) in raw_functions {
         let span = match handler {
             RawHandler::Function(span) => Some(*span),
