@@ -17,8 +17,8 @@ use super::listeners::{
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
 use super::sockets::{
-    Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_test_path,
-    this_field,
+    Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_minified_path,
+    is_test_path, this_field,
 };
 use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
@@ -167,6 +167,7 @@ fn walk<'a>(
         server_library_seen: false,
         sockets: RawSockets {
             test_file: is_test_path(path),
+            minified_file: is_minified_path(path),
             markup_calls: [
                 (markup_calls.on_user_action, true),
                 (markup_calls.otherwise, false),
@@ -1355,7 +1356,27 @@ impl<'a> Collector<'a> {
             return;
         };
         let event = || args.first().and_then(|arg| literal_string(&arg.expr));
+        // A browser extension's toolbar button, context-menu item or keyboard command:
+        // `chrome.action.onClicked.addListener(toggle)`.
+        let extension_action = || {
+            let Expr::Member(event) = strip(&member.obj) else {
+                return false;
+            };
+            let source = super::handlers::expression_text(&event.obj);
+            matches!(member_name(&event.prop), Some("onClicked" | "onCommand"))
+                && [
+                    "action",
+                    "browserAction",
+                    "pageAction",
+                    "contextMenus",
+                    "commands",
+                    "menus",
+                ]
+                .iter()
+                .any(|api| source.ends_with(&format!(".{api}")))
+        };
         let handler = match method {
+            "addListener" if extension_action() => args.first(),
             "addEventListener" if event().is_some_and(is_user_event) => args.get(1),
             // `.on("click", handler)`, `.on("click", ".row", handler)`
             "on" if args.len() >= 2 && event().is_some_and(is_user_event) => args.last(),

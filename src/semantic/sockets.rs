@@ -98,6 +98,9 @@ pub struct RawSockets<'a> {
     /// The file calls `clearTimeout`, as liveness timers that are reset do.
     pub clears_timeouts: bool,
     pub test_file: bool,
+    /// A minified build (`*.min.js`): a bundled library's sockets, whose keep-alive and
+    /// reconnect live in the library's protocol code, not in the project's.
+    pub minified_file: bool,
     /// `holder = someFunction(…)`: where call results are kept, to find the sockets
     /// that factories return.
     pub call_results: Vec<(Holder, &'a Expr, Option<u32>)>,
@@ -168,6 +171,18 @@ pub enum Delay {
     Backoff,
     /// A delay crosswire cannot classify.
     Unknown,
+}
+
+/// Whether a path names a minified build: `jquery.min.js`, `mqtt.min.mjs`, `app-min.js`.
+pub fn is_minified_path(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    [".min.", "-min."]
+        .iter()
+        .any(|marker| name.contains(marker))
 }
 
 /// Whether a path is a test file (`test/`, `__tests__/`, `*.test.*`, `*.spec.*`, `*.tst.*`,
@@ -448,7 +463,8 @@ fn resolve_socket<'r, 'a>(
             .iter()
             .any(|handler| handler.lo <= frame.lo && frame.hi <= handler.hi)
     });
-    let long_lived = !raw.test_file && !closed_after_exchange && holder.is_some();
+    let long_lived =
+        !raw.test_file && !raw.minified_file && !closed_after_exchange && holder.is_some();
     let mut search = ReachSearch {
         program,
         bindings,
@@ -754,6 +770,18 @@ impl Visit for ReachWalker<'_, '_, '_> {
             Expr::Member(member) => member_name(&member.prop).map(str::to_string),
             _ => None,
         };
+        // `location.reload()`: the reloaded page opens a new socket. It is no retry loop
+        // of this page's (a page that cannot load stops), so its timing is not judged.
+        if name.as_deref() == Some("reload")
+            && let Expr::Member(member) = callee
+            && expression_text(&member.obj).ends_with("location")
+        {
+            let saved = self.chain.capped;
+            self.chain.capped = true;
+            self.report(span_range(call.span));
+            self.chain.capped = saved;
+            return;
+        }
         if matches!(
             name.as_deref(),
             Some("setTimeout" | "setInterval" | "requestAnimationFrame")
