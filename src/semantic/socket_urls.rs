@@ -310,6 +310,36 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
                 .join("");
             from_text(&text)
         }
+        // `"ws://" + location.host + "/party"`: as the template literal above.
+        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
+            let mut parts = Vec::new();
+            let mut rest = url;
+            while let Expr::Bin(bin) = strip(rest)
+                && bin.op == BinaryOp::Add
+                && parts.len() < 64
+            {
+                parts.push(&*bin.right);
+                rest = &bin.left;
+            }
+            parts.push(rest);
+            parts.reverse();
+            let mentions_location = parts
+                .iter()
+                .any(|part| expression_text(part).contains("location"));
+            let last = literal_string(parts.last()?)?;
+            if mentions_location && last.starts_with('/') {
+                return Some(Endpoint {
+                    host: "location".into(),
+                    path: last
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                });
+            }
+            let text: Option<String> = parts.iter().map(|part| literal_string(part)).collect();
+            from_text(&text?)
+        }
         Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
             let args = new.args.as_ref()?;
             let path = literal_string(&args.first()?.expr)?;

@@ -418,7 +418,7 @@ fn only_relays(program: &Program, function: Span) -> bool {
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {
                 let text = callee_text(callee);
-                if text.contains("clients") || text.contains("broadcast") {
+                if text.contains("broadcast") || names_connections(&text) {
                     self.mentions_clients = true;
                 }
                 let name = text.rsplit('.').next().unwrap_or_default();
@@ -427,13 +427,15 @@ fn only_relays(program: &Program, function: Span) -> bool {
             call.visit_children_with(self);
         }
         fn visit_ident(&mut self, ident: &Ident) {
-            if &*ident.sym == "clients" {
+            if names_connections(&ident.sym.to_ascii_lowercase()) {
                 self.mentions_clients = true;
             }
         }
         // `for (const client of wss.clients)`
         fn visit_member_expr(&mut self, member: &MemberExpr) {
-            if member_name(&member.prop) == Some("clients") {
+            if member_name(&member.prop)
+                .is_some_and(|name| names_connections(&name.to_ascii_lowercase()))
+            {
                 self.mentions_clients = true;
             }
             member.visit_children_with(self);
@@ -460,6 +462,13 @@ fn only_relays(program: &Program, function: Span) -> bool {
         "for",
         // `client.send(data.toString())`: ws hands a Buffer; text is the same message.
         "tostring",
+        // Keeping the set of connections (`peers.add(ws)`, `peers.delete(ws)`) and
+        // turning a foreign origin away (`ws.close()`) route nothing.
+        "add",
+        "delete",
+        "push",
+        "splice",
+        "close",
     ];
     calls.mentions_clients
         && !calls.names.is_empty()
@@ -467,6 +476,14 @@ fn only_relays(program: &Program, function: Span) -> bool {
             .names
             .iter()
             .all(|name| forwarding.contains(&name.as_str()))
+}
+
+/// Whether a (lowercase) name is a collection of the server's connections: `clients`,
+/// `peers`, `sockets`, `connections`.
+fn names_connections(name: &str) -> bool {
+    ["clients", "peers", "sockets", "connections"]
+        .iter()
+        .any(|word| name.contains(word))
 }
 
 /// The last few names of a callee, lowercase (`jwt.verify`, `this.jwt.verifyasync`): what
