@@ -142,17 +142,25 @@ pub fn resolve(page: &str, url: &str, known: &BTreeSet<&str>, roots: &[String]) 
 
 /// A normalized path, or the `index.html` / `.html` page it names, when the run saw it.
 fn lookup(joined: &str, known: &BTreeSet<&str>) -> Option<String> {
+    // Paths outside the working directory are shown absolute (`/srv/app/index.html`) or
+    // climbing (`../app/index.html`): keep the leading `/` and the leading `..`s.
+    let absolute = joined.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in joined.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
                 parts.pop();
             }
+            ".." if absolute => {}
             other => parts.push(other),
         }
     }
-    let normalized = parts.join("/");
+    let normalized = if absolute {
+        format!("/{}", parts.join("/"))
+    } else {
+        parts.join("/")
+    };
     let candidates = [
         normalized.clone(),
         format!("{normalized}/index.html"),
@@ -166,6 +174,38 @@ fn lookup(joined: &str, known: &BTreeSet<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_outside_the_working_directory_resolve() {
+        let known: BTreeSet<&str> = [
+            "/srv/app/index.html",
+            "/srv/app/chat.html",
+            "../app/index.html",
+            "../app/chat.html",
+            "../../other/w.js",
+        ]
+        .into_iter()
+        .collect();
+        let roots = ["/srv/app".to_string()];
+        let at = |page: &str, url: &str| resolve(page, url, &known, &roots);
+        assert_eq!(
+            at("/srv/app/index.html", "chat.html").as_deref(),
+            Some("/srv/app/chat.html")
+        );
+        assert_eq!(
+            at("/srv/app/index.html", "/chat.html").as_deref(),
+            Some("/srv/app/chat.html")
+        );
+        assert_eq!(
+            at("../app/index.html", "./chat.html").as_deref(),
+            Some("../app/chat.html")
+        );
+        assert_eq!(
+            at("../app/index.html", "../../other/w.js").as_deref(),
+            Some("../../other/w.js")
+        );
+        assert_eq!(at("/srv/app/index.html", "../../../etc/passwd"), None);
+    }
 
     #[test]
     fn urls_resolve_relative_to_the_page() {

@@ -1421,3 +1421,28 @@ fn a_file_over_the_time_limit_is_skipped_with_a_note_and_the_others_are_linted()
         20_000
     );
 }
+
+/// The page map resolves a project linted by an absolute path or a climbing one from
+/// another folder as it does from inside (paths outside the working directory keep their
+/// leading `/` and `..`s).
+#[test]
+fn project_rules_do_not_depend_on_the_working_directory() {
+    let dir = same_page_project("iframe-chat");
+    let rules_of = |output: &Output| -> Vec<String> {
+        compact_lines(output)
+            .into_iter()
+            .filter(|line| line.contains("websocket-same-page"))
+            .collect()
+    };
+    let inside = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(rules_of(&inside).len(), 1, "{}", stdout(&inside));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let absolute = dir.path().to_str().unwrap();
+    let outside = crosswire(elsewhere.path(), &["--format", "compact", absolute]);
+    assert_eq!(rules_of(&outside).len(), 1, "{}", stdout(&outside));
+    let sibling = dir.path().parent().unwrap().join("sibling-cwd");
+    fs::create_dir_all(&sibling).unwrap();
+    let climbing = format!("../{}", dir.path().file_name().unwrap().to_str().unwrap());
+    let relative = crosswire(&sibling, &["--format", "compact", &climbing]);
+    assert_eq!(rules_of(&relative).len(), 1, "{}", stdout(&relative));
+}
