@@ -37,6 +37,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
+    if is_emscripten_runtime(context.text) {
+        return;
+    }
     for server in &context.facts.servers {
         // `autoAcceptConnections: true` accepts before any check or token can refuse.
         if !server.accepts_all
@@ -152,4 +155,10 @@ fn help(kind: ServerKind, accepts_all: bool) -> &'static str {
              upgrade otherwise, or authenticate every connection with a token (CWE-1385)"
         }
     }
+}
+
+/// Emscripten's generated runtime emulates BSD sockets (`SOCKFS`) and, under Node only,
+/// listens with `ws`: compiled C code's `listen()`, not a web server of the project.
+fn is_emscripten_runtime(text: &str) -> bool {
+    text.contains("SOCKFS") && text.contains("ENVIRONMENT_IS_NODE")
 }

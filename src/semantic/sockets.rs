@@ -772,9 +772,15 @@ impl Visit for ReachWalker<'_, '_, '_> {
         };
         // `location.reload()`: the reloaded page opens a new socket. It is no retry loop
         // of this page's (a page that cannot load stops), so its timing is not judged.
-        if name.as_deref() == Some("reload")
-            && let Expr::Member(member) = callee
+        // (`location.replace(location.href)` and `location.assign(location.href)` reload.)
+        if let Expr::Member(member) = callee
             && expression_text(&member.obj).ends_with("location")
+            && (name.as_deref() == Some("reload")
+                || (matches!(name.as_deref(), Some("replace" | "assign"))
+                    && call
+                        .args
+                        .first()
+                        .is_some_and(|arg| expression_text(&arg.expr).ends_with("location.href"))))
         {
             let saved = self.chain.capped;
             self.chain.capped = true;
