@@ -459,6 +459,10 @@ mod generated {
             "api{n}.handle",
             "const api{n} = {}; api{n}.handle = function (e) { {B} };",
         ),
+        (
+            "handleGlobal{n}",
+            "window.handleGlobal{n} = function (e) { {B} };",
+        ),
         ("debounce((e) => { {B} }, 50)", ""),
         (
             "handle{n}",
@@ -490,6 +494,10 @@ mod generated {
         (
             "render{n}(e.data);",
             "function render{n}(x) { el.innerHTML = x; }",
+        ),
+        (
+            "evaluate{n}(e.data);",
+            "window.evaluate{n} = function (x) { eval(x); };",
         ),
         (
             "if (e.origin !== ALLOWED{n}) return; eval(e.data);",

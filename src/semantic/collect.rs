@@ -2264,6 +2264,19 @@ impl<'a> Visit for Collector<'a> {
                                 .or_default()
                                 .push(value)
                         }
+                        // `window.evaluate = function () { … }` defines the global `evaluate`.
+                        Expr::Ident(object)
+                            if self.bindings.is_global(object)
+                                && matches!(&*object.sym, "window" | "self" | "globalThis") =>
+                        {
+                            if let Some(span) = function_span(assigned) {
+                                self.named_functions.push((span, field.clone()));
+                                self.bindings
+                                    .object_methods
+                                    .entry((self.bindings.id(object), field.clone()))
+                                    .or_insert(span);
+                            }
+                        }
                         Expr::Ident(object) if let Some(id) = self.bindings.binding_id(object) => {
                             // `api.open = function () { … }` works like an object method.
                             if let Some(span) = function_span(assigned) {

@@ -2326,6 +2326,13 @@ fn resolve_function_at(
             if let Some(span) = bindings.function_named(&id) {
                 return Some(span);
             }
+            // `window.evaluate = function (…) {…}` then `evaluate(…)`: a global the file
+            // defines on the global object.
+            if bindings.is_global(ident) {
+                return ["window", "self", "globalThis"].iter().find_map(|global| {
+                    bindings.object_method((swc_atoms::Atom::from(*global), id.1), &ident.sym)
+                });
+            }
             let binding = bindings.binding(&id)?;
             resolve_function_at(bindings, binding.init()?, class, depth + 1)
         }
