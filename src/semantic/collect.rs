@@ -22,8 +22,8 @@ use super::sockets::{
 };
 use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
-    Binding, BindingKind, Bindings, FileProtocolTest, literal_string, member_atom, member_name,
-    object_property, prop_atom, prop_name, required_module, strip,
+    Binding, BindingKind, Bindings, FileProtocolTest, calls_back_at_once, literal_string,
+    member_atom, member_name, object_property, prop_atom, prop_name, required_module, strip,
 };
 use super::{FileFacts, MarkupCalls, PostMessageCall};
 use crate::parse::{ParsedScript, span_range};
@@ -2368,19 +2368,7 @@ impl<'a> Visit for Collector<'a> {
             self.record_popup(call, callee);
             self.record_server_call(call, callee);
             if let Expr::Member(member) = strip(callee)
-                && matches!(
-                    member_name(&member.prop),
-                    Some(
-                        "forEach"
-                            | "map"
-                            | "filter"
-                            | "some"
-                            | "every"
-                            | "reduce"
-                            | "find"
-                            | "flatMap"
-                    )
-                )
+                && member_name(&member.prop).is_some_and(calls_back_at_once)
             {
                 for arg in &call.args {
                     if let Some(span) = function_span(&arg.expr) {

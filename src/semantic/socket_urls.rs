@@ -262,6 +262,18 @@ pub fn endpoint_of(bindings: &Bindings, url: &Expr) -> Option<Endpoint> {
     endpoint_at(bindings, url, 0)
 }
 
+/// The page's own host (built from `location`) and the path that follows it.
+fn on_the_page_host(path: &str) -> Endpoint {
+    Endpoint {
+        host: "location".into(),
+        path: path
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
 fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> {
     if depth > 6 {
         return None;
@@ -293,14 +305,7 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
                 .any(|expr| expression_text(expr).contains("location"));
             let last = tpl.quasis.last()?.cooked.as_ref()?.as_str()?;
             if mentions_location && last.starts_with('/') {
-                return Some(Endpoint {
-                    host: "location".into(),
-                    path: last
-                        .split(['?', '#'])
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                });
+                return Some(on_the_page_host(last));
             }
             let text: String = tpl
                 .quasis
@@ -328,14 +333,7 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
                 .any(|part| expression_text(part).contains("location"));
             let last = literal_string(parts.last()?)?;
             if mentions_location && last.starts_with('/') {
-                return Some(Endpoint {
-                    host: "location".into(),
-                    path: last
-                        .split(['?', '#'])
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                });
+                return Some(on_the_page_host(last));
             }
             let text: Option<String> = parts.iter().map(|part| literal_string(part)).collect();
             from_text(&text?)

@@ -15,7 +15,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::listeners::RawHandler;
-use super::values::{Bindings, member_atom, member_name, strip};
+use super::values::{Bindings, calls_back_at_once, member_atom, member_name, strip};
 use crate::parse::span_range;
 
 /// How many rounds of callers are followed from a function (each round is one walk of
@@ -455,19 +455,7 @@ impl Visit for References<'_, '_, '_> {
         crate::deadline::tick();
         if let Callee::Expr(callee) = &call.callee {
             if let Expr::Member(member) = strip(callee)
-                && matches!(
-                    member_name(&member.prop),
-                    Some(
-                        "forEach"
-                            | "map"
-                            | "filter"
-                            | "some"
-                            | "every"
-                            | "reduce"
-                            | "find"
-                            | "flatMap"
-                    )
-                )
+                && member_name(&member.prop).is_some_and(calls_back_at_once)
             {
                 for arg in &call.args {
                     match strip(&arg.expr) {

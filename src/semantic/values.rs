@@ -182,6 +182,15 @@ impl FileProtocolTest {
     }
 }
 
+/// Array methods that run their callback at once, before the call returns
+/// (`items.forEach(…)`): the callback runs in its caller's frame.
+pub fn calls_back_at_once(method: &str) -> bool {
+    matches!(
+        method,
+        "forEach" | "map" | "filter" | "some" | "every" | "reduce" | "find" | "flatMap"
+    )
+}
+
 /// Removes parentheses and TypeScript-only wrappers.
 pub fn strip(mut expr: &Expr) -> &Expr {
     loop {

@@ -1,0 +1,359 @@
+//! The walk over a handler's body: conditions and the guards they give, declarations and
+//! assignments that name the event's parts, calls, and what counts as acting.
+
+use swc_common::Spanned;
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::*;
+use crate::diagnostic::Label;
+use crate::parse::span_range;
+use crate::semantic::values::{member_name, prop_name, strip};
+
+impl Visit for Walker<'_, '_> {
+    crate::guard_nesting!(except visit_expr);
+
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let before = self.guards.len();
+        for stmt in stmts {
+            let checks_before = self.facts.checks.len();
+            stmt.visit_with(self);
+            let mut after = self.guards_after(stmt);
+            // `if (<anything that compares the origin, even inside a helper>) throw …`:
+            // the code after it only runs when those comparisons let it.
+            if after.is_empty()
+                && let Stmt::If(if_stmt) = stmt
+                && if_stmt.alt.is_none()
+                && always_exits(&if_stmt.cons)
+            {
+                after.extend(
+                    (checks_before..self.facts.checks.len())
+                        .filter(|&index| !self.facts.checks[index].self_only),
+                );
+            }
+            for &index in &after {
+                self.facts.checks[index].enforced = true;
+            }
+            self.guards.extend(after);
+        }
+        self.guards.truncate(before);
+    }
+
+    fn visit_if_stmt(&mut self, if_stmt: &IfStmt) {
+        let cond = self.visit_test(&if_stmt.test);
+        self.with_guards(cond.holds(true), |this| if_stmt.cons.visit_with(this));
+        self.with_guards(cond.holds(false), |this| if_stmt.alt.visit_with(this));
+    }
+
+    fn visit_cond_expr(&mut self, cond_expr: &CondExpr) {
+        if self.test_depth > 0 {
+            return cond_expr.visit_children_with(self);
+        }
+        let cond = self.visit_test(&cond_expr.test);
+        self.with_guards(cond.holds(true), |this| cond_expr.cons.visit_with(this));
+        self.with_guards(cond.holds(false), |this| cond_expr.alt.visit_with(this));
+    }
+
+    fn visit_bin_expr(&mut self, bin: &BinExpr) {
+        match bin.op {
+            // Inside a condition the whole test was already reduced to its checks.
+            BinaryOp::LogicalAnd | BinaryOp::LogicalOr if self.test_depth == 0 => {
+                let cond = self.visit_test(&bin.left);
+                let holds = cond.holds(bin.op == BinaryOp::LogicalAnd);
+                self.with_guards(holds, |this| bin.right.visit_with(this));
+            }
+            _ => bin.visit_children_with(self),
+        }
+    }
+
+    fn visit_switch_stmt(&mut self, switch: &SwitchStmt) {
+        let on_origin = self.is_origin(&switch.discriminant);
+        self.in_test(|this| switch.discriminant.visit_with(this));
+        for case in &switch.cases {
+            let guard = match (&case.test, on_origin) {
+                (Some(test), true) => {
+                    let strength = self.expected_origin_strength(test);
+                    vec![self.add_check(span_range(test.span()), strength, true)]
+                }
+                _ => Vec::new(),
+            };
+            if let Some(test) = &case.test {
+                self.in_test(|this| test.visit_with(this));
+            }
+            self.with_guards(guard, |this| this.visit_stmts(&case.cons));
+        }
+    }
+
+    fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
+        let cond = self.visit_test(&stmt.test);
+        self.with_guards(cond.holds(true), |this| stmt.body.visit_with(this));
+    }
+
+    fn visit_throw_stmt(&mut self, throw: &ThrowStmt) {
+        // Data quoted in the error that leaves the handler is not acted on.
+        self.in_test(|this| throw.arg.visit_with(this));
+    }
+
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        if let Some(init) = &declarator.init {
+            // `const ok = event.origin === X`: a check kept for later.
+            let hands_over_event = matches!(strip(init), Expr::Call(call)
+                if self.passes_event_or_data(&call.args));
+            if let Pat::Ident(name) = &declarator.name
+                && !hands_over_event
+            {
+                let cond = self.cond_of(init);
+                if cond.has_check() {
+                    self.in_test(|this| init.visit_with(this));
+                    self.roles
+                        .insert(self.id(&name.id), Role::CheckResult(Box::new(cond)));
+                    return;
+                }
+            }
+            // Naming the data (`const message = event.data`, `const { type } = event.data`)
+            // is not acting on it: what is done with the names counts.
+            if self.is_data(init) {
+                self.in_test(|this| init.visit_with(this));
+            } else {
+                init.visit_with(self);
+            }
+            match (&declarator.name, strip(init)) {
+                (Pat::Object(object), value) if self.is_event(value) => {
+                    self.bind_event_fields(object)
+                }
+                (Pat::Ident(name), value) => {
+                    let id = self.id(&name.id);
+                    if self.is_event(value) {
+                        self.roles.insert(id, Role::Event { jquery: false });
+                    } else if self.event_field(value) == Some("data") {
+                        self.roles.insert(id, Role::Data(self.guards.clone()));
+                    } else if self.is_origin(value) {
+                        self.roles.insert(id, Role::Origin);
+                    } else if self.is_source(value) {
+                        self.roles.insert(id, Role::Source);
+                    } else if self.is_origin_url(value) {
+                        self.roles.insert(id, Role::OriginUrl);
+                    } else if let Some(taint) = self.taint_of(value) {
+                        let held = self.held(taint, &name.id);
+                        self.roles.insert(id, Role::Tainted(held));
+                    } else if let Expr::Bin(bin) = value
+                        && bin.op == BinaryOp::LogicalOr
+                        && (self.is_event(&bin.left) || self.is_event(&bin.right))
+                    {
+                        // `const ev = e.originalEvent || e`
+                        self.roles.insert(id, Role::Event { jquery: false });
+                    }
+                }
+                (pattern, value) => {
+                    if let Some(taint) = self.taint_of(value) {
+                        self.taint_pattern(pattern, taint);
+                    }
+                }
+            }
+        }
+    }
+
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        assign.right.visit_with(self);
+        match &assign.left {
+            // Assigning a global, or state declared outside the handler (a component's
+            // `src`, a module's `current`), changes what the page does.
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                let outside = self.context.bindings.is_global(&ident.id)
+                    || self
+                        .context
+                        .bindings
+                        .binding(&self.id(&ident.id))
+                        .is_some_and(|binding| {
+                            binding.span.end <= self.context.handler.start
+                                || binding.span.start >= self.context.handler.end
+                        });
+                if outside {
+                    self.note_effect();
+                }
+            }
+            _ => self.note_effect(),
+        }
+        match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                member.obj.visit_with(self);
+                if let MemberProp::Computed(computed) = &member.prop {
+                    computed.expr.visit_with(self);
+                }
+                // `link.href = event.origin`: the element parses the origin like a URL.
+                if let Expr::Ident(element) = strip(&member.obj)
+                    && member_name(&member.prop) == Some("href")
+                    && !self.context.bindings.is_global(element)
+                    && self.is_origin(&assign.right)
+                {
+                    self.roles.insert(self.id(element), Role::OriginUrl);
+                    return;
+                }
+                self.assignment_sink(member, &assign.right, span_range(assign.span));
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Ident(ident)) => {
+                let is_location =
+                    self.context.bindings.is_global(&ident.id) && &*ident.id.sym == "location";
+                if is_location {
+                    self.record_sink(span_range(assign.span), "location", &assign.right);
+                } else if let Some(taint) = self.taint_of(&assign.right) {
+                    let id = self.id(&ident.id);
+                    let mut taint = taint.through(Label {
+                        span: span_range(ident.id.span),
+                        message: format!("`{}` is assigned message data", ident.id.sym),
+                    });
+                    taint.guards.extend(self.guards.iter().copied());
+                    taint.guards = self.reassigned_guards(&id, taint.guards);
+                    self.roles.insert(id, Role::Tainted(taint));
+                }
+            }
+            other => other.visit_children_with(self),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        crate::stack::ensure_room();
+        crate::deadline::tick();
+        match expr {
+            Expr::Ident(ident) => {
+                if let Some(Role::Data(guards)) = self.roles.get(&self.id(ident)) {
+                    let guards = guards.clone();
+                    self.record_data_read(span_range(ident.span), &guards);
+                } else if let Some(Role::Tainted(taint)) = self.roles.get(&self.id(ident)) {
+                    let guards = taint.guards.clone();
+                    self.record_data_use(span_range(ident.span), &guards);
+                } else if matches!(self.roles.get(&self.id(ident)), Some(Role::Origin))
+                    && self.record_data
+                {
+                    self.facts.origin_reads.push(span_range(ident.span));
+                }
+            }
+            Expr::Member(member) => match self.event_field(expr) {
+                Some("data") | Some("ports") => {
+                    self.record_data_read(span_range(member.span), &[]);
+                }
+                Some("origin") => {
+                    if self.record_data {
+                        self.facts.origin_reads.push(span_range(member.span));
+                    }
+                }
+                _ => expr.visit_children_with(self),
+            },
+            Expr::Call(call) if self.event_field(expr).is_some() => match self.event_field(expr) {
+                Some("data") => self.record_data_read(span_range(call.span), &[]),
+                Some("origin") if self.record_data => {
+                    self.facts.origin_reads.push(span_range(call.span))
+                }
+                _ => {}
+            },
+            Expr::Call(call) => {
+                if let Callee::Expr(callee) = &call.callee {
+                    // Logging the data is not acting on it.
+                    if expression_text(callee).starts_with("console.") {
+                        self.quiet_depth += 1;
+                        call.visit_children_with(self);
+                        self.quiet_depth -= 1;
+                        return;
+                    }
+                    self.note_effect();
+                    self.call_sink(callee, &call.args, span_range(call.span));
+                    // An origin check outside any condition (`allowed.includes(e.origin);`)
+                    // is still a check the code makes, even if nothing acts on it. A
+                    // function from elsewhere handed the origin outside a condition
+                    // (`event.source.postMessage(reply, event.origin)`) checks nothing.
+                    if self.test_depth == 0
+                        && !self.passes_event_or_data(&call.args)
+                        && (self.resolve_function(callee).is_some()
+                            || self.method_check(strip(callee), &call.args).is_some())
+                        && let Some((strength, polarity)) = self.check_of(expr)
+                    {
+                        self.add_check(span_range(call.span), strength, polarity);
+                        self.in_test(|this| call.visit_children_with(this));
+                        return;
+                    }
+                    // What a followed callee does with its arguments was recorded inside it.
+                    // Calls in conditions were summarised as checks instead.
+                    if self.test_depth == 0
+                        && self.follow_call(callee, &call.args, span_range(call.span))
+                    {
+                        self.in_test(|this| call.visit_children_with(this));
+                        return;
+                    }
+                }
+                call.visit_children_with(self);
+            }
+            Expr::TaggedTpl(_) => {
+                self.note_effect();
+                expr.visit_children_with(self);
+            }
+            Expr::New(new) => {
+                self.note_effect();
+                if let Expr::Ident(callee) = strip(&new.callee)
+                    && &*callee.sym == "Function"
+                    && let Some(last) = new.args.as_ref().and_then(|args| args.last())
+                {
+                    self.record_sink(span_range(new.span), "new Function", &last.expr);
+                }
+                new.visit_children_with(self);
+            }
+            Expr::Bin(bin)
+                if self.test_depth == 0
+                    && matches!(
+                        bin.op,
+                        BinaryOp::EqEqEq | BinaryOp::EqEq | BinaryOp::NotEqEq | BinaryOp::NotEq
+                    ) =>
+            {
+                // A comparison outside any condition still counts as a check the code makes.
+                if let Some((strength, polarity)) = self.comparison_check(bin) {
+                    self.add_check(span_range(bin.span), strength, polarity);
+                    self.in_test(|this| bin.visit_children_with(this));
+                } else {
+                    bin.visit_children_with(self);
+                }
+            }
+            _ => expr.visit_children_with(self),
+        }
+    }
+
+    fn visit_prop(&mut self, prop: &Prop) {
+        match prop {
+            Prop::Shorthand(ident)
+                if matches!(self.roles.get(&self.id(ident)), Some(Role::Data(_))) =>
+            {
+                let guards = self.data_guards(&Expr::Ident(ident.clone()));
+                self.record_data_read(span_range(ident.span), &guards);
+            }
+            Prop::KeyValue(pair) if prop_name(&pair.key) == Some("__html") => {
+                self.record_sink(
+                    span_range(pair.value.span()),
+                    "dangerouslySetInnerHTML",
+                    &pair.value,
+                );
+                prop.visit_children_with(self);
+            }
+            _ => prop.visit_children_with(self),
+        }
+    }
+
+    fn visit_opt_chain_expr(&mut self, chain: &OptChainExpr) {
+        match &*chain.base {
+            OptChainBase::Member(member) if self.is_event(&member.obj) => {
+                match member_name(&member.prop) {
+                    Some("data") | Some("ports") => {
+                        self.record_data_read(span_range(chain.span), &[])
+                    }
+                    Some("origin") if self.record_data => {
+                        self.facts.origin_reads.push(span_range(chain.span))
+                    }
+                    _ => {}
+                }
+            }
+            OptChainBase::Call(call) => {
+                self.note_effect();
+                self.follow_call(&call.callee, &call.args, span_range(chain.span));
+                chain.visit_children_with(self);
+            }
+            _ => chain.visit_children_with(self),
+        }
+    }
+}
