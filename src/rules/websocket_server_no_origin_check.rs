@@ -159,6 +159,8 @@ fn help(kind: ServerKind, accepts_all: bool) -> &'static str {
 
 /// Emscripten's generated runtime emulates BSD sockets (`SOCKFS`) and, under Node only,
 /// listens with `ws`: compiled C code's `listen()`, not a web server of the project.
+/// Minified builds rename the globals but keep the property `websocket_sock_ops`.
 fn is_emscripten_runtime(text: &str) -> bool {
-    text.contains("SOCKFS") && text.contains("ENVIRONMENT_IS_NODE")
+    text.contains("websocket_sock_ops")
+        || (text.contains("SOCKFS") && text.contains("ENVIRONMENT_IS_NODE"))
 }
