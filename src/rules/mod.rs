@@ -279,10 +279,33 @@ pub fn managed_by_wrapper(
 pub fn analysed_listeners<'a>(
     context: &'a RuleContext,
 ) -> impl Iterator<Item = (&'a MessageListener, &'a HandlerFacts)> {
-    context
-        .facts
-        .message_listeners
+    // One handler registered twice is one handler, judged once: at its first registration
+    // from outside itself (a handler that registers itself again after each message is
+    // registered where the page first does it).
+    let listeners = &context.facts.message_listeners;
+    let inside_itself = |listener: &MessageListener| {
+        listener.handler_span.as_ref().is_some_and(|handler| {
+            handler.start <= listener.registration.start
+                && listener.registration.end <= handler.end
+        })
+    };
+    let registered_from_outside: std::collections::HashSet<(usize, usize)> = listeners
         .iter()
+        .filter(|listener| !inside_itself(listener))
+        .filter_map(|listener| listener.handler_span.as_ref())
+        .map(|span| (span.start, span.end))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    listeners
+        .iter()
+        .filter(move |listener| {
+            let Some(span) = &listener.handler_span else {
+                return true;
+            };
+            let key = (span.start, span.end);
+            !(inside_itself(listener) && registered_from_outside.contains(&key))
+                && seen.insert(key)
+        })
         .filter_map(|listener| Some((listener, listener.handler.as_ref()?)))
 }
 
