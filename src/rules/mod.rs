@@ -285,8 +285,7 @@ pub fn analysed_listeners<'a>(
     let listeners = &context.facts.message_listeners;
     let inside_itself = |listener: &MessageListener| {
         listener.handler_span.as_ref().is_some_and(|handler| {
-            handler.start <= listener.registration.start
-                && listener.registration.end <= handler.end
+            handler.start <= listener.registration.start && listener.registration.end <= handler.end
         })
     };
     let registered_from_outside: std::collections::HashSet<(usize, usize)> = listeners
@@ -303,8 +302,7 @@ pub fn analysed_listeners<'a>(
                 return true;
             };
             let key = (span.start, span.end);
-            !(inside_itself(listener) && registered_from_outside.contains(&key))
-                && seen.insert(key)
+            !(inside_itself(listener) && registered_from_outside.contains(&key)) && seen.insert(key)
         })
         .filter_map(|listener| Some((listener, listener.handler.as_ref()?)))
 }

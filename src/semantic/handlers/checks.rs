@@ -3,6 +3,7 @@
 
 use swc_common::Spanned;
 use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
 
 use super::*;
 use crate::parse::span_range;
@@ -143,6 +144,29 @@ impl Walker<'_, '_> {
                         );
                     }
                     return other;
+                }
+                // `allowed.length > 0 && !allowed.includes(event.origin)`, the test for
+                // rejecting a sender: while the list is empty (often its default) nothing is
+                // rejected.
+                let gated = match (bin.op, &left, &right) {
+                    (BinaryOp::LogicalAnd, Cond::Other, rejects @ Cond::Not(_))
+                        if rejects.has_check() && skipped_while_empty(&bin.left, &bin.right) =>
+                    {
+                        Some(rejects.clone())
+                    }
+                    _ => None,
+                };
+                if let Some(checked) = gated {
+                    let mut indices = Vec::new();
+                    checked.checks(&mut indices);
+                    for index in indices {
+                        self.facts.checks[index].strength = Strength::weak(
+                            "the check is skipped while the allow-list is empty, and every \
+                             origin passes then",
+                            Some("https://attacker.example".into()),
+                        );
+                    }
+                    return checked;
                 }
                 if bin.op == BinaryOp::LogicalAnd {
                     Cond::And(Box::new(left), Box::new(right))
@@ -733,6 +757,59 @@ impl Walker<'_, '_> {
         self.context.helper_cache.insert(key, summary.clone());
         summary
     }
+}
+
+/// Whether `gate` tests that a list is non-empty (`list.length > 0`, `list.size`,
+/// `!list.length`) and `checked` looks the origin up in that same list.
+fn skipped_while_empty(gate: &Expr, checked: &Expr) -> bool {
+    fn list_tested(gate: &Expr) -> Option<String> {
+        // Only tests that hold when the list has entries: `list.length`, `list.size`,
+        // `list.length > 0`, `list.length !== 0`, `list.length >= 1`.
+        let length_of = |expr: &Expr| match strip(expr) {
+            Expr::Member(member)
+                if matches!(member_name(&member.prop), Some("length" | "size")) =>
+            {
+                Some(expression_text(&member.obj))
+            }
+            _ => None,
+        };
+        match strip(gate) {
+            Expr::Bin(bin) => {
+                let Expr::Lit(Lit::Num(number)) = strip(&bin.right) else {
+                    return None;
+                };
+                let non_empty = match bin.op {
+                    BinaryOp::Gt | BinaryOp::NotEq | BinaryOp::NotEqEq => number.value == 0.0,
+                    BinaryOp::GtEq => number.value == 1.0,
+                    _ => false,
+                };
+                non_empty.then(|| length_of(&bin.left)).flatten()
+            }
+            other => length_of(other),
+        }
+    }
+    struct Receiver<'t> {
+        list: &'t str,
+        found: bool,
+    }
+    impl Visit for Receiver<'_> {
+        crate::guard_nesting!();
+        fn visit_member_expr(&mut self, member: &MemberExpr) {
+            if expression_text(&member.obj) == self.list {
+                self.found = true;
+            }
+            member.visit_children_with(self);
+        }
+    }
+    let Some(list) = list_tested(gate) else {
+        return false;
+    };
+    let mut receiver = Receiver {
+        list: &list,
+        found: false,
+    };
+    checked.visit_with(&mut receiver);
+    receiver.found
 }
 
 /// The value a normalising call or template returns a copy of: `x.toLowerCase()`,
