@@ -206,11 +206,7 @@ impl Walker<'_, '_> {
             span: span_range(name.span),
             message: format!("`{}` holds message data", name.sym),
         });
-        for &index in &self.guards {
-            if !taint.guards.contains(&index) {
-                taint.guards.push(index);
-            }
-        }
+        taint.add_guards(&self.guards);
         taint
     }
 

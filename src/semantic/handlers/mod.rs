@@ -548,10 +548,26 @@ struct Taint {
     guards: Vec<usize>,
 }
 
+/// More checks than any real handler nests: past it, a hostile file's thousand nested
+/// checks would make every assignment compare lists of a thousand.
+const MAX_TAINT_GUARDS: usize = 32;
+
 impl Taint {
     fn through(mut self, label: Label) -> Taint {
         self.trail.push(label);
         self
+    }
+
+    /// Adds the checks that pass here to those the data was taken under.
+    fn add_guards(&mut self, guards: &[usize]) {
+        for &index in guards {
+            if self.guards.len() >= MAX_TAINT_GUARDS {
+                break;
+            }
+            if !self.guards.contains(&index) {
+                self.guards.push(index);
+            }
+        }
     }
 }
 

@@ -202,7 +202,7 @@ impl Visit for Walker<'_, '_> {
                         span: span_range(ident.id.span),
                         message: format!("`{}` is assigned message data", ident.id.sym),
                     });
-                    taint.guards.extend(self.guards.iter().copied());
+                    taint.add_guards(&self.guards);
                     taint.guards = self.reassigned_guards(&id, taint.guards);
                     self.roles.insert(id, Role::Tainted(taint));
                 }
