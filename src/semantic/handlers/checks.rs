@@ -72,12 +72,14 @@ impl Walker<'_, '_> {
 
     /// The request's `Host` header (`req.headers.host`, `req.get("host")`), or its
     /// host name (`req.headers.host.split(":")[0]`).
-    pub(super) fn is_host_header(&self, expr: &Expr) -> bool {
-        crate::stack::ensure_room();
+    pub(super) fn is_host_header(&self, expr: &Expr, depth: u32) -> bool {
+        if depth > 6 {
+            return false;
+        }
         match strip(expr) {
             // `let host = req.headers.host;`
             Expr::Ident(ident) => self.sole_value(ident).is_some_and(|init| {
-                !matches!(strip(init), Expr::Ident(_)) && self.is_host_header(init)
+                !matches!(strip(init), Expr::Ident(_)) && self.is_host_header(init, depth + 1)
             }),
             Expr::Member(member) => {
                 if let Expr::Call(call) = strip(&member.obj)
@@ -85,7 +87,7 @@ impl Walker<'_, '_> {
                     && let Expr::Member(split) = strip(callee)
                     && member_name(&split.prop) == Some("split")
                 {
-                    return self.is_host_header(&split.obj);
+                    return self.is_host_header(&split.obj, depth + 1);
                 }
                 let name = match &member.prop {
                     MemberProp::Computed(computed) => literal_string(&computed.expr),
@@ -273,7 +275,7 @@ impl Walker<'_, '_> {
                 "href" => self.expected_origin_strength(other),
                 // The host the browser connected to: only a page served from this
                 // host sends a matching Origin.
-                "hostname" | "host" if self.is_host_header(other) => Strength::Strong,
+                "hostname" | "host" if self.is_host_header(other, 0) => Strength::Strong,
                 "hostname" | "host" => Strength::HostnameOnly,
                 "protocol" => Strength::ProtocolOnly,
                 _ => Strength::weak(
