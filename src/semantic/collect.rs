@@ -17,8 +17,8 @@ use super::listeners::{
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
 use super::sockets::{
-    Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, holder_of, is_minified_path,
-    is_test_path, this_field,
+    Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, declared_field, holder_of,
+    is_minified_path, is_test_path, this_field,
 };
 use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
@@ -1966,13 +1966,22 @@ impl<'a> Visit for Collector<'a> {
                         self.bindings.class_of.insert(id, class.class.span.lo.0);
                     }
                     Some(Expr::Object(object)) => {
+                        let start = object.span.lo.0;
+                        let mut has_methods = false;
                         for prop in &object.props {
                             if let Some((name, span)) = object_method(prop) {
+                                has_methods = true;
                                 self.named_functions.push((span, name.clone()));
+                                self.bindings
+                                    .class_methods
+                                    .insert((start, name.clone()), span);
                                 self.bindings
                                     .object_methods
                                     .insert((id.clone(), name), span);
                             }
+                        }
+                        if has_methods {
+                            self.bindings.this_objects.insert(start, id.clone());
                         }
                     }
                     Some(init) => {
@@ -2163,11 +2172,14 @@ impl<'a> Visit for Collector<'a> {
                         span: span_range(assign.right.span()),
                     });
                 }
-                match this_field(member, class) {
+                let field = this_field(&self.bindings, member, class)
+                    .or_else(|| declared_field(&self.bindings, member));
+                match field {
+                    // `this.ws = ws`, `socketRef.current = ws`, `hep.ws = new WebSocket(…)`:
+                    // whether the file owns the object is decided once resolved.
                     Some(field) => self.hint_holder(&assign.right, Some(field)),
-                    // `window.socket = socket`, `store.ws = ws`, `this.pool[id] = ws`;
-                    // a property of the file's own object (`socketRef.current = ws`) is
-                    // looked at once resolved.
+                    // `window.socket = socket`, `store.ws = ws` of an imported store,
+                    // `this.pool[id] = ws`, `state.conn.ws = ws`.
                     None if assign.op == AssignOp::Assign => {
                         let mut root = &*member.obj;
                         while let Expr::Member(inner) = strip(root) {
@@ -2534,6 +2546,21 @@ impl<'a> Visit for Collector<'a> {
                     _ => {}
                 }
             }
+        }
+        // The methods of an object literal bound to a name are walked as a class's: their
+        // `this` is the object (see `Bindings::this_objects`).
+        if self.bindings.this_objects.contains_key(&object.span.lo.0) {
+            for prop in &object.props {
+                let method = object_method(prop).is_some();
+                if method {
+                    self.classes.push(object.span.lo.0);
+                }
+                prop.visit_with(self);
+                if method {
+                    self.classes.pop();
+                }
+            }
+            return;
         }
         object.visit_children_with(self);
     }

@@ -19,17 +19,21 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, resolve_function, with_function};
-use super::sockets::{Holder, RawSockets, this_field};
+use super::sockets::{Holder, RawSockets, declared_field, this_field};
 use super::values::{BindingKind, Bindings, member_atom, strip};
 
 /// How many names one socket may be followed under.
 const MAX_HOLDERS: usize = 64;
 
-/// What may name a holder, as written: a name, or `this.<field>`.
+/// How deep `shared` follows objects stored in other objects.
+const MAX_SHARED_DEPTH: u32 = 4;
+
+/// What may name a holder, as written: a name, `this.<field>` or `<name>.<field>`.
 #[derive(Debug, Clone, Copy)]
 pub enum HolderRef<'a> {
     Name(&'a Ident),
     ThisField(&'a MemberExpr),
+    Field(&'a MemberExpr),
 }
 
 impl<'a> HolderRef<'a> {
@@ -39,6 +43,9 @@ impl<'a> HolderRef<'a> {
             Expr::Member(member) if matches!(strip(&member.obj), Expr::This(_)) => {
                 Some(HolderRef::ThisField(member))
             }
+            Expr::Member(member) if matches!(strip(&member.obj), Expr::Ident(_)) => {
+                Some(HolderRef::Field(member))
+            }
             _ => None,
         }
     }
@@ -46,14 +53,15 @@ impl<'a> HolderRef<'a> {
     fn name(&self) -> Option<Atom> {
         match self {
             HolderRef::Name(ident) => Some(ident.sym.clone()),
-            HolderRef::ThisField(member) => member_atom(&member.prop),
+            HolderRef::ThisField(member) | HolderRef::Field(member) => member_atom(&member.prop),
         }
     }
 
     fn holder(&self, bindings: &Bindings, class: Option<u32>) -> Option<Holder> {
         match self {
             HolderRef::Name(ident) => bindings.binding_id(ident).map(Holder::Binding),
-            HolderRef::ThisField(member) => this_field(member, class),
+            HolderRef::ThisField(member) => this_field(bindings, member, class),
+            HolderRef::Field(member) => declared_field(bindings, member),
         }
     }
 }
@@ -117,6 +125,11 @@ pub struct Uses<'r, 'a> {
     /// The settling functions of the file's promises: the promise's index in
     /// `raw.promises`.
     settlers: FxHashMap<Id, usize>,
+    /// Whether the object a name is bound to is seen by code elsewhere, as worked out so
+    /// far (see `shared`).
+    shared: RefCell<FxHashMap<Id, bool>>,
+    /// How many `shared` questions are open, each asked while answering the one before.
+    shared_depth: std::cell::Cell<u32>,
 }
 
 impl<'r, 'a> Uses<'r, 'a> {
@@ -148,6 +161,8 @@ impl<'r, 'a> Uses<'r, 'a> {
             call_targets,
             parameters: RefCell::default(),
             settlers,
+            shared: RefCell::default(),
+            shared_depth: std::cell::Cell::new(0),
         }
     }
 
@@ -164,6 +179,12 @@ impl<'r, 'a> Uses<'r, 'a> {
     /// Follows a socket from the holders it starts in to every name the file keeps it
     /// under, noting whether it reaches code the file cannot see.
     pub fn follow(&self, start: Vec<Holder>) -> Reach {
+        self.follow_from(start, true)
+    }
+
+    /// `follow`, where a value returned to callers that do not keep it is handed off or,
+    /// for an object that holds a socket (`shared`), not.
+    fn follow_from(&self, start: Vec<Holder>, returns_hand_off: bool) -> Reach {
         let mut holders = start;
         let mut escapes = false;
         let mut next = 0;
@@ -172,8 +193,12 @@ impl<'r, 'a> Uses<'r, 'a> {
             next += 1;
             let name = match &holder {
                 Holder::Binding(id) => &id.0,
-                Holder::ThisField(_, field) => field,
+                Holder::ThisField(_, field) | Holder::Field(_, field) => field,
             };
+            // A field of an object other code sees is theirs to replace.
+            if let Holder::Field(object, _) = &holder {
+                escapes |= self.shared(object);
+            }
             let mut found = Vec::new();
             for holder_use in self.by_name.get(name).into_iter().flatten() {
                 crate::deadline::tick();
@@ -198,7 +223,7 @@ impl<'r, 'a> Uses<'r, 'a> {
                     UseKind::Returned(function) => {
                         let before = found.len();
                         found.extend(self.kept_results_of(*function).cloned());
-                        escapes |= found.len() == before;
+                        escapes |= returns_hand_off && found.len() == before;
                     }
                 }
             }
@@ -230,6 +255,70 @@ impl<'r, 'a> Uses<'r, 'a> {
                 .bindings
                 .binding(&id)
                 .is_none_or(|binding| matches!(binding.kind, BindingKind::Parameter))
+            || self.shared(&id)
+    }
+
+    /// Whether the object a name is bound to is seen by code the file cannot see, which
+    /// may then replace what its fields hold: an object the file did not make itself
+    /// (`const store = useStore()`, `var app = app || {}`), or one it hands off as it
+    /// would a socket (passed to another module's function, stored on a global, put in a
+    /// structure). Exporting it, like exporting a socket, or returning it (a hook's ref)
+    /// lets other code use what it holds, not take over its lifecycle.
+    fn shared(&self, object: &Id) -> bool {
+        if let Some(known) = self.shared.borrow().get(object) {
+            return *known;
+        }
+        // Objects kept in objects kept in objects…: past a few, take the last as shared.
+        if self.shared_depth.get() >= MAX_SHARED_DEPTH {
+            return true;
+        }
+        // Not shared while being worked out: an object that reaches itself adds nothing.
+        self.shared.borrow_mut().insert(object.clone(), false);
+        self.shared_depth.set(self.shared_depth.get() + 1);
+        let shared = !self.made_here(object)
+            || self
+                .follow_from(vec![Holder::Binding(object.clone())], false)
+                .escapes;
+        self.shared_depth.set(self.shared_depth.get() - 1);
+        self.shared.borrow_mut().insert(object.clone(), shared);
+        shared
+    }
+
+    /// Whether a name is bound to a new object the file makes: an object literal, a Vue
+    /// `ref()`/`reactive()` or a React `useRef()`/`createRef()`.
+    fn made_here(&self, object: &Id) -> bool {
+        let Some(init) = self
+            .bindings
+            .binding(object)
+            .and_then(|binding| binding.init_expr)
+        else {
+            return false;
+        };
+        match strip(init) {
+            Expr::Object(_) => true,
+            Expr::Call(call) => {
+                let Callee::Expr(callee) = &call.callee else {
+                    return false;
+                };
+                let name = match strip(callee) {
+                    Expr::Ident(ident) => Some(&*ident.sym),
+                    Expr::Member(member) => super::values::member_name(&member.prop),
+                    _ => None,
+                };
+                matches!(
+                    name,
+                    Some(
+                        "ref"
+                            | "shallowRef"
+                            | "reactive"
+                            | "shallowReactive"
+                            | "useRef"
+                            | "createRef"
+                    )
+                )
+            }
+            _ => false,
+        }
     }
 
     /// The parameter at `index` of the same-file function a call names, when it is a

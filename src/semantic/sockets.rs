@@ -26,8 +26,13 @@ const MAX_REACH_DEPTH: u32 = 6;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Holder {
     Binding(Id),
-    /// `this.<field>` inside a class (by the class's span start).
+    /// `this.<field>` inside a class, or inside the methods of an object literal bound to
+    /// a name (by the class's or the object's span start).
     ThisField(Option<u32>, Atom),
+    /// `<object>.<field>` of an object bound to a name the file declares (not an import
+    /// or a parameter): `ws.value` of a Vue ref, `socketRef.current`, `hep.ws`. Whether
+    /// the file owns the object is decided when the socket is followed (`socket_uses`).
+    Field(Id, Atom),
 }
 
 /// How a socket was constructed.
@@ -1227,19 +1232,44 @@ fn names_library_function(bindings: &Bindings, callee: &Expr, module: &str) -> b
     })
 }
 
-/// The holder an expression names: a local binding or `this.<field>`.
+/// The holder an expression names: a local binding, `this.<field>` or a field of an
+/// object the file declares.
 pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
     match strip(expr) {
         Expr::Ident(ident) => bindings.binding_id(ident).map(Holder::Binding),
-        Expr::Member(member) => this_field(member, class),
+        Expr::Member(member) => {
+            this_field(bindings, member, class).or_else(|| declared_field(bindings, member))
+        }
         _ => None,
     }
 }
 
-/// `this.<field>` as a holder.
-pub fn this_field(member: &MemberExpr, class: Option<u32>) -> Option<Holder> {
+/// `<object>.<field>` as a holder, when the object is a name the file declares: not an
+/// import, a parameter or a global (stores there hand the value off, see `socket_uses`).
+pub fn declared_field(bindings: &Bindings, member: &MemberExpr) -> Option<Holder> {
+    let Expr::Ident(object) = strip(&member.obj) else {
+        return None;
+    };
+    let id = bindings.binding_id(object)?;
+    match bindings.binding(&id)?.kind {
+        BindingKind::Const | BindingKind::Let | BindingKind::Var => {
+            Some(Holder::Field(id, member_atom(&member.prop)?))
+        }
+        _ => None,
+    }
+}
+
+/// `this.<field>` as a holder. In the methods of an object literal bound to a name
+/// (`var chat = { open() { this.ws = … } }`) it is that name's field, as `chat.ws` is.
+pub fn this_field(bindings: &Bindings, member: &MemberExpr, class: Option<u32>) -> Option<Holder> {
     match strip(&member.obj) {
-        Expr::This(_) => Some(Holder::ThisField(class, member_atom(&member.prop)?)),
+        Expr::This(_) => {
+            let field = member_atom(&member.prop)?;
+            match class.and_then(|class| bindings.this_objects.get(&class)) {
+                Some(object) => Some(Holder::Field(object.clone(), field)),
+                None => Some(Holder::ThisField(class, field)),
+            }
+        }
         _ => None,
     }
 }

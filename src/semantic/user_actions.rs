@@ -163,6 +163,10 @@ impl<'r, 'a> UserActions<'r, 'a> {
             }
         }
         for ((class, name), span) in &bindings.class_methods {
+            // An object literal's methods are named as the object's, below.
+            if bindings.this_objects.contains_key(class) {
+                continue;
+            }
             names
                 .entry(key(*span))
                 .or_default()

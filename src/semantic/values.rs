@@ -94,6 +94,10 @@ pub struct Bindings<'a> {
     pub class_methods: HashMap<(u32, Atom), Span>,
     /// Methods of object literals bound to a name: `const handlers = { onMessage(e) {} }`.
     pub object_methods: HashMap<(Id, Atom), Span>,
+    /// Object literals bound to a name, by their span's start: their methods are walked
+    /// as a class's (`this.open()` calls the object's method), and `this.<field>` there
+    /// is that name's field.
+    pub this_objects: HashMap<u32, Id>,
     /// Same-file functions, by span, that forward to `addEventListener`: which
     /// parameters are the target, the event name and the handler. A call names one
     /// through [`Self::function_named`].
