@@ -2310,7 +2310,7 @@ impl<'a> Visit for Collector<'a> {
             }
             AssignTarget::Pat(pattern) => {
                 let mut names = Vec::new();
-                collect_assigned_names(pattern, &mut names);
+                crate::semantic::values::bound_names(pattern, &mut names);
                 for name in names {
                     self.record_assignment(&name, None);
                 }
@@ -2807,19 +2807,6 @@ fn worker_scope_test(test: &Expr) -> Option<bool> {
         }
         _ => None,
     }
-}
-
-fn collect_assigned_names(pattern: &AssignTargetPat, names: &mut Vec<Ident>) {
-    struct Names<'a>(&'a mut Vec<Ident>);
-    impl Visit for Names<'_> {
-        crate::guard_nesting!(except visit_expr);
-
-        fn visit_binding_ident(&mut self, ident: &BindingIdent) {
-            self.0.push(ident.id.clone());
-        }
-        fn visit_expr(&mut self, _: &Expr) {}
-    }
-    pattern.visit_with(&mut Names(names));
 }
 
 /// `name(e) {}`, `name: function (e) {}` or `name: (e) => {}` in an object literal.

@@ -186,6 +186,27 @@ impl FileProtocolTest {
     }
 }
 
+/// The names a binding or assignment pattern binds (`{ a, b: [c] }`), not those read
+/// in its defaults or computed keys.
+pub struct BoundNames<'o>(pub &'o mut Vec<Ident>);
+
+impl swc_ecma_visit::Visit for BoundNames<'_> {
+    crate::guard_nesting!(except visit_expr);
+
+    fn visit_binding_ident(&mut self, ident: &BindingIdent) {
+        self.0.push(ident.id.clone());
+    }
+    fn visit_expr(&mut self, _: &Expr) {}
+}
+
+/// Adds the names `pattern` binds to `out`.
+pub fn bound_names<P>(pattern: &P, out: &mut Vec<Ident>)
+where
+    P: for<'o> swc_ecma_visit::VisitWith<BoundNames<'o>>,
+{
+    pattern.visit_with(&mut BoundNames(out));
+}
+
 /// Array methods that run their callback at once, before the call returns
 /// (`items.forEach(…)`): the callback runs in its caller's frame.
 pub fn calls_back_at_once(method: &str) -> bool {

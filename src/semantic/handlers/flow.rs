@@ -193,7 +193,7 @@ impl Walker<'_, '_> {
 
     pub(super) fn taint_pattern(&mut self, pat: &Pat, taint: Taint) {
         let mut names = Vec::new();
-        collect_binding_idents(pat, &mut names);
+        crate::semantic::values::bound_names(pat, &mut names);
         for ident in names {
             let held = self.held(taint.clone(), &ident);
             self.roles.insert(self.id(&ident), Role::Tainted(held));

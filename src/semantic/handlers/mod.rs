@@ -1216,16 +1216,3 @@ fn contains_throw(body: &Body) -> bool {
     }
     throws.0
 }
-
-fn collect_binding_idents(pat: &Pat, out: &mut Vec<Ident>) {
-    struct Names<'a>(&'a mut Vec<Ident>);
-    impl Visit for Names<'_> {
-        crate::guard_nesting!(except visit_expr);
-
-        fn visit_binding_ident(&mut self, ident: &BindingIdent) {
-            self.0.push(ident.id.clone());
-        }
-        fn visit_expr(&mut self, _: &Expr) {}
-    }
-    pat.visit_with(&mut Names(out));
-}
