@@ -43,9 +43,43 @@ impl fmt::Display for Severity {
 /// A secondary location that helps explain a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
-    /// Byte range in the file's text.
+    /// Byte range in the file's text (empty when the label is in another file).
     pub span: Range<usize>,
     pub message: String,
+    /// A place in another file: an imported helper or constant where it is defined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elsewhere: Option<Elsewhere>,
+}
+
+/// A place in another file of the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Elsewhere {
+    /// The file, as shown.
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+}
+
+impl Label {
+    pub fn new(span: Range<usize>, message: impl Into<String>) -> Label {
+        Label {
+            span,
+            message: message.into(),
+            elsewhere: None,
+        }
+    }
+
+    /// A label at `line` of another file.
+    pub fn elsewhere(path: &str, line: usize, message: impl Into<String>) -> Label {
+        Label {
+            span: 0..0,
+            message: message.into(),
+            elsewhere: Some(Elsewhere {
+                path: path.to_string(),
+                line,
+            }),
+        }
+    }
 }
 
 /// What a rule produces: it knows nothing of ids, severities or suppressions. Its texts
@@ -79,10 +113,16 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
-        self.labels.push(Label {
-            span,
-            message: without_credentials(message.into()),
-        });
+        self.labels
+            .push(Label::new(span, without_credentials(message.into())));
+        self
+    }
+
+    /// A label of a fact's trail, which may be in another file.
+    pub fn with_step(mut self, step: &Label) -> Self {
+        let mut step = step.clone();
+        step.message = without_credentials(step.message);
+        self.labels.push(step);
         self
     }
 

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod embedded;
 pub mod git;
 pub mod lint;
+pub mod modules;
 pub mod page_map;
 pub mod parse;
 pub mod prefilter;

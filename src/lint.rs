@@ -1,6 +1,7 @@
 //! The pipeline, one way: discover → read + prefilter → parse → facts → rules →
 //! suppressions → report.
 
+use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -92,12 +93,31 @@ pub struct ProjectFacts {
     pub servers: Vec<(std::ops::Range<usize>, Option<String>, bool)>,
     /// The file's suppression directives, for project-level findings.
     pub directives: Vec<suppress::Directive>,
+    /// What the file imports and exports (see `crate::modules`).
+    pub module: crate::modules::ModuleFacts,
+    /// The imported names its analysis asked about.
+    pub demands: BTreeSet<crate::modules::env::ImportKey>,
+    /// A hash of the link pass's answers its findings were made with, if any.
+    pub linked_with: Option<String>,
+    /// The file was parsed, so `module` is all it imports and exports.
+    pub analysed: bool,
 }
 
 impl ProjectFacts {
     pub fn is_empty(&self) -> bool {
         self.sockets.is_empty() && self.servers.is_empty()
     }
+}
+
+/// How to lint one file beyond its bytes.
+#[derive(Debug, Clone, Default)]
+struct FileOptions {
+    /// A page of the run loads it.
+    loaded: bool,
+    /// The link pass's answers for the names it imports.
+    answers: Option<Arc<crate::modules::env::Answers>>,
+    /// Parse it whatever the prefilter says: the link needs its exports.
+    for_exports: bool,
 }
 
 /// A path that could not be linted, with the reason.
@@ -199,18 +219,20 @@ impl Engine {
 
     /// Lints one file's bytes. `path` is only used for display.
     pub fn lint_bytes(&self, path: String, bytes: Vec<u8>, kind: FileKind) -> FileResult {
-        self.lint_bytes_as(path, bytes, kind, false)
+        self.lint_bytes_as(path, bytes, kind, &FileOptions::default())
     }
 
-    /// Lints one file's bytes; `loaded` says a page of the run loads the file.
+    /// Lints one file's bytes.
     fn lint_bytes_as(
         &self,
         path: String,
         bytes: Vec<u8>,
         kind: FileKind,
-        loaded: bool,
+        options: &FileOptions,
     ) -> FileResult {
-        let verdict = if self.read_everything {
+        let loaded = options.loaded;
+        // A file the link pass lints again was parsed before, perhaps for its exports.
+        let verdict = if self.read_everything || options.for_exports || options.answers.is_some() {
             Verdict::Parse
         } else {
             self.prefilter.verdict(&bytes, kind)
@@ -263,62 +285,64 @@ impl Engine {
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();
-        with_globals(|| {
-            for (index, block) in blocks.iter().enumerate() {
-                let (code, base) = analysis.code(&blocks, index);
-                // The tree is dropped inside the room too: dropping a deep tree recurses.
-                let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    crate::stack::with_room(code.len(), || {
-                        let parsed = parse_script(code, base, block.language)?;
-                        let block_facts = semantic::analyze_in_page(
-                            &parsed,
-                            code,
-                            base,
-                            &path,
-                            semantic::MarkupCalls {
-                                on_user_action: &page.user_action_calls,
-                                otherwise: &page.other_handler_calls,
-                            },
-                        );
-                        Ok((block_facts, parsed.comments))
-                    })
-                }))
-                .unwrap_or_else(|panic| {
-                    if !panic.is::<crate::stack::TooDeep>() {
-                        std::panic::resume_unwind(panic);
-                    }
-                    Err(crate::parse::SyntaxError::too_deep(base))
-                });
-                match outcome {
-                    Ok((block_facts, block_comments)) => {
-                        facts.extend(block_facts);
-                        comments.extend(block_comments);
-                    }
-                    Err(mut error) => {
-                        error.span = analysis.to_file(error.span);
-                        let what = if matches!(kind, FileKind::Script(_)) {
-                            "this file"
-                        } else {
-                            "this script"
-                        };
-                        let diagnostic = if error.too_deep {
-                            Diagnostic::new(format!("{what} is {}", error.message), error.span)
-                                .with_span_label("nested too deeply from here on")
-                                .with_help(
-                                    "if this is generated code, leave it out with \
+        let ((), demands) = crate::modules::env::with_answers(options.answers.clone(), || {
+            with_globals(|| {
+                for (index, block) in blocks.iter().enumerate() {
+                    let (code, base) = analysis.code(&blocks, index);
+                    // The tree is dropped inside the room too: dropping a deep tree recurses.
+                    let outcome = catch_unwind(AssertUnwindSafe(|| {
+                        crate::stack::with_room(code.len(), || {
+                            let parsed = parse_script(code, base, block.language)?;
+                            let block_facts = semantic::analyze_in_page(
+                                &parsed,
+                                code,
+                                base,
+                                &path,
+                                semantic::MarkupCalls {
+                                    on_user_action: &page.user_action_calls,
+                                    otherwise: &page.other_handler_calls,
+                                },
+                            );
+                            Ok((block_facts, parsed.comments))
+                        })
+                    }))
+                    .unwrap_or_else(|panic| {
+                        if !panic.is::<crate::stack::TooDeep>() {
+                            std::panic::resume_unwind(panic);
+                        }
+                        Err(crate::parse::SyntaxError::too_deep(base))
+                    });
+                    match outcome {
+                        Ok((block_facts, block_comments)) => {
+                            facts.extend(block_facts);
+                            comments.extend(block_comments);
+                        }
+                        Err(mut error) => {
+                            error.span = analysis.to_file(error.span);
+                            let what = if matches!(kind, FileKind::Script(_)) {
+                                "this file"
+                            } else {
+                                "this script"
+                            };
+                            let diagnostic = if error.too_deep {
+                                Diagnostic::new(format!("{what} is {}", error.message), error.span)
+                                    .with_span_label("nested too deeply from here on")
+                                    .with_help(
+                                        "if this is generated code, leave it out with \
                                      `[files] ignore` in crosswire.toml",
+                                    )
+                            } else {
+                                Diagnostic::new(
+                                    format!("cannot parse {what}: {}", error.message),
+                                    error.span,
                                 )
-                        } else {
-                            Diagnostic::new(
-                                format!("cannot parse {what}: {}", error.message),
-                                error.span,
-                            )
-                            .with_span_label("syntax error here")
-                        };
-                        self.push_pipeline_finding(&mut findings, PARSE_ERROR, diagnostic);
+                                .with_span_label("syntax error here")
+                            };
+                            self.push_pipeline_finding(&mut findings, PARSE_ERROR, diagnostic);
+                        }
                     }
                 }
-            }
+            })
         });
         for comment in &mut comments {
             comment.span = analysis.to_file(comment.span.clone());
@@ -394,7 +418,24 @@ impl Engine {
             |rule| rules::find(rule).is_none_or(|rule| !rule.project),
         );
         sort_findings(&mut findings);
+        let mut module = std::mem::take(&mut facts.module);
+        if !module.exports.is_empty() {
+            let lines = lines.get_or_init(|| LineIndex::new(&text));
+            for export in &mut module.exports {
+                if let crate::modules::Export::Local { summary, .. } = export {
+                    summary.line =
+                        lines.line_of(analysis.to_file(summary.offset..summary.offset).start);
+                }
+            }
+        }
         let project = ProjectFacts {
+            analysed: !blocks.is_empty(),
+            module,
+            demands,
+            linked_with: options
+                .answers
+                .as_ref()
+                .map(|answers| answers_hash(answers)),
             sockets: facts
                 .sockets
                 .iter()
@@ -472,7 +513,7 @@ impl Engine {
         path: &Path,
         stamp: crate::cache::Stamp,
         cwd: &Path,
-        loaded: bool,
+        options: &FileOptions,
     ) -> Result<FileResult, Skipped> {
         let shown = display_path(path, cwd);
         let size = stamp.size;
@@ -497,14 +538,16 @@ impl Engine {
             })
         };
         let Some(cache) = &self.cache else {
-            return self.lint_guarded(shown.clone(), read()?, kind, loaded);
+            return self.lint_guarded(shown.clone(), read()?, kind, options);
         };
         let cache_key = crate::cache::path_key(path, cwd);
-        // A file left unparsed there must be parsed now that a page loads it.
-        let entry = cache
-            .files
-            .get(&cache_key)
-            .filter(|entry| !(loaded && entry.deferred));
+        // A file left unparsed there must be parsed now that a page loads it; one the link
+        // pass asks about is linted again (the link pass compares its answers first).
+        let entry = cache.files.get(&cache_key).filter(|entry| {
+            !(options.loaded && entry.deferred)
+                && options.answers.is_none()
+                && (!options.for_exports || entry.parsed)
+        });
         // Unchanged metadata: the file is not even read, unless findings need its text.
         let mut result = match entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
             Some(entry) => {
@@ -521,7 +564,7 @@ impl Engine {
                 match entry.filter(|entry| entry.hash == hash) {
                     Some(entry) => cached_result(shown, bytes, entry, hash),
                     None => {
-                        let mut result = self.lint_guarded(shown.clone(), bytes, kind, loaded)?;
+                        let mut result = self.lint_guarded(shown.clone(), bytes, kind, options)?;
                         result.content_hash = Some(hash);
                         result
                     }
@@ -538,11 +581,11 @@ impl Engine {
         shown: String,
         bytes: Vec<u8>,
         kind: FileKind,
-        loaded: bool,
+        options: &FileOptions,
     ) -> Result<FileResult, Skipped> {
         let size = bytes.len();
         catch_unwind(AssertUnwindSafe(|| {
-            self.lint_bytes_as(shown.clone(), bytes, kind, loaded)
+            self.lint_bytes_as(shown.clone(), bytes, kind, options)
         }))
         .map_err(|panic| {
             if let Some(timed_out) = panic.downcast_ref::<crate::deadline::TimedOut>() {
@@ -581,7 +624,7 @@ impl Engine {
         &self,
         pool: &rayon::ThreadPool,
         paths: &[PathBuf],
-        loaded: &[bool],
+        options: &[FileOptions],
         cwd: &Path,
     ) -> Vec<Result<FileResult, Skipped>> {
         let stamps: Vec<crate::cache::Stamp> = pool.install(|| {
@@ -595,7 +638,7 @@ impl Engine {
         });
         let sizes: Vec<u64> = stamps.iter().map(|stamp| stamp.size).collect();
         crate::schedule::map_largest_first(pool, &sizes, BUDGET, |index| {
-            self.lint_path(&paths[index], stamps[index], cwd, loaded[index])
+            self.lint_path(&paths[index], stamps[index], cwd, &options[index])
         })
     }
 
@@ -633,12 +676,226 @@ impl Engine {
             .iter()
             .map(|(_, position)| discovered[*position].clone())
             .collect();
-        let results = self.lint_paths(pool, &paths, &vec![true; paths.len()], cwd);
+        let options = vec![
+            FileOptions {
+                loaded: true,
+                ..FileOptions::default()
+            };
+            paths.len()
+        ];
+        let results = self.lint_paths(pool, &paths, &options, cwd);
         for ((file, _), result) in wanted.into_iter().zip(results) {
             match result {
                 Ok(result) => {
                     report.files_parsed += usize::from(result.parsed);
                     report.files[file] = result;
+                }
+                Err(Skipped::Error(error)) => report.errors.push(error),
+                Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
+            }
+        }
+    }
+
+    /// The link pass: answers each file's questions about the names it imports from
+    /// the exporting modules' summaries, and lints again, with the answers in view, the
+    /// files whose answers say something their findings were not made with. A module
+    /// the run left unparsed (it holds nothing a rule looks for) is parsed for its
+    /// exports when a file asks about it.
+    fn link(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        cwd: &Path,
+    ) {
+        self.parse_wrapper_callers(report, pool, discovered, positions, cwd);
+        if report
+            .files
+            .iter()
+            .all(|file| file.project.demands.is_empty())
+        {
+            return;
+        }
+        let index: std::collections::BTreeMap<String, usize> = report
+            .files
+            .iter()
+            .enumerate()
+            .map(|(at, file)| (file.path.clone(), at))
+            .collect();
+        // Answers may raise new questions (a wrapper's listener names an imported event
+        // type): a few rounds, until no file's answers change.
+        for _ in 0..MAX_LINK_ROUNDS {
+            // Modules asked about that have no facts yet: parse them for their exports (and
+            // what they re-export from, a few hops deep).
+            for _ in 0..4 {
+                let wanted: BTreeSet<usize> = {
+                    let graph = self.graph(report);
+                    report
+                        .files
+                        .iter()
+                        .flat_map(|file| {
+                            graph.unanalysed_targets(&file.path, &file.project.demands)
+                        })
+                        .chain(report.files.iter().flat_map(|file| {
+                            // Re-exports of modules parsed for their exports.
+                            file.project
+                                .module
+                                .exports
+                                .iter()
+                                .filter_map(|export| match export {
+                                    crate::modules::Export::From { specifier, .. }
+                                    | crate::modules::Export::All { specifier } => {
+                                        graph.resolver.resolve(&file.path, specifier)
+                                    }
+                                    _ => None,
+                                })
+                        }))
+                        .filter_map(|path| index.get(&path).copied())
+                        .filter(|&at| !report.files[at].project.analysed)
+                        .collect()
+                };
+                if wanted.is_empty() {
+                    break;
+                }
+                let wanted: Vec<usize> = wanted.into_iter().collect();
+                let options = vec![
+                    FileOptions {
+                        for_exports: true,
+                        ..FileOptions::default()
+                    };
+                    wanted.len()
+                ];
+                self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+            }
+            let answers: Vec<(usize, crate::modules::env::Answers)> = {
+                let graph = self.graph(report);
+                report
+                    .files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, file)| !file.project.demands.is_empty())
+                    .map(|(at, file)| (at, graph.answer(&file.path, &file.project.demands)))
+                    .collect()
+            };
+            let (wanted, options): (Vec<usize>, Vec<FileOptions>) = answers
+                .into_iter()
+                .filter(|(at, answers)| {
+                    let file = &report.files[*at];
+                    let now = (!answers.found.is_empty()).then(|| answers_hash(answers));
+                    now != file.project.linked_with
+                })
+                .map(|(at, answers)| {
+                    let answers = (!answers.found.is_empty()).then(|| Arc::new(answers));
+                    (
+                        at,
+                        FileOptions {
+                            answers,
+                            ..FileOptions::default()
+                        },
+                    )
+                })
+                .unzip();
+            if wanted.is_empty() {
+                break;
+            }
+            self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+        }
+    }
+
+    /// Files the prefilter left unparsed that call a listener wrapper another module
+    /// exports (`listen(window, MESSAGE, handler)` holds no needle of its own): parsed,
+    /// so that the link pass can tell whether they register `message` handlers.
+    fn parse_wrapper_callers(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        cwd: &Path,
+    ) {
+        let calls: BTreeSet<String> = report
+            .files
+            .iter()
+            .flat_map(|file| &file.project.module.exports)
+            .filter_map(|export| match export {
+                crate::modules::Export::Local { name, summary }
+                    if summary
+                        .function
+                        .as_ref()
+                        .is_some_and(|function| function.listener_wrapper.is_some()) =>
+                {
+                    Some(format!("{name}("))
+                }
+                _ => None,
+            })
+            .collect();
+        if calls.is_empty() {
+            return;
+        }
+        let Ok(searcher) = aho_corasick::AhoCorasick::new(&calls) else {
+            return;
+        };
+        let unparsed: Vec<usize> = (0..report.files.len())
+            .filter(|&at| !report.files[at].project.analysed)
+            .collect();
+        let wanted: Vec<usize> = pool.install(|| {
+            unparsed
+                .par_iter()
+                .copied()
+                .filter(|&at| {
+                    crate::safe_io::read_file(&discovered[positions[at]], self.max_file_size)
+                        .is_ok_and(|bytes| searcher.is_match(&bytes))
+                })
+                .collect()
+        });
+        let options = vec![
+            FileOptions {
+                for_exports: true,
+                ..FileOptions::default()
+            };
+            wanted.len()
+        ];
+        self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+    }
+
+    /// The module graph of the run's files as they stand.
+    fn graph<'r>(&self, report: &'r RunReport) -> crate::modules::graph::Graph<'r> {
+        crate::modules::graph::Graph::new(
+            report.files.iter().map(|file| file.path.as_str()),
+            report
+                .files
+                .iter()
+                .filter(|file| file.project.analysed)
+                .map(|file| (file.path.as_str(), &file.project.module)),
+        )
+    }
+
+    /// Lints the files at `wanted` (positions in the report) again with `options`.
+    #[allow(clippy::too_many_arguments)]
+    fn relint(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        wanted: &[usize],
+        options: &[FileOptions],
+        cwd: &Path,
+    ) {
+        if wanted.is_empty() {
+            return;
+        }
+        let paths: Vec<PathBuf> = wanted
+            .iter()
+            .map(|&at| discovered[positions[at]].clone())
+            .collect();
+        let results = self.lint_paths(pool, &paths, options, cwd);
+        for (&at, result) in wanted.iter().zip(results) {
+            match result {
+                Ok(result) => {
+                    report.files_parsed += usize::from(result.parsed && !report.files[at].parsed);
+                    report.files[at] = result;
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
                 Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
@@ -671,7 +928,7 @@ impl Engine {
                 let result = if bytes.len() as u64 > self.max_file_size {
                     Err(over_size_limit(name, self.max_file_size))
                 } else {
-                    pool.install(|| self.lint_guarded(name, bytes, kind, false))
+                    pool.install(|| self.lint_guarded(name, bytes, kind, &FileOptions::default()))
                 };
                 (pool, vec![result])
             }
@@ -697,13 +954,15 @@ impl Engine {
                 }
                 report.files_scanned = found.files.len();
                 discovered = found.files;
-                let loaded = vec![false; discovered.len()];
+                let options = vec![FileOptions::default(); discovered.len()];
                 let pool = start_pool(threads.min(discovered.len()));
-                let results = self.lint_paths(&pool, &discovered, &loaded, &cwd);
+                let results = self.lint_paths(&pool, &discovered, &options, &cwd);
                 (pool, results)
             }
         };
         let mut deferred: Vec<(usize, usize)> = Vec::new();
+        // Where each file of the report was discovered.
+        let mut positions: Vec<usize> = Vec::new();
         for (position, result) in results.into_iter().enumerate() {
             match result {
                 Ok(file) => {
@@ -713,12 +972,16 @@ impl Engine {
                         deferred.push((report.files.len(), position));
                     }
                     report.files.push(file);
+                    positions.push(position);
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
                 Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
             }
         }
         self.lint_loaded_scripts(&mut report, &pool, &discovered, &deferred, &roots, &cwd);
+        if !discovered.is_empty() {
+            self.link(&mut report, &pool, &discovered, &positions, &cwd);
+        }
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
         if self.cache.is_some() {
             report.cache_entries = report
@@ -877,6 +1140,17 @@ fn cached_result(
     }
 }
 
+/// How many times the link pass answers and lints again.
+const MAX_LINK_ROUNDS: usize = 4;
+
+/// A hash of the link pass's answers for one file: its cached findings stand while the
+/// answers do.
+fn answers_hash(answers: &crate::modules::env::Answers) -> String {
+    let pairs: Vec<_> = answers.found.iter().collect();
+    let text = serde_json::to_string(&pairs).expect("answers are plain data");
+    crate::cache::content_hash(text.as_bytes())
+}
+
 /// Findings in source order; rule and message break ties so output is stable.
 fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -930,7 +1204,7 @@ mod tests {
         let results: Vec<_> = paths
             .iter()
             .zip(sizes)
-            .map(|(path, size)| engine.lint_path(path, size, dir.path(), false))
+            .map(|(path, size)| engine.lint_path(path, size, dir.path(), &FileOptions::default()))
             .collect();
         match &results[0] {
             Err(Skipped::Error(error)) => {
@@ -941,7 +1215,12 @@ mod tests {
         }
         assert_eq!(results[1].as_ref().unwrap().findings.len(), 1);
         // The same through the scheduler that `run` uses.
-        let results = engine.lint_paths(&pool, &paths, &[false, false], dir.path());
+        let results = engine.lint_paths(
+            &pool,
+            &paths,
+            &[FileOptions::default(), FileOptions::default()],
+            dir.path(),
+        );
         assert!(matches!(&results[0], Err(Skipped::Error(_))));
         assert_eq!(results[1].as_ref().unwrap().findings.len(), 1);
     }
@@ -964,7 +1243,7 @@ mod tests {
             if cached {
                 engine.cache = Some(crate::cache::Cache::default());
             }
-            match engine.lint_path(&path, listed, dir.path(), false) {
+            match engine.lint_path(&path, listed, dir.path(), &FileOptions::default()) {
                 Err(Skipped::OverLimit(notice)) => {
                     assert_eq!(notice.path, "grown.js");
                     assert!(

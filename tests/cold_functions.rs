@@ -154,8 +154,10 @@ fn cold_helpers_are_skipped_in_one_round() {
           if (event.origin !== "https://app.example.com") return;
           console.log(event.data.value);
         });
-        export const percent = (share) => format(clamp(share, 0, 1) * 100);
+        const percent = (share) => format(clamp(share, 0, 1) * 100);
     "#;
+    // (An exported function would be analysed for the module's summary, which reads
+    // what it calls: see `cold_exports_are_summarised`.)
     let report = check("cold helpers", text);
     assert_eq!(
         report,
@@ -836,4 +838,24 @@ fn generated_programs_have_the_facts_of_a_full_walk() {
         "{rounds} of {} took rounds",
         reports.len()
     );
+}
+
+#[test]
+fn cold_exports_are_summarised() {
+    // The module's summary of an exported check reads a helper and a list that cold
+    // functions assign: the skipping walk must summarise it as a full walk does.
+    let text = r#"
+        let ALLOWED = [];
+        function configure(list) { ALLOWED = list; }
+        const normalise = (origin) => origin.toLowerCase();
+        export function isTrusted(origin) { return normalise(origin).indexOf(ALLOWED[0]) !== -1; }
+        export const render = (html) => { document.body.innerHTML = html; };
+        export function listen(target, type, handler) { target.addEventListener(type, handler); }
+        export const TARGET = "*";
+        window.addEventListener("message", (event) => {
+          if (event.origin !== "https://app.example.com") return;
+          console.log(event.data.value);
+        });
+    "#;
+    check("cold exports", text);
 }

@@ -44,6 +44,10 @@ struct JsonLabel<'a> {
     message: &'a str,
     start: JsonPosition,
     end: JsonPosition,
+    /// Set when the label is in another file (an imported helper or constant): that
+    /// file, and `start`/`end` give only its line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -100,12 +104,28 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 labels: diagnostic
                     .labels
                     .iter()
-                    .map(|label| {
-                        let (start, end) = range(file, &label.span);
-                        JsonLabel {
-                            message: &label.message,
-                            start,
-                            end,
+                    .map(|label| match &label.elsewhere {
+                        Some(elsewhere) => {
+                            let at = || JsonPosition {
+                                line: elsewhere.line,
+                                column: 1,
+                                offset: 0,
+                            };
+                            JsonLabel {
+                                message: &label.message,
+                                start: at(),
+                                end: at(),
+                                path: Some(&elsewhere.path),
+                            }
+                        }
+                        None => {
+                            let (start, end) = range(file, &label.span);
+                            JsonLabel {
+                                message: &label.message,
+                                start,
+                                end,
+                                path: None,
+                            }
                         }
                     })
                     .collect(),

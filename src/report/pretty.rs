@@ -236,6 +236,20 @@ fn render_finding(
     finding: &Finding,
 ) -> Option<String> {
     let diagnostic = &finding.diagnostic;
+    // Labels in other files are told in the help: the excerpt shows one file.
+    let elsewhere: Vec<String> = diagnostic
+        .labels
+        .iter()
+        .filter_map(|label| {
+            let place = label.elsewhere.as_ref()?;
+            Some(format!("{}:{}: {}", place.path, place.line, label.message))
+        })
+        .collect();
+    let help = match (&diagnostic.help, elsewhere.is_empty()) {
+        (help, true) => help.clone(),
+        (Some(help), false) => Some(format!("{help}; see {}", elsewhere.join("; "))),
+        (None, false) => Some(format!("see {}", elsewhere.join("; "))),
+    };
     let drawing = Drawing {
         code: finding.rule,
         severity: match finding.severity {
@@ -243,13 +257,14 @@ fn render_finding(
             _ => miette::Severity::Warning,
         },
         message: &diagnostic.message,
-        help: diagnostic.help.as_deref(),
+        help: help.as_deref(),
         source: Some((path, text, lines)),
         labels: std::iter::once((diagnostic.span.clone(), diagnostic.span_label.as_deref()))
             .chain(
                 diagnostic
                     .labels
                     .iter()
+                    .filter(|label| label.elsewhere.is_none())
                     .map(|label| (label.span.clone(), Some(label.message.as_str()))),
             )
             .collect(),
@@ -646,6 +661,7 @@ mod tests {
         diagnostic.labels = spans[1..]
             .iter()
             .map(|span| Label {
+                elsewhere: None,
                 span: span.clone(),
                 message: "there".into(),
             })

@@ -168,6 +168,26 @@ fn location(
     }
 }
 
+/// A label's place in another file of the run: the whole line.
+fn location_elsewhere(elsewhere: &crate::diagnostic::Elsewhere, message: &str) -> sarif::Location {
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(
+            sarif::ArtifactLocation::builder()
+                .uri(artifact_uri(&elsewhere.path))
+                .build(),
+        )
+        .region(
+            sarif::Region::builder()
+                .start_line(elsewhere.line.max(1) as i64)
+                .build(),
+        )
+        .build();
+    sarif::Location::builder()
+        .physical_location(physical)
+        .message(sarif::Message::builder().text(message).build())
+        .build()
+}
+
 pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let results: Vec<sarif::Result> = report
         .findings()
@@ -185,7 +205,10 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             let related: Vec<sarif::Location> = diagnostic
                 .labels
                 .iter()
-                .map(|label| location(file, &label.span, Some(&label.message)))
+                .map(|label| match &label.elsewhere {
+                    Some(elsewhere) => location_elsewhere(elsewhere, &label.message),
+                    None => location(file, &label.span, Some(&label.message)),
+                })
                 .collect();
             let mut fingerprints = BTreeMap::new();
             fingerprints.insert("crosswire/v1".to_string(), finding.fingerprint.clone());

@@ -33,7 +33,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             .with_span_label(format!("`{}` receives message data", sink.sink_name))
             .with_label(sink.source.clone(), "message data from any sender");
             for step in &sink.path {
-                diagnostic = diagnostic.with_label(step.span.clone(), step.message.clone());
+                diagnostic = diagnostic.with_step(step);
             }
             diagnostic =
                 diagnostic.with_label(listener.registration.clone(), "listener registered here");

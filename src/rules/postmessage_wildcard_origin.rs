@@ -44,7 +44,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             "the \"*\" comes from here"
         };
         for step in &wildcard.trail {
-            diagnostic = diagnostic.with_label(step.span.clone(), step.message.clone());
+            diagnostic = diagnostic.with_step(step);
         }
         // A step that already points at the literal says where the "*" is.
         if !wildcard

@@ -35,7 +35,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         )
         .with_span_label("clear-text connection");
         for step in &url.trail {
-            diagnostic = diagnostic.with_label(step.span.clone(), step.message.clone());
+            diagnostic = diagnostic.with_step(step);
         }
         diagnostic = diagnostic
             .with_label(url.literal.clone(), format!("`{}` here", url.scheme))

@@ -50,7 +50,12 @@ pub fn collect(
 ) -> (FileFacts, WalkReport) {
     let mut skipping = Skipping::new(HotSpots::find(code, base));
     let mut report = WalkReport::default();
-    for _ in 0..SKIPPING_ROUNDS {
+    let rounds = if crate::modules::env::imports_listener_wrappers() {
+        0
+    } else {
+        SKIPPING_ROUNDS
+    };
+    for _ in 0..rounds {
         report.rounds += 1;
         let ((facts, state, server_library), demands) = super::cold::recording_demands(|| {
             let mut collector = walk(parsed, path, Some(skipping), markup_calls);
@@ -435,11 +440,18 @@ impl<'a> Collector<'a> {
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
             .iter()
-            .filter(|_| !self.bindings.listener_wrappers.is_empty())
             .filter_map(|call| {
                 let callee = self.bindings.binding_id(call.callee)?;
-                let function = self.bindings.function_of.get(&callee)?;
-                let [target, event, handler] = *self.bindings.listener_wrappers.get(function)?;
+                let [target, event, handler] = match self.bindings.function_of.get(&callee) {
+                    Some(function) => *self.bindings.listener_wrappers.get(function)?,
+                    // A wrapper of another module, as its summary tells.
+                    None => {
+                        self.bindings
+                            .imported_function(&Expr::Ident(call.callee.clone()))?
+                            .0
+                            .listener_wrapper?
+                    }
+                };
                 let argument = |index: usize| call.arguments.get(index).map(|arg| &*arg.expr);
                 Some(RawListener {
                     registration: call.registration.clone(),
@@ -495,6 +507,7 @@ impl<'a> Collector<'a> {
             .iter()
             .map(|(span, name)| (span_range(*span), name.to_string()))
             .collect();
+        let module = super::exports::module_facts(program, bindings);
         FileFacts {
             post_messages,
             message_listeners,
@@ -503,6 +516,7 @@ impl<'a> Collector<'a> {
             page: self.page,
             servers,
             function_names,
+            module,
         }
     }
 

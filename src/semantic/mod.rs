@@ -3,6 +3,7 @@
 
 pub mod cold;
 mod collect;
+pub mod exports;
 
 pub use collect::{WalkReport, binding_contexts, collect_in_full};
 pub mod handlers;
@@ -39,6 +40,8 @@ pub struct FileFacts {
     pub servers: Vec<servers::ServerFact>,
     /// Named functions and methods with their spans, for baseline fingerprints.
     pub function_names: Vec<(Range<usize>, String)>,
+    /// What the file imports and exports (for the module graph).
+    pub module: crate::modules::ModuleFacts,
 }
 
 impl FileFacts {
@@ -51,6 +54,8 @@ impl FileFacts {
         self.page.extend(other.page);
         self.servers.extend(other.servers);
         self.function_names.extend(other.function_names);
+        self.module.specifiers.extend(other.module.specifiers);
+        self.module.exports.extend(other.module.exports);
     }
 
     /// The innermost named function around each byte offset, for findings' fingerprints.

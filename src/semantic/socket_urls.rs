@@ -63,6 +63,8 @@ struct UrlParts {
     followed: Vec<(Range<usize>, Range<usize>, Atom)>,
     /// Expressions left to look at (see [`MAX_PIECES`]).
     budget: u32,
+    /// Parts that are constants of other modules: the part, and where it is defined.
+    imported: Vec<(usize, Label)>,
 }
 
 impl UrlParts {
@@ -86,6 +88,23 @@ impl UrlParts {
         if let Some(text) = literal_string(expr) {
             self.parts
                 .push(Part::Text(text.to_string(), span_range(expr.span())));
+            return;
+        }
+        // A constant of another module: its text, told where it is defined.
+        if let Some((value, found, shown)) = bindings.imported_constant(expr)
+            && let Some(text) = value.as_str()
+        {
+            let at = self.parts.len();
+            self.parts
+                .push(Part::Text(text.to_string(), span_range(expr.span())));
+            self.imported.push((
+                at,
+                Label::elsewhere(
+                    &found.path,
+                    found.summary.line,
+                    format!("`{shown}` is defined as a clear-text URL here"),
+                ),
+            ));
             return;
         }
         match expr {
@@ -215,6 +234,7 @@ pub fn insecure_url(bindings: &Bindings, url: &Expr, http_counts: bool) -> Optio
     let trail = followed
         .into_iter()
         .map(|(parts, declared, name)| Label {
+            elsewhere: None,
             span: declared.clone(),
             message: if parts.end > scheme_ends.0 + 1 || scheme_ends.1 {
                 format!("`{name}` holds a clear-text URL")
@@ -222,6 +242,12 @@ pub fn insecure_url(bindings: &Bindings, url: &Expr, http_counts: bool) -> Optio
                 format!("`{name}` holds the clear-text scheme")
             },
         })
+        .chain(
+            url.imported
+                .iter()
+                .filter(|(part, _)| *part == first_part)
+                .map(|(_, label)| label.clone()),
+        )
         .collect();
     Some(InsecureUrl {
         literal,
@@ -288,6 +314,9 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
     };
     if let Some(text) = literal_string(url) {
         return from_text(text);
+    }
+    if let Some((value, _, _)) = bindings.imported_constant(url) {
+        return from_text(value.as_str()?);
     }
     match strip(url) {
         Expr::Ident(ident) => {

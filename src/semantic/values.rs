@@ -716,6 +716,106 @@ impl<'a> Bindings<'a> {
         }
     }
 
+    /// The module and name an imported binding stands for: `import { X } from "m"`,
+    /// `import X from "m"` (`default`), `const { X } = require("m")`, and for a namespace
+    /// (`import * as ns from "m"`, `const ns = require("m")`) `*`.
+    fn import_of(&self, ident: &Ident) -> Option<(String, String)> {
+        let binding = self.binding_of(ident)?;
+        match &binding.kind {
+            BindingKind::Import { source, imported } => {
+                Some((source.to_string(), imported.to_string()))
+            }
+            BindingKind::Const => match strip(binding.init()?) {
+                Expr::Call(call) => Some((required_module(call)?.to_string(), "*".into())),
+                Expr::Member(member) => match strip(&member.obj) {
+                    Expr::Call(call) => Some((
+                        required_module(call)?.to_string(),
+                        member_name(&member.prop)?.to_string(),
+                    )),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// An imported constant (`TARGET`, `config.TARGET`, `ns.TARGET`), as the link pass
+    /// found it in the module that defines it, with how to name it.
+    pub fn imported_constant(
+        &self,
+        expr: &Expr,
+    ) -> Option<(
+        crate::modules::ConstValue,
+        crate::modules::env::Imported,
+        String,
+    )> {
+        match strip(expr) {
+            Expr::Ident(ident) => {
+                let (source, name) = self.import_of(ident)?;
+                if name == "*" {
+                    return None;
+                }
+                let found = crate::modules::env::imported(&source, &name)?;
+                let value = found.summary.value.clone()?;
+                Some((value, found, ident.sym.to_string()))
+            }
+            other => {
+                let member = as_member(other)?;
+                let Expr::Ident(object) = strip(&member.obj) else {
+                    return None;
+                };
+                let field = member_name(&member.prop)?;
+                let (source, name) = self.import_of(object)?;
+                let shown = format!("{}.{field}", object.sym);
+                if name == "*" {
+                    let found = crate::modules::env::imported(&source, field)?;
+                    let value = found.summary.value.clone()?;
+                    return Some((value, found, shown));
+                }
+                let found = crate::modules::env::imported(&source, &name)?;
+                let value = found.summary.value.as_ref()?.field(field)?.clone();
+                Some((value, found, shown))
+            }
+        }
+    }
+
+    /// An imported function (`check(…)`, `ns.check(…)`, `lib.check(…)` of a
+    /// `require`d module), as the link pass found it, with how to name it.
+    pub fn imported_function(
+        &self,
+        callee: &Expr,
+    ) -> Option<(
+        crate::modules::FunctionSummary,
+        crate::modules::env::Imported,
+        String,
+    )> {
+        let (source, name, shown) = match strip(callee) {
+            Expr::Ident(ident) => {
+                let (source, name) = self.import_of(ident)?;
+                (source, name, ident.sym.to_string())
+            }
+            other => {
+                let member = as_member(other)?;
+                let Expr::Ident(object) = strip(&member.obj) else {
+                    return None;
+                };
+                let field = member_name(&member.prop)?;
+                let (source, name) = self.import_of(object)?;
+                if name != "*" {
+                    return None;
+                }
+                (source, field.to_string(), format!("{}.{field}", object.sym))
+            }
+        };
+        if name == "*" {
+            return None;
+        }
+        let found = crate::modules::env::imported(&source, &name)?;
+        let function = found.summary.function.clone()?;
+        Some((function, found, shown))
+    }
+
     /// The string an expression holds, through `const`s and `const` object fields.
     pub fn resolve_string(&self, expr: &Expr) -> Option<String> {
         self.string_at(expr, 0)
@@ -727,6 +827,9 @@ impl<'a> Bindings<'a> {
         }
         if let Some(text) = literal_string(expr) {
             return Some(text.to_string());
+        }
+        if let Some((value, _, _)) = self.imported_constant(expr) {
+            return value.as_str().map(str::to_string);
         }
         match strip(expr) {
             Expr::Ident(ident) => {
@@ -779,6 +882,19 @@ impl<'a> Bindings<'a> {
             return Some(WildcardOrigin {
                 literal: span_range(expr.span()),
                 trail: Vec::new(),
+            });
+        }
+        if let Some((value, found, shown)) = self.imported_constant(expr) {
+            if value.as_str() != Some("*") {
+                return None;
+            }
+            return Some(WildcardOrigin {
+                literal: span_range(expr.span()),
+                trail: vec![Label::elsewhere(
+                    &found.path,
+                    found.summary.line,
+                    format!("`{shown}` is defined as \"*\" here"),
+                )],
             });
         }
         match expr {
@@ -921,13 +1037,7 @@ impl<'a> Bindings<'a> {
 
 impl WildcardOrigin {
     fn through(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
-        self.trail.insert(
-            0,
-            Label {
-                span,
-                message: message.into(),
-            },
-        );
+        self.trail.insert(0, Label::new(span, message));
         self
     }
 }

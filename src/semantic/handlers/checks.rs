@@ -409,8 +409,13 @@ impl Walker<'_, '_> {
         let gives_event = self.is_event(&call.args[gives_origin].expr);
         match self.helper_summary(callee, gives_origin, gives_event) {
             Some(summary) => Some((summary.strength, true)),
-            // A function from elsewhere that is handed the origin in a condition: trust it.
-            None if self.resolve_function(callee).is_none() => Some((Strength::Strong, true)),
+            // A function from a package (or a module the run does not hold) that is handed
+            // the origin in a condition: trust it.
+            None if self.resolve_function(callee).is_none()
+                && self.context.bindings.imported_function(callee).is_none() =>
+            {
+                Some((Strength::Strong, true))
+            }
             None => None,
         }
     }
@@ -726,6 +731,22 @@ impl Walker<'_, '_> {
         position: usize,
         is_event: bool,
     ) -> Option<HelperSummary> {
+        // A helper of another module: its summary, made by the same analysis.
+        if let Some((function, _, _)) = self.context.bindings.imported_function(callee) {
+            let checks = if is_event {
+                &function.event_checks
+            } else {
+                &function.origin_checks
+            };
+            return checks
+                .get(position)
+                .cloned()
+                .flatten()
+                .map(|check| HelperSummary {
+                    strength: check.strength,
+                    asserts: check.asserts,
+                });
+        }
         let span = self.resolve_function(callee)?;
         let key = (span.lo.0, span.hi.0, is_event);
         if let Some(summary) = self.context.helper_cache.get(&key) {
@@ -734,28 +755,8 @@ impl Walker<'_, '_> {
         if self.depth >= MAX_CALL_DEPTH || !self.context.active.insert((span.lo.0, span.hi.0)) {
             return None;
         }
-        let program = self.context.program;
-        let mut facts = HandlerFacts::default();
-        let mut throws = false;
-        with_function(program, span, |function| {
-            let Some(param) = function.params.get(position) else {
-                return;
-            };
-            let mut walker = Walker::new(&mut *self.context, &mut facts, self.depth + 1);
-            walker.record_data = false;
-            if is_event {
-                walker.bind_event_param(param, EventShape::Dom);
-            } else if let Pat::Ident(ident) = param {
-                walker.roles.insert(walker.id(&ident.id), Role::Origin);
-            }
-            walker.walk_body(&function.body);
-            throws = contains_throw(&function.body);
-        });
+        let summary = origin_check_of(self.context, span, position, is_event, self.depth + 1);
         self.context.active.remove(&(span.lo.0, span.hi.0));
-        let summary = (!facts.checks.is_empty()).then(|| HelperSummary {
-            strength: weakest(&facts.checks),
-            asserts: throws,
-        });
         self.context.helper_cache.insert(key, summary.clone());
         summary
     }

@@ -40,6 +40,7 @@ impl Walker<'_, '_> {
                 } else {
                     self.taint_of(&arg.expr).map(|taint| {
                         let taint = taint.through(Label {
+                            elsewhere: None,
                             span: call_span.clone(),
                             message: "passed to this call".into(),
                         });
@@ -49,6 +50,30 @@ impl Walker<'_, '_> {
             })
             .collect();
         if interesting.is_empty() {
+            return false;
+        }
+        // A helper of another module: the sinks its summary names. Its arguments are
+        // used here, as they are by any function the analysis cannot follow.
+        if let Some((function, found, shown)) = self.context.bindings.imported_function(callee) {
+            for (index, _) in &interesting {
+                let Some(Some(sink)) = function.sinks.get(*index) else {
+                    continue;
+                };
+                let before = self.facts.sinks.len();
+                self.record_sink(call_span.clone(), sink.clone(), &args[*index].expr);
+                if let Some(flow) = self.facts.sinks.get_mut(before) {
+                    flow.path.push(Label {
+                        elsewhere: None,
+                        span: call_span.clone(),
+                        message: format!("passed to `{shown}`, which writes it to {sink}"),
+                    });
+                    flow.path.push(Label::elsewhere(
+                        &found.path,
+                        found.summary.line,
+                        format!("`{shown}` writes its argument to {sink} here"),
+                    ));
+                }
+            }
             return false;
         }
         let Some(span) = self.resolve_function(callee) else {
@@ -97,6 +122,7 @@ impl Walker<'_, '_> {
         let expr = strip(expr);
         let read_here = || Taint {
             trail: vec![Label {
+                elsewhere: None,
                 span: span_range(expr.span()),
                 message: "the message data comes from any sender".into(),
             }],
@@ -106,6 +132,7 @@ impl Walker<'_, '_> {
             Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
                 Some(Role::Data(guards)) => Some(Taint {
                     trail: vec![Label {
+                        elsewhere: None,
                         span: span_range(ident.span),
                         message: format!("`{}` is the message data", ident.sym),
                     }],
@@ -203,6 +230,7 @@ impl Walker<'_, '_> {
     /// `taint` stored in `name` here: also guarded by the checks that passed here.
     pub(super) fn held(&self, taint: Taint, name: &Ident) -> Taint {
         let mut taint = taint.through(Label {
+            elsewhere: None,
             span: span_range(name.span),
             message: format!("`{}` holds message data", name.sym),
         });

@@ -12,6 +12,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::values::{Bindings, literal_string, member_name, prop_name, strip};
 use crate::diagnostic::Label;
+pub use crate::modules::Strength;
 use crate::parse::span_range;
 
 mod checks;
@@ -70,20 +71,6 @@ pub struct OriginCheck {
     /// everyone else out only where the code goes on when it holds; code that leaves
     /// when it holds (skipping its own posts) checks no other sender.
     pub self_only: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Strength {
-    Strong,
-    /// An attacker's origin can pass: why, and an origin that would.
-    Weak {
-        reason: String,
-        passing_origin: Option<String>,
-    },
-    /// `new URL(origin).hostname === "x"`: strong only together with a protocol check.
-    HostnameOnly,
-    /// `new URL(origin).protocol === "https:"`: strong only together with a hostname check.
-    ProtocolOnly,
 }
 
 impl Strength {
@@ -204,6 +191,98 @@ pub fn analyze_server_function(
         walker.walk_body(&function_ref.body);
     })?;
     Some(facts.checks)
+}
+
+/// How many parameters of an exported function are summarised.
+const SUMMARISED_PARAMS: usize = 4;
+
+/// What an exported function does with each parameter, for the modules that import it
+/// (`crate::modules`): the origin check it makes when handed an origin or an event, and
+/// the sink a value handed to it reaches. The same analysis a same-file helper gets.
+pub fn summarize_function(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+) -> crate::modules::FunctionSummary {
+    let mut context = Context {
+        program,
+        bindings,
+        class: None,
+        active: HashSet::default(),
+        helper_cache: HashMap::default(),
+        handler: span_range(function),
+    };
+    let mut summary = crate::modules::FunctionSummary::default();
+    let params = with_function(program, function, |function_ref| function_ref.params.len())
+        .unwrap_or(0)
+        .min(SUMMARISED_PARAMS);
+    for position in 0..params {
+        for is_event in [false, true] {
+            let check =
+                origin_check_of(&mut context, function, position, is_event, 1).map(|found| {
+                    crate::modules::CheckSummary {
+                        strength: found.strength,
+                        asserts: found.asserts,
+                    }
+                });
+            if is_event {
+                summary.event_checks.push(check);
+            } else {
+                summary.origin_checks.push(check);
+            }
+        }
+        let mut facts = HandlerFacts::default();
+        with_function(program, function, |function_ref| {
+            let Some(param) = function_ref.params.get(position) else {
+                return;
+            };
+            let mut walker = Walker::new(&mut context, &mut facts, 1);
+            walker.taint_pattern(
+                param,
+                Taint {
+                    trail: Vec::new(),
+                    guards: Vec::new(),
+                },
+            );
+            walker.walk_body(&function_ref.body);
+        });
+        summary
+            .sinks
+            .push(facts.sinks.first().map(|sink| sink.sink_name.clone()));
+    }
+    summary
+}
+
+/// The origin check the function at `function` makes on its parameter at `position`
+/// when handed an origin (or, when `is_event`, the whole event), analysed `depth` calls
+/// below a handler.
+fn origin_check_of(
+    context: &mut Context,
+    function: Span,
+    position: usize,
+    is_event: bool,
+    depth: u32,
+) -> Option<HelperSummary> {
+    let mut facts = HandlerFacts::default();
+    let mut throws = false;
+    with_function(context.program, function, |function_ref| {
+        let Some(param) = function_ref.params.get(position) else {
+            return;
+        };
+        let mut walker = Walker::new(context, &mut facts, depth);
+        walker.record_data = false;
+        if is_event {
+            walker.bind_event_param(param, EventShape::Dom);
+        } else if let Pat::Ident(ident) = param {
+            walker.roles.insert(walker.id(&ident.id), Role::Origin);
+        }
+        walker.walk_body(&function_ref.body);
+        throws = contains_throw(&function_ref.body);
+    });
+    (!facts.checks.is_empty()).then(|| HelperSummary {
+        strength: checks::weakest(&facts.checks),
+        asserts: throws,
+    })
 }
 
 /// Analyses the handler at `function` (a function or arrow span).

@@ -199,6 +199,7 @@ impl Visit for Walker<'_, '_> {
                 } else if let Some(taint) = self.taint_of(&assign.right) {
                     let id = self.id(&ident.id);
                     let mut taint = taint.through(Label {
+                        elsewhere: None,
                         span: span_range(ident.id.span),
                         message: format!("`{}` is assigned message data", ident.id.sym),
                     });
@@ -264,6 +265,7 @@ impl Visit for Walker<'_, '_> {
                     if self.test_depth == 0
                         && !self.passes_event_or_data(&call.args)
                         && (self.resolve_function(callee).is_some()
+                            || self.context.bindings.imported_function(callee).is_some()
                             || self.method_check(strip(callee), &call.args).is_some())
                         && let Some((strength, polarity)) = self.check_of(expr)
                     {

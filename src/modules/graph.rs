@@ -1,0 +1,195 @@
+//! The module graph of a run and the link pass's lookups: an imported name, followed
+//! through re-exports (`export { x } from`, `export *`), to the module that defines
+//! it and that definition's summary. Cycles end the search.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::env::{Answers, ImportKey, Imported};
+use super::resolve::Resolver;
+use super::{Export, ModuleFacts};
+
+/// How many re-exports a lookup follows.
+const MAX_HOPS: usize = 16;
+
+/// The modules of a run, by path as shown.
+pub struct Graph<'f> {
+    modules: BTreeMap<&'f str, &'f ModuleFacts>,
+    pub resolver: Resolver,
+}
+
+impl<'f> Graph<'f> {
+    /// `known` is every file of the run (modules not parsed resolve too, to no facts).
+    pub fn new<'k>(
+        known: impl IntoIterator<Item = &'k str>,
+        modules: impl IntoIterator<Item = (&'f str, &'f ModuleFacts)>,
+    ) -> Graph<'f> {
+        Graph {
+            modules: modules.into_iter().collect(),
+            resolver: Resolver::new(known),
+        }
+    }
+
+    /// The answers to a file's demands: the summaries of the names it imports.
+    pub fn answer(&self, from: &str, demands: &BTreeSet<ImportKey>) -> Answers {
+        let found = demands
+            .iter()
+            .filter_map(|key| {
+                let imported = self.lookup(from, &key.0, &key.1)?;
+                (!imported.summary.is_empty()).then(|| (key.clone(), imported))
+            })
+            .collect();
+        Answers { found }
+    }
+
+    /// The files `from`'s demands resolve to that the run did not analyse (they held
+    /// nothing a rule looks for): the link needs their summaries.
+    pub fn unanalysed_targets(&self, from: &str, demands: &BTreeSet<ImportKey>) -> Vec<String> {
+        let mut missing: Vec<String> = demands
+            .iter()
+            .filter_map(|(specifier, _)| self.resolver.resolve(from, specifier))
+            .filter(|path| !self.modules.contains_key(path.as_str()))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        missing
+    }
+
+    /// The definition of `name` exported by the module `specifier` names from `from`.
+    pub fn lookup(&self, from: &str, specifier: &str, name: &str) -> Option<Imported> {
+        let mut visited = BTreeSet::new();
+        self.lookup_in(
+            &self.resolver.resolve(from, specifier)?,
+            name,
+            &mut visited,
+            0,
+        )
+    }
+
+    fn lookup_in(
+        &self,
+        path: &str,
+        name: &str,
+        visited: &mut BTreeSet<(String, String)>,
+        hops: usize,
+    ) -> Option<Imported> {
+        crate::deadline::tick();
+        if hops > MAX_HOPS || !visited.insert((path.to_string(), name.to_string())) {
+            return None;
+        }
+        let facts = self.modules.get(path)?;
+        for export in &facts.exports {
+            match export {
+                Export::Local {
+                    name: exported,
+                    summary,
+                } if exported == name => {
+                    return Some(Imported {
+                        path: path.to_string(),
+                        summary: summary.clone(),
+                    });
+                }
+                Export::From {
+                    name: exported,
+                    specifier,
+                    imported,
+                } if exported == name => {
+                    let target = self.resolver.resolve(path, specifier)?;
+                    return self.lookup_in(&target, imported, visited, hops + 1);
+                }
+                _ => {}
+            }
+        }
+        // `export *` never re-exports a default.
+        if name == "default" {
+            return None;
+        }
+        facts.exports.iter().find_map(|export| match export {
+            Export::All { specifier } => {
+                let target = self.resolver.resolve(path, specifier)?;
+                self.lookup_in(&target, name, visited, hops + 1)
+            }
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::{ConstValue, ExportSummary};
+
+    fn constant(name: &str, value: &str) -> Export {
+        Export::Local {
+            name: name.into(),
+            summary: ExportSummary {
+                line: 1,
+                offset: 0,
+                value: Some(ConstValue::Str(value.into())),
+                function: None,
+            },
+        }
+    }
+
+    #[test]
+    fn lookups_follow_re_exports_and_stop_at_cycles() {
+        let config = ModuleFacts {
+            specifiers: vec![],
+            exports: vec![constant("TARGET", "*")],
+        };
+        let barrel = ModuleFacts {
+            specifiers: vec!["./config".into(), "./cycle".into()],
+            exports: vec![
+                Export::All {
+                    specifier: "./cycle".into(),
+                },
+                Export::From {
+                    name: "ORIGIN".into(),
+                    specifier: "./config".into(),
+                    imported: "TARGET".into(),
+                },
+                Export::All {
+                    specifier: "./config".into(),
+                },
+            ],
+        };
+        let cycle = ModuleFacts {
+            specifiers: vec!["./index".into()],
+            exports: vec![Export::All {
+                specifier: "./index".into(),
+            }],
+        };
+        let files = [
+            "src/config.ts",
+            "src/index.ts",
+            "src/cycle.ts",
+            "src/app.ts",
+        ];
+        let graph = Graph::new(
+            files,
+            [
+                ("src/config.ts", &config),
+                ("src/index.ts", &barrel),
+                ("src/cycle.ts", &cycle),
+            ],
+        );
+        let value = |specifier: &str, name: &str| {
+            graph
+                .lookup("src/app.ts", specifier, name)
+                .and_then(|found| found.summary.value)
+        };
+        assert_eq!(
+            value("./index", "TARGET"),
+            Some(ConstValue::Str("*".into()))
+        );
+        assert_eq!(
+            value("./index", "ORIGIN"),
+            Some(ConstValue::Str("*".into()))
+        );
+        assert_eq!(value("./index", "MISSING"), None);
+        assert_eq!(
+            value("./cycle", "TARGET"),
+            Some(ConstValue::Str("*".into()))
+        );
+        assert_eq!(value("./index", "default"), None);
+    }
+}

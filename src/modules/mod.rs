@@ -1,0 +1,144 @@
+//! What a module imports and what it exports that rules need, kept after its tree is
+//! gone: the facts of the module graph (`graph`, resolution in `resolve`) and the link
+//! pass that lets a file's analysis see another module's helpers and constants
+//! (`env`).
+//!
+//! The per-file pass records, for every module, its import specifiers and a summary of
+//! each export: a constant's value; a function's origin check, sink and listener
+//! forwarding per parameter. While it analyses a file it notes which imported names it
+//! asked about (its demands). After every file is analysed, the link pass resolves those
+//! names to the exporting modules' summaries, following re-exports; a file whose demands
+//! found something is analysed again with the answers in view (see `crate::lint`).
+
+pub mod env;
+pub mod graph;
+pub mod resolve;
+
+use serde::{Deserialize, Serialize};
+
+/// One module's imports and exports.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleFacts {
+    /// Every module specifier the file imports or re-exports from, in source order
+    /// (`import`, `export … from`, `require("…")`, `import x = require("…")`, `import("…")`).
+    pub specifiers: Vec<String>,
+    pub exports: Vec<Export>,
+}
+
+impl ModuleFacts {
+    pub fn is_empty(&self) -> bool {
+        self.specifiers.is_empty() && self.exports.is_empty()
+    }
+}
+
+/// One exported name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Export {
+    /// `export const X = …`, `export function f`, `export default …`, `exports.x = …`,
+    /// `module.exports = { … }`.
+    Local {
+        name: String,
+        summary: ExportSummary,
+    },
+    /// `export { x as y } from "./m"`, `export * as ns from "./m"` (`imported` is `*`).
+    From {
+        name: String,
+        specifier: String,
+        imported: String,
+    },
+    /// `export * from "./m"`, `module.exports = require("./m")`.
+    All { specifier: String },
+}
+
+/// What rules may need of an exported value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExportSummary {
+    /// Where it is defined: 1-based line in the exporting file.
+    pub line: usize,
+    /// Where it is defined: byte offset in the exporting file (until the line is known).
+    #[serde(skip)]
+    pub offset: usize,
+    pub value: Option<ConstValue>,
+    pub function: Option<FunctionSummary>,
+}
+
+impl ExportSummary {
+    pub fn is_empty(&self) -> bool {
+        self.value.is_none() && self.function.is_none()
+    }
+}
+
+/// A constant as far as its module shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ConstValue {
+    Str(String),
+    /// An array of strings (`["https://a.example", "https://b.example"]`).
+    Strings(Vec<String>),
+    /// An object of constants (`{ TARGET: "*", URL: "wss://…" }`).
+    Object(Vec<(String, ConstValue)>),
+}
+
+impl ConstValue {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            ConstValue::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Option<&ConstValue> {
+        match self {
+            ConstValue::Object(fields) => fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+}
+
+/// What an exported function does with each of its parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunctionSummary {
+    /// By parameter: the origin check it makes on that parameter when handed an origin
+    /// (or, in `event_checks`, the whole event).
+    pub origin_checks: Vec<Option<CheckSummary>>,
+    pub event_checks: Vec<Option<CheckSummary>>,
+    /// By parameter: the sink a value handed there reaches (`innerHTML`, `eval`, …).
+    pub sinks: Vec<Option<String>>,
+    /// `on(target, type, handler)` forwards to `addEventListener`: the positions of
+    /// the target, the event type and the handler.
+    pub listener_wrapper: Option<[usize; 3]>,
+}
+
+impl FunctionSummary {
+    pub fn is_empty(&self) -> bool {
+        self.origin_checks.iter().all(Option::is_none)
+            && self.event_checks.iter().all(Option::is_none)
+            && self.sinks.iter().all(Option::is_none)
+            && self.listener_wrapper.is_none()
+    }
+}
+
+/// An exported helper's origin check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckSummary {
+    pub strength: Strength,
+    /// It throws when the check fails (`assertOrigin(origin)`).
+    pub asserts: bool,
+}
+
+/// How well an origin check keeps other sites out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Strength {
+    Strong,
+    /// An attacker's origin can pass: why, and an origin that would.
+    Weak {
+        reason: String,
+        passing_origin: Option<String>,
+    },
+    /// `new URL(origin).hostname === "x"`: strong only together with a protocol check.
+    HostnameOnly,
+    /// `new URL(origin).protocol === "https:"`: strong only together with a hostname check.
+    ProtocolOnly,
+}

@@ -1,0 +1,556 @@
+//! Module resolution among the files of a run: relative specifiers with extension and
+//! `index` probing, tsconfig/jsconfig `baseUrl` and `paths` (with `extends`), and the
+//! workspace packages of npm, yarn and pnpm monorepos (`package.json` `name`,
+//! `exports`, `module`, `main`). A specifier that names no file of the run (a package
+//! from node_modules, a file left out) does not resolve: nothing is guessed.
+//!
+//! Config files are read from the folders above the run's files, each at most once,
+//! at most [`CONFIG_LIMIT`] bytes, and only as data: a hostile tsconfig can at worst
+//! make an import resolve to another file of the run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+use serde_json::Value;
+
+/// Extensions tried, in order, after a specifier without one.
+pub const EXTENSIONS: &[&str] = &[
+    "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue", "svelte", "astro",
+];
+
+/// The largest tsconfig, jsconfig or package.json read.
+const CONFIG_LIMIT: u64 = 1024 * 1024;
+
+/// How many `extends` a tsconfig may chain.
+const MAX_EXTENDS: usize = 8;
+
+/// How many folders up a file's config is looked for.
+const MAX_ASCENT: usize = 32;
+
+/// Resolves specifiers to files of the run (paths as shown).
+pub struct Resolver {
+    known: BTreeSet<String>,
+    /// A folder's effective tsconfig/jsconfig paths, by folder.
+    configs: Mutex<BTreeMap<String, Option<std::sync::Arc<PathsConfig>>>>,
+    /// Workspace packages by name: their folder and manifest.
+    packages: OnceLock<BTreeMap<String, (String, Value)>>,
+}
+
+/// `compilerOptions.baseUrl` and `paths`, resolved to folders.
+#[derive(Debug, Default, Clone)]
+struct PathsConfig {
+    base_url: Option<String>,
+    /// Pattern (with at most one `*`) → targets, relative to `paths_base`.
+    paths: Vec<(String, Vec<String>)>,
+    paths_base: String,
+}
+
+impl Resolver {
+    pub fn new<'p>(known: impl IntoIterator<Item = &'p str>) -> Resolver {
+        Resolver {
+            known: known.into_iter().map(normalize).collect(),
+            configs: Mutex::new(BTreeMap::new()),
+            packages: OnceLock::new(),
+        }
+    }
+
+    /// The file of the run that `specifier`, imported by `from`, names.
+    pub fn resolve(&self, from: &str, specifier: &str) -> Option<String> {
+        if specifier.is_empty() || specifier.len() > 4096 || specifier.contains('\0') {
+            return None;
+        }
+        // Loader prefixes and queries (`./w.js?worker`, `raw-loader!./x`) name the file after them.
+        let specifier = specifier.rsplit('!').next().unwrap_or(specifier);
+        let specifier = specifier.split(['?', '#']).next().unwrap_or_default();
+        let folder = parent(from);
+        if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
+            return self.probe(&join(folder, specifier));
+        }
+        if specifier.starts_with('/') || specifier.contains("://") || specifier.starts_with("node:")
+        {
+            return None;
+        }
+        if let Some(config) = self.paths_config(folder)
+            && let Some(found) = config.resolve(specifier, self)
+        {
+            return Some(found);
+        }
+        self.workspace_package(specifier)
+    }
+
+    /// A path as written, with an extension, or a folder's `index`.
+    fn probe(&self, path: &str) -> Option<String> {
+        let path = normalize(path);
+        if self.known.contains(&path) {
+            return Some(path);
+        }
+        // TypeScript's ESM imports name the output: `./x.js` is `./x.ts`.
+        for (output, sources) in [
+            (".js", &["ts", "tsx"][..]),
+            (".jsx", &["tsx"][..]),
+            (".mjs", &["mts"][..]),
+            (".cjs", &["cts"][..]),
+        ] {
+            if let Some(stem) = path.strip_suffix(output) {
+                for source in sources {
+                    let candidate = format!("{stem}.{source}");
+                    if self.known.contains(&candidate) {
+                        return Some(candidate);
+                    }
+                }
+            }
+        }
+        let stem = path.trim_end_matches('/');
+        for extension in EXTENSIONS {
+            let candidate = format!("{stem}.{extension}");
+            if self.known.contains(&candidate) {
+                return Some(candidate);
+            }
+        }
+        for extension in EXTENSIONS {
+            let candidate = if stem.is_empty() {
+                format!("index.{extension}")
+            } else {
+                format!("{stem}/index.{extension}")
+            };
+            if self.known.contains(&candidate) {
+                return Some(candidate);
+            }
+        }
+        None
+    }
+
+    /// The tsconfig or jsconfig that applies to files of `folder`: the nearest one.
+    fn paths_config(&self, folder: &str) -> Option<std::sync::Arc<PathsConfig>> {
+        if let Some(found) = self.configs.lock().ok()?.get(folder) {
+            return found.clone();
+        }
+        let mut found = None;
+        let mut current = folder.to_string();
+        for _ in 0..MAX_ASCENT {
+            if let Some(cached) = self.configs.lock().ok()?.get(&current).cloned() {
+                found = cached;
+                break;
+            }
+            let config = ["tsconfig.json", "jsconfig.json"]
+                .iter()
+                .find_map(|name| read_paths_config(&join(&current, name), 0));
+            if let Some(config) = config {
+                found = Some(std::sync::Arc::new(config));
+                break;
+            }
+            if current.is_empty() || current == "/" || current == "." {
+                break;
+            }
+            current = parent(&current).to_string();
+        }
+        self.configs
+            .lock()
+            .ok()?
+            .insert(folder.to_string(), found.clone());
+        found
+    }
+
+    /// `@scope/name` or `@scope/name/sub/path` among the workspace's packages.
+    fn workspace_package(&self, specifier: &str) -> Option<String> {
+        let packages = self.packages.get_or_init(|| self.find_packages());
+        let mut parts = specifier.splitn(3, '/');
+        let first = parts.next()?;
+        let (name, rest) = if first.starts_with('@') {
+            let second = parts.next()?;
+            (format!("{first}/{second}"), parts.next())
+        } else {
+            let rest = specifier.split_once('/').map(|(_, rest)| rest);
+            (first.to_string(), rest)
+        };
+        let (folder, manifest) = packages.get(&name)?;
+        let subpath = match rest {
+            Some(rest) => format!("./{rest}"),
+            None => ".".to_string(),
+        };
+        if let Some(exports) = manifest.get("exports")
+            && let Some(target) = export_target(exports, &subpath)
+            && let Some(found) = self.probe(&join(folder, &target))
+        {
+            return Some(found);
+        }
+        if rest.is_none() {
+            for field in ["source", "module", "main"] {
+                if let Some(entry) = manifest.get(field).and_then(Value::as_str)
+                    && let Some(found) = self.probe(&join(folder, entry))
+                {
+                    return Some(found);
+                }
+            }
+        }
+        self.probe(&join(folder, &subpath))
+    }
+
+    /// The packages whose `package.json` sits in a folder above a file of the run.
+    fn find_packages(&self) -> BTreeMap<String, (String, Value)> {
+        let mut folders = BTreeSet::new();
+        for path in &self.known {
+            let mut folder = parent(path);
+            for _ in 0..MAX_ASCENT {
+                if folder.split('/').any(|part| part == "node_modules") || !folders.insert(folder) {
+                    break;
+                }
+                if folder.is_empty() || folder == "/" {
+                    break;
+                }
+                folder = parent(folder);
+            }
+        }
+        let mut packages = BTreeMap::new();
+        for folder in folders {
+            let Some(manifest) = read_json(&join(folder, "package.json")) else {
+                continue;
+            };
+            if let Some(name) = manifest.get("name").and_then(Value::as_str) {
+                // Two packages of one name: the first folder in order, as the shortest path.
+                packages
+                    .entry(name.to_string())
+                    .or_insert_with(|| (folder.to_string(), manifest.clone()));
+            }
+        }
+        packages
+    }
+}
+
+impl PathsConfig {
+    fn resolve(&self, specifier: &str, resolver: &Resolver) -> Option<String> {
+        // The longest matching prefix wins, as in TypeScript.
+        let mut best: Option<(usize, &str, &Vec<String>)> = None;
+        for (pattern, targets) in &self.paths {
+            let captured = match pattern.split_once('*') {
+                Some((prefix, suffix)) => {
+                    if specifier.len() >= prefix.len() + suffix.len()
+                        && specifier.starts_with(prefix)
+                        && specifier.ends_with(suffix)
+                    {
+                        Some((
+                            prefix.len(),
+                            &specifier[prefix.len()..specifier.len() - suffix.len()],
+                        ))
+                    } else {
+                        None
+                    }
+                }
+                None => (pattern == specifier).then_some((usize::MAX, "")),
+            };
+            if let Some((length, capture)) = captured
+                && best.is_none_or(|(best_length, _, _)| length > best_length)
+            {
+                best = Some((length, capture, targets));
+            }
+        }
+        if let Some((_, capture, targets)) = best {
+            for target in targets {
+                let target = target.replacen('*', capture, 1);
+                if let Some(found) = resolver.probe(&join(&self.paths_base, &target)) {
+                    return Some(found);
+                }
+            }
+        }
+        let base = self.base_url.as_ref()?;
+        resolver.probe(&join(base, specifier))
+    }
+}
+
+/// The paths config of the tsconfig at `path`, merged over the ones it extends.
+fn read_paths_config(path: &str, depth: usize) -> Option<PathsConfig> {
+    if depth > MAX_EXTENDS {
+        return None;
+    }
+    let config = read_json(path)?;
+    let folder = parent(path);
+    let mut merged = PathsConfig {
+        paths_base: folder.to_string(),
+        ..PathsConfig::default()
+    };
+    // `extends`: a relative file (or, since TypeScript 5, a list); packages stay opaque.
+    let extends: Vec<&str> = match config.get("extends") {
+        Some(Value::String(one)) => vec![one.as_str()],
+        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for parent_config in extends {
+        if !(parent_config.starts_with("./") || parent_config.starts_with("../")) {
+            continue;
+        }
+        let mut parent_path = join(folder, parent_config);
+        if !parent_path.ends_with(".json") {
+            parent_path.push_str(".json");
+        }
+        if let Some(inherited) = read_paths_config(&parent_path, depth + 1) {
+            if inherited.base_url.is_some() {
+                merged.base_url = inherited.base_url;
+            }
+            if !inherited.paths.is_empty() {
+                merged.paths = inherited.paths;
+                merged.paths_base = inherited.paths_base;
+            }
+        }
+    }
+    let options = config.get("compilerOptions");
+    if let Some(base) = options
+        .and_then(|options| options.get("baseUrl"))
+        .and_then(Value::as_str)
+    {
+        let base = normalize(&join(folder, base));
+        merged.base_url = Some(base.clone());
+        merged.paths_base = base;
+    }
+    if let Some(Value::Object(paths)) = options.and_then(|options| options.get("paths")) {
+        merged.paths = paths
+            .iter()
+            .take(1000)
+            .map(|(pattern, targets)| {
+                let targets = match targets {
+                    Value::Array(targets) => targets
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .take(100)
+                        .map(str::to_string)
+                        .collect(),
+                    Value::String(one) => vec![one.clone()],
+                    _ => Vec::new(),
+                };
+                (pattern.clone(), targets)
+            })
+            .collect();
+        if merged.base_url.is_none() {
+            merged.paths_base = folder.to_string();
+        }
+    }
+    Some(merged)
+}
+
+/// The target of `subpath` (`.` or `./x`) in a package's `exports`.
+fn export_target(exports: &Value, subpath: &str) -> Option<String> {
+    fn condition(value: &Value, depth: usize) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        match value {
+            Value::String(target) => Some(target.clone()),
+            Value::Array(options) => options.iter().find_map(|v| condition(v, depth + 1)),
+            Value::Object(conditions) => [
+                "source", "browser", "import", "module", "default", "require",
+            ]
+            .iter()
+            .find_map(|key| conditions.get(*key))
+            .and_then(|v| condition(v, depth + 1)),
+            _ => None,
+        }
+    }
+    match exports {
+        Value::Object(map) if map.keys().any(|key| key.starts_with('.')) => {
+            if let Some(value) = map.get(subpath) {
+                return condition(value, 0);
+            }
+            // `"./*": "./src/*.js"`
+            map.iter().find_map(|(pattern, value)| {
+                let (prefix, suffix) = pattern.split_once('*')?;
+                let captured = subpath.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                Some(condition(value, 0)?.replacen('*', captured, 1))
+            })
+        }
+        other if subpath == "." => condition(other, 0),
+        _ => None,
+    }
+}
+
+/// A JSON file (comments and trailing commas allowed, as in tsconfig), or `None`.
+fn read_json(path: &str) -> Option<Value> {
+    let bytes = crate::safe_io::read_file(
+        Path::new(if path.is_empty() { "." } else { path }),
+        CONFIG_LIMIT,
+    )
+    .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    serde_json::from_str(&text)
+        .ok()
+        .or_else(|| serde_json::from_str(&strip_jsonc(&text)).ok())
+}
+
+/// JSON with `//` and `/* */` comments and trailing commas made plain.
+fn strip_jsonc(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    let mut in_string = false;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if in_string {
+            out.push(byte as char);
+            if byte == b'\\' && index + 1 < bytes.len() {
+                out.push(bytes[index + 1] as char);
+                index += 2;
+                continue;
+            }
+            in_string = byte != b'"';
+            index += 1;
+            continue;
+        }
+        match byte {
+            b'"' => {
+                in_string = true;
+                out.push('"');
+                index += 1;
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'/') => {
+                while index < bytes.len() && bytes[index] != b'\n' {
+                    index += 1;
+                }
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'*') => {
+                index += 2;
+                while index + 1 < bytes.len() && !(bytes[index] == b'*' && bytes[index + 1] == b'/')
+                {
+                    index += 1;
+                }
+                index += 2;
+            }
+            b',' => {
+                let next = bytes[index + 1..]
+                    .iter()
+                    .find(|byte| !byte.is_ascii_whitespace());
+                if !matches!(next, Some(b'}' | b']')) {
+                    out.push(',');
+                }
+                index += 1;
+            }
+            _ => {
+                // Multi-byte characters are copied whole.
+                let width = utf8_width(byte);
+                out.push_str(&text[index..(index + width).min(text.len())]);
+                index += width;
+            }
+        }
+    }
+    out
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// The folder of a path as shown (`""` for a file of the working directory).
+fn parent(path: &str) -> &str {
+    match path.rsplit_once('/') {
+        Some(("", _)) => "/",
+        Some((folder, _)) => folder,
+        None => "",
+    }
+}
+
+fn join(folder: &str, path: &str) -> String {
+    if folder.is_empty() || folder == "." {
+        path.to_string()
+    } else if folder.ends_with('/') {
+        format!("{folder}{path}")
+    } else {
+        format!("{folder}/{path}")
+    }
+}
+
+/// `a/./b/../c` → `a/c`, keeping a leading `/` and leading `..`s (paths outside the
+/// working directory are shown so).
+pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            other => parts.push(other),
+        }
+    }
+    if absolute {
+        format!("/{}", parts.join("/"))
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_specifiers_probe_extensions_and_index() {
+        let resolver = Resolver::new([
+            "src/app.js",
+            "src/lib/events.ts",
+            "src/lib/index.js",
+            "src/util.tsx",
+            "../other/x.js",
+        ]);
+        let at = |from: &str, specifier: &str| resolver.resolve(from, specifier);
+        assert_eq!(
+            at("src/app.js", "./lib/events").as_deref(),
+            Some("src/lib/events.ts")
+        );
+        assert_eq!(
+            at("src/app.js", "./lib/events.js").as_deref(),
+            Some("src/lib/events.ts")
+        );
+        assert_eq!(
+            at("src/app.js", "./lib").as_deref(),
+            Some("src/lib/index.js")
+        );
+        assert_eq!(
+            at("src/lib/events.ts", "../util").as_deref(),
+            Some("src/util.tsx")
+        );
+        assert_eq!(
+            at("src/app.js", "./util?raw").as_deref(),
+            Some("src/util.tsx")
+        );
+        assert_eq!(
+            at("src/app.js", "../../other/x").as_deref(),
+            Some("../other/x.js")
+        );
+        assert_eq!(at("src/app.js", "react"), None);
+        assert_eq!(at("src/app.js", "./missing"), None);
+        assert_eq!(at("src/app.js", "https://cdn.example.com/x.js"), None);
+    }
+
+    #[test]
+    fn jsonc_is_read_as_tsconfig_writes_it() {
+        let text = "{\n // c\n \"a\": \"x//y\", /* b */ \"b\": [1, 2,],\n}";
+        let value: Value = serde_json::from_str(&strip_jsonc(text)).unwrap();
+        assert_eq!(value["a"], "x//y");
+        assert_eq!(value["b"][1], 2);
+    }
+
+    #[test]
+    fn exports_maps_pick_a_browser_or_import_condition() {
+        let exports: Value = serde_json::json!({
+            ".": { "types": "./d.ts", "import": "./src/index.ts", "require": "./cjs.js" },
+            "./utils/*": "./src/utils/*.ts"
+        });
+        assert_eq!(
+            export_target(&exports, ".").as_deref(),
+            Some("./src/index.ts")
+        );
+        assert_eq!(
+            export_target(&exports, "./utils/origin").as_deref(),
+            Some("./src/utils/origin.ts")
+        );
+        assert_eq!(
+            export_target(&Value::String("./m.js".into()), ".").as_deref(),
+            Some("./m.js")
+        );
+    }
+}

@@ -1,0 +1,400 @@
+//! What a module imports and exports, read from its top-level statements once the walk
+//! has settled its bindings: the facts of the module graph (`crate::modules`).
+
+use swc_common::Span;
+use swc_ecma_ast::*;
+
+use super::values::{BindingKind, Bindings, literal_string, member_name, prop_name, strip};
+use crate::modules::{ConstValue, Export, ExportSummary, ModuleFacts};
+
+/// Exported functions summarised per module, at most: a module of thousands of exports
+/// is a bundle's, whose helpers no one imports by name.
+const MAX_SUMMARISED_FUNCTIONS: usize = 256;
+
+/// How deep an exported object of constants is read.
+const MAX_OBJECT_DEPTH: u32 = 3;
+
+/// Reads a program's imports and exports; `summarise` makes the summaries of its
+/// exported functions (the handler analysis, `super::handlers::summarize_function`).
+pub fn module_facts(program: &Program, bindings: &Bindings) -> ModuleFacts {
+    let mut reader = Reader {
+        program,
+        bindings,
+        facts: ModuleFacts::default(),
+        summarised: 0,
+    };
+    let items: Vec<&ModuleItem> = match program {
+        Program::Module(module) => module.body.iter().collect(),
+        Program::Script(_) => Vec::new(),
+    };
+    let statements: Vec<&Stmt> = match program {
+        Program::Module(module) => module
+            .body
+            .iter()
+            .filter_map(|item| match item {
+                ModuleItem::Stmt(statement) => Some(statement),
+                ModuleItem::ModuleDecl(_) => None,
+            })
+            .collect(),
+        Program::Script(script) => script.body.iter().collect(),
+    };
+    for item in items {
+        if let ModuleItem::ModuleDecl(declaration) = item {
+            reader.declaration(declaration);
+        }
+    }
+    for statement in statements {
+        reader.statement(statement);
+    }
+    reader.facts
+}
+
+struct Reader<'r, 'a> {
+    program: &'r Program,
+    bindings: &'r Bindings<'a>,
+    facts: ModuleFacts,
+    summarised: usize,
+}
+
+impl Reader<'_, '_> {
+    fn specifier(&mut self, specifier: &str) {
+        if !self.facts.specifiers.iter().any(|known| known == specifier) {
+            self.facts.specifiers.push(specifier.to_string());
+        }
+    }
+
+    fn export(&mut self, name: String, summary: ExportSummary) {
+        self.facts.exports.push(Export::Local { name, summary });
+    }
+
+    fn declaration(&mut self, declaration: &ModuleDecl) {
+        crate::deadline::tick();
+        match declaration {
+            ModuleDecl::Import(import) => {
+                self.specifier(&import.src.value.to_string_lossy());
+            }
+            ModuleDecl::ExportDecl(export) => match &export.decl {
+                Decl::Fn(function) => {
+                    let summary = self.function_summary(function.function.span);
+                    self.export(function.ident.sym.to_string(), summary);
+                }
+                Decl::Var(var) => {
+                    for declarator in &var.decls {
+                        let Pat::Ident(name) = &declarator.name else {
+                            continue;
+                        };
+                        let summary = self.binding_summary(&name.id);
+                        self.export(name.id.sym.to_string(), summary);
+                    }
+                }
+                Decl::Class(class) => {
+                    self.export(class.ident.sym.to_string(), ExportSummary::default());
+                }
+                _ => {}
+            },
+            ModuleDecl::ExportNamed(named) => {
+                let source = named
+                    .src
+                    .as_ref()
+                    .map(|source| source.value.to_string_lossy().to_string());
+                if let Some(source) = &source {
+                    self.specifier(source);
+                }
+                for specifier in &named.specifiers {
+                    match specifier {
+                        ExportSpecifier::Named(named_specifier) => {
+                            let local = export_name(&named_specifier.orig);
+                            let exported = named_specifier
+                                .exported
+                                .as_ref()
+                                .map_or_else(|| local.clone(), export_name);
+                            match &source {
+                                Some(source) => self.facts.exports.push(Export::From {
+                                    name: exported,
+                                    specifier: source.clone(),
+                                    imported: local,
+                                }),
+                                None => {
+                                    let summary = match &named_specifier.orig {
+                                        ModuleExportName::Ident(ident) => self.local_summary(ident),
+                                        ModuleExportName::Str(_) => ExportSummary::default(),
+                                    };
+                                    self.export(exported, summary);
+                                }
+                            }
+                        }
+                        ExportSpecifier::Namespace(namespace) => {
+                            if let Some(source) = &source {
+                                self.facts.exports.push(Export::From {
+                                    name: export_name(&namespace.name),
+                                    specifier: source.clone(),
+                                    imported: "*".into(),
+                                });
+                            }
+                        }
+                        ExportSpecifier::Default(default) => {
+                            if let Some(source) = &source {
+                                self.facts.exports.push(Export::From {
+                                    name: default.exported.sym.to_string(),
+                                    specifier: source.clone(),
+                                    imported: "default".into(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            ModuleDecl::ExportAll(all) => {
+                let source = all.src.value.to_string_lossy().to_string();
+                self.specifier(&source);
+                self.facts.exports.push(Export::All { specifier: source });
+            }
+            ModuleDecl::ExportDefaultDecl(default) => {
+                let summary = match &default.decl {
+                    DefaultDecl::Fn(function) => self.function_summary(function.function.span),
+                    _ => ExportSummary::default(),
+                };
+                self.export("default".into(), summary);
+            }
+            ModuleDecl::ExportDefaultExpr(default) => {
+                let summary = self.value_summary(&default.expr);
+                self.export("default".into(), summary);
+            }
+            ModuleDecl::TsImportEquals(import) => {
+                if let TsModuleRef::TsExternalModuleRef(reference) = &import.module_ref {
+                    self.specifier(&reference.expr.value.to_string_lossy());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// CommonJS at the top level: `require("…")`, `module.exports = …`, `exports.x = …`.
+    fn statement(&mut self, statement: &Stmt) {
+        match statement {
+            Stmt::Decl(Decl::Var(var)) => {
+                for declarator in &var.decls {
+                    if let Some(init) = &declarator.init {
+                        self.requires_in(init);
+                    }
+                }
+            }
+            Stmt::Expr(expression) => {
+                let Expr::Assign(assign) = strip(&expression.expr) else {
+                    self.requires_in(&expression.expr);
+                    return;
+                };
+                if assign.op != AssignOp::Assign {
+                    return;
+                }
+                let AssignTarget::Simple(SimpleAssignTarget::Member(target)) = &assign.left else {
+                    return;
+                };
+                self.requires_in(&assign.right);
+                let object = strip(&target.obj);
+                let field = member_name(&target.prop);
+                let is_module = |expr: &Expr| matches!(strip(expr), Expr::Ident(ident) if &*ident.sym == "module");
+                let is_exports = |expr: &Expr| match strip(expr) {
+                    Expr::Ident(ident) => &*ident.sym == "exports",
+                    Expr::Member(member) => {
+                        is_module(&member.obj) && member_name(&member.prop) == Some("exports")
+                    }
+                    _ => false,
+                };
+                if is_module(object) && field == Some("exports") {
+                    self.module_exports(&assign.right);
+                } else if is_exports(object)
+                    && let Some(field) = field
+                {
+                    let summary = self.value_summary(&assign.right);
+                    self.export(field.to_string(), summary);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `module.exports = { a, b: f }`, `= function`, `= require("./m")`.
+    fn module_exports(&mut self, value: &Expr) {
+        match strip(value) {
+            Expr::Object(object) => {
+                for prop in &object.props {
+                    let PropOrSpread::Prop(prop) = prop else {
+                        continue;
+                    };
+                    match &**prop {
+                        Prop::Shorthand(ident) => {
+                            let summary = self.local_summary(ident);
+                            self.export(ident.sym.to_string(), summary);
+                        }
+                        Prop::KeyValue(pair) => {
+                            if let Some(name) = prop_name(&pair.key) {
+                                let summary = self.value_summary(&pair.value);
+                                self.export(name.to_string(), summary);
+                            }
+                        }
+                        Prop::Method(method) => {
+                            if let Some(name) = prop_name(&method.key) {
+                                let summary = self.function_summary(method.function.span);
+                                self.export(name.to_string(), summary);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Expr::Call(call) => {
+                if let Some(source) = super::values::required_module(call) {
+                    let source = source.to_string();
+                    self.specifier(&source);
+                    self.facts.exports.push(Export::All { specifier: source });
+                }
+            }
+            other => {
+                let summary = self.value_summary(other);
+                self.export("default".into(), summary);
+            }
+        }
+    }
+
+    fn requires_in(&mut self, expr: &Expr) {
+        let mut expr = strip(expr);
+        // `require("m").member`
+        while let Expr::Member(member) = expr {
+            expr = strip(&member.obj);
+        }
+        if let Expr::Call(call) = expr
+            && let Some(source) = super::values::required_module(call)
+        {
+            let source = source.to_string();
+            self.specifier(&source);
+        }
+    }
+
+    /// What an exported expression is: a function, a constant, or a name bound to one.
+    fn value_summary(&mut self, value: &Expr) -> ExportSummary {
+        match strip(value) {
+            Expr::Fn(function) => self.function_summary(function.function.span),
+            Expr::Arrow(arrow) => self.function_summary(arrow.span),
+            Expr::Ident(ident) => self.local_summary(ident),
+            other => ExportSummary {
+                line: 0,
+                offset: other_start(other),
+                value: self.constant(other, 0),
+                function: None,
+            },
+        }
+    }
+
+    /// A local name's summary: the function it names, or the constant it holds.
+    fn local_summary(&mut self, ident: &Ident) -> ExportSummary {
+        if let Some(id) = self.bindings.binding_id(ident)
+            && let Some(span) = self.bindings.function_of.get(&id).copied()
+        {
+            return self.function_summary(span);
+        }
+        self.binding_summary(ident)
+    }
+
+    /// `const X = …`: its value, if it is a constant.
+    fn binding_summary(&mut self, ident: &Ident) -> ExportSummary {
+        let Some(id) = self.bindings.binding_id(ident) else {
+            return ExportSummary::default();
+        };
+        if let Some(span) = self.bindings.function_of.get(&id).copied() {
+            return self.function_summary(span);
+        }
+        let Some(binding) = self.bindings.binding(&id) else {
+            return ExportSummary::default();
+        };
+        let value = match (&binding.kind, binding.init()) {
+            (BindingKind::Const, Some(init)) => self.constant(init, 0),
+            _ => None,
+        };
+        ExportSummary {
+            line: 0,
+            offset: binding.span.start,
+            value,
+            function: None,
+        }
+    }
+
+    fn constant(&self, expr: &Expr, depth: u32) -> Option<ConstValue> {
+        if depth > MAX_OBJECT_DEPTH {
+            return None;
+        }
+        if let Some(text) = self.bindings.resolve_string(expr) {
+            return Some(ConstValue::Str(text));
+        }
+        match strip(expr) {
+            Expr::Array(array) => {
+                let strings: Option<Vec<String>> = array
+                    .elems
+                    .iter()
+                    .take(1000)
+                    .map(|element| {
+                        let element = element.as_ref()?;
+                        if element.spread.is_some() {
+                            return None;
+                        }
+                        literal_string(&element.expr)
+                            .map(str::to_string)
+                            .or_else(|| self.bindings.resolve_string(&element.expr))
+                    })
+                    .collect();
+                strings.map(ConstValue::Strings)
+            }
+            Expr::Object(object) => {
+                let fields: Vec<(String, ConstValue)> = object
+                    .props
+                    .iter()
+                    .take(1000)
+                    .filter_map(|prop| match prop {
+                        PropOrSpread::Prop(prop) => match &**prop {
+                            Prop::KeyValue(pair) => Some((
+                                prop_name(&pair.key)?.to_string(),
+                                self.constant(&pair.value, depth + 1)?,
+                            )),
+                            _ => None,
+                        },
+                        PropOrSpread::Spread(_) => None,
+                    })
+                    .collect();
+                (!fields.is_empty()).then_some(ConstValue::Object(fields))
+            }
+            _ => None,
+        }
+    }
+
+    fn function_summary(&mut self, span: Span) -> ExportSummary {
+        let function = if self.summarised < MAX_SUMMARISED_FUNCTIONS {
+            self.summarised += 1;
+            let mut summary =
+                super::handlers::summarize_function(self.program, self.bindings, span);
+            summary.listener_wrapper = self.bindings.listener_wrappers.get(&span).copied();
+            // Kept even when empty: an imported function known to check nothing is
+            // judged as a same-file one, not trusted as a helper from elsewhere is.
+            Some(summary)
+        } else {
+            None
+        };
+        ExportSummary {
+            line: 0,
+            offset: crate::parse::span_range(span).start,
+            value: None,
+            function,
+        }
+    }
+}
+
+fn other_start(expr: &Expr) -> usize {
+    use swc_common::Spanned;
+    crate::parse::span_range(expr.span()).start
+}
+
+fn export_name(name: &ModuleExportName) -> String {
+    match name {
+        ModuleExportName::Ident(ident) => ident.sym.to_string(),
+        ModuleExportName::Str(text) => text.value.to_string_lossy().to_string(),
+    }
+}
