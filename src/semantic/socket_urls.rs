@@ -1,5 +1,6 @@
 //! Where a socket connects: whether its URL is clear text to a host off this machine,
-//! and the endpoint (host and path) as far as the file tells.
+//! and the endpoint (host and path) as far as the file tells; and, read the same way,
+//! the URL a page reference (a frame, a worker, a popup) names.
 //!
 //! A URL is read as a row of parts: text the file fixes (literals, and same-file
 //! constants followed into template literals and concatenations) and holes it does not
@@ -114,7 +115,11 @@ impl UrlParts {
                 self.add(bindings, &bin.right, depth + 1);
             }
             Expr::Ident(ident) => {
-                let value = bindings.binding(&bindings.id(ident)).and_then(|binding| {
+                // A name's assignments may sit in a function a walk passed over (page
+                // references are resolved after walks that skip cold functions).
+                let id = bindings.id(ident);
+                super::cold::demand_binding(&id.0, bindings.scopes.declaring_scope(id.1));
+                let value = bindings.binding(&id).and_then(|binding| {
                     let fixed = matches!(
                         binding.kind,
                         BindingKind::Const | BindingKind::Let | BindingKind::Var
@@ -351,6 +356,89 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
     }
 }
 
+/// The URL a page reference names (a frame's source, a popup's or a worker's script), as
+/// far as the file fixes it: the parts of a literal, template literal or concatenation,
+/// with same-file constants followed, and each hole written `${…}` (`/preview.html?doc=${id}`),
+/// which `crate::page_map::resolve` takes for a path it cannot name when the hole is
+/// before the query or fragment. `new URL("./x.html", import.meta.url)` is its path; so is
+/// a root-relative `new URL("/x.html", location.href)`. `None` when the URL does not
+/// start with fixed text.
+pub fn page_url(bindings: &Bindings, url: &Expr) -> Option<String> {
+    let mut url = strip(url);
+    // `new URL(…).href`, `new URL(…).toString()`
+    if let Expr::Member(member) = url
+        && super::values::member_name(&member.prop) == Some("href")
+        && matches!(strip(&member.obj), Expr::New(_))
+    {
+        url = strip(&member.obj);
+    } else if let Expr::Call(call) = url
+        && call.args.is_empty()
+        && let Callee::Expr(callee) = &call.callee
+        && let Expr::Member(member) = strip(callee)
+        && super::values::member_name(&member.prop) == Some("toString")
+        && matches!(strip(&member.obj), Expr::New(_))
+    {
+        url = strip(&member.obj);
+    }
+    if let Expr::New(new) = url
+        && matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL")
+    {
+        let args = new.args.as_ref()?;
+        let path = page_url(bindings, &args.first()?.expr)?;
+        let base = strip(&args.get(1)?.expr);
+        let module = matches!(base, Expr::Member(member)
+            if matches!(strip(&member.obj), Expr::MetaProp(meta) if meta.kind == MetaPropKind::ImportMeta)
+                && super::values::member_name(&member.prop) == Some("url"));
+        let root_relative = path.starts_with('/') && !path.starts_with("//");
+        return (module || (root_relative && is_page_location(&expression_text(base))))
+            .then_some(path);
+    }
+    let url = UrlParts::of(bindings, url);
+    let first = url
+        .parts
+        .iter()
+        .find(|part| !matches!(part, Part::Text(text, _) if text.is_empty()));
+    if !matches!(first, Some(Part::Text(..))) {
+        return None;
+    }
+    let mut written = String::new();
+    for part in &url.parts {
+        match part {
+            Part::Text(text, _) => written.push_str(text),
+            Part::Hole(text) => {
+                written.push_str("${");
+                written.push_str(if text.len() <= 48 { text } else { "…" });
+                written.push('}');
+            }
+        }
+        if written.len() > MAX_PAGE_URL {
+            // Longer than any path: what follows is unknown.
+            let mut end = MAX_PAGE_URL;
+            while !written.is_char_boundary(end) {
+                end -= 1;
+            }
+            written.truncate(end);
+            written.push_str("${…}");
+            break;
+        }
+    }
+    Some(written)
+}
+
+/// `location`, `location.href`, `location.origin` (of `window`, `self`, `globalThis` or
+/// `document`), `document.baseURI`: a base on the page's own origin.
+fn is_page_location(text: &str) -> bool {
+    let location = ["window.", "self.", "globalThis.", "document."]
+        .iter()
+        .find_map(|global| text.strip_prefix(global))
+        .unwrap_or(text);
+    matches!(location, "location" | "location.href" | "location.origin")
+        || text == "document.baseURI"
+}
+
+/// How long a page reference's URL is kept.
+const MAX_PAGE_URL: usize = 4096;
+
 #[cfg(test)]
 mod tests {
     use super::{is_local_host, without_userinfo};
@@ -385,5 +473,120 @@ mod tests {
         assert_eq!(without_userinfo("user:pass@host:80"), "host:80");
         assert_eq!(without_userinfo("a@b@host"), "host");
         assert_eq!(without_userinfo("host"), "host");
+    }
+
+    use crate::embedded::PageRefs;
+    use crate::parse::{parse_script, with_globals};
+    use crate::source::Language;
+
+    fn page(code: &str) -> PageRefs {
+        with_globals(|| {
+            let parsed = parse_script(code, 0, Language::JavaScript).expect("parses");
+            crate::semantic::analyze(&parsed, code, 0, "src/app.js").page
+        })
+    }
+
+    fn urls(references: &[crate::embedded::Reference]) -> Vec<(&str, &str)> {
+        references
+            .iter()
+            .map(|reference| (reference.url.as_str(), reference.via.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn page_references_keep_their_fixed_text_and_mark_their_holes() {
+        let refs = page(
+            r#"
+            const url = `/preview.html?doc=${id}`;
+            frame.src = url;
+            iframe.src = "/widget.html?x=" + id;
+            iframe.setAttribute("src", `./frames/${name}.html`);
+            iframe.setAttribute("SRC", "/a.html");
+            img.setAttribute("src", "/b.png");
+            iframe.src = src;
+            window.open(new URL("./pop.html", import.meta.url));
+            window.open(new URL("/root.html", location.href).href);
+            window.open(new URL("./page.html", location.href));
+            window.open(new URL("/cdn.html", "https://cdn.example.com"));
+            window.open(`/p.html#${x}`);
+            new Worker(new URL(`./w.js?v=${v}`, import.meta.url), { type: "module" });
+            new SharedWorker("/shared.js");
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.frames),
+            vec![
+                ("/preview.html?doc=${id}", "iframe.src"),
+                ("/widget.html?x=${id}", "iframe.src"),
+                ("./frames/${name}.html", "setAttribute"),
+                ("/a.html", "setAttribute"),
+            ]
+        );
+        assert_eq!(
+            urls(&refs.popups),
+            vec![
+                ("./pop.html", "window.open"),
+                ("/root.html", "window.open"),
+                ("/p.html#${x}", "window.open"),
+            ]
+        );
+        assert_eq!(
+            urls(&refs.workers),
+            vec![("./w.js?v=${v}", "Worker"), ("/shared.js", "SharedWorker")]
+        );
+    }
+
+    #[test]
+    fn a_name_assigned_elsewhere_is_a_hole() {
+        let refs = page(
+            r#"
+            let url = "/a.html";
+            function later() { url = "/b.html"; }
+            frame.src = url;
+            let fixed = "/c.html";
+            frame.src = fixed + "?x=" + later();
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.frames),
+            vec![("/c.html?x=${later()}", "iframe.src")]
+        );
+    }
+
+    #[test]
+    fn jsx_frames_read_their_expressions() {
+        let refs = page(
+            r#"
+            const App = ({ id, name, x }) => <div>
+              <iframe src={`/preview.html#${x}`} />
+              <iframe src={"/widget.html?x=" + id} />
+              <iframe src={`./frames/${name}.html`} />
+              <iframe src="/plain.html" />
+              <iframe src={name} />
+            </div>;
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.frames),
+            vec![
+                ("/preview.html#${x}", "iframe"),
+                ("/widget.html?x=${id}", "iframe"),
+                ("./frames/${name}.html", "iframe"),
+                ("/plain.html", "iframe"),
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_page_urls_are_bounded() {
+        let huge = "a".repeat(100_000);
+        let code = format!(
+            "frame.src = \"/{huge}\" + \"{huge}\" + `?${{x}}`; window.open(\"/x\\u0000.html\" + y);"
+        );
+        let refs = page(&code);
+        assert_eq!(refs.frames.len(), 1);
+        assert!(refs.frames[0].url.len() <= super::MAX_PAGE_URL + 8);
+        assert!(refs.frames[0].url.ends_with("${…}"));
+        assert_eq!(urls(&refs.popups), vec![("/x\0.html${y}", "window.open")]);
     }
 }
