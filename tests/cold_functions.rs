@@ -136,6 +136,14 @@ fn skipped_functions_that_matter_are_walked() {
             "#,
         ),
         (
+            "a module imported as a worker, started in a function without needles",
+            r#"
+            import Sync from "./sync.js?worker";
+            function boot() { return new Sync(); }
+            boot();
+            "#,
+        ),
+        (
             "a global listener in a file that uses the DOM only in a function without needles",
             r#"
             onmessage = function (e) { eval(e.data); };

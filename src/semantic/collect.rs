@@ -55,11 +55,12 @@ pub fn collect(
         let ((facts, state, server_library), demands) = super::cold::recording_demands(|| {
             let mut collector = walk(parsed, path, Some(skipping), markup_calls);
             let state = collector.skipping.take().expect("the walk was skipping");
-            let server_library = collector.server_library_seen;
+            let server_library = collector.server_library_seen || collector.worker_import_seen;
             (collector.finish(&parsed.program), state, server_library)
         });
         // A socket's or a server's analysis reads records from all over the file, and a
-        // server library's maker may be called by any name, in a function with no needle.
+        // server library's maker (or a module imported as a worker) may be called by any
+        // name, in a function with no needle.
         if !facts.sockets.is_empty() || !facts.servers.is_empty() || server_library {
             break;
         }
@@ -162,6 +163,7 @@ fn walk<'a>(
         holder_hints: HashMap::default(),
         synchronous_callbacks: Default::default(),
         page_references: Vec::new(),
+        worker_import_seen: false,
         servers: Default::default(),
         bun_serve_depth: 0,
         server_library_seen: false,
@@ -282,6 +284,9 @@ struct Collector<'a> {
     /// Workers, popups and frames the code starts, opens and embeds, as written: resolved
     /// once the walk is over (a name's value may be assigned after the reference).
     page_references: Vec<RawReference<'a>>,
+    /// Whether the file imports a module as a worker (Vite's `import W from "./w.js?worker"`):
+    /// `new W()` starts it, in a function with no needle, so the file is walked in full.
+    worker_import_seen: bool,
     servers: super::servers::RawServers<'a>,
     /// How many `Bun.serve({ … })` calls enclose the code.
     bun_serve_depth: u32,
@@ -2216,6 +2221,7 @@ impl<'a> Visit for Collector<'a> {
     fn visit_import_decl(&mut self, import: &ImportDecl) {
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
         self.server_library_seen |= super::servers::may_make_servers(&source);
+        self.worker_import_seen |= imported_worker(&source).is_some();
         for specifier in &import.specifiers {
             let (local, imported) = match specifier {
                 ImportSpecifier::Named(named) => {
@@ -2450,6 +2456,22 @@ impl<'a> Visit for Collector<'a> {
                     via,
                     url: RawUrl::Written(&first.expr),
                     span: span_range(first.expr.span()),
+                });
+            }
+            // `import W from "./w.js?worker"; new W()` (Vite)
+            if via.is_none()
+                && self.worker_import_seen
+                && let Some(id) = self.bindings.binding_id(callee)
+                && let Some(binding) = self.bindings.binding(&id)
+                && let BindingKind::Import { source, imported } = &binding.kind
+                && &**imported == "default"
+                && let Some(via) = imported_worker(source)
+            {
+                self.page_references.push(RawReference {
+                    kind: ReferenceKind::Worker,
+                    via,
+                    url: RawUrl::Fixed(source.to_string()),
+                    span: span_range(new.span),
                 });
             }
         }
@@ -2947,6 +2969,23 @@ fn mentions_ready_state(test: &Expr) -> bool {
     let mut finder = Finder(false);
     test.visit_with(&mut finder);
     finder.0
+}
+
+/// Whether an import's source is Vite's worker import (`./w.js?worker`,
+/// `./w.js?sharedworker`, `./w.js?worker&inline`), whose default export constructs the
+/// worker: `Worker` or `SharedWorker`. (`?worker&url` exports its URL instead.)
+fn imported_worker(source: &str) -> Option<&'static str> {
+    let (_, query) = source.split_once('?')?;
+    let mut via = None;
+    for parameter in query.split('&') {
+        match parameter {
+            "worker" => via = via.or(Some("Worker")),
+            "sharedworker" => via = Some("SharedWorker"),
+            "url" => return None,
+            _ => {}
+        }
+    }
+    via
 }
 
 /// Whether a callee's chain starts at a `require(…)` call: `require("socket.io")`,

@@ -554,6 +554,30 @@ mod tests {
     }
 
     #[test]
+    fn vite_worker_imports_start_workers() {
+        let refs = page(
+            r#"
+            import ChatWorker from "./chat.js?worker";
+            import Shared from "./shared.js?sharedworker";
+            import Inline from "./inline.js?worker&inline";
+            import workerUrl from "./url.js?worker&url";
+            import { Named } from "./named.js?worker";
+            import Plain from "./plain.js";
+            function start() { return [new ChatWorker(), new Shared(), new Inline({ name: "x" })]; }
+            new Plain(); new Named(); new workerUrl();
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.workers),
+            vec![
+                ("./chat.js?worker", "Worker"),
+                ("./shared.js?sharedworker", "SharedWorker"),
+                ("./inline.js?worker&inline", "Worker"),
+            ]
+        );
+    }
+
+    #[test]
     fn jsx_frames_read_their_expressions() {
         let refs = page(
             r#"
