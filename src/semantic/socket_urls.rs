@@ -283,17 +283,6 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
     if depth > 6 {
         return None;
     }
-    let from_text = |text: &str| {
-        let rest = text.split_once("://").map(|(_, rest)| rest)?;
-        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-        Some(Endpoint {
-            host: without_userinfo(host).to_ascii_lowercase(),
-            path: format!("/{}", path.split(['?', '#']).next().unwrap_or_default()),
-        })
-    };
-    if let Some(text) = literal_string(url) {
-        return from_text(text);
-    }
     match strip(url) {
         Expr::Ident(ident) => {
             let binding = bindings.binding(&bindings.id(ident))?;
@@ -301,47 +290,6 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
                 return None;
             }
             endpoint_at(bindings, binding.init()?, depth + 1)
-        }
-        Expr::Tpl(tpl) => {
-            // `${scheme}//${location.host}/path`: the page's host, and the text after it.
-            let mentions_location = tpl
-                .exprs
-                .iter()
-                .any(|expr| expression_text(expr).contains("location"));
-            let last = tpl.quasis.last()?.cooked.as_ref()?.as_str()?;
-            if mentions_location && last.starts_with('/') {
-                return Some(on_the_page_host(last));
-            }
-            let text: String = tpl
-                .quasis
-                .iter()
-                .filter_map(|quasi| quasi.cooked.as_ref()?.as_str().map(str::to_string))
-                .collect::<Vec<_>>()
-                .join("");
-            from_text(&text)
-        }
-        // `"ws://" + location.host + "/party"`: as the template literal above.
-        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            let mut parts = Vec::new();
-            let mut rest = url;
-            while let Expr::Bin(bin) = strip(rest)
-                && bin.op == BinaryOp::Add
-                && parts.len() < 64
-            {
-                parts.push(&*bin.right);
-                rest = &bin.left;
-            }
-            parts.push(rest);
-            parts.reverse();
-            let mentions_location = parts
-                .iter()
-                .any(|part| expression_text(part).contains("location"));
-            let last = literal_string(parts.last()?)?;
-            if mentions_location && last.starts_with('/') {
-                return Some(on_the_page_host(last));
-            }
-            let text: Option<String> = parts.iter().map(|part| literal_string(part)).collect();
-            from_text(&text?)
         }
         Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
             let args = new.args.as_ref()?;
@@ -352,8 +300,52 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
                 path: path.to_string(),
             })
         }
-        _ => None,
+        // Literals, template literals and concatenations, read as parts alike.
+        _ => endpoint_of_parts(&UrlParts::of(bindings, url).parts),
     }
+}
+
+/// The endpoint of a URL's parts: fixed text up to the query (`wss://host/path`), or
+/// the page's host built from `location` and the fixed path after it
+/// (`` `${scheme}//${location.host}/path` ``, `"wss://" + location.host + "/path"`,
+/// `location.origin.replace("http", "ws") + "/path"`). The query and the fragment are
+/// dropped, whatever they hold; a hole anywhere else leaves the endpoint unknown.
+fn endpoint_of_parts(parts: &[Part]) -> Option<Endpoint> {
+    // The parts before the query or fragment.
+    let mut before: Vec<(&str, bool)> = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(text, _) => match text.find(['?', '#']) {
+                Some(end) => {
+                    before.push((&text[..end], false));
+                    break;
+                }
+                None => before.push((text, false)),
+            },
+            Part::Hole(text) => before.push((text, true)),
+        }
+    }
+    let Some(last_hole) = before.iter().rposition(|(_, hole)| *hole) else {
+        let text: String = before.iter().map(|(text, _)| *text).collect();
+        let rest = text.split_once("://").map(|(_, rest)| rest)?;
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        return Some(Endpoint {
+            host: without_userinfo(host).to_ascii_lowercase(),
+            path: format!("/{path}"),
+        });
+    };
+    // The page's host: `location.host`, `location.hostname + ":" + location.port`,
+    // `location.origin` (or a string made from it), never its path.
+    let host = before[last_hole].0;
+    let names_the_page_host = host.contains("location")
+        && !["pathname", "href", "search", "hash"]
+            .iter()
+            .any(|part| host.contains(part));
+    let path: String = before[last_hole + 1..]
+        .iter()
+        .map(|(text, _)| *text)
+        .collect();
+    (names_the_page_host && path.starts_with('/')).then(|| on_the_page_host(&path))
 }
 
 /// The URL a page reference names (a frame's source, a popup's or a worker's script), as
@@ -475,9 +467,22 @@ mod tests {
         assert_eq!(without_userinfo("host"), "host");
     }
 
+    use super::Endpoint;
     use crate::embedded::PageRefs;
     use crate::parse::{parse_script, with_globals};
     use crate::source::Language;
+
+    /// The endpoints of the sockets a script opens, in order.
+    fn endpoints(code: &str) -> Vec<Option<Endpoint>> {
+        with_globals(|| {
+            let parsed = parse_script(code, 0, Language::JavaScript).expect("parses");
+            crate::semantic::analyze(&parsed, code, 0, "app.js")
+                .sockets
+                .into_iter()
+                .map(|socket| socket.endpoint)
+                .collect()
+        })
+    }
 
     fn page(code: &str) -> PageRefs {
         with_globals(|| {
@@ -491,6 +496,63 @@ mod tests {
             .iter()
             .map(|reference| (reference.url.as_str(), reference.via.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn concatenations_give_the_endpoint_of_the_same_template_literal() {
+        let on_the_page = Some(Endpoint {
+            host: "location".into(),
+            path: "/bus".into(),
+        });
+        let forms = [
+            r#"new WebSocket(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/bus`)"#,
+            r#"new WebSocket(`wss://${location.host}/bus`)"#,
+            r#"new WebSocket("wss://" + location.host + "/bus")"#,
+            r#"new WebSocket(location.protocol.replace("http", "ws") + "//" + location.host + "/bus")"#,
+            r#"new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/bus")"#,
+            r#"new WebSocket(location.origin.replace(/^http/, "ws") + "/bus")"#,
+            r#"new WebSocket("wss://" + location.hostname + ":" + location.port + "/bus")"#,
+            r#"const base = "wss://" + location.host; new WebSocket(base + "/bus")"#,
+            r#"const base = `wss://${location.host}`; new WebSocket(`${base}/bus`)"#,
+            r#"const host = window.location.host; new WebSocket("wss://" + host + "/bus?token=" + token)"#,
+            r#"new WebSocket(`wss://${location.host}/bus?token=${token}#${x}`)"#,
+        ];
+        for form in forms {
+            assert_eq!(endpoints(form), vec![on_the_page.clone()], "{form}");
+        }
+        let fixed = Some(Endpoint {
+            host: "chat.example.com".into(),
+            path: "/rooms".into(),
+        });
+        let forms = [
+            r#"new WebSocket("wss://chat.example.com/rooms")"#,
+            r#"new WebSocket("wss://" + "Chat.example.com" + "/rooms")"#,
+            r#"const HOST = "chat.example.com"; new WebSocket(`wss://${HOST}/rooms`)"#,
+            r#"const HOST = "chat.example.com"; new WebSocket("wss://" + HOST + "/rooms")"#,
+            r#"new WebSocket("wss://chat.example.com/rooms?user=" + user)"#,
+            r#"new WebSocket(`wss://chat.example.com/rooms?user=${user}`)"#,
+        ];
+        for form in forms {
+            assert_eq!(endpoints(form), vec![fixed.clone()], "{form}");
+        }
+    }
+
+    #[test]
+    fn a_hole_in_the_host_or_the_path_leaves_the_endpoint_unknown() {
+        for form in [
+            r#"new WebSocket("wss://chat.example.com/" + room)"#,
+            r#"new WebSocket(`wss://chat.example.com/${room}`)"#,
+            r#"new WebSocket(`wss://${host}/bus`)"#,
+            r#"new WebSocket("wss://" + host + "/bus")"#,
+            r#"new WebSocket(`${location.protocol}//${host}/bus`)"#,
+            r#"new WebSocket("wss://" + location.host + location.pathname + "/bus")"#,
+            r#"new WebSocket(location.href.replace("http", "ws") + "/bus")"#,
+            r#"new WebSocket("wss://" + location.host + "/bus/" + room)"#,
+            r#"new WebSocket("ws://" + location.hostname + ":8080/bus")"#,
+            r#"new WebSocket(url)"#,
+        ] {
+            assert_eq!(endpoints(form), vec![None], "{form}");
+        }
     }
 
     #[test]
