@@ -2,7 +2,8 @@
 //! and opens as popups, resolved to files of the project where the path allows,
 //! and the inverse indexes a project-level rule asks ("which pages embed this?").
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -48,7 +49,7 @@ pub struct Link {
 /// Builds the map from a run's files (which must have kept their text). `/path`
 /// URLs resolve against each of `roots`, the folders the run was given.
 pub fn build(report: &RunReport, roots: &[String]) -> PageMap {
-    let known: BTreeSet<&str> = report.files.iter().map(|file| file.path.as_str()).collect();
+    let known: KnownFiles = report.files.iter().map(|file| file.path.as_str()).collect();
     let mut map = PageMap {
         version: PAGE_MAP_VERSION,
         files: BTreeMap::new(),
@@ -108,12 +109,70 @@ fn line_of(file: &FileResult, offset: usize) -> usize {
     }
 }
 
-/// The project file a URL names, relative to the page (or to a root for `/path`).
-pub fn resolve(page: &str, url: &str, known: &BTreeSet<&str>, roots: &[String]) -> Option<String> {
+/// The files of a run, which references resolve to: by path, and (built when first
+/// needed) by file name, for the unique path suffix a root-relative URL may name.
+#[derive(Debug, Default)]
+pub struct KnownFiles<'a> {
+    paths: BTreeSet<&'a str>,
+    by_name: OnceCell<HashMap<&'a str, Vec<&'a str>>>,
+}
+
+impl<'a> FromIterator<&'a str> for KnownFiles<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(paths: I) -> Self {
+        KnownFiles {
+            paths: paths.into_iter().collect(),
+            by_name: OnceCell::new(),
+        }
+    }
+}
+
+impl<'a> KnownFiles<'a> {
+    pub fn contains(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
+    /// The files whose path ends in `/suffix` (or is `suffix`).
+    fn ending_in(&self, suffix: &str) -> impl Iterator<Item = &'a str> {
+        let by_name = self.by_name.get_or_init(|| {
+            let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+            for path in &self.paths {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                by_name.entry(name).or_default().push(path);
+            }
+            by_name
+        });
+        let name = suffix.rsplit('/').next().unwrap_or(suffix);
+        by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |path| {
+                path.strip_suffix(suffix)
+                    .is_some_and(|before| before.is_empty() || before.ends_with('/'))
+            })
+    }
+}
+
+/// Folders whose files a web server or a bundler serves at the site's root (Vite's,
+/// Next's and Astro's `public/`, SvelteKit's `static/`), next to the page's sources.
+const PUBLIC_FOLDERS: &[&str] = &["public", "static"];
+
+/// The project file a URL names, relative to the page (or, for `/path`, to a root).
+///
+/// A `/path` is looked for under each of `roots`, then in the working directory, then
+/// in a `public/` or `static/` folder in the page's folder or one above it, nearest
+/// first; when none of them has it, it names the one file of the run whose path ends in
+/// `/path`, if exactly one does. The query and the fragment are dropped; a path with a
+/// hole the file does not fix (`${name}`, as `crate::semantic::socket_urls::page_url`
+/// writes it) names no file.
+pub fn resolve(page: &str, url: &str, known: &KnownFiles, roots: &[String]) -> Option<String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
     if url.is_empty()
         || url.starts_with("//")
+        || url.starts_with('\\')
+        || url.starts_with("/\\")
         || lower.contains("://")
         || ["data:", "blob:", "javascript:", "about:", "mailto:"]
             .iter()
@@ -122,28 +181,94 @@ pub fn resolve(page: &str, url: &str, known: &BTreeSet<&str>, roots: &[String]) 
         return None;
     }
     let path = url.split(['?', '#']).next().unwrap_or_default();
-    let joined: Vec<String> = match path.strip_prefix('/') {
-        Some(absolute) => {
-            let mut bases: Vec<String> = roots
-                .iter()
-                .filter(|root| root.as_str() != ".")
-                .map(|root| format!("{}/{absolute}", root.trim_end_matches('/')))
-                .collect();
-            bases.push(absolute.to_string());
-            bases
-        }
-        None => vec![match page.rsplit_once('/') {
+    if path.contains("${") {
+        return None;
+    }
+    if !path.starts_with('/') {
+        let joined = match page.rsplit_once('/') {
             Some((folder, _)) => format!("{folder}/{path}"),
             None => path.to_string(),
-        }],
-    };
-    joined.iter().find_map(|candidate| lookup(candidate, known))
+        };
+        return lookup(&joined, known);
+    }
+    // A browser never climbs above the site's root: `/../x` is `/x`.
+    let absolute = normalize(path);
+    let absolute = absolute.trim_start_matches('/');
+    roots
+        .iter()
+        .filter(|root| root.as_str() != ".")
+        .map(|root| format!("{}/{absolute}", root.trim_end_matches('/')))
+        .chain(std::iter::once(absolute.to_string()))
+        .find_map(|candidate| lookup(&candidate, known))
+        .or_else(|| in_public_folder(page, absolute, known))
+        .or_else(|| unique_suffix(absolute, known))
 }
 
-/// A normalized path, or the `index.html` / `.html` page it names, when the run saw it.
-fn lookup(joined: &str, known: &BTreeSet<&str>) -> Option<String> {
-    // Paths outside the working directory are shown absolute (`/srv/app/index.html`) or
-    // climbing (`../app/index.html`): keep the leading `/` and the leading `..`s.
+/// The file a root-relative path (normalized, without its `/`) names in a public folder
+/// in the page's folder or one above it, nearest first. Looked up by the path's end, so
+/// a deep page costs no more than a shallow one.
+fn in_public_folder(page: &str, absolute: &str, known: &KnownFiles) -> Option<String> {
+    if absolute.is_empty() {
+        return None;
+    }
+    let page = normalize(page);
+    // The page's folder with its `/` (`src/`, `/srv/app/`), or `` for the working directory.
+    let folder = page.rfind('/').map_or("", |slash| &page[..=slash]);
+    // Above the working directory, folders are named by climbing: `../app/` holds
+    // `../app/src/`, and `../` does not.
+    let leading_climbs = |path: &str| {
+        let mut rest = path;
+        let mut count = 0;
+        while let Some(after) = rest.strip_prefix("../") {
+            rest = after;
+            count += 1;
+        }
+        count
+    };
+    // Nearest first; at one distance, `public/` before `static/`, the path before its
+    // `index.html` and `.html` pages.
+    let mut best: Option<(usize, &str)> = None;
+    for suffix in PUBLIC_FOLDERS
+        .iter()
+        .flat_map(|public| variants(absolute).map(|variant| format!("{public}/{variant}")))
+    {
+        for path in known.ending_in(&suffix) {
+            // What holds the public folder: ``, or a folder with its `/`.
+            let holder = &path[..path.len() - suffix.len()];
+            let is_ancestor = folder.starts_with(holder)
+                && holder.starts_with('/') == folder.starts_with('/')
+                && leading_climbs(holder) == leading_climbs(folder);
+            let nearer = best.is_none_or(|(length, _)| holder.len() > length);
+            if is_ancestor && nearer {
+                best = Some((holder.len(), path));
+            }
+        }
+    }
+    best.map(|(_, path)| path.to_string())
+}
+
+/// The one file of the run whose path ends in `/path` (normalized) (or in `/path/index.html` or
+/// `/path.html`), when exactly one does.
+fn unique_suffix(absolute: &str, known: &KnownFiles) -> Option<String> {
+    if absolute.is_empty() {
+        return None;
+    }
+    let mut found: Option<&str> = None;
+    for suffix in variants(absolute) {
+        for path in known.ending_in(&suffix) {
+            if found.is_some_and(|earlier| earlier != path) {
+                return None;
+            }
+            found = Some(path);
+        }
+    }
+    found.map(str::to_string)
+}
+
+/// A path with `.` and `..` parts taken out. Paths outside the working directory are
+/// shown absolute (`/srv/app/index.html`) or climbing (`../app/index.html`): the
+/// leading `/` and the leading `..`s stay.
+fn normalize(joined: &str) -> String {
     let absolute = joined.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in joined.split('/') {
@@ -156,19 +281,27 @@ fn lookup(joined: &str, known: &BTreeSet<&str>) -> Option<String> {
             other => parts.push(other),
         }
     }
-    let normalized = if absolute {
+    if absolute {
         format!("/{}", parts.join("/"))
     } else {
         parts.join("/")
-    };
-    let candidates = [
-        normalized.clone(),
+    }
+}
+
+/// A path, and the `index.html` and `.html` pages it may name.
+fn variants(normalized: &str) -> [String; 3] {
+    [
+        normalized.to_string(),
         format!("{normalized}/index.html"),
         format!("{normalized}.html"),
-    ];
-    candidates
+    ]
+}
+
+/// A normalized path, or the `index.html` / `.html` page it names, when the run saw it.
+fn lookup(joined: &str, known: &KnownFiles) -> Option<String> {
+    variants(&normalize(joined))
         .into_iter()
-        .find(|candidate| known.contains(candidate.as_str()))
+        .find(|candidate| known.contains(candidate))
 }
 
 #[cfg(test)]
@@ -177,7 +310,7 @@ mod tests {
 
     #[test]
     fn pages_outside_the_working_directory_resolve() {
-        let known: BTreeSet<&str> = [
+        let known: KnownFiles = [
             "/srv/app/index.html",
             "/srv/app/chat.html",
             "../app/index.html",
@@ -209,7 +342,7 @@ mod tests {
 
     #[test]
     fn urls_resolve_relative_to_the_page() {
-        let known: BTreeSet<&str> = [
+        let known: KnownFiles = [
             "site/app.js",
             "site/frames/pay.html",
             "worker.js",
@@ -245,5 +378,140 @@ mod tests {
         );
         assert_eq!(at("index.html", "https://cdn.example.com/app.js"), None);
         assert_eq!(at("index.html", "missing.js"), None);
+    }
+
+    #[test]
+    fn holes_in_the_path_name_no_file_and_the_query_and_fragment_are_dropped() {
+        let known: KnownFiles = ["preview.html", "frames/a.html", "widget.html"]
+            .into_iter()
+            .collect();
+        let at = |url: &str| resolve("index.html", url, &known, &[]);
+        assert_eq!(
+            at("/preview.html?doc=${id}").as_deref(),
+            Some("preview.html")
+        );
+        assert_eq!(at("/preview.html#${x}").as_deref(), Some("preview.html"));
+        assert_eq!(at("widget.html?x=${id}").as_deref(), Some("widget.html"));
+        assert_eq!(at("./frames/${name}.html"), None);
+        assert_eq!(at("/preview${ext}"), None);
+        assert_eq!(at("/preview.html${query}"), None);
+        assert_eq!(at("${base}/preview.html"), None);
+    }
+
+    #[test]
+    fn root_relative_urls_resolve_under_public_folders_nearest_first() {
+        let known: KnownFiles = [
+            "src/App.jsx",
+            "public/preview.html",
+            "static/board.html",
+            "web/src/pages/Home.jsx",
+            "web/public/preview.html",
+            "/srv/app/public/chat.html",
+            "../site/static/chat.html",
+        ]
+        .into_iter()
+        .collect();
+        let roots = [".".to_string()];
+        let at = |page: &str, url: &str| resolve(page, url, &known, &roots);
+        assert_eq!(
+            at("src/App.jsx", "/preview.html?id=1").as_deref(),
+            Some("public/preview.html")
+        );
+        assert_eq!(
+            at("src/App.jsx", "/board").as_deref(),
+            Some("static/board.html")
+        );
+        assert_eq!(
+            at("web/src/pages/Home.jsx", "/preview.html").as_deref(),
+            Some("web/public/preview.html")
+        );
+        assert_eq!(
+            at("/srv/app/src/App.jsx", "/chat.html").as_deref(),
+            Some("/srv/app/public/chat.html")
+        );
+        assert_eq!(
+            at("../site/src/lib/App.svelte", "/chat.html").as_deref(),
+            Some("../site/static/chat.html")
+        );
+        // A public folder beside the page's folder, or above the working directory's
+        // parent, is not one of its ancestors'.
+        let public = |page: &str, url: &str| in_public_folder(page, url, &known);
+        assert_eq!(public("../../x/App.jsx", "chat.html"), None);
+        assert_eq!(public("/srv/other/App.jsx", "chat.html"), None);
+        assert_eq!(public("/App.jsx", "preview.html"), None);
+        assert_eq!(
+            public("src/a/../App.jsx", "preview.html").as_deref(),
+            Some("public/preview.html")
+        );
+        // Only a root-relative URL is served from a public folder.
+        assert_eq!(at("src/App.jsx", "preview.html"), None);
+        assert_eq!(at("src/App.jsx", "./board.html"), None);
+    }
+
+    #[test]
+    fn a_unique_path_suffix_resolves_and_an_ambiguous_one_does_not() {
+        let known: KnownFiles = [
+            "apps/site/widgets/chat.html",
+            "apps/a/embed.html",
+            "apps/b/embed.html",
+            "apps/site/docs/index.html",
+            "apps/site/mywidgets/poll.html",
+        ]
+        .into_iter()
+        .collect();
+        let at = |page: &str, url: &str| resolve(page, url, &known, &[]);
+        assert_eq!(
+            at("src/main.js", "/widgets/chat.html").as_deref(),
+            Some("apps/site/widgets/chat.html")
+        );
+        assert_eq!(
+            at("src/main.js", "/docs/").as_deref(),
+            Some("apps/site/docs/index.html")
+        );
+        assert_eq!(at("src/main.js", "/embed.html"), None);
+        // Whole parts of the path only, and never for a relative URL or the site's root.
+        assert_eq!(at("src/main.js", "/gets/chat.html"), None);
+        assert_eq!(
+            at("src/main.js", "/poll.html").as_deref(),
+            Some("apps/site/mywidgets/poll.html")
+        );
+        assert_eq!(at("src/main.js", "/idgets/poll.html"), None);
+        assert_eq!(at("src/main.js", "widgets/chat.html"), None);
+        assert_eq!(at("src/main.js", "/"), None);
+        assert_eq!(at("src/main.js", "/../../"), None);
+    }
+
+    #[test]
+    fn hostile_urls_resolve_to_nothing_without_panicking() {
+        let known: KnownFiles = ["a.html", "public/a.html", "x/a\0.html"]
+            .into_iter()
+            .collect();
+        let roots = ["/".to_string(), String::new(), "..".to_string()];
+        let deep_page = "d/".repeat(20_000) + "page.js";
+        let climbing = "/".to_string() + &"../".repeat(50_000) + "a.html";
+        let urls = [
+            climbing.as_str(),
+            "\\evil.example.com/a.html",
+            "/\\evil.example.com/a.html",
+            "/a\0.html",
+            "\0",
+            "/${",
+            "?#",
+            "/ä/ö/ü.html",
+            "/a.html\u{0}?x",
+        ];
+        for page in ["", "/", "..", "../..", "a", deep_page.as_str(), "/\0/x.js"] {
+            for url in urls {
+                let _ = resolve(page, url, &known, &roots);
+            }
+        }
+        assert_eq!(
+            resolve("index.html", &climbing, &known, &[]).as_deref(),
+            Some("a.html")
+        );
+        assert_eq!(
+            resolve("index.html", "\\evil.example.com/a.html", &known, &[]),
+            None
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::ops::Range;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::embedded::Reference;
 use crate::lint::RunReport;
-use crate::page_map::resolve;
+use crate::page_map::{KnownFiles, resolve};
 use crate::rules::WEBSOCKET_SAME_PAGE;
 use crate::semantic::sockets::Endpoint;
 use crate::suppress;
@@ -26,7 +26,7 @@ struct Relation<'a> {
 
 /// The files of the run that a page loads with `<script src>`.
 pub fn loaded_scripts(report: &RunReport, roots: &[String]) -> BTreeSet<String> {
-    let known: BTreeSet<&str> = report.files.iter().map(|file| file.path.as_str()).collect();
+    let known: KnownFiles = report.files.iter().map(|file| file.path.as_str()).collect();
     report
         .files
         .iter()
@@ -44,7 +44,7 @@ pub fn loaded_scripts(report: &RunReport, roots: &[String]) -> BTreeSet<String> 
 /// that started them, never from another site, so the message-handler rules do not
 /// apply there, whatever the script's text looks like.
 pub fn drop_worker_message_findings(report: &mut RunReport, roots: &[String]) {
-    let known: BTreeSet<&str> = report.files.iter().map(|file| file.path.as_str()).collect();
+    let known: KnownFiles = report.files.iter().map(|file| file.path.as_str()).collect();
     let mut started = BTreeSet::new();
     let mut as_page = BTreeSet::new();
     for file in &report.files {
@@ -76,7 +76,7 @@ pub fn same_page(report: &mut RunReport, severity: Severity, roots: &[String]) {
         .enumerate()
         .map(|(position, file)| (file.path.as_str(), position))
         .collect();
-    let known: BTreeSet<&str> = index.keys().copied().collect();
+    let known: KnownFiles = index.keys().copied().collect();
     let lookup = |page: &str, url: &str| -> Option<usize> {
         resolve(page, url, &known, roots).and_then(|path| index.get(path.as_str()).copied())
     };

@@ -128,6 +128,22 @@ fn skipped_functions_that_matter_are_walked() {
             "#,
         ),
         (
+            "a frame's URL reassigned in a function without needles",
+            r#"
+            let page = "/embed.html";
+            function choose(other) { page = other; }
+            frame.src = page + "?from=top";
+            "#,
+        ),
+        (
+            "a module imported as a worker, started in a function without needles",
+            r#"
+            import Sync from "./sync.js?worker";
+            function boot() { return new Sync(); }
+            boot();
+            "#,
+        ),
+        (
             "a global listener in a file that uses the DOM only in a function without needles",
             r#"
             onmessage = function (e) { eval(e.data); };
@@ -216,6 +232,10 @@ fn each_recorder_makes_its_function_hot() {
         (
             "a frame's source",
             r#"function embed(frame) { frame.src = "/embed.html"; }"#,
+        ),
+        (
+            "a frame's source by setAttribute",
+            r#"function embed(frame) { frame.setAttribute("src", `/embed.html?id=${id}`); }"#,
         ),
         (
             "a frame's source by a computed name",
@@ -431,6 +451,11 @@ mod generated {
         ("new SharedWorker(\"/shared.js\");", ""),
         ("frame.src = \"/embed.html\";", ""),
         ("frame[\"src\"] = \"/embed.html\";", ""),
+        ("frame.setAttribute(\"src\", \"/embed.html\");", ""),
+        (
+            "frame.src = \"/embed.html?from=\" + page{n};",
+            "let page{n} = \"/embed.html\"; function move{n}(p) { page{n} = p; }",
+        ),
         ("window.open(\"/popup.html\");", ""),
         ("importScripts(\"/lib.js\");", ""),
         ("new Blob([\"onmessage = null\"]);", ""),

@@ -83,6 +83,9 @@ pub static RULES: &[Rule] = &[
             Trigger::in_markup("<frame"),
             Trigger::in_markup("<script"),
             Trigger::in_loaded_script("Worker("),
+            // Vite's worker imports: `import W from "./w.js?worker"; new W()`.
+            Trigger::in_loaded_script("?worker"),
+            Trigger::in_loaded_script("?sharedworker"),
             Trigger::in_loaded_script("window.open"),
             Trigger::in_loaded_script("self.open"),
             Trigger::in_loaded_script("globalThis.open"),

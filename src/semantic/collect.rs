@@ -60,11 +60,12 @@ pub fn collect(
         let ((facts, state, server_library), demands) = super::cold::recording_demands(|| {
             let mut collector = walk(parsed, path, Some(skipping), markup_calls);
             let state = collector.skipping.take().expect("the walk was skipping");
-            let server_library = collector.server_library_seen;
+            let server_library = collector.server_library_seen || collector.worker_import_seen;
             (collector.finish(&parsed.program), state, server_library)
         });
         // A socket's or a server's analysis reads records from all over the file, and a
-        // server library's maker may be called by any name, in a function with no needle.
+        // server library's maker (or a module imported as a worker) may be called by any
+        // name, in a function with no needle.
         if !facts.sockets.is_empty() || !facts.servers.is_empty() || server_library {
             break;
         }
@@ -166,7 +167,8 @@ fn walk<'a>(
         ready_state_guards: 0,
         holder_hints: HashMap::default(),
         synchronous_callbacks: Default::default(),
-        page: Default::default(),
+        page_references: Vec::new(),
+        worker_import_seen: false,
         servers: Default::default(),
         bun_serve_depth: 0,
         server_library_seen: false,
@@ -207,6 +209,28 @@ struct WrapperCall<'a> {
     arguments: &'a [ExprOrSpread],
     class: Option<u32>,
     in_worker_code: bool,
+}
+
+/// A frame, worker or popup reference, before its URL is resolved.
+struct RawReference<'a> {
+    kind: ReferenceKind,
+    via: &'static str,
+    url: RawUrl<'a>,
+    span: Range<usize>,
+}
+
+#[derive(Clone, Copy)]
+enum ReferenceKind {
+    Frame,
+    Worker,
+    Popup,
+}
+
+enum RawUrl<'a> {
+    /// An expression, read by [`super::socket_urls::page_url`].
+    Written(&'a Expr),
+    /// Text the syntax fixes (a JSX attribute string, an import's source).
+    Fixed(String),
 }
 
 /// The function being walked: its name, span, simple parameters and `await`s so far.
@@ -262,8 +286,12 @@ struct Collector<'a> {
     /// Functions passed to `forEach`, `map` and friends, which call them at once.
     synchronous_callbacks: rustc_hash::FxHashSet<u32>,
     sockets: RawSockets<'a>,
-    /// Workers, popups and frames the code starts, opens and embeds.
-    page: crate::embedded::PageRefs,
+    /// Workers, popups and frames the code starts, opens and embeds, as written: resolved
+    /// once the walk is over (a name's value may be assigned after the reference).
+    page_references: Vec<RawReference<'a>>,
+    /// Whether the file imports a module as a worker (Vite's `import W from "./w.js?worker"`):
+    /// `new W()` starts it, in a function with no needle, so the file is walked in full.
+    worker_import_seen: bool,
     servers: super::servers::RawServers<'a>,
     /// How many `Bun.serve({ … })` calls enclose the code.
     bun_serve_depth: u32,
@@ -502,6 +530,24 @@ impl<'a> Collector<'a> {
         } else {
             super::servers::resolve_servers(program, bindings, &self.servers)
         };
+        let mut page = crate::embedded::PageRefs::default();
+        for reference in &self.page_references {
+            let url = match &reference.url {
+                RawUrl::Written(url) => super::socket_urls::page_url(bindings, url),
+                RawUrl::Fixed(url) => Some(url.clone()),
+            };
+            let Some(url) = url else { continue };
+            let references = match reference.kind {
+                ReferenceKind::Frame => &mut page.frames,
+                ReferenceKind::Worker => &mut page.workers,
+                ReferenceKind::Popup => &mut page.popups,
+            };
+            references.push(crate::embedded::Reference {
+                url,
+                via: reference.via.into(),
+                span: reference.span.clone(),
+            });
+        }
         let function_names = self
             .named_functions
             .iter()
@@ -513,7 +559,7 @@ impl<'a> Collector<'a> {
             message_listeners,
             posts_to_own_window,
             sockets,
-            page: self.page,
+            page,
             servers,
             function_names,
             module,
@@ -1808,7 +1854,7 @@ impl<'a> Collector<'a> {
     }
 
     /// `window.open("/path")`: a popup the page opens.
-    fn record_popup(&mut self, call: &CallExpr, callee: &Expr) {
+    fn record_popup(&mut self, call: &'a CallExpr, callee: &Expr) {
         let opens = match strip(callee) {
             Expr::Ident(ident) => &*ident.sym == "open" && self.bindings.is_global(ident),
             Expr::Member(member) => {
@@ -1818,14 +1864,62 @@ impl<'a> Collector<'a> {
             }
             _ => false,
         };
-        if opens
-            && let Some(first) = call.args.first()
-            && let Some(url) = self.bindings.resolve_string(&first.expr)
-        {
-            self.page.popups.push(crate::embedded::Reference {
-                url,
-                via: "window.open".into(),
+        if opens && let Some(first) = call.args.first() {
+            self.page_references.push(RawReference {
+                kind: ReferenceKind::Popup,
+                via: "window.open",
+                url: RawUrl::Written(&first.expr),
                 span: span_range(first.expr.span()),
+            });
+        }
+    }
+
+    /// Whether `object` is a frame element: its name says so (`frame`, `chatIframe`), or
+    /// it is a constant made by `document.createElement("iframe")`.
+    fn names_a_frame(&self, object: &Expr) -> bool {
+        if super::handlers::expression_text(object)
+            .to_ascii_lowercase()
+            .contains("frame")
+        {
+            return true;
+        }
+        let Expr::Ident(name) = strip(object) else {
+            return false;
+        };
+        let Some(Expr::Call(call)) = self
+            .bindings
+            .binding_id(name)
+            .and_then(|id| self.bindings.binding(&id))
+            .filter(|binding| binding.kind == BindingKind::Const)
+            .and_then(|binding| binding.init())
+            .map(strip)
+        else {
+            return false;
+        };
+        matches!(&call.callee, Callee::Expr(callee) if matches!(strip(callee), Expr::Member(member)
+            if member_name(&member.prop) == Some("createElement")))
+            && call
+                .args
+                .first()
+                .and_then(|tag| literal_string(&tag.expr))
+                .is_some_and(|tag| {
+                    tag.eq_ignore_ascii_case("iframe") || tag.eq_ignore_ascii_case("frame")
+                })
+    }
+
+    /// `frame.setAttribute("src", "/embed.html")`: a frame the page embeds.
+    fn record_frame_attribute(&mut self, call: &'a CallExpr, callee: &Expr) {
+        if let Expr::Member(member) = strip(callee)
+            && member_name(&member.prop) == Some("setAttribute")
+            && let [name, url, ..] = call.args.as_slice()
+            && literal_string(&name.expr).is_some_and(|name| name.eq_ignore_ascii_case("src"))
+            && self.names_a_frame(&member.obj)
+        {
+            self.page_references.push(RawReference {
+                kind: ReferenceKind::Frame,
+                via: "setAttribute",
+                url: RawUrl::Written(&url.expr),
+                span: span_range(url.expr.span()),
             });
         }
     }
@@ -2141,6 +2235,7 @@ impl<'a> Visit for Collector<'a> {
     fn visit_import_decl(&mut self, import: &ImportDecl) {
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
         self.server_library_seen |= super::servers::may_make_servers(&source);
+        self.worker_import_seen |= imported_worker(&source).is_some();
         for specifier in &import.specifiers {
             let (local, imported) = match specifier {
                 ImportSpecifier::Named(named) => {
@@ -2174,15 +2269,13 @@ impl<'a> Visit for Collector<'a> {
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 // `frame.src = "/embed.html"`
-                let sets_frame_source = member_name(&member.prop) == Some("src")
-                    && super::handlers::expression_text(&member.obj)
-                        .to_ascii_lowercase()
-                        .contains("frame");
-                if sets_frame_source && let Some(url) = self.bindings.resolve_string(&assign.right)
-                {
-                    self.page.frames.push(crate::embedded::Reference {
-                        url,
-                        via: "iframe.src".into(),
+                let sets_frame_source =
+                    member_name(&member.prop) == Some("src") && self.names_a_frame(&member.obj);
+                if sets_frame_source && assign.op == AssignOp::Assign {
+                    self.page_references.push(RawReference {
+                        kind: ReferenceKind::Frame,
+                        via: "iframe.src",
+                        url: RawUrl::Written(&assign.right),
                         span: span_range(assign.right.span()),
                     });
                 }
@@ -2363,16 +2456,38 @@ impl<'a> Visit for Collector<'a> {
         self.record_server_construction(new);
         self.record_promise(new);
         // `new Worker("x.js")`, `new Worker(new URL("./x.js", import.meta.url))`
-        if let Expr::Ident(callee) = strip(&new.callee)
-            && matches!(&*callee.sym, "Worker" | "SharedWorker")
-            && let Some(first) = new.args.as_ref().and_then(|args| args.first())
-            && let Some(url) = worker_url(&first.expr)
-        {
-            self.page.workers.push(crate::embedded::Reference {
-                url,
-                via: callee.sym.to_string(),
-                span: span_range(first.expr.span()),
-            });
+        if let Expr::Ident(callee) = strip(&new.callee) {
+            let via = match &*callee.sym {
+                "Worker" => Some("Worker"),
+                "SharedWorker" => Some("SharedWorker"),
+                _ => None,
+            };
+            if let Some(via) = via
+                && let Some(first) = new.args.as_ref().and_then(|args| args.first())
+            {
+                self.page_references.push(RawReference {
+                    kind: ReferenceKind::Worker,
+                    via,
+                    url: RawUrl::Written(&first.expr),
+                    span: span_range(first.expr.span()),
+                });
+            }
+            // `import W from "./w.js?worker"; new W()` (Vite)
+            if via.is_none()
+                && self.worker_import_seen
+                && let Some(id) = self.bindings.binding_id(callee)
+                && let Some(binding) = self.bindings.binding(&id)
+                && let BindingKind::Import { source, imported } = &binding.kind
+                && &**imported == "default"
+                && let Some(via) = imported_worker(source)
+            {
+                self.page_references.push(RawReference {
+                    kind: ReferenceKind::Worker,
+                    via,
+                    url: RawUrl::Fixed(source.to_string()),
+                    span: span_range(new.span),
+                });
+            }
         }
         if let Some(args) = &new.args {
             self.note_escapes(args.iter().map(|arg| &*arg.expr));
@@ -2392,6 +2507,7 @@ impl<'a> Visit for Collector<'a> {
             self.record_socket_use(call.span, &call.args, callee);
             self.record_library_connect(call, callee);
             self.record_popup(call, callee);
+            self.record_frame_attribute(call, callee);
             self.record_server_call(call, callee);
             if let Expr::Member(member) = strip(callee)
                 && member_name(&member.prop).is_some_and(calls_back_at_once)
@@ -2606,22 +2722,36 @@ impl<'a> Visit for Collector<'a> {
         attribute.visit_children_with(self);
     }
 
-    /// `<iframe src="/embed.html">` in JSX.
+    /// `<iframe src="/embed.html">` and `<iframe src={`/embed.html?id=${id}`}>` in JSX.
     fn visit_jsx_opening_element(&mut self, element: &JSXOpeningElement) {
+        let element = in_tree(element);
         if let JSXElementName::Ident(name) = &element.name
             && matches!(&*name.sym, "iframe" | "frame")
         {
             for attribute in &element.attrs {
-                if let JSXAttrOrSpread::JSXAttr(attribute) = attribute
-                    && matches!(&attribute.name, JSXAttrName::Ident(key) if &*key.sym == "src")
-                    && let Some(JSXAttrValue::Str(url)) = &attribute.value
-                {
-                    self.page.frames.push(crate::embedded::Reference {
-                        url: url.value.to_string_lossy().into_owned(),
-                        via: "iframe".into(),
-                        span: span_range(url.span),
-                    });
+                let JSXAttrOrSpread::JSXAttr(attribute) = attribute else {
+                    continue;
+                };
+                if !matches!(&attribute.name, JSXAttrName::Ident(key) if &*key.sym == "src") {
+                    continue;
                 }
+                let (url, span) = match &attribute.value {
+                    Some(JSXAttrValue::Str(url)) => (
+                        RawUrl::Fixed(url.value.to_string_lossy().into_owned()),
+                        url.span,
+                    ),
+                    Some(JSXAttrValue::JSXExprContainer(JSXExprContainer {
+                        expr: JSXExpr::Expr(url),
+                        ..
+                    })) => (RawUrl::Written(url), url.span()),
+                    _ => continue,
+                };
+                self.page_references.push(RawReference {
+                    kind: ReferenceKind::Frame,
+                    via: "iframe",
+                    url,
+                    span: span_range(span),
+                });
             }
         }
         element.visit_children_with(self);
@@ -2855,17 +2985,21 @@ fn mentions_ready_state(test: &Expr) -> bool {
     finder.0
 }
 
-/// The script a worker runs: a string, or `new URL("./x.js", import.meta.url)`.
-fn worker_url(expr: &Expr) -> Option<String> {
-    if let Some(text) = literal_string(expr) {
-        return Some(text.to_string());
-    }
-    match strip(expr) {
-        Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(url) if &*url.sym == "URL") => {
-            literal_string(&new.args.as_ref()?.first()?.expr).map(str::to_string)
+/// Whether an import's source is Vite's worker import (`./w.js?worker`,
+/// `./w.js?sharedworker`, `./w.js?worker&inline`), whose default export constructs the
+/// worker: `Worker` or `SharedWorker`. (`?worker&url` exports its URL instead.)
+fn imported_worker(source: &str) -> Option<&'static str> {
+    let (_, query) = source.split_once('?')?;
+    let mut via = None;
+    for parameter in query.split('&') {
+        match parameter {
+            "worker" => via = via.or(Some("Worker")),
+            "sharedworker" => via = Some("SharedWorker"),
+            "url" => return None,
+            _ => {}
         }
-        _ => None,
     }
+    via
 }
 
 /// Whether a callee's chain starts at a `require(…)` call: `require("socket.io")`,

@@ -1,5 +1,6 @@
 //! Where a socket connects: whether its URL is clear text to a host off this machine,
-//! and the endpoint (host and path) as far as the file tells.
+//! and the endpoint (host and path) as far as the file tells; and, read the same way,
+//! the URL a page reference (a frame, a worker, a popup) names.
 //!
 //! A URL is read as a row of parts: text the file fixes (literals, and same-file
 //! constants followed into template literals and concatenations) and holes it does not
@@ -133,7 +134,11 @@ impl UrlParts {
                 self.add(bindings, &bin.right, depth + 1);
             }
             Expr::Ident(ident) => {
-                let value = bindings.binding(&bindings.id(ident)).and_then(|binding| {
+                // A name's assignments may sit in a function a walk passed over (page
+                // references are resolved after walks that skip cold functions).
+                let id = bindings.id(ident);
+                super::cold::demand_binding(&id.0, bindings.scopes.declaring_scope(id.1));
+                let value = bindings.binding(&id).and_then(|binding| {
                     let fixed = matches!(
                         binding.kind,
                         BindingKind::Const | BindingKind::Let | BindingKind::Var
@@ -304,19 +309,9 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
     if depth > 6 {
         return None;
     }
-    let from_text = |text: &str| {
-        let rest = text.split_once("://").map(|(_, rest)| rest)?;
-        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-        Some(Endpoint {
-            host: without_userinfo(host).to_ascii_lowercase(),
-            path: format!("/{}", path.split(['?', '#']).next().unwrap_or_default()),
-        })
-    };
-    if let Some(text) = literal_string(url) {
-        return from_text(text);
-    }
-    if let Some((value, _, _)) = bindings.imported_constant(url) {
-        return from_text(value.as_str()?);
+    // A constant of another module is read as parts, as a literal is.
+    if bindings.imported_constant(url).is_some() {
+        return endpoint_of_parts(&UrlParts::of(bindings, url).parts);
     }
     match strip(url) {
         Expr::Ident(ident) => {
@@ -325,47 +320,6 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
                 return None;
             }
             endpoint_at(bindings, binding.init()?, depth + 1)
-        }
-        Expr::Tpl(tpl) => {
-            // `${scheme}//${location.host}/path`: the page's host, and the text after it.
-            let mentions_location = tpl
-                .exprs
-                .iter()
-                .any(|expr| expression_text(expr).contains("location"));
-            let last = tpl.quasis.last()?.cooked.as_ref()?.as_str()?;
-            if mentions_location && last.starts_with('/') {
-                return Some(on_the_page_host(last));
-            }
-            let text: String = tpl
-                .quasis
-                .iter()
-                .filter_map(|quasi| quasi.cooked.as_ref()?.as_str().map(str::to_string))
-                .collect::<Vec<_>>()
-                .join("");
-            from_text(&text)
-        }
-        // `"ws://" + location.host + "/party"`: as the template literal above.
-        Expr::Bin(bin) if bin.op == BinaryOp::Add => {
-            let mut parts = Vec::new();
-            let mut rest = url;
-            while let Expr::Bin(bin) = strip(rest)
-                && bin.op == BinaryOp::Add
-                && parts.len() < 64
-            {
-                parts.push(&*bin.right);
-                rest = &bin.left;
-            }
-            parts.push(rest);
-            parts.reverse();
-            let mentions_location = parts
-                .iter()
-                .any(|part| expression_text(part).contains("location"));
-            let last = literal_string(parts.last()?)?;
-            if mentions_location && last.starts_with('/') {
-                return Some(on_the_page_host(last));
-            }
-            let text: Option<String> = parts.iter().map(|part| literal_string(part)).collect();
-            from_text(&text?)
         }
         Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
             let args = new.args.as_ref()?;
@@ -376,9 +330,136 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
                 path: path.to_string(),
             })
         }
-        _ => None,
+        // Literals, template literals and concatenations, read as parts alike.
+        _ => endpoint_of_parts(&UrlParts::of(bindings, url).parts),
     }
 }
+
+/// The endpoint of a URL's parts: fixed text up to the query (`wss://host/path`), or
+/// the page's host built from `location` and the fixed path after it
+/// (`` `${scheme}//${location.host}/path` ``, `"wss://" + location.host + "/path"`,
+/// `location.origin.replace("http", "ws") + "/path"`). The query and the fragment are
+/// dropped, whatever they hold; a hole anywhere else leaves the endpoint unknown.
+fn endpoint_of_parts(parts: &[Part]) -> Option<Endpoint> {
+    // The parts before the query or fragment.
+    let mut before: Vec<(&str, bool)> = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(text, _) => match text.find(['?', '#']) {
+                Some(end) => {
+                    before.push((&text[..end], false));
+                    break;
+                }
+                None => before.push((text, false)),
+            },
+            Part::Hole(text) => before.push((text, true)),
+        }
+    }
+    let Some(last_hole) = before.iter().rposition(|(_, hole)| *hole) else {
+        let text: String = before.iter().map(|(text, _)| *text).collect();
+        let rest = text.split_once("://").map(|(_, rest)| rest)?;
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        return Some(Endpoint {
+            host: without_userinfo(host).to_ascii_lowercase(),
+            path: format!("/{path}"),
+        });
+    };
+    // The page's host: `location.host`, `location.hostname + ":" + location.port`,
+    // `location.origin` (or a string made from it), never its path.
+    let host = before[last_hole].0;
+    let names_the_page_host = host.contains("location")
+        && !["pathname", "href", "search", "hash"]
+            .iter()
+            .any(|part| host.contains(part));
+    let path: String = before[last_hole + 1..]
+        .iter()
+        .map(|(text, _)| *text)
+        .collect();
+    (names_the_page_host && path.starts_with('/')).then(|| on_the_page_host(&path))
+}
+
+/// The URL a page reference names (a frame's source, a popup's or a worker's script), as
+/// far as the file fixes it: the parts of a literal, template literal or concatenation,
+/// with same-file constants followed, and each hole written `${…}` (`/preview.html?doc=${id}`),
+/// which `crate::page_map::resolve` takes for a path it cannot name when the hole is
+/// before the query or fragment. `new URL("./x.html", import.meta.url)` is its path; so is
+/// a root-relative `new URL("/x.html", location.href)`. `None` when the URL does not
+/// start with fixed text.
+pub fn page_url(bindings: &Bindings, url: &Expr) -> Option<String> {
+    let mut url = strip(url);
+    // `new URL(…).href`, `new URL(…).toString()`
+    if let Expr::Member(member) = url
+        && super::values::member_name(&member.prop) == Some("href")
+        && matches!(strip(&member.obj), Expr::New(_))
+    {
+        url = strip(&member.obj);
+    } else if let Expr::Call(call) = url
+        && call.args.is_empty()
+        && let Callee::Expr(callee) = &call.callee
+        && let Expr::Member(member) = strip(callee)
+        && super::values::member_name(&member.prop) == Some("toString")
+        && matches!(strip(&member.obj), Expr::New(_))
+    {
+        url = strip(&member.obj);
+    }
+    if let Expr::New(new) = url
+        && matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL")
+    {
+        let args = new.args.as_ref()?;
+        let path = page_url(bindings, &args.first()?.expr)?;
+        let base = strip(&args.get(1)?.expr);
+        let module = matches!(base, Expr::Member(member)
+            if matches!(strip(&member.obj), Expr::MetaProp(meta) if meta.kind == MetaPropKind::ImportMeta)
+                && super::values::member_name(&member.prop) == Some("url"));
+        let root_relative = path.starts_with('/') && !path.starts_with("//");
+        return (module || (root_relative && is_page_location(&expression_text(base))))
+            .then_some(path);
+    }
+    let url = UrlParts::of(bindings, url);
+    let first = url
+        .parts
+        .iter()
+        .find(|part| !matches!(part, Part::Text(text, _) if text.is_empty()));
+    if !matches!(first, Some(Part::Text(..))) {
+        return None;
+    }
+    let mut written = String::new();
+    for part in &url.parts {
+        match part {
+            Part::Text(text, _) => written.push_str(text),
+            Part::Hole(text) => {
+                written.push_str("${");
+                written.push_str(if text.len() <= 48 { text } else { "…" });
+                written.push('}');
+            }
+        }
+        if written.len() > MAX_PAGE_URL {
+            // Longer than any path: what follows is unknown.
+            let mut end = MAX_PAGE_URL;
+            while !written.is_char_boundary(end) {
+                end -= 1;
+            }
+            written.truncate(end);
+            written.push_str("${…}");
+            break;
+        }
+    }
+    Some(written)
+}
+
+/// `location`, `location.href`, `location.origin` (of `window`, `self`, `globalThis` or
+/// `document`), `document.baseURI`: a base on the page's own origin.
+fn is_page_location(text: &str) -> bool {
+    let location = ["window.", "self.", "globalThis.", "document."]
+        .iter()
+        .find_map(|global| text.strip_prefix(global))
+        .unwrap_or(text);
+    matches!(location, "location" | "location.href" | "location.origin")
+        || text == "document.baseURI"
+}
+
+/// How long a page reference's URL is kept.
+const MAX_PAGE_URL: usize = 4096;
 
 #[cfg(test)]
 mod tests {
@@ -414,5 +495,214 @@ mod tests {
         assert_eq!(without_userinfo("user:pass@host:80"), "host:80");
         assert_eq!(without_userinfo("a@b@host"), "host");
         assert_eq!(without_userinfo("host"), "host");
+    }
+
+    use super::Endpoint;
+    use crate::embedded::PageRefs;
+    use crate::parse::{parse_script, with_globals};
+    use crate::source::Language;
+
+    /// The endpoints of the sockets a script opens, in order.
+    fn endpoints(code: &str) -> Vec<Option<Endpoint>> {
+        with_globals(|| {
+            let parsed = parse_script(code, 0, Language::JavaScript).expect("parses");
+            crate::semantic::analyze(&parsed, code, 0, "app.js")
+                .sockets
+                .into_iter()
+                .map(|socket| socket.endpoint)
+                .collect()
+        })
+    }
+
+    fn page(code: &str) -> PageRefs {
+        with_globals(|| {
+            let parsed = parse_script(code, 0, Language::JavaScript).expect("parses");
+            crate::semantic::analyze(&parsed, code, 0, "src/app.js").page
+        })
+    }
+
+    fn urls(references: &[crate::embedded::Reference]) -> Vec<(&str, &str)> {
+        references
+            .iter()
+            .map(|reference| (reference.url.as_str(), reference.via.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn concatenations_give_the_endpoint_of_the_same_template_literal() {
+        let on_the_page = Some(Endpoint {
+            host: "location".into(),
+            path: "/bus".into(),
+        });
+        let forms = [
+            r#"new WebSocket(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/bus`)"#,
+            r#"new WebSocket(`wss://${location.host}/bus`)"#,
+            r#"new WebSocket("wss://" + location.host + "/bus")"#,
+            r#"new WebSocket(location.protocol.replace("http", "ws") + "//" + location.host + "/bus")"#,
+            r#"new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/bus")"#,
+            r#"new WebSocket(location.origin.replace(/^http/, "ws") + "/bus")"#,
+            r#"new WebSocket("wss://" + location.hostname + ":" + location.port + "/bus")"#,
+            r#"const base = "wss://" + location.host; new WebSocket(base + "/bus")"#,
+            r#"const base = `wss://${location.host}`; new WebSocket(`${base}/bus`)"#,
+            r#"const host = window.location.host; new WebSocket("wss://" + host + "/bus?token=" + token)"#,
+            r#"new WebSocket(`wss://${location.host}/bus?token=${token}#${x}`)"#,
+        ];
+        for form in forms {
+            assert_eq!(endpoints(form), vec![on_the_page.clone()], "{form}");
+        }
+        let fixed = Some(Endpoint {
+            host: "chat.example.com".into(),
+            path: "/rooms".into(),
+        });
+        let forms = [
+            r#"new WebSocket("wss://chat.example.com/rooms")"#,
+            r#"new WebSocket("wss://" + "Chat.example.com" + "/rooms")"#,
+            r#"const HOST = "chat.example.com"; new WebSocket(`wss://${HOST}/rooms`)"#,
+            r#"const HOST = "chat.example.com"; new WebSocket("wss://" + HOST + "/rooms")"#,
+            r#"new WebSocket("wss://chat.example.com/rooms?user=" + user)"#,
+            r#"new WebSocket(`wss://chat.example.com/rooms?user=${user}`)"#,
+        ];
+        for form in forms {
+            assert_eq!(endpoints(form), vec![fixed.clone()], "{form}");
+        }
+    }
+
+    #[test]
+    fn a_hole_in_the_host_or_the_path_leaves_the_endpoint_unknown() {
+        for form in [
+            r#"new WebSocket("wss://chat.example.com/" + room)"#,
+            r#"new WebSocket(`wss://chat.example.com/${room}`)"#,
+            r#"new WebSocket(`wss://${host}/bus`)"#,
+            r#"new WebSocket("wss://" + host + "/bus")"#,
+            r#"new WebSocket(`${location.protocol}//${host}/bus`)"#,
+            r#"new WebSocket("wss://" + location.host + location.pathname + "/bus")"#,
+            r#"new WebSocket(location.href.replace("http", "ws") + "/bus")"#,
+            r#"new WebSocket("wss://" + location.host + "/bus/" + room)"#,
+            r#"new WebSocket("ws://" + location.hostname + ":8080/bus")"#,
+            r#"new WebSocket(url)"#,
+        ] {
+            assert_eq!(endpoints(form), vec![None], "{form}");
+        }
+    }
+
+    #[test]
+    fn page_references_keep_their_fixed_text_and_mark_their_holes() {
+        let refs = page(
+            r#"
+            const url = `/preview.html?doc=${id}`;
+            frame.src = url;
+            iframe.src = "/widget.html?x=" + id;
+            iframe.setAttribute("src", `./frames/${name}.html`);
+            iframe.setAttribute("SRC", "/a.html");
+            img.setAttribute("src", "/b.png");
+            iframe.src = src;
+            window.open(new URL("./pop.html", import.meta.url));
+            window.open(new URL("/root.html", location.href).href);
+            window.open(new URL("./page.html", location.href));
+            window.open(new URL("/cdn.html", "https://cdn.example.com"));
+            window.open(`/p.html#${x}`);
+            new Worker(new URL(`./w.js?v=${v}`, import.meta.url), { type: "module" });
+            new SharedWorker("/shared.js");
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.frames),
+            vec![
+                ("/preview.html?doc=${id}", "iframe.src"),
+                ("/widget.html?x=${id}", "iframe.src"),
+                ("./frames/${name}.html", "setAttribute"),
+                ("/a.html", "setAttribute"),
+            ]
+        );
+        assert_eq!(
+            urls(&refs.popups),
+            vec![
+                ("./pop.html", "window.open"),
+                ("/root.html", "window.open"),
+                ("/p.html#${x}", "window.open"),
+            ]
+        );
+        assert_eq!(
+            urls(&refs.workers),
+            vec![("./w.js?v=${v}", "Worker"), ("/shared.js", "SharedWorker")]
+        );
+    }
+
+    #[test]
+    fn a_name_assigned_elsewhere_is_a_hole() {
+        let refs = page(
+            r#"
+            let url = "/a.html";
+            function later() { url = "/b.html"; }
+            frame.src = url;
+            let fixed = "/c.html";
+            frame.src = fixed + "?x=" + later();
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.frames),
+            vec![("/c.html?x=${later()}", "iframe.src")]
+        );
+    }
+
+    #[test]
+    fn vite_worker_imports_start_workers() {
+        let refs = page(
+            r#"
+            import ChatWorker from "./chat.js?worker";
+            import Shared from "./shared.js?sharedworker";
+            import Inline from "./inline.js?worker&inline";
+            import workerUrl from "./url.js?worker&url";
+            import { Named } from "./named.js?worker";
+            import Plain from "./plain.js";
+            function start() { return [new ChatWorker(), new Shared(), new Inline({ name: "x" })]; }
+            new Plain(); new Named(); new workerUrl();
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.workers),
+            vec![
+                ("./chat.js?worker", "Worker"),
+                ("./shared.js?sharedworker", "SharedWorker"),
+                ("./inline.js?worker&inline", "Worker"),
+            ]
+        );
+    }
+
+    #[test]
+    fn jsx_frames_read_their_expressions() {
+        let refs = page(
+            r#"
+            const App = ({ id, name, x }) => <div>
+              <iframe src={`/preview.html#${x}`} />
+              <iframe src={"/widget.html?x=" + id} />
+              <iframe src={`./frames/${name}.html`} />
+              <iframe src="/plain.html" />
+              <iframe src={name} />
+            </div>;
+            "#,
+        );
+        assert_eq!(
+            urls(&refs.frames),
+            vec![
+                ("/preview.html#${x}", "iframe"),
+                ("/widget.html?x=${id}", "iframe"),
+                ("./frames/${name}.html", "iframe"),
+                ("/plain.html", "iframe"),
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_page_urls_are_bounded() {
+        let huge = "a".repeat(100_000);
+        let code = format!(
+            "frame.src = \"/{huge}\" + \"{huge}\" + `?${{x}}`; window.open(\"/x\\u0000.html\" + y);"
+        );
+        let refs = page(&code);
+        assert_eq!(refs.frames.len(), 1);
+        assert!(refs.frames[0].url.len() <= super::MAX_PAGE_URL + 8);
+        assert!(refs.frames[0].url.ends_with("${…}"));
+        assert_eq!(urls(&refs.popups), vec![("/x\0.html${y}", "window.open")]);
     }
 }
