@@ -1446,3 +1446,40 @@ fn project_rules_do_not_depend_on_the_working_directory() {
     let relative = crosswire(elsewhere.path(), &["--format", "compact", &climbing]);
     assert_eq!(rules_of(&relative).len(), 1, "{}", stdout(&relative));
 }
+
+#[test]
+fn imported_definitions_are_labelled_in_their_own_file_and_a_changed_helper_relints_importers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/config.js",
+        "export const TARGET = \"*\";\n",
+    );
+    write(
+        dir.path(),
+        "src/widget.js",
+        "import { TARGET } from \"./config\";\nwindow.parent.postMessage(\"ready\", TARGET);\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "sarif", "--cache", "."]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    let related = results[0]["relatedLocations"].as_array().unwrap();
+    assert!(
+        related.iter().any(|location| {
+            location["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|uri| uri.ends_with("src/config.js"))
+                && location["physicalLocation"]["region"]["startLine"] == 1
+        }),
+        "{related:?}"
+    );
+    // The helper changes; the importer's cached findings must not stand.
+    write(
+        dir.path(),
+        "src/config.js",
+        "export const TARGET = \"https://host.example.com\";\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "compact", "--cache", "."]);
+    assert!(compact_lines(&output).is_empty(), "{}", stdout(&output));
+}
