@@ -717,6 +717,9 @@ impl Engine {
         {
             return;
         }
+        let resolver = crate::modules::resolve::Resolver::new(
+            report.files.iter().map(|file| file.path.as_str()),
+        );
         let index: std::collections::BTreeMap<String, usize> = report
             .files
             .iter()
@@ -726,31 +729,17 @@ impl Engine {
         // Answers may raise new questions (a wrapper's listener names an imported event
         // type): a few rounds, until no file's answers change.
         for _ in 0..MAX_LINK_ROUNDS {
-            // Modules asked about that have no facts yet: parse them for their exports (and
-            // what they re-export from, a few hops deep).
+            // Modules asked about that have no facts yet, and the modules they re-export
+            // from: parse them for their exports, a hop deeper each time.
             for _ in 0..4 {
                 let wanted: BTreeSet<usize> = {
-                    let graph = self.graph(report);
+                    let graph = self.graph(report, &resolver);
                     report
                         .files
                         .iter()
                         .flat_map(|file| {
                             graph.unanalysed_targets(&file.path, &file.project.demands)
                         })
-                        .chain(report.files.iter().flat_map(|file| {
-                            // Re-exports of modules parsed for their exports.
-                            file.project
-                                .module
-                                .exports
-                                .iter()
-                                .filter_map(|export| match export {
-                                    crate::modules::Export::From { specifier, .. }
-                                    | crate::modules::Export::All { specifier } => {
-                                        graph.resolver.resolve(&file.path, specifier)
-                                    }
-                                    _ => None,
-                                })
-                        }))
                         .filter_map(|path| index.get(&path).copied())
                         .filter(|&at| !report.files[at].project.analysed)
                         .collect()
@@ -759,17 +748,10 @@ impl Engine {
                     break;
                 }
                 let wanted: Vec<usize> = wanted.into_iter().collect();
-                let options = vec![
-                    FileOptions {
-                        for_exports: true,
-                        ..FileOptions::default()
-                    };
-                    wanted.len()
-                ];
-                self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+                self.parse_for_exports(report, pool, discovered, positions, &wanted, cwd);
             }
             let answers: Vec<(usize, crate::modules::env::Answers)> = {
-                let graph = self.graph(report);
+                let graph = self.graph(report, &resolver);
                 report
                     .files
                     .iter()
@@ -849,6 +831,20 @@ impl Engine {
                 })
                 .collect()
         });
+        self.parse_for_exports(report, pool, discovered, positions, &wanted, cwd);
+    }
+
+    /// Parses the files at `wanted` (positions in the report) whatever the prefilter
+    /// says: the link needs their exports.
+    fn parse_for_exports(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        wanted: &[usize],
+        cwd: &Path,
+    ) {
         let options = vec![
             FileOptions {
                 for_exports: true,
@@ -856,13 +852,17 @@ impl Engine {
             };
             wanted.len()
         ];
-        self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+        self.relint(report, pool, discovered, positions, wanted, &options, cwd);
     }
 
     /// The module graph of the run's files as they stand.
-    fn graph<'r>(&self, report: &'r RunReport) -> crate::modules::graph::Graph<'r> {
+    fn graph<'r>(
+        &self,
+        report: &'r RunReport,
+        resolver: &'r crate::modules::resolve::Resolver,
+    ) -> crate::modules::graph::Graph<'r> {
         crate::modules::graph::Graph::new(
-            report.files.iter().map(|file| file.path.as_str()),
+            resolver,
             report
                 .files
                 .iter()

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::embedded::Reference;
 use crate::lint::{FileResult, RunReport};
+use crate::source::normalize_shown_path;
 
 pub const PAGE_MAP_VERSION: u32 = 1;
 
@@ -192,7 +193,7 @@ pub fn resolve(page: &str, url: &str, known: &KnownFiles, roots: &[String]) -> O
         return lookup(&joined, known);
     }
     // A browser never climbs above the site's root: `/../x` is `/x`.
-    let absolute = normalize(path);
+    let absolute = normalize_shown_path(path);
     let absolute = absolute.trim_start_matches('/');
     roots
         .iter()
@@ -211,7 +212,7 @@ fn in_public_folder(page: &str, absolute: &str, known: &KnownFiles) -> Option<St
     if absolute.is_empty() {
         return None;
     }
-    let page = normalize(page);
+    let page = normalize_shown_path(page);
     // The page's folder with its `/` (`src/`, `/srv/app/`), or `` for the working directory.
     let folder = page.rfind('/').map_or("", |slash| &page[..=slash]);
     // Above the working directory, folders are named by climbing: `../app/` holds
@@ -265,29 +266,6 @@ fn unique_suffix(absolute: &str, known: &KnownFiles) -> Option<String> {
     found.map(str::to_string)
 }
 
-/// A path with `.` and `..` parts taken out. Paths outside the working directory are
-/// shown absolute (`/srv/app/index.html`) or climbing (`../app/index.html`): the
-/// leading `/` and the leading `..`s stay.
-fn normalize(joined: &str) -> String {
-    let absolute = joined.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|last| *last != "..") => {
-                parts.pop();
-            }
-            ".." if absolute => {}
-            other => parts.push(other),
-        }
-    }
-    if absolute {
-        format!("/{}", parts.join("/"))
-    } else {
-        parts.join("/")
-    }
-}
-
 /// A path, and the `index.html` and `.html` pages it may name.
 fn variants(normalized: &str) -> [String; 3] {
     [
@@ -299,7 +277,7 @@ fn variants(normalized: &str) -> [String; 3] {
 
 /// A normalized path, or the `index.html` / `.html` page it names, when the run saw it.
 fn lookup(joined: &str, known: &KnownFiles) -> Option<String> {
-    variants(&normalize(joined))
+    variants(&normalize_shown_path(joined))
         .into_iter()
         .find(|candidate| known.contains(candidate))
 }

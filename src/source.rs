@@ -245,6 +245,29 @@ pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// A path as shown with `.` and `..` parts taken out (`a/./b/../c` → `a/c`). Paths
+/// outside the working directory are shown absolute (`/srv/app/index.html`) or
+/// climbing (`../app/index.html`): the leading `/` and the leading `..`s stay.
+pub fn normalize_shown_path(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            other => parts.push(other),
+        }
+    }
+    if absolute {
+        format!("/{}", parts.join("/"))
+    } else {
+        parts.join("/")
+    }
+}
+
 /// The path as users see it: relative to the working directory when it lies
 /// below it, with forward slashes on every platform.
 pub fn display_path(path: &Path, cwd: &Path) -> String {

@@ -14,18 +14,19 @@ const MAX_HOPS: usize = 16;
 /// The modules of a run, by path as shown.
 pub struct Graph<'f> {
     modules: BTreeMap<&'f str, &'f ModuleFacts>,
-    pub resolver: Resolver,
+    /// Made once per run over every file of it (modules not parsed resolve too, to no
+    /// facts): the files do not change while the link pass parses more of them.
+    pub resolver: &'f Resolver,
 }
 
 impl<'f> Graph<'f> {
-    /// `known` is every file of the run (modules not parsed resolve too, to no facts).
-    pub fn new<'k>(
-        known: impl IntoIterator<Item = &'k str>,
+    pub fn new(
+        resolver: &'f Resolver,
         modules: impl IntoIterator<Item = (&'f str, &'f ModuleFacts)>,
     ) -> Graph<'f> {
         Graph {
             modules: modules.into_iter().collect(),
-            resolver: Resolver::new(known),
+            resolver,
         }
     }
 
@@ -41,14 +42,16 @@ impl<'f> Graph<'f> {
         Answers { found }
     }
 
-    /// The files `from`'s demands resolve to that the run did not analyse (they held
-    /// nothing a rule looks for): the link needs their summaries.
+    /// The files that looking up `from`'s demands reaches and the run did not analyse
+    /// (they held nothing a rule looks for), re-exporting modules' sources included:
+    /// the link needs their summaries.
     pub fn unanalysed_targets(&self, from: &str, demands: &BTreeSet<ImportKey>) -> Vec<String> {
-        let mut missing: Vec<String> = demands
-            .iter()
-            .filter_map(|(specifier, _)| self.resolver.resolve(from, specifier))
-            .filter(|path| !self.modules.contains_key(path.as_str()))
-            .collect();
+        let mut missing = Vec::new();
+        for (specifier, name) in demands {
+            if let Some(path) = self.resolver.resolve(from, specifier) {
+                self.lookup_in(&path, name, &mut BTreeSet::new(), 0, &mut missing);
+            }
+        }
         missing.sort();
         missing.dedup();
         missing
@@ -56,27 +59,33 @@ impl<'f> Graph<'f> {
 
     /// The definition of `name` exported by the module `specifier` names from `from`.
     pub fn lookup(&self, from: &str, specifier: &str, name: &str) -> Option<Imported> {
-        let mut visited = BTreeSet::new();
         self.lookup_in(
             &self.resolver.resolve(from, specifier)?,
             name,
-            &mut visited,
+            &mut BTreeSet::new(),
             0,
+            &mut Vec::new(),
         )
     }
 
+    /// [`Self::lookup`] from the module at `path`; modules on the way that have no
+    /// facts go to `missing`.
     fn lookup_in(
         &self,
         path: &str,
         name: &str,
         visited: &mut BTreeSet<(String, String)>,
         hops: usize,
+        missing: &mut Vec<String>,
     ) -> Option<Imported> {
         crate::deadline::tick();
         if hops > MAX_HOPS || !visited.insert((path.to_string(), name.to_string())) {
             return None;
         }
-        let facts = self.modules.get(path)?;
+        let Some(facts) = self.modules.get(path) else {
+            missing.push(path.to_string());
+            return None;
+        };
         for export in &facts.exports {
             match export {
                 Export::Local {
@@ -94,7 +103,7 @@ impl<'f> Graph<'f> {
                     imported,
                 } if exported == name => {
                     let target = self.resolver.resolve(path, specifier)?;
-                    return self.lookup_in(&target, imported, visited, hops + 1);
+                    return self.lookup_in(&target, imported, visited, hops + 1, missing);
                 }
                 _ => {}
             }
@@ -106,7 +115,7 @@ impl<'f> Graph<'f> {
         facts.exports.iter().find_map(|export| match export {
             Export::All { specifier } => {
                 let target = self.resolver.resolve(path, specifier)?;
-                self.lookup_in(&target, name, visited, hops + 1)
+                self.lookup_in(&target, name, visited, hops + 1, missing)
             }
             _ => None,
         })
@@ -164,8 +173,9 @@ mod tests {
             "src/cycle.ts",
             "src/app.ts",
         ];
+        let resolver = Resolver::new(files);
         let graph = Graph::new(
-            files,
+            &resolver,
             [
                 ("src/config.ts", &config),
                 ("src/index.ts", &barrel),

@@ -14,6 +14,8 @@ use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 
+use crate::source::normalize_shown_path;
+
 /// Extensions tried, in order, after a specifier without one.
 pub const EXTENSIONS: &[&str] = &[
     "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue", "svelte", "astro",
@@ -49,7 +51,7 @@ struct PathsConfig {
 impl Resolver {
     pub fn new<'p>(known: impl IntoIterator<Item = &'p str>) -> Resolver {
         Resolver {
-            known: known.into_iter().map(normalize).collect(),
+            known: known.into_iter().map(normalize_shown_path).collect(),
             configs: Mutex::new(BTreeMap::new()),
             packages: OnceLock::new(),
         }
@@ -81,7 +83,7 @@ impl Resolver {
 
     /// A path as written, with an extension, or a folder's `index`.
     fn probe(&self, path: &str) -> Option<String> {
-        let path = normalize(path);
+        let path = normalize_shown_path(path);
         if self.known.contains(&path) {
             return Some(path);
         }
@@ -298,7 +300,7 @@ fn read_paths_config(path: &str, depth: usize) -> Option<PathsConfig> {
         .and_then(|options| options.get("baseUrl"))
         .and_then(Value::as_str)
     {
-        let base = normalize(&join(folder, base));
+        let base = normalize_shown_path(&join(folder, base));
         merged.base_url = Some(base.clone());
         merged.paths_base = base;
     }
@@ -458,28 +460,6 @@ fn join(folder: &str, path: &str) -> String {
         format!("{folder}{path}")
     } else {
         format!("{folder}/{path}")
-    }
-}
-
-/// `a/./b/../c` → `a/c`, keeping a leading `/` and leading `..`s (paths outside the
-/// working directory are shown so).
-pub fn normalize(path: &str) -> String {
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|last| *last != "..") => {
-                parts.pop();
-            }
-            ".." if absolute => {}
-            other => parts.push(other),
-        }
-    }
-    if absolute {
-        format!("/{}", parts.join("/"))
-    } else {
-        parts.join("/")
     }
 }
 

@@ -116,7 +116,9 @@ impl Reader<'_, '_> {
                                 }),
                                 None => {
                                     let summary = match &named_specifier.orig {
-                                        ModuleExportName::Ident(ident) => self.local_summary(ident),
+                                        ModuleExportName::Ident(ident) => {
+                                            self.binding_summary(ident)
+                                        }
                                         ModuleExportName::Str(_) => ExportSummary::default(),
                                     };
                                     self.export(exported, summary);
@@ -224,7 +226,7 @@ impl Reader<'_, '_> {
                     };
                     match &**prop {
                         Prop::Shorthand(ident) => {
-                            let summary = self.local_summary(ident);
+                            let summary = self.binding_summary(ident);
                             self.export(ident.sym.to_string(), summary);
                         }
                         Prop::KeyValue(pair) => {
@@ -276,7 +278,7 @@ impl Reader<'_, '_> {
         match strip(value) {
             Expr::Fn(function) => self.function_summary(function.function.span),
             Expr::Arrow(arrow) => self.function_summary(arrow.span),
-            Expr::Ident(ident) => self.local_summary(ident),
+            Expr::Ident(ident) => self.binding_summary(ident),
             other => ExportSummary {
                 line: 0,
                 offset: other_start(other),
@@ -286,17 +288,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// A local name's summary: the function it names, or the constant it holds.
-    fn local_summary(&mut self, ident: &Ident) -> ExportSummary {
-        if let Some(id) = self.bindings.binding_id(ident)
-            && let Some(span) = self.bindings.function_of.get(&id).copied()
-        {
-            return self.function_summary(span);
-        }
-        self.binding_summary(ident)
-    }
-
-    /// `const X = …`: its value, if it is a constant.
+    /// A local name's summary: the function it names, or the value of a `const`.
     fn binding_summary(&mut self, ident: &Ident) -> ExportSummary {
         let Some(id) = self.bindings.binding_id(ident) else {
             return ExportSummary::default();

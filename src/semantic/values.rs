@@ -104,6 +104,18 @@ pub struct Bindings<'a> {
     pub listener_wrappers: HashMap<Span, [usize; 3]>,
 }
 
+/// An imported name an expression reads (see [`Bindings::imported_constant`]).
+struct ImportedName {
+    /// The module specifier as written.
+    source: String,
+    /// The name the module exports.
+    name: String,
+    /// A field read of that export (`CONFIG.url`).
+    field: Option<String>,
+    /// How the code names it (`config.TARGET`).
+    shown: String,
+}
+
 /// The window-ness of a `postMessage` receiver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -740,6 +752,47 @@ impl<'a> Bindings<'a> {
         }
     }
 
+    /// The imported name an expression reads: `X` of `import { X }`, `ns.X` of a
+    /// namespace (`import * as ns`, `const ns = require(…)`), or `field` of an imported
+    /// object `X.field`; with how to name it in a message.
+    fn imported_name(&self, expr: &Expr) -> Option<ImportedName> {
+        match strip(expr) {
+            Expr::Ident(ident) => {
+                let (source, name) = self.import_of(ident)?;
+                (name != "*").then(|| ImportedName {
+                    source,
+                    name,
+                    field: None,
+                    shown: ident.sym.to_string(),
+                })
+            }
+            other => {
+                let member = as_member(other)?;
+                let Expr::Ident(object) = strip(&member.obj) else {
+                    return None;
+                };
+                let field = member_name(&member.prop)?.to_string();
+                let (source, name) = self.import_of(object)?;
+                let shown = format!("{}.{field}", object.sym);
+                Some(if name == "*" {
+                    ImportedName {
+                        source,
+                        name: field,
+                        field: None,
+                        shown,
+                    }
+                } else {
+                    ImportedName {
+                        source,
+                        name,
+                        field: Some(field),
+                        shown,
+                    }
+                })
+            }
+        }
+    }
+
     /// An imported constant (`TARGET`, `config.TARGET`, `ns.TARGET`), as the link pass
     /// found it in the module that defines it, with how to name it.
     pub fn imported_constant(
@@ -750,34 +803,14 @@ impl<'a> Bindings<'a> {
         crate::modules::env::Imported,
         String,
     )> {
-        match strip(expr) {
-            Expr::Ident(ident) => {
-                let (source, name) = self.import_of(ident)?;
-                if name == "*" {
-                    return None;
-                }
-                let found = crate::modules::env::imported(&source, &name)?;
-                let value = found.summary.value.clone()?;
-                Some((value, found, ident.sym.to_string()))
-            }
-            other => {
-                let member = as_member(other)?;
-                let Expr::Ident(object) = strip(&member.obj) else {
-                    return None;
-                };
-                let field = member_name(&member.prop)?;
-                let (source, name) = self.import_of(object)?;
-                let shown = format!("{}.{field}", object.sym);
-                if name == "*" {
-                    let found = crate::modules::env::imported(&source, field)?;
-                    let value = found.summary.value.clone()?;
-                    return Some((value, found, shown));
-                }
-                let found = crate::modules::env::imported(&source, &name)?;
-                let value = found.summary.value.as_ref()?.field(field)?.clone();
-                Some((value, found, shown))
-            }
-        }
+        let imported = self.imported_name(expr)?;
+        let found = crate::modules::env::imported(&imported.source, &imported.name)?;
+        let value = found.summary.value.as_ref()?;
+        let value = match &imported.field {
+            Some(field) => value.field(field)?.clone(),
+            None => value.clone(),
+        };
+        Some((value, found, imported.shown))
     }
 
     /// An imported function (`check(…)`, `ns.check(…)`, `lib.check(…)` of a
@@ -790,30 +823,14 @@ impl<'a> Bindings<'a> {
         crate::modules::env::Imported,
         String,
     )> {
-        let (source, name, shown) = match strip(callee) {
-            Expr::Ident(ident) => {
-                let (source, name) = self.import_of(ident)?;
-                (source, name, ident.sym.to_string())
-            }
-            other => {
-                let member = as_member(other)?;
-                let Expr::Ident(object) = strip(&member.obj) else {
-                    return None;
-                };
-                let field = member_name(&member.prop)?;
-                let (source, name) = self.import_of(object)?;
-                if name != "*" {
-                    return None;
-                }
-                (source, field.to_string(), format!("{}.{field}", object.sym))
-            }
-        };
-        if name == "*" {
+        let imported = self.imported_name(callee)?;
+        // A method of an imported object is not a function the module exports.
+        if imported.field.is_some() {
             return None;
         }
-        let found = crate::modules::env::imported(&source, &name)?;
+        let found = crate::modules::env::imported(&imported.source, &imported.name)?;
         let function = found.summary.function.clone()?;
-        Some((function, found, shown))
+        Some((function, found, imported.shown))
     }
 
     /// The string an expression holds, through `const`s and `const` object fields.

@@ -129,6 +129,26 @@ struct Context<'p> {
     handler: Range<usize>,
 }
 
+impl<'p> Context<'p> {
+    /// The analysis of the function at `function` (a handler, a server function, or an
+    /// exported helper) and what it calls.
+    fn new(
+        program: &'p Program,
+        bindings: &'p Bindings<'p>,
+        class: Option<u32>,
+        function: Span,
+    ) -> Self {
+        Context {
+            program,
+            bindings,
+            class,
+            active: HashSet::default(),
+            helper_cache: HashMap::default(),
+            handler: span_range(function),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct HelperSummary {
     strength: Strength,
@@ -153,14 +173,7 @@ pub fn analyze_server_function(
     function: Span,
     params: &[ServerParam],
 ) -> Option<Vec<OriginCheck>> {
-    let mut context = Context {
-        program,
-        bindings,
-        class: None,
-        active: HashSet::default(),
-        helper_cache: HashMap::default(),
-        handler: span_range(function),
-    };
+    let mut context = Context::new(program, bindings, None, function);
     let mut facts = HandlerFacts::default();
     with_function(program, function, |function_ref| {
         let mut walker = Walker::new(&mut context, &mut facts, 0);
@@ -204,14 +217,7 @@ pub fn summarize_function(
     bindings: &Bindings,
     function: Span,
 ) -> crate::modules::FunctionSummary {
-    let mut context = Context {
-        program,
-        bindings,
-        class: None,
-        active: HashSet::default(),
-        helper_cache: HashMap::default(),
-        handler: span_range(function),
-    };
+    let mut context = Context::new(program, bindings, None, function);
     let mut summary = crate::modules::FunctionSummary::default();
     let params = with_function(program, function, |function_ref| function_ref.params.len())
         .unwrap_or(0)
@@ -293,14 +299,7 @@ pub fn analyze_handler(
     class: Option<u32>,
     shape: EventShape,
 ) -> Option<HandlerFacts> {
-    let mut context = Context {
-        program,
-        bindings,
-        class,
-        active: HashSet::default(),
-        helper_cache: HashMap::default(),
-        handler: span_range(function),
-    };
+    let mut context = Context::new(program, bindings, class, function);
     let mut facts = HandlerFacts::default();
     let found = with_function(program, function, |function_ref| {
         let Some(first) = function_ref.params.first() else {
