@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lint::RunReport;
+use crate::results::RunReport;
 
 pub const BASELINE_VERSION: u32 = 1;
 

@@ -39,7 +39,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::embedded::PageRefs;
-use crate::lint::{FileResult, ProjectFacts};
+pub use crate::results::Stamp;
+use crate::results::{FileResult, ProjectFacts};
 use crate::rules;
 
 pub const DEFAULT_CACHE_LOCATION: &str = ".crosswire-cache";
@@ -186,34 +187,6 @@ pub struct Cache {
     /// crosswire's version and the effective config; a mismatch empties the cache.
     pub key: String,
     pub files: HashMap<String, Entry>,
-}
-
-/// A file's size and modification time, as its metadata says.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    pub size: u64,
-    /// Seconds and nanoseconds since the Unix epoch, when the file system tells.
-    pub modified: Option<(u64, u32)>,
-}
-
-impl Stamp {
-    pub fn of(metadata: &std::fs::Metadata) -> Stamp {
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|since| (since.as_secs(), since.subsec_nanos()));
-        Stamp {
-            size: metadata.len(),
-            modified,
-        }
-    }
-
-    /// The same size and modification time, to the nanosecond: the file is taken to be
-    /// unchanged without reading it (ESLint's default cache strategy does the same).
-    pub fn unchanged_since(&self, cached: &Stamp) -> bool {
-        self.modified.is_some() && self == cached
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,8 +7,9 @@ use clap::Parser;
 
 use crate::config::{Config, suggest_rule};
 use crate::diagnostic::Severity;
-use crate::lint::{Engine, Input, RunReport};
+use crate::lint::{Engine, Input};
 use crate::report::{Format, RenderOptions, escape_for_terminal, render};
+use crate::results::RunReport;
 use crate::rules::{self, RULES};
 
 /// Standard error may be closed, and `std`'s `eprintln!` panics then: every line for
@@ -221,18 +222,16 @@ fn execute(args: Args) -> Result<i32, String> {
     };
     let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
-    let mut report = if empty_selection {
-        RunReport::default()
+    let (mut report, cache_entries) = if empty_selection {
+        (RunReport::default(), Vec::new())
     } else {
-        engine.run(input, threads, !args.no_ignore)
+        engine.run_caching(input, threads, !args.no_ignore)
     };
     report.errors.extend(cache_errors);
     if let Some(secret) = cache_secret.filter(|_| !empty_selection) {
         let mut cache = engine.cache.take().unwrap_or_default();
         cache.key = cache_key;
-        cache
-            .files
-            .extend(std::mem::take(&mut report.cache_entries));
+        cache.files.extend(cache_entries);
         let seen: std::collections::HashSet<&str> = report
             .files
             .iter()
@@ -243,7 +242,7 @@ fn execute(args: Args) -> Result<i32, String> {
             Ok(()) => {}
             // Something planted where the cache goes: the run must say so in its status.
             Err(crate::safe_io::WriteError::Refused { path, reason }) => {
-                report.errors.push(crate::lint::LintError {
+                report.errors.push(crate::results::LintError {
                     path: path.display().to_string(),
                     message: format!("the cache is not written: {reason}"),
                 });
@@ -346,7 +345,7 @@ fn load_cache(
     path: &std::path::Path,
     key: &str,
     engine: &mut Engine,
-    errors: &mut Vec<crate::lint::LintError>,
+    errors: &mut Vec<crate::results::LintError>,
 ) -> Option<crate::cache::Secret> {
     let mut linted: Vec<PathBuf> = vec![PathBuf::from(".")];
     linted.extend(
@@ -373,7 +372,7 @@ fn load_cache(
             Some(secret)
         }
         Err(reason) => {
-            errors.push(crate::lint::LintError {
+            errors.push(crate::results::LintError {
                 path: path.display().to_string(),
                 message: format!("the cache cannot be used: {reason}"),
             });

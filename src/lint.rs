@@ -1,7 +1,6 @@
 //! The pipeline, one way: discover → read + prefilter → parse → facts → rules →
 //! suppressions → report.
 
-use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,8 +13,9 @@ use crate::discover::{DiscoverOptions, discover};
 use crate::embedded::{self, PageRefs};
 use crate::parse::{parse_script, with_globals};
 use crate::prefilter::{Prefilter, Verdict};
+use crate::results::{FileResult, LintError, ProjectFacts, RunReport, Stamp};
 use crate::rules::{self, PARSE_ERROR, RULES, Rule, RuleContext};
-use crate::semantic::sockets::{Endpoint, SocketKind};
+use crate::semantic::sockets::SocketKind;
 use crate::semantic::{self, FileFacts};
 use crate::source::{FileKind, Language, LineIndex, display_path};
 use crate::suppress;
@@ -57,58 +57,6 @@ pub struct Engine {
     prefilter: Prefilter,
 }
 
-/// The result of linting one file.
-#[derive(Debug)]
-pub struct FileResult {
-    /// The path as shown to users (relative to the working directory, `/`-separated).
-    pub path: String,
-    pub parsed: bool,
-    /// Not parsed: only worth it if a page of the run loads the file (the second pass
-    /// of `run` decides).
-    pub deferred: bool,
-    pub findings: Vec<Finding>,
-    /// The text findings point into; kept only when there are findings.
-    pub text: Option<Arc<str>>,
-    pub lines: Option<LineIndex>,
-    /// What the file loads, embeds, starts and opens (for the page map).
-    pub page: PageRefs,
-    /// What the project-level rules read of this file.
-    pub project: ProjectFacts,
-    /// Hash of the file's bytes, when the cache is on.
-    pub content_hash: Option<String>,
-    /// The key of its cache entry (see `cache::path_key`), when the cache is on.
-    pub cache_key: Option<String>,
-    /// The file's size and modification time, when the cache is on.
-    pub stamp: Option<crate::cache::Stamp>,
-    /// The result came from the cache.
-    pub cached: bool,
-}
-
-/// A file's facts that the project-level pass needs, kept after its tree is gone.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ProjectFacts {
-    /// Browser sockets whose endpoint the file shows.
-    pub sockets: Vec<(std::ops::Range<usize>, Endpoint)>,
-    /// Servers: where, the path they serve, and whether they only relay.
-    pub servers: Vec<(std::ops::Range<usize>, Option<String>, bool)>,
-    /// The file's suppression directives, for project-level findings.
-    pub directives: Vec<suppress::Directive>,
-    /// What the file imports and exports (see `crate::modules`).
-    pub module: crate::modules::ModuleFacts,
-    /// The imported names its analysis asked about.
-    pub demands: BTreeSet<crate::modules::env::ImportKey>,
-    /// A hash of the link pass's answers its findings were made with, if any.
-    pub linked_with: Option<String>,
-    /// The file was parsed, so `module` is all it imports and exports.
-    pub analysed: bool,
-}
-
-impl ProjectFacts {
-    pub fn is_empty(&self) -> bool {
-        self.sockets.is_empty() && self.servers.is_empty()
-    }
-}
-
 /// How to lint one file beyond its bytes.
 #[derive(Debug, Clone, Default)]
 struct FileOptions {
@@ -118,46 +66,6 @@ struct FileOptions {
     answers: Option<Arc<crate::modules::env::Answers>>,
     /// Parse it whatever the prefilter says: the link needs its exports.
     for_exports: bool,
-}
-
-/// A path that could not be linted, with the reason.
-#[derive(Debug, Clone)]
-pub struct LintError {
-    pub path: String,
-    pub message: String,
-}
-
-/// Everything a run produced, in a deterministic order.
-#[derive(Debug, Default)]
-pub struct RunReport {
-    /// Every linted file, sorted by path.
-    pub files: Vec<FileResult>,
-    /// Paths that could not be linted: the run is incomplete (exit status 2).
-    pub errors: Vec<LintError>,
-    /// Things worth saying that do not make the run incomplete.
-    pub notices: Vec<LintError>,
-    pub files_scanned: usize,
-    pub files_parsed: usize,
-    /// Files whose results came from the cache.
-    pub files_cached: usize,
-    /// Per-file results to store in the cache, taken before the project-level pass.
-    pub cache_entries: Vec<(String, crate::cache::Entry)>,
-    /// The folders that were walked, as shown: every file below them was seen.
-    pub walked: Vec<String>,
-}
-
-impl RunReport {
-    pub fn findings(&self) -> impl Iterator<Item = (&FileResult, &Finding)> {
-        self.files
-            .iter()
-            .flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
-    }
-
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings()
-            .filter(|(_, finding)| finding.severity == severity)
-            .count()
-    }
 }
 
 /// Why a file has no result.
@@ -435,7 +343,7 @@ impl Engine {
             linked_with: options
                 .answers
                 .as_ref()
-                .map(|answers| answers_hash(answers)),
+                .map(|answers| crate::link::answers_hash(answers)),
             sockets: facts
                 .sockets
                 .iter()
@@ -511,7 +419,7 @@ impl Engine {
     fn lint_path(
         &self,
         path: &Path,
-        stamp: crate::cache::Stamp,
+        stamp: Stamp,
         cwd: &Path,
         options: &FileOptions,
     ) -> Result<FileResult, Skipped> {
@@ -627,12 +535,11 @@ impl Engine {
         options: &[FileOptions],
         cwd: &Path,
     ) -> Vec<Result<FileResult, Skipped>> {
-        let stamps: Vec<crate::cache::Stamp> = pool.install(|| {
+        let stamps: Vec<Stamp> = pool.install(|| {
             paths
                 .par_iter()
                 .map(|path| {
-                    std::fs::metadata(path)
-                        .map_or_else(|_| Default::default(), |m| crate::cache::Stamp::of(&m))
+                    std::fs::metadata(path).map_or_else(|_| Default::default(), |m| Stamp::of(&m))
                 })
                 .collect()
         });
@@ -696,181 +603,6 @@ impl Engine {
         }
     }
 
-    /// The link pass: answers each file's questions about the names it imports from
-    /// the exporting modules' summaries, and lints again, with the answers in view, the
-    /// files whose answers say something their findings were not made with. A module
-    /// the run left unparsed (it holds nothing a rule looks for) is parsed for its
-    /// exports when a file asks about it.
-    fn link(
-        &self,
-        report: &mut RunReport,
-        pool: &rayon::ThreadPool,
-        discovered: &[PathBuf],
-        positions: &[usize],
-        cwd: &Path,
-    ) {
-        self.parse_wrapper_callers(report, pool, discovered, positions, cwd);
-        if report
-            .files
-            .iter()
-            .all(|file| file.project.demands.is_empty())
-        {
-            return;
-        }
-        let resolver = crate::modules::resolve::Resolver::new(
-            report.files.iter().map(|file| file.path.as_str()),
-        );
-        let index: std::collections::BTreeMap<String, usize> = report
-            .files
-            .iter()
-            .enumerate()
-            .map(|(at, file)| (file.path.clone(), at))
-            .collect();
-        // Answers may raise new questions (a wrapper's listener names an imported event
-        // type): a few rounds, until no file's answers change.
-        for _ in 0..MAX_LINK_ROUNDS {
-            // Modules asked about that have no facts yet, and the modules they re-export
-            // from: parse them for their exports, a hop deeper each time.
-            for _ in 0..4 {
-                let wanted: BTreeSet<usize> = {
-                    let graph = self.graph(report, &resolver);
-                    report
-                        .files
-                        .iter()
-                        .flat_map(|file| {
-                            graph.unanalysed_targets(&file.path, &file.project.demands)
-                        })
-                        .filter_map(|path| index.get(&path).copied())
-                        .filter(|&at| !report.files[at].project.analysed)
-                        .collect()
-                };
-                if wanted.is_empty() {
-                    break;
-                }
-                let wanted: Vec<usize> = wanted.into_iter().collect();
-                self.parse_for_exports(report, pool, discovered, positions, &wanted, cwd);
-            }
-            let answers: Vec<(usize, crate::modules::env::Answers)> = {
-                let graph = self.graph(report, &resolver);
-                report
-                    .files
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, file)| !file.project.demands.is_empty())
-                    .map(|(at, file)| (at, graph.answer(&file.path, &file.project.demands)))
-                    .collect()
-            };
-            let (wanted, options): (Vec<usize>, Vec<FileOptions>) = answers
-                .into_iter()
-                .filter(|(at, answers)| {
-                    let file = &report.files[*at];
-                    let now = (!answers.found.is_empty()).then(|| answers_hash(answers));
-                    now != file.project.linked_with
-                })
-                .map(|(at, answers)| {
-                    let answers = (!answers.found.is_empty()).then(|| Arc::new(answers));
-                    (
-                        at,
-                        FileOptions {
-                            answers,
-                            ..FileOptions::default()
-                        },
-                    )
-                })
-                .unzip();
-            if wanted.is_empty() {
-                break;
-            }
-            self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
-        }
-    }
-
-    /// Files the prefilter left unparsed that call a listener wrapper another module
-    /// exports (`listen(window, MESSAGE, handler)` holds no needle of its own): parsed,
-    /// so that the link pass can tell whether they register `message` handlers.
-    fn parse_wrapper_callers(
-        &self,
-        report: &mut RunReport,
-        pool: &rayon::ThreadPool,
-        discovered: &[PathBuf],
-        positions: &[usize],
-        cwd: &Path,
-    ) {
-        let calls: BTreeSet<String> = report
-            .files
-            .iter()
-            .flat_map(|file| &file.project.module.exports)
-            .filter_map(|export| match export {
-                crate::modules::Export::Local { name, summary }
-                    if summary
-                        .function
-                        .as_ref()
-                        .is_some_and(|function| function.listener_wrapper.is_some()) =>
-                {
-                    Some(format!("{name}("))
-                }
-                _ => None,
-            })
-            .collect();
-        if calls.is_empty() {
-            return;
-        }
-        let Ok(searcher) = aho_corasick::AhoCorasick::new(&calls) else {
-            return;
-        };
-        let unparsed: Vec<usize> = (0..report.files.len())
-            .filter(|&at| !report.files[at].project.analysed)
-            .collect();
-        let wanted: Vec<usize> = pool.install(|| {
-            unparsed
-                .par_iter()
-                .copied()
-                .filter(|&at| {
-                    crate::safe_io::read_file(&discovered[positions[at]], self.max_file_size)
-                        .is_ok_and(|bytes| searcher.is_match(&bytes))
-                })
-                .collect()
-        });
-        self.parse_for_exports(report, pool, discovered, positions, &wanted, cwd);
-    }
-
-    /// Parses the files at `wanted` (positions in the report) whatever the prefilter
-    /// says: the link needs their exports.
-    fn parse_for_exports(
-        &self,
-        report: &mut RunReport,
-        pool: &rayon::ThreadPool,
-        discovered: &[PathBuf],
-        positions: &[usize],
-        wanted: &[usize],
-        cwd: &Path,
-    ) {
-        let options = vec![
-            FileOptions {
-                for_exports: true,
-                ..FileOptions::default()
-            };
-            wanted.len()
-        ];
-        self.relint(report, pool, discovered, positions, wanted, &options, cwd);
-    }
-
-    /// The module graph of the run's files as they stand.
-    fn graph<'r>(
-        &self,
-        report: &'r RunReport,
-        resolver: &'r crate::modules::resolve::Resolver,
-    ) -> crate::modules::graph::Graph<'r> {
-        crate::modules::graph::Graph::new(
-            resolver,
-            report
-                .files
-                .iter()
-                .filter(|file| file.project.analysed)
-                .map(|file| (file.path.as_str(), &file.project.module)),
-        )
-    }
-
     /// Lints the files at `wanted` (positions in the report) again with `options`.
     #[allow(clippy::too_many_arguments)]
     fn relint(
@@ -905,6 +637,18 @@ impl Engine {
 
     /// Lints the input on `threads` threads.
     pub fn run(&self, input: Input, threads: usize, use_ignore_files: bool) -> RunReport {
+        self.run_caching(input, threads, use_ignore_files).0
+    }
+
+    /// Lints the input on `threads` threads, and gives, when the cache is on, the
+    /// per-file entries to store: taken before the project-level passes, whose findings
+    /// depend on other files.
+    pub fn run_caching(
+        &self,
+        input: Input,
+        threads: usize,
+        use_ignore_files: bool,
+    ) -> (RunReport, Vec<(String, crate::cache::Entry)>) {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let mut report = RunReport::default();
         let roots: Vec<String> = match &input {
@@ -980,11 +724,19 @@ impl Engine {
         }
         self.lint_loaded_scripts(&mut report, &pool, &discovered, &deferred, &roots, &cwd);
         if !discovered.is_empty() {
-            self.link(&mut report, &pool, &discovered, &positions, &cwd);
+            let files = LinkedFiles {
+                engine: self,
+                pool: &pool,
+                discovered: &discovered,
+                positions: &positions,
+                cwd: &cwd,
+            };
+            crate::link::run(&mut report, &files);
         }
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut cache_entries = Vec::new();
         if self.cache.is_some() {
-            report.cache_entries = report
+            cache_entries = report
                 .files
                 .iter()
                 .filter_map(|file| {
@@ -1021,7 +773,64 @@ impl Engine {
         report
             .errors
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-        report
+        (report, cache_entries)
+    }
+}
+
+/// The run's files as the link pass sees them: it asks for some to be linted again.
+struct LinkedFiles<'a> {
+    engine: &'a Engine,
+    pool: &'a rayon::ThreadPool,
+    discovered: &'a [PathBuf],
+    /// Where each file of the report was discovered.
+    positions: &'a [usize],
+    cwd: &'a Path,
+}
+
+impl crate::link::Files for LinkedFiles<'_> {
+    fn relint(&self, report: &mut RunReport, wanted: &[usize], how: Vec<crate::link::Relint>) {
+        let options: Vec<FileOptions> = how
+            .into_iter()
+            .map(|how| match how {
+                crate::link::Relint::ForExports => FileOptions {
+                    for_exports: true,
+                    ..FileOptions::default()
+                },
+                crate::link::Relint::WithAnswers(answers) => FileOptions {
+                    answers,
+                    ..FileOptions::default()
+                },
+            })
+            .collect();
+        self.engine.relint(
+            report,
+            self.pool,
+            self.discovered,
+            self.positions,
+            wanted,
+            &options,
+            self.cwd,
+        );
+    }
+
+    fn matching(
+        &self,
+        candidates: &[usize],
+        matches: &(dyn Fn(&[u8]) -> bool + Sync),
+    ) -> Vec<usize> {
+        self.pool.install(|| {
+            candidates
+                .par_iter()
+                .copied()
+                .filter(|&at| {
+                    crate::safe_io::read_file(
+                        &self.discovered[self.positions[at]],
+                        self.engine.max_file_size,
+                    )
+                    .is_ok_and(|bytes| matches(&bytes))
+                })
+                .collect()
+        })
     }
 }
 
@@ -1140,17 +949,6 @@ fn cached_result(
     }
 }
 
-/// How many times the link pass answers and lints again.
-const MAX_LINK_ROUNDS: usize = 4;
-
-/// A hash of the link pass's answers for one file: its cached findings stand while the
-/// answers do.
-fn answers_hash(answers: &crate::modules::env::Answers) -> String {
-    let pairs: Vec<_> = answers.found.iter().collect();
-    let text = serde_json::to_string(&pairs).expect("answers are plain data");
-    crate::cache::content_hash(text.as_bytes())
-}
-
 /// Findings in source order; rule and message break ties so output is stable.
 fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -1199,7 +997,7 @@ mod tests {
             .unwrap();
         let paths = vec![vanished.clone(), kept.clone()];
         // The walk's sizes are taken, then the file goes away.
-        let sizes = [crate::cache::Stamp::default(); 2];
+        let sizes = [Stamp::default(); 2];
         std::fs::remove_file(&vanished).unwrap();
         let results: Vec<_> = paths
             .iter()
@@ -1233,7 +1031,7 @@ mod tests {
         let path = dir.path().join("grown.js");
         let text = "parent.postMessage(data, '*');\n";
         std::fs::write(&path, text.repeat(100)).unwrap();
-        let listed = crate::cache::Stamp {
+        let listed = Stamp {
             size: text.len() as u64,
             modified: None,
         };

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::embedded::Reference;
-use crate::lint::{FileResult, RunReport};
+use crate::results::{FileResult, RunReport};
 use crate::source::normalize_shown_path;
 
 pub const PAGE_MAP_VERSION: u32 = 1;

@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::embedded::Reference;
-use crate::lint::RunReport;
 use crate::page_map::{KnownFiles, resolve};
+use crate::results::RunReport;
 use crate::rules::WEBSOCKET_SAME_PAGE;
 use crate::semantic::sockets::Endpoint;
 use crate::suppress;

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crosswire::config::Config;
-use crosswire::lint::{Engine, Input, RunReport};
+use crosswire::lint::{Engine, Input};
+use crosswire::results::RunReport;
 use crosswire::source::{FileKind, Language};
 use proptest::prelude::*;
 

@@ -3,8 +3,8 @@
 mod common;
 
 use common::{fixture_files, lint_file};
-use crosswire::lint::RunReport;
 use crosswire::report::{Format, RenderOptions, render};
+use crosswire::results::RunReport;
 
 #[test]
 fn pretty_output_of_every_fixture() {

@@ -8,7 +8,7 @@
 //! forwarding per parameter. While it analyses a file it notes which imported names it
 //! asked about (its demands). After every file is analysed, the link pass resolves those
 //! names to the exporting modules' summaries, following re-exports; a file whose demands
-//! found something is analysed again with the answers in view (see `crate::lint`).
+//! found something is analysed again with the answers in view (see `crate::link`).
 
 pub mod env;
 pub mod graph;

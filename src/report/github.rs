@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::escape::escape_for_terminal;
 use super::positions;
 use crate::diagnostic::Severity;
-use crate::lint::RunReport;
+use crate::results::RunReport;
 
 pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     for (file, finding) in report.findings() {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::positions;
 use crate::diagnostic::Severity;
-use crate::lint::{FileResult, RunReport};
+use crate::results::{FileResult, RunReport};
 use crate::source::Position;
 
 pub const JSON_FORMAT_VERSION: u32 = 1;

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use clap::ValueEnum;
 
-use crate::lint::{FileResult, RunReport};
+use crate::results::{FileResult, RunReport};
 use crate::source::Position;
 
 pub use escape::{escape_for_terminal, json_text};

@@ -21,7 +21,7 @@ use unicode_width::UnicodeWidthChar;
 use super::escape::{escape_for_terminal, is_unsafe_for_terminal};
 use super::{RenderOptions, plural, positions};
 use crate::diagnostic::{Finding, Severity};
-use crate::lint::{FileResult, RunReport};
+use crate::results::{FileResult, RunReport};
 use crate::source::{LineIndex, floor_char_boundary};
 
 /// Lines up to this many columns are shown whole.

@@ -8,7 +8,7 @@ use serde_sarif::sarif;
 
 use super::positions;
 use crate::diagnostic::Severity;
-use crate::lint::{FileResult, RunReport};
+use crate::results::{FileResult, RunReport};
 use crate::rules::RULES;
 
 fn level(severity: Severity) -> &'static str {

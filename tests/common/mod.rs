@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crosswire::config::Config;
-use crosswire::lint::{Engine, FileResult};
+use crosswire::lint::Engine;
+use crosswire::results::FileResult;
 use crosswire::source::{FileKind, LineIndex};
 
 /// A command's standard output, as text.

@@ -1,0 +1,169 @@
+//! The link pass, after every file's own pass: answers each file's questions about the
+//! names it imports from the exporting modules' summaries (see `crate::modules`), and has
+//! the files whose answers say something their findings were not made with linted again,
+//! with the answers in view. A module the run left unparsed (it holds nothing a rule
+//! looks for) is parsed for its exports when a file asks about it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::modules::Export;
+use crate::modules::env::Answers;
+use crate::modules::graph::Graph;
+use crate::modules::resolve::Resolver;
+use crate::results::RunReport;
+
+/// How many times the link pass answers and lints again: answers may raise new
+/// questions (a wrapper's listener names an imported event type).
+const MAX_ROUNDS: usize = 4;
+
+/// How deep, per round, the pass parses modules asked about for their exports (each
+/// step follows the re-exports of the last).
+const MAX_EXPORT_HOPS: usize = 4;
+
+/// How a file is to be linted again.
+pub enum Relint {
+    /// Whatever the prefilter says: the link needs its exports.
+    ForExports,
+    /// With these answers to its questions (none: everything it imports is opaque).
+    WithAnswers(Option<Arc<Answers>>),
+}
+
+/// The run's files, as the pipeline holds them.
+pub trait Files {
+    /// Lints the files at `wanted` (positions in the report) again, each as `how` says,
+    /// and puts the results in the report.
+    fn relint(&self, report: &mut RunReport, wanted: &[usize], how: Vec<Relint>);
+    /// Those of `candidates` (positions in the report) whose bytes `matches`.
+    fn matching(
+        &self,
+        candidates: &[usize],
+        matches: &(dyn Fn(&[u8]) -> bool + Sync),
+    ) -> Vec<usize>;
+}
+
+/// Links the report's files.
+pub fn run(report: &mut RunReport, files: &impl Files) {
+    parse_wrapper_callers(report, files);
+    if report
+        .files
+        .iter()
+        .all(|file| file.project.demands.is_empty())
+    {
+        return;
+    }
+    let resolver = Resolver::new(report.files.iter().map(|file| file.path.as_str()));
+    let index: BTreeMap<String, usize> = report
+        .files
+        .iter()
+        .enumerate()
+        .map(|(at, file)| (file.path.clone(), at))
+        .collect();
+    for _ in 0..MAX_ROUNDS {
+        // Modules asked about that have no facts yet, and the modules they re-export
+        // from: parse them for their exports, a hop deeper each time.
+        for _ in 0..MAX_EXPORT_HOPS {
+            let wanted: BTreeSet<usize> = {
+                let graph = graph(report, &resolver);
+                report
+                    .files
+                    .iter()
+                    .flat_map(|file| graph.unanalysed_targets(&file.path, &file.project.demands))
+                    .filter_map(|path| index.get(&path).copied())
+                    .filter(|&at| !report.files[at].project.analysed)
+                    .collect()
+            };
+            if wanted.is_empty() {
+                break;
+            }
+            let wanted: Vec<usize> = wanted.into_iter().collect();
+            parse_for_exports(report, files, &wanted);
+        }
+        let answers: Vec<(usize, Answers)> = {
+            let graph = graph(report, &resolver);
+            report
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(_, file)| !file.project.demands.is_empty())
+                .map(|(at, file)| (at, graph.answer(&file.path, &file.project.demands)))
+                .collect()
+        };
+        let (wanted, how): (Vec<usize>, Vec<Relint>) = answers
+            .into_iter()
+            .filter(|(at, answers)| {
+                let now = (!answers.found.is_empty()).then(|| answers_hash(answers));
+                now != report.files[*at].project.linked_with
+            })
+            .map(|(at, answers)| {
+                let answers = (!answers.found.is_empty()).then(|| Arc::new(answers));
+                (at, Relint::WithAnswers(answers))
+            })
+            .unzip();
+        if wanted.is_empty() {
+            break;
+        }
+        files.relint(report, &wanted, how);
+    }
+}
+
+/// A hash of the link pass's answers for one file: its findings, cached or not, stand
+/// while the answers do.
+pub fn answers_hash(answers: &Answers) -> String {
+    let pairs: Vec<_> = answers.found.iter().collect();
+    let text = serde_json::to_string(&pairs).expect("answers are plain data");
+    crate::cache::content_hash(text.as_bytes())
+}
+
+/// Files the prefilter left unparsed that call a listener wrapper another module
+/// exports (`listen(window, MESSAGE, handler)` holds no needle of its own): parsed, so
+/// that the link can tell whether they register `message` handlers.
+fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
+    let calls: BTreeSet<String> = report
+        .files
+        .iter()
+        .flat_map(|file| &file.project.module.exports)
+        .filter_map(|export| match export {
+            Export::Local { name, summary }
+                if summary
+                    .function
+                    .as_ref()
+                    .is_some_and(|function| function.listener_wrapper.is_some()) =>
+            {
+                Some(format!("{name}("))
+            }
+            _ => None,
+        })
+        .collect();
+    if calls.is_empty() {
+        return;
+    }
+    let Ok(searcher) = aho_corasick::AhoCorasick::new(&calls) else {
+        return;
+    };
+    let unparsed: Vec<usize> = (0..report.files.len())
+        .filter(|&at| !report.files[at].project.analysed)
+        .collect();
+    let wanted = files.matching(&unparsed, &|bytes| searcher.is_match(bytes));
+    parse_for_exports(report, files, &wanted);
+}
+
+fn parse_for_exports(report: &mut RunReport, files: &impl Files, wanted: &[usize]) {
+    if wanted.is_empty() {
+        return;
+    }
+    let how = wanted.iter().map(|_| Relint::ForExports).collect();
+    files.relint(report, wanted, how);
+}
+
+/// The module graph of the run's files as they stand.
+fn graph<'r>(report: &'r RunReport, resolver: &'r Resolver) -> Graph<'r> {
+    Graph::new(
+        resolver,
+        report
+            .files
+            .iter()
+            .filter(|file| file.project.analysed)
+            .map(|file| (file.path.as_str(), &file.project.module)),
+    )
+}

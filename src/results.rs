@@ -1,0 +1,131 @@
+//! What a run produces, shared by the pipeline, the project-level passes, the cache and
+//! the reporters. It stands beneath all of them and imports none of them.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Finding, Severity};
+use crate::embedded::PageRefs;
+use crate::semantic::sockets::Endpoint;
+use crate::source::LineIndex;
+use crate::suppress;
+
+/// The result of linting one file.
+#[derive(Debug)]
+pub struct FileResult {
+    /// The path as shown to users (relative to the working directory, `/`-separated).
+    pub path: String,
+    pub parsed: bool,
+    /// Not parsed: only worth it if a page of the run loads the file (the second pass
+    /// of `run` decides).
+    pub deferred: bool,
+    pub findings: Vec<Finding>,
+    /// The text findings point into; kept only when there are findings.
+    pub text: Option<Arc<str>>,
+    pub lines: Option<LineIndex>,
+    /// What the file loads, embeds, starts and opens (for the page map).
+    pub page: PageRefs,
+    /// What the project-level rules read of this file.
+    pub project: ProjectFacts,
+    /// Hash of the file's bytes, when the cache is on.
+    pub content_hash: Option<String>,
+    /// The key of its cache entry (see `cache::path_key`), when the cache is on.
+    pub cache_key: Option<String>,
+    /// The file's size and modification time, when the cache is on.
+    pub stamp: Option<Stamp>,
+    /// The result came from the cache.
+    pub cached: bool,
+}
+
+/// A file's facts that the project-level pass needs, kept after its tree is gone.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct ProjectFacts {
+    /// Browser sockets whose endpoint the file shows.
+    pub sockets: Vec<(std::ops::Range<usize>, Endpoint)>,
+    /// Servers: where, the path they serve, and whether they only relay.
+    pub servers: Vec<(std::ops::Range<usize>, Option<String>, bool)>,
+    /// The file's suppression directives, for project-level findings.
+    pub directives: Vec<suppress::Directive>,
+    /// What the file imports and exports (see `crate::modules`).
+    pub module: crate::modules::ModuleFacts,
+    /// The imported names its analysis asked about.
+    pub demands: BTreeSet<crate::modules::env::ImportKey>,
+    /// A hash of the link pass's answers its findings were made with, if any.
+    pub linked_with: Option<String>,
+    /// The file was parsed, so `module` is all it imports and exports.
+    pub analysed: bool,
+}
+
+impl ProjectFacts {
+    pub fn is_empty(&self) -> bool {
+        self.sockets.is_empty() && self.servers.is_empty()
+    }
+}
+
+/// A path that could not be linted, with the reason.
+#[derive(Debug, Clone)]
+pub struct LintError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Everything a run produced, in a deterministic order.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    /// Every linted file, sorted by path.
+    pub files: Vec<FileResult>,
+    /// Paths that could not be linted: the run is incomplete (exit status 2).
+    pub errors: Vec<LintError>,
+    /// Things worth saying that do not make the run incomplete.
+    pub notices: Vec<LintError>,
+    pub files_scanned: usize,
+    pub files_parsed: usize,
+    /// Files whose results came from the cache.
+    pub files_cached: usize,
+    /// The folders that were walked, as shown: every file below them was seen.
+    pub walked: Vec<String>,
+}
+
+impl RunReport {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileResult, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings()
+            .filter(|(_, finding)| finding.severity == severity)
+            .count()
+    }
+}
+
+/// A file's size and modification time, as its metadata says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    /// Seconds and nanoseconds since the Unix epoch, when the file system tells.
+    pub modified: Option<(u64, u32)>,
+}
+
+impl Stamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Stamp {
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|since| (since.as_secs(), since.subsec_nanos()));
+        Stamp {
+            size: metadata.len(),
+            modified,
+        }
+    }
+
+    /// The same size and modification time, to the nanosecond: the file is taken to be
+    /// unchanged without reading it (ESLint's default cache strategy does the same).
+    pub fn unchanged_since(&self, cached: &Stamp) -> bool {
+        self.modified.is_some() && self == cached
+    }
+}
