@@ -164,7 +164,7 @@ fn execute(args: Args) -> Result<i32, String> {
         },
         None => Config::defaults(cwd.clone()),
     };
-    let mut input = read_input(&args)?;
+    let input = read_input(&args)?;
     let changed = match &args.changed_since {
         Some(reference) => Some(crate::git::changed_files(reference, &cwd)?),
         None => None,
@@ -174,23 +174,8 @@ fn execute(args: Args) -> Result<i32, String> {
         (Some(changed), Input::Paths(paths)) => changed.under(paths),
         _ => Vec::new(),
     };
-    // Without project-level rules, only the changed files need reading.
-    if changed.is_some() && matches!(input, Input::Paths(_)) {
-        let project_rules = RULES
-            .iter()
-            .any(|rule| rule.project && config.severity(rule.id) != Severity::Off);
-        if !project_rules {
-            input = Input::Paths(
-                changed_selection
-                    .iter()
-                    .filter(|file| {
-                        !file.exists() || crate::source::FileKind::from_path(file).is_some()
-                    })
-                    .cloned()
-                    .collect(),
-            );
-        }
-    }
+    // The whole selection is linted even so: project-level rules and imported helpers
+    // make other files' findings depend on the changed ones.
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -259,7 +244,23 @@ fn execute(args: Args) -> Result<i32, String> {
             .iter()
             .map(|file| crate::source::display_path(file, &cwd))
             .collect();
-        report.files.retain(|file| shown.contains(&file.path));
+        // A finding counts when its file changed or when its evidence lies in a changed
+        // file (an imported helper, constant or wrapper, labelled there).
+        for file in &mut report.files {
+            if !shown.contains(&file.path) {
+                file.findings.retain(|finding| {
+                    finding.diagnostic.labels.iter().any(|label| {
+                        label
+                            .elsewhere
+                            .as_ref()
+                            .is_some_and(|elsewhere| shown.contains(&elsewhere.path))
+                    })
+                });
+            }
+        }
+        report
+            .files
+            .retain(|file| shown.contains(&file.path) || !file.findings.is_empty());
     }
     if args.print_page_map {
         let map = crate::page_map::build(&report, &report.walked);

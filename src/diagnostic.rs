@@ -126,6 +126,11 @@ impl Diagnostic {
         self
     }
 
+    /// Labels of a fact's trail, which may be in other files.
+    pub fn with_steps<'a>(self, steps: impl IntoIterator<Item = &'a Label>) -> Self {
+        steps.into_iter().fold(self, Diagnostic::with_step)
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(without_credentials(help.into()));
         self

@@ -1057,6 +1057,54 @@ fn changed_since_lints_only_changed_files() {
 }
 
 #[test]
+fn changed_since_reports_importers_whose_evidence_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let strong =
+        "export function isTrusted(origin) {\n  return origin === \"https://a.example\";\n}\n";
+    write(dir.path(), "check.js", strong);
+    write(
+        dir.path(),
+        "app.js",
+        "import { isTrusted } from \"./check.js\";\n\
+         window.addEventListener(\"message\", (event) => {\n\
+         \x20 if (!isTrusted(event.origin)) return;\n\
+         \x20 document.title = event.data.title;\n\
+         });\n",
+    );
+    // A finding of an unchanged file whose evidence is unchanged too stays out.
+    write(dir.path(), "other.js", WILDCARD_POST);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    let output = crosswire(
+        dir.path(),
+        &["--changed-since", "HEAD", "--format", "compact"],
+    );
+    assert!(
+        compact_lines(&output).is_empty(),
+        "{:?}",
+        compact_lines(&output)
+    );
+    // The helper weakens: the importer's handler is reported, with the helper as evidence.
+    write(
+        dir.path(),
+        "check.js",
+        "export function isTrusted(origin) {\n  return origin.indexOf(\"a.example\") !== -1;\n}\n",
+    );
+    let output = crosswire(dir.path(), &["--changed-since", "HEAD", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["rule"], "message-weak-origin-check");
+    assert_eq!(findings[0]["path"], "app.js");
+    let labels = findings[0]["labels"].as_array().unwrap();
+    assert!(
+        labels.iter().any(|label| label["path"] == "check.js"),
+        "{labels:?}"
+    );
+}
+
+#[test]
 fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
     let dir = same_page_project("iframe-chat");
     write(dir.path(), "extra.js", WILDCARD_POST);
@@ -1481,5 +1529,9 @@ fn imported_definitions_are_labelled_in_their_own_file_and_a_changed_helper_reli
         "export const TARGET = \"https://host.example.com\";\n",
     );
     let output = crosswire(dir.path(), &["--format", "compact", "--cache", "."]);
-    assert!(compact_lines(&output).is_empty(), "{}", stdout(&output));
+    assert!(
+        compact_lines(&output).is_empty(),
+        "{:?}",
+        compact_lines(&output)
+    );
 }

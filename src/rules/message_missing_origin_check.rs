@@ -51,6 +51,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             diagnostic =
                 diagnostic.with_label(origin.clone(), "the origin is read but never compared");
         }
+        diagnostic = diagnostic.with_steps(&handler.unchecking_helpers);
         diagnostic = diagnostic.with_help(format!(
             "start the handler with a guard that compares the sender's origin with the exact \
              origin you expect: `{}` (CWE-346)",

@@ -37,6 +37,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             "listens for messages",
         )
         .with_label(first_check.span.clone(), "the origin is checked here…")
+        .with_steps(first_check.helper.iter())
         .with_label(
             unguarded.span.clone(),
             "…but the data is used here whatever the result",

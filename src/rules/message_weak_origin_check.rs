@@ -58,6 +58,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
                 "listens for messages",
             )
             .with_label(check.span.clone(), "weak origin check")
+            .with_steps(check.helper.iter())
             .with_help(format!(
                 "compare the whole origin for equality with the origins you trust: `{}`, \
                      or `ALLOWED_ORIGINS.includes(origin)` with full origins (CWE-346, CWE-20)",

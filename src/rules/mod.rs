@@ -317,8 +317,9 @@ pub fn listener_diagnostic(
     message: impl Into<String>,
     span_label: &str,
 ) -> Diagnostic {
-    let diagnostic =
-        Diagnostic::new(message, listener.registration.clone()).with_span_label(span_label);
+    let diagnostic = Diagnostic::new(message, listener.registration.clone())
+        .with_span_label(span_label)
+        .with_steps(&listener.imported);
     match &listener.handler_span {
         Some(handler) => diagnostic.with_label(first_line(context.text, handler), "handler"),
         None => diagnostic,

@@ -470,14 +470,20 @@ impl<'a> Collector<'a> {
             .iter()
             .filter_map(|call| {
                 let callee = self.bindings.binding_id(call.callee)?;
+                let mut imported = None;
                 let [target, event, handler] = match self.bindings.function_of.get(&callee) {
                     Some(function) => *self.bindings.listener_wrappers.get(function)?,
                     // A wrapper of another module, as its summary tells.
                     None => {
-                        self.bindings
-                            .imported_function(&Expr::Ident(call.callee.clone()))?
-                            .0
-                            .listener_wrapper?
+                        let (function, found, shown) = self
+                            .bindings
+                            .imported_function(&Expr::Ident(call.callee.clone()))?;
+                        imported = Some(crate::diagnostic::Label::elsewhere(
+                            &found.path,
+                            found.summary.line,
+                            format!("`{shown}` adds the listener here"),
+                        ));
+                        function.listener_wrapper?
                     }
                 };
                 let argument = |index: usize| call.arguments.get(index).map(|arg| &*arg.expr);
@@ -490,6 +496,7 @@ impl<'a> Collector<'a> {
                     class: call.class,
                     in_worker_code: call.in_worker_code,
                     in_function: false,
+                    imported,
                 })
             })
             .collect();
@@ -698,6 +705,7 @@ impl<'a> Collector<'a> {
             in_worker_code: self.worker_guards > 0
                 || (target.is_none_or(is_global_scope_object) && self.in_worker_named_function()),
             in_function: !self.frames.is_empty(),
+            imported: None,
         });
     }
 
@@ -891,6 +899,7 @@ impl<'a> Collector<'a> {
                     class: self.current_class(),
                     in_worker_code: false,
                     in_function: false,
+                    imported: None,
                 });
             }
         }
@@ -954,6 +963,7 @@ impl<'a> Collector<'a> {
                     class: Some(class_start),
                     in_worker_code: false,
                     in_function: false,
+                    imported: None,
                 });
             }
         }

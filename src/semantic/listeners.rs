@@ -56,6 +56,8 @@ pub struct RawListener<'a> {
     /// Inside code that only runs in a worker (`if (typeof window === "undefined")`,
     /// or a function named like `Rhino3dmWorker` that is stringified into a worker).
     pub in_worker_code: bool,
+    /// The wrapper of another module that registers it, in its own file.
+    pub imported: Option<crate::diagnostic::Label>,
     /// Inside a function (not at the top level of the file).
     pub in_function: bool,
 }
@@ -69,6 +71,9 @@ pub struct MessageListener {
     pub handler_span: Option<Range<usize>>,
     /// What the handler does; `None` when it is defined elsewhere.
     pub handler: Option<HandlerFacts>,
+    /// What of other modules makes it a `message` listener (a wrapper, the event
+    /// name), in their own files.
+    pub imported: Vec<crate::diagnostic::Label>,
 }
 
 /// What the walk learned about the file's global scope.
@@ -153,11 +158,27 @@ pub fn resolve_listeners(
             };
             let handler = function
                 .and_then(|span| analyze_handler(program, bindings, span, listener.class, shape));
+            let event_name = listener
+                .event
+                .and_then(|event| bindings.imported_constant(event))
+                .map(|(_, found, shown)| {
+                    crate::diagnostic::Label::elsewhere(
+                        &found.path,
+                        found.summary.line,
+                        format!("`{shown}` names the `message` event here"),
+                    )
+                });
             MessageListener {
                 registration: listener.registration.clone(),
                 form: listener.form,
                 handler_span: function.map(crate::parse::span_range),
                 handler,
+                imported: listener
+                    .imported
+                    .iter()
+                    .cloned()
+                    .chain(event_name)
+                    .collect(),
             }
         })
         .collect()

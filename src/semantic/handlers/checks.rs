@@ -6,6 +6,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::*;
+use crate::diagnostic::Label;
 use crate::parse::span_range;
 use crate::semantic::values::{literal_string, member_name, strip};
 
@@ -199,6 +200,7 @@ impl Walker<'_, '_> {
 
     /// Whether `expr` is an origin check; its strength, and whether it is true when the check passes.
     pub(super) fn check_of(&mut self, expr: &Expr) -> Option<(Strength, bool)> {
+        self.next_check_helper = None;
         match strip(expr) {
             Expr::Bin(bin) => self.comparison_check(bin),
             // `~origin.indexOf(x)` is non-zero exactly when `x` is found.
@@ -732,20 +734,35 @@ impl Walker<'_, '_> {
         is_event: bool,
     ) -> Option<HelperSummary> {
         // A helper of another module: its summary, made by the same analysis.
-        if let Some((function, _, _)) = self.context.bindings.imported_function(callee) {
+        if let Some((function, found, shown)) = self.context.bindings.imported_function(callee) {
             let checks = if is_event {
                 &function.event_checks
             } else {
                 &function.origin_checks
             };
-            return checks
-                .get(position)
-                .cloned()
-                .flatten()
-                .map(|check| HelperSummary {
-                    strength: check.strength,
-                    asserts: check.asserts,
-                });
+            let Some(check) = checks.get(position).cloned().flatten() else {
+                let label = Label::elsewhere(
+                    &found.path,
+                    found.summary.line,
+                    format!(
+                        "`{shown}` is handed the {} here but does not check its origin",
+                        if is_event { "event" } else { "origin" }
+                    ),
+                );
+                if !self.facts.unchecking_helpers.contains(&label) {
+                    self.facts.unchecking_helpers.push(label);
+                }
+                return None;
+            };
+            self.next_check_helper = Some(Label::elsewhere(
+                &found.path,
+                found.summary.line,
+                format!("`{shown}` checks the origin here"),
+            ));
+            return Some(HelperSummary {
+                strength: check.strength,
+                asserts: check.asserts,
+            });
         }
         let span = self.resolve_function(callee)?;
         let key = (span.lo.0, span.hi.0, is_event);

@@ -41,6 +41,9 @@ pub struct HandlerFacts {
     /// The handler does something besides logging and testing: it calls, creates, or
     /// assigns outside itself. One that does not acts on nothing a sender sends.
     pub effects: bool,
+    /// Functions of other modules the handler hands the origin to that check nothing:
+    /// a label at each, in its own file.
+    pub unchecking_helpers: Vec<Label>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +70,8 @@ pub struct OriginCheck {
     /// Whether the check stops anything: it guards a data use, or its failure leaves
     /// the handler.
     pub enforced: bool,
+    /// The imported helper that makes the check, in its own file.
+    pub helper: Option<Label>,
     /// `event.source === window`: true only for this window's own posts. It keeps
     /// everyone else out only where the code goes on when it holds; code that leaves
     /// when it holds (skipping its own posts) checks no other sender.
@@ -667,6 +672,8 @@ struct Walker<'c, 'p> {
     /// The comparison being judged is `event.source === window` (see
     /// [`OriginCheck::self_only`]).
     next_check_self_only: bool,
+    /// The check being judged is made by a helper of another module, defined here.
+    next_check_helper: Option<Label>,
 }
 
 impl<'c, 'p> Walker<'c, 'p> {
@@ -696,6 +703,7 @@ impl<'c, 'p> Walker<'c, 'p> {
             record_data: true,
             global_event: false,
             next_check_self_only: false,
+            next_check_helper: None,
         }
     }
 
@@ -962,7 +970,9 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     fn add_check(&mut self, span: Range<usize>, strength: Strength, passes_when: bool) -> usize {
         let self_only = std::mem::take(&mut self.next_check_self_only);
+        let helper = self.next_check_helper.take();
         self.facts.checks.push(OriginCheck {
+            helper,
             span,
             strength,
             passes_when,
@@ -1042,12 +1052,15 @@ impl<'c, 'p> Walker<'c, 'p> {
             return Vec::new();
         };
         let is_event = self.is_event(&call.args[position].expr);
-        match self.helper_summary(callee, position, is_event) {
+        self.next_check_helper = None;
+        let guards = match self.helper_summary(callee, position, is_event) {
             Some(summary) if summary.asserts => {
                 vec![self.add_check(span_range(call.span), summary.strength, true)]
             }
             _ => Vec::new(),
-        }
+        };
+        self.next_check_helper = None;
+        guards
     }
 
     /// The condition of a test whose checks are already registered (matched by span).
