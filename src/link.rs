@@ -70,7 +70,10 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                     .iter()
                     .flat_map(|file| graph.unanalysed_targets(&file.path, &file.project.demands))
                     .filter_map(|path| index.get(&path).copied())
-                    .filter(|&at| !report.files[at].project.analysed)
+                    .filter(|&at| {
+                        let project = &report.files[at].project;
+                        !project.analysed || project.module.partial
+                    })
                     .collect()
             };
             if wanted.is_empty() {

@@ -193,65 +193,69 @@ impl Engine {
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();
-        let ((), demands) = crate::modules::env::with_answers(options.answers.clone(), || {
-            with_globals(|| {
-                for (index, block) in blocks.iter().enumerate() {
-                    let (code, base) = analysis.code(&blocks, index);
-                    // The tree is dropped inside the room too: dropping a deep tree recurses.
-                    let outcome = catch_unwind(AssertUnwindSafe(|| {
-                        crate::stack::with_room(code.len(), || {
-                            let parsed = parse_script(code, base, block.language)?;
-                            let block_facts = semantic::analyze_in_page(
-                                &parsed,
-                                code,
-                                base,
-                                &path,
-                                semantic::MarkupCalls {
-                                    on_user_action: &page.user_action_calls,
-                                    otherwise: &page.other_handler_calls,
-                                },
-                            );
-                            Ok((block_facts, parsed.comments))
-                        })
-                    }))
-                    .unwrap_or_else(|panic| {
-                        if !panic.is::<crate::stack::TooDeep>() {
-                            std::panic::resume_unwind(panic);
-                        }
-                        Err(crate::parse::SyntaxError::too_deep(base))
-                    });
-                    match outcome {
-                        Ok((block_facts, block_comments)) => {
-                            facts.extend(block_facts);
-                            comments.extend(block_comments);
-                        }
-                        Err(mut error) => {
-                            error.span = analysis.to_file(error.span);
-                            let what = if matches!(kind, FileKind::Script(_)) {
-                                "this file"
-                            } else {
-                                "this script"
-                            };
-                            let diagnostic = if error.too_deep {
-                                Diagnostic::new(format!("{what} is {}", error.message), error.span)
+        let ((), demands) =
+            crate::modules::env::with_answers(options.answers.clone(), options.for_exports, || {
+                with_globals(|| {
+                    for (index, block) in blocks.iter().enumerate() {
+                        let (code, base) = analysis.code(&blocks, index);
+                        // The tree is dropped inside the room too: dropping a deep tree recurses.
+                        let outcome = catch_unwind(AssertUnwindSafe(|| {
+                            crate::stack::with_room(code.len(), || {
+                                let parsed = parse_script(code, base, block.language)?;
+                                let block_facts = semantic::analyze_in_page(
+                                    &parsed,
+                                    code,
+                                    base,
+                                    &path,
+                                    semantic::MarkupCalls {
+                                        on_user_action: &page.user_action_calls,
+                                        otherwise: &page.other_handler_calls,
+                                    },
+                                );
+                                Ok((block_facts, parsed.comments))
+                            })
+                        }))
+                        .unwrap_or_else(|panic| {
+                            if !panic.is::<crate::stack::TooDeep>() {
+                                std::panic::resume_unwind(panic);
+                            }
+                            Err(crate::parse::SyntaxError::too_deep(base))
+                        });
+                        match outcome {
+                            Ok((block_facts, block_comments)) => {
+                                facts.extend(block_facts);
+                                comments.extend(block_comments);
+                            }
+                            Err(mut error) => {
+                                error.span = analysis.to_file(error.span);
+                                let what = if matches!(kind, FileKind::Script(_)) {
+                                    "this file"
+                                } else {
+                                    "this script"
+                                };
+                                let diagnostic = if error.too_deep {
+                                    Diagnostic::new(
+                                        format!("{what} is {}", error.message),
+                                        error.span,
+                                    )
                                     .with_span_label("nested too deeply from here on")
                                     .with_help(
                                         "if this is generated code, leave it out with \
                                      `[files] ignore` in crosswire.toml",
                                     )
-                            } else {
-                                Diagnostic::new(
-                                    format!("cannot parse {what}: {}", error.message),
-                                    error.span,
-                                )
-                                .with_span_label("syntax error here")
-                            };
-                            self.push_pipeline_finding(&mut findings, PARSE_ERROR, diagnostic);
+                                } else {
+                                    Diagnostic::new(
+                                        format!("cannot parse {what}: {}", error.message),
+                                        error.span,
+                                    )
+                                    .with_span_label("syntax error here")
+                                };
+                                self.push_pipeline_finding(&mut findings, PARSE_ERROR, diagnostic);
+                            }
                         }
                     }
-                }
-            })
-        });
+                })
+            });
         for comment in &mut comments {
             comment.span = analysis.to_file(comment.span.clone());
         }

@@ -884,3 +884,17 @@ fn cold_exports_are_summarised() {
     "#;
     check("cold exports", text);
 }
+
+#[test]
+fn a_cold_exported_check_is_left_to_the_link() {
+    // fixtures/message-weak-origin-check/project-cold-helper: the first walk passes over
+    // `isTrusted`, so its summary is left to the link, which walks the module in full
+    // when app.js asks (that project's expectations show it is then judged).
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/message-weak-origin-check/project-cold-helper/src/security.js"),
+    )
+    .unwrap();
+    let report = check("cold helper", &text);
+    assert!(report.skipped_functions > 0, "{report:?}");
+}

@@ -45,6 +45,8 @@ impl Imported {
 struct State {
     answers: Option<Arc<Answers>>,
     demands: BTreeSet<ImportKey>,
+    /// The link asked for the file's exports: every function is walked.
+    in_full: bool,
 }
 
 thread_local! {
@@ -81,9 +83,17 @@ pub fn imports_listener_wrappers() -> bool {
     })
 }
 
+/// Whether the link asked for the file's exports, so that it is walked in full and
+/// every export summarised (see [`crate::modules::ModuleFacts::partial`]).
+pub fn walks_in_full() -> bool {
+    STATE.with(|state| state.borrow().in_full)
+}
+
 /// Runs `analyze` with `answers` in view, and returns what it asked of imported names.
+/// `in_full`: the link needs every export's summary.
 pub fn with_answers<R>(
     answers: Option<Arc<Answers>>,
+    in_full: bool,
     analyze: impl FnOnce() -> R,
 ) -> (R, BTreeSet<ImportKey>) {
     let outer = STATE.with(|state| {
@@ -92,6 +102,7 @@ pub fn with_answers<R>(
             State {
                 answers,
                 demands: BTreeSet::new(),
+                in_full,
             },
         )
     });

@@ -43,8 +43,9 @@ impl<'f> Graph<'f> {
     }
 
     /// The files that looking up `from`'s demands reaches and the run did not analyse
-    /// (they held nothing a rule looks for), re-exporting modules' sources included:
-    /// the link needs their summaries.
+    /// (they held nothing a rule looks for) or analysed without their summaries
+    /// ([`ModuleFacts::partial`]), re-exporting modules' sources included: the link needs
+    /// their summaries.
     pub fn unanalysed_targets(&self, from: &str, demands: &BTreeSet<ImportKey>) -> Vec<String> {
         let mut missing = Vec::new();
         for (specifier, name) in demands {
@@ -82,7 +83,7 @@ impl<'f> Graph<'f> {
         if hops > MAX_HOPS || !visited.insert((path.to_string(), name.to_string())) {
             return None;
         }
-        let Some(facts) = self.modules.get(path) else {
+        let Some(facts) = self.modules.get(path).filter(|facts| !facts.partial) else {
             missing.push(path.to_string());
             return None;
         };
@@ -144,6 +145,7 @@ mod tests {
         let config = ModuleFacts {
             specifiers: vec![],
             exports: vec![constant("TARGET", "*")],
+            partial: false,
         };
         let barrel = ModuleFacts {
             specifiers: vec!["./config".into(), "./cycle".into()],
@@ -160,12 +162,14 @@ mod tests {
                     specifier: "./config".into(),
                 },
             ],
+            partial: false,
         };
         let cycle = ModuleFacts {
             specifiers: vec!["./index".into()],
             exports: vec![Export::All {
                 specifier: "./index".into(),
             }],
+            partial: false,
         };
         let files = [
             "src/config.ts",

@@ -9,6 +9,8 @@
 //! asked about (its demands). After every file is analysed, the link pass resolves those
 //! names to the exporting modules' summaries, following re-exports; a file whose demands
 //! found something is analysed again with the answers in view (see `crate::link`).
+//! Summaries that need functions the first walk skipped are made only when asked for
+//! ([`ModuleFacts::partial`]).
 
 pub mod env;
 pub mod graph;
@@ -23,9 +25,35 @@ pub struct ModuleFacts {
     /// (`import`, `export … from`, `require("…")`, `import x = require("…")`, `import("…")`).
     pub specifiers: Vec<String>,
     pub exports: Vec<Export>,
+    /// The exports' summaries were left out: they need functions the file's walk passed
+    /// over (see `crate::semantic::cold`). The link parses the module in full before it
+    /// answers from it, and only if a file asks, so that summarising exports never makes
+    /// a walk longer.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 impl ModuleFacts {
+    /// Marks the module [`Self::partial`] and drops its summaries, all but which of its
+    /// exports forward to `addEventListener` (known from the walk itself): the link looks
+    /// for their callers before it asks for anything.
+    pub fn leave_summaries_to_the_link(&mut self) {
+        self.partial = true;
+        for export in &mut self.exports {
+            if let Export::Local { summary, .. } = export {
+                summary.value = None;
+                summary.function = summary
+                    .function
+                    .take()
+                    .and_then(|function| function.listener_wrapper)
+                    .map(|wrapper| FunctionSummary {
+                        listener_wrapper: Some(wrapper),
+                        ..FunctionSummary::default()
+                    });
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.specifiers.is_empty() && self.exports.is_empty()
     }

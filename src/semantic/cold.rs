@@ -205,6 +205,26 @@ pub fn recording_demands<R>(resolve: impl FnOnce() -> R) -> (R, Demands) {
     (result, demands)
 }
 
+/// Runs `resolve` recording what it reads apart from the resolution around it, whose
+/// own record goes on afterwards untouched.
+pub fn isolated<R>(resolve: impl FnOnce() -> R) -> (R, Demands) {
+    let outer = DEMANDS.with_borrow_mut(|demands| demands.replace(Demands::default()));
+    // Restored even when the analysis unwinds (a deadline, a stack guard).
+    struct Restore(Option<Option<Demands>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(outer) = self.0.take() {
+                DEMANDS.with_borrow_mut(|demands| *demands = outer);
+            }
+        }
+    }
+    let mut restore = Restore(Some(outer));
+    let result = resolve();
+    let outer = restore.0.take().expect("restored once");
+    let inner = DEMANDS.with_borrow_mut(|demands| std::mem::replace(demands, outer));
+    (result, inner.unwrap_or_default())
+}
+
 fn record(note: impl FnOnce(&mut Demands)) {
     DEMANDS.with_borrow_mut(|demands| {
         if let Some(demands) = demands {

@@ -50,7 +50,9 @@ pub fn collect(
 ) -> (FileFacts, WalkReport) {
     let mut skipping = Skipping::new(HotSpots::find(code, base));
     let mut report = WalkReport::default();
-    let rounds = if crate::modules::env::imports_listener_wrappers() {
+    let rounds = if crate::modules::env::imports_listener_wrappers()
+        || crate::modules::env::walks_in_full()
+    {
         0
     } else {
         SKIPPING_ROUNDS
@@ -61,7 +63,12 @@ pub fn collect(
             let mut collector = walk(parsed, path, Some(skipping), markup_calls);
             let state = collector.skipping.take().expect("the walk was skipping");
             let server_library = collector.server_library_seen || collector.worker_import_seen;
-            (collector.finish(&parsed.program), state, server_library)
+            let facts = collector.finish(&parsed.program, &|demands| {
+                !demands
+                    .functions_to_walk(&state.skipped, code, base)
+                    .is_empty()
+            });
+            (facts, state, server_library)
         });
         // A socket's or a server's analysis reads records from all over the file, and a
         // server library's maker (or a module imported as a worker) may be called by any
@@ -78,7 +85,7 @@ pub fn collect(
     }
     report.walked_in_full = true;
     (
-        walk(parsed, path, None, markup_calls).finish(&parsed.program),
+        walk(parsed, path, None, markup_calls).finish(&parsed.program, &|_| false),
         report,
     )
 }
@@ -100,7 +107,7 @@ const SKIPPING_ROUNDS: usize = 3;
 /// Collects the facts of one parsed script in one full walk, for comparison with
 /// [`collect`] (`tests/cold_functions.rs`).
 pub fn collect_in_full(parsed: &ParsedScript, path: &str) -> FileFacts {
-    walk(parsed, path, None, MarkupCalls::default()).finish(&parsed.program)
+    walk(parsed, path, None, MarkupCalls::default()).finish(&parsed.program, &|_| false)
 }
 
 /// The binding each identifier of a plain JavaScript program names, as the walk
@@ -443,7 +450,13 @@ impl<'a> Collector<'a> {
         self.close_scope();
     }
 
-    fn finish(mut self, program: &'a Program) -> FileFacts {
+    /// `needs_walk`: whether reading what some demands read needs functions the walk
+    /// passed over.
+    fn finish(
+        mut self,
+        program: &'a Program,
+        needs_walk: &dyn Fn(&super::cold::Demands) -> bool,
+    ) -> FileFacts {
         for (id, values) in std::mem::take(&mut self.pending_assignments) {
             if let Some(binding) = self.bindings.binding_mut(&id) {
                 for value in values {
@@ -560,7 +573,14 @@ impl<'a> Collector<'a> {
             .iter()
             .map(|(span, name)| (span_range(*span), name.to_string()))
             .collect();
-        let module = super::exports::module_facts(program, bindings);
+        // Summarising exports must not lengthen the walk: summaries that need skipped
+        // functions are left to the link, which asks for them only when a file imports
+        // them.
+        let (mut module, demands) =
+            super::cold::isolated(|| super::exports::module_facts(program, bindings));
+        if needs_walk(&demands) {
+            module.leave_summaries_to_the_link();
+        }
         FileFacts {
             post_messages,
             message_listeners,

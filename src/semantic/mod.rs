@@ -56,6 +56,7 @@ impl FileFacts {
         self.function_names.extend(other.function_names);
         self.module.specifiers.extend(other.module.specifiers);
         self.module.exports.extend(other.module.exports);
+        self.module.partial |= other.module.partial;
     }
 
     /// The innermost named function around each byte offset, for findings' fingerprints.
@@ -185,6 +186,12 @@ pub fn skipping_differs(
     let mut full = collect_in_full(parsed, path);
     let names_of_skipping = std::mem::take(&mut skipping.function_names);
     let names_of_full = std::mem::take(&mut full.function_names);
+    // A module whose summaries need skipped functions leaves them to the link, which
+    // makes them with a full walk (`crate::modules::ModuleFacts::partial`): its names
+    // and specifiers must still be a full walk's.
+    if skipping.module.partial {
+        full.module.leave_summaries_to_the_link();
+    }
     let (skipping, full) = (format!("{skipping:#?}"), format!("{full:#?}"));
     if skipping != full {
         let first = skipping
