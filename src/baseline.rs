@@ -133,6 +133,7 @@ impl Coverage {
         let files = report
             .files
             .iter()
+            .filter(|file| !file.reported_in_part)
             .filter(|file| {
                 !file
                     .findings

@@ -61,7 +61,7 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Report errors only, and print no notes on standard error
+    /// Report errors only (warnings still count for --max-warnings), and print no notes on standard error
     #[arg(short, long)]
     pub quiet: bool,
 
@@ -248,6 +248,7 @@ fn execute(args: Args) -> Result<i32, String> {
         // file (an imported helper, constant or wrapper, labelled there).
         for file in &mut report.files {
             if !shown.contains(&file.path) {
+                file.reported_in_part = true;
                 file.findings.retain(|finding| {
                     finding.diagnostic.labels.iter().any(|label| {
                         label
@@ -268,12 +269,6 @@ fn execute(args: Args) -> Result<i32, String> {
         write_text(&args, &json)?;
         return Ok(status_without_findings(&report));
     }
-    if args.quiet {
-        for file in &mut report.files {
-            file.findings
-                .retain(|finding| finding.severity == Severity::Error);
-        }
-    }
     if let Some(path) = &args.write_baseline {
         let baseline = crate::baseline::Baseline::from_report(&report);
         baseline.save(path)?;
@@ -288,12 +283,9 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     if let Some(path) = &args.baseline {
         let baseline = crate::baseline::Baseline::load(path)?;
-        let coverage =
-            crate::baseline::Coverage::of_run(&report, |rule| match engine.config.severity(rule) {
-                Severity::Off => false,
-                Severity::Warning => !args.quiet,
-                Severity::Error => true,
-            });
+        let coverage = crate::baseline::Coverage::of_run(&report, |rule| {
+            engine.config.severity(rule) != Severity::Off
+        });
         let (known, pruned) = baseline.apply(&mut report, &coverage);
         if args.baseline_prune && pruned.findings.len() != baseline.findings.len() {
             pruned.save(path)?;
@@ -316,7 +308,21 @@ fn execute(args: Args) -> Result<i32, String> {
             );
         }
     }
+    // `-q` hides warnings, but they still count against `--max-warnings`, as in ESLint.
+    let warnings = report.count(Severity::Warning);
+    if args.quiet {
+        for file in &mut report.files {
+            file.findings
+                .retain(|finding| finding.severity == Severity::Error);
+        }
+    }
     write_report(&args, &report)?;
+    if let Some(limit) = args.max_warnings.filter(|&limit| warnings > limit) {
+        eprintln!(
+            "crosswire: {}, more than --max-warnings {limit}",
+            count_of(warnings, "warning")
+        );
+    }
     for notice in &report.notices {
         if !args.quiet {
             eprintln!(
@@ -327,7 +333,7 @@ fn execute(args: Args) -> Result<i32, String> {
         }
     }
     print_errors(&report);
-    Ok(exit_status(&report, args.max_warnings))
+    Ok(exit_status(&report, warnings, args.max_warnings))
 }
 
 /// `1 finding`, `2 findings`.
@@ -404,12 +410,12 @@ fn status_without_findings(report: &RunReport) -> i32 {
     }
 }
 
-fn exit_status(report: &RunReport, max_warnings: Option<usize>) -> i32 {
+/// `warnings`: how many the run found, shown or not (`-q`).
+fn exit_status(report: &RunReport, warnings: usize, max_warnings: Option<usize>) -> i32 {
     if !report.errors.is_empty() {
         return EXIT_TROUBLE;
     }
-    let too_many_warnings =
-        max_warnings.is_some_and(|limit| report.count(Severity::Warning) > limit);
+    let too_many_warnings = max_warnings.is_some_and(|limit| warnings > limit);
     if report.count(Severity::Error) > 0 || too_many_warnings {
         EXIT_FINDINGS
     } else {

@@ -159,6 +159,7 @@ impl Engine {
                 cache_key: None,
                 stamp: None,
                 cached: false,
+                reported_in_part: false,
             };
         }
         let _deadline =
@@ -398,6 +399,7 @@ impl Engine {
             cache_key: None,
             stamp: None,
             cached: false,
+            reported_in_part: false,
         }
     }
 
@@ -950,6 +952,7 @@ fn cached_result(
         cache_key: None,
         stamp: None,
         cached: true,
+        reported_in_part: false,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct FileResult {
     pub stamp: Option<Stamp>,
     /// The result came from the cache.
     pub cached: bool,
+    /// Only some of its findings are reported: `--changed-since` kept those whose
+    /// evidence lies in a changed file. A baseline must not prune its other entries.
+    pub reported_in_part: bool,
 }
 
 /// A file's facts that the project-level pass needs, kept after its tree is gone.

@@ -265,6 +265,20 @@ fn config_sets_severity_and_max_warnings_gates_warnings() {
     let output = crosswire(dir.path(), &["--quiet", "--format", "compact"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+
+    // Hidden by -q, warnings still count against --max-warnings, and the run says why it
+    // failed.
+    let output = crosswire(
+        dir.path(),
+        &["--quiet", "--format", "compact", "--max-warnings", "0"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("crosswire: 1 warning, more than --max-warnings 0"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -1069,13 +1083,16 @@ fn changed_since_reports_importers_whose_evidence_changed() {
          window.addEventListener(\"message\", (event) => {\n\
          \x20 if (!isTrusted(event.origin)) return;\n\
          \x20 document.title = event.data.title;\n\
-         });\n",
+         });\n\
+         parent.postMessage({ token }, \"*\");\n",
     );
     // A finding of an unchanged file whose evidence is unchanged too stays out.
     write(dir.path(), "other.js", WILDCARD_POST);
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-qm", "start"]);
+    let output = crosswire(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let output = crosswire(
         dir.path(),
         &["--changed-since", "HEAD", "--format", "compact"],
@@ -1102,6 +1119,28 @@ fn changed_since_reports_importers_whose_evidence_changed() {
         labels.iter().any(|label| label["path"] == "check.js"),
         "{labels:?}"
     );
+    // app.js is reported only in part: pruning the baseline keeps its other entries.
+    let output = crosswire(
+        dir.path(),
+        &[
+            "--changed-since",
+            "HEAD",
+            "--baseline",
+            "baseline.json",
+            "--baseline-prune",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let baseline: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    let kept: Vec<&str> = baseline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["path"].as_str().unwrap())
+        .collect();
+    assert!(kept.contains(&"app.js"), "{baseline}");
 }
 
 #[test]

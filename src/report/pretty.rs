@@ -684,6 +684,7 @@ mod tests {
             cache_key: None,
             stamp: None,
             cached: false,
+            reported_in_part: false,
         };
         RunReport {
             files_scanned: 1,
