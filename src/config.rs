@@ -364,14 +364,20 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 /// trailing `/` means everything below that folder.
 fn normalize_glob(pattern: &str) -> String {
     let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
-    let pattern = match pattern.strip_suffix('/') {
-        Some(folder) => format!("{folder}/**"),
-        None => pattern.to_string(),
+    // As in `.gitignore`, a trailing `/` does not anchor: `dist/` is any `dist` folder.
+    let (pattern, folder) = match pattern.strip_suffix('/') {
+        Some(folder) => (folder, true),
+        None => (pattern, false),
     };
-    match pattern.strip_prefix('/') {
+    let anchored = match pattern.strip_prefix('/') {
         Some(anchored) => anchored.to_string(),
-        None if pattern.contains('/') => pattern,
+        None if pattern.contains('/') => pattern.to_string(),
         None => format!("**/{pattern}"),
+    };
+    if folder {
+        format!("{anchored}/**")
+    } else {
+        anchored
     }
 }
 
@@ -382,7 +388,8 @@ fn parse_level(
 ) -> Result<Severity, ConfigError> {
     match level {
         "off" => Ok(Severity::Off),
-        "warn" => Ok(Severity::Warning),
+        // "warning" is the word the output uses.
+        "warn" | "warning" => Ok(Severity::Warning),
         "error" => Ok(Severity::Error),
         _ => Err(level_error(span, error_at)),
     }
@@ -394,7 +401,7 @@ fn level_error(
 ) -> ConfigError {
     error_at(
         Some(span),
-        "a rule's level must be \"off\", \"warn\" or \"error\"".into(),
+        "a rule's level must be \"off\", \"warn\" (or \"warning\") or \"error\"".into(),
         Some("write `rule-id = \"warn\"`, or `level = \"warn\"` inside `[rules.rule-id]`".into()),
     )
 }
@@ -452,7 +459,9 @@ mod tests {
     #[test]
     fn globs_behave_like_gitignore_patterns() {
         assert_eq!(normalize_glob("*.min.js"), "**/*.min.js");
-        assert_eq!(normalize_glob("dist/"), "dist/**");
+        assert_eq!(normalize_glob("dist/"), "**/dist/**");
+        assert_eq!(normalize_glob("/dist/"), "dist/**");
+        assert_eq!(normalize_glob("packages/*/dist/"), "packages/*/dist/**");
         assert_eq!(normalize_glob("/build/**"), "build/**");
         assert_eq!(normalize_glob("./src/gen/*.js"), "src/gen/*.js");
     }
@@ -460,7 +469,7 @@ mod tests {
     #[test]
     fn rule_levels_and_ignores_are_read() {
         let config = Config::parse(
-            "[rules]\npostmessage-wildcard-origin = \"warn\"\n[files]\nignore = [\"dist/\", \"*.min.js\"]\n",
+            "[rules]\npostmessage-wildcard-origin = \"warn\"\nwebsocket-insecure-url = \"warning\"\n[files]\nignore = [\"dist/\", \"*.min.js\"]\n",
             "crosswire.toml",
             PathBuf::from("/project"),
         )
@@ -469,7 +478,10 @@ mod tests {
             config.severity("postmessage-wildcard-origin"),
             Severity::Warning
         );
+        assert_eq!(config.severity("websocket-insecure-url"), Severity::Warning);
         assert!(config.is_ignored(Path::new("/project/dist/app.js")));
+        // `dist/` is any `dist` folder, as in `.gitignore`.
+        assert!(config.is_ignored(Path::new("/project/packages/ui/dist/app.js")));
         assert!(config.is_ignored(Path::new("/project/src/vendor/x.min.js")));
         assert!(!config.is_ignored(Path::new("/project/src/app.js")));
     }
