@@ -45,6 +45,57 @@ use crate::rules;
 
 pub const DEFAULT_CACHE_LOCATION: &str = ".crosswire-cache";
 
+/// The file a cache folder keeps its data in.
+const FOLDER_CACHE_FILE: &str = "cache";
+
+/// Where the cache lives, from `--cache-location`: the cache file, and the folder that
+/// holds it when crosswire owns one. A folder (the default `.crosswire-cache/`, an
+/// existing folder, or a path ending in `/`) holds the file `cache` and a `.gitignore`
+/// of `*`, so `git status` stays clean, as ruff's `.ruff_cache` does; any other path is
+/// the cache file itself.
+pub fn location(given: Option<&Path>) -> (PathBuf, Option<PathBuf>) {
+    let folder = match given {
+        None => PathBuf::from(DEFAULT_CACHE_LOCATION),
+        Some(path)
+            if path.as_os_str().as_encoded_bytes().ends_with(b"/")
+                || std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir()) =>
+        {
+            path.to_path_buf()
+        }
+        Some(path) => return (path.to_path_buf(), None),
+    };
+    (folder.join(FOLDER_CACHE_FILE), Some(folder))
+}
+
+/// Makes the cache folder and its `.gitignore`, through nothing linked (see
+/// `safe_io::write_file`). A regular file in the folder's place is the single-file cache
+/// of an earlier crosswire: it is replaced.
+pub fn prepare_folder(folder: &Path) -> Result<(), crate::safe_io::WriteError> {
+    let io_error = |error: std::io::Error| crate::safe_io::WriteError::Io {
+        path: folder.to_path_buf(),
+        error,
+    };
+    match std::fs::symlink_metadata(folder) {
+        Ok(metadata) if metadata.is_file() => {
+            std::fs::remove_file(folder).map_err(io_error)?;
+            std::fs::create_dir(folder).map_err(io_error)?;
+        }
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(folder).map_err(io_error)?;
+        }
+        Err(error) => return Err(io_error(error)),
+    }
+    let ignore = folder.join(".gitignore");
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        crate::safe_io::write_file(
+            &ignore,
+            b"# Written by crosswire: the cache is not for git.\n*\n",
+        )?;
+    }
+    Ok(())
+}
+
 /// The start of a cache file of this format, before its MAC.
 const MAGIC: &[u8] = b"crosswire-cache 2 ";
 const KEY_FILE_NAME: &str = "cache-key";
@@ -227,8 +278,13 @@ impl Cache {
         };
         let bytes = match crate::safe_io::read_file(path, crate::safe_io::CACHE_READ_LIMIT) {
             Ok(bytes) => bytes,
+            // `NotADirectory`: the single-file cache of an earlier crosswire where the
+            // folder goes (replaced when the cache is saved).
             Err(crate::safe_io::ReadError::Io(error))
-                if error.kind() == std::io::ErrorKind::NotFound =>
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
             {
                 return Ok(empty(None));
             }

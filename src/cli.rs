@@ -90,7 +90,7 @@ pub struct Args {
     #[arg(long)]
     pub cache: bool,
 
-    /// Where --cache keeps its file (default: .crosswire-cache)
+    /// Where --cache keeps its data: a folder (an existing one, or a path ending in `/`), or else a file (default: the folder .crosswire-cache/)
     #[arg(long, value_name = "PATH", requires = "cache")]
     pub cache_location: Option<PathBuf>,
 
@@ -179,10 +179,7 @@ fn execute(args: Args) -> Result<i32, String> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let cache_path = args
-        .cache_location
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_CACHE_LOCATION));
+    let (cache_path, cache_folder) = crate::cache::location(args.cache_location.as_deref());
     let cache_key = crate::cache::key(&config.describe());
     let mut engine = Engine::new(config);
     if let Some(limit) = args.max_file_time {
@@ -223,7 +220,12 @@ fn execute(args: Args) -> Result<i32, String> {
             .filter_map(|file| file.cache_key.as_deref())
             .collect();
         cache.prune(&report.walked, &seen);
-        match cache.save(&cache_path, &secret) {
+        let saved = match &cache_folder {
+            Some(folder) => crate::cache::prepare_folder(folder),
+            None => Ok(()),
+        }
+        .and_then(|()| cache.save(&cache_path, &secret));
+        match saved {
             Ok(()) => {}
             // Something planted where the cache goes: the run must say so in its status.
             Err(crate::safe_io::WriteError::Refused { path, reason }) => {

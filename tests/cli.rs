@@ -334,7 +334,7 @@ fn config_errors_point_at_the_toml_and_exit_2() {
         ),
         (
             "[rules]\npostmessage-wildcard-origin = \"loud\"\n",
-            "a rule's level must be \"off\", \"warn\" or \"error\"",
+            "a rule's level must be \"off\", \"warn\" (or \"warning\") or \"error\"",
             "\"loud\"",
         ),
         (
@@ -1155,7 +1155,8 @@ fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
         json
     };
     let cold = run(&["--cache"]);
-    assert!(dir.path().join(".crosswire-cache").is_file());
+    assert!(dir.path().join(".crosswire-cache/cache").is_file());
+    assert!(dir.path().join(".crosswire-cache/.gitignore").is_file());
     assert!(cold["summary"]["files_parsed"].as_u64().unwrap() > 0);
     let warm = run(&["--cache"]);
     assert_eq!(warm["summary"]["files_parsed"], 0, "{}", warm["summary"]);
@@ -1187,9 +1188,36 @@ fn a_warm_cache_parses_nothing_and_keeps_project_level_findings() {
     let reconfigured = run(&["--cache"]);
     assert_eq!(reconfigured["summary"]["files_cached"], 0);
 
-    // --cache-location moves the file.
+    // --cache-location moves the file, or the folder when it names one.
     let _ = run(&["--cache", "--cache-location", "elsewhere.cache"]);
     assert!(dir.path().join("elsewhere.cache").is_file());
+    let _ = run(&["--cache", "--cache-location", "caches/"]);
+    assert!(dir.path().join("caches/cache").is_file());
+    assert!(dir.path().join("caches/.gitignore").is_file());
+}
+
+#[test]
+fn the_cache_folder_keeps_git_status_clean_and_replaces_an_old_cache_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.js", WILDCARD_POST);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    // The single-file cache of an earlier crosswire where the folder goes.
+    write(dir.path(), ".crosswire-cache", "crosswire-cache 1 old\n{}");
+    let output = crosswire(dir.path(), &["--cache", "--format", "compact"]);
+    assert_eq!(compact_lines(&output).len(), 1, "{}", stderr(&output));
+    assert!(!stderr(&output).contains("cache"), "{}", stderr(&output));
+    assert!(dir.path().join(".crosswire-cache/cache").is_file());
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+    let output = crosswire(dir.path(), &["--cache", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["files_cached"], 1, "{json}");
 }
 
 #[test]
@@ -1230,7 +1258,7 @@ fn the_cache_forgets_deleted_files_but_not_files_a_narrower_run_skipped() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.js", WILDCARD_POST);
     write(dir.path(), "b.js", WILDCARD_POST);
-    let cached = || fs::read_to_string(dir.path().join(".crosswire-cache")).unwrap();
+    let cached = || fs::read_to_string(dir.path().join(".crosswire-cache/cache")).unwrap();
     crosswire(dir.path(), &["--cache"]);
     assert!(cached().contains("\"b.js\""));
     // A pre-commit style run over one named file keeps b.js's entry.
