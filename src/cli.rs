@@ -102,9 +102,21 @@ pub struct Args {
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub max_file_time: Option<std::time::Duration>,
 
-    /// Lint only files changed since the git REF (committed, staged, unstaged or untracked)
+    /// Report only findings in files changed since the git REF (committed, staged, unstaged or untracked), or whose evidence lies in one
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<std::ffi::OsString>,
+
+    /// Set a rule's level over the config file: `--rule postmessage-wildcard-origin=off` (repeatable)
+    #[arg(long = "rule", value_name = "ID=LEVEL")]
+    pub rules: Vec<String>,
+
+    /// Print the effective config for FILE as JSON (the config file used, each rule's level and options, whether FILE is ignored), then exit
+    #[arg(long, value_name = "FILE")]
+    pub print_config: Option<PathBuf>,
+
+    /// Write a commented crosswire.toml into the working directory (never over an existing one), then exit
+    #[arg(long)]
+    pub init: bool,
 
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
@@ -133,6 +145,9 @@ fn execute(args: Args) -> Result<i32, String> {
         return Ok(EXIT_CLEAN);
     }
     let cwd = std::env::current_dir().map_err(|error| format!("no working directory: {error}"))?;
+    if args.init {
+        return init(&cwd);
+    }
     let config_path = args.config.clone().or_else(|| {
         let found = Config::find(&cwd)?;
         // A config from a folder above says so, since it decides what is reported.
@@ -164,6 +179,24 @@ fn execute(args: Args) -> Result<i32, String> {
         },
         None => Config::defaults(cwd.clone()),
     };
+    let mut config = config;
+    for setting in &args.rules {
+        let (id, level) = setting
+            .split_once('=')
+            .ok_or_else(|| format!("--rule takes ID=LEVEL, not `{setting}`"))?;
+        let severity = Severity::parse(level.trim()).ok_or_else(|| {
+            format!("--rule {setting}: the level must be off, warn (or warning) or error")
+        })?;
+        config
+            .set_severity(id.trim(), severity)
+            .map_err(|error| format!("--rule {setting}: {error}"))?;
+    }
+    if let Some(file) = &args.print_config {
+        let json = crate::report::json_text(&config.effective_for(file))
+            .map_err(|error| error.to_string())?;
+        write_text(&args, &json)?;
+        return Ok(EXIT_CLEAN);
+    }
     let input = read_input(&args)?;
     let changed = match &args.changed_since {
         Some(reference) => Some(crate::git::changed_files(reference, &cwd)?),
@@ -513,6 +546,24 @@ fn list_rules() -> Result<(), String> {
         Ok(())
     })
     .map_err(|error| format!("cannot write the output: {error}"))
+}
+
+/// `--init`: a commented `crosswire.toml` in `cwd`, never over an existing one.
+fn init(cwd: &std::path::Path) -> Result<i32, String> {
+    let path = cwd.join(crate::config::CONFIG_FILE_NAME);
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(format!(
+            "{} already exists; --init writes a new one only",
+            crate::config::CONFIG_FILE_NAME
+        ));
+    }
+    crate::safe_io::write_file(&path, crate::config::starter_config().as_bytes())
+        .map_err(|error| error.to_string())?;
+    eprintln!(
+        "crosswire: wrote {}; edit it, then run `crosswire .`",
+        crate::config::CONFIG_FILE_NAME
+    );
+    Ok(EXIT_CLEAN)
 }
 
 /// A number of seconds, whole or not, for `--max-file-time`.

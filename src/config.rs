@@ -302,6 +302,44 @@ impl Config {
         &self.options[index]
     }
 
+    /// Sets a rule's severity, as `--rule <id>=<level>` does over the config file.
+    pub fn set_severity(&mut self, rule_id: &str, severity: Severity) -> Result<(), String> {
+        let index = RULES
+            .iter()
+            .position(|rule| rule.id == rule_id)
+            .ok_or_else(|| format!("unknown rule `{rule_id}` ({})", suggest_rule(rule_id)))?;
+        self.severities[index] = severity;
+        Ok(())
+    }
+
+    /// The effective settings for `file`, as `--print-config` shows them (JSON, as
+    /// ESLint's `--print-config` prints).
+    pub fn effective_for(&self, file: &Path) -> serde_json::Value {
+        let rules: serde_json::Map<String, serde_json::Value> = RULES
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| {
+                let mut entry = serde_json::Map::new();
+                entry.insert("level".into(), self.severities[index].as_str().into());
+                for (key, value) in &self.options[index] {
+                    if key != "level" {
+                        entry.insert(
+                            key.clone(),
+                            serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
+                        );
+                    }
+                }
+                (rule.id.to_string(), entry.into())
+            })
+            .collect();
+        serde_json::json!({
+            "file": file.display().to_string(),
+            "config": self.source.as_ref().map(|source| source.display().to_string()),
+            "ignored": self.is_ignored(file),
+            "rules": rules,
+        })
+    }
+
     /// Whether `[files] ignore` matches a path (file or folder).
     pub fn is_ignored(&self, path: &Path) -> bool {
         if self.ignore.is_empty() {
@@ -358,6 +396,35 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
             .unwrap_or(path),
         _ => path,
     }
+}
+
+/// A commented `crosswire.toml` with every rule at its default level, for `--init`.
+pub fn starter_config() -> String {
+    let mut text = String::from(
+        "# crosswire.toml: what crosswire reports in this project.\n\
+         # Every key is optional; delete what you do not change. See the README's\n\
+         # \"Configuration\" section, and `crosswire --explain <rule-id>` for a rule.\n\n\
+         [rules]\n\
+         # \"off\", \"warn\" (or \"warning\") or \"error\". The defaults:\n",
+    );
+    for rule in RULES {
+        let doc = rule.doc();
+        let level = match doc.severity {
+            Severity::Warning => "warn",
+            other => other.as_str(),
+        };
+        text.push_str(&format!("# {} = \"{level}\"  # {}\n", doc.id, doc.summary));
+    }
+    text.push_str(
+        "\n# A rule with options takes a table; `level` sets its severity there.\n\
+         # [rules.websocket-no-reconnect]\n\
+         # level = \"warn\"\n\
+         # wrappers = [\"createSocket\"]  # sockets made here are managed by your wrapper\n\n\
+         [files]\n\
+         # Globs relative to this file's folder, read as .gitignore reads them.\n\
+         ignore = [\"dist/\", \"build/\", \"*.min.js\"]\n",
+    );
+    text
 }
 
 /// Gitignore-like conveniences: a glob without `/` matches at any depth, and a

@@ -1602,3 +1602,98 @@ fn imported_definitions_are_labelled_in_their_own_file_and_a_changed_helper_reli
         compact_lines(&output)
     );
 }
+
+#[test]
+fn rules_are_set_from_the_command_line_and_the_effective_config_printed() {
+    let dir = project();
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\npostmessage-wildcard-origin = \"warn\"\n[files]\nignore = [\"dist/\"]\n",
+    );
+    // --rule wins over the config file, and is repeatable.
+    let output = crosswire(
+        dir.path(),
+        &[
+            "--format",
+            "compact",
+            "--rule",
+            "postmessage-wildcard-origin=error",
+            "--rule",
+            "unused-ignore=off",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).contains(": error postmessage-wildcard-origin:"));
+    let output = crosswire(
+        dir.path(),
+        &[
+            "--format",
+            "compact",
+            "--rule",
+            "postmessage-wildcard-origin=off",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(compact_lines(&output).is_empty());
+    for bad in [
+        "postmessage-wildcard-orign=off",
+        "postmessage-wildcard-origin",
+        "postmessage-wildcard-origin=loud",
+    ] {
+        let output = crosswire(dir.path(), &["--rule", bad]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&output).contains("--rule"),
+            "{bad}: {}",
+            stderr(&output)
+        );
+    }
+    let output = crosswire(dir.path(), &["--rule", "postmessage-wildcard-orign=off"]);
+    assert!(stderr(&output).contains("did you mean `postmessage-wildcard-origin`"));
+
+    let output = crosswire(
+        dir.path(),
+        &[
+            "--print-config",
+            "dist/app.js",
+            "--rule",
+            "websocket-insecure-url=off",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["ignored"], true);
+    assert!(json["config"].as_str().unwrap().ends_with("crosswire.toml"));
+    assert_eq!(
+        json["rules"]["postmessage-wildcard-origin"]["level"],
+        "warning"
+    );
+    assert_eq!(json["rules"]["websocket-insecure-url"]["level"], "off");
+    assert_eq!(
+        json["rules"]["message-missing-origin-check"]["level"],
+        "error"
+    );
+}
+
+#[test]
+fn init_writes_a_commented_config_once() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = fs::read_to_string(dir.path().join("crosswire.toml")).unwrap();
+    assert!(
+        written.contains("# postmessage-wildcard-origin = \"error\""),
+        "{written}"
+    );
+    // The written config is valid: a run uses it.
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = crosswire(dir.path(), &["--init"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("already exists"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("crosswire.toml")).unwrap(),
+        written
+    );
+}
