@@ -35,6 +35,8 @@ pub struct ConfigError {
     pub help: Option<String>,
     pub source: Option<Box<NamedSource<Arc<str>>>>,
     pub span: Option<Range<usize>>,
+    /// The file's other errors, in file order: all of them are shown in one run.
+    pub more: Vec<ConfigError>,
 }
 
 impl fmt::Display for ConfigError {
@@ -100,11 +102,16 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        // Shown relative to the working directory, as linted files are.
+        let shown = std::env::current_dir()
+            .map(|cwd| shown_from(path, &cwd))
+            .unwrap_or_else(|_| path.display().to_string());
         let unreadable = |reason: String| ConfigError {
-            message: format!("cannot read config {}: {reason}", path.display()),
+            message: format!("cannot read config {shown}: {reason}"),
             help: None,
             source: None,
             span: None,
+            more: Vec::new(),
         };
         let bytes = crate::safe_io::read_file(path, crate::safe_io::CONFIG_READ_LIMIT)
             .map_err(|error| unreadable(error.to_string()))?;
@@ -115,7 +122,7 @@ impl Config {
             .map(Path::to_path_buf)
             .filter(|parent| !parent.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from("."));
-        let mut config = Config::parse(&text, &path.display().to_string(), root)?;
+        let mut config = Config::parse(&text, &shown, root)?;
         config.source = Some(path.to_path_buf());
         Ok(config)
     }
@@ -129,6 +136,7 @@ impl Config {
                 help,
                 source: Some(Box::new(named.clone())),
                 span,
+                more: Vec::new(),
             };
         let document = DeTable::parse(text).map_err(|error| {
             error_at(
@@ -138,26 +146,38 @@ impl Config {
             )
         })?;
         let mut config = Config::defaults(root);
+        let mut errors = Vec::new();
         for (key, value) in document.get_ref() {
-            match &**key.get_ref() {
-                "rules" => config.read_rules(value, &error_at)?,
-                "files" => config.read_files(value, &error_at)?,
-                other => {
-                    return Err(error_at(
-                        Some(key.span()),
-                        format!("unknown key `{other}` in {name}"),
-                        Some("the top-level tables are `[rules]` and `[files]`".into()),
-                    ));
-                }
+            let read = match &**key.get_ref() {
+                "rules" => config.read_rules(value, &error_at, &mut errors),
+                "files" => config.read_files(value, &error_at, &mut errors),
+                other => Err(error_at(
+                    Some(key.span()),
+                    format!("unknown key `{other}` in {name}"),
+                    Some("the top-level tables are `[rules]` and `[files]`".into()),
+                )),
+            };
+            if let Err(error) = read {
+                errors.push(error);
             }
         }
-        Ok(config)
+        errors.sort_by_key(|error| error.span.as_ref().map_or(0, |span| span.start));
+        let mut errors = errors.into_iter();
+        match errors.next() {
+            Some(mut first) => {
+                first.more = errors.collect();
+                Err(first)
+            }
+            None => Ok(config),
+        }
     }
 
+    /// Reads `[rules]`; an error that leaves the rest readable goes to `errors`.
     fn read_rules(
         &mut self,
         value: &Spanned<DeValue>,
         error_at: &impl Fn(Option<Range<usize>>, String, Option<String>) -> ConfigError,
+        errors: &mut Vec<ConfigError>,
     ) -> Result<(), ConfigError> {
         let DeValue::Table(rules) = value.get_ref() else {
             return Err(error_at(
@@ -169,27 +189,32 @@ impl Config {
         for (key, setting) in rules {
             let id = &**key.get_ref();
             let Some(index) = RULES.iter().position(|rule| rule.id == id) else {
-                return Err(error_at(
+                errors.push(error_at(
                     Some(key.span()),
                     format!("unknown rule `{id}`"),
                     Some(suggest_rule(id)),
                 ));
+                continue;
             };
             let rule = &RULES[index];
             match setting.get_ref() {
-                DeValue::String(level) => {
-                    self.severities[index] = parse_level(level, setting.span(), error_at)?;
-                }
+                DeValue::String(level) => match parse_level(level, setting.span(), error_at) {
+                    Ok(severity) => self.severities[index] = severity,
+                    Err(error) => errors.push(error),
+                },
                 DeValue::Table(table) => {
                     let mut options = toml::Table::new();
                     for (option, option_value) in table {
                         let option_name = &**option.get_ref();
                         if option_name == "level" {
                             let DeValue::String(level) = option_value.get_ref() else {
-                                return Err(level_error(option_value.span(), error_at));
+                                errors.push(level_error(option_value.span(), error_at));
+                                continue;
                             };
-                            self.severities[index] =
-                                parse_level(level, option_value.span(), error_at)?;
+                            match parse_level(level, option_value.span(), error_at) {
+                                Ok(severity) => self.severities[index] = severity,
+                                Err(error) => errors.push(error),
+                            }
                         } else if rule.options.contains(&option_name) {
                             // Every option today is a list of names.
                             let is_list_of_strings = matches!(option_value.get_ref(),
@@ -197,11 +222,12 @@ impl Config {
                                     .iter()
                                     .all(|item| matches!(item.get_ref(), DeValue::String(_))));
                             if !is_list_of_strings {
-                                return Err(error_at(
+                                errors.push(error_at(
                                     Some(option_value.span()),
                                     format!("`{option_name}` must be an array of strings"),
                                     Some(format!("e.g. `{option_name} = [\"createSocket\"]`")),
                                 ));
+                                continue;
                             }
                             options.insert(option_name.to_string(), to_value(option_value));
                         } else {
@@ -217,7 +243,7 @@ impl Config {
                                         .join(", ")
                                 )
                             };
-                            return Err(error_at(
+                            errors.push(error_at(
                                 Some(option.span()),
                                 format!("unknown option `{option_name}` for rule `{id}`"),
                                 Some(accepted),
@@ -226,16 +252,18 @@ impl Config {
                     }
                     self.options[index] = options;
                 }
-                _ => return Err(level_error(setting.span(), error_at)),
+                _ => errors.push(level_error(setting.span(), error_at)),
             }
         }
         Ok(())
     }
 
+    /// Reads `[files]`; an error that leaves the rest readable goes to `errors`.
     fn read_files(
         &mut self,
         value: &Spanned<DeValue>,
         error_at: &impl Fn(Option<Range<usize>>, String, Option<String>) -> ConfigError,
+        errors: &mut Vec<ConfigError>,
     ) -> Result<(), ConfigError> {
         let DeValue::Table(files) = value.get_ref() else {
             return Err(error_at(
@@ -247,38 +275,43 @@ impl Config {
         let mut globs = GlobSetBuilder::new();
         for (key, entry) in files {
             if &**key.get_ref() != "ignore" {
-                return Err(error_at(
+                errors.push(error_at(
                     Some(key.span()),
                     format!("unknown key `{}` in `[files]`", key.get_ref()),
                     Some("`[files]` takes `ignore = [globs]`".into()),
                 ));
+                continue;
             }
             let DeValue::Array(patterns) = entry.get_ref() else {
-                return Err(error_at(
+                errors.push(error_at(
                     Some(entry.span()),
                     "`ignore` must be an array of glob strings".into(),
                     Some("e.g. `ignore = [\"dist/**\", \"*.min.js\"]`".into()),
                 ));
+                continue;
             };
             for pattern in patterns {
                 let DeValue::String(text) = pattern.get_ref() else {
-                    return Err(error_at(
+                    errors.push(error_at(
                         Some(pattern.span()),
                         "each `ignore` entry must be a glob string".into(),
                         None,
                     ));
+                    continue;
                 };
-                let glob = GlobBuilder::new(&normalize_glob(text))
+                match GlobBuilder::new(&normalize_glob(text))
                     .literal_separator(true)
                     .build()
-                    .map_err(|error| {
-                        error_at(
-                            Some(pattern.span()),
-                            format!("invalid glob `{text}`: {}", error.kind()),
-                            None,
-                        )
-                    })?;
-                globs.add(glob);
+                {
+                    Ok(glob) => {
+                        globs.add(glob);
+                    }
+                    Err(error) => errors.push(error_at(
+                        Some(pattern.span()),
+                        format!("invalid glob `{text}`: {}", error.kind()),
+                        None,
+                    )),
+                }
             }
         }
         self.ignore = globs.build().map_err(|error| {
@@ -396,6 +429,27 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
             .unwrap_or(path),
         _ => path,
     }
+}
+
+/// `path` as seen from `cwd`: relative, with `../` for a config in a folder above (where
+/// `Config::find` looks), absolute when they share no folder but the root.
+fn shown_from(path: &Path, cwd: &Path) -> String {
+    if path.is_relative() {
+        return crate::source::display_path(path, Path::new(""));
+    }
+    for (levels, folder) in cwd.ancestors().enumerate() {
+        if folder.parent().is_none() {
+            break;
+        }
+        if let Ok(below) = path.strip_prefix(folder) {
+            return format!(
+                "{}{}",
+                "../".repeat(levels),
+                below.to_string_lossy().replace('\\', "/")
+            );
+        }
+    }
+    path.display().to_string()
 }
 
 /// A commented `crosswire.toml` with every rule at its default level, for `--init`.
@@ -522,6 +576,27 @@ fn to_value(value: &Spanned<DeValue>) -> toml::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_paths_are_shown_from_the_working_directory() {
+        let cwd = Path::new("/work/app/src");
+        assert_eq!(
+            shown_from(Path::new("/work/app/src/crosswire.toml"), cwd),
+            "crosswire.toml"
+        );
+        assert_eq!(
+            shown_from(Path::new("/work/app/crosswire.toml"), cwd),
+            "../crosswire.toml"
+        );
+        assert_eq!(
+            shown_from(Path::new("/etc/crosswire.toml"), cwd),
+            "/etc/crosswire.toml"
+        );
+        assert_eq!(
+            shown_from(Path::new("./conf/crosswire.toml"), cwd),
+            "conf/crosswire.toml"
+        );
+    }
 
     #[test]
     fn globs_behave_like_gitignore_patterns() {

@@ -1697,3 +1697,25 @@ fn init_writes_a_commented_config_once() {
         written
     );
 }
+
+#[test]
+fn every_config_error_is_shown_in_one_run_in_file_order() {
+    let dir = project();
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[rules]\npostmessage-wildcard-orign = \"warn\"\nwebsocket-insecure-url = \"loud\"\n[files]\nignore = \"dist\"\n",
+    );
+    fs::create_dir_all(dir.path().join("sub")).unwrap();
+    let output = crosswire(&dir.path().join("sub"), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    let unknown = text
+        .find("unknown rule `postmessage-wildcard-orign`")
+        .expect(&text);
+    let level = text.find("a rule's level must be").expect(&text);
+    let ignore = text.find("`ignore` must be an array").expect(&text);
+    assert!(unknown < level && level < ignore, "{text}");
+    // The config above the working directory is named relative to it.
+    assert!(text.contains("../crosswire.toml:"), "{text}");
+}

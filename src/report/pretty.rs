@@ -178,8 +178,18 @@ pub fn render_config_error(error: &crate::config::ConfigError, color: bool) -> S
             .into_iter()
             .collect(),
     };
-    draw(&handler(color, 100), &drawing)
-        .unwrap_or_else(|| format!("crosswire: error: {}", escape_for_terminal(&error.message)))
+    let first = draw(&handler(color, 100), &drawing)
+        .unwrap_or_else(|| format!("crosswire: error: {}", escape_for_terminal(&error.message)));
+    // The file's other errors, each drawn the same way, so one run shows them all.
+    std::iter::once(first)
+        .chain(
+            error
+                .more
+                .iter()
+                .map(|more| render_config_error(more, color)),
+        )
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn render(report: &RunReport, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
