@@ -198,6 +198,28 @@ fn execute(args: Args) -> Result<i32, String> {
         return Ok(EXIT_CLEAN);
     }
     let input = read_input(&args)?;
+    if let Input::Stdin { name, .. } = &input
+        && args.stdin_filename.is_some()
+    {
+        if crate::source::FileKind::from_path(std::path::Path::new(name)).is_none() {
+            return Err(format!(
+                "--stdin-filename {}: crosswire does not read files with this extension",
+                escape_for_terminal(name)
+            ));
+        }
+        // Standard input named as an ignored file is left out, as the file would be.
+        if config.is_ignored(std::path::Path::new(name)) {
+            if !args.quiet {
+                eprintln!(
+                    "crosswire: note: {}: ignored by `[files] ignore` in the config; standard \
+                     input not linted",
+                    escape_for_terminal(name)
+                );
+            }
+            write_report(&args, &RunReport::default())?;
+            return Ok(EXIT_CLEAN);
+        }
+    }
     let changed = match &args.changed_since {
         Some(reference) => Some(crate::git::changed_files(reference, &cwd)?),
         None => None,

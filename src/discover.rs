@@ -22,6 +22,8 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
     /// Files named on the command line that crosswire does not read.
     pub unsupported: Vec<PathBuf>,
+    /// Files named on the command line that `[files] ignore` leaves out.
+    pub ignored: Vec<PathBuf>,
     /// Beside `files` until the end of discovery: what each file is, whatever the spelling
     /// that reached it.
     identities: Vec<PathBuf>,
@@ -49,6 +51,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
                 // Files named explicitly are linted even when an ignore file lists them
                 // (pre-commit passes changed files); `[files] ignore` still applies.
                 if options.config.is_ignored(path) {
+                    found.ignored.push(path.clone());
                     continue;
                 }
                 if FileKind::from_path(path).is_some() {

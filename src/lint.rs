@@ -696,6 +696,14 @@ impl Engine {
                         message: reason,
                     });
                 }
+                // Named, yet left out: said, as ESLint says "File ignored because of a
+                // matching ignore pattern".
+                for path in found.ignored {
+                    report.notices.push(LintError {
+                        path: display_path(&path, &cwd),
+                        message: "ignored by `[files] ignore` in the config; not linted".into(),
+                    });
+                }
                 for path in found.unsupported {
                     report.notices.push(LintError {
                         path: display_path(&path, &cwd),

@@ -430,6 +430,49 @@ fn stdin_is_linted_under_the_given_file_name() {
     assert_eq!(output.status.code(), Some(2));
     let output = crosswire(dir.path(), &["--stdin-filename", "a.js"]);
     assert_eq!(output.status.code(), Some(2));
+
+    // A name crosswire does not read is an error, not JavaScript.
+    let output = crosswire_stdin(
+        dir.path(),
+        &["-", "--stdin-filename", "notes.txt"],
+        b"parent.postMessage(1, '*');\n",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("does not read files with this extension"));
+
+    // `[files] ignore` covers standard input named as an ignored file, and says so; a
+    // named ignored file gets a notice too.
+    write(
+        dir.path(),
+        "crosswire.toml",
+        "[files]\nignore = [\"dist/\"]\n",
+    );
+    let output = crosswire_stdin(
+        dir.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "dist/app.js",
+            "--format",
+            "compact",
+        ],
+        b"parent.postMessage(1, '*');\n",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output).contains("dist/app.js: ignored by `[files] ignore`"),
+        "{}",
+        stderr(&output)
+    );
+    write(dir.path(), "dist/app.js", "parent.postMessage(1, '*');\n");
+    let output = crosswire(dir.path(), &["--format", "compact", "dist/app.js"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("dist/app.js: ignored by `[files] ignore`"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
