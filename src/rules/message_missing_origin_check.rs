@@ -21,12 +21,12 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         };
         // Skipping this window's own posts (`if (e.source === window) return;`) checks
-        // no other sender.
-        if handler
-            .checks
-            .iter()
-            .any(|check| !check.self_only || check.enforced)
-        {
+        // no other sender, and leaving on a comparison that is never true
+        // (`if (!e.origin === X) return;`) compares no origin. A branch on such a
+        // comparison that only warns is an unenforced check, reported as one.
+        if handler.checks.iter().any(|check| {
+            (!check.self_only || check.enforced) && !(check.never_rejects && check.enforced)
+        }) {
             continue;
         }
         // Testing the data and logging, or naming it and doing nothing, acts on nothing.

@@ -6,7 +6,9 @@ use std::ops::Range;
 use swc_common::Span;
 use swc_ecma_ast::{Expr, Program};
 
-use super::handlers::{EventShape, HandlerFacts, analyze_handler, resolve_function};
+use super::handlers::{
+    EventShape, HandlerFacts, analyze_handler, bound_arguments, resolve_function,
+};
 use super::values::{Bindings, Target, strip};
 
 /// How a listener was registered.
@@ -146,18 +148,22 @@ pub fn resolve_listeners(
         .filter(|listener| is_message_event(bindings, listener))
         .filter(|listener| listens_on_window(bindings, listener))
         .map(|listener| {
-            let function = match &listener.handler {
-                RawHandler::Function(span) => Some(*span),
-                RawHandler::Expr(expr) => resolve_function(bindings, expr, listener.class),
-                RawHandler::Missing => None,
+            let (function, bound) = match &listener.handler {
+                RawHandler::Function(span) => (Some(*span), 0),
+                RawHandler::Expr(expr) => (
+                    resolve_function(bindings, expr, listener.class),
+                    bound_arguments(bindings, expr),
+                ),
+                RawHandler::Missing => (None, 0),
             };
             let shape = if listener.form == ListenerForm::JQuery {
                 EventShape::JQuery
             } else {
                 EventShape::Dom
             };
-            let handler = function
-                .and_then(|span| analyze_handler(program, bindings, span, listener.class, shape));
+            let handler = function.and_then(|span| {
+                analyze_handler(program, bindings, span, listener.class, shape, bound)
+            });
             let event_name = listener
                 .event
                 .and_then(|event| bindings.imported_constant(event))

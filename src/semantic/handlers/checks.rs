@@ -127,80 +127,209 @@ impl Walker<'_, '_> {
                 Cond::Not(Box::new(self.cond_of(&unary.arg)))
             }
             Expr::Bin(bin) if matches!(bin.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr) => {
-                let left = self.cond_of(&bin.left);
-                let right = self.cond_of(&bin.right);
-                // `allowed === "*" || event.origin === allowed`: the check can be skipped.
-                let (wildcard, other) = match (&left, &right) {
-                    (Cond::WildcardTest, other) | (other, Cond::WildcardTest) => {
-                        (true, other.clone())
-                    }
-                    _ => (false, Cond::Other),
-                };
-                if wildcard && other.has_check() {
-                    let mut indices = Vec::new();
-                    other.checks(&mut indices);
-                    for index in indices {
-                        self.facts.checks[index].strength = Strength::weak(
-                            "the check is skipped when the expected origin is \"*\", so every \
-                             origin passes",
-                            Some("https://attacker.example".into()),
-                        );
-                    }
-                    return other;
+                let mut operands = Vec::new();
+                flatten_chain(test, bin.op, &mut operands);
+                let conds: Vec<Cond> = operands
+                    .iter()
+                    .map(|operand| self.cond_of(operand))
+                    .collect();
+                let gated = self.gated_operands(bin.op, &operands, &conds);
+                for &index in &gated.weakened {
+                    self.facts.checks[index].strength = Strength::weak(
+                        "the check is skipped while the allow-list is empty (or the expected \
+                         origin is unset), and every origin passes then",
+                        Some("https://attacker.example".into()),
+                    );
                 }
-                // `allowed.length > 0 && !allowed.includes(event.origin)`, the test for
-                // rejecting a sender: while the list is empty (often its default) nothing is
-                // rejected.
-                let gated = match (bin.op, &left, &right) {
-                    (BinaryOp::LogicalAnd, Cond::Other, rejects @ Cond::Not(_))
-                        if rejects.has_check() && skipped_while_empty(&bin.left, &bin.right) =>
-                    {
-                        Some(rejects.clone())
+                let mut joined: Option<Cond> = None;
+                for (index, cond) in conds.into_iter().enumerate() {
+                    if gated.dropped.contains(&index) {
+                        continue;
                     }
-                    _ => None,
-                };
-                if let Some(checked) = gated {
-                    let mut indices = Vec::new();
-                    checked.checks(&mut indices);
-                    for index in indices {
-                        self.facts.checks[index].strength = Strength::weak(
-                            "the check is skipped while the allow-list is empty, and every \
-                             origin passes then",
-                            Some("https://attacker.example".into()),
-                        );
-                    }
-                    return checked;
+                    joined = Some(match joined {
+                        None => cond,
+                        Some(left) => self.join(bin.op, left, cond),
+                    });
                 }
-                if bin.op == BinaryOp::LogicalAnd {
-                    Cond::And(Box::new(left), Box::new(right))
+                joined.unwrap_or(Cond::Other)
+            }
+            // `check === false`, `true !== check`: the check's truth, compared with a boolean.
+            Expr::Bin(bin) if boolean_comparison(bin).is_some() => {
+                let (operand, same) = boolean_comparison(bin).unwrap_or((&bin.left, true));
+                let inner = self.cond_of(operand);
+                if !inner.has_check() {
+                    return Cond::Other;
+                }
+                if same {
+                    inner
                 } else {
-                    Cond::Or(Box::new(left), Box::new(right))
+                    Cond::Not(Box::new(inner))
                 }
             }
             Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
                 Some(Role::CheckResult(cond)) => (**cond).clone(),
                 _ => Cond::Other,
             },
+            // `const i = list.findIndex(x => <check>); if (i === -1) return;`
+            Expr::Bin(bin) if self.found_index(bin).is_some() => {
+                self.found_index(bin).unwrap_or(Cond::Other)
+            }
             Expr::Call(call)
                 if matches!(&call.callee, Callee::Expr(callee)
                     if matches!(strip(callee), Expr::Fn(_) | Expr::Arrow(_))) =>
             {
                 Cond::Inline(span_range(call.span))
             }
-            _ => match self.check_of(test) {
-                Some((strength, polarity)) => {
-                    let index = self.add_check(span_range(test.span()), strength, polarity);
-                    Cond::Check { index, polarity }
+            _ => {
+                // `list.some(x => <check>)`, `list.find(…)`, `list.findIndex(…) !== -1`:
+                // true when the check passed for an entry.
+                if let Some(cond) = self.callback_cond(test) {
+                    return cond;
                 }
-                None if is_wildcard_test(test) => Cond::WildcardTest,
-                None => Cond::Other,
-            },
+                match self.check_of(test) {
+                    Some((strength, polarity)) => {
+                        let index = self.add_check(span_range(test.span()), strength, polarity);
+                        Cond::Check { index, polarity }
+                    }
+                    None if is_wildcard_test(test) => Cond::WildcardTest,
+                    None => Cond::Other,
+                }
+            }
+        }
+    }
+
+    /// The condition `i !== -1` (or `=== -1`) gives for an index found by a search whose
+    /// callback checks the origin.
+    pub(super) fn found_index(&self, bin: &BinExpr) -> Option<Cond> {
+        let (index, found) = index_found(bin)?;
+        let Expr::Ident(ident) = strip(index) else {
+            return None;
+        };
+        match self.roles.get(&self.id(ident)) {
+            Some(Role::FoundIndex(cond)) if found => Some((**cond).clone()),
+            Some(Role::FoundIndex(cond)) => Some(Cond::Not(cond.clone())),
+            _ => None,
+        }
+    }
+
+    /// Two conditions joined by `&&` or `||`. `allowed === "*" || event.origin === allowed`:
+    /// the check can be skipped, so every origin passes.
+    fn join(&mut self, op: BinaryOp, left: Cond, right: Cond) -> Cond {
+        let other = match (&left, &right) {
+            (Cond::WildcardTest, other) | (other, Cond::WildcardTest) if other.has_check() => {
+                other.clone()
+            }
+            _ if op == BinaryOp::LogicalAnd => return Cond::And(Box::new(left), Box::new(right)),
+            _ => return Cond::Or(Box::new(left), Box::new(right)),
+        };
+        let mut indices = Vec::new();
+        other.checks(&mut indices);
+        for index in indices {
+            self.facts.checks[index].strength = Strength::weak(
+                "the check is skipped when the expected origin is \"*\", so every origin passes",
+                Some("https://attacker.example".into()),
+            );
+        }
+        other
+    }
+
+    /// The condition of a search of a list with a callback that checks the origin:
+    /// `list.some(x => <check>)` and `list.find(…)` are truthy when the check passed for
+    /// an entry, `list.findIndex(…)` compared with `-1` likewise. Registers the checks only
+    /// when the callback makes one.
+    fn callback_cond(&mut self, test: &Expr) -> Option<Cond> {
+        let (result, found) = callback_search(test)?;
+        let cond = self.cond_of(result);
+        if !cond.has_check() {
+            return None;
+        }
+        Some(if found {
+            cond
+        } else {
+            Cond::Not(Box::new(cond))
+        })
+    }
+
+    /// The operands of a chain of `&&` (or `||`) that only say whether an allow-list is
+    /// consulted, and the checks they make weak. `allowed.length > 0 &&
+    /// !allowed.includes(origin)` (the test for rejecting a sender) rejects nothing while
+    /// the list is empty, often its default; so does `expected && origin !== expected`
+    /// while nothing is expected, and `!allowed.length || allowed.includes(origin)`
+    /// (the test for accepting one) accepts everyone then. Such tests are dropped from
+    /// the condition and the checks they gate are weak, unless the list is a constant
+    /// that always has entries. A gate in front of a check that fails closed (the list
+    /// empty rejects everyone) is kept: it is not a way around the check.
+    pub(super) fn gated_operands(&self, op: BinaryOp, operands: &[&Expr], conds: &[Cond]) -> Gated {
+        let mut gated = Gated::default();
+        let checks = &self.facts.checks;
+        for (gate_index, operand) in operands.iter().enumerate() {
+            let subject = if op == BinaryOp::LogicalAnd {
+                non_empty_test(operand)
+            } else {
+                empty_test(operand)
+            };
+            let Some(subject) = subject else { continue };
+            if self.is_origin(subject)
+                || self.is_event(subject)
+                || self.is_source(subject)
+                || self.is_data(subject)
+            {
+                continue;
+            }
+            let list = expression_text(subject);
+            if list.contains('…') {
+                continue;
+            }
+            // The checks the gate lets be skipped: rejecting ones in `&&`, accepting ones
+            // in `||`, on the same list.
+            let mut skipped = Vec::new();
+            for (index, (other, cond)) in operands.iter().zip(conds).enumerate() {
+                if index == gate_index || !mentions(other, &list) {
+                    continue;
+                }
+                // In `&&`, an operand that is false when its check passes (rejecting); in
+                // `||`, one that is true when it passes (accepting).
+                if !cond.holds(op == BinaryOp::LogicalOr, checks).is_empty() {
+                    cond.checks(&mut skipped);
+                }
+            }
+            if skipped.is_empty() {
+                continue;
+            }
+            gated.dropped.push(gate_index);
+            if !self.always_has_entries(subject) {
+                for index in skipped {
+                    if !gated.weakened.contains(&index) {
+                        gated.weakened.push(index);
+                    }
+                }
+            }
+        }
+        gated
+    }
+
+    /// A `const` array or string with entries: a test that it is non-empty is moot.
+    fn always_has_entries(&self, expr: &Expr) -> bool {
+        let Expr::Ident(ident) = strip(expr) else {
+            return false;
+        };
+        let Some(binding) = self.context.bindings.binding(&self.id(ident)) else {
+            return false;
+        };
+        if binding.kind != crate::semantic::values::BindingKind::Const {
+            return false;
+        }
+        match binding.init().map(strip) {
+            Some(Expr::Array(array)) => !array.elems.is_empty(),
+            Some(other) => literal_string(other).is_some_and(|text| !text.is_empty()),
+            None => false,
         }
     }
 
     /// Whether `expr` is an origin check; its strength, and whether it is true when the check passes.
     pub(super) fn check_of(&mut self, expr: &Expr) -> Option<(Strength, bool)> {
         self.next_check_helper = None;
+        self.next_check_never_rejects = false;
         match strip(expr) {
             Expr::Bin(bin) => self.comparison_check(bin),
             // `~origin.indexOf(x)` is non-zero exactly when `x` is found.
@@ -225,6 +354,7 @@ impl Walker<'_, '_> {
 
     pub(super) fn comparison_check(&mut self, bin: &BinExpr) -> Option<(Strength, bool)> {
         self.next_check_self_only = false;
+        self.next_check_never_rejects = false;
         let polarity = match bin.op {
             BinaryOp::EqEqEq | BinaryOp::EqEq => true,
             BinaryOp::NotEqEq | BinaryOp::NotEq => false,
@@ -234,6 +364,23 @@ impl Walker<'_, '_> {
             }
             _ => return None,
         };
+        // `!event.origin === expected` compares a boolean with the expected origin: it is
+        // never true, so as the test for a foreign sender it rejects nobody.
+        let negated_origin = |expr: &Expr| {
+            matches!(strip(expr), Expr::Unary(unary)
+                if unary.op == UnaryOp::Bang && self.is_origin(&unary.arg))
+        };
+        if polarity && (negated_origin(&bin.left) || negated_origin(&bin.right)) {
+            self.next_check_never_rejects = true;
+            return Some((
+                Strength::weak(
+                    "`!event.origin === expected` compares a boolean with the expected origin, \
+                     so it is never true and rejects no origin",
+                    Some("https://attacker.example".into()),
+                ),
+                false,
+            ));
+        }
         let (subject, other) = if self.is_origin(&bin.left)
             || self.is_source(&bin.left)
             || self.url_field(&bin.left).is_some()
@@ -333,16 +480,33 @@ impl Walker<'_, '_> {
             let prefix = call
                 .args
                 .first()
-                .and_then(|arg| self.string_value(&arg.expr))
-                .unwrap_or_default();
+                .and_then(|arg| self.string_value(&arg.expr));
             return Some((
-                Strength::weak(
+                prefix_strength(
+                    prefix.as_deref(),
                     "`origin.indexOf(x) === 0` is a prefix test: any origin that begins with the \
                      expected text passes",
-                    Some(format!("{prefix}.attacker.example")),
                 ),
                 found,
             ));
+        }
+        // `trustedUrl.indexOf(event.origin) === 0`: the reversed prefix test on a string
+        // (a list's first entry is never what `=== 0` asks about).
+        if value == 0.0
+            && matches!(
+                op,
+                BinaryOp::EqEqEq | BinaryOp::EqEq | BinaryOp::NotEqEq | BinaryOp::NotEq
+            )
+            && let Callee::Expr(callee) = &call.callee
+            && let Expr::Member(method) = strip(callee)
+            && member_name(&method.prop) == Some("indexOf")
+            && call
+                .args
+                .first()
+                .is_some_and(|arg| self.is_origin(&arg.expr))
+            && !self.is_list(&method.obj)
+        {
+            return Some((self.reversed_prefix(&method.obj), found));
         }
         Some((strength, found))
     }
@@ -466,13 +630,10 @@ impl Walker<'_, '_> {
         if self.is_origin(&member.obj) {
             let needle = first.and_then(|arg| self.string_value(arg));
             let strength = match method {
-                "startsWith" => {
-                    let prefix = needle.unwrap_or_default();
-                    Strength::weak(
-                        "`startsWith` accepts any origin that begins with the expected one",
-                        Some(format!("{prefix}.attacker.example")),
-                    )
-                }
+                "startsWith" => prefix_strength(
+                    needle.as_deref(),
+                    "`startsWith` accepts any origin that begins with the expected one",
+                ),
                 "endsWith" => match needle {
                     Some(suffix) if suffix.starts_with('.') || suffix.contains("://") => {
                         Strength::Strong
@@ -485,14 +646,13 @@ impl Walker<'_, '_> {
                 // As a truth value, `origin.indexOf(x)` is 0 (false) exactly when the
                 // origin starts with `x`: `!origin.indexOf(x)` is a prefix test.
                 "indexOf" | "search" => {
-                    let prefix = needle.unwrap_or_default();
                     return Some((
-                        Strength::weak(
-                            format!(
+                        prefix_strength(
+                            needle.as_deref(),
+                            &format!(
                                 "`!origin.{method}(…)` is true when the origin starts with the \
                                  expected text, so any origin that begins with it passes"
                             ),
-                            Some(format!("{prefix}.attacker.example")),
                         ),
                         false,
                     ));
@@ -517,14 +677,7 @@ impl Walker<'_, '_> {
             "includes" | "has" | "contains" => self.allowlist_strength(&member.obj),
             "test" | "exec" => self.regex_strength(&member.obj),
             "get" | "hasOwnProperty" => Strength::Strong,
-            "startsWith" => {
-                let subject = self.string_value(&member.obj);
-                Strength::weak(
-                    "the reversed test `expected.startsWith(event.origin)` accepts any prefix of \
-                     the expected origin",
-                    subject.map(|s| s[..s.len().saturating_sub(1).max(1)].to_string()),
-                )
-            }
+            "startsWith" => self.reversed_prefix(&member.obj),
             "some" | "find" | "findIndex" | "every" => Strength::Strong,
             _ => return None,
         };
@@ -538,6 +691,43 @@ impl Walker<'_, '_> {
                 Some((Strength::Strong, true))
             }
             _ => None,
+        }
+    }
+
+    /// `expected.startsWith(event.origin)`: any prefix of the expected URL passes,
+    /// such as the same host name under a shorter top-level domain.
+    pub(super) fn reversed_prefix(&self, expected: &Expr) -> Strength {
+        let passing = self.string_value(expected).map(|url| {
+            // The origin part of the URL, one character short.
+            let origin = match url.split_once("://") {
+                Some((scheme, rest)) => {
+                    format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest))
+                }
+                None => url.clone(),
+            };
+            let mut shorter = origin.clone();
+            shorter.pop();
+            shorter
+        });
+        Strength::weak(
+            "the reversed test `expected.startsWith(event.origin)` accepts any origin that is a \
+             prefix of the expected URL (the same name under a shorter domain, or a cut-off \
+             host)",
+            passing,
+        )
+    }
+
+    /// Whether `expr` is known to be an array (a literal, or a name only ever given one).
+    pub(super) fn is_list(&self, expr: &Expr) -> bool {
+        match strip(expr) {
+            Expr::Array(_) => true,
+            Expr::Ident(ident) => self
+                .context
+                .bindings
+                .binding(&self.id(ident))
+                .and_then(|binding| binding.init())
+                .is_some_and(|init| matches!(strip(init), Expr::Array(_))),
+            _ => false,
         }
     }
 
@@ -779,57 +969,238 @@ impl Walker<'_, '_> {
     }
 }
 
-/// Whether `gate` tests that a list is non-empty (`list.length > 0`, `list.size`,
-/// `!list.length`) and `checked` looks the origin up in that same list.
-fn skipped_while_empty(gate: &Expr, checked: &Expr) -> bool {
-    fn list_tested(gate: &Expr) -> Option<String> {
-        // Only tests that hold when the list has entries: `list.length`, `list.size`,
-        // `list.length > 0`, `list.length !== 0`, `list.length >= 1`.
-        let length_of = |expr: &Expr| match strip(expr) {
-            Expr::Member(member)
-                if matches!(member_name(&member.prop), Some("length" | "size")) =>
-            {
-                Some(expression_text(&member.obj))
-            }
-            _ => None,
-        };
-        match strip(gate) {
-            Expr::Bin(bin) => {
-                let Expr::Lit(Lit::Num(number)) = strip(&bin.right) else {
-                    return None;
-                };
-                let non_empty = match bin.op {
-                    BinaryOp::Gt | BinaryOp::NotEq | BinaryOp::NotEqEq => number.value == 0.0,
-                    BinaryOp::GtEq => number.value == 1.0,
-                    _ => false,
-                };
-                non_empty.then(|| length_of(&bin.left)).flatten()
-            }
-            other => length_of(other),
+/// The operands a gate removes and the checks it makes weak (see
+/// [`Walker::gated_operands`]).
+#[derive(Default)]
+pub(super) struct Gated {
+    pub(super) dropped: Vec<usize>,
+    pub(super) weakened: Vec<usize>,
+}
+
+/// The operands of `a && b && c` (or `||`), in order, through nesting of the same operator.
+pub(super) fn flatten_chain<'e>(expr: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
+    crate::stack::ensure_room();
+    match strip(expr) {
+        Expr::Bin(bin) if bin.op == op && out.len() < 64 => {
+            flatten_chain(&bin.left, op, out);
+            flatten_chain(&bin.right, op, out);
         }
+        other => out.push(other),
     }
-    struct Receiver<'t> {
+}
+
+/// `x === false`, `true !== x`: the operand, and whether the comparison is true exactly
+/// when it is.
+pub(super) fn boolean_comparison(bin: &BinExpr) -> Option<(&Expr, bool)> {
+    let equal = match bin.op {
+        BinaryOp::EqEqEq | BinaryOp::EqEq => true,
+        BinaryOp::NotEqEq | BinaryOp::NotEq => false,
+        _ => return None,
+    };
+    let (operand, value) = match (strip(&bin.left), strip(&bin.right)) {
+        (other, Expr::Lit(Lit::Bool(value))) | (Expr::Lit(Lit::Bool(value)), other) => {
+            (other, value.value)
+        }
+        _ => return None,
+    };
+    Some((operand, equal == value))
+}
+
+/// `list.some(cb)`, `list.find(cb)` or `list.findIndex(cb) !== -1`: what the callback
+/// returns, and whether the test is true when the callback was true for an entry.
+pub(super) fn callback_search(test: &Expr) -> Option<(&Expr, bool)> {
+    let (call, found) = match strip(test) {
+        Expr::Call(call) => (call, true),
+        Expr::Bin(bin) => match index_found(bin)? {
+            (Expr::Call(call), found) => (call, found),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let method = match strip(callee) {
+        Expr::Member(member) => member_name(&member.prop)?,
+        _ => return None,
+    };
+    let searches = match strip(test) {
+        Expr::Call(_) => matches!(method, "some" | "find" | "findLast"),
+        _ => matches!(method, "findIndex" | "findLastIndex"),
+    };
+    if !searches {
+        return None;
+    }
+    Some((callback_result(&call.args.first()?.expr)?, found))
+}
+
+/// `i !== -1`, `i > -1`, `i >= 0` (found) or `i === -1`, `i < 0` (not found) for an index
+/// `i`: the index, and whether the test says it was found.
+pub(super) fn index_found(bin: &BinExpr) -> Option<(&Expr, bool)> {
+    let (index, number, op) = match (strip(&bin.left), strip(&bin.right)) {
+        (index, number @ (Expr::Lit(_) | Expr::Unary(_))) => (index, number, bin.op),
+        (number @ (Expr::Lit(_) | Expr::Unary(_)), index) => (index, number, flip(bin.op)),
+        _ => return None,
+    };
+    let minus_one = matches!(strip(number), Expr::Unary(u) if u.op == UnaryOp::Minus
+        && matches!(strip(&u.arg), Expr::Lit(Lit::Num(n)) if n.value == 1.0));
+    let zero = matches!(strip(number), Expr::Lit(Lit::Num(n)) if n.value == 0.0);
+    let found = match op {
+        BinaryOp::NotEqEq | BinaryOp::NotEq | BinaryOp::Gt if minus_one => true,
+        BinaryOp::EqEqEq | BinaryOp::EqEq if minus_one => false,
+        BinaryOp::GtEq if zero => true,
+        BinaryOp::Lt if zero => false,
+        _ => return None,
+    };
+    Some((index, found))
+}
+
+/// What a callback returns: an arrow's expression, or a body's only `return`.
+pub(super) fn callback_result(callback: &Expr) -> Option<&Expr> {
+    let stmts = match strip(callback) {
+        Expr::Arrow(arrow) => match &*arrow.body {
+            ArrowFunctionBody::Expr(expr) => return Some(expr),
+            ArrowFunctionBody::FunctionBody(block) => &block.stmts,
+        },
+        Expr::Fn(function) => &function.function.body.as_ref()?.stmts,
+        _ => return None,
+    };
+    match stmts.as_slice() {
+        [Stmt::Return(ReturnStmt { arg: Some(arg), .. })] => Some(&**arg),
+        _ => None,
+    }
+}
+
+/// The list (or expected value) a test says is there and has entries: `list.length`,
+/// `list.length > 0`, `list.size !== 0`, `list`, `!!list`, `Array.isArray(list)`,
+/// `list != null`.
+fn non_empty_test(expr: &Expr) -> Option<&Expr> {
+    match strip(expr) {
+        Expr::Unary(unary) if unary.op == UnaryOp::Bang => empty_test(&unary.arg),
+        Expr::Bin(bin) => {
+            let (subject, number) = match (strip(&bin.left), strip(&bin.right)) {
+                (subject, Expr::Lit(Lit::Num(number))) => (subject, number.value),
+                _ => return not_null(bin, false),
+            };
+            let non_empty = match bin.op {
+                BinaryOp::Gt | BinaryOp::NotEq | BinaryOp::NotEqEq => number == 0.0,
+                BinaryOp::GtEq => number == 1.0,
+                _ => false,
+            };
+            if non_empty { length_of(subject) } else { None }
+        }
+        Expr::Call(call) => {
+            let Callee::Expr(callee) = &call.callee else {
+                return None;
+            };
+            (expression_text(callee) == "Array.isArray")
+                .then(|| call.args.first().map(|arg| &*arg.expr))
+                .flatten()
+        }
+        other @ (Expr::Ident(_) | Expr::Member(_)) => Some(length_of(other).unwrap_or(other)),
+        _ => None,
+    }
+}
+
+/// The list (or expected value) a test says is missing or empty: `!list.length`,
+/// `list.length === 0`, `list.length < 1`, `!list`, `list == null`.
+fn empty_test(expr: &Expr) -> Option<&Expr> {
+    match strip(expr) {
+        Expr::Unary(unary) if unary.op == UnaryOp::Bang => non_empty_test(&unary.arg),
+        Expr::Bin(bin) => {
+            let (subject, number) = match (strip(&bin.left), strip(&bin.right)) {
+                (subject, Expr::Lit(Lit::Num(number))) => (subject, number.value),
+                _ => return not_null(bin, true),
+            };
+            let empty = match bin.op {
+                BinaryOp::EqEqEq | BinaryOp::EqEq => number == 0.0,
+                BinaryOp::Lt => number == 1.0,
+                BinaryOp::LtEq => number == 0.0,
+                _ => false,
+            };
+            if empty { length_of(subject) } else { None }
+        }
+        _ => None,
+    }
+}
+
+/// `x != null` (or, when `is_null`, `x == null`), also with `undefined`.
+fn not_null(bin: &BinExpr, is_null: bool) -> Option<&Expr> {
+    let wanted = if is_null {
+        matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq)
+    } else {
+        matches!(bin.op, BinaryOp::NotEqEq | BinaryOp::NotEq)
+    };
+    let nothing = |expr: &Expr| {
+        matches!(strip(expr), Expr::Lit(Lit::Null(_)))
+            || matches!(strip(expr), Expr::Ident(name) if &*name.sym == "undefined")
+    };
+    if !wanted {
+        return None;
+    }
+    match (strip(&bin.left), strip(&bin.right)) {
+        (subject @ (Expr::Ident(_) | Expr::Member(_)), other) if nothing(other) => Some(subject),
+        (other, subject @ (Expr::Ident(_) | Expr::Member(_))) if nothing(other) => Some(subject),
+        _ => None,
+    }
+}
+
+/// `list` of `list.length` or `list.size`.
+fn length_of(expr: &Expr) -> Option<&Expr> {
+    match strip(expr) {
+        Expr::Member(member) if matches!(member_name(&member.prop), Some("length" | "size")) => {
+            Some(&member.obj)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `expr` mentions the value whose text is `list` (`allowed`, `this.allowed`).
+fn mentions(expr: &Expr, list: &str) -> bool {
+    struct Finder<'t> {
         list: &'t str,
         found: bool,
     }
-    impl Visit for Receiver<'_> {
-        crate::guard_nesting!();
-        fn visit_member_expr(&mut self, member: &MemberExpr) {
-            if expression_text(&member.obj) == self.list {
-                self.found = true;
+    impl Visit for Finder<'_> {
+        crate::guard_nesting!(except visit_expr);
+        fn visit_expr(&mut self, expr: &Expr) {
+            crate::stack::ensure_room();
+            if self.found {
+                return;
             }
-            member.visit_children_with(self);
+            if matches!(expr, Expr::Ident(_) | Expr::Member(_))
+                && expression_text(expr) == self.list
+            {
+                self.found = true;
+                return;
+            }
+            expr.visit_children_with(self);
         }
     }
-    let Some(list) = list_tested(gate) else {
-        return false;
+    let mut finder = Finder { list, found: false };
+    expr.visit_with(&mut finder);
+    finder.found
+}
+
+/// The strength of a prefix test on the origin (`origin.startsWith(prefix)`, and its
+/// `indexOf` forms). A serialized origin is `scheme://host[:port]` and nothing after: a
+/// prefix that holds a path can never match, so nothing passes; any other prefix is
+/// continued by a longer host name or port.
+fn prefix_strength(prefix: Option<&str>, reason: &str) -> Strength {
+    let Some(prefix) = prefix else {
+        return Strength::weak(reason, None);
     };
-    let mut receiver = Receiver {
-        list: &list,
-        found: false,
+    let after_scheme = prefix.split_once("://").map_or(prefix, |(_, rest)| rest);
+    if after_scheme.contains('/') {
+        return Strength::Strong;
+    }
+    let passing = match after_scheme.rsplit_once(':') {
+        // `http://localhost:` passes every port, `http://localhost:517` longer ports.
+        Some((_, "")) => format!("{prefix}8080"),
+        Some((_, port)) if port.bytes().all(|b| b.is_ascii_digit()) => format!("{prefix}0"),
+        _ => format!("{prefix}.attacker.example"),
     };
-    checked.visit_with(&mut receiver);
-    receiver.found
+    Strength::weak(reason, Some(passing))
 }
 
 /// The value a normalising call or template returns a copy of: `x.toLowerCase()`,

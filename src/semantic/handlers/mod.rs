@@ -76,6 +76,10 @@ pub struct OriginCheck {
     /// everyone else out only where the code goes on when it holds; code that leaves
     /// when it holds (skipping its own posts) checks no other sender.
     pub self_only: bool,
+    /// `!event.origin === expected`: a comparison of a boolean with the origin, never
+    /// true. It guards nothing; leaving the handler on it is no check at all, and a
+    /// branch on it that only warns is an unenforced check.
+    pub never_rejects: bool,
 }
 
 impl Strength {
@@ -276,6 +280,7 @@ fn origin_check_of(
 ) -> Option<HelperSummary> {
     let mut facts = HandlerFacts::default();
     let mut throws = false;
+    let mut accepts_unchecked = false;
     with_function(context.program, function, |function_ref| {
         let Some(param) = function_ref.params.get(position) else {
             return;
@@ -288,10 +293,25 @@ fn origin_check_of(
             walker.roles.insert(walker.id(&ident.id), Role::Origin);
         }
         walker.walk_body(&function_ref.body);
+        accepts_unchecked = walker.accepts_unchecked;
         throws = contains_throw(&function_ref.body);
     });
-    (!facts.checks.is_empty()).then(|| HelperSummary {
-        strength: checks::weakest(&facts.checks),
+    if facts.checks.is_empty() {
+        return None;
+    }
+    // `if (!expected) return true; return expected === origin;`: while nothing is
+    // configured the helper says yes to everyone.
+    let strength = if accepts_unchecked {
+        Strength::weak(
+            "the helper returns true before comparing the origin (while no allowed origin is \
+             configured, say), so every origin passes then",
+            Some("https://attacker.example".into()),
+        )
+    } else {
+        checks::weakest(&facts.checks)
+    };
+    Some(HelperSummary {
+        strength,
         asserts: throws,
     })
 }
@@ -303,11 +323,13 @@ pub fn analyze_handler(
     function: Span,
     class: Option<u32>,
     shape: EventShape,
+    bound: usize,
 ) -> Option<HandlerFacts> {
     let mut context = Context::new(program, bindings, class, function);
     let mut facts = HandlerFacts::default();
     let found = with_function(program, function, |function_ref| {
-        let Some(first) = function_ref.params.first() else {
+        // `handle.bind(null, id)`: the event comes after the bound arguments.
+        let Some(first) = function_ref.params.get(bound) else {
             // `function () { … event.data … }` reads the event from the global `event`.
             facts.event_name = "event".into();
             let mut walker = Walker::new(&mut context, &mut facts, 0);
@@ -527,23 +549,33 @@ enum Cond {
 
 impl Cond {
     /// The checks known to have passed when the condition evaluates to `value`.
-    fn holds(&self, value: bool) -> Vec<usize> {
+    fn holds(&self, value: bool, checks: &[OriginCheck]) -> Vec<usize> {
         crate::stack::ensure_room();
         match self {
             Cond::Check { index, polarity } if *polarity == value => vec![*index],
             Cond::Check { .. } | Cond::WildcardTest | Cond::Inline(_) | Cond::Other => Vec::new(),
-            Cond::Not(inner) => inner.holds(!value),
+            Cond::Not(inner) => inner.holds(!value, checks),
             // Both sides true / either side false.
-            Cond::And(a, b) if value => [a.holds(true), b.holds(true)].concat(),
-            Cond::Or(a, b) if !value => [a.holds(false), b.holds(false)].concat(),
-            // One side or the other: only what both guarantee.
+            Cond::And(a, b) if value => [a.holds(true, checks), b.holds(true, checks)].concat(),
+            Cond::Or(a, b) if !value => [a.holds(false, checks), b.holds(false, checks)].concat(),
+            // One side or the other: the sender passed the checks of one of them, so only
+            // the weaker side's guarantee holds (`origin === A || origin.includes("b")`
+            // lets through whatever the substring test lets through).
             Cond::And(a, b) | Cond::Or(a, b) => {
-                let left = a.holds(value);
-                let right = b.holds(value);
+                let left = a.holds(value, checks);
+                let right = b.holds(value, checks);
                 if left.is_empty() || right.is_empty() {
-                    Vec::new()
-                } else {
-                    [left, right].concat()
+                    return Vec::new();
+                }
+                let rank = |passed: &[usize]| match guard_of(passed, checks) {
+                    Guard::None => 0,
+                    Guard::Weak(_) => 1,
+                    Guard::Strong => 2,
+                };
+                match rank(&left).cmp(&rank(&right)) {
+                    std::cmp::Ordering::Less => left,
+                    std::cmp::Ordering::Greater => right,
+                    std::cmp::Ordering::Equal => [left, right].concat(),
                 }
             }
         }
@@ -612,12 +644,18 @@ enum Role {
     Origin,
     /// `new URL(event.origin)`.
     OriginUrl,
+    /// A field of such a URL kept in a local (`const host = new URL(e.origin).hostname`).
+    UrlField(String),
     /// The event's source window.
     Source,
     /// A value derived from the data.
     Tainted(Taint),
     /// The result of an origin check (`const ok = event.origin === X`).
     CheckResult(Box<Cond>),
+    /// The index a search found with a callback that checks the origin
+    /// (`const i = frames.findIndex(f => f.contentWindow === e.source)`): `i !== -1` is the
+    /// check.
+    FoundIndex(Box<Cond>),
     /// An HTTP upgrade request (or a socket.io socket): its headers hold the origin.
     Request,
 }
@@ -674,6 +712,13 @@ struct Walker<'c, 'p> {
     next_check_self_only: bool,
     /// The check being judged is made by a helper of another module, defined here.
     next_check_helper: Option<Label>,
+    /// The comparison being judged can never be true (see [`OriginCheck::never_rejects`]).
+    next_check_never_rejects: bool,
+    /// Functions nested inside the one walked (callbacks): their `return`s are theirs.
+    nested: u32,
+    /// The function walked returns `true` where no origin check has passed
+    /// (`if (!allowed.length) return true;`): as a predicate, it accepts every origin then.
+    accepts_unchecked: bool,
 }
 
 impl<'c, 'p> Walker<'c, 'p> {
@@ -704,6 +749,9 @@ impl<'c, 'p> Walker<'c, 'p> {
             global_event: false,
             next_check_self_only: false,
             next_check_helper: None,
+            next_check_never_rejects: false,
+            nested: 0,
+            accepts_unchecked: false,
         }
     }
 
@@ -755,10 +803,31 @@ impl<'c, 'p> Walker<'c, 'p> {
         }
     }
 
+    /// `const { hostname, protocol } = new URL(event.origin)`: each name holds that field.
+    fn bind_url_fields(&mut self, object: &ObjectPat) {
+        for prop in &object.props {
+            let (field, ident) = match prop {
+                ObjectPatProp::Assign(assign) => (Some(&*assign.key.id.sym), &assign.key.id),
+                ObjectPatProp::KeyValue(pair) => match &*pair.value {
+                    Pat::Ident(ident) => (prop_name(&pair.key), &ident.id),
+                    _ => continue,
+                },
+                ObjectPatProp::Rest(_) => continue,
+            };
+            let Some(field) = field else { continue };
+            let role = if field == "origin" {
+                Role::Origin
+            } else {
+                Role::UrlField(field.to_string())
+            };
+            self.roles.insert(self.id(ident), role);
+        }
+    }
+
     fn walk_body(&mut self, body: &Body) {
         match body {
             Body::Block(stmts) => self.visit_stmts(stmts),
-            Body::Expr(expr) => expr.visit_with(self),
+            Body::Expr(expr) => self.visit_returned(expr),
         }
     }
 
@@ -888,15 +957,16 @@ impl<'c, 'p> Walker<'c, 'p> {
         self.event_field(expr) == Some("source") || matches!(self.role(expr), Some(Role::Source))
     }
 
-    /// `new URL(event.origin).<field>` or `url.<field>` for such a URL.
-    fn url_field<'e>(&self, expr: &'e Expr) -> Option<&'e str> {
-        let Expr::Member(member) = strip(expr) else {
-            return None;
-        };
-        if self.is_origin_url(&member.obj) {
-            member_name(&member.prop)
-        } else {
-            None
+    /// `new URL(event.origin).<field>` or `url.<field>` for such a URL, or a local that
+    /// holds one.
+    fn url_field<'e>(&'e self, expr: &'e Expr) -> Option<&'e str> {
+        match strip(expr) {
+            Expr::Member(member) if self.is_origin_url(&member.obj) => member_name(&member.prop),
+            Expr::Ident(_) => match self.role(expr) {
+                Some(Role::UrlField(field)) => Some(field),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -971,6 +1041,7 @@ impl<'c, 'p> Walker<'c, 'p> {
     fn add_check(&mut self, span: Range<usize>, strength: Strength, passes_when: bool) -> usize {
         let self_only = std::mem::take(&mut self.next_check_self_only);
         let helper = self.next_check_helper.take();
+        let never_rejects = std::mem::take(&mut self.next_check_never_rejects);
         self.facts.checks.push(OriginCheck {
             helper,
             span,
@@ -978,6 +1049,7 @@ impl<'c, 'p> Walker<'c, 'p> {
             passes_when,
             enforced: false,
             self_only,
+            never_rejects,
         });
         self.facts.checks.len() - 1
     }
@@ -1025,7 +1097,8 @@ impl<'c, 'p> Walker<'c, 'p> {
             Stmt::If(if_stmt) if if_stmt.alt.is_none() && always_exits(&if_stmt.cons) => {
                 // Checks were registered when the statement was visited; reduce again
                 // without registering, by looking the test up among the checks.
-                self.reduce_registered(&if_stmt.test).holds(false)
+                self.reduce_registered(&if_stmt.test)
+                    .holds(false, &self.facts.checks)
             }
             Stmt::Expr(expr_stmt) => self.assertion_guards(&expr_stmt.expr),
             _ => Vec::new(),
@@ -1063,7 +1136,8 @@ impl<'c, 'p> Walker<'c, 'p> {
         guards
     }
 
-    /// The condition of a test whose checks are already registered (matched by span).
+    /// The condition of a test whose checks are already registered (matched by span),
+    /// reduced as [`Self::cond_of`] reduced it.
     fn reduce_registered(&self, test: &Expr) -> Cond {
         crate::stack::ensure_room();
         let test = strip(test);
@@ -1072,21 +1146,62 @@ impl<'c, 'p> Walker<'c, 'p> {
                 Cond::Not(Box::new(self.reduce_registered(&unary.arg)))
             }
             Expr::Bin(bin) if matches!(bin.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr) => {
-                let left = self.reduce_registered(&bin.left);
-                let right = self.reduce_registered(&bin.right);
-                match (&left, &right) {
-                    (Cond::WildcardTest, other) | (other, Cond::WildcardTest) => other.clone(),
-                    _ if bin.op == BinaryOp::LogicalAnd => {
-                        Cond::And(Box::new(left), Box::new(right))
+                let mut operands = Vec::new();
+                checks::flatten_chain(test, bin.op, &mut operands);
+                let conds: Vec<Cond> = operands
+                    .iter()
+                    .map(|operand| self.reduce_registered(operand))
+                    .collect();
+                let gated = self.gated_operands(bin.op, &operands, &conds);
+                let mut joined: Option<Cond> = None;
+                for (index, cond) in conds.into_iter().enumerate() {
+                    if gated.dropped.contains(&index) {
+                        continue;
                     }
-                    _ => Cond::Or(Box::new(left), Box::new(right)),
+                    joined = Some(match joined {
+                        None => cond,
+                        Some(left) => match (&left, &cond) {
+                            (Cond::WildcardTest, other) | (other, Cond::WildcardTest)
+                                if other.has_check() =>
+                            {
+                                other.clone()
+                            }
+                            _ if bin.op == BinaryOp::LogicalAnd => {
+                                Cond::And(Box::new(left), Box::new(cond))
+                            }
+                            _ => Cond::Or(Box::new(left), Box::new(cond)),
+                        },
+                    });
+                }
+                joined.unwrap_or(Cond::Other)
+            }
+            Expr::Bin(bin) if checks::boolean_comparison(bin).is_some() => {
+                let (operand, same) = checks::boolean_comparison(bin).unwrap_or((&bin.left, true));
+                let inner = self.reduce_registered(operand);
+                match inner {
+                    inner if !inner.has_check() => Cond::Other,
+                    inner if same => inner,
+                    inner => Cond::Not(Box::new(inner)),
                 }
             }
             Expr::Ident(ident) => match self.roles.get(&self.id(ident)) {
                 Some(Role::CheckResult(cond)) => (**cond).clone(),
                 _ => Cond::Other,
             },
+            Expr::Bin(bin) if self.found_index(bin).is_some() => {
+                self.found_index(bin).unwrap_or(Cond::Other)
+            }
             _ => {
+                if let Some((result, found)) = checks::callback_search(test) {
+                    let cond = self.reduce_registered(result);
+                    if cond.has_check() {
+                        return if found {
+                            cond
+                        } else {
+                            Cond::Not(Box::new(cond))
+                        };
+                    }
+                }
                 let span = span_range(test.span());
                 match self
                     .facts
@@ -1112,6 +1227,9 @@ fn guard_of(passed: &[usize], checks: &[OriginCheck]) -> Guard {
     let mut hostname = false;
     let mut protocol = false;
     for &index in passed {
+        if checks[index].never_rejects {
+            continue;
+        }
         match checks[index].strength {
             Strength::Strong => return Guard::Strong,
             Strength::HostnameOnly => hostname = true,
@@ -1244,7 +1362,7 @@ fn resolve_function_at(
                 });
             }
             let binding = bindings.binding(&id)?;
-            resolve_function_at(bindings, binding.init()?, class, depth + 1)
+            resolve_function_at(bindings, sole_value(binding)?, class, depth + 1)
         }
         Expr::Member(member) => {
             let name = member_name(&member.prop)?;
@@ -1272,6 +1390,52 @@ fn resolve_function_at(
         }
         _ => None,
     }
+}
+
+/// A binding's initializer, or its only assignment when it is declared without one
+/// (`let onMessage; … onMessage = handle.bind(null, id);`).
+fn sole_value<'a>(binding: &crate::semantic::values::Binding<'a>) -> Option<&'a Expr> {
+    match binding.init() {
+        Some(init) => Some(init),
+        None if !binding.has_unknown_assignment => match binding.assignments.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        },
+        None => None,
+    }
+}
+
+/// How many leading arguments `f.bind(thisArg, a, b)` fixes, through names, for a
+/// handler that `resolve_function` resolves: the event is the parameter after them.
+pub fn bound_arguments(bindings: &Bindings, callee: &Expr) -> usize {
+    fn walk(bindings: &Bindings, callee: &Expr, depth: u32) -> usize {
+        if depth > 6 {
+            return 0;
+        }
+        match strip(callee) {
+            Expr::Ident(ident) => {
+                let id = bindings.id(ident);
+                if bindings.function_named(&id).is_some() {
+                    return 0;
+                }
+                bindings
+                    .binding(&id)
+                    .and_then(sole_value)
+                    .map_or(0, |value| walk(bindings, value, depth + 1))
+            }
+            Expr::Call(call) => match &call.callee {
+                Callee::Expr(inner) => match strip(inner) {
+                    Expr::Member(member) if member_name(&member.prop) == Some("bind") => {
+                        call.args.len().saturating_sub(1) + walk(bindings, &member.obj, depth + 1)
+                    }
+                    _ => 0,
+                },
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+    walk(bindings, callee, 0)
 }
 
 fn always_exits(stmt: &Stmt) -> bool {

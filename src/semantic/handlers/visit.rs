@@ -10,6 +10,26 @@ use crate::diagnostic::Label;
 use crate::parse::span_range;
 use crate::semantic::values::{member_name, prop_name, strip};
 
+impl Walker<'_, '_> {
+    /// A value the walked function returns. In a helper judged for its check, a chain of
+    /// tests that checks the origin (`return !allowed.length || allowed.includes(origin)`)
+    /// is the helper's verdict, reduced as a whole like a condition. (In a handler, what
+    /// the right side of `&&` does is work the left side guards.)
+    pub(super) fn visit_returned(&mut self, value: &Expr) {
+        if !self.record_data
+            && let Expr::Bin(bin) = strip(value)
+            && matches!(bin.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr)
+        {
+            let cond = self.cond_of(value);
+            if cond.has_check() {
+                self.in_test(|this| value.visit_with(this));
+                return;
+            }
+        }
+        value.visit_with(self);
+    }
+}
+
 impl Visit for Walker<'_, '_> {
     crate::guard_nesting!(except visit_expr);
 
@@ -41,8 +61,12 @@ impl Visit for Walker<'_, '_> {
 
     fn visit_if_stmt(&mut self, if_stmt: &IfStmt) {
         let cond = self.visit_test(&if_stmt.test);
-        self.with_guards(cond.holds(true), |this| if_stmt.cons.visit_with(this));
-        self.with_guards(cond.holds(false), |this| if_stmt.alt.visit_with(this));
+        self.with_guards(cond.holds(true, &self.facts.checks), |this| {
+            if_stmt.cons.visit_with(this)
+        });
+        self.with_guards(cond.holds(false, &self.facts.checks), |this| {
+            if_stmt.alt.visit_with(this)
+        });
     }
 
     fn visit_cond_expr(&mut self, cond_expr: &CondExpr) {
@@ -50,8 +74,12 @@ impl Visit for Walker<'_, '_> {
             return cond_expr.visit_children_with(self);
         }
         let cond = self.visit_test(&cond_expr.test);
-        self.with_guards(cond.holds(true), |this| cond_expr.cons.visit_with(this));
-        self.with_guards(cond.holds(false), |this| cond_expr.alt.visit_with(this));
+        self.with_guards(cond.holds(true, &self.facts.checks), |this| {
+            cond_expr.cons.visit_with(this)
+        });
+        self.with_guards(cond.holds(false, &self.facts.checks), |this| {
+            cond_expr.alt.visit_with(this)
+        });
     }
 
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
@@ -59,7 +87,7 @@ impl Visit for Walker<'_, '_> {
             // Inside a condition the whole test was already reduced to its checks.
             BinaryOp::LogicalAnd | BinaryOp::LogicalOr if self.test_depth == 0 => {
                 let cond = self.visit_test(&bin.left);
-                let holds = cond.holds(bin.op == BinaryOp::LogicalAnd);
+                let holds = cond.holds(bin.op == BinaryOp::LogicalAnd, &self.facts.checks);
                 self.with_guards(holds, |this| bin.right.visit_with(this));
             }
             _ => bin.visit_children_with(self),
@@ -86,7 +114,37 @@ impl Visit for Walker<'_, '_> {
 
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
         let cond = self.visit_test(&stmt.test);
-        self.with_guards(cond.holds(true), |this| stmt.body.visit_with(this));
+        self.with_guards(cond.holds(true, &self.facts.checks), |this| {
+            stmt.body.visit_with(this)
+        });
+    }
+
+    fn visit_return_stmt(&mut self, ret: &ReturnStmt) {
+        if self.nested == 0
+            && !self
+                .guards
+                .iter()
+                .any(|&index| !self.facts.checks[index].self_only)
+            && ret.arg.as_deref().is_some_and(is_true_literal)
+        {
+            self.accepts_unchecked = true;
+        }
+        match &ret.arg {
+            Some(arg) if self.nested == 0 => self.visit_returned(arg),
+            _ => ret.visit_children_with(self),
+        }
+    }
+
+    fn visit_function(&mut self, function: &Function) {
+        self.nested += 1;
+        function.visit_children_with(self);
+        self.nested -= 1;
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        self.nested += 1;
+        arrow.visit_children_with(self);
+        self.nested -= 1;
     }
 
     fn visit_throw_stmt(&mut self, throw: &ThrowStmt) {
@@ -102,6 +160,27 @@ impl Visit for Walker<'_, '_> {
             if let Pat::Ident(name) = &declarator.name
                 && !hands_over_event
             {
+                // `const i = list.findIndex(x => <check>)`: `i !== -1` checks.
+                if let Expr::Call(call) = strip(init)
+                    && let Callee::Expr(callee) = &call.callee
+                    && let Expr::Member(method) = strip(callee)
+                    && matches!(
+                        member_name(&method.prop),
+                        Some("findIndex" | "findLastIndex")
+                    )
+                    && let Some(result) = call
+                        .args
+                        .first()
+                        .and_then(|arg| super::checks::callback_result(&arg.expr))
+                {
+                    let cond = self.cond_of(result);
+                    if cond.has_check() {
+                        self.in_test(|this| init.visit_with(this));
+                        self.roles
+                            .insert(self.id(&name.id), Role::FoundIndex(Box::new(cond)));
+                        return;
+                    }
+                }
                 let cond = self.cond_of(init);
                 if cond.has_check() {
                     self.in_test(|this| init.visit_with(this));
@@ -121,6 +200,10 @@ impl Visit for Walker<'_, '_> {
                 (Pat::Object(object), value) if self.is_event(value) => {
                     self.bind_event_fields(object)
                 }
+                // `const { hostname } = new URL(event.origin)`
+                (Pat::Object(object), value) if self.is_origin_url(value) => {
+                    self.bind_url_fields(object)
+                }
                 (Pat::Ident(name), value) => {
                     let id = self.id(&name.id);
                     if self.is_event(value) {
@@ -133,6 +216,10 @@ impl Visit for Walker<'_, '_> {
                         self.roles.insert(id, Role::Source);
                     } else if self.is_origin_url(value) {
                         self.roles.insert(id, Role::OriginUrl);
+                    } else if let Some(field) = self.url_field(value) {
+                        // `var eventHostname = eventLocation.hostname;`
+                        let field = field.to_string();
+                        self.roles.insert(id, Role::UrlField(field));
                     } else if let Some(taint) = self.taint_of(value) {
                         let held = self.held(taint, &name.id);
                         self.roles.insert(id, Role::Tainted(held));
@@ -357,5 +444,16 @@ impl Visit for Walker<'_, '_> {
             }
             _ => chain.visit_children_with(self),
         }
+    }
+}
+
+/// `true` or `!0`.
+fn is_true_literal(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Lit(Lit::Bool(value)) => value.value,
+        Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
+            matches!(strip(&unary.arg), Expr::Lit(Lit::Num(n)) if n.value == 0.0)
+        }
+        _ => false,
     }
 }
