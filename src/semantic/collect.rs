@@ -17,8 +17,8 @@ use super::listeners::{
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
 use super::sockets::{
-    CallResult, Holder, ImportedCall, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, declared_field, holder_of,
-    is_minified_path, is_test_path, this_field,
+    CallResult, Holder, ImportedCall, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite,
+    declared_field, holder_of, is_minified_path, is_test_path, this_field,
 };
 use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
@@ -62,7 +62,8 @@ pub fn collect(
             let state = collector.skipping.take().expect("the walk was skipping");
             let server_library = collector.server_library_seen
                 || collector.worker_import_seen
-                || collector.imported_call_kept;
+                || (collector.imported_call_kept
+                    && super::sockets::may_use_returned_sockets(code.as_bytes()));
             (collector.finish(&parsed.program), state, server_library)
         });
         // A socket's or a server's analysis reads records from all over the file, and a
@@ -579,25 +580,25 @@ impl<'a> Collector<'a> {
         // What the functions the module exports do with sockets (see `exports`).
         let raw_sockets = &self.sockets;
         let uses = std::cell::OnceCell::new();
+        let parameters = std::cell::OnceCell::new();
         let socket_summary = |function: swc_common::Span| {
             let factory = factories
                 .iter()
                 .find(|(frame, _)| *frame == function)
                 .map(|(_, factory)| factory.clone());
-            if raw_sockets.events.is_empty()
-                && raw_sockets.sends.is_empty()
-                && raw_sockets.closes.is_empty()
-            {
+            let parameters =
+                parameters.get_or_init(|| super::sockets::socket_parameters(bindings, raw_sockets));
+            if parameters.is_empty() {
                 return (factory, Vec::new());
             }
-            let uses = uses.get_or_init(|| {
-                super::sockets::Uses::new(program, bindings, raw_sockets)
-            });
+            let uses =
+                uses.get_or_init(|| super::sockets::Uses::new(program, bindings, raw_sockets));
             let params = super::sockets::parameter_lifecycles(
                 program,
                 bindings,
                 raw_sockets,
                 uses,
+                parameters,
                 function,
             );
             (factory, params)
@@ -1244,8 +1245,7 @@ impl<'a> Collector<'a> {
             return;
         };
         // `const ws = await connect(url)`
-        if let Some((callee, call)) = imported.take_if(|_| matches!(strip(value), Expr::Await(_)))
-        {
+        if let Some((callee, call)) = imported.take_if(|_| matches!(strip(value), Expr::Await(_))) {
             let class = self.current_class();
             self.sockets.call_results.push(CallResult {
                 holder,

@@ -287,7 +287,11 @@ impl<'r, 'a> Uses<'r, 'a> {
     fn imported_use(&self, callee: &Expr, index: usize) -> Option<ImportedUse> {
         use swc_common::Spanned;
         let (function, found, shown) = self.bindings.imported_function(callee)?;
-        let lifecycle = function.socket_params.get(index)?.clone().unwrap_or_default();
+        let lifecycle = function
+            .socket_params
+            .get(index)?
+            .clone()
+            .unwrap_or_default();
         let label = crate::diagnostic::Label::elsewhere(
             &found.path,
             found.summary.line,

@@ -16,10 +16,10 @@ pub use super::socket_urls::{Endpoint, InsecureUrl};
 use super::socket_urls::{endpoint_of, insecure_url};
 pub use super::socket_uses::Uses;
 use super::socket_uses::{HolderUse, RawPromise, Reach};
-use crate::diagnostic::Label;
-use crate::modules::{ReconnectSummary, SocketFactory, SocketLifecycle};
 use super::user_actions::UserActions;
 use super::values::{BindingKind, Bindings, member_atom, member_name, required_module, strip};
+use crate::diagnostic::Label;
+use crate::modules::{ReconnectSummary, SocketFactory, SocketLifecycle};
 use crate::parse::span_range;
 
 /// How far the lifecycle analysis follows calls from a handler.
@@ -325,8 +325,31 @@ fn library_constructor(name: &str) -> Option<&'static str> {
 pub fn may_use_sockets(code: &[u8]) -> bool {
     static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new(["send", "close", "terminate"])
+            aho_corasick::AhoCorasick::new(["send(", "close", "terminate("])
                 .expect("the needles are valid")
+        });
+    NEEDLES.is_match(code)
+}
+
+/// Whether a module's text may use what another module's factory returns as a socket:
+/// it sends on something or handles a socket's event. A module that keeps what an
+/// imported function returns and may is walked in full.
+pub fn may_use_returned_sockets(code: &[u8]) -> bool {
+    static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new([
+                "send(",
+                "onmessage",
+                "onclose",
+                "onopen",
+                "\"message\"",
+                "'message'",
+                "\"close\"",
+                "'close'",
+                "\"open\"",
+                "'open'",
+            ])
+            .expect("the needles are valid")
         });
     NEEDLES.is_match(code)
 }
@@ -463,9 +486,15 @@ fn used_as_socket(raw: &RawSockets, uses: &Uses, holder: &Holder) -> bool {
         holders, imported, ..
     } = uses.follow(vec![holder.clone()]);
     !imported.is_empty()
-        || raw.events.iter().any(|event| holders.contains(&event.holder))
+        || raw
+            .events
+            .iter()
+            .any(|event| holders.contains(&event.holder))
         || raw.sends.iter().any(|send| holders.contains(&send.holder))
-        || raw.closes.iter().any(|(closed, _)| holders.contains(closed))
+        || raw
+            .closes
+            .iter()
+            .any(|(closed, _)| holders.contains(closed))
 }
 
 /// What code the file shows does with a socket from the names it starts under.
@@ -678,7 +707,10 @@ impl Lifecycle {
                     delay_span: None,
                     capped: reconnect.capped,
                     elsewhere: vec![Label::elsewhere(
-                        label.elsewhere.as_ref().map_or("", |place| place.path.as_str()),
+                        label
+                            .elsewhere
+                            .as_ref()
+                            .map_or("", |place| place.path.as_str()),
                         label.elsewhere.as_ref().map_or(0, |place| place.line),
                         format!("`{shown}` reopens the socket when it closes"),
                     )],
@@ -694,6 +726,14 @@ impl Lifecycle {
     }
 }
 
+/// One socket resolved: its fact, whether the user may open and close it, and the
+/// function that returns it to callers elsewhere (a factory).
+type Resolved = (
+    SocketFact,
+    Option<ManualCandidate>,
+    Option<(Span, SocketFactory)>,
+);
+
 /// A socket that may be opened and closed by the user: the function it is made in, and
 /// the other functions that close it.
 struct ManualCandidate {
@@ -708,7 +748,7 @@ fn resolve_socket<'r, 'a>(
     uses: &'r std::cell::OnceCell<Uses<'r, 'a>>,
     socket: &RawSocket<'a>,
     made: Option<&MadeElsewhere>,
-) -> Option<(SocketFact, Option<ManualCandidate>, Option<(Span, SocketFactory)>)> {
+) -> Option<Resolved> {
     let (kind, node_client) = match (made, socket.library) {
         (Some(_), _) => (SocketKind::Browser, false),
         (None, Some(library)) if names_library_function(bindings, socket.callee, library) => {
@@ -758,7 +798,10 @@ fn resolve_socket<'r, 'a>(
     );
     if let (Some(url), Some(made)) = (&mut insecure_url, made) {
         url.trail.push(Label::elsewhere(
-            made.label.elsewhere.as_ref().map_or("", |place| place.path.as_str()),
+            made.label
+                .elsewhere
+                .as_ref()
+                .map_or("", |place| place.path.as_str()),
             made.label.elsewhere.as_ref().map_or(0, |place| place.line),
             format!("`{}` opens a WebSocket to its argument here", made.shown),
         ));
@@ -816,7 +859,9 @@ fn resolve_socket<'r, 'a>(
         .flatten()
         .map(|frame| {
             let factory = SocketFactory {
-                url_param: socket.url.and_then(|url| parameter_index(program, bindings, frame, url)),
+                url_param: socket
+                    .url
+                    .and_then(|url| parameter_index(program, bindings, frame, url)),
                 waits_for_open: awaits_after(program, frame, socket.span.end),
                 lifecycle: lifecycle.summary(false),
             };
@@ -824,24 +869,23 @@ fn resolve_socket<'r, 'a>(
         });
     // Closed in a function other than the one that opens it (which may close the socket
     // before to open the next).
-    let manual_candidate = (long_lived
-        && !escapes
-        && (lifecycle.reconnect.is_none() || !lifecycle.heartbeat))
-        .then_some(socket.frame)
-        .flatten()
-        .and_then(|opened_in| {
-            let closed_in: Vec<Span> = lifecycle
-                .closed_in
-                .iter()
-                .flatten()
-                .copied()
-                .filter(|frame| *frame != opened_in)
-                .collect();
-            (!closed_in.is_empty()).then_some(ManualCandidate {
-                opened_in,
-                closed_in,
-            })
-        });
+    let manual_candidate =
+        (long_lived && !escapes && (lifecycle.reconnect.is_none() || !lifecycle.heartbeat))
+            .then_some(socket.frame)
+            .flatten()
+            .and_then(|opened_in| {
+                let closed_in: Vec<Span> = lifecycle
+                    .closed_in
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .filter(|frame| *frame != opened_in)
+                    .collect();
+                (!closed_in.is_empty()).then_some(ManualCandidate {
+                    opened_in,
+                    closed_in,
+                })
+            });
     let fact = SocketFact {
         construction: socket.span.clone(),
         kind,
@@ -862,16 +906,45 @@ fn resolve_socket<'r, 'a>(
     Some((fact, manual_candidate, factory))
 }
 
+/// Where the file's parameters are declared that it uses as sockets (sets their
+/// handlers, sends on them, closes them): only functions that declare one are asked
+/// what they do with a socket ([`parameter_lifecycles`]).
+pub fn socket_parameters(bindings: &Bindings, raw: &RawSockets) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = raw
+        .events
+        .iter()
+        .map(|event| &event.holder)
+        .chain(raw.sends.iter().map(|send| &send.holder))
+        .chain(raw.closes.iter().map(|(holder, _)| holder))
+        .filter_map(|holder| match holder {
+            Holder::Binding(id) => bindings.binding(id),
+            _ => None,
+        })
+        .filter(|binding| binding.kind == BindingKind::Parameter)
+        .map(|binding| binding.span.clone())
+        .collect();
+    found.sort_by_key(|span| (span.start, span.end));
+    found.dedup();
+    found
+}
+
 /// What each parameter of a function does with a socket handed there, when it uses
 /// some parameter as a socket (see `crate::modules::FunctionSummary::socket_params`).
+/// `parameters` are those of the file used as sockets ([`socket_parameters`]).
 pub fn parameter_lifecycles<'r, 'a>(
     program: &'r Program,
     bindings: &'r Bindings<'a>,
     raw: &'r RawSockets<'a>,
     uses: &'r Uses<'r, 'a>,
+    parameters: &[Range<usize>],
     function: Span,
 ) -> Vec<Option<SocketLifecycle>> {
-    if raw.events.is_empty() && raw.sends.is_empty() && raw.closes.is_empty() {
+    let range = span_range(function);
+    let first = parameters.partition_point(|span| span.start < range.start);
+    if parameters
+        .get(first)
+        .is_none_or(|span| span.end > range.end)
+    {
         return Vec::new();
     }
     let params: Vec<Option<Id>> = with_function(program, function, |function_ref| {
@@ -892,20 +965,17 @@ pub fn parameter_lifecycles<'r, 'a>(
     let lifecycles: Vec<Option<SocketLifecycle>> = params
         .into_iter()
         .map(|param| {
-            let param = param?;
-            let holder = Holder::Binding(param);
+            let holder = Holder::Binding(param?);
             if !used_as_socket(raw, uses, &holder) {
                 return None;
             }
             let mut lifecycle =
                 follow_lifecycle(program, bindings, raw, uses, vec![holder], None, None);
-            // Helpers of this module's own importers count here as there.
-            let mut elsewhere = Vec::new();
-            lifecycle.merge_elsewhere(None, &mut elsewhere);
-            // Handed back to the caller, it stays the caller's.
-            let summary = lifecycle.summary(lifecycle.reach.escapes_otherwise);
-            // Used as a socket, even if only read: the caller keeps it.
-            Some(summary)
+            // What the helpers it hands the socket to do counts here as there.
+            lifecycle.merge_elsewhere(None, &mut Vec::new());
+            // Returned to the caller, it stays the caller's; used as a socket, even if
+            // only read, it stays the caller's too.
+            Some(lifecycle.summary(lifecycle.reach.escapes_otherwise))
         })
         .collect();
     if lifecycles.iter().all(Option::is_none) {
@@ -915,7 +985,12 @@ pub fn parameter_lifecycles<'r, 'a>(
 }
 
 /// The position of the parameter of `function` that `url` names.
-fn parameter_index(program: &Program, bindings: &Bindings, function: Span, url: &Expr) -> Option<usize> {
+fn parameter_index(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+    url: &Expr,
+) -> Option<usize> {
     let Expr::Ident(url) = strip(url) else {
         return None;
     };
@@ -1110,7 +1185,9 @@ impl ReachWalker<'_, '_, '_> {
             return;
         }
         let (delay, delay_span, elsewhere) = match &self.chain.delay {
-            Some((delay, span, label)) => (*delay, Some(span.clone()), label.iter().cloned().collect()),
+            Some((delay, span, label)) => {
+                (*delay, Some(span.clone()), label.iter().cloned().collect())
+            }
             None => (Delay::Immediate, None, Vec::new()),
         };
         self.found = Some(Reconnect {
