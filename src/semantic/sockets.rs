@@ -320,13 +320,30 @@ fn library_constructor(name: &str) -> Option<&'static str> {
 }
 
 /// Whether a module's text may use a socket handed to one of its functions: it sends
-/// on something, closes something or handles a close. A module that exports functions
-/// and may is walked in full, so that their summaries say what they do with sockets.
+/// on something, closes something, or handles a close, a message or an opening. A
+/// module that exports functions and may is walked in full, so that their summaries say
+/// what they do with sockets.
 pub fn may_use_sockets(code: &[u8]) -> bool {
     static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new(["send(", "close", "terminate("])
-                .expect("the needles are valid")
+            aho_corasick::AhoCorasick::new([
+                "send",
+                "terminate",
+                "close(",
+                "onclose",
+                "close\"",
+                "close'",
+                "close`",
+                "onmessage",
+                "message\"",
+                "message'",
+                "message`",
+                "onopen",
+                "open\"",
+                "open'",
+                "open`",
+            ])
+            .expect("the needles are valid")
         });
     NEEDLES.is_match(code)
 }
@@ -906,13 +923,17 @@ fn resolve_socket<'r, 'a>(
     Some((fact, manual_candidate, factory))
 }
 
-/// Where the file's parameters are declared that it uses as sockets (sets their
-/// handlers, sends on them, closes them): only functions that declare one are asked
-/// what they do with a socket ([`parameter_lifecycles`]).
+/// Where the file's parameters are declared that it uses as sockets (sends on them,
+/// closes them, handles their close, messages or opening): only functions that declare one are asked what
+/// they do with a socket ([`parameter_lifecycles`]).
 pub fn socket_parameters(bindings: &Bindings, raw: &RawSockets) -> Vec<Range<usize>> {
+    // Sent on, closed, or given a close, message or open handler (what
+    // `may_use_sockets` looks for): one that only gets an error handler is not asked
+    // about.
     let mut found: Vec<Range<usize>> = raw
         .events
         .iter()
+        .filter(|event| event.event != "error")
         .map(|event| &event.holder)
         .chain(raw.sends.iter().map(|send| &send.holder))
         .chain(raw.closes.iter().map(|(holder, _)| holder))
