@@ -104,6 +104,8 @@ pub enum ConstValue {
     Strings(Vec<String>),
     /// An object of constants (`{ TARGET: "*", URL: "wss://…" }`).
     Object(Vec<(String, ConstValue)>),
+    /// A number written as a literal (`RECONNECT_DELAY = 3000`): a timer's delay.
+    Num(f64),
 }
 
 impl ConstValue {
@@ -137,6 +139,15 @@ pub struct FunctionSummary {
     /// `on(target, type, handler)` forwards to `addEventListener`: the positions of
     /// the target, the event type and the handler.
     pub listener_wrapper: Option<[usize; 3]>,
+    /// It returns a WebSocket it makes (`return new WebSocket(url)`): a socket factory.
+    #[serde(default)]
+    pub socket: Option<SocketFactory>,
+    /// By parameter, when some parameter is used as a socket (its handlers set, sent
+    /// on, closed): what the function does with a socket handed there (`None`: nothing
+    /// a socket rule reads, and it keeps it to itself). Empty when no parameter is used
+    /// as a socket: a socket handed there is handed to code the rules cannot see.
+    #[serde(default)]
+    pub socket_params: Vec<Option<SocketLifecycle>>,
 }
 
 impl FunctionSummary {
@@ -145,7 +156,67 @@ impl FunctionSummary {
             && self.event_checks.iter().all(Option::is_none)
             && self.sinks.iter().all(Option::is_none)
             && self.listener_wrapper.is_none()
+            && self.socket.is_none()
+            && self.socket_params.is_empty()
     }
+}
+
+/// A function that makes a WebSocket and returns it to its caller.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SocketFactory {
+    /// The parameter whose value is the URL (`new WebSocket(url)` with `url` a
+    /// parameter): the caller's argument is the URL the rules read.
+    pub url_param: Option<usize>,
+    /// It returns the socket only once it is open (an `await` after it is made).
+    pub waits_for_open: bool,
+    /// What the factory's own module does with the socket.
+    pub lifecycle: SocketLifecycle,
+}
+
+/// What a module does with a socket it makes or is handed, as far as the socket rules
+/// read it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SocketLifecycle {
+    /// A repeating timer sends on it, or a liveness timeout closes it.
+    pub heartbeat: bool,
+    /// Its close path opens a new socket.
+    pub reconnect: Option<ReconnectSummary>,
+    /// It sets a close or error handler on it.
+    pub handles_close: bool,
+    /// Its close path settles a promise that outlives the opening.
+    pub close_handed_off: bool,
+    /// It closes it from its own open or message handling: one exchange.
+    pub closes_after_exchange: bool,
+    /// It closes it somewhere (for sockets the user opens and closes).
+    pub closes: bool,
+    /// It hands it on to code the rules cannot see.
+    pub escapes: bool,
+}
+
+impl SocketLifecycle {
+    pub fn uses_socket(&self) -> bool {
+        *self != SocketLifecycle::default()
+    }
+}
+
+/// How a module's close path reopens a socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReconnectSummary {
+    pub delay: Delay,
+    pub capped: bool,
+}
+
+/// How long a reconnect waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delay {
+    /// No timer: the new socket opens at once.
+    Immediate,
+    /// The same delay every time.
+    Fixed,
+    /// A delay that grows (exponential or multiplied) or is randomized.
+    Backoff,
+    /// A delay crosswire cannot classify.
+    Unknown,
 }
 
 /// An exported helper's origin check.

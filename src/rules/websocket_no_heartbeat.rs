@@ -30,6 +30,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
                 socket.construction.clone(),
             )
             .with_span_label("long-lived socket without keep-alive")
+            .with_steps(&socket.elsewhere)
             .with_help(
                 "send a ping on an interval and close the socket when no message (or pong) \
                  arrives in time: `setInterval(() => ws.send('ping'), 25000)` plus a timeout \

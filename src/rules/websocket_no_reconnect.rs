@@ -30,7 +30,8 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
              the connection stays dead until the page reloads",
             socket.construction.clone(),
         )
-        .with_span_label("long-lived socket");
+        .with_span_label("long-lived socket")
+        .with_steps(&socket.elsewhere);
         if socket.close_handlers.is_empty() {
             diagnostic = diagnostic.with_help(
                 "handle `close` and open a new socket after a delay that grows with each attempt, \

@@ -38,6 +38,9 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         if let Some(delay) = &reconnect.delay_span {
             diagnostic = diagnostic.with_label(delay.clone(), "fixed delay, no jitter");
         }
+        diagnostic = diagnostic
+            .with_steps(&reconnect.elsewhere)
+            .with_steps(&socket.elsewhere);
         diagnostic = diagnostic.with_help(
             "grow the delay with each attempt, cap it, and add jitter: \
              `const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random())`; \

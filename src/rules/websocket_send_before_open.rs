@@ -23,6 +23,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
                 )
                 .with_span_label("sent before the socket is open")
                 .with_label(socket.construction.clone(), "the socket is created here")
+                .with_steps(&socket.elsewhere)
                 .with_help(
                     "send from the `open` handler (`ws.onopen = () => ws.send(hello)`), or queue \
                      messages until `open` and send only when `ws.readyState === WebSocket.OPEN`",

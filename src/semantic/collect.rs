@@ -17,8 +17,8 @@ use super::listeners::{
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
 use super::sockets::{
-    Holder, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite, declared_field, holder_of,
-    is_minified_path, is_test_path, this_field,
+    CallResult, Holder, ImportedCall, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite,
+    declared_field, holder_of, is_minified_path, is_test_path, this_field,
 };
 use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
@@ -62,7 +62,10 @@ pub fn collect(
         let ((facts, state, server_library), demands) = super::cold::recording_demands(|| {
             let mut collector = walk(parsed, path, Some(skipping), markup_calls);
             let state = collector.skipping.take().expect("the walk was skipping");
-            let server_library = collector.server_library_seen || collector.worker_import_seen;
+            let server_library = collector.server_library_seen
+                || collector.worker_import_seen
+                || (collector.imported_call_kept
+                    && super::sockets::may_use_returned_sockets(code.as_bytes()));
             let facts = collector.finish(&parsed.program, &|demands| {
                 !demands
                     .functions_to_walk(&state.skipped, code, base)
@@ -72,8 +75,15 @@ pub fn collect(
         });
         // A socket's or a server's analysis reads records from all over the file, and a
         // server library's maker (or a module imported as a worker) may be called by any
-        // name, in a function with no needle.
-        if !facts.sockets.is_empty() || !facts.servers.is_empty() || server_library {
+        // name, in a function with no needle. So does the summary of a socket helper the
+        // module exports (what it does with a socket handed to it), and a socket another
+        // module's factory returns.
+        if !facts.sockets.is_empty()
+            || !facts.servers.is_empty()
+            || server_library
+            || (!facts.module.exports.is_empty()
+                && super::sockets::may_use_sockets(code.as_bytes()))
+        {
             break;
         }
         let more = demands.functions_to_walk(&state.skipped, code, base);
@@ -179,6 +189,7 @@ fn walk<'a>(
         servers: Default::default(),
         bun_serve_depth: 0,
         server_library_seen: false,
+        imported_call_kept: false,
         sockets: RawSockets {
             test_file: is_test_path(path),
             minified_file: is_minified_path(path),
@@ -305,6 +316,9 @@ struct Collector<'a> {
     /// Whether the file imports or requires a library that makes WebSocket servers: calls
     /// of its names are looked at, and the file is walked in full (see `collect`).
     server_library_seen: bool,
+    /// Whether the file keeps what a function of another module returns (`const ws =
+    /// connect(url)`), which may be a socket: the file is walked in full.
+    imported_call_kept: bool,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
     /// Every function given a name, for baseline fingerprints: declared, bound, a method,
@@ -544,7 +558,10 @@ impl<'a> Collector<'a> {
         let posts_to_own_window = post_messages
             .iter()
             .any(|call: &PostMessageCall| call.target == super::Target::CurrentWindow);
-        let sockets = super::sockets::resolve_sockets(program, bindings, &self.sockets);
+        let super::sockets::ResolvedSockets {
+            facts: sockets,
+            factories,
+        } = super::sockets::resolve_sockets(program, bindings, &self.sockets);
         let servers = if self.sockets.test_file {
             Vec::new()
         } else {
@@ -573,11 +590,38 @@ impl<'a> Collector<'a> {
             .iter()
             .map(|(span, name)| (span_range(*span), name.to_string()))
             .collect();
+        // What the functions the module exports do with sockets (see `exports`).
+        let raw_sockets = &self.sockets;
+        let uses = std::cell::OnceCell::new();
+        let parameters = std::cell::OnceCell::new();
+        let socket_summary = |function: swc_common::Span| {
+            let factory = factories
+                .iter()
+                .find(|(frame, _)| *frame == function)
+                .map(|(_, factory)| factory.clone());
+            let parameters =
+                parameters.get_or_init(|| super::sockets::socket_parameters(bindings, raw_sockets));
+            if parameters.is_empty() {
+                return (factory, Vec::new());
+            }
+            let uses =
+                uses.get_or_init(|| super::sockets::Uses::new(program, bindings, raw_sockets));
+            let params = super::sockets::parameter_lifecycles(
+                program,
+                bindings,
+                raw_sockets,
+                uses,
+                parameters,
+                function,
+            );
+            (factory, params)
+        };
         // Summarising exports must not lengthen the walk: summaries that need skipped
         // functions are left to the link, which asks for them only when a file imports
         // them.
-        let (mut module, demands) =
-            super::cold::isolated(|| super::exports::module_facts(program, bindings));
+        let (mut module, demands) = super::cold::isolated(|| {
+            super::exports::module_facts(program, bindings, &socket_summary)
+        });
         if needs_walk(&demands) {
             module.leave_summaries_to_the_link();
         }
@@ -1217,9 +1261,21 @@ impl<'a> Collector<'a> {
     }
 
     fn hint_holder(&mut self, value: &'a Expr, holder: Option<Holder>) {
+        let mut imported = self.imported_call(value, holder.is_some());
         let Some(holder) = holder.filter(|_| self.follows_socket_use()) else {
             return;
         };
+        // `const ws = await connect(url)`
+        if let Some((callee, call)) = imported.take_if(|_| matches!(strip(value), Expr::Await(_))) {
+            let class = self.current_class();
+            self.sockets.call_results.push(CallResult {
+                holder,
+                callee,
+                class,
+                imported: Some(call),
+            });
+            return;
+        }
         match strip(value) {
             Expr::New(new) => {
                 self.holder_hints.insert(new.span.lo.0, holder);
@@ -1233,13 +1289,77 @@ impl<'a> Collector<'a> {
                         self.holder_hints.insert(call.span.lo.0, holder.clone());
                     }
                     let class = self.current_class();
-                    self.sockets.call_results.push((holder, callee, class));
+                    self.sockets.call_results.push(CallResult {
+                        holder,
+                        callee,
+                        class,
+                        imported: imported.map(|(_, call)| call),
+                    });
                 }
             }
             // `let old = this.socket`, `this.stream = socket`: the file keeps it under
             // another name too.
             other => self.note_use(other, UseKind::Alias(holder)),
         }
+    }
+
+    /// `connect(url)`, `await api.connect(url)` with `connect` or `api` imported: what
+    /// another module's function returns, kept under a name, may be a socket (see
+    /// `sockets::resolve_sockets`).
+    fn imported_call(
+        &mut self,
+        value: &'a Expr,
+        kept: bool,
+    ) -> Option<(&'a Expr, ImportedCall<'a>)> {
+        if !kept {
+            return None;
+        }
+        let call = match strip(value) {
+            Expr::Call(call) => call,
+            Expr::Await(awaited) => match strip(&awaited.arg) {
+                Expr::Call(call) => call,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let Callee::Expr(callee) = &call.callee else {
+            return None;
+        };
+        let root = match strip(callee) {
+            Expr::Ident(ident) => ident,
+            Expr::Member(member) => match strip(&member.obj) {
+                Expr::Ident(object) => object,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let source = self.bindings.module_of(root)?;
+        // Packages from node_modules stay opaque; a relative or aliased path names a
+        // module of the project. (A workspace package's factory counts in a file walked
+        // in full for another reason.)
+        self.imported_call_kept |= source.starts_with('.')
+            || source.starts_with('/')
+            || source.starts_with("@/")
+            || source.starts_with('~')
+            || source.starts_with('#');
+        if !self.follows_socket_use() {
+            return None;
+        }
+        let callee = small(callee)?;
+        Some((
+            callee,
+            ImportedCall {
+                span: span_range(call.span),
+                args: call
+                    .args
+                    .iter()
+                    .map(|arg| arg.spread.is_none().then(|| small(&arg.expr)).flatten())
+                    .collect(),
+                frame: self.current_frame_span(),
+                awaits_before: self.awaits_so_far(),
+                enclosing_names: self.enclosing_names(),
+            },
+        ))
     }
 
     /// Whether the walk records how sockets are used (holders, sends, events, closes,

@@ -5,7 +5,9 @@ use swc_common::Span;
 use swc_ecma_ast::*;
 
 use super::values::{BindingKind, Bindings, literal_string, member_name, prop_name, strip};
-use crate::modules::{ConstValue, Export, ExportSummary, ModuleFacts};
+use crate::modules::{
+    ConstValue, Export, ExportSummary, ModuleFacts, SocketFactory, SocketLifecycle,
+};
 
 /// Exported functions summarised per module, at most: a module of thousands of exports
 /// is a bundle's, whose helpers no one imports by name.
@@ -16,10 +18,15 @@ const MAX_OBJECT_DEPTH: u32 = 3;
 
 /// Reads a program's imports and exports; `summarise` makes the summaries of its
 /// exported functions (the handler analysis, `super::handlers::summarize_function`).
-pub fn module_facts(program: &Program, bindings: &Bindings) -> ModuleFacts {
+pub fn module_facts(
+    program: &Program,
+    bindings: &Bindings,
+    sockets: &SocketSummary,
+) -> ModuleFacts {
     let mut reader = Reader {
         program,
         bindings,
+        sockets,
         facts: ModuleFacts::default(),
         summarised: 0,
     };
@@ -49,9 +56,15 @@ pub fn module_facts(program: &Program, bindings: &Bindings) -> ModuleFacts {
     reader.facts
 }
 
+/// What a function of the module does with sockets: the socket it returns (a factory),
+/// and what it does with a socket handed to each parameter (`super::sockets`).
+pub type SocketSummary<'s> =
+    dyn Fn(Span) -> (Option<SocketFactory>, Vec<Option<SocketLifecycle>>) + 's;
+
 struct Reader<'r, 'a> {
     program: &'r Program,
     bindings: &'r Bindings<'a>,
+    sockets: &'r SocketSummary<'r>,
     facts: ModuleFacts,
     summarised: usize,
 }
@@ -319,6 +332,9 @@ impl Reader<'_, '_> {
             return Some(ConstValue::Str(text));
         }
         match strip(expr) {
+            // A delay: `RECONNECT_DELAY = 3000`. Only a literal: `5 * 1000` reads as a
+            // growing delay to the same-file analysis, and stays unknown here.
+            Expr::Lit(Lit::Num(number)) => Some(ConstValue::Num(number.value)),
             Expr::Array(array) => {
                 let strings: Option<Vec<String>> = array
                     .elems
@@ -364,6 +380,7 @@ impl Reader<'_, '_> {
             let mut summary =
                 super::handlers::summarize_function(self.program, self.bindings, span);
             summary.listener_wrapper = self.bindings.listener_wrappers.get(&span).copied();
+            (summary.socket, summary.socket_params) = (self.sockets)(span);
             // Kept even when empty: an imported function known to check nothing is
             // judged as a same-file one, not trusted as a helper from elsewhere is.
             Some(summary)

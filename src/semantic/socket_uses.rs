@@ -107,6 +107,24 @@ pub struct RawPromise<'a> {
 pub struct Reach {
     pub holders: Vec<Holder>,
     pub escapes: bool,
+    /// The functions that return it to callers the file does not have (a factory's).
+    pub returned_out: Vec<Span>,
+    /// Handed to a function of another module whose summary says what it does with a
+    /// socket (`keepAlive(socket)` with `keepAlive` imported).
+    pub imported: Vec<ImportedUse>,
+    /// It reaches code the file cannot see other than the callers it is returned to.
+    pub escapes_otherwise: bool,
+}
+
+/// A socket handed to another module's function, and what that function does with it.
+#[derive(Debug, Clone)]
+pub struct ImportedUse {
+    pub lifecycle: crate::modules::SocketLifecycle,
+    /// The callee, as the file names it.
+    pub callee: std::ops::Range<usize>,
+    pub shown: String,
+    /// The function in its own file.
+    pub label: crate::diagnostic::Label,
 }
 
 /// The file's uses of holders, indexed for following sockets; built once per file.
@@ -143,7 +161,7 @@ impl<'r, 'a> Uses<'r, 'a> {
         let call_targets = raw
             .call_results
             .iter()
-            .map(|(_, callee, class)| resolve_function(bindings, callee, *class))
+            .map(|result| resolve_function(bindings, result.callee, result.class))
             .collect();
         let mut settlers = FxHashMap::default();
         for (index, promise) in raw.promises.iter().enumerate() {
@@ -166,6 +184,11 @@ impl<'r, 'a> Uses<'r, 'a> {
         }
     }
 
+    /// Whether a kept call result names a function of the file.
+    pub fn calls_own_function(&self, result: usize) -> bool {
+        self.call_targets.get(result).is_some_and(Option::is_some)
+    }
+
     /// The holders of the callers that keep what `function` returns.
     pub fn kept_results_of(&self, function: Span) -> impl Iterator<Item = &Holder> {
         self.raw
@@ -173,7 +196,7 @@ impl<'r, 'a> Uses<'r, 'a> {
             .iter()
             .zip(&self.call_targets)
             .filter(move |(_, target)| **target == Some(function))
-            .map(|((holder, _, _), _)| holder)
+            .map(|(result, _)| &result.holder)
     }
 
     /// Follows a socket from the holders it starts in to every name the file keeps it
@@ -187,6 +210,8 @@ impl<'r, 'a> Uses<'r, 'a> {
     fn follow_from(&self, start: Vec<Holder>, returns_hand_off: bool) -> Reach {
         let mut holders = start;
         let mut escapes = false;
+        let mut returned_out = Vec::new();
+        let mut imported = Vec::new();
         let mut next = 0;
         while next < holders.len() {
             let holder = holders[next].clone();
@@ -216,6 +241,13 @@ impl<'r, 'a> Uses<'r, 'a> {
                     UseKind::Argument { callee, index } => {
                         match self.parameter(callee, *index, holder_use.class) {
                             Some(id) => found.push(Holder::Binding(id)),
+                            None if returns_hand_off => match self.imported_use(callee, *index) {
+                                Some(known) => {
+                                    escapes |= known.lifecycle.escapes;
+                                    imported.push(known);
+                                }
+                                None => escapes = true,
+                            },
                             None => escapes = true,
                         }
                     }
@@ -223,7 +255,9 @@ impl<'r, 'a> Uses<'r, 'a> {
                     UseKind::Returned(function) => {
                         let before = found.len();
                         found.extend(self.kept_results_of(*function).cloned());
-                        escapes |= returns_hand_off && found.len() == before;
+                        if returns_hand_off && found.len() == before {
+                            returned_out.push(*function);
+                        }
                     }
                 }
             }
@@ -238,7 +272,37 @@ impl<'r, 'a> Uses<'r, 'a> {
                 }
             }
         }
-        Reach { holders, escapes }
+        Reach {
+            holders,
+            escapes: escapes || !returned_out.is_empty(),
+            returned_out,
+            imported,
+            escapes_otherwise: escapes,
+        }
+    }
+
+    /// What another module's function does with a socket handed to it as argument
+    /// `index`, as its summary tells (`None`: the function is unknown, or uses no
+    /// parameter as a socket).
+    fn imported_use(&self, callee: &Expr, index: usize) -> Option<ImportedUse> {
+        use swc_common::Spanned;
+        let (function, found, shown) = self.bindings.imported_function(callee)?;
+        let lifecycle = function
+            .socket_params
+            .get(index)?
+            .clone()
+            .unwrap_or_default();
+        let label = crate::diagnostic::Label::elsewhere(
+            &found.path,
+            found.summary.line,
+            format!("`{shown}` is handed the socket here"),
+        );
+        Some(ImportedUse {
+            lifecycle,
+            callee: crate::parse::span_range(callee.span()),
+            shown,
+            label,
+        })
     }
 
     /// Whether storing on a property of what `root` names hands the value off: `window`,

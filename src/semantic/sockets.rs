@@ -14,9 +14,12 @@ use super::handlers::{Body, expression_text, resolve_function, with_function};
 use super::listeners::RawHandler;
 pub use super::socket_urls::{Endpoint, InsecureUrl};
 use super::socket_urls::{endpoint_of, insecure_url};
-use super::socket_uses::{HolderUse, RawPromise, Reach, Uses};
+pub use super::socket_uses::Uses;
+use super::socket_uses::{HolderUse, RawPromise, Reach};
 use super::user_actions::UserActions;
 use super::values::{BindingKind, Bindings, member_atom, member_name, required_module, strip};
+use crate::diagnostic::Label;
+use crate::modules::{ReconnectSummary, SocketFactory, SocketLifecycle};
 use crate::parse::span_range;
 
 /// How far the lifecycle analysis follows calls from a handler.
@@ -60,6 +63,27 @@ pub struct RawSocket<'a> {
     pub class: Option<u32>,
     /// `io(url)` and other library connect calls: only their URL is checked.
     pub library: Option<&'static str>,
+}
+
+/// `holder = someFunction(…)`.
+#[derive(Debug, Clone)]
+pub struct CallResult<'a> {
+    pub holder: Holder,
+    pub callee: &'a Expr,
+    pub class: Option<u32>,
+    /// When the callee is imported (`connect(url)` with `connect` from another module),
+    /// which may be a socket factory: where the call is.
+    pub imported: Option<ImportedCall<'a>>,
+}
+
+/// A call of an imported function whose result is kept, as a construction would be.
+#[derive(Debug, Clone)]
+pub struct ImportedCall<'a> {
+    pub span: Range<usize>,
+    pub args: Vec<Option<&'a Expr>>,
+    pub frame: Option<Span>,
+    pub awaits_before: u32,
+    pub enclosing_names: Vec<String>,
 }
 
 /// `socket.onclose = h`, `socket.addEventListener("close", h)`.
@@ -108,7 +132,7 @@ pub struct RawSockets<'a> {
     pub minified_file: bool,
     /// `holder = someFunction(…)`: where call results are kept, to find the sockets
     /// that factories return.
-    pub call_results: Vec<(Holder, &'a Expr, Option<u32>)>,
+    pub call_results: Vec<CallResult<'a>>,
     /// Uses of what may name a holder: passed, kept elsewhere, returned, handed off (see
     /// `socket_uses`); with the enclosing class. Kept as written and turned into holders
     /// only in a file that has sockets: every call of a file has arguments.
@@ -153,6 +177,8 @@ pub struct SocketFact {
     pub insecure_url: Option<InsecureUrl>,
     /// Where it connects, as far as the file tells.
     pub endpoint: Option<Endpoint>,
+    /// Labels in other files: the factory that made it, the helpers it is handed to.
+    pub elsewhere: Vec<Label>,
 }
 
 #[derive(Debug, Clone)]
@@ -164,19 +190,11 @@ pub struct Reconnect {
     pub delay_span: Option<Range<usize>>,
     /// Retrying stops after some number of attempts.
     pub capped: bool,
+    /// Labels in other files: a delay constant, a helper that reconnects.
+    pub elsewhere: Vec<Label>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delay {
-    /// No timer: the new socket opens at once.
-    Immediate,
-    /// The same delay every time.
-    Fixed,
-    /// A delay that grows (exponential or multiplied) or is randomized.
-    Backoff,
-    /// A delay crosswire cannot classify.
-    Unknown,
-}
+pub use crate::modules::Delay;
 
 /// Whether a path names a minified build: `jquery.min.js`, `mqtt.min.mjs`, `app-min.js`.
 pub fn is_minified_path(path: &str) -> bool {
@@ -301,23 +319,141 @@ fn library_constructor(name: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether a module's text may use a socket handed to one of its functions: it sends
+/// on something, closes something, or handles a close, a message or an opening. A
+/// module that exports functions and may is walked in full, so that their summaries say
+/// what they do with sockets.
+pub fn may_use_sockets(code: &[u8]) -> bool {
+    static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new([
+                "send",
+                "terminate",
+                "close(",
+                "onclose",
+                "close\"",
+                "close'",
+                "close`",
+                "onmessage",
+                "message\"",
+                "message'",
+                "message`",
+                "onopen",
+                "open\"",
+                "open'",
+                "open`",
+            ])
+            .expect("the needles are valid")
+        });
+    NEEDLES.is_match(code)
+}
+
+/// Whether a module's text may use what another module's factory returns as a socket:
+/// it sends on something or handles a socket's event. A module that keeps what an
+/// imported function returns and may is walked in full.
+pub fn may_use_returned_sockets(code: &[u8]) -> bool {
+    static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new([
+                "send(",
+                "onmessage",
+                "onclose",
+                "onopen",
+                "\"message\"",
+                "'message'",
+                "\"close\"",
+                "'close'",
+                "\"open\"",
+                "'open'",
+            ])
+            .expect("the needles are valid")
+        });
+    NEEDLES.is_match(code)
+}
+
+/// What resolving a file's sockets found: the facts the rules read, and what the
+/// summaries of the functions it exports need.
+#[derive(Debug, Default)]
+pub struct ResolvedSockets {
+    pub facts: Vec<SocketFact>,
+    /// Functions that make a socket and return it to callers elsewhere, by span.
+    pub factories: Vec<(Span, SocketFactory)>,
+}
+
 /// Turns what the walk recorded into socket facts.
 pub fn resolve_sockets<'r, 'a>(
     program: &'r Program,
     bindings: &'r Bindings<'a>,
     raw: &'r RawSockets<'a>,
-) -> Vec<SocketFact> {
-    if raw.sockets.is_empty() {
-        return Vec::new();
+) -> ResolvedSockets {
+    let imported_calls = raw
+        .call_results
+        .iter()
+        .any(|result| result.imported.is_some());
+    if raw.sockets.is_empty() && !imported_calls {
+        return ResolvedSockets::default();
     }
     // Built when the first socket gets that far: in many files no recorded socket is one
     // (a bundle's `io(…)` is often its own function).
-    let uses = std::cell::OnceCell::new();
+    let uses_cell = std::cell::OnceCell::new();
+    let mut factories = Vec::new();
     let mut resolved: Vec<(SocketFact, Option<ManualCandidate>)> = raw
         .sockets
         .iter()
-        .filter_map(|socket| resolve_socket(program, bindings, raw, &uses, socket))
+        .filter_map(|socket| {
+            let (fact, candidate, factory) =
+                resolve_socket(program, bindings, raw, &uses_cell, socket, None)?;
+            factories.extend(factory);
+            Some((fact, candidate))
+        })
         .collect();
+    // Sockets other modules' factories return (`const ws = connect(url)`).
+    if imported_calls {
+        let uses = uses_cell.get_or_init(|| Uses::new(program, bindings, raw));
+        for (at, result) in raw.call_results.iter().enumerate() {
+            let Some(call) = &result.imported else {
+                continue;
+            };
+            if uses.calls_own_function(at) || !used_as_socket(raw, uses, &result.holder) {
+                continue;
+            }
+            let Some((function, found, shown)) = bindings.imported_function(result.callee) else {
+                continue;
+            };
+            let Some(factory) = function.socket else {
+                continue;
+            };
+            let socket = RawSocket {
+                span: call.span.clone(),
+                callee: result.callee,
+                url: factory
+                    .url_param
+                    .and_then(|index| call.args.get(index).copied().flatten()),
+                holder: Some(result.holder.clone()),
+                frame: call.frame,
+                awaits_before: call.awaits_before,
+                enclosing_names: std::iter::once(shown.clone())
+                    .chain(call.enclosing_names.iter().cloned())
+                    .collect(),
+                class: result.class,
+                library: None,
+            };
+            let made = MadeElsewhere {
+                factory: &factory,
+                label: Label::elsewhere(
+                    &found.path,
+                    found.summary.line,
+                    format!("`{shown}` makes the WebSocket here"),
+                ),
+                shown: &shown,
+            };
+            if let Some((fact, candidate, _)) =
+                resolve_socket(program, bindings, raw, &uses_cell, &socket, Some(&made))
+            {
+                resolved.push((fact, candidate));
+            }
+        }
+    }
     // Whether sockets the rules would report are opened and closed by the user: decided
     // for all of them at once, in a few walks of the file.
     let candidates = || {
@@ -345,54 +481,74 @@ pub fn resolve_sockets<'r, 'a>(
             }
         }
     }
-    resolved.into_iter().map(|(fact, _)| fact).collect()
+    ResolvedSockets {
+        facts: resolved.into_iter().map(|(fact, _)| fact).collect(),
+        factories,
+    }
 }
 
-/// A socket that may be opened and closed by the user: the function it is made in, and
-/// the other functions that close it.
-struct ManualCandidate {
-    opened_in: Span,
-    closed_in: Vec<Span>,
+/// A socket another module's factory made, as the importing file sees it.
+struct MadeElsewhere<'m> {
+    factory: &'m SocketFactory,
+    /// At the factory in its own file.
+    label: Label,
+    shown: &'m str,
 }
 
-fn resolve_socket<'r, 'a>(
+/// Whether the file uses what a holder names as a socket: sets its handlers, sends on
+/// it or closes it, under that name or another it keeps it under, or hands it to
+/// another module's function that does.
+fn used_as_socket(raw: &RawSockets, uses: &Uses, holder: &Holder) -> bool {
+    let Reach {
+        holders, imported, ..
+    } = uses.follow(vec![holder.clone()]);
+    !imported.is_empty()
+        || raw
+            .events
+            .iter()
+            .any(|event| holders.contains(&event.holder))
+        || raw.sends.iter().any(|send| holders.contains(&send.holder))
+        || raw
+            .closes
+            .iter()
+            .any(|(closed, _)| holders.contains(closed))
+}
+
+/// What code the file shows does with a socket from the names it starts under.
+struct Lifecycle {
+    reach: Reach,
+    /// The close and error handlers registered, for labels.
+    close_handlers: Vec<Range<usize>>,
+    /// Some handler is code the file does not have.
+    handlers_unknown: bool,
+    /// The functions it is closed in.
+    closed_in: Vec<Option<Span>>,
+    closed_after_exchange: bool,
+    reconnect: Option<Reconnect>,
+    close_handed_off: bool,
+    heartbeat: bool,
+}
+
+/// Follows a socket from `start` through the file: its handlers, what its close path
+/// does, whether something keeps it alive. `frame` is the function that made it, whose
+/// calls open a new one; so do calls of `factory` (another module's, that made it).
+fn follow_lifecycle<'r, 'a>(
     program: &'r Program,
     bindings: &'r Bindings<'a>,
     raw: &'r RawSockets<'a>,
-    uses: &std::cell::OnceCell<Uses<'r, 'a>>,
-    socket: &RawSocket,
-) -> Option<(SocketFact, Option<ManualCandidate>)> {
-    let (kind, node_client) = match socket.library {
-        Some(library) if names_library_function(bindings, socket.callee, library) => {
-            (SocketKind::Library(library), false)
-        }
-        Some(_) => return None,
-        None => match constructor_of(bindings, socket.callee) {
-            Constructor::Browser => (SocketKind::Browser, false),
-            Constructor::Node => (SocketKind::Browser, true),
-            Constructor::Library(library) => (SocketKind::Library(library), false),
-            Constructor::Other => return None,
-        },
-    };
-    let scheme_is_http_ok = matches!(kind, SocketKind::Browser);
-    let insecure_url = socket
-        .url
-        .and_then(|url| insecure_url(bindings, url, !scheme_is_http_ok));
-    let uses = uses.get_or_init(|| Uses::new(program, bindings, raw));
-    // A socket made in a factory (`return new WebSocket(url)`) is whatever the callers
-    // keep its result in; then every name the file keeps it under (see `socket_uses`).
-    let mut start: Vec<Holder> = socket.holder.iter().cloned().collect();
-    if let Some(factory) = socket.frame {
-        start.extend(uses.kept_results_of(factory).cloned());
-    }
-    let Reach { holders, escapes } = uses.follow(start.clone());
+    uses: &'r Uses<'r, 'a>,
+    start: Vec<Holder>,
+    frame: Option<Span>,
+    factory: Option<&'r Expr>,
+) -> Lifecycle {
+    let reach = uses.follow(start);
+    let holders = &reach.holders;
     // Asked once per site of the file for each socket: counted, so that a file with tens of
     // thousands of sockets in one name spends its work budget instead of minutes.
     let holds = |holder: &Holder| {
         crate::deadline::tick();
         holders.contains(holder)
     };
-    let holder = holders.first();
     // `old.onclose = null` takes a handler away.
     let events: Vec<&SocketEvent> = raw
         .events
@@ -468,12 +624,11 @@ fn resolve_socket<'r, 'a>(
             .iter()
             .any(|handler| handler.lo <= frame.lo && frame.hi <= handler.hi)
     });
-    let long_lived =
-        !raw.test_file && !raw.minified_file && !closed_after_exchange && holder.is_some();
     let mut search = ReachSearch {
         program,
         bindings,
-        socket,
+        frame,
+        factory,
         uses,
         open_settled: &open_settled,
         visited: HashSet::default(),
@@ -500,6 +655,179 @@ fn resolve_socket<'r, 'a>(
         || holders
             .iter()
             .any(|holder| has_heartbeat(program, bindings, raw, holder));
+    Lifecycle {
+        close_handlers: close_events
+            .iter()
+            .map(|event| event.span.clone())
+            .collect(),
+        handlers_unknown,
+        closed_in,
+        closed_after_exchange,
+        reconnect,
+        close_handed_off: search.handed_off,
+        heartbeat,
+        reach,
+    }
+}
+
+impl Lifecycle {
+    /// What the file's code does with the socket, for another module's view of it.
+    fn summary(&self, escapes: bool) -> SocketLifecycle {
+        SocketLifecycle {
+            heartbeat: self.heartbeat,
+            reconnect: self.reconnect.as_ref().map(|reconnect| ReconnectSummary {
+                delay: reconnect.delay,
+                capped: reconnect.capped,
+            }),
+            handles_close: !self.close_handlers.is_empty(),
+            close_handed_off: self.close_handed_off,
+            closes_after_exchange: self.closed_after_exchange,
+            closes: !self.closed_in.is_empty(),
+            escapes: escapes || self.handlers_unknown,
+        }
+    }
+
+    /// Adds what other modules' code does with the socket: `made` its factory, and the
+    /// imported helpers the socket is handed to.
+    fn merge_elsewhere(
+        &mut self,
+        made: Option<(&SocketLifecycle, Range<usize>, &Label, &str)>,
+        elsewhere: &mut Vec<Label>,
+    ) {
+        let imported: Vec<(SocketLifecycle, Range<usize>, Label, String)> = self
+            .reach
+            .imported
+            .iter()
+            .map(|known| {
+                (
+                    known.lifecycle.clone(),
+                    known.callee.clone(),
+                    known.label.clone(),
+                    known.shown.clone(),
+                )
+            })
+            .collect();
+        let made = made.map(|(lifecycle, call, label, shown)| {
+            (lifecycle.clone(), call, label.clone(), shown.to_string())
+        });
+        for (lifecycle, call, label, shown) in made.into_iter().chain(imported) {
+            self.heartbeat |= lifecycle.heartbeat;
+            self.close_handed_off |= lifecycle.close_handed_off;
+            self.closed_after_exchange |= lifecycle.closes_after_exchange;
+            self.handlers_unknown |= lifecycle.escapes;
+            if self.reconnect.is_none()
+                && let Some(reconnect) = &lifecycle.reconnect
+            {
+                self.reconnect = Some(Reconnect {
+                    call: call.clone(),
+                    delay: reconnect.delay,
+                    delay_span: None,
+                    capped: reconnect.capped,
+                    elsewhere: vec![Label::elsewhere(
+                        label
+                            .elsewhere
+                            .as_ref()
+                            .map_or("", |place| place.path.as_str()),
+                        label.elsewhere.as_ref().map_or(0, |place| place.line),
+                        format!("`{shown}` reopens the socket when it closes"),
+                    )],
+                });
+            }
+            if lifecycle.handles_close && self.close_handlers.is_empty() {
+                self.close_handlers.push(call);
+            }
+            if !elsewhere.contains(&label) {
+                elsewhere.push(label);
+            }
+        }
+    }
+}
+
+/// One socket resolved: its fact, whether the user may open and close it, and the
+/// function that returns it to callers elsewhere (a factory).
+type Resolved = (
+    SocketFact,
+    Option<ManualCandidate>,
+    Option<(Span, SocketFactory)>,
+);
+
+/// A socket that may be opened and closed by the user: the function it is made in, and
+/// the other functions that close it.
+struct ManualCandidate {
+    opened_in: Span,
+    closed_in: Vec<Span>,
+}
+
+fn resolve_socket<'r, 'a>(
+    program: &'r Program,
+    bindings: &'r Bindings<'a>,
+    raw: &'r RawSockets<'a>,
+    uses: &'r std::cell::OnceCell<Uses<'r, 'a>>,
+    socket: &RawSocket<'a>,
+    made: Option<&MadeElsewhere>,
+) -> Option<Resolved> {
+    let (kind, node_client) = match (made, socket.library) {
+        (Some(_), _) => (SocketKind::Browser, false),
+        (None, Some(library)) if names_library_function(bindings, socket.callee, library) => {
+            (SocketKind::Library(library), false)
+        }
+        (None, Some(_)) => return None,
+        (None, None) => match constructor_of(bindings, socket.callee) {
+            Constructor::Browser => (SocketKind::Browser, false),
+            Constructor::Node => (SocketKind::Browser, true),
+            Constructor::Library(library) => (SocketKind::Library(library), false),
+            Constructor::Other => return None,
+        },
+    };
+    let scheme_is_http_ok = matches!(kind, SocketKind::Browser);
+    let mut insecure_url = socket
+        .url
+        .and_then(|url| insecure_url(bindings, url, !scheme_is_http_ok));
+    let uses = uses.get_or_init(|| Uses::new(program, bindings, raw));
+    // A socket made in a factory (`return new WebSocket(url)`) is whatever the callers
+    // keep its result in; then every name the file keeps it under (see `socket_uses`).
+    let mut start: Vec<Holder> = socket.holder.iter().cloned().collect();
+    if made.is_none()
+        && let Some(factory) = socket.frame
+    {
+        start.extend(uses.kept_results_of(factory).cloned());
+    }
+    let mut lifecycle = follow_lifecycle(
+        program,
+        bindings,
+        raw,
+        uses,
+        start.clone(),
+        socket.frame,
+        made.map(|_| socket.callee),
+    );
+    let mut elsewhere = Vec::new();
+    lifecycle.merge_elsewhere(
+        made.map(|made| {
+            (
+                &made.factory.lifecycle,
+                socket.span.clone(),
+                &made.label,
+                made.shown,
+            )
+        }),
+        &mut elsewhere,
+    );
+    if let (Some(url), Some(made)) = (&mut insecure_url, made) {
+        url.trail.push(Label::elsewhere(
+            made.label
+                .elsewhere
+                .as_ref()
+                .map_or("", |place| place.path.as_str()),
+            made.label.elsewhere.as_ref().map_or(0, |place| place.line),
+            format!("`{}` opens a WebSocket to its argument here", made.shown),
+        ));
+    }
+    let holder = lifecycle.reach.holders.first();
+    let long_lived = !raw.test_file
+        && !raw.minified_file
+        && !lifecycle.closed_after_exchange
+        && holder.is_some();
     // A send belongs to the last socket its holder got before it: once the same holder is
     // given a new socket in the same function, later sends are that socket's. (Every later
     // send was every earlier socket's too: n sockets in one `var` made n² findings.)
@@ -518,57 +846,215 @@ fn resolve_socket<'r, 'a>(
         .unwrap_or(usize::MAX);
     // Only under the names it was made in: `const old = this.socket` before it names the
     // socket before.
-    let early_sends = raw
-        .sends
-        .iter()
-        .filter(|send| {
-            start.contains(&send.holder)
-                && send.frame == socket.frame
-                && send.span.start >= socket.span.end
-                && send.span.start < replaced_at
-                && send.awaits_before == socket.awaits_before
-                && !send.ready_state_guarded
+    let early_sends = if made.is_some_and(|made| made.factory.waits_for_open) {
+        Vec::new()
+    } else {
+        raw.sends
+            .iter()
+            .filter(|send| {
+                start.contains(&send.holder)
+                    && send.frame == socket.frame
+                    && send.span.start >= socket.span.end
+                    && send.span.start < replaced_at
+                    && send.awaits_before == socket.awaits_before
+                    && !send.ready_state_guarded
+            })
+            .map(|send| send.span.clone())
+            .collect()
+    };
+    let escapes = lifecycle.reach.escapes || lifecycle.handlers_unknown;
+    // A socket made here and returned to callers elsewhere: what they are told of it.
+    let factory = (made.is_none()
+        && kind == SocketKind::Browser
+        && !node_client
+        && !lifecycle.reach.escapes_otherwise)
+        .then(|| {
+            socket
+                .frame
+                .filter(|frame| lifecycle.reach.returned_out.contains(frame))
         })
-        .map(|send| send.span.clone())
-        .collect();
-    let escapes = escapes || handlers_unknown;
+        .flatten()
+        .map(|frame| {
+            let factory = SocketFactory {
+                url_param: socket
+                    .url
+                    .and_then(|url| parameter_index(program, bindings, frame, url)),
+                waits_for_open: awaits_after(program, frame, socket.span.end),
+                lifecycle: lifecycle.summary(false),
+            };
+            (frame, factory)
+        });
     // Closed in a function other than the one that opens it (which may close the socket
     // before to open the next).
-    let manual_candidate = (long_lived && !escapes && (reconnect.is_none() || !heartbeat))
-        .then_some(socket.frame)
-        .flatten()
-        .and_then(|opened_in| {
-            let closed_in: Vec<Span> = closed_in
-                .iter()
-                .flatten()
-                .copied()
-                .filter(|frame| *frame != opened_in)
-                .collect();
-            (!closed_in.is_empty()).then_some(ManualCandidate {
-                opened_in,
-                closed_in,
-            })
-        });
+    let manual_candidate =
+        (long_lived && !escapes && (lifecycle.reconnect.is_none() || !lifecycle.heartbeat))
+            .then_some(socket.frame)
+            .flatten()
+            .and_then(|opened_in| {
+                let closed_in: Vec<Span> = lifecycle
+                    .closed_in
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .filter(|frame| *frame != opened_in)
+                    .collect();
+                (!closed_in.is_empty()).then_some(ManualCandidate {
+                    opened_in,
+                    closed_in,
+                })
+            });
     let fact = SocketFact {
         construction: socket.span.clone(),
         kind,
         node_client,
         long_lived,
-        close_handed_off: search.handed_off,
+        close_handed_off: lifecycle.close_handed_off,
         manual: false,
         escapes,
         enclosing_names: socket.enclosing_names.clone(),
-        close_handlers: close_events
-            .iter()
-            .map(|event| event.span.clone())
-            .collect(),
-        reconnect,
-        heartbeat,
+        close_handlers: lifecycle.close_handlers,
+        reconnect: lifecycle.reconnect,
+        heartbeat: lifecycle.heartbeat,
         early_sends,
         insecure_url,
         endpoint: socket.url.and_then(|url| endpoint_of(bindings, url)),
+        elsewhere,
     };
-    Some((fact, manual_candidate))
+    Some((fact, manual_candidate, factory))
+}
+
+/// Where the file's parameters are declared that it uses as sockets (sends on them,
+/// closes them, handles their close, messages or opening): only functions that declare one are asked what
+/// they do with a socket ([`parameter_lifecycles`]).
+pub fn socket_parameters(bindings: &Bindings, raw: &RawSockets) -> Vec<Range<usize>> {
+    // Sent on, closed, or given a close, message or open handler (what
+    // `may_use_sockets` looks for): one that only gets an error handler is not asked
+    // about.
+    let mut found: Vec<Range<usize>> = raw
+        .events
+        .iter()
+        .filter(|event| event.event != "error")
+        .map(|event| &event.holder)
+        .chain(raw.sends.iter().map(|send| &send.holder))
+        .chain(raw.closes.iter().map(|(holder, _)| holder))
+        .filter_map(|holder| match holder {
+            Holder::Binding(id) => bindings.binding(id),
+            _ => None,
+        })
+        .filter(|binding| binding.kind == BindingKind::Parameter)
+        .map(|binding| binding.span.clone())
+        .collect();
+    found.sort_by_key(|span| (span.start, span.end));
+    found.dedup();
+    found
+}
+
+/// What each parameter of a function does with a socket handed there, when it uses
+/// some parameter as a socket (see `crate::modules::FunctionSummary::socket_params`).
+/// `parameters` are those of the file used as sockets ([`socket_parameters`]).
+pub fn parameter_lifecycles<'r, 'a>(
+    program: &'r Program,
+    bindings: &'r Bindings<'a>,
+    raw: &'r RawSockets<'a>,
+    uses: &'r Uses<'r, 'a>,
+    parameters: &[Range<usize>],
+    function: Span,
+) -> Vec<Option<SocketLifecycle>> {
+    let range = span_range(function);
+    let first = parameters.partition_point(|span| span.start < range.start);
+    if parameters
+        .get(first)
+        .is_none_or(|span| span.end > range.end)
+    {
+        return Vec::new();
+    }
+    let params: Vec<Option<Id>> = with_function(program, function, |function_ref| {
+        function_ref
+            .params
+            .iter()
+            .map(|param| match param {
+                Pat::Ident(name) => bindings.binding_id(&name.id),
+                Pat::Assign(assign) => match &*assign.left {
+                    Pat::Ident(name) => bindings.binding_id(&name.id),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    })
+    .unwrap_or_default();
+    let lifecycles: Vec<Option<SocketLifecycle>> = params
+        .into_iter()
+        .map(|param| {
+            let holder = Holder::Binding(param?);
+            if !used_as_socket(raw, uses, &holder) {
+                return None;
+            }
+            let mut lifecycle =
+                follow_lifecycle(program, bindings, raw, uses, vec![holder], None, None);
+            // What the helpers it hands the socket to do counts here as there.
+            lifecycle.merge_elsewhere(None, &mut Vec::new());
+            // Returned to the caller, it stays the caller's; used as a socket, even if
+            // only read, it stays the caller's too.
+            Some(lifecycle.summary(lifecycle.reach.escapes_otherwise))
+        })
+        .collect();
+    if lifecycles.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    lifecycles
+}
+
+/// The position of the parameter of `function` that `url` names.
+fn parameter_index(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+    url: &Expr,
+) -> Option<usize> {
+    let Expr::Ident(url) = strip(url) else {
+        return None;
+    };
+    let id = bindings.binding_id(url)?;
+    with_function(program, function, |function_ref| {
+        function_ref.params.iter().position(|param| {
+            let param = match param {
+                Pat::Assign(assign) => &*assign.left,
+                other => other,
+            };
+            matches!(param, Pat::Ident(name) if bindings.binding_id(&name.id).as_ref() == Some(&id))
+        })
+    })
+    .flatten()
+}
+
+/// Whether `function` awaits something after `offset` (an open promise before it
+/// returns the socket).
+fn awaits_after(program: &Program, function: Span, offset: usize) -> bool {
+    struct Awaits {
+        after: usize,
+        found: bool,
+    }
+    impl Visit for Awaits {
+        crate::guard_nesting!();
+
+        fn visit_await_expr(&mut self, awaited: &AwaitExpr) {
+            self.found |= span_range(awaited.span).start >= self.after;
+            awaited.visit_children_with(self);
+        }
+        // Functions inside run later, or not at all.
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut awaits = Awaits {
+        after: offset,
+        found: false,
+    };
+    with_function(program, function, |function_ref| match &function_ref.body {
+        Body::Block(stmts) => stmts.visit_with(&mut awaits),
+        Body::Expr(expr) => expr.visit_with(&mut awaits),
+    });
+    awaits.found
 }
 
 /// `socket.onclose = null` (or `undefined`): no handler.
@@ -637,8 +1123,9 @@ fn called_functions(
 /// The conditions and timers between a close handler and a reconnect.
 #[derive(Debug, Clone, Default)]
 struct Chain {
-    /// The delay of the innermost `setTimeout` on the way, if any.
-    delay: Option<(Delay, Range<usize>)>,
+    /// The delay of the innermost `setTimeout` on the way, if any, and where an
+    /// imported delay constant is defined.
+    delay: Option<(Delay, Range<usize>, Option<Label>)>,
     /// A test on an attempt counter guards the way.
     capped: bool,
 }
@@ -647,7 +1134,10 @@ struct Chain {
 struct ReachSearch<'p, 's> {
     program: &'p Program,
     bindings: &'p Bindings<'p>,
-    socket: &'s RawSocket<'p>,
+    /// The function that made the socket: calling it opens a new one.
+    frame: Option<Span>,
+    /// Another module's factory that made it: calling it opens a new one.
+    factory: Option<&'s Expr>,
     uses: &'s Uses<'p, 'p>,
     /// The promises the socket's opening settles (see `resolve_socket`).
     open_settled: &'s [usize],
@@ -689,7 +1179,13 @@ impl ReachSearch<'_, '_> {
     /// Whether a call opens a new socket: it constructs one, or calls the function
     /// that constructed this one (directly, as `this.method`, or a factory).
     fn opens_socket(&self, callee: &Expr, class: Option<u32>) -> bool {
-        let Some(frame) = self.socket.frame else {
+        if let Some(factory) = self.factory
+            && expression_text(callee) == expression_text(factory)
+            && self.bindings.imported_function(callee).is_some()
+        {
+            return true;
+        }
+        let Some(frame) = self.frame else {
             return false;
         };
         resolve_function(self.bindings, callee, class) == Some(frame)
@@ -709,15 +1205,18 @@ impl ReachWalker<'_, '_, '_> {
         if self.found.is_some() {
             return;
         }
-        let (delay, delay_span) = match &self.chain.delay {
-            Some((delay, span)) => (*delay, Some(span.clone())),
-            None => (Delay::Immediate, None),
+        let (delay, delay_span, elsewhere) = match &self.chain.delay {
+            Some((delay, span, label)) => {
+                (*delay, Some(span.clone()), label.iter().cloned().collect())
+            }
+            None => (Delay::Immediate, None, Vec::new()),
         };
         self.found = Some(Reconnect {
             call,
             delay,
             delay_span,
             capped: self.chain.capped,
+            elsewhere,
         });
     }
 
@@ -801,10 +1300,11 @@ impl Visit for ReachWalker<'_, '_, '_> {
                 (
                     classify_delay(self.search.bindings, &arg.expr),
                     span_range(arg.expr.span()),
+                    imported_delay(self.search.bindings, &arg.expr),
                 )
             });
             let chain = Chain {
-                delay: Some(delay.unwrap_or((Delay::Immediate, span_range(call.span)))),
+                delay: Some(delay.unwrap_or((Delay::Immediate, span_range(call.span), None))),
                 capped: self.chain.capped,
             };
             if let Some(callback) = call.args.first() {
@@ -919,6 +1419,14 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
     if mentions_backoff(delay) {
         return Delay::Backoff;
     }
+    // `RECONNECT_DELAY` (or `config.RECONNECT_DELAY`) defined as a number in another
+    // module.
+    if let Some((value, _, _)) = bindings.imported_constant(delay) {
+        return match value {
+            crate::modules::ConstValue::Num(_) => Delay::Fixed,
+            _ => Delay::Unknown,
+        };
+    }
     match strip(delay) {
         Expr::Lit(Lit::Num(_)) => Delay::Fixed,
         Expr::Ident(ident) => match bindings.binding(&bindings.id(ident)) {
@@ -962,6 +1470,19 @@ fn classify_delay_at(bindings: &Bindings, delay: &Expr, depth: u32) -> Delay {
         },
         _ => Delay::Unknown,
     }
+}
+
+/// Where a delay defined as a number in another module is defined.
+fn imported_delay(bindings: &Bindings, delay: &Expr) -> Option<Label> {
+    let (value, found, shown) = bindings.imported_constant(delay)?;
+    let crate::modules::ConstValue::Num(number) = value else {
+        return None;
+    };
+    Some(Label::elsewhere(
+        &found.path,
+        found.summary.line,
+        format!("`{shown}` is defined as {number} here"),
+    ))
 }
 
 /// Whether an expression grows or randomizes: `*`, `**`, `<<`, `Math.pow`, `Math.random`.
