@@ -2167,6 +2167,15 @@ impl<'a> Visit for Collector<'a> {
         self.bindings
             .function_of
             .insert(id.clone(), decl.function.span);
+        let decl = in_tree(decl);
+        if let Some(value) = decl
+            .function
+            .body
+            .as_ref()
+            .and_then(|body| super::values::only_return(&body.stmts))
+        {
+            self.bindings.returns.insert(id.clone(), value);
+        }
         self.pending_function_name = Some(id);
         decl.function.visit_with(self);
     }
