@@ -591,8 +591,9 @@ impl Engine {
         {
             return;
         }
-        let resolver =
-            crate::modules::resolve::Resolver::new(report.files.iter().map(|file| file.path.as_str()));
+        let resolver = crate::modules::resolve::Resolver::new(
+            report.files.iter().map(|file| file.path.as_str()),
+        );
         let mut tried = std::collections::BTreeSet::new();
         for _ in 0..MAX_ROUNDS {
             let pages = crate::pages::Pages::build(report, roots, &resolver);
@@ -772,7 +773,10 @@ impl Engine {
         }
         // The page map followed through imports, when a project-level pass can use it.
         let same_page = self.severity(crate::rules::WEBSOCKET_SAME_PAGE);
-        let starts_workers = report.files.iter().any(|file| !file.page.workers.is_empty());
+        let starts_workers = report
+            .files
+            .iter()
+            .any(|file| !file.page.workers.is_empty());
         let relates = report.files.iter().any(|file| {
             !(file.page.frames.is_empty()
                 && file.page.workers.is_empty()

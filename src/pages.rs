@@ -117,22 +117,6 @@ impl Pages {
             if !file.page.scripts.is_empty() || is_html(&file.path) {
                 pages.pages.insert(at);
             }
-            for (kind, references) in [
-                (Kind::Frame, &file.page.frames),
-                (Kind::Worker, &file.page.workers),
-                (Kind::Popup, &file.page.popups),
-            ] {
-                for (reference_at, reference) in references.iter().enumerate() {
-                    if let Some(target) = url_target(&file.path, &reference.url) {
-                        pages.relations.push(Relation {
-                            owner: at,
-                            kind,
-                            at: reference_at,
-                            target,
-                        });
-                    }
-                }
-            }
             for specifier in &file.project.module.specifiers {
                 // `./w.js?worker` starts a worker, `?url` and `?raw` are text, a loader
                 // (`worker-loader!./w.js`) makes something else of the module.
@@ -163,6 +147,38 @@ impl Pages {
         for loads in &mut pages.loads {
             loads.sort_unstable();
             loads.dedup_by_key(|(file, _)| *file);
+        }
+        // A relative URL in a script resolves against the document that runs it: against
+        // the script's own folder first, then against each page that includes it.
+        let mut including: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &page in &pages.pages {
+            for module in pages.modules(page) {
+                including.entry(module).or_default().push(page);
+            }
+        }
+        for (at, file) in report.files.iter().enumerate() {
+            for (kind, references) in [
+                (Kind::Frame, &file.page.frames),
+                (Kind::Worker, &file.page.workers),
+                (Kind::Popup, &file.page.popups),
+            ] {
+                for (reference_at, reference) in references.iter().enumerate() {
+                    let target = url_target(&file.path, &reference.url).or_else(|| {
+                        including
+                            .get(&at)?
+                            .iter()
+                            .find_map(|&page| url_target(&report.files[page].path, &reference.url))
+                    });
+                    if let Some(target) = target {
+                        pages.relations.push(Relation {
+                            owner: at,
+                            kind,
+                            at: reference_at,
+                            target,
+                        });
+                    }
+                }
+            }
         }
         pages
     }

@@ -903,7 +903,10 @@ fn the_page_map_resolves_scripts_frames_workers_and_popups() {
         map["pages"]["index.html"],
         serde_json::json!(["Checkout.jsx", "app.js", "ui/mount.js"])
     );
-    assert_eq!(map["pages"]["frames/pay.html"], serde_json::json!(["pay.js"]));
+    assert_eq!(
+        map["pages"]["frames/pay.html"],
+        serde_json::json!(["pay.js"])
+    );
     assert_eq!(
         map["workers"]["thumbnail.worker.js"],
         serde_json::json!(["math.js"])

@@ -300,7 +300,10 @@ pub fn literal_string(expr: &Expr) -> Option<&str> {
 /// ends in a `return` with a value: no other statement can return.
 pub fn only_return(statements: &[Stmt]) -> Option<&Expr> {
     let (last, before) = statements.split_last()?;
-    let Stmt::Return(ReturnStmt { arg: Some(value), .. }) = last else {
+    let Stmt::Return(ReturnStmt {
+        arg: Some(value), ..
+    }) = last
+    else {
         return None;
     };
     before
