@@ -462,7 +462,7 @@ impl Engine {
         // A file left unparsed there must be parsed now that a page loads it; one the link
         // pass asks about is linted again (the link pass compares its answers first).
         let entry = cache.files.get(&cache_key).filter(|entry| {
-            !(options.loaded && !entry.project.analysed)
+            (!options.loaded || entry.project.analysed)
                 && options.answers.is_none()
                 && (!options.for_exports || entry.parsed)
         });
@@ -597,11 +597,32 @@ impl Engine {
         let mut tried = std::collections::BTreeSet::new();
         for _ in 0..MAX_ROUNDS {
             let pages = crate::pages::Pages::build(report, roots, &resolver);
-            let wanted: Vec<usize> = pages
+            let reached: Vec<(usize, bool)> = pages
                 .reached()
                 .into_iter()
                 .filter(|&at| !report.files[at].project.analysed && tried.insert(at))
+                .map(|at| (at, report.files[at].deferred))
                 .collect();
+            // A module the prefilter skipped matters only for what it imports: one whose
+            // text says neither `import`, `export` nor `require` is not parsed.
+            let wanted: Vec<usize> = pool.install(|| {
+                reached
+                    .into_par_iter()
+                    .filter(|&(at, deferred)| {
+                        deferred
+                            || crate::safe_io::read_file(
+                                &discovered[positions[at]],
+                                self.max_file_size,
+                            )
+                            .is_ok_and(|bytes| {
+                                ["import", "export", "require"].iter().any(|word| {
+                                    memchr::memmem::find(&bytes, word.as_bytes()).is_some()
+                                })
+                            })
+                    })
+                    .map(|(at, _)| at)
+                    .collect()
+            });
             if wanted.is_empty() {
                 return;
             }
