@@ -16,6 +16,7 @@ pub mod link;
 pub mod lint;
 pub mod modules;
 pub mod page_map;
+pub mod pages;
 pub mod parse;
 pub mod prefilter;
 pub mod project;

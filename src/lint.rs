@@ -60,7 +60,8 @@ pub struct Engine {
 /// How to lint one file beyond its bytes.
 #[derive(Debug, Clone, Default)]
 struct FileOptions {
-    /// A page of the run loads it.
+    /// A page of the run includes it (see `crate::pages`): parse it whatever the
+    /// prefilter says.
     loaded: bool,
     /// The link pass's answers for the names it imports.
     answers: Option<Arc<crate::modules::env::Answers>>,
@@ -140,7 +141,12 @@ impl Engine {
     ) -> FileResult {
         let loaded = options.loaded;
         // A file the link pass lints again was parsed before, perhaps for its exports.
-        let verdict = if self.read_everything || options.for_exports || options.answers.is_some() {
+        // One a page includes is parsed whatever the prefilter says: its imports matter.
+        let verdict = if self.read_everything
+            || options.for_exports
+            || options.answers.is_some()
+            || options.loaded
+        {
             Verdict::Parse
         } else {
             self.prefilter.verdict(&bytes, kind)
@@ -458,7 +464,7 @@ impl Engine {
         // A file left unparsed there must be parsed now that a page loads it; one the link
         // pass asks about is linted again (the link pass compares its answers first).
         let entry = cache.files.get(&cache_key).filter(|entry| {
-            !(options.loaded && entry.deferred)
+            (!options.loaded || entry.project.analysed)
                 && options.answers.is_none()
                 && (!options.for_exports || entry.parsed)
         });
@@ -555,20 +561,31 @@ impl Engine {
         })
     }
 
-    /// The second pass: scripts left unparsed because only a page's scripts matter to
-    /// `websocket-same-page`, now that the pages are known. Only those a page loads
-    /// are parsed, and only when some file of the run opens a browser socket.
+    /// The second pass: scripts left unparsed because only a page's modules matter to
+    /// `websocket-same-page`, now that the pages are known. Only the modules of the page
+    /// map's contexts are parsed (a page's scripts and what they import, transitively, a
+    /// worker's entry and its imports: see `crate::pages`), each round those the last one
+    /// reached, and only when some file of the run opens a browser socket and some file
+    /// embeds, starts or opens another, or was left for this pass.
     fn lint_loaded_scripts(
         &self,
         report: &mut RunReport,
         pool: &rayon::ThreadPool,
         discovered: &[PathBuf],
-        deferred: &[(usize, usize)],
+        positions: &[usize],
         roots: &[String],
         cwd: &Path,
     ) {
-        if deferred.is_empty()
-            || self.severity(crate::rules::WEBSOCKET_SAME_PAGE) == Severity::Off
+        /// Rounds of the second pass, at most: each follows the imports of the last.
+        const MAX_ROUNDS: usize = 64;
+        let relates = |file: &FileResult| {
+            file.deferred
+                || !file.page.frames.is_empty()
+                || !file.page.workers.is_empty()
+                || !file.page.popups.is_empty()
+        };
+        if self.severity(crate::rules::WEBSOCKET_SAME_PAGE) == Severity::Off
+            || !report.files.iter().any(relates)
             || report
                 .files
                 .iter()
@@ -576,35 +593,62 @@ impl Engine {
         {
             return;
         }
-        let loaded = crate::project::loaded_scripts(report, roots);
-        let wanted: Vec<(usize, usize)> = deferred
-            .iter()
-            .copied()
-            .filter(|(file, _)| loaded.contains(&report.files[*file].path))
-            .collect();
-        if wanted.is_empty() {
-            return;
-        }
-        let paths: Vec<PathBuf> = wanted
-            .iter()
-            .map(|(_, position)| discovered[*position].clone())
-            .collect();
-        let options = vec![
-            FileOptions {
-                loaded: true,
-                ..FileOptions::default()
-            };
-            paths.len()
-        ];
-        let results = self.lint_paths(pool, &paths, &options, cwd);
-        for ((file, _), result) in wanted.into_iter().zip(results) {
-            match result {
-                Ok(result) => {
-                    report.files_parsed += usize::from(result.parsed);
-                    report.files[file] = result;
+        let resolver = crate::modules::resolve::Resolver::new(
+            report.files.iter().map(|file| file.path.as_str()),
+        );
+        let mut tried = std::collections::BTreeSet::new();
+        for _ in 0..MAX_ROUNDS {
+            let pages = crate::pages::Pages::build(report, roots, &resolver);
+            let reached: Vec<(usize, bool)> = pages
+                .reached()
+                .into_iter()
+                .filter(|&at| !report.files[at].project.analysed && tried.insert(at))
+                .map(|at| (at, report.files[at].deferred))
+                .collect();
+            // A module the prefilter skipped matters only for what it imports: one whose
+            // text says neither `import`, `export` nor `require` is not parsed.
+            let wanted: Vec<usize> = pool.install(|| {
+                reached
+                    .into_par_iter()
+                    .filter(|&(at, deferred)| {
+                        deferred
+                            || crate::safe_io::read_file(
+                                &discovered[positions[at]],
+                                self.max_file_size,
+                            )
+                            .is_ok_and(|bytes| {
+                                ["import", "export", "require"].iter().any(|word| {
+                                    memchr::memmem::find(&bytes, word.as_bytes()).is_some()
+                                })
+                            })
+                    })
+                    .map(|(at, _)| at)
+                    .collect()
+            });
+            if wanted.is_empty() {
+                return;
+            }
+            let paths: Vec<PathBuf> = wanted
+                .iter()
+                .map(|&at| discovered[positions[at]].clone())
+                .collect();
+            let options = vec![
+                FileOptions {
+                    loaded: true,
+                    ..FileOptions::default()
+                };
+                paths.len()
+            ];
+            let results = self.lint_paths(pool, &paths, &options, cwd);
+            for (at, result) in wanted.into_iter().zip(results) {
+                match result {
+                    Ok(result) => {
+                        report.files_parsed += usize::from(result.parsed);
+                        report.files[at] = result;
+                    }
+                    Err(Skipped::Error(error)) => report.errors.push(error),
+                    Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
                 }
-                Err(Skipped::Error(error)) => report.errors.push(error),
-                Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
             }
         }
     }
@@ -718,7 +762,6 @@ impl Engine {
                 (pool, results)
             }
         };
-        let mut deferred: Vec<(usize, usize)> = Vec::new();
         // Where each file of the report was discovered.
         let mut positions: Vec<usize> = Vec::new();
         for (position, result) in results.into_iter().enumerate() {
@@ -726,9 +769,6 @@ impl Engine {
                 Ok(file) => {
                     report.files_parsed += usize::from(file.parsed);
                     report.files_cached += usize::from(file.cached);
-                    if file.deferred {
-                        deferred.push((report.files.len(), position));
-                    }
                     report.files.push(file);
                     positions.push(position);
                 }
@@ -736,7 +776,7 @@ impl Engine {
                 Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
             }
         }
-        self.lint_loaded_scripts(&mut report, &pool, &discovered, &deferred, &roots, &cwd);
+        self.lint_loaded_scripts(&mut report, &pool, &discovered, &positions, &roots, &cwd);
         if !discovered.is_empty() {
             let files = LinkedFiles {
                 engine: self,
@@ -762,13 +802,34 @@ impl Engine {
                 })
                 .collect();
         }
-        crate::project::drop_worker_message_findings(&mut report, &roots);
-        if self.severity(crate::rules::WEBSOCKET_SAME_PAGE) != Severity::Off {
-            crate::project::same_page(
-                &mut report,
-                self.severity(crate::rules::WEBSOCKET_SAME_PAGE),
-                &roots,
+        // The page map followed through imports, when a project-level pass can use it.
+        let same_page = self.severity(crate::rules::WEBSOCKET_SAME_PAGE);
+        let starts_workers = report
+            .files
+            .iter()
+            .any(|file| !file.page.workers.is_empty());
+        let relates = report.files.iter().any(|file| {
+            !(file.page.frames.is_empty()
+                && file.page.workers.is_empty()
+                && file.page.popups.is_empty())
+        });
+        let same_page_matters = same_page != Severity::Off
+            && relates
+            && report
+                .files
+                .iter()
+                .any(|file| !file.project.sockets.is_empty());
+        if starts_workers || same_page_matters {
+            let resolver = crate::modules::resolve::Resolver::new(
+                report.files.iter().map(|file| file.path.as_str()),
             );
+            let pages = crate::pages::Pages::build(&report, &roots, &resolver);
+            if starts_workers {
+                crate::project::drop_worker_message_findings(&mut report, &pages);
+            }
+            if same_page_matters {
+                crate::project::same_page(&mut report, same_page, &pages);
+            }
         }
         // Directives naming project-level rules are judged once those have run.
         for file in &mut report.files {

@@ -26,6 +26,12 @@ pub struct PageMap {
     pub started_by: BTreeMap<String, Vec<String>>,
     /// Resolved file → the files that open it with `window.open`.
     pub opened_by: BTreeMap<String, Vec<String>>,
+    /// Each page (an HTML file, a file that loads scripts, a Next.js page file) → its
+    /// modules: the scripts and framework entries it loads and everything they import,
+    /// transitively (see `crate::pages`).
+    pub pages: BTreeMap<String, Vec<String>>,
+    /// Each file started as a worker → the modules it imports, transitively.
+    pub workers: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -58,7 +64,34 @@ pub fn build(report: &RunReport, roots: &[String]) -> PageMap {
         embedded_by: BTreeMap::new(),
         started_by: BTreeMap::new(),
         opened_by: BTreeMap::new(),
+        pages: BTreeMap::new(),
+        workers: BTreeMap::new(),
     };
+    let resolver =
+        crate::modules::resolve::Resolver::new(report.files.iter().map(|file| file.path.as_str()));
+    let pages = crate::pages::Pages::build(report, roots, &resolver);
+    let modules_of = |root: usize| -> Vec<String> {
+        let mut modules: Vec<String> = pages
+            .modules(root)
+            .into_iter()
+            .filter(|&file| file != root)
+            .map(|file| report.files[file].path.clone())
+            .collect();
+        modules.sort();
+        modules
+    };
+    for &page in &pages.pages {
+        map.pages
+            .insert(report.files[page].path.clone(), modules_of(page));
+    }
+    for relation in &pages.relations {
+        if relation.kind == crate::pages::Kind::Worker {
+            map.workers.insert(
+                report.files[relation.target].path.clone(),
+                modules_of(relation.target),
+            );
+        }
+    }
     for file in &report.files {
         if file.page.is_empty() {
             continue;

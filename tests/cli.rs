@@ -955,6 +955,19 @@ fn the_page_map_resolves_scripts_frames_workers_and_popups() {
         map["opened_by"]["popup.html"],
         serde_json::json!(["app.js"])
     );
+    // Each page's modules: what it loads and what that imports, transitively.
+    assert_eq!(
+        map["pages"]["index.html"],
+        serde_json::json!(["Checkout.jsx", "app.js", "ui/mount.js"])
+    );
+    assert_eq!(
+        map["pages"]["frames/pay.html"],
+        serde_json::json!(["pay.js"])
+    );
+    assert_eq!(
+        map["workers"]["thumbnail.worker.js"],
+        serde_json::json!(["math.js"])
+    );
 }
 
 #[test]

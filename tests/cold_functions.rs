@@ -457,6 +457,7 @@ mod generated {
             "let page{n} = \"/embed.html\"; function move{n}(p) { page{n} = p; }",
         ),
         ("window.open(\"/popup.html\");", ""),
+        ("import(\"./lazy.js\");", ""),
         ("importScripts(\"/lib.js\");", ""),
         ("new Blob([\"onmessage = null\"]);", ""),
         ("if (location.protocol === \"file:\") { ready = true; }", ""),
@@ -677,7 +678,8 @@ fn compare(text: &str, language: Language) -> Result<(WalkReport, bool), String>
             || !full.message_listeners.is_empty()
             || !full.sockets.is_empty()
             || !full.servers.is_empty()
-            || full.page != Default::default();
+            || full.page != Default::default()
+            || !full.module.specifiers.is_empty();
         Ok((report, found))
     })
 }

@@ -12,8 +12,9 @@ use common::expected_findings;
 use crosswire::config::Config;
 use crosswire::lint::{Engine, Input};
 
-#[test]
-fn every_project_reports_exactly_its_expectations() {
+/// Every project fixture: the folders of `fixtures/websocket-same-page/` and every
+/// `fixtures/<rule>/project-*/`.
+fn projects() -> Vec<std::path::PathBuf> {
     let root = Path::new("fixtures/websocket-same-page");
     let mut projects: Vec<_> = std::fs::read_dir(root)
         .unwrap()
@@ -42,23 +43,34 @@ fn every_project_reports_exactly_its_expectations() {
         );
     }
     projects.sort();
+    projects
+}
+
+/// `(path, line, rule)` of every finding of a run over `project`.
+fn findings_of(engine: &Engine, project: &Path) -> BTreeSet<(String, usize, String)> {
+    let report = engine.run(Input::Paths(vec![project.to_path_buf()]), 1, true);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report
+        .findings()
+        .map(|(file, finding)| {
+            let line = file
+                .lines
+                .as_ref()
+                .unwrap()
+                .line_of(finding.diagnostic.span.start);
+            (file.path.clone(), line, finding.rule.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_project_reports_exactly_its_expectations() {
+    let projects = projects();
     let mut positives = 0;
     let mut failures = Vec::new();
     for project in &projects {
         let engine = Engine::new(Config::defaults(project.clone()));
-        let report = engine.run(Input::Paths(vec![project.clone()]), 1, true);
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-        let actual: BTreeSet<(String, usize, String)> = report
-            .findings()
-            .map(|(file, finding)| {
-                let line = file
-                    .lines
-                    .as_ref()
-                    .unwrap()
-                    .line_of(finding.diagnostic.span.start);
-                (file.path.clone(), line, finding.rule.to_string())
-            })
-            .collect();
+        let actual = findings_of(&engine, project);
         let mut expected = BTreeSet::new();
         for entry in walkdir::WalkDir::new(project) {
             let entry = entry.unwrap();
@@ -86,4 +98,44 @@ fn every_project_reports_exactly_its_expectations() {
         positives >= 4,
         "only {positives} websocket-same-page positives"
     );
+}
+
+/// The page map's second pass parses modules the prefilter skipped only to follow a
+/// page's imports: every project gives the same findings as a run that parses every
+/// file, and, without `websocket-same-page`, the same findings of every other rule.
+#[test]
+fn following_imports_changes_only_websocket_same_page_findings() {
+    let mut compared = 0;
+    for project in projects() {
+        let filtered = findings_of(&Engine::new(Config::defaults(project.clone())), &project);
+        let mut everything = Engine::new(Config::defaults(project.clone()));
+        everything.read_everything = true;
+        let unused = |findings: BTreeSet<(String, usize, String)>| {
+            findings
+                .into_iter()
+                .filter(|(_, _, rule)| rule != "parse-error" && rule != "unused-ignore")
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(
+            unused(filtered.clone()),
+            unused(findings_of(&everything, &project)),
+            "{}: parsing every file finds something else",
+            project.display()
+        );
+        let config = Config::parse(
+            "[rules]\nwebsocket-same-page = \"off\"\n",
+            "crosswire.toml",
+            project.clone(),
+        )
+        .unwrap();
+        let without = findings_of(&Engine::new(config), &project);
+        let others: BTreeSet<_> = filtered
+            .iter()
+            .filter(|(_, _, rule)| rule != "websocket-same-page")
+            .cloned()
+            .collect();
+        assert_eq!(others, without, "{}", project.display());
+        compared += filtered.len();
+    }
+    assert!(compared > 50, "only {compared} findings compared");
 }

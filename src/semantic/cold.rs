@@ -95,6 +95,8 @@ pub const NEEDLES: &[&str] = &[
     "<frame",
     "open(",
     ".open",
+    // Modules loaded on demand, `import("./x")`, which belong to the page.
+    "import(",
 ];
 
 /// What an escape in a script may stand for and matter to the search for [`NEEDLES`].

@@ -185,6 +185,7 @@ fn walk<'a>(
         holder_hints: HashMap::default(),
         synchronous_callbacks: Default::default(),
         page_references: Vec::new(),
+        dynamic_imports: Vec::new(),
         worker_import_seen: false,
         servers: Default::default(),
         bun_serve_depth: 0,
@@ -307,6 +308,9 @@ struct Collector<'a> {
     /// Workers, popups and frames the code starts, opens and embeds, as written: resolved
     /// once the walk is over (a name's value may be assigned after the reference).
     page_references: Vec<RawReference<'a>>,
+    /// `import("./x")` with a literal specifier: modules the file loads on demand, part
+    /// of its page (`crate::pages`).
+    dynamic_imports: Vec<&'a str>,
     /// Whether the file imports a module as a worker (Vite's `import W from "./w.js?worker"`):
     /// `new W()` starts it, in a function with no needle, so the file is walked in full.
     worker_import_seen: bool,
@@ -624,6 +628,11 @@ impl<'a> Collector<'a> {
         });
         if needs_walk(&demands) {
             module.leave_summaries_to_the_link();
+        }
+        for specifier in &self.dynamic_imports {
+            if !module.specifiers.iter().any(|known| known == specifier) {
+                module.specifiers.push(specifier.to_string());
+            }
         }
         FileFacts {
             post_messages,
@@ -2278,6 +2287,15 @@ impl<'a> Visit for Collector<'a> {
         self.bindings
             .function_of
             .insert(id.clone(), decl.function.span);
+        let decl = in_tree(decl);
+        if let Some(value) = decl
+            .function
+            .body
+            .as_ref()
+            .and_then(|body| super::values::only_return(&body.stmts))
+        {
+            self.bindings.returns.insert(id.clone(), value);
+        }
         self.pending_function_name = Some(id);
         decl.function.visit_with(self);
     }
@@ -2668,6 +2686,12 @@ impl<'a> Visit for Collector<'a> {
                     }
                 }
             }
+        }
+        // `import("./x")`: a module the page loads on demand.
+        if matches!(call.callee, Callee::Import(_))
+            && let Some(specifier) = call.args.first().and_then(|arg| literal_string(&arg.expr))
+        {
+            self.dynamic_imports.push(specifier);
         }
         match &call.callee {
             Callee::Expr(callee) => self.note_arguments(callee, &call.args),

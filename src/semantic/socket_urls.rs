@@ -321,6 +321,16 @@ fn endpoint_at(bindings: &Bindings, url: &Expr, depth: u32) -> Option<Endpoint> 
             }
             endpoint_at(bindings, binding.init()?, depth + 1)
         }
+        // `new WebSocket(socketUrl())`: what a same-file function of no arguments returns.
+        Expr::Call(call) if call.args.is_empty() => {
+            let Callee::Expr(callee) = &call.callee else {
+                return None;
+            };
+            let Expr::Ident(callee) = strip(callee) else {
+                return None;
+            };
+            endpoint_at(bindings, bindings.returned_value(callee)?, depth + 1)
+        }
         Expr::New(new) if matches!(strip(&new.callee), Expr::Ident(name) if &*name.sym == "URL") => {
             let args = new.args.as_ref()?;
             let path = literal_string(&args.first()?.expr)?;

@@ -1232,6 +1232,18 @@ impl ReachWalker<'_, '_, '_> {
     }
 }
 
+impl ReachWalker<'_, '_, '_> {
+    /// A socket handed in from another module (no frame here made it): a close handler
+    /// that schedules a call into the module that made it (`setTimeout(() =>
+    /// session.start(), delay)`) is taken to reopen it there, as the module's own call
+    /// of its maker would be.
+    fn reopens_elsewhere(&self, callee: &Expr) -> bool {
+        self.search.frame.is_none()
+            && self.chain.delay.is_some()
+            && self.search.bindings.is_imported(callee)
+    }
+}
+
 impl Visit for ReachWalker<'_, '_, '_> {
     crate::guard_nesting!();
 
@@ -1309,7 +1321,10 @@ impl Visit for ReachWalker<'_, '_, '_> {
             };
             if let Some(callback) = call.args.first() {
                 // `setTimeout(connect, delay)`: the timer itself reopens the socket.
-                if self.search.opens_socket(&callback.expr, self.class) {
+                if self.search.opens_socket(&callback.expr, self.class)
+                    || (self.search.frame.is_none()
+                        && self.search.bindings.is_imported(&callback.expr))
+                {
                     let saved = std::mem::replace(&mut self.chain, chain);
                     self.report(span_range(call.span));
                     self.chain = saved;
@@ -1330,7 +1345,7 @@ impl Visit for ReachWalker<'_, '_, '_> {
             }
             return;
         }
-        if self.search.opens_socket(callee, self.class) {
+        if self.search.opens_socket(callee, self.class) || self.reopens_elsewhere(callee) {
             self.report(span_range(call.span));
             return;
         }

@@ -85,6 +85,10 @@ pub struct Bindings<'a> {
     /// function assigned to it (`f = function …`). Read it through
     /// [`Self::function_named`]: an assignment may sit in a function a walk passed over.
     pub function_of: HashMap<Id, Span>,
+    /// What a function declaration of the file returns, when its body is plain
+    /// statements ending in its one `return` (`function url() { const s = …; return
+    /// `${s}//…`; }`). Read it through [`Self::returned_value`].
+    pub returns: HashMap<Id, &'a Expr>,
     /// Same-file classes by their binding (`class C {}`, `const C = class {}`): where
     /// each starts, the key of [`Self::class_methods`].
     pub class_of: HashMap<Id, u32>,
@@ -292,6 +296,22 @@ pub fn literal_string(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// The value of a function body made of declarations and expression statements that
+/// ends in a `return` with a value: no other statement can return.
+pub fn only_return(statements: &[Stmt]) -> Option<&Expr> {
+    let (last, before) = statements.split_last()?;
+    let Stmt::Return(ReturnStmt {
+        arg: Some(value), ..
+    }) = last
+    else {
+        return None;
+    };
+    before
+        .iter()
+        .all(|statement| matches!(statement, Stmt::Decl(Decl::Var(_)) | Stmt::Expr(_)))
+        .then_some(&**value)
+}
+
 /// `require("module")`: the module name.
 pub fn required_module(call: &CallExpr) -> Option<&str> {
     let Callee::Expr(callee) = &call.callee else {
@@ -431,6 +451,29 @@ impl<'a> Bindings<'a> {
     pub fn function_named(&self, id: &Id) -> Option<Span> {
         super::cold::demand_binding(&id.0, self.scopes.declaring_scope(id.1));
         self.function_of.get(id).copied()
+    }
+
+    /// What calling the same-file function `callee` with no arguments returns, when its
+    /// body is plain statements ending in its one `return`: a function declaration, or a
+    /// `const` bound to an arrow or a function expression.
+    pub fn returned_value(&self, callee: &Ident) -> Option<&'a Expr> {
+        let id = self.binding_id(callee)?;
+        let binding = self.binding(&id)?;
+        match binding.kind {
+            BindingKind::Function => {
+                super::cold::demand_binding(&id.0, self.scopes.declaring_scope(id.1));
+                self.returns.get(&id).copied()
+            }
+            BindingKind::Const => match strip(binding.init()?) {
+                Expr::Arrow(arrow) => match &*arrow.body {
+                    ArrowFunctionBody::Expr(body) => Some(body),
+                    ArrowFunctionBody::FunctionBody(block) => only_return(&block.stmts),
+                },
+                Expr::Fn(function) => only_return(&function.function.body.as_ref()?.stmts),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Whether `postMessage` on an object made by `new <callee>(…)` is a method of a
@@ -755,6 +798,12 @@ impl<'a> Bindings<'a> {
     /// The imported name an expression reads: `X` of `import { X }`, `ns.X` of a
     /// namespace (`import * as ns`, `const ns = require(…)`), or `field` of an imported
     /// object `X.field`; with how to name it in a message.
+    /// Whether `expr` names something another module exports (`f`, `ns.f`, `obj.f`),
+    /// answered by the link or not.
+    pub fn is_imported(&self, expr: &Expr) -> bool {
+        self.imported_name(expr).is_some()
+    }
+
     fn imported_name(&self, expr: &Expr) -> Option<ImportedName> {
         match strip(expr) {
             Expr::Ident(ident) => {
