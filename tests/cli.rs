@@ -641,6 +641,19 @@ fn a_missing_path_is_an_error_but_other_findings_are_reported() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(compact_lines(&output).len(), 1);
     assert!(stderr(&output).contains("crosswire: error: nope.js: no such file or folder"));
+    // Nothing found where nothing could be read is not "no problems found".
+    let output = crosswire(dir.path(), &["nope.js"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        !stdout(&output).contains("no problems found"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains("1 path could not be linted"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]

@@ -104,6 +104,11 @@ fn handler(color: bool, width: usize) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_width(width)
+        // Wrap between words only: `crosswire-ignore-next-line` or a rule id cut at a
+        // hyphen cannot be copied back.
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_context_lines(1)
         .tab_width(TAB_COLUMNS)
 }
@@ -226,7 +231,14 @@ pub fn render(report: &RunReport, options: &RenderOptions, out: &mut dyn Write) 
         plural(report.files_scanned, "file"),
         report.files_parsed
     );
-    if errors + warnings == 0 {
+    if errors + warnings == 0 && !report.errors.is_empty() {
+        // Not "no problems": some paths could not be linted (listed on standard error).
+        writeln!(
+            out,
+            "crosswire: no findings in what could be linted ({scanned}); {} could not be linted",
+            plural(report.errors.len(), "path")
+        )
+    } else if errors + warnings == 0 {
         writeln!(out, "crosswire: no problems found ({scanned})")
     } else {
         writeln!(
