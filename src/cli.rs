@@ -141,7 +141,11 @@ fn execute(args: Args) -> Result<i32, String> {
         return explain(id);
     }
     if args.list_rules {
-        list_rules()?;
+        if args.format == Format::Json {
+            list_rules_json(&args)?;
+        } else {
+            list_rules()?;
+        }
         return Ok(EXIT_CLEAN);
     }
     let cwd = std::env::current_dir().map_err(|error| format!("no working directory: {error}"))?;
@@ -586,6 +590,28 @@ fn init(cwd: &std::path::Path) -> Result<i32, String> {
         crate::config::CONFIG_FILE_NAME
     );
     Ok(EXIT_CLEAN)
+}
+
+/// `--list-rules --format json`: every rule with its metadata, for tools.
+fn list_rules_json(args: &Args) -> Result<(), String> {
+    let rules: Vec<serde_json::Value> = RULES
+        .iter()
+        .map(|rule| {
+            let doc = rule.doc();
+            serde_json::json!({
+                "id": doc.id,
+                "severity": doc.severity.as_str(),
+                "summary": doc.summary,
+                "tags": doc.tags,
+                "cwe": doc.cwe,
+                "options": rule.options,
+                "project": rule.project,
+                "docs": crate::rules::doc_url(&doc.id),
+            })
+        })
+        .collect();
+    let json = crate::report::json_text(&rules).map_err(|error| error.to_string())?;
+    write_text(args, &json)
 }
 
 /// A number of seconds, whole or not, for `--max-file-time`.

@@ -175,6 +175,14 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
     let run = &sarif["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("https://")
+                && uri.ends_with(&format!("/rules/{}.md", rule["id"].as_str().unwrap())),
+            "{uri}"
+        );
+    }
     let rule = rules
         .iter()
         .find(|rule| rule["id"] == "postmessage-wildcard-origin")
@@ -392,6 +400,22 @@ fn list_rules_and_explain_come_from_the_rule_docs() {
     ] {
         assert!(text.contains(id), "{text}");
     }
+    let output = crosswire(dir.path(), &["--list-rules", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let listed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let listed = listed.as_array().unwrap();
+    assert!(listed.len() >= 14);
+    let wildcard = listed
+        .iter()
+        .find(|rule| rule["id"] == "postmessage-wildcard-origin")
+        .unwrap();
+    assert_eq!(wildcard["severity"], "error");
+    assert!(
+        wildcard["docs"]
+            .as_str()
+            .unwrap()
+            .ends_with("rules/postmessage-wildcard-origin.md")
+    );
     let output = crosswire(dir.path(), &["--explain", "postmessage-wildcard-origin"]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);

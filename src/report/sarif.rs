@@ -64,6 +64,7 @@ pub fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
                         .markdown(doc.body.clone())
                         .build(),
                 )
+                .help_uri(crate::rules::doc_url(&doc.id))
                 .default_configuration(
                     sarif::ReportingConfiguration::builder()
                         .level(serde_json::Value::from(level(doc.severity)))

@@ -115,6 +115,21 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
+/// Where the repository lives (Cargo.toml's `repository`).
+const REPOSITORY: &str = match option_env!("CARGO_PKG_REPOSITORY") {
+    Some(repository) if !repository.is_empty() => repository,
+    _ => "https://github.com/crosswire-dev/crosswire",
+};
+
+/// The web address of a rule's documentation, at this version's tag: SARIF's `helpUri`
+/// and, in editors, the link of a diagnostic's code.
+pub fn doc_url(rule_id: &str) -> String {
+    format!(
+        "{REPOSITORY}/blob/v{}/rules/{rule_id}.md",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|rule| rule.id == id)
 }
