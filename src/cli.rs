@@ -118,10 +118,40 @@ pub struct Args {
     #[arg(long)]
     pub init: bool,
 
+    /// When to color the pretty output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
     #[arg(long)]
     pub print_page_map: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to color output going to a terminal (`is_terminal`): `auto` follows
+    /// NO_COLOR and FORCE_COLOR (https://no-color.org, https://force-color.org), as
+    /// ESLint and ruff do.
+    fn colors(self, is_terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto if set("FORCE_COLOR") => {
+                std::env::var("FORCE_COLOR").map_or(true, |value| value != "0")
+            }
+            ColorChoice::Auto => is_terminal,
+        }
+    }
 }
 
 /// Runs crosswire with the process's arguments and returns the exit status.
@@ -176,7 +206,7 @@ fn execute(args: Args) -> Result<i32, String> {
         Some(path) => match Config::load(&path) {
             Ok(config) => config,
             Err(error) => {
-                let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let color = args.color.colors(io::stderr().is_terminal());
                 eprintln!("{}", crate::report::render_config_error(&error, color));
                 return Ok(EXIT_TROUBLE);
             }
@@ -529,9 +559,20 @@ fn write_output(
 
 fn write_report(args: &Args, report: &RunReport) -> Result<(), String> {
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    // On a terminal, its width (within reason; `COLUMNS` if it cannot be asked); in a
+    // file or a pipe, 100 columns, so that logs read the same everywhere.
+    let width = to_terminal
+        .then(|| {
+            terminal_size::terminal_size()
+                .map(|(width, _)| usize::from(width.0))
+                .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        })
+        .flatten()
+        .unwrap_or(100)
+        .clamp(40, 400);
     let options = RenderOptions {
-        color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        width: 100,
+        color: args.color.colors(to_terminal),
+        width,
     };
     write_output(args, |out| render(args.format, report, &options, out))
 }

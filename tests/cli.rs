@@ -19,13 +19,20 @@ fn cache_home() -> std::path::PathBuf {
 }
 
 fn crosswire(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crosswire"))
+    crosswire_command(dir, args)
+        .output()
+        .expect("crosswire runs")
+}
+
+fn crosswire_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crosswire"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
-        .env("XDG_CACHE_HOME", cache_home())
-        .output()
-        .expect("crosswire runs")
+        .env_remove("FORCE_COLOR")
+        .env("XDG_CACHE_HOME", cache_home());
+    command
 }
 
 fn crosswire_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
@@ -1811,4 +1818,24 @@ fn every_config_error_is_shown_in_one_run_in_file_order() {
     assert!(unknown < level && level < ignore, "{text}");
     // The config above the working directory is named relative to it.
     assert!(text.contains("../crosswire.toml:"), "{text}");
+}
+
+#[test]
+fn color_is_chosen_with_the_flag_and_the_environment() {
+    let dir = project();
+    let escape = |output: &Output| stdout(output).contains('\u{1b}');
+    // Not a terminal: no color unless asked.
+    let output = crosswire(dir.path(), &[]);
+    assert!(!escape(&output));
+    let output = crosswire(dir.path(), &["--color", "always"]);
+    assert!(escape(&output), "{}", stdout(&output));
+    let mut command = crosswire_command(dir.path(), &[]);
+    command.env("FORCE_COLOR", "1").env_remove("NO_COLOR");
+    assert!(escape(&command.output().unwrap()));
+    let mut command = crosswire_command(dir.path(), &[]);
+    command.env("FORCE_COLOR", "1").env("NO_COLOR", "1");
+    assert!(!escape(&command.output().unwrap()));
+    let mut command = crosswire_command(dir.path(), &["--color", "never"]);
+    command.env("FORCE_COLOR", "1");
+    assert!(!escape(&command.output().unwrap()));
 }
