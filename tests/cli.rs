@@ -1839,3 +1839,46 @@ fn color_is_chosen_with_the_flag_and_the_environment() {
     command.env("FORCE_COLOR", "1");
     assert!(!escape(&command.output().unwrap()));
 }
+
+#[test]
+fn junit_checkstyle_and_gitlab_reports_are_well_formed_whatever_the_names() {
+    let dir = project();
+    // A file name and code that would break naive XML.
+    write(
+        dir.path(),
+        "src/a&b<\"x\">.js",
+        "parent.postMessage('<]]>&', \"*\");\n",
+    );
+    for format in ["junit", "checkstyle"] {
+        let output = crosswire(dir.path(), &["--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let text = stdout(&output);
+        let document = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|error| panic!("{format}: {error}\n{text}"));
+        let findings = document
+            .descendants()
+            .filter(|node| node.has_tag_name("error"))
+            .count();
+        assert_eq!(findings, 2, "{format}: {text}");
+        assert!(
+            document.descendants().any(|node| node
+                .attribute("name")
+                .is_some_and(|name| name.contains("a&b<\"x\">.js"))),
+            "{format}: {text}"
+        );
+    }
+    let output = crosswire(dir.path(), &["--format", "gitlab"]);
+    let issues: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert_eq!(issues.len(), 2);
+    for issue in issues {
+        assert_eq!(issue["check_name"], "postmessage-wildcard-origin");
+        assert_eq!(issue["severity"], "major");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    }
+    let fingerprints: std::collections::HashSet<&str> = issues
+        .iter()
+        .map(|issue| issue["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fingerprints.len(), 2);
+}

@@ -3,9 +3,11 @@
 mod compact;
 mod escape;
 mod github;
+mod gitlab;
 mod json;
 mod pretty;
 mod sarif;
+mod xml;
 
 use std::io::{self, Write};
 
@@ -29,6 +31,12 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality JSON, for merge request widgets
+    Gitlab,
+    /// JUnit XML, for CI test reports
+    Junit,
+    /// Checkstyle XML
+    Checkstyle,
 }
 
 pub struct RenderOptions {
@@ -49,6 +57,9 @@ pub fn render(
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
         Format::Github => github::render(report, out),
+        Format::Gitlab => gitlab::render(report, out),
+        Format::Junit => xml::render_junit(report, out),
+        Format::Checkstyle => xml::render_checkstyle(report, out),
     }
 }
 
