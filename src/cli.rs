@@ -122,6 +122,10 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Print on standard error what the run did: files found, parsed (and bytes), from the cache, per-stage time, files linted again and the slowest files
+    #[arg(long)]
+    pub stats: bool,
+
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
     #[arg(long)]
@@ -293,6 +297,7 @@ fn execute(args: Args) -> Result<i32, String> {
     };
     let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
+    engine.collect_stats = args.stats;
     let (mut report, cache_entries) = if empty_selection {
         (RunReport::default(), Vec::new())
     } else {
@@ -407,7 +412,12 @@ fn execute(args: Args) -> Result<i32, String> {
                 .retain(|finding| finding.severity == Severity::Error);
         }
     }
+    let reporting = std::time::Instant::now();
     write_report(&args, &report)?;
+    if args.stats {
+        report.stats.stages.push(("report", reporting.elapsed()));
+        print_stats(&report);
+    }
     if let Some(limit) = args.max_warnings.filter(|&limit| warnings > limit) {
         eprintln!(
             "crosswire: {}, more than --max-warnings {limit}",
@@ -425,6 +435,70 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     print_errors(&report);
     Ok(exit_status(&report, warnings, args.max_warnings))
+}
+
+/// `--stats`, on standard error.
+fn print_stats(report: &RunReport) {
+    let stats = &report.stats;
+    let mut first_parses: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut bytes_parsed = 0u64;
+    let mut parsed_again = 0usize;
+    for file in stats.files.iter().filter(|file| file.parsed) {
+        if first_parses.insert(&file.path) {
+            bytes_parsed += file.bytes;
+        } else {
+            parsed_again += 1;
+        }
+    }
+    let millis = |time: std::time::Duration| format!("{:.1} ms", time.as_secs_f64() * 1000.0);
+    eprintln!(
+        "crosswire: stats: {} found, {} parsed ({}), {} from the cache",
+        count_of(report.files_scanned, "file"),
+        first_parses.len(),
+        if bytes_parsed >= 1_000_000 {
+            format!("{:.1} MB", bytes_parsed as f64 / 1_000_000.0)
+        } else {
+            format!("{:.1} kB", bytes_parsed as f64 / 1000.0)
+        },
+        report.files_cached
+    );
+    let total: std::time::Duration = stats.stages.iter().map(|(_, time)| *time).sum();
+    for (stage, time) in &stats.stages {
+        let linted = stats
+            .files
+            .iter()
+            .filter(|file| file.stage == *stage)
+            .count();
+        let parsed = stats
+            .files
+            .iter()
+            .filter(|file| file.stage == *stage && file.parsed)
+            .count();
+        let detail = match *stage {
+            "first pass" | "second pass" | "link pass" if linted > 0 => {
+                format!(" ({linted} files handed out, {parsed} parsed)")
+            }
+            _ => String::new(),
+        };
+        eprintln!("  {stage:<15} {:>10}{detail}", millis(*time));
+    }
+    eprintln!("  {:<15} {:>10}", "total", millis(total));
+    if parsed_again > 0 {
+        eprintln!("  parsed more than once: {parsed_again} (files the link pass linted again)");
+    }
+    let mut slowest: Vec<&crate::results::FileTime> = stats.files.iter().collect();
+    slowest.sort_by_key(|file| std::cmp::Reverse(file.time));
+    if !slowest.is_empty() {
+        eprintln!("  slowest files:");
+    }
+    for file in slowest.iter().take(5) {
+        eprintln!(
+            "    {:>10}  {:>9} bytes  {}",
+            millis(file.time),
+            file.bytes,
+            escape_for_terminal(&file.path)
+        );
+    }
 }
 
 /// `1 finding`, `2 findings`.

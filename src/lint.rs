@@ -53,8 +53,13 @@ pub struct Engine {
     pub cache: Option<crate::cache::Cache>,
     /// Parse every file, skipping the prefilter (for the page map).
     pub read_everything: bool,
+    /// Keep what each stage and file cost, for `--stats`.
+    pub collect_stats: bool,
     enabled: Vec<(&'static Rule, Severity)>,
     prefilter: Prefilter,
+    /// The stage running now and what each file cost in it (`--stats`).
+    stage: std::sync::Mutex<&'static str>,
+    file_times: std::sync::Mutex<Vec<crate::results::FileTime>>,
 }
 
 /// How to lint one file beyond its bytes.
@@ -108,8 +113,11 @@ impl Engine {
             max_file_time: Some(DEFAULT_MAX_FILE_TIME),
             cache: None,
             read_everything: false,
+            collect_stats: false,
             enabled,
             prefilter,
+            stage: std::sync::Mutex::new("first pass"),
+            file_times: std::sync::Mutex::default(),
         }
     }
 
@@ -556,8 +564,29 @@ impl Engine {
                 .collect()
         });
         let sizes: Vec<u64> = stamps.iter().map(|stamp| stamp.size).collect();
+        let stage = *self
+            .stage
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         crate::schedule::map_largest_first(pool, &sizes, BUDGET, |index| {
-            self.lint_path(&paths[index], stamps[index], cwd, &options[index])
+            let started = std::time::Instant::now();
+            let result = self.lint_path(&paths[index], stamps[index], cwd, &options[index]);
+            let time = started.elapsed();
+            if self.collect_stats
+                && let Ok(file) = &result
+            {
+                self.file_times
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push(crate::results::FileTime {
+                        path: file.path.clone(),
+                        stage,
+                        time,
+                        bytes: sizes[index],
+                        parsed: file.parsed,
+                    });
+            }
+            result
         })
     }
 
@@ -701,6 +730,7 @@ impl Engine {
     ) -> (RunReport, Vec<(String, crate::cache::Entry)>) {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let mut report = RunReport::default();
+        let mut clock = StageClock::new(self);
         let roots: Vec<String> = match &input {
             Input::Paths(paths) => paths
                 .iter()
@@ -756,6 +786,7 @@ impl Engine {
                 }
                 report.files_scanned = found.files.len();
                 discovered = found.files;
+                clock.finished("discover", "first pass");
                 let options = vec![FileOptions::default(); discovered.len()];
                 let pool = start_pool(threads.min(discovered.len()));
                 let results = self.lint_paths(&pool, &discovered, &options, &cwd);
@@ -776,7 +807,9 @@ impl Engine {
                 Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
             }
         }
+        clock.finished("first pass", "second pass");
         self.lint_loaded_scripts(&mut report, &pool, &discovered, &positions, &roots, &cwd);
+        clock.finished("second pass", "link pass");
         if !discovered.is_empty() {
             let files = LinkedFiles {
                 engine: self,
@@ -787,6 +820,7 @@ impl Engine {
             };
             crate::link::run(&mut report, &files);
         }
+        clock.finished("link pass", "project passes");
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut cache_entries = Vec::new();
         if self.cache.is_some() {
@@ -848,7 +882,55 @@ impl Engine {
         report
             .errors
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        clock.finished("project passes", "first pass");
+        report.stats = clock.into_stats();
         (report, cache_entries)
+    }
+}
+
+/// Times the stages of a run, for `--stats`.
+struct StageClock<'e> {
+    engine: &'e Engine,
+    started: std::time::Instant,
+    stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl<'e> StageClock<'e> {
+    fn new(engine: &'e Engine) -> StageClock<'e> {
+        *engine
+            .stage
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = "first pass";
+        StageClock {
+            engine,
+            started: std::time::Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    /// `stage` is over; files linted from now on count for `next`.
+    fn finished(&mut self, stage: &'static str, next: &'static str) {
+        self.stages.push((stage, self.started.elapsed()));
+        self.started = std::time::Instant::now();
+        *self
+            .engine
+            .stage
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
+    }
+
+    fn into_stats(self) -> crate::results::Stats {
+        let files = std::mem::take(
+            &mut *self
+                .engine
+                .file_times
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        crate::results::Stats {
+            stages: self.stages,
+            files,
+        }
     }
 }
 

@@ -89,6 +89,8 @@ pub struct RunReport {
     pub files_cached: usize,
     /// The folders that were walked, as shown: every file below them was seen.
     pub walked: Vec<String>,
+    /// Where the time went (`--stats`).
+    pub stats: Stats,
 }
 
 impl RunReport {
@@ -131,4 +133,24 @@ impl Stamp {
     pub fn unchanged_since(&self, cached: &Stamp) -> bool {
         self.modified.is_some() && self == cached
     }
+}
+
+/// Where a run spent its time, for `--stats`.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Each stage of the pipeline, in order, with its wall time.
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+    /// Every file the passes handed out, each time it was handed out.
+    pub files: Vec<FileTime>,
+}
+
+/// One file linted once, by one pass.
+#[derive(Debug, Clone)]
+pub struct FileTime {
+    pub path: String,
+    /// The stage that linted it (see [`Stats::stages`]).
+    pub stage: &'static str,
+    pub time: std::time::Duration,
+    pub bytes: u64,
+    pub parsed: bool,
 }

@@ -1882,3 +1882,30 @@ fn junit_checkstyle_and_gitlab_reports_are_well_formed_whatever_the_names() {
         .collect();
     assert_eq!(fingerprints.len(), 2);
 }
+
+#[test]
+fn stats_say_where_the_time_went() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--stats", "--format", "compact"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("crosswire: stats: 2 files found, 2 parsed"),
+        "{text}"
+    );
+    for stage in [
+        "discover",
+        "first pass",
+        "link pass",
+        "project passes",
+        "report",
+        "total",
+        "slowest files:",
+    ] {
+        assert!(text.contains(stage), "{stage}: {text}");
+    }
+    // The report itself is unchanged, and without --stats nothing is said.
+    assert_eq!(compact_lines(&output).len(), 1);
+    let output = crosswire(dir.path(), &["--format", "compact"]);
+    assert!(!stderr(&output).contains("stats"));
+}
