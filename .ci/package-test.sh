@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what scripts/package.sh built in PKG_DIR as a user would, each into a fresh place,
 # and runs crosswire through each: the wheel into a new venv (pip), the npm tarballs into a
-# scratch npm project. Nothing is
+# scratch npm project, the release archive with the GitHub Action's install steps. Nothing is
 # fetched from a registry. Prints how long each install took.
 # Usage: .ci/package-test.sh PKG_DIR
 set -euo pipefail
@@ -63,6 +63,8 @@ out="$("$work/npm-project/node_modules/.bin/crosswire" --version 2>&1)" || statu
   || fail "launcher without its platform package: exit $status, '$out'"
 echo "npm launcher without a platform package: $out"
 
+echo "-- release archive, the GitHub Action's install and run steps"
+bash "$root/.ci/action-test.sh" "$pkg"
 
 echo "fresh install times: pip install of the wheel into a new venv $pip_time; npm install of the two tarballs $npm_time"
 echo "package test passed"
