@@ -177,6 +177,15 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
         problems.is_empty(),
         "SARIF schema violations: {problems:#?}"
     );
+    // The validator really checks (offline, without jsonschema's network features): a
+    // document with a wrong version and a result without a message is rejected.
+    let mut broken = sarif.clone();
+    broken["version"] = Value::from("9.9.9");
+    broken["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(validator.iter_errors(&broken).count() >= 2);
 
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];

@@ -61,7 +61,22 @@ fn documented_flags_exist() {
     let readme = read("README.md");
     assert!(readme.contains("args: --format sarif --output crosswire.sarif ."));
     assert!(readme.contains("args: --format github ."));
-    assert!(read("action.yml").contains("crosswire ${{ inputs.args }}"));
+    // The Action hands its inputs to the scripts through `env:`, never pasting `${{ … }}` into
+    // a `run:` script, where a crafted input would run as shell code.
+    let action = read("action.yml");
+    assert!(action.contains("CROSSWIRE_ARGS: ${{ inputs.args }}"));
+    for line in action.lines() {
+        if let Some(script) = line.trim_start().strip_prefix("run:") {
+            assert!(
+                !script.contains("${{"),
+                "action.yml pastes an expression into run:{script}"
+            );
+        }
+    }
+    assert!(
+        !action.contains("run: |"),
+        "a run: block would need the same check line by line"
+    );
     assert!(read(".pre-commit-hooks.yaml").contains("args: [--format, compact]"));
 }
 
