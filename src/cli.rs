@@ -474,7 +474,22 @@ fn print_stats(report: &RunReport) {
             .iter()
             .filter(|file| file.stage == *stage && file.parsed)
             .count();
+        // Summed over the threads: where a pass's work went, parsing or walking again.
+        let busy = |parsed: bool| -> std::time::Duration {
+            stats
+                .files
+                .iter()
+                .filter(|file| file.stage == *stage && file.parsed == parsed)
+                .map(|file| file.time)
+                .sum()
+        };
         let detail = match *stage {
+            "link pass" if linted > parsed => format!(
+                " ({linted} files handed out, {parsed} parsed in {}; {} walked again in {})",
+                millis(busy(true)),
+                linted - parsed,
+                millis(busy(false))
+            ),
             "first pass" | "second pass" | "link pass" if linted > 0 => {
                 format!(" ({linted} files handed out, {parsed} parsed)")
             }

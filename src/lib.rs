@@ -29,3 +29,4 @@ pub mod semantic;
 pub mod source;
 pub mod stack;
 pub mod suppress;
+pub mod trees;

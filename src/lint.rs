@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{DiscoverOptions, discover};
 use crate::embedded::{self, PageRefs};
-use crate::parse::{parse_script, with_globals};
+use crate::parse::parse_script;
 use crate::prefilter::{Prefilter, Verdict};
 use crate::results::{FileResult, LintError, ProjectFacts, RunReport, Stamp};
 use crate::rules::{self, PARSE_ERROR, RULES, Rule, RuleContext};
@@ -60,6 +60,9 @@ pub struct Engine {
     /// The stage running now and what each file cost in it (`--stats`).
     stage: std::sync::Mutex<&'static str>,
     file_times: std::sync::Mutex<Vec<crate::results::FileTime>>,
+    /// Trees kept for the link pass (`kept.limit` 0: none, every file the link lints
+    /// again is parsed again, as the tests compare).
+    pub kept: crate::trees::KeptTrees,
 }
 
 /// How to lint one file beyond its bytes.
@@ -72,6 +75,9 @@ struct FileOptions {
     answers: Option<Arc<crate::modules::env::Answers>>,
     /// Parse it whatever the prefilter says: the link needs its exports.
     for_exports: bool,
+    /// Keep its trees for the link pass if it may lint the file again
+    /// (see `crate::trees`).
+    keep_trees: bool,
 }
 
 /// Why a file has no result.
@@ -118,6 +124,7 @@ impl Engine {
             prefilter,
             stage: std::sync::Mutex::new("first pass"),
             file_times: std::sync::Mutex::default(),
+            kept: crate::trees::KeptTrees::default(),
         }
     }
 
@@ -136,16 +143,19 @@ impl Engine {
 
     /// Lints one file's bytes. `path` is only used for display.
     pub fn lint_bytes(&self, path: String, bytes: Vec<u8>, kind: FileKind) -> FileResult {
-        self.lint_bytes_as(path, bytes, kind, &FileOptions::default())
+        self.lint_bytes_as(path, bytes, kind, &FileOptions::default(), &mut None)
     }
 
-    /// Lints one file's bytes.
+    /// Lints one file's bytes. `trees` holds, on the way in, the trees kept from an
+    /// earlier pass over these bytes, walked again instead of parsing; on the way out,
+    /// the trees to keep, when `options` asks and the link may want the file again.
     fn lint_bytes_as(
         &self,
         path: String,
         bytes: Vec<u8>,
         kind: FileKind,
         options: &FileOptions,
+        trees: &mut Option<crate::trees::KeptTree>,
     ) -> FileResult {
         let loaded = options.loaded;
         // A file the link pass lints again was parsed before, perhaps for its exports.
@@ -208,15 +218,29 @@ impl Engine {
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();
+        let (globals, mut earlier) = match trees.take() {
+            Some(mut kept) => (
+                std::mem::take(&mut kept.globals),
+                std::mem::take(&mut kept.scripts).into_iter(),
+            ),
+            None => (swc_common::Globals::new(), Vec::new().into_iter()),
+        };
+        // Text that had to be repaired is not what the file holds: parsed again if asked.
+        let keep_trees = options.keep_trees && invalid_utf8_at.is_none();
+        let mut kept_scripts = Vec::new();
         let ((), demands) =
             crate::modules::env::with_answers(options.answers.clone(), options.for_exports, || {
-                with_globals(|| {
+                swc_common::GLOBALS.set(&globals, || {
                     for (index, block) in blocks.iter().enumerate() {
                         let (code, base) = analysis.code(&blocks, index);
+                        let earlier = earlier.next();
                         // The tree is dropped inside the room too: dropping a deep tree recurses.
                         let outcome = catch_unwind(AssertUnwindSafe(|| {
                             crate::stack::with_room(code.len(), || {
-                                let parsed = parse_script(code, base, block.language)?;
+                                let mut parsed = match earlier {
+                                    Some(earlier) => earlier?,
+                                    None => parse_script(code, base, block.language)?,
+                                };
                                 let block_facts = semantic::analyze_in_page(
                                     &parsed,
                                     code,
@@ -227,7 +251,12 @@ impl Engine {
                                         otherwise: &page.other_handler_calls,
                                     },
                                 );
-                                Ok((block_facts, parsed.comments))
+                                let comments = if keep_trees {
+                                    parsed.comments.clone()
+                                } else {
+                                    std::mem::take(&mut parsed.comments)
+                                };
+                                Ok((block_facts, comments, keep_trees.then_some(parsed)))
                             })
                         }))
                         .unwrap_or_else(|panic| {
@@ -237,11 +266,15 @@ impl Engine {
                             Err(crate::parse::SyntaxError::too_deep(base))
                         });
                         match outcome {
-                            Ok((block_facts, block_comments)) => {
+                            Ok((block_facts, block_comments, tree)) => {
                                 facts.extend(block_facts);
                                 comments.extend(block_comments);
+                                kept_scripts.extend(tree.map(Ok));
                             }
                             Err(mut error) => {
+                                if keep_trees {
+                                    kept_scripts.push(Err(error.clone()));
+                                }
                                 error.span = analysis.to_file(error.span);
                                 let what = if matches!(kind, FileKind::Script(_)) {
                                     "this file"
@@ -346,6 +379,17 @@ impl Engine {
         );
         sort_findings(&mut findings);
         let mut module = std::mem::take(&mut facts.module);
+        // The link pass lints again a file whose imports it answers, or whose exports
+        // it needs summarised in full.
+        if keep_trees && (!demands.is_empty() || module.partial) {
+            *trees = Some(crate::trees::KeptTree::new(
+                text.as_bytes().to_vec(),
+                globals,
+                kept_scripts,
+            ));
+        } else {
+            crate::trees::drop_in_room(kept_scripts, text.len());
+        }
         if !module.exports.is_empty() {
             let lines = lines.get_or_init(|| LineIndex::new(&text));
             for export in &mut module.exports {
@@ -436,12 +480,15 @@ impl Engine {
 
     /// Reads and lints one file; a panic inside becomes an error for that file alone.
     /// `stamp` is what the file's metadata said (size 0 if it could not be read).
+    /// `trees` as for [`Self::lint_bytes_as`]: with kept trees, the bytes they were
+    /// parsed from are linted, not the file's.
     fn lint_path(
         &self,
         path: &Path,
         stamp: Stamp,
         cwd: &Path,
         options: &FileOptions,
+        trees: &mut Option<crate::trees::KeptTree>,
     ) -> Result<FileResult, Skipped> {
         let shown = display_path(path, cwd);
         let size = stamp.size;
@@ -465,8 +512,22 @@ impl Engine {
                 }),
             })
         };
+        if let Some(kept) = trees {
+            let bytes = std::mem::take(&mut kept.bytes);
+            let hash = self
+                .cache
+                .is_some()
+                .then(|| crate::cache::content_hash(&bytes));
+            let mut result = self.lint_guarded(shown.clone(), bytes, kind, options, trees)?;
+            if let Some(hash) = hash {
+                result.content_hash = Some(hash);
+                result.stamp = Some(stamp);
+                result.cache_key = Some(crate::cache::path_key(path, cwd));
+            }
+            return Ok(result);
+        }
         let Some(cache) = &self.cache else {
-            return self.lint_guarded(shown.clone(), read()?, kind, options);
+            return self.lint_guarded(shown.clone(), read()?, kind, options, trees);
         };
         let cache_key = crate::cache::path_key(path, cwd);
         // A file left unparsed there must be parsed now that a page loads it; one the link
@@ -492,7 +553,8 @@ impl Engine {
                 match entry.filter(|entry| entry.hash == hash) {
                     Some(entry) => cached_result(shown, bytes, entry, hash),
                     None => {
-                        let mut result = self.lint_guarded(shown.clone(), bytes, kind, options)?;
+                        let mut result =
+                            self.lint_guarded(shown.clone(), bytes, kind, options, trees)?;
                         result.content_hash = Some(hash);
                         result
                     }
@@ -510,10 +572,11 @@ impl Engine {
         bytes: Vec<u8>,
         kind: FileKind,
         options: &FileOptions,
+        trees: &mut Option<crate::trees::KeptTree>,
     ) -> Result<FileResult, Skipped> {
         let size = bytes.len();
         catch_unwind(AssertUnwindSafe(|| {
-            self.lint_bytes_as(shown.clone(), bytes, kind, options)
+            self.lint_bytes_as(shown.clone(), bytes, kind, options, trees)
         }))
         .map_err(|panic| {
             if let Some(timed_out) = panic.downcast_ref::<crate::deadline::TimedOut>() {
@@ -570,7 +633,17 @@ impl Engine {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         crate::schedule::map_largest_first(pool, &sizes, BUDGET, |index| {
             let started = std::time::Instant::now();
-            let result = self.lint_path(&paths[index], stamps[index], cwd, &options[index]);
+            let options = &options[index];
+            let mut trees = if options.answers.is_some() || options.for_exports {
+                self.kept.take(&paths[index])
+            } else {
+                None
+            };
+            let reused = trees.is_some();
+            let result = self.lint_path(&paths[index], stamps[index], cwd, options, &mut trees);
+            if let Some(trees) = trees {
+                self.kept.keep(paths[index].clone(), trees);
+            }
             let time = started.elapsed();
             if self.collect_stats
                 && let Ok(file) = &result
@@ -583,7 +656,7 @@ impl Engine {
                         stage,
                         time,
                         bytes: sizes[index],
-                        parsed: file.parsed,
+                        parsed: file.parsed && !reused,
                     });
             }
             result
@@ -664,6 +737,7 @@ impl Engine {
             let options = vec![
                 FileOptions {
                     loaded: true,
+                    keep_trees: true,
                     ..FileOptions::default()
                 };
                 paths.len()
@@ -752,7 +826,9 @@ impl Engine {
                 let result = if bytes.len() as u64 > self.max_file_size {
                     Err(over_size_limit(name, self.max_file_size))
                 } else {
-                    pool.install(|| self.lint_guarded(name, bytes, kind, &FileOptions::default()))
+                    pool.install(|| {
+                        self.lint_guarded(name, bytes, kind, &FileOptions::default(), &mut None)
+                    })
                 };
                 (pool, vec![result])
             }
@@ -787,7 +863,13 @@ impl Engine {
                 report.files_scanned = found.files.len();
                 discovered = found.files;
                 clock.finished("discover", "first pass");
-                let options = vec![FileOptions::default(); discovered.len()];
+                let options = vec![
+                    FileOptions {
+                        keep_trees: true,
+                        ..FileOptions::default()
+                    };
+                    discovered.len()
+                ];
                 let pool = start_pool(threads.min(discovered.len()));
                 let results = self.lint_paths(&pool, &discovered, &options, &cwd);
                 (pool, results)
@@ -819,6 +901,11 @@ impl Engine {
                 cwd: &cwd,
             };
             crate::link::run(&mut report, &files);
+        }
+        // Many trees: dropped in parallel.
+        let kept = self.kept.take_all();
+        if !kept.is_empty() {
+            pool.install(|| kept.into_par_iter().for_each(drop));
         }
         clock.finished("link pass", "project passes");
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -951,10 +1038,12 @@ impl crate::link::Files for LinkedFiles<'_> {
             .map(|how| match how {
                 crate::link::Relint::ForExports => FileOptions {
                     for_exports: true,
+                    keep_trees: true,
                     ..FileOptions::default()
                 },
                 crate::link::Relint::WithAnswers(answers) => FileOptions {
                     answers,
+                    keep_trees: true,
                     ..FileOptions::default()
                 },
             })
@@ -1160,7 +1249,9 @@ mod tests {
         let results: Vec<_> = paths
             .iter()
             .zip(sizes)
-            .map(|(path, size)| engine.lint_path(path, size, dir.path(), &FileOptions::default()))
+            .map(|(path, size)| {
+                engine.lint_path(path, size, dir.path(), &FileOptions::default(), &mut None)
+            })
             .collect();
         match &results[0] {
             Err(Skipped::Error(error)) => {
@@ -1199,7 +1290,13 @@ mod tests {
             if cached {
                 engine.cache = Some(crate::cache::Cache::default());
             }
-            match engine.lint_path(&path, listed, dir.path(), &FileOptions::default()) {
+            match engine.lint_path(
+                &path,
+                listed,
+                dir.path(),
+                &FileOptions::default(),
+                &mut None,
+            ) {
                 Err(Skipped::OverLimit(notice)) => {
                     assert_eq!(notice.path, "grown.js");
                     assert!(

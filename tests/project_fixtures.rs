@@ -139,3 +139,39 @@ fn following_imports_changes_only_websocket_same_page_findings() {
     }
     assert!(compared > 50, "only {compared} findings compared");
 }
+
+/// Every file the link pass lints again it walks from the tree the first pass kept:
+/// each project gives the same findings as a run that keeps no tree and parses again,
+/// and no file of a project fixture is parsed twice.
+#[test]
+fn kept_trees_give_the_findings_of_parsing_again() {
+    let mut linked_again = 0;
+    for project in projects() {
+        let mut keeping = Engine::new(Config::defaults(project.clone()));
+        keeping.collect_stats = true;
+        let mut parsing_again = Engine::new(Config::defaults(project.clone()));
+        parsing_again.kept.limit = 0;
+        assert_eq!(
+            findings_of(&keeping, &project),
+            findings_of(&parsing_again, &project),
+            "{}",
+            project.display()
+        );
+        let report = keeping.run(Input::Paths(vec![project.clone()]), 1, true);
+        let mut parses: std::collections::BTreeMap<&str, usize> = Default::default();
+        for file in &report.stats.files {
+            linked_again += usize::from(file.stage == "link pass");
+            *parses.entry(&file.path).or_default() += usize::from(file.parsed);
+        }
+        let twice: Vec<_> = parses.iter().filter(|(_, count)| **count > 1).collect();
+        assert!(
+            twice.is_empty(),
+            "{}: parsed twice: {twice:?}",
+            project.display()
+        );
+    }
+    assert!(
+        linked_again >= 10,
+        "the link pass linked only {linked_again} files again"
+    );
+}
