@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# crosswire beside its peers on the pinned npm corpus.
+# crosswire beside its peers on the pinned npm corpus and on application source.
 #
 # usage: scripts/bench.sh [RUNS=5] [SCRATCH=/tmp/crosswire-bench]
 #
-# Builds the pinned corpus (scripts/corpus.sh, full and small), installs pinned oxlint and
+# Builds the pinned corpora (scripts/corpus.sh, full and small, from npm; scripts/app-corpus.sh,
+# twelve web applications pinned by commit, from GitHub or APP_CORPUS_MIRRORS), installs pinned oxlint and
 # ESLint (+ @microsoft/eslint-plugin-sdl, eslint-plugin-unicorn, @typescript-eslint/parser)
 # under SCRATCH with npm, and times each tool on the same files, alternating runs, with
 # /usr/bin/time. Prints medians of wall time, CPU time and peak RSS, the ratio
 # crosswire / oxlint, the files each tool says it scanned, and four scenarios: the full
 # corpus, the small corpus, a pre-commit run of 10 named files (20 runs in a row, divided by 20,
 # so that /usr/bin/time's 10 ms resolution does not decide the ratio), and a second run with
-# --cache. It also times examples/parse_only: swc parsing exactly the files crosswire's
+# --cache; on the application corpus, a run and a second run with --cache. It also times examples/parse_only: swc parsing exactly the files crosswire's
 # prefilter keeps, and nothing else, the floor the analysis is measured against.
 # ESLint runs only on the small corpus (it is ~90x slower than oxlint). It ends with per-run
 # ratios (each crosswire run against the neighbouring run of the other tool), which drift
@@ -23,14 +24,17 @@ mkdir -p "$SCRATCH"
 
 echo "## building crosswire (release)" >&2
 (cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet --example parse_only)
-PARSE_ONLY="$ROOT/target/release/examples/parse_only"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+PARSE_ONLY="$TARGET_DIR/release/examples/parse_only"
 PRECOMMIT_REPEAT=20
 # Lint every file, however large, as the peers do.
-CROSSWIRE=("$ROOT/target/release/crosswire" --max-file-size 1000000000)
+CROSSWIRE=("$TARGET_DIR/release/crosswire" --max-file-size 1000000000)
 
 echo "## corpus" >&2
 [ -d "$SCRATCH/full" ] || bash "$ROOT/scripts/corpus.sh" "$SCRATCH/full" full >&2
 [ -d "$SCRATCH/small" ] || bash "$ROOT/scripts/corpus.sh" "$SCRATCH/small" small >&2
+bash "$ROOT/scripts/app-corpus.sh" "$SCRATCH/apps" >&2
 
 echo "## peers" >&2
 PEERS="$SCRATCH/peers"
@@ -91,6 +95,11 @@ for run in $(seq "$RUNS"); do
   rm -f "$SCRATCH/bench.cache"
   "${CROSSWIRE[@]}" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full" >/dev/null 2>&1 || true
   time_run crosswire-cached "${CROSSWIRE[@]}" -j 2 --cache --cache-location "$SCRATCH/bench.cache" --format compact "$SCRATCH/full"
+  time_run crosswire-apps "${CROSSWIRE[@]}" -j 2 --format compact "$SCRATCH/apps"
+  time_run oxlint-apps "$OXLINT" --threads 2 -A all -W unicorn/require-post-message-target-origin "$SCRATCH/apps"
+  rm -f "$SCRATCH/apps.cache"
+  "${CROSSWIRE[@]}" -j 2 --cache --cache-location "$SCRATCH/apps.cache" --format compact "$SCRATCH/apps" >/dev/null 2>&1 || true
+  time_run crosswire-apps-cached "${CROSSWIRE[@]}" -j 2 --cache --cache-location "$SCRATCH/apps.cache" --format compact "$SCRATCH/apps"
 done
 # ESLint is slow: three runs on the small corpus.
 for run in 1 2 3; do
@@ -106,6 +115,7 @@ summary() {
 }
 files=$(summary "$SCRATCH/full")
 small_files=$(summary "$SCRATCH/small")
+app_files=$(summary "$SCRATCH/apps")
 ox_files=$(grep -ho "on [0-9]* files" "$SCRATCH/oxlint-full.out" "$SCRATCH/oxlint-full.err" 2>/dev/null | head -1 || true)
 
 stat() { # stat NAME FIELD(2 wall,3 cpu,4 rss)
@@ -113,11 +123,11 @@ stat() { # stat NAME FIELD(2 wall,3 cpu,4 rss)
 }
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%d); medians of $RUNS runs (ESLint: 3)."
-echo "crosswire scanned $(cut -d' ' -f1 <<<"$files") files of the full corpus and parsed $(cut -d' ' -f2 <<<"$files") (the prefilter skipped the rest); small corpus: $(cut -d' ' -f1 <<<"$small_files") scanned, $(cut -d' ' -f2 <<<"$small_files") parsed. oxlint: ${ox_files:-see its output}."
+echo "crosswire scanned $(cut -d' ' -f1 <<<"$files") files of the full corpus and parsed $(cut -d' ' -f2 <<<"$files") (the prefilter skipped the rest); small corpus: $(cut -d' ' -f1 <<<"$small_files") scanned, $(cut -d' ' -f2 <<<"$small_files") parsed; applications: $(cut -d' ' -f1 <<<"$app_files") scanned, $(cut -d' ' -f2 <<<"$app_files") parsed. oxlint: ${ox_files:-see its output}."
 echo
 echo "| scenario | tool | wall (s) | CPU (s) | peak RSS (MiB) | wall vs oxlint |"
 echo "|---|---|---|---|---|---|"
-for scenario in full small precommit; do
+for scenario in full small apps precommit; do
   # The pre-commit timings cover PRECOMMIT_REPEAT runs.
   per=1
   [ "$scenario" = precommit ] && per=$PRECOMMIT_REPEAT
@@ -140,6 +150,11 @@ ox=$(stat oxlint-full 2)
 wall=$(stat crosswire-cached 2)
 printf '| full, second run with --cache | crosswire | %.2f | %.2f | %.0f | %.2fx |\n' "$wall" \
   "$(stat crosswire-cached 3)" "$(awk -v r="$(stat crosswire-cached 4)" 'BEGIN{print r/1024}')" \
+  "$(awk -v a="$wall" -v b="$ox" 'BEGIN{print a/b}')"
+ox=$(stat oxlint-apps 2)
+wall=$(stat crosswire-apps-cached 2)
+printf '| apps, second run with --cache | crosswire | %.2f | %.2f | %.0f | %.2fx |\n' "$wall" \
+  "$(stat crosswire-apps-cached 3)" "$(awk -v r="$(stat crosswire-apps-cached 4)" 'BEGIN{print r/1024}')" \
   "$(awk -v a="$wall" -v b="$ox" 'BEGIN{print a/b}')"
 ox=$(stat oxlint-small 2)
 wall=$(stat eslint-small 2)
@@ -171,5 +186,8 @@ paired("crosswire-full", "oxlint-full", 0, "full corpus, wall vs oxlint")
 paired("crosswire-full", "oxlint-full", 1, "full corpus, peak RSS vs oxlint")
 paired("crosswire-full", "parseonly-full", 0, "full corpus, wall vs swc parse of the same files")
 paired("crosswire-small", "oxlint-small", 0, "small corpus, wall vs oxlint")
+paired("crosswire-apps", "oxlint-apps", 0, "application source, wall vs oxlint")
+paired("crosswire-apps-cached", "oxlint-apps", 0, "application source, --cache rerun vs oxlint")
+paired("crosswire-cached", "oxlint-full", 0, "full corpus, --cache rerun vs oxlint")
 paired("crosswire-precommit", "oxlint-precommit", 0, "pre-commit, wall vs oxlint")
 PAIRED

@@ -22,11 +22,11 @@ const MAX_ROUNDS: usize = 4;
 const MAX_EXPORT_HOPS: usize = 4;
 
 /// How a file is to be linted again.
-pub enum Relint {
-    /// Whatever the prefilter says: the link needs its exports.
-    ForExports,
+pub struct Relint {
+    /// Whatever the prefilter says, and walked in full: the link needs its exports.
+    pub for_exports: bool,
     /// With these answers to its questions (none: everything it imports is opaque).
-    WithAnswers(Option<Arc<Answers>>),
+    pub answers: Option<Arc<Answers>>,
 }
 
 /// The run's files, as the pipeline holds them.
@@ -34,6 +34,11 @@ pub trait Files {
     /// Lints the files at `wanted` (positions in the report) again, each as `how` says,
     /// and puts the results in the report.
     fn relint(&self, report: &mut RunReport, wanted: &[usize], how: Vec<Relint>);
+    /// Whether every summary found answers a question, even one without what the
+    /// question could use (see `Matters`): the tests compare the two.
+    fn answers_everything(&self) -> bool {
+        false
+    }
     /// Those of `candidates` (positions in the report) whose bytes `matches`.
     fn matching(
         &self,
@@ -59,6 +64,11 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         .enumerate()
         .map(|(at, file)| (file.path.clone(), at))
         .collect();
+    // Once linted again for its exports, a file stays walked in full, and once linted
+    // with answers, it keeps them: each relint is made with both, or the two kinds would
+    // undo each other round after round (a walk with answers but not in full leaves the
+    // exports to the link again; one in full without answers drops them).
+    let mut state = LinkState::default();
     for _ in 0..MAX_ROUNDS {
         // Modules asked about that have no facts yet, and the modules they re-export
         // from: parse them for their exports, a hop deeper each time.
@@ -80,7 +90,8 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                 break;
             }
             let wanted: Vec<usize> = wanted.into_iter().collect();
-            parse_for_exports(report, files, &wanted);
+            state.in_full.extend(wanted.iter().copied());
+            parse_for_exports(report, files, &wanted, &state);
         }
         let answers: Vec<(usize, Answers)> = {
             let graph = graph(report, &resolver);
@@ -89,7 +100,20 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                 .iter()
                 .enumerate()
                 .filter(|(_, file)| !file.project.demands.is_empty())
-                .map(|(at, file)| (at, graph.answer(&file.path, &file.project.demands)))
+                .map(|(at, file)| {
+                    let answers = if files.answers_everything() {
+                        let everything = file
+                            .project
+                            .demands
+                            .keys()
+                            .map(|key| (key.clone(), crate::modules::env::Matters::ANYTHING))
+                            .collect();
+                        graph.answer(&file.path, &everything)
+                    } else {
+                        graph.answer(&file.path, &file.project.demands)
+                    };
+                    (at, answers)
+                })
                 .collect()
         };
         let (wanted, how): (Vec<usize>, Vec<Relint>) = answers
@@ -100,7 +124,17 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             })
             .map(|(at, answers)| {
                 let answers = (!answers.found.is_empty()).then(|| Arc::new(answers));
-                (at, Relint::WithAnswers(answers))
+                match &answers {
+                    Some(answers) => state.answers.insert(at, answers.clone()),
+                    None => state.answers.remove(&at),
+                };
+                (
+                    at,
+                    Relint {
+                        for_exports: state.in_full.contains(&at),
+                        answers,
+                    },
+                )
             })
             .unzip();
         if wanted.is_empty() {
@@ -148,14 +182,34 @@ fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
         .filter(|&at| !report.files[at].project.analysed)
         .collect();
     let wanted = files.matching(&unparsed, &|bytes| searcher.is_match(bytes));
-    parse_for_exports(report, files, &wanted);
+    parse_for_exports(report, files, &wanted, &LinkState::default());
 }
 
-fn parse_for_exports(report: &mut RunReport, files: &impl Files, wanted: &[usize]) {
+/// What the link pass has asked of each file so far.
+#[derive(Default)]
+struct LinkState {
+    /// Files linted again for their exports.
+    in_full: BTreeSet<usize>,
+    /// The answers each file was last linted with.
+    answers: BTreeMap<usize, Arc<Answers>>,
+}
+
+fn parse_for_exports(
+    report: &mut RunReport,
+    files: &impl Files,
+    wanted: &[usize],
+    state: &LinkState,
+) {
     if wanted.is_empty() {
         return;
     }
-    let how = wanted.iter().map(|_| Relint::ForExports).collect();
+    let how = wanted
+        .iter()
+        .map(|at| Relint {
+            for_exports: true,
+            answers: state.answers.get(at).cloned(),
+        })
+        .collect();
     files.relint(report, wanted, how);
 }
 

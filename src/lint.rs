@@ -63,6 +63,9 @@ pub struct Engine {
     /// Trees kept for the link pass (`kept.limit` 0: none, every file the link lints
     /// again is parsed again, as the tests compare).
     pub kept: crate::trees::KeptTrees,
+    /// The link answers every question with any summary found, not only with one that
+    /// has what the question could use: the tests compare the two.
+    pub link_answers_everything: bool,
 }
 
 /// How to lint one file beyond its bytes.
@@ -125,6 +128,7 @@ impl Engine {
             stage: std::sync::Mutex::new("first pass"),
             file_times: std::sync::Mutex::default(),
             kept: crate::trees::KeptTrees::default(),
+            link_answers_everything: false,
         }
     }
 
@@ -1035,17 +1039,11 @@ impl crate::link::Files for LinkedFiles<'_> {
     fn relint(&self, report: &mut RunReport, wanted: &[usize], how: Vec<crate::link::Relint>) {
         let options: Vec<FileOptions> = how
             .into_iter()
-            .map(|how| match how {
-                crate::link::Relint::ForExports => FileOptions {
-                    for_exports: true,
-                    keep_trees: true,
-                    ..FileOptions::default()
-                },
-                crate::link::Relint::WithAnswers(answers) => FileOptions {
-                    answers,
-                    keep_trees: true,
-                    ..FileOptions::default()
-                },
+            .map(|how| FileOptions {
+                for_exports: how.for_exports,
+                answers: how.answers,
+                keep_trees: true,
+                ..FileOptions::default()
             })
             .collect();
         self.engine.relint(
@@ -1057,6 +1055,10 @@ impl crate::link::Files for LinkedFiles<'_> {
             &options,
             self.cwd,
         );
+    }
+
+    fn answers_everything(&self) -> bool {
+        self.engine.link_answers_everything
     }
 
     fn matching(

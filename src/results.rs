@@ -1,7 +1,6 @@
 //! What a run produces, shared by the pipeline, the project-level passes, the cache and
 //! the reporters. It stands beneath all of them and imports none of them.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -53,8 +52,9 @@ pub struct ProjectFacts {
     pub directives: Vec<suppress::Directive>,
     /// What the file imports and exports (see `crate::modules`).
     pub module: crate::modules::ModuleFacts,
-    /// The imported names its analysis asked about.
-    pub demands: BTreeSet<crate::modules::env::ImportKey>,
+    /// The imported names its analysis asked about, with what it could use of them.
+    #[serde(with = "crate::modules::env::demands_as_pairs")]
+    pub demands: crate::modules::env::Demands,
     /// A hash of the link pass's answers its findings were made with, if any.
     pub linked_with: Option<String>,
     /// The file was parsed, so `module` is all it imports and exports.

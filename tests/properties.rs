@@ -125,6 +125,8 @@ const EXPORTS: &[&str] = &[
     "export function openSocket(url) { return new WebSocket(url); }",
     "export const URL_BASE = 'ws://chat.example.com';",
     "export const DELAY = 1000;",
+    "export function noop(x) { return x; }",
+    "export function log(x) { console.log(x); }",
     "export * from './m0.js';",
     "export { render as show } from './m1.js';",
     "module.exports.check = function (o) { return o.indexOf('a.example') !== -1; };",
@@ -144,6 +146,14 @@ const USES: &[&str] = &[
     "const s = openSocket(URL_BASE + '/feed'); s.send('hi');",
     "function connect() { const w = new WebSocket(URL_BASE); w.onclose = () => setTimeout(connect, DELAY); }",
     "function cold() { return helpers.isWeak(location.origin); }",
+    "import { noop, log, MESSAGE as EVENT } from './m0.js';",
+    "window.addEventListener('message', (e) => { noop(e.origin); render(e.data); });",
+    "window.addEventListener('message', (e) => { isTrusted(e.origin); render(e.data); });",
+    "window.addEventListener('message', (e) => { log(e.data); noop(e.data); });",
+    "window.addEventListener(EVENT, (e) => { if (noop(e.origin)) show(e.data); });",
+    "listen(window, 'resize', (e) => render(e.data));",
+    "export function relay(e) { render(e.data); }",
+    "export function gate(o) { return isTrusted(o); }",
 ];
 
 fn module(choices: &[(usize, u8)]) -> String {
@@ -170,8 +180,9 @@ fn module(choices: &[(usize, u8)]) -> String {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// The link pass walks kept trees instead of parsing again: the same findings as
-    /// parsing again, on generated projects whose modules import one another.
+    /// The link pass walks kept trees instead of parsing again, and answers only the
+    /// questions a summary has something for: the same findings as parsing again and as
+    /// answering everything, on generated projects whose modules import one another.
     #[test]
     fn kept_trees_give_the_findings_of_parsing_again(
         files in prop::collection::vec(prop::collection::vec((0usize..64, any::<u8>()), 1..10), 2..5)
@@ -188,5 +199,10 @@ proptest! {
         let parsed = parsing_again.run(input(), 2, true);
         prop_assert!(kept.errors.is_empty(), "{:?}", kept.errors);
         prop_assert_eq!(findings(&kept), findings(&parsed));
+        // Answers without what a question could use are left out: the same findings
+        // as answering every question with whatever was found.
+        let mut answering_everything = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        answering_everything.link_answers_everything = true;
+        prop_assert_eq!(findings(&kept), findings(&answering_everything.run(input(), 2, true)));
     }
 }

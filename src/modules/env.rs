@@ -9,7 +9,7 @@
 //! same-file one.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,63 @@ use super::ExportSummary;
 /// An imported name: the module specifier as written, and the name it exports
 /// (`default` for a default import, `*` for a namespace).
 pub type ImportKey = (String, String);
+
+/// What the analysis of a file could use of an imported name's summary, by name: the
+/// link answers a question only with a summary that has something the question could
+/// use, so that an answer that changes nothing lints nothing again.
+pub type Demands = BTreeMap<ImportKey, Matters>;
+
+/// Which parts of a summary could change what the analysis makes of an imported name,
+/// one bit per use (several uses of one name are joined).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Matters(u8);
+
+impl Matters {
+    /// Any summary, even a function's that does nothing a rule reads: a helper handed
+    /// the origin that checks nothing is not a check, a socket handed to a helper that
+    /// keeps it to itself is not handed off.
+    pub const ANYTHING: Matters = Matters(1);
+    /// Only a constant's value (what `imported_constant` reads).
+    pub const VALUE: Matters = Matters(2);
+    /// Only the sinks its parameters reach.
+    pub const SINKS: Matters = Matters(4);
+    /// Only whether it forwards to `addEventListener`.
+    pub const LISTENER_WRAPPER: Matters = Matters(8);
+
+    fn join(self, other: Matters) -> Matters {
+        Matters(self.0 | other.0)
+    }
+
+    fn has(self, part: Matters) -> bool {
+        self.0 & part.0 != 0
+    }
+
+    /// Whether `summary` has something a use of this kind could read.
+    pub fn in_summary(self, summary: &ExportSummary) -> bool {
+        let function = summary.function.as_ref();
+        self.has(Matters::ANYTHING)
+            || (self.has(Matters::VALUE) && summary.value.is_some())
+            || (self.has(Matters::SINKS)
+                && function.is_some_and(|function| function.sinks.iter().any(Option::is_some)))
+            || (self.has(Matters::LISTENER_WRAPPER)
+                && function.is_some_and(|function| function.listener_wrapper.is_some()))
+    }
+}
+
+/// [`Demands`] in JSON (the cache), whose object keys are strings: as pairs.
+pub mod demands_as_pairs {
+    use super::{Demands, ImportKey, Matters};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(demands: &Demands, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(demands.iter())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Demands, D::Error> {
+        let pairs = Vec::<(ImportKey, Matters)>::deserialize(deserializer)?;
+        Ok(pairs.into_iter().collect())
+    }
+}
 
 /// What the link pass found for a file's imported names.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -44,7 +101,7 @@ impl Imported {
 #[derive(Default)]
 struct State {
     answers: Option<Arc<Answers>>,
-    demands: BTreeSet<ImportKey>,
+    demands: Demands,
     /// The link asked for the file's exports: every function is walked.
     in_full: bool,
 }
@@ -53,8 +110,16 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-/// What is known of `name` exported by `specifier`, noting the question.
+/// What is known of `name` exported by `specifier`, noting the question: any summary
+/// may change what the analysis makes of it.
 pub fn imported(specifier: &str, name: &str) -> Option<Imported> {
+    imported_for(specifier, name, Matters::ANYTHING)
+}
+
+/// What is known of `name` exported by `specifier`, noting the question and what part
+/// of a summary it could use. The caller must make of a summary without that part what
+/// it makes of no answer at all: the link leaves such summaries out.
+pub fn imported_for(specifier: &str, name: &str, matters: Matters) -> Option<Imported> {
     STATE.with(|state| {
         let mut state = state.borrow_mut();
         let key = (specifier.to_string(), name.to_string());
@@ -62,7 +127,8 @@ pub fn imported(specifier: &str, name: &str) -> Option<Imported> {
             .answers
             .as_ref()
             .and_then(|answers| answers.found.get(&key).cloned());
-        state.demands.insert(key);
+        let entry = state.demands.entry(key).or_default();
+        *entry = entry.join(matters);
         found
     })
 }
@@ -95,13 +161,13 @@ pub fn with_answers<R>(
     answers: Option<Arc<Answers>>,
     in_full: bool,
     analyze: impl FnOnce() -> R,
-) -> (R, BTreeSet<ImportKey>) {
+) -> (R, Demands) {
     let outer = STATE.with(|state| {
         std::mem::replace(
             &mut *state.borrow_mut(),
             State {
                 answers,
-                demands: BTreeSet::new(),
+                demands: Demands::new(),
                 in_full,
             },
         )

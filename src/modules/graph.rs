@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::env::{Answers, ImportKey, Imported};
+use super::env::{Answers, Demands, Imported};
 use super::resolve::Resolver;
 use super::{Export, ModuleFacts};
 
@@ -31,12 +31,15 @@ impl<'f> Graph<'f> {
     }
 
     /// The answers to a file's demands: the summaries of the names it imports.
-    pub fn answer(&self, from: &str, demands: &BTreeSet<ImportKey>) -> Answers {
+    /// A summary without what the file's questions could use is left out: it would
+    /// change nothing (see [`super::env::Matters`]).
+    pub fn answer(&self, from: &str, demands: &Demands) -> Answers {
         let found = demands
             .iter()
-            .filter_map(|key| {
+            .filter_map(|(key, matters)| {
                 let imported = self.lookup(from, &key.0, &key.1)?;
-                (!imported.summary.is_empty()).then(|| (key.clone(), imported))
+                (!imported.summary.is_empty() && matters.in_summary(&imported.summary))
+                    .then(|| (key.clone(), imported))
             })
             .collect();
         Answers { found }
@@ -46,9 +49,9 @@ impl<'f> Graph<'f> {
     /// (they held nothing a rule looks for) or analysed without their summaries
     /// ([`ModuleFacts::partial`]), re-exporting modules' sources included: the link needs
     /// their summaries.
-    pub fn unanalysed_targets(&self, from: &str, demands: &BTreeSet<ImportKey>) -> Vec<String> {
+    pub fn unanalysed_targets(&self, from: &str, demands: &Demands) -> Vec<String> {
         let mut missing = Vec::new();
-        for (specifier, name) in demands {
+        for (specifier, name) in demands.keys() {
             if let Some(path) = self.resolver.resolve(from, specifier) {
                 self.lookup_in(&path, name, &mut BTreeSet::new(), 0, &mut missing);
             }

@@ -506,9 +506,10 @@ impl<'a> Collector<'a> {
                     Some(function) => *self.bindings.listener_wrappers.get(function)?,
                     // A wrapper of another module, as its summary tells.
                     None => {
-                        let (function, found, shown) = self
-                            .bindings
-                            .imported_function(&Expr::Ident(call.callee.clone()))?;
+                        let (function, found, shown) = self.bindings.imported_function_for(
+                            &Expr::Ident(call.callee.clone()),
+                            crate::modules::env::Matters::LISTENER_WRAPPER,
+                        )?;
                         imported = Some(crate::diagnostic::Label::elsewhere(
                             &found.path,
                             found.summary.line,

@@ -853,7 +853,11 @@ impl<'a> Bindings<'a> {
         String,
     )> {
         let imported = self.imported_name(expr)?;
-        let found = crate::modules::env::imported(&imported.source, &imported.name)?;
+        let found = crate::modules::env::imported_for(
+            &imported.source,
+            &imported.name,
+            crate::modules::env::Matters::VALUE,
+        )?;
         let value = found.summary.value.as_ref()?;
         let value = match &imported.field {
             Some(field) => value.field(field)?.clone(),
@@ -872,12 +876,26 @@ impl<'a> Bindings<'a> {
         crate::modules::env::Imported,
         String,
     )> {
+        self.imported_function_for(callee, crate::modules::env::Matters::ANYTHING)
+    }
+
+    /// [`Self::imported_function`] for a use that reads only what `matters` names, and
+    /// makes of a function without it what it makes of an unknown one.
+    pub fn imported_function_for(
+        &self,
+        callee: &Expr,
+        matters: crate::modules::env::Matters,
+    ) -> Option<(
+        crate::modules::FunctionSummary,
+        crate::modules::env::Imported,
+        String,
+    )> {
         let imported = self.imported_name(callee)?;
         // A method of an imported object is not a function the module exports.
         if imported.field.is_some() {
             return None;
         }
-        let found = crate::modules::env::imported(&imported.source, &imported.name)?;
+        let found = crate::modules::env::imported_for(&imported.source, &imported.name, matters)?;
         let function = found.summary.function.clone()?;
         Some((function, found, imported.shown))
     }

@@ -568,10 +568,7 @@ impl Walker<'_, '_> {
             return None;
         }
         // A helper given the origin or the whole event.
-        let gives_origin = call
-            .args
-            .iter()
-            .position(|arg| self.is_origin(&arg.expr) || self.is_event(&arg.expr))?;
+        let gives_origin = self.origin_or_event_at(&call.args)?;
         let gives_event = self.is_event(&call.args[gives_origin].expr);
         match self.helper_summary(callee, gives_origin, gives_event) {
             Some(summary) => Some((summary.strength, true)),
@@ -584,6 +581,17 @@ impl Walker<'_, '_> {
             }
             None => None,
         }
+    }
+
+    /// Where `args` hand over the origin or the whole event, if they do.
+    fn origin_or_event_at(&self, args: &[ExprOrSpread]) -> Option<usize> {
+        args.iter()
+            .position(|arg| self.is_origin(&arg.expr) || self.is_event(&arg.expr))
+    }
+
+    /// Whether `args` hand over the origin or the whole event.
+    pub(super) fn hands_origin_or_event(&self, args: &[ExprOrSpread]) -> bool {
+        self.origin_or_event_at(args).is_some()
     }
 
     /// `origin.startsWith(x)`, `list.includes(origin)`, `re.test(origin)`, `map.has(origin)`…

@@ -54,7 +54,11 @@ impl Walker<'_, '_> {
         }
         // A helper of another module: the sinks its summary names. Its arguments are
         // used here, as they are by any function the analysis cannot follow.
-        if let Some((function, found, shown)) = self.context.bindings.imported_function(callee) {
+        if let Some((function, found, shown)) = self
+            .context
+            .bindings
+            .imported_function_for(callee, crate::modules::env::Matters::SINKS)
+        {
             for (index, _) in &interesting {
                 let Some(Some(sink)) = function.sinks.get(*index) else {
                     continue;

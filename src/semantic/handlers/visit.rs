@@ -349,10 +349,13 @@ impl Visit for Walker<'_, '_> {
                     // is still a check the code makes, even if nothing acts on it. A
                     // function from elsewhere handed the origin outside a condition
                     // (`event.source.postMessage(reply, event.origin)`) checks nothing.
+                    // An imported function is a check only when handed the origin or the
+                    // event (`call_check`): asked about only then.
                     if self.test_depth == 0
                         && !self.passes_event_or_data(&call.args)
                         && (self.resolve_function(callee).is_some()
-                            || self.context.bindings.imported_function(callee).is_some()
+                            || (self.hands_origin_or_event(&call.args)
+                                && self.context.bindings.imported_function(callee).is_some())
                             || self.method_check(strip(callee), &call.args).is_some())
                         && let Some((strength, polarity)) = self.check_of(expr)
                     {
