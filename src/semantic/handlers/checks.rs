@@ -557,7 +557,7 @@ impl Walker<'_, '_> {
             return Some(found);
         }
         // `String(event.origin)` only normalises the origin.
-        if normalised_operand(&Expr::Call(call.clone())).is_some() {
+        if normalised_call_operand(call).is_some() {
             return None;
         }
         // The request's own methods act on it and check nothing: the `websocket` package's
@@ -1211,38 +1211,41 @@ fn prefix_strength(prefix: Option<&str>, reason: &str) -> Strength {
     Strength::weak(reason, Some(passing))
 }
 
+/// [`normalised_operand`] of a call: `origin.toLowerCase()`, `String(origin)`.
+pub(super) fn normalised_call_operand(call: &CallExpr) -> Option<&Expr> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    match strip(callee) {
+        Expr::Member(member)
+            if matches!(
+                member_name(&member.prop),
+                Some(
+                    "toLowerCase"
+                        | "toLocaleLowerCase"
+                        | "trim"
+                        | "trimStart"
+                        | "trimEnd"
+                        | "toString"
+                        | "valueOf"
+                        | "normalize"
+                )
+            ) =>
+        {
+            Some(&member.obj)
+        }
+        Expr::Ident(name) if &*name.sym == "String" && call.args.len() == 1 => {
+            Some(&call.args[0].expr)
+        }
+        _ => None,
+    }
+}
+
 /// The value a normalising call or template returns a copy of: `x.toLowerCase()`,
 /// `x.trim()`, `String(x)`, `` `${x}` ``.
 pub(super) fn normalised_operand(expr: &Expr) -> Option<&Expr> {
     match strip(expr) {
-        Expr::Call(call) => {
-            let Callee::Expr(callee) = &call.callee else {
-                return None;
-            };
-            match strip(callee) {
-                Expr::Member(member)
-                    if matches!(
-                        member_name(&member.prop),
-                        Some(
-                            "toLowerCase"
-                                | "toLocaleLowerCase"
-                                | "trim"
-                                | "trimStart"
-                                | "trimEnd"
-                                | "toString"
-                                | "valueOf"
-                                | "normalize"
-                        )
-                    ) =>
-                {
-                    Some(&member.obj)
-                }
-                Expr::Ident(name) if &*name.sym == "String" && call.args.len() == 1 => {
-                    Some(&call.args[0].expr)
-                }
-                _ => None,
-            }
-        }
+        Expr::Call(call) => normalised_call_operand(call),
         Expr::Tpl(tpl)
             if tpl.exprs.len() == 1 && tpl.quasis.iter().all(|quasi| quasi.raw.is_empty()) =>
         {
