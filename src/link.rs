@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::modules::Export;
-use crate::modules::env::Answers;
+use crate::modules::env::{Answers, Demands, Matters};
 use crate::modules::graph::Graph;
 use crate::modules::resolve::Resolver;
 use crate::results::RunReport;
@@ -53,7 +53,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
     if report
         .files
         .iter()
-        .all(|file| file.project.demands.is_empty())
+        .all(|file| file.project.demands.is_empty() && file.project.export_demands.is_empty())
     {
         return;
     }
@@ -75,10 +75,14 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         for _ in 0..MAX_EXPORT_HOPS {
             let wanted: BTreeSet<usize> = {
                 let graph = graph(report, &resolver);
+                let asked = asked_about(report, &graph, &state, files.answers_everything());
                 report
                     .files
                     .iter()
-                    .flat_map(|file| graph.unanalysed_targets(&file.path, &file.project.demands))
+                    .enumerate()
+                    .flat_map(|(at, file)| {
+                        graph.unanalysed_targets(&file.path, &questions(file, asked.contains(&at)))
+                    })
                     .filter_map(|path| index.get(&path).copied())
                     .filter(|&at| {
                         let project = &report.files[at].project;
@@ -95,22 +99,23 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         }
         let answers: Vec<(usize, Answers)> = {
             let graph = graph(report, &resolver);
+            let asked = asked_about(report, &graph, &state, files.answers_everything());
             report
                 .files
                 .iter()
                 .enumerate()
-                .filter(|(_, file)| !file.project.demands.is_empty())
-                .map(|(at, file)| {
+                .map(|(at, file)| (at, questions(file, asked.contains(&at))))
+                .filter(|(_, questions)| !questions.is_empty())
+                .map(|(at, questions)| {
+                    let path = &report.files[at].path;
                     let answers = if files.answers_everything() {
-                        let everything = file
-                            .project
-                            .demands
-                            .keys()
-                            .map(|key| (key.clone(), crate::modules::env::Matters::ANYTHING))
+                        let everything = questions
+                            .into_keys()
+                            .map(|key| (key, Matters::ANYTHING))
                             .collect();
-                        graph.answer(&file.path, &everything)
+                        graph.answer(path, &everything)
                     } else {
-                        graph.answer(&file.path, &file.project.demands)
+                        graph.answer(path, &questions)
                     };
                     (at, answers)
                 })
@@ -183,6 +188,67 @@ fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
         .collect();
     let wanted = files.matching(&unparsed, &|bytes| searcher.is_match(bytes));
     parse_for_exports(report, files, &wanted, &LinkState::default());
+}
+
+/// The questions of `file` the link answers: those for its findings, and those for
+/// the summaries of its exports when another file asks about them.
+fn questions(file: &crate::results::FileResult, exports_asked: bool) -> Demands {
+    let mut questions = file.project.demands.clone();
+    if exports_asked {
+        for (key, matters) in &file.project.export_demands {
+            let entry = questions.entry(key.clone()).or_default();
+            *entry = entry.join(*matters);
+        }
+    }
+    questions
+}
+
+/// The files (positions in the report) some file asks about, directly or through the
+/// summaries of what it exports: their export summaries are worth answering for.
+fn asked_about(
+    report: &RunReport,
+    graph: &Graph,
+    state: &LinkState,
+    everything: bool,
+) -> BTreeSet<usize> {
+    if everything {
+        return (0..report.files.len()).collect();
+    }
+    let index: BTreeMap<&str, usize> = report
+        .files
+        .iter()
+        .enumerate()
+        .map(|(at, file)| (file.path.as_str(), at))
+        .collect();
+    let mut asked: BTreeSet<usize> = state.in_full.clone();
+    let mut frontier: Vec<usize> = Vec::new();
+    let reach =
+        |from: &str, demands: &Demands, asked: &mut BTreeSet<usize>, next: &mut Vec<usize>| {
+            for (specifier, name) in demands.keys() {
+                if let Some(found) = graph.lookup(from, specifier, name)
+                    && let Some(&at) = index.get(found.path.as_str())
+                    && asked.insert(at)
+                {
+                    next.push(at);
+                }
+            }
+        };
+    for file in &report.files {
+        reach(&file.path, &file.project.demands, &mut asked, &mut frontier);
+    }
+    frontier.extend(state.in_full.iter().copied());
+    while let Some(at) = frontier.pop() {
+        let file = &report.files[at];
+        let mut next = Vec::new();
+        reach(
+            &file.path,
+            &file.project.export_demands,
+            &mut asked,
+            &mut next,
+        );
+        frontier.extend(next);
+    }
+    asked
 }
 
 /// What the link pass has asked of each file so far.

@@ -232,7 +232,7 @@ impl Engine {
         // Text that had to be repaired is not what the file holds: parsed again if asked.
         let keep_trees = options.keep_trees && invalid_utf8_at.is_none();
         let mut kept_scripts = Vec::new();
-        let ((), demands) =
+        let ((), questions) =
             crate::modules::env::with_answers(options.answers.clone(), options.for_exports, || {
                 swc_common::GLOBALS.set(&globals, || {
                     for (index, block) in blocks.iter().enumerate() {
@@ -385,7 +385,11 @@ impl Engine {
         let mut module = std::mem::take(&mut facts.module);
         // The link pass lints again a file whose imports it answers, or whose exports
         // it needs summarised in full.
-        if keep_trees && (!demands.is_empty() || module.partial) {
+        if keep_trees
+            && (!questions.demands.is_empty()
+                || !questions.export_demands.is_empty()
+                || module.partial)
+        {
             *trees = Some(crate::trees::KeptTree::new(
                 text.as_bytes().to_vec(),
                 globals,
@@ -406,7 +410,8 @@ impl Engine {
         let project = ProjectFacts {
             analysed: !blocks.is_empty(),
             module,
-            demands,
+            demands: questions.demands,
+            export_demands: questions.export_demands,
             linked_with: options
                 .answers
                 .as_ref()

@@ -55,6 +55,10 @@ pub struct ProjectFacts {
     /// The imported names its analysis asked about, with what it could use of them.
     #[serde(with = "crate::modules::env::demands_as_pairs")]
     pub demands: crate::modules::env::Demands,
+    /// Those asked only to summarise its exports: answered when another file asks
+    /// about its exports.
+    #[serde(with = "crate::modules::env::demands_as_pairs")]
+    pub export_demands: crate::modules::env::Demands,
     /// A hash of the link pass's answers its findings were made with, if any.
     pub linked_with: Option<String>,
     /// The file was parsed, so `module` is all it imports and exports.

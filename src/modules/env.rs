@@ -42,7 +42,7 @@ impl Matters {
     /// Only whether it forwards to `addEventListener`.
     pub const LISTENER_WRAPPER: Matters = Matters(8);
 
-    fn join(self, other: Matters) -> Matters {
+    pub fn join(self, other: Matters) -> Matters {
         Matters(self.0 | other.0)
     }
 
@@ -102,6 +102,9 @@ impl Imported {
 struct State {
     answers: Option<Arc<Answers>>,
     demands: Demands,
+    /// Questions asked while summarising the file's exports (see [`summarising_exports`]).
+    export_demands: Demands,
+    summarising: bool,
     /// The link asked for the file's exports: every function is walked.
     in_full: bool,
 }
@@ -127,7 +130,12 @@ pub fn imported_for(specifier: &str, name: &str, matters: Matters) -> Option<Imp
             .answers
             .as_ref()
             .and_then(|answers| answers.found.get(&key).cloned());
-        let entry = state.demands.entry(key).or_default();
+        let demands = if state.summarising {
+            &mut state.export_demands
+        } else {
+            &mut state.demands
+        };
+        let entry = demands.entry(key).or_default();
         *entry = entry.join(matters);
         found
     })
@@ -161,13 +169,15 @@ pub fn with_answers<R>(
     answers: Option<Arc<Answers>>,
     in_full: bool,
     analyze: impl FnOnce() -> R,
-) -> (R, Demands) {
+) -> (R, Questions) {
     let outer = STATE.with(|state| {
         std::mem::replace(
             &mut *state.borrow_mut(),
             State {
                 answers,
                 demands: Demands::new(),
+                export_demands: Demands::new(),
+                summarising: false,
                 in_full,
             },
         )
@@ -185,5 +195,33 @@ pub fn with_answers<R>(
     let result = analyze();
     let outer = restore.0.take().expect("restored once");
     let inner = STATE.with(|state| std::mem::replace(&mut *state.borrow_mut(), outer));
-    (result, inner.demands)
+    (
+        result,
+        Questions {
+            demands: inner.demands,
+            export_demands: inner.export_demands,
+        },
+    )
+}
+
+/// What a file's analysis asked about imported names.
+pub struct Questions {
+    /// For the file's own findings.
+    pub demands: Demands,
+    /// Only for the summaries of what it exports: the link answers these only when
+    /// another file asks about the file's exports.
+    pub export_demands: Demands,
+}
+
+/// Runs `summarise` (the summaries of the file's exports), noting its questions apart.
+pub fn summarising_exports<R>(summarise: impl FnOnce() -> R) -> R {
+    let outer = STATE.with(|state| std::mem::replace(&mut state.borrow_mut().summarising, true));
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STATE.with(|state| state.borrow_mut().summarising = self.0);
+        }
+    }
+    let _restore = Restore(outer);
+    summarise()
 }

@@ -625,7 +625,9 @@ impl<'a> Collector<'a> {
         // functions are left to the link, which asks for them only when a file imports
         // them.
         let (mut module, demands) = super::cold::isolated(|| {
-            super::exports::module_facts(program, bindings, &socket_summary)
+            crate::modules::env::summarising_exports(|| {
+                super::exports::module_facts(program, bindings, &socket_summary)
+            })
         });
         if needs_walk(&demands) {
             module.leave_summaries_to_the_link();
