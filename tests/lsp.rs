@@ -391,6 +391,41 @@ fn markup_unused_ignores_config_reload_and_ignore_files() {
         format!("<!-- crosswire-ignore-file {RULE} --  -->\n")
     );
 
+    // In JSX children a `//` line would be text: the action writes `{/* … */}` there.
+    let component = uri(&folder.join("App.tsx"));
+    let tsx = "export function App({ data }: { data: string }) {\n  return (\n    <div>\n      <button onClick={() => parent.postMessage(data, \"*\")}>x</button>\n    </div>\n  );\n}\n";
+    client.open(&component, "typescriptreact", tsx);
+    let published = client.diagnostics(&component);
+    let range = published["diagnostics"][0]["range"].clone();
+    assert_eq!(range["start"], json!({ "line": 3, "character": 29 }));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": component },
+            "range": range,
+            "context": { "diagnostics": [], "only": ["quickfix"] },
+        }),
+    );
+    assert_eq!(
+        actions["result"][0]["edit"]["changes"][&component][0]["newText"],
+        format!("      {{/* crosswire-ignore-next-line {RULE} -- */}}\n")
+    );
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": component } }),
+    );
+    assert_eq!(client.diagnostics(&component)["diagnostics"], json!([]));
+    // Asked only for refactorings, there are none.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": page },
+            "range": { "start": { "line": 3, "character": 2 }, "end": { "line": 3, "character": 2 } },
+            "context": { "diagnostics": [], "only": ["refactor"] },
+        }),
+    );
+    assert_eq!(actions["result"], json!([]));
+
     // A file under a folder .gitignore lists is left out, as a run would leave it.
     let built = uri(&folder.join("dist/app.js"));
     client.open(&built, "javascript", FLAGGED);

@@ -390,6 +390,9 @@ impl Server<'_> {
         let Some(document) = self.documents.get(&uri) else {
             return Ok(Vec::new());
         };
+        let (ForFile::Lint(engine), _) = self.settings.for_file(document.path.as_deref()) else {
+            return Ok(Vec::new());
+        };
         let text = Text {
             text: &document.text,
             lines: &document.lines,
@@ -398,6 +401,15 @@ impl Server<'_> {
             text.offset(params.range.start),
             text.offset(params.range.end),
         );
+        // An edit is offered only once linting the edited text shows that it works.
+        let works = |insert: &Insert, rule: &str, left: usize| {
+            let edited = insert.apply_to(&document.text).into_bytes();
+            engine
+                .lint_bytes_guarded(String::new(), edited, document.kind)
+                .is_ok_and(|after| {
+                    actions::silences(&document.findings, &after.findings, rule, left)
+                })
+        };
         let edit = |insert: Insert| {
             let at = text.position(insert.at);
             let edit = TextEdit::new(lsp_types::Range::new(at, at), insert.text);
@@ -425,19 +437,30 @@ impl Server<'_> {
                     ..CodeAction::default()
                 })
             };
-            if let Some(insert) =
+            // The findings of this rule that a comment above this line leaves.
+            let elsewhere = document
+                .findings
+                .iter()
+                .filter(|other| other.rule == finding.rule)
+                .filter(|other| document.lines.line_of(other.diagnostic.span.start) != line)
+                .count();
+            let line_comment =
                 actions::ignore_on_line(document.kind, &document.text, span.start, finding.rule)
-            {
+                    .into_iter()
+                    .find(|insert| works(insert, finding.rule, elsewhere));
+            if let Some(insert) = line_comment {
                 actions.push(action(
                     format!("Ignore {} on this line", finding.rule),
                     insert,
                 ));
             }
-            let insert = actions::ignore_in_file(document.kind, &document.text, finding.rule);
-            actions.push(action(
-                format!("Ignore {} in this file", finding.rule),
-                insert,
-            ));
+            let in_file = actions::ignore_in_file(document.kind, &document.text, finding.rule);
+            if works(&in_file, finding.rule, 0) {
+                actions.push(action(
+                    format!("Ignore {} in this file", finding.rule),
+                    in_file,
+                ));
+            }
         }
         Ok(actions)
     }
