@@ -426,6 +426,23 @@ fn markup_unused_ignores_config_reload_and_ignore_files() {
     );
     assert_eq!(actions["result"], json!([]));
 
+    // A buffer never saved is linted by its language id; one crosswire does not read is not
+    // its document (the next message answers the next request).
+    let untitled = "untitled:Untitled-1";
+    client.open(untitled, "javascriptreact", FLAGGED);
+    assert_eq!(client.diagnostics(untitled)["diagnostics"][0]["code"], RULE);
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": untitled } }),
+    );
+    assert_eq!(client.diagnostics(untitled)["diagnostics"], json!([]));
+    client.open("untitled:Untitled-2", "python", FLAGGED);
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "untitled:Untitled-2" }, "position": { "line": 1, "character": 10 } }),
+    );
+    assert_eq!(hover["result"], Value::Null);
+
     // A file under a folder .gitignore lists is left out, as a run would leave it.
     let built = uri(&folder.join("dist/app.js"));
     client.open(&built, "javascript", FLAGGED);
