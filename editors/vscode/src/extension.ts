@@ -23,10 +23,13 @@ const LANGUAGES = [
 
 let client: LanguageClient | undefined;
 
+/** The program to start: the setting `crosswire.path`, else `crosswire` on PATH. */
+function program(): string {
+  return vscode.workspace.getConfiguration("crosswire").get<string>("path") || "crosswire";
+}
+
 function createClient(): LanguageClient {
-  const command =
-    vscode.workspace.getConfiguration("crosswire").get<string>("path") ||
-    "crosswire";
+  const command = program();
   const serverOptions: ServerOptions = { command, args: ["--lsp"] };
   const clientOptions: LanguageClientOptions = {
     // Saved files and unsaved buffers alike (the server reads an untitled buffer by its
@@ -39,14 +42,24 @@ function createClient(): LanguageClient {
   return new LanguageClient("crosswire", "crosswire", serverOptions, clientOptions);
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** Starts a new client; a server that cannot be started is said, not thrown. */
+async function start(): Promise<void> {
   client = createClient();
-  await client.start();
+  try {
+    await client.start();
+  } catch (error) {
+    client = undefined;
+    void vscode.window.showErrorMessage(
+      `crosswire: cannot start \`${program()} --lsp\` (see the setting crosswire.path): ${error}`,
+    );
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push(
     vscode.commands.registerCommand("crosswire.restart", async () => {
       await client?.stop();
-      client = createClient();
-      await client.start();
+      await start();
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("crosswire.path")) {
@@ -54,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+  await start();
 }
 
 export async function deactivate(): Promise<void> {
