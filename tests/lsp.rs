@@ -534,6 +534,25 @@ fn options_the_server_does_not_read_are_refused() {
 }
 
 #[test]
+fn malformed_messages_are_answered_or_passed_over_and_the_server_goes_on() {
+    let (_temp, folder) = project();
+    let mut client = Client::start(&folder);
+    let app = uri(&folder.join("app.js"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": app } }),
+    );
+    let answer = client.request("textDocument/hover", json!({ "position": "here" }));
+    assert_eq!(answer["error"]["code"], -32602, "{answer:#}");
+    let answer = client.request("textDocument/definition", json!({}));
+    assert_eq!(answer["error"]["code"], -32601, "{answer:#}");
+    // Still serving: a document opened now is linted.
+    client.open(&app, "javascript", FLAGGED);
+    assert_eq!(client.diagnostics(&app)["diagnostics"][0]["code"], RULE);
+    client.shut_down();
+}
+
+#[test]
 fn a_client_that_exits_without_shutdown_gets_status_1() {
     let (_temp, folder) = project();
     let mut client = Client::start(&folder);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::RecvTimeoutError;
-use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     Notification as _, PublishDiagnostics, ShowMessage,
@@ -151,7 +151,16 @@ impl Server<'_> {
                 Message::Notification(notification) if notification.method == "exit" => {
                     return Err("`exit` came before `shutdown`".into());
                 }
-                Message::Notification(notification) => self.notification(notification)?,
+                // A notification that does not parse is said and passed over: the
+                // protocol has no way to answer it.
+                Message::Notification(notification) => {
+                    let method = notification.method.clone();
+                    if let Err(problem) = self.notification(notification) {
+                        crate::safe_io::eprint_line(format_args!(
+                            "crosswire: language server: {method}: {problem}"
+                        ));
+                    }
+                }
                 // Answers to `client/registerCapability`: nothing to do either way.
                 Message::Response(_) => {}
             }
@@ -258,25 +267,30 @@ impl Server<'_> {
         Ok(())
     }
 
+    /// Answers a request; parameters that do not parse are an `InvalidParams` error, not
+    /// the end of the server.
     fn request(&mut self, request: Request) -> Result<(), Failure> {
-        let response = match request.method.as_str() {
-            CodeActionRequest::METHOD => {
-                let params: CodeActionParams = serde_json::from_value(request.params)?;
-                let actions = self.code_actions(params)?;
-                Response::new_ok(request.id, actions)
-            }
-            HoverRequest::METHOD => {
-                let params: HoverParams = serde_json::from_value(request.params)?;
-                let hover = self.hover(params)?;
-                Response::new_ok(request.id, hover)
-            }
-            _ => Response::new_err(
-                request.id,
-                lsp_server::ErrorCode::MethodNotFound as i32,
+        fn parse<P: serde::de::DeserializeOwned>(params: serde_json::Value) -> Result<P, String> {
+            serde_json::from_value(params).map_err(|error| error.to_string())
+        }
+        let answer = match request.method.as_str() {
+            CodeActionRequest::METHOD => match parse(request.params) {
+                Ok(params) => Ok(serde_json::to_value(self.code_actions(params)?)?),
+                Err(error) => Err((ErrorCode::InvalidParams, error)),
+            },
+            HoverRequest::METHOD => match parse(request.params) {
+                Ok(params) => Ok(serde_json::to_value(self.hover(params)?)?),
+                Err(error) => Err((ErrorCode::InvalidParams, error)),
+            },
+            _ => Err((
+                ErrorCode::MethodNotFound,
                 format!("crosswire does not answer `{}`", request.method),
-            ),
+            )),
         };
-        self.send(response)
+        self.send(match answer {
+            Ok(result) => Response::new_ok(request.id, result),
+            Err((code, message)) => Response::new_err(request.id, code as i32, message),
+        })
     }
 
     /// Lints every document due by `now`.
