@@ -375,6 +375,11 @@ impl Engine {
                 for label in &mut diagnostic.labels {
                     label.span = analysis.to_file(label.span.clone());
                 }
+                for fix in &mut diagnostic.fixes {
+                    for (span, _) in &mut fix.edits {
+                        *span = analysis.to_file(span.clone());
+                    }
+                }
             }
             let page = &mut facts.page;
             for reference in page

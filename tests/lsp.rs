@@ -553,6 +553,77 @@ fn malformed_messages_are_answered_or_passed_over_and_the_server_goes_on() {
 }
 
 #[test]
+fn quick_fixes_make_a_socket_url_secure_in_scripts_and_pages() {
+    let (_temp, folder) = project();
+    let mut client = Client::start(&folder);
+    let insecure = "websocket-insecure-url";
+    for (name, language, text, line) in [
+        (
+            "feed.js",
+            "javascript",
+            "const socket = new WebSocket(\"ws://chat.example.com/feed\");\n",
+            0,
+        ),
+        (
+            "feed.html",
+            "html",
+            "<p>feed</p>\n<script>\n  const socket = new WebSocket('ws://chat.example.com/feed');\n</script>\n",
+            2,
+        ),
+    ] {
+        let document = uri(&folder.join(name));
+        client.open(&document, language, text);
+        let published = client.diagnostics(&document);
+        let finding = published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|diagnostic| diagnostic["code"] == insecure)
+            .unwrap_or_else(|| panic!("no {insecure} in {published:#}"))
+            .clone();
+        let actions = client.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": document },
+                "range": finding["range"],
+                "context": { "diagnostics": [finding] },
+            }),
+        );
+        let fix = actions["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|action| action["title"] == "Use `wss://`")
+            .unwrap_or_else(|| panic!("no fix in {actions:#}"))
+            .clone();
+        assert_eq!(fix["isPreferred"], true);
+        assert_eq!(fix["diagnostics"][0]["code"], insecure);
+        let column = text.lines().nth(line).unwrap().find("ws://").unwrap();
+        assert_eq!(
+            fix["edit"]["changes"][&document],
+            json!([{
+                "range": {
+                    "start": { "line": line, "character": column },
+                    "end": { "line": line, "character": column + 5 },
+                },
+                "newText": "wss://",
+            }])
+        );
+        // The fixed text has no such finding.
+        client.change(&document, 2, &text.replace("ws://", "wss://"));
+        let published = client.diagnostics(&document);
+        let codes: Vec<&Value> = published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|diagnostic| &diagnostic["code"])
+            .collect();
+        assert!(!codes.contains(&&json!(insecure)), "{published:#}");
+    }
+    client.shut_down();
+}
+
+#[test]
 fn a_client_that_exits_without_shutdown_gets_status_1() {
     let (_temp, folder) = project();
     let mut client = Client::start(&folder);

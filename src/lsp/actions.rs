@@ -22,6 +22,26 @@ impl Insert {
     }
 }
 
+/// `text` with byte ranges replaced; `None` when a range is not in the text, splits a
+/// character or overlaps another.
+pub fn apply_edits(text: &str, edits: &[(std::ops::Range<usize>, String)]) -> Option<String> {
+    let mut sorted: Vec<&(std::ops::Range<usize>, String)> = edits.iter().collect();
+    sorted.sort_by_key(|(span, _)| span.start);
+    let mut result = String::with_capacity(text.len());
+    let mut at = 0;
+    for (span, replacement) in sorted {
+        if span.start < at || span.end < span.start {
+            return None;
+        }
+        result.push_str(text.get(at..span.start)?);
+        text.get(span.clone())?;
+        result.push_str(replacement);
+        at = span.end;
+    }
+    result.push_str(text.get(at..)?);
+    Some(result)
+}
+
 /// Where a new line starting at `at` would be.
 enum Place {
     Script,
@@ -234,6 +254,16 @@ mod tests {
             line_comment(JS, text).text,
             format!("  // crosswire-ignore-next-line {RULE} -- \n")
         );
+    }
+
+    #[test]
+    fn edits_apply_in_order_and_bad_ones_are_refused() {
+        let edits = vec![(6..8, "Z".to_string()), (0..1, "xy".to_string())];
+        assert_eq!(apply_edits("abcdefgh", &edits).unwrap(), "xybcdefZ");
+        assert_eq!(apply_edits("abc", &[(2..9, String::new())]), None);
+        assert_eq!(apply_edits("é", &[(1..2, String::new())]), None);
+        let overlapping = vec![(0..3, String::new()), (2..4, String::new())];
+        assert_eq!(apply_edits("abcdef", &overlapping), None);
     }
 
     #[test]

@@ -416,8 +416,8 @@ impl Server<'_> {
             text.offset(params.range.end),
         );
         // An edit is offered only once linting the edited text shows that it works.
-        let works = |insert: &Insert, rule: &str, left: usize| {
-            let edited = insert.apply_to(&document.text).into_bytes();
+        let works = |edited: String, rule: &str, left: usize| {
+            let edited = edited.into_bytes();
             engine
                 .lint_bytes_guarded(String::new(), edited, document.kind)
                 .is_ok_and(|after| {
@@ -451,6 +451,34 @@ impl Server<'_> {
                     ..CodeAction::default()
                 })
             };
+            // Fixes first, preferred: each once linting the fixed text shows this finding
+            // gone.
+            let total = document
+                .findings
+                .iter()
+                .filter(|other| other.rule == finding.rule)
+                .count();
+            for fix in &finding.diagnostic.fixes {
+                let Some(fixed) = actions::apply_edits(&document.text, &fix.edits) else {
+                    continue;
+                };
+                if !works(fixed, finding.rule, total - 1) {
+                    continue;
+                }
+                let edits = fix
+                    .edits
+                    .iter()
+                    .map(|(span, replacement)| TextEdit::new(text.range(span), replacement.clone()))
+                    .collect();
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(WorkspaceEdit::new(HashMap::from([(uri.clone(), edits)]))),
+                    is_preferred: Some(true),
+                    ..CodeAction::default()
+                }));
+            }
             // The findings of this rule that a comment above this line leaves.
             let elsewhere = document
                 .findings
@@ -461,7 +489,7 @@ impl Server<'_> {
             let line_comment =
                 actions::ignore_on_line(document.kind, &document.text, span.start, finding.rule)
                     .into_iter()
-                    .find(|insert| works(insert, finding.rule, elsewhere));
+                    .find(|insert| works(insert.apply_to(&document.text), finding.rule, elsewhere));
             if let Some(insert) = line_comment {
                 actions.push(action(
                     format!("Ignore {} on this line", finding.rule),
@@ -469,7 +497,7 @@ impl Server<'_> {
                 ));
             }
             let in_file = actions::ignore_in_file(document.kind, &document.text, finding.rule);
-            if works(&in_file, finding.rule, 0) {
+            if works(in_file.apply_to(&document.text), finding.rule, 0) {
                 actions.push(action(
                     format!("Ignore {} in this file", finding.rule),
                     in_file,
