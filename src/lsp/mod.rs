@@ -6,7 +6,8 @@
 //! files the command line would use for that file.
 //!
 //! - `server.rs`: the open documents, the message loop (with the debounce of changes) and
-//!   the handlers;
+//!   the notifications;
+//! - `answers.rs`: the requests: code actions and hover;
 //! - `convert.rs`: positions, URIs and findings as the protocol spells them;
 //! - `settings.rs`: the config and engine for a file, and whether it is left out;
 //! - `actions.rs`: the ignore comments the code actions insert.
@@ -14,6 +15,7 @@
 //! It imports nothing of the command line: `cli.rs` only calls [`run`].
 
 mod actions;
+mod answers;
 mod convert;
 mod server;
 mod settings;
