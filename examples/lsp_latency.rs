@@ -100,6 +100,9 @@ fn main() {
         },
         std::path::PathBuf::from,
     );
+    // Started in a scratch folder: a relative path would be taken from there.
+    let server = std::fs::canonicalize(&server)
+        .unwrap_or_else(|error| panic!("no server at {}: {error}", server.display()));
     let folder = tempfile::tempdir().unwrap();
     std::fs::create_dir(folder.path().join(".git")).unwrap();
     let mut child = Command::new(&server)
