@@ -126,6 +126,11 @@ pub struct Args {
     #[arg(long)]
     pub stats: bool,
 
+    /// Run a language server over standard input and output, for editors: findings as
+    /// you type, ignore comments as code actions, rule docs on hover
+    #[arg(long, conflicts_with_all = ["paths", "explain", "list_rules", "init", "print_config", "print_page_map", "config", "rules", "baseline", "write_baseline", "changed_since"])]
+    pub lsp: bool,
+
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
     #[arg(long)]
@@ -171,6 +176,9 @@ pub fn run() -> i32 {
 }
 
 fn execute(args: Args) -> Result<i32, String> {
+    if args.lsp {
+        return Ok(crate::lsp::run());
+    }
     if let Some(id) = &args.explain {
         return explain(id);
     }
@@ -673,12 +681,9 @@ fn write_text(args: &Args, text: &str) -> Result<(), String> {
 fn explain(id: &str) -> Result<i32, String> {
     match rules::find(id) {
         Some(rule) => {
-            let doc = rule.doc();
-            crate::safe_io::write_stdout(|out| {
-                writeln!(out, "{} ({}): {}\n", doc.id, doc.severity, doc.summary)?;
-                writeln!(out, "{}", doc.body.trim_end())
-            })
-            .map_err(|error| format!("cannot write the output: {error}"))?;
+            let text = rule.doc().explanation();
+            crate::safe_io::write_stdout(|out| writeln!(out, "{text}"))
+                .map_err(|error| format!("cannot write the output: {error}"))?;
             Ok(EXIT_CLEAN)
         }
         None => Err(format!("unknown rule `{id}`: {}", suggest_rule(id))),

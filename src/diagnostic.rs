@@ -94,6 +94,19 @@ pub struct Diagnostic {
     pub span_label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// Edits that fix the finding where the fix is unambiguous (the language server offers
+    /// them as quick fixes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Fix>,
+}
+
+/// A change of the file's text that fixes a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// What it does, as a command: "Use `wss://`".
+    pub title: String,
+    /// Byte ranges of the file's text and their replacements, not overlapping.
+    pub edits: Vec<(Range<usize>, String)>,
 }
 
 impl Diagnostic {
@@ -104,6 +117,7 @@ impl Diagnostic {
             span_label: None,
             labels: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -129,6 +143,11 @@ impl Diagnostic {
     /// Labels of a fact's trail, which may be in other files.
     pub fn with_steps<'a>(self, steps: impl IntoIterator<Item = &'a Label>) -> Self {
         steps.into_iter().fold(self, Diagnostic::with_step)
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

@@ -271,3 +271,75 @@ fn ancestors_within_repository(root: &Path) -> Vec<PathBuf> {
     }
     Vec::new()
 }
+
+/// Whether walking a folder would leave `file` (an absolute path) out: it lies in a folder
+/// that is always skipped, or an ignore file (`.ignore`, `.gitignore`, `.git/info/exclude`)
+/// matches it or a folder above it, read from the top of its repository down (outside a
+/// repository, from `top` down when `file` is below it, else from its own folder). For the
+/// language server, which lints one file at a time as a walk of the workspace would.
+/// `[files] ignore` is the config's to answer (`Config::is_ignored`).
+pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
+    let Some(parent) = file.parent() else {
+        return false;
+    };
+    let repository = parent
+        .ancestors()
+        .find(|folder| folder.join(".git").symlink_metadata().is_ok());
+    let top = repository
+        .or_else(|| parent.starts_with(top).then_some(top))
+        .unwrap_or(parent);
+    let mut folders: Vec<&Path> = parent
+        .ancestors()
+        .take_while(|folder| folder.starts_with(top))
+        .collect();
+    folders.reverse();
+    let mut stack: Vec<FolderRules> = Vec::new();
+    for (depth, folder) in folders.into_iter().enumerate() {
+        if depth > 0 {
+            let name = folder.file_name().unwrap_or_default().to_string_lossy();
+            if ALWAYS_SKIPPED.contains(&name.as_ref()) || is_ignored(&stack, folder, true) {
+                return true;
+            }
+        }
+        let matchers = folder_matchers(folder);
+        if !matchers.is_empty() {
+            stack.push(FolderRules { depth, matchers });
+        }
+    }
+    is_ignored(&stack, file, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_file_is_left_out_as_a_walk_would_leave_it_out() {
+        let temp = tempfile::tempdir().unwrap();
+        let top = std::fs::canonicalize(temp.path()).unwrap();
+        let repository = top.join("repo");
+        for folder in [
+            "repo/.git",
+            "repo/src/dist",
+            "repo/dist",
+            "repo/node_modules/x",
+        ] {
+            std::fs::create_dir_all(top.join(folder)).unwrap();
+        }
+        std::fs::write(repository.join(".gitignore"), "dist/\n*.min.js\n").unwrap();
+        std::fs::write(repository.join("src/.ignore"), "!keep.min.js\n").unwrap();
+        let left_out = |path: &str| walk_leaves_out(&repository.join(path), &top);
+        assert!(!left_out("src/app.js"));
+        assert!(left_out("dist/app.js"));
+        assert!(left_out("src/dist/app.js"));
+        assert!(left_out("src/app.min.js"));
+        assert!(!left_out("src/keep.min.js"));
+        assert!(left_out("node_modules/x/index.js"));
+        // Outside a repository, the ignore files from `top` down apply.
+        std::fs::create_dir_all(top.join("plain/build")).unwrap();
+        std::fs::write(top.join("plain/.gitignore"), "build\n").unwrap();
+        let plain = top.join("plain");
+        assert!(walk_leaves_out(&plain.join("build/a.js"), &plain));
+        assert!(!walk_leaves_out(&plain.join("a.js"), &plain));
+    }
+}

@@ -14,6 +14,7 @@ pub mod embedded;
 pub mod git;
 pub mod link;
 pub mod lint;
+pub mod lsp;
 pub mod modules;
 pub mod page_map;
 pub mod pages;

@@ -150,6 +150,31 @@ impl Engine {
         self.lint_bytes_as(path, bytes, kind, &FileOptions::default(), &mut None)
     }
 
+    /// Lints one file's bytes as [`Engine::lint_bytes`] does, for a process that lints file
+    /// after file (the language server): a file larger than `max_file_size`, one that takes
+    /// too long, and an internal error are an error that says so, not a panic.
+    pub fn lint_bytes_guarded(
+        &self,
+        path: String,
+        bytes: Vec<u8>,
+        kind: FileKind,
+    ) -> Result<FileResult, LintError> {
+        if bytes.len() as u64 > self.max_file_size {
+            return Err(LintError {
+                message: format!(
+                    "skipped: larger than {} bytes (--max-file-size); no findings are reported \
+                     for this file",
+                    self.max_file_size
+                ),
+                path,
+            });
+        }
+        self.lint_guarded(path, bytes, kind, &FileOptions::default(), &mut None)
+            .map_err(|skipped| match skipped {
+                Skipped::Error(error) | Skipped::OverLimit(error) => error,
+            })
+    }
+
     /// Lints one file's bytes. `trees` holds, on the way in, the trees kept from an
     /// earlier pass over these bytes, walked again instead of parsing; on the way out,
     /// the trees to keep, when `options` asks and the link may want the file again.
@@ -353,6 +378,11 @@ impl Engine {
                 diagnostic.span = analysis.to_file(diagnostic.span.clone());
                 for label in &mut diagnostic.labels {
                     label.span = analysis.to_file(label.span.clone());
+                }
+                for fix in &mut diagnostic.fixes {
+                    for (span, _) in &mut fix.edits {
+                        *span = analysis.to_file(span.clone());
+                    }
                 }
             }
             let page = &mut facts.page;
@@ -1217,6 +1247,27 @@ fn sort_findings(findings: &mut [Finding]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guarded_linting_reports_limits_instead_of_unwinding() {
+        let mut engine = Engine::new(Config::defaults(".".into()));
+        let code = b"parent.postMessage(data, \"*\");\n".to_vec();
+        let kind = FileKind::Script(Language::JavaScript);
+        let result = engine
+            .lint_bytes_guarded("a.js".into(), code.clone(), kind)
+            .unwrap();
+        assert_eq!(result.findings[0].rule, "postmessage-wildcard-origin");
+        engine.max_file_size = 10;
+        let error = engine
+            .lint_bytes_guarded("a.js".into(), code, kind)
+            .unwrap_err();
+        assert_eq!(error.path, "a.js");
+        assert!(
+            error.message.contains("larger than 10 bytes"),
+            "{}",
+            error.message
+        );
+    }
 
     #[test]
     fn folding_reads_only_what_it_keeps_and_keeps_what_a_full_fold_would() {

@@ -150,13 +150,8 @@ fn json_format_follows_the_documented_schema() {
     assert_eq!(json["errors"], Value::Array(vec![]));
 }
 
-#[test]
-fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
-    let dir = project();
-    let output = crosswire(dir.path(), &["--format", "sarif"]);
-    assert_eq!(output.status.code(), Some(1));
-    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
-
+/// The SARIF 2.1.0 schema's validator.
+fn sarif_validator() -> jsonschema::Validator {
     let schema_text = fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
     )
@@ -168,7 +163,60 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
         r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#,
     );
     let schema: Value = serde_json::from_str(&schema_text).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+#[test]
+fn sarif_results_carry_their_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "feed.html",
+        "<script>\n  const socket = new WebSocket(\"ws://chat.example.com/feed\");\n</script>\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let problems: Vec<String> = sarif_validator()
+        .iter_errors(&sarif)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let insecure = results
+        .iter()
+        .find(|result| result["ruleId"] == "websocket-insecure-url")
+        .unwrap();
+    assert_eq!(
+        insecure["fixes"],
+        serde_json::json!([{
+            "description": { "text": "Use `wss://`" },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": "feed.html" },
+                "replacements": [{
+                    "deletedRegion": {
+                        "startLine": 2, "startColumn": 33, "endLine": 2, "endColumn": 38,
+                    },
+                    "insertedContent": { "text": "wss://" },
+                }],
+            }],
+        }])
+    );
+    // Findings without a fix have no `fixes`.
+    assert!(
+        results
+            .iter()
+            .filter(|result| result["ruleId"] != "websocket-insecure-url")
+            .all(|result| result.get("fixes").is_none())
+    );
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0_with_rule_metadata() {
+    let dir = project();
+    let output = crosswire(dir.path(), &["--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let validator = sarif_validator();
     let problems: Vec<String> = validator
         .iter_errors(&sarif)
         .map(|error| format!("{} at {}", error, error.instance_path()))

@@ -138,25 +138,63 @@ fn artifact_uri(path: &str) -> String {
     }
 }
 
+fn region(file: &FileResult, span: &std::ops::Range<usize>) -> sarif::Region {
+    let (start, end) = positions(file, span);
+    sarif::Region::builder()
+        .start_line(start.line as i64)
+        .start_column(start.column as i64)
+        .end_line(end.line as i64)
+        .end_column(end.column as i64)
+        .build()
+}
+
+/// A finding's fixes (see `Diagnostic::fixes`), each one change of its file.
+fn fixes(file: &FileResult, fixes: &[crate::diagnostic::Fix]) -> Vec<sarif::Fix> {
+    fixes
+        .iter()
+        .map(|fix| {
+            let replacements: Vec<sarif::Replacement> = fix
+                .edits
+                .iter()
+                .map(|(span, replacement)| {
+                    sarif::Replacement::builder()
+                        .deleted_region(region(file, span))
+                        .inserted_content(
+                            sarif::ArtifactContent::builder()
+                                .text(replacement.clone())
+                                .build(),
+                        )
+                        .build()
+                })
+                .collect();
+            let change = sarif::ArtifactChange::builder()
+                .artifact_location(
+                    sarif::ArtifactLocation::builder()
+                        .uri(artifact_uri(&file.path))
+                        .build(),
+                )
+                .replacements(replacements)
+                .build();
+            sarif::Fix::builder()
+                .description(sarif::Message::builder().text(fix.title.clone()).build())
+                .artifact_changes(vec![change])
+                .build()
+        })
+        .collect()
+}
+
 fn location(
     file: &FileResult,
     span: &std::ops::Range<usize>,
     message: Option<&str>,
 ) -> sarif::Location {
-    let (start, end) = positions(file, span);
-    let region = sarif::Region::builder()
-        .start_line(start.line as i64)
-        .start_column(start.column as i64)
-        .end_line(end.line as i64)
-        .end_column(end.column as i64)
-        .build();
     let physical = sarif::PhysicalLocation::builder()
         .artifact_location(
             sarif::ArtifactLocation::builder()
                 .uri(artifact_uri(&file.path))
                 .build(),
         )
-        .region(region)
+        .region(region(file, span))
         .build();
     match message {
         Some(text) => sarif::Location::builder()
@@ -224,11 +262,15 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 })
                 .message(sarif::Message::builder().text(text).build())
                 .locations(vec![location(file, &diagnostic.span, None)]);
-            if related.is_empty() {
+            let mut result = if related.is_empty() {
                 builder.build()
             } else {
                 builder.related_locations(related).build()
+            };
+            if !diagnostic.fixes.is_empty() {
+                result.fixes = Some(fixes(file, &diagnostic.fixes));
             }
+            result
         })
         .collect();
     let notifications: Vec<sarif::Notification> = report

@@ -146,6 +146,20 @@ pub struct RuleDoc {
     pub body: String,
 }
 
+impl RuleDoc {
+    /// What `--explain` prints, and the language server shows on hover: the id, default
+    /// severity and summary, then the documentation.
+    pub fn explanation(&self) -> String {
+        format!(
+            "{} ({}): {}\n\n{}",
+            self.id,
+            self.severity,
+            self.summary,
+            self.body.trim_end()
+        )
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {

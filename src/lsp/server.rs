@@ -1,0 +1,398 @@
+//! The open documents and the message loop. Changes are debounced: a document is linted
+//! once its text has not changed for [`DEBOUNCE`], or at once when a request about it
+//! (hover, code actions) needs its findings.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    Notification as _, PublishDiagnostics, ShowMessage,
+};
+use lsp_types::request::{CodeActionRequest, HoverRequest, RegisterCapability, Request as _};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
+    HoverProviderCapability, InitializeParams, MessageType, PublishDiagnosticsParams, Registration,
+    RegistrationParams, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+};
+
+use super::convert::{self, Text};
+use super::settings::{ForFile, Settings};
+use crate::diagnostic::Finding;
+use crate::source::{FileKind, Language, LineIndex};
+
+/// How long the text must rest before it is linted: a burst of keystrokes lints once.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// The files whose change may change what is reported: configs and ignore files.
+const WATCHED: [&str; 3] = ["crosswire.toml", ".gitignore", ".ignore"];
+
+pub(super) type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+pub(super) struct Document {
+    pub(super) text: String,
+    pub(super) version: i32,
+    pub(super) path: Option<PathBuf>,
+    pub(super) kind: FileKind,
+    /// When it is due to be linted, if its text changed since.
+    pub(super) due: Option<Instant>,
+    /// The findings of its current text (once linted), and its lines.
+    pub(super) findings: Vec<Finding>,
+    pub(super) lines: LineIndex,
+}
+
+pub(super) struct Server<'a> {
+    pub(super) connection: &'a Connection,
+    pub(super) documents: HashMap<Uri, Document>,
+    pub(super) settings: Settings,
+    /// The folder the paths of other files' labels are shown from.
+    pub(super) cwd: PathBuf,
+    pub(super) next_request: i32,
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Initializes the connection and serves it until `shutdown` and `exit`.
+pub fn serve(connection: &Connection) -> Result<(), Failure> {
+    let (id, params) = connection.initialize_start()?;
+    let params: InitializeParams = serde_json::from_value(params)?;
+    let result = serde_json::json!({
+        "capabilities": capabilities(),
+        "serverInfo": ServerInfo {
+            name: "crosswire".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        },
+    });
+    connection.initialize_finish(id, result)?;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    #[allow(deprecated)] // `root_uri`: older clients send only it.
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|folders| folders.first())
+        .map(|folder| &folder.uri)
+        .or(params.root_uri.as_ref())
+        .and_then(convert::path_of)
+        .unwrap_or_else(|| cwd.clone());
+    let mut server = Server {
+        connection,
+        documents: HashMap::new(),
+        settings: Settings::new(root),
+        cwd,
+        next_request: 0,
+    };
+    let watches = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|workspace| workspace.did_change_watched_files)
+        .and_then(|watched| watched.dynamic_registration)
+        .unwrap_or(false);
+    if watches {
+        server.watch_settings()?;
+    }
+    server.serve()
+}
+
+impl Server<'_> {
+    fn serve(&mut self) -> Result<(), Failure> {
+        loop {
+            let due = self
+                .documents
+                .values()
+                .filter_map(|document| document.due)
+                .min();
+            let message = match due {
+                Some(due) => match self.connection.receiver.recv_deadline(due) {
+                    Ok(message) => message,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.lint_due(Instant::now())?;
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+                None => match self.connection.receiver.recv() {
+                    Ok(message) => message,
+                    Err(_) => break,
+                },
+            };
+            match message {
+                Message::Request(request) => {
+                    if self.connection.handle_shutdown(&request)? {
+                        return Ok(());
+                    }
+                    self.request(request)?;
+                }
+                Message::Notification(notification) if notification.method == "exit" => {
+                    return Err("`exit` came before `shutdown`".into());
+                }
+                // A notification that does not parse is said and passed over: the
+                // protocol has no way to answer it.
+                Message::Notification(notification) => {
+                    let method = notification.method.clone();
+                    if let Err(problem) = self.notification(notification) {
+                        crate::safe_io::eprint_line(format_args!(
+                            "crosswire: language server: {method}: {problem}"
+                        ));
+                    }
+                }
+                // Answers to `client/registerCapability`: nothing to do either way.
+                Message::Response(_) => {}
+            }
+        }
+        Err("the client closed the connection without `shutdown` and `exit`".into())
+    }
+
+    fn send(&self, message: impl Into<Message>) -> Result<(), Failure> {
+        self.connection.sender.send(message.into())?;
+        Ok(())
+    }
+
+    /// Asks the client to tell of changes to configs and ignore files.
+    fn watch_settings(&mut self) -> Result<(), Failure> {
+        let watchers = WATCHED
+            .iter()
+            .map(|name| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{name}")),
+                kind: None,
+            })
+            .collect();
+        let registration = Registration {
+            id: "crosswire-settings".to_string(),
+            method: DidChangeWatchedFiles::METHOD.to_string(),
+            register_options: Some(serde_json::to_value(
+                DidChangeWatchedFilesRegistrationOptions { watchers },
+            )?),
+        };
+        self.next_request += 1;
+        let request = Request::new(
+            RequestId::from(format!("crosswire-{}", self.next_request)),
+            RegisterCapability::METHOD.to_string(),
+            RegistrationParams {
+                registrations: vec![registration],
+            },
+        );
+        self.send(request)
+    }
+
+    fn notification(&mut self, notification: Notification) -> Result<(), Failure> {
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let params: lsp_types::DidOpenTextDocumentParams =
+                    serde_json::from_value(notification.params)?;
+                let document = params.text_document;
+                let path = convert::path_of(&document.uri);
+                let kind = path
+                    .as_deref()
+                    .and_then(FileKind::from_path)
+                    .or_else(|| kind_of_language(&document.language_id));
+                // Files crosswire does not read are not its documents.
+                let Some(kind) = kind else { return Ok(()) };
+                self.documents.insert(
+                    document.uri,
+                    Document {
+                        lines: LineIndex::new(&document.text),
+                        text: document.text,
+                        version: document.version,
+                        path,
+                        kind,
+                        due: Some(Instant::now()),
+                        findings: Vec::new(),
+                    },
+                );
+            }
+            DidChangeTextDocument::METHOD => {
+                let params: lsp_types::DidChangeTextDocumentParams =
+                    serde_json::from_value(notification.params)?;
+                let Some(document) = self.documents.get_mut(&params.text_document.uri) else {
+                    return Ok(());
+                };
+                // Full sync: the last change holds the whole text.
+                if let Some(change) = params.content_changes.into_iter().last() {
+                    document.text = change.text;
+                    document.version = params.text_document.version;
+                    document.due = Some(Instant::now() + DEBOUNCE);
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                let params: lsp_types::DidCloseTextDocumentParams =
+                    serde_json::from_value(notification.params)?;
+                if self.documents.remove(&params.text_document.uri).is_some() {
+                    self.publish(params.text_document.uri, Vec::new(), None)?;
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let params: lsp_types::DidChangeWatchedFilesParams =
+                    serde_json::from_value(notification.params)?;
+                let settings_changed = params.changes.iter().any(|change| {
+                    convert::path_of(&change.uri)
+                        .and_then(|path| Some(path.file_name()?.to_string_lossy().into_owned()))
+                        .is_some_and(|name| WATCHED.contains(&name.as_str()))
+                });
+                if settings_changed {
+                    self.settings.reload();
+                    let now = Instant::now();
+                    for document in self.documents.values_mut() {
+                        document.due = Some(now);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Answers a request; parameters that do not parse are an `InvalidParams` error, not
+    /// the end of the server.
+    fn request(&mut self, request: Request) -> Result<(), Failure> {
+        fn parse<P: serde::de::DeserializeOwned>(params: serde_json::Value) -> Result<P, String> {
+            serde_json::from_value(params).map_err(|error| error.to_string())
+        }
+        let answer = match request.method.as_str() {
+            CodeActionRequest::METHOD => match parse(request.params) {
+                Ok(params) => Ok(serde_json::to_value(self.code_actions(params)?)?),
+                Err(error) => Err((ErrorCode::InvalidParams, error)),
+            },
+            HoverRequest::METHOD => match parse(request.params) {
+                Ok(params) => Ok(serde_json::to_value(self.hover(params)?)?),
+                Err(error) => Err((ErrorCode::InvalidParams, error)),
+            },
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("crosswire does not answer `{}`", request.method),
+            )),
+        };
+        self.send(match answer {
+            Ok(result) => Response::new_ok(request.id, result),
+            Err((code, message)) => Response::new_err(request.id, code as i32, message),
+        })
+    }
+
+    /// Lints every document due by `now`.
+    fn lint_due(&mut self, now: Instant) -> Result<(), Failure> {
+        let due: Vec<Uri> = self
+            .documents
+            .iter()
+            .filter(|(_, document)| document.due.is_some_and(|due| due <= now))
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        for uri in due {
+            self.lint(&uri)?;
+        }
+        Ok(())
+    }
+
+    /// Lints a document now if its text changed since it was last linted.
+    pub(super) fn lint_if_changed(&mut self, uri: &Uri) -> Result<(), Failure> {
+        if self
+            .documents
+            .get(uri)
+            .is_some_and(|document| document.due.is_some())
+        {
+            self.lint(uri)?;
+        }
+        Ok(())
+    }
+
+    fn lint(&mut self, uri: &Uri) -> Result<(), Failure> {
+        let Some(document) = self.documents.get_mut(uri) else {
+            return Ok(());
+        };
+        document.due = None;
+        document.lines = LineIndex::new(&document.text);
+        let (what, config_error) = self.settings.for_file(document.path.as_deref());
+        let mut messages: Vec<(MessageType, String)> = config_error
+            .into_iter()
+            .map(|error| (MessageType::ERROR, error))
+            .collect();
+        document.findings = match what {
+            ForFile::LeftOut => Vec::new(),
+            ForFile::Lint(engine) => {
+                let shown = match &document.path {
+                    Some(path) => crate::source::display_path(path, &self.cwd),
+                    None => uri.as_str().to_string(),
+                };
+                let bytes = document.text.clone().into_bytes();
+                match engine.lint_bytes_guarded(shown, bytes, document.kind) {
+                    Ok(result) => result.findings,
+                    Err(error) => {
+                        let message = format!("{}: {}", error.path, error.message);
+                        messages.push((MessageType::WARNING, message));
+                        Vec::new()
+                    }
+                }
+            }
+        };
+        let text = Text {
+            text: &document.text,
+            lines: &document.lines,
+        };
+        let diagnostics = document
+            .findings
+            .iter()
+            .map(|finding| convert::diagnostic(finding, &text, uri, &self.cwd))
+            .collect();
+        let version = document.version;
+        for (typ, message) in messages {
+            self.send(Notification::new(
+                ShowMessage::METHOD.to_string(),
+                ShowMessageParams {
+                    typ,
+                    message: format!("crosswire: {message}"),
+                },
+            ))?;
+        }
+        self.publish(uri.clone(), diagnostics, Some(version))
+    }
+
+    fn publish(
+        &self,
+        uri: Uri,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+        version: Option<i32>,
+    ) -> Result<(), Failure> {
+        self.send(Notification::new(
+            PublishDiagnostics::METHOD.to_string(),
+            PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version,
+            },
+        ))
+    }
+}
+
+/// The kind of a buffer never saved, from the client's language id.
+fn kind_of_language(language_id: &str) -> Option<FileKind> {
+    Some(match language_id {
+        "javascript" | "javascriptreact" => FileKind::Script(Language::JavaScript),
+        "typescript" => FileKind::Script(Language::TypeScript),
+        "typescriptreact" => FileKind::Script(Language::Tsx),
+        "html" => FileKind::Html,
+        "vue" => FileKind::Vue,
+        "svelte" => FileKind::Svelte,
+        "astro" => FileKind::Astro,
+        _ => return None,
+    })
+}
