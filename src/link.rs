@@ -214,12 +214,7 @@ fn asked_about(
     if everything {
         return (0..report.files.len()).collect();
     }
-    let index: BTreeMap<&str, usize> = report
-        .files
-        .iter()
-        .enumerate()
-        .map(|(at, file)| (file.path.as_str(), at))
-        .collect();
+    let index = report.positions_by_path();
     let mut asked: BTreeSet<usize> = state.in_full.clone();
     let mut frontier: Vec<usize> = Vec::new();
     let reach =

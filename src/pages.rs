@@ -90,12 +90,7 @@ impl Pages {
     /// (where `/path` URLs resolve); `resolver` was made over the same files.
     pub fn build(report: &RunReport, roots: &[String], resolver: &Resolver) -> Pages {
         let count = report.files.len();
-        let index: BTreeMap<&str, usize> = report
-            .files
-            .iter()
-            .enumerate()
-            .map(|(at, file)| (file.path.as_str(), at))
-            .collect();
+        let index = report.positions_by_path();
         let known: KnownFiles = index.keys().copied().collect();
         let next = NextApps::find(&index);
         let url_target = |from: &str, url: &str| -> Option<usize> {

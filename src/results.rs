@@ -98,6 +98,15 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// Each file's position in [`Self::files`], by its path.
+    pub fn positions_by_path(&self) -> std::collections::BTreeMap<&str, usize> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(at, file)| (file.path.as_str(), at))
+            .collect()
+    }
+
     pub fn findings(&self) -> impl Iterator<Item = (&FileResult, &Finding)> {
         self.files
             .iter()
