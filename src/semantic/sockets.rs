@@ -107,6 +107,15 @@ pub struct SendSite {
     pub ready_state_guarded: bool,
 }
 
+/// `socket.close()`, `socket.terminate()`.
+#[derive(Debug, Clone)]
+pub struct CloseSite {
+    pub holder: Holder,
+    /// The enclosing function (`None` at the top level).
+    pub frame: Option<Span>,
+    pub span: Range<usize>,
+}
+
 /// `setInterval(cb, delay)` / `setTimeout(cb, delay)`.
 #[derive(Debug, Clone)]
 pub struct TimerSite<'a> {
@@ -121,8 +130,8 @@ pub struct RawSockets<'a> {
     pub sockets: Vec<RawSocket<'a>>,
     pub events: Vec<SocketEvent<'a>>,
     pub sends: Vec<SendSite>,
-    /// Holders closed somewhere in the file, with the enclosing function.
-    pub closes: Vec<(Holder, Option<Span>)>,
+    /// Holders closed somewhere in the file.
+    pub closes: Vec<CloseSite>,
     pub timers: Vec<TimerSite<'a>>,
     /// The file calls `clearTimeout`, as liveness timers that are reset do.
     pub clears_timeouts: bool,
@@ -511,7 +520,7 @@ fn used_as_socket(raw: &RawSockets, uses: &Uses, holder: &Holder) -> bool {
         || raw
             .closes
             .iter()
-            .any(|(closed, _)| holders.contains(closed))
+            .any(|close| holders.contains(&close.holder))
 }
 
 /// What code the file shows does with a socket from the names it starts under.
@@ -616,8 +625,8 @@ fn follow_lifecycle<'r, 'a>(
     let closed_in: Vec<Option<Span>> = raw
         .closes
         .iter()
-        .filter(|(closed, _)| holds(closed))
-        .map(|(_, frame)| *frame)
+        .filter(|close| holds(&close.holder))
+        .map(|close| close.frame)
         .collect();
     let closed_after_exchange = closed_in.iter().flatten().any(|frame| {
         handler_functions
@@ -824,10 +833,6 @@ fn resolve_socket<'r, 'a>(
         ));
     }
     let holder = lifecycle.reach.holders.first();
-    let long_lived = !raw.test_file
-        && !raw.minified_file
-        && !lifecycle.closed_after_exchange
-        && holder.is_some();
     // A send belongs to the last socket its holder got before it: once the same holder is
     // given a new socket in the same function, later sends are that socket's. (Every later
     // send was every earlier socket's too: n sockets in one `var` made n² findings.)
@@ -844,6 +849,21 @@ fn resolve_socket<'r, 'a>(
         .map(|other| other.span.start)
         .min()
         .unwrap_or(usize::MAX);
+    // Closed by the run that opens it, in the function that made it (not in a handler or
+    // callback defined there), after it is made: a socket for one exchange, however
+    // that exchange goes (`const s = new WebSocket(u); s.onmessage = show; s.send(q);
+    // s.close();`).
+    let closed_in_same_run = raw.closes.iter().any(|close| {
+        start.contains(&close.holder)
+            && close.frame == socket.frame
+            && close.span.start >= socket.span.end
+            && close.span.start < replaced_at
+    });
+    let long_lived = !raw.test_file
+        && !raw.minified_file
+        && !lifecycle.closed_after_exchange
+        && !closed_in_same_run
+        && holder.is_some();
     // Only under the names it was made in: `const old = this.socket` before it names the
     // socket before.
     let early_sends = if made.is_some_and(|made| made.factory.waits_for_open) {
@@ -936,7 +956,7 @@ pub fn socket_parameters(bindings: &Bindings, raw: &RawSockets) -> Vec<Range<usi
         .filter(|event| event.event != "error")
         .map(|event| &event.holder)
         .chain(raw.sends.iter().map(|send| &send.holder))
-        .chain(raw.closes.iter().map(|(holder, _)| holder))
+        .chain(raw.closes.iter().map(|close| &close.holder))
         .filter_map(|holder| match holder {
             Holder::Binding(id) => bindings.binding(id),
             _ => None,
