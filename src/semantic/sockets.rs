@@ -201,6 +201,19 @@ pub struct Reconnect {
     pub capped: bool,
     /// Labels in other files: a delay constant, a helper that reconnects.
     pub elsewhere: Vec<Label>,
+    /// What opens the new socket, to tell whether it reconnects again in turn.
+    pub reopens: Reopens,
+}
+
+/// What a reconnect opens the new socket with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reopens {
+    /// A construction of the file's, at this span.
+    Construction(Range<usize>),
+    /// A call of the function that made the socket.
+    Maker,
+    /// Code elsewhere, or a reload of the page.
+    Other,
 }
 
 pub use crate::modules::Delay;
@@ -643,9 +656,45 @@ fn follow_lifecycle<'r, 'a>(
         visited: HashSet::default(),
         handed_off: settles_later,
     };
-    let reconnect = close_events.iter().find_map(|event| {
+    let found = close_events.iter().find_map(|event| {
         let span = handler_span(bindings, &event.handler, event.class)?;
-        search.reconnect_from(span, event.class, 0, &Chain::default())
+        let reconnect = search.reconnect_from(span, event.class, 0, &Chain::default())?;
+        Some((reconnect, span))
+    });
+    // A reconnect loops only if the socket it opens gets the reconnecting handler in
+    // turn (or a close handler the file cannot follow, such as the old socket's,
+    // `ws.onclose = old.onclose`), from the function that opens it or one that function
+    // calls. Handlers set once, outside it, see a single reconnect: retrying stops there.
+    let reconnect = found.map(|(mut reconnect, reconnecting)| {
+        let opened_in = match &reconnect.reopens {
+            Reopens::Maker => frame.map(|frame| (frame, None)),
+            Reopens::Construction(span) => raw
+                .sockets
+                .iter()
+                .find(|socket| &socket.span == span)
+                .and_then(|socket| Some((socket.frame?, socket.holder.clone()))),
+            Reopens::Other => None,
+        };
+        if let Some((function, own_holder)) = opened_in {
+            let class = close_events.first().and_then(|event| event.class);
+            let mut functions = vec![function];
+            called_functions(program, bindings, function, class, &mut functions, 0);
+            let functions: Vec<Range<usize>> = functions.into_iter().map(span_range).collect();
+            let handled_again = raw.events.iter().any(|event| {
+                (event.event == "close" || event.event == "error")
+                    && !removes_handler(&event.handler)
+                    && (own_holder.as_ref() == Some(&event.holder) || holds(&event.holder))
+                    && functions.iter().any(|function| {
+                        function.start <= event.span.start && event.span.end <= function.end
+                    })
+                    && match handler_span(bindings, &event.handler, event.class) {
+                        Some(handler) => handler == reconnecting,
+                        None => event.event == "close",
+                    }
+            });
+            reconnect.capped |= !handled_again;
+        }
+        reconnect
     });
     // A liveness timeout: the message handler re-arms a timer on every message.
     let rearmed_on_message = events
@@ -740,6 +789,7 @@ impl Lifecycle {
                         label.elsewhere.as_ref().map_or(0, |place| place.line),
                         format!("`{shown}` reopens the socket when it closes"),
                     )],
+                    reopens: Reopens::Other,
                 });
             }
             if lifecycle.handles_close && self.close_handlers.is_empty() {
@@ -1196,19 +1246,17 @@ impl ReachSearch<'_, '_> {
         found
     }
 
-    /// Whether a call opens a new socket: it constructs one, or calls the function
-    /// that constructed this one (directly, as `this.method`, or a factory).
-    fn opens_socket(&self, callee: &Expr, class: Option<u32>) -> bool {
+    /// Whether a call opens a new socket, and how: it calls the function that
+    /// constructed this one (directly, as `this.method`), or another module's factory.
+    fn reopening(&self, callee: &Expr, class: Option<u32>) -> Option<Reopens> {
         if let Some(factory) = self.factory
             && expression_text(callee) == expression_text(factory)
             && self.bindings.imported_function(callee).is_some()
         {
-            return true;
+            return Some(Reopens::Other);
         }
-        let Some(frame) = self.frame else {
-            return false;
-        };
-        resolve_function(self.bindings, callee, class) == Some(frame)
+        let frame = self.frame?;
+        (resolve_function(self.bindings, callee, class) == Some(frame)).then_some(Reopens::Maker)
     }
 }
 
@@ -1221,7 +1269,7 @@ struct ReachWalker<'r, 'p, 's> {
 }
 
 impl ReachWalker<'_, '_, '_> {
-    fn report(&mut self, call: Range<usize>) {
+    fn report(&mut self, call: Range<usize>, reopens: Reopens) {
         if self.found.is_some() {
             return;
         }
@@ -1237,6 +1285,7 @@ impl ReachWalker<'_, '_, '_> {
             delay_span,
             capped: self.chain.capped,
             elsewhere,
+            reopens,
         });
     }
 
@@ -1269,7 +1318,10 @@ impl Visit for ReachWalker<'_, '_, '_> {
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
         if constructor_of(self.search.bindings, &new.callee) == Constructor::Browser {
-            self.report(span_range(new.span));
+            self.report(
+                span_range(new.span),
+                Reopens::Construction(span_range(new.span)),
+            );
         }
         new.visit_children_with(self);
     }
@@ -1320,7 +1372,7 @@ impl Visit for ReachWalker<'_, '_, '_> {
         {
             let saved = self.chain.capped;
             self.chain.capped = true;
-            self.report(span_range(call.span));
+            self.report(span_range(call.span), Reopens::Other);
             self.chain.capped = saved;
             return;
         }
@@ -1341,12 +1393,17 @@ impl Visit for ReachWalker<'_, '_, '_> {
             };
             if let Some(callback) = call.args.first() {
                 // `setTimeout(connect, delay)`: the timer itself reopens the socket.
-                if self.search.opens_socket(&callback.expr, self.class)
-                    || (self.search.frame.is_none()
-                        && self.search.bindings.is_imported(&callback.expr))
+                if let Some(reopens) =
+                    self.search
+                        .reopening(&callback.expr, self.class)
+                        .or_else(|| {
+                            (self.search.frame.is_none()
+                                && self.search.bindings.is_imported(&callback.expr))
+                            .then_some(Reopens::Other)
+                        })
                 {
                     let saved = std::mem::replace(&mut self.chain, chain);
-                    self.report(span_range(call.span));
+                    self.report(span_range(call.span), reopens);
                     self.chain = saved;
                     return;
                 }
@@ -1365,8 +1422,12 @@ impl Visit for ReachWalker<'_, '_, '_> {
             }
             return;
         }
-        if self.search.opens_socket(callee, self.class) || self.reopens_elsewhere(callee) {
-            self.report(span_range(call.span));
+        if let Some(reopens) = self
+            .search
+            .reopening(callee, self.class)
+            .or_else(|| self.reopens_elsewhere(callee).then_some(Reopens::Other))
+        {
+            self.report(span_range(call.span), reopens);
             return;
         }
         // Settling a promise hands the close to whoever awaits it, unless the socket's
