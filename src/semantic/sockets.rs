@@ -1762,6 +1762,9 @@ fn timer_effects(
         sends: bool,
         closes: bool,
         calls: Vec<Span>,
+        /// Functions written as arguments of calls of the file's functions: the callee,
+        /// the position and the argument.
+        callbacks: Vec<(Span, usize, Span)>,
     }
     impl Visit for Effects<'_> {
         crate::guard_nesting!();
@@ -1781,6 +1784,13 @@ fn timer_effects(
                 }
                 if let Some(span) = resolve_function(self.bindings, callee, self.class) {
                     self.calls.push(span);
+                    // `whenOpen(socket, () => socket.send(msg))`: a function handed to a
+                    // same-file helper that calls it back runs on the timer too.
+                    for (index, arg) in call.args.iter().enumerate() {
+                        if let Some(callback) = function_span(&arg.expr) {
+                            self.callbacks.push((span, index, callback));
+                        }
+                    }
                 }
             }
             call.visit_children_with(self);
@@ -1810,18 +1820,70 @@ fn timer_effects(
         sends: false,
         closes: false,
         calls: Vec::new(),
+        callbacks: Vec::new(),
     };
     with_function(program, function, |function_ref| match &function_ref.body {
         Body::Block(stmts) => stmts.visit_with(&mut effects),
         Body::Expr(expr) => expr.visit_with(&mut effects),
     });
     let (mut sends, mut closes) = (effects.sends, effects.closes);
-    for call in effects.calls {
+    let called_back = effects
+        .callbacks
+        .into_iter()
+        .filter(|(callee, index, _)| calls_parameter(program, bindings, *callee, *index))
+        .map(|(_, _, callback)| callback);
+    let calls: Vec<Span> = effects.calls.into_iter().chain(called_back).collect();
+    for call in calls {
         let (s, c) = timer_effects(program, bindings, call, class, holder, seen, depth + 1);
         sends |= s;
         closes |= c;
     }
     (sends, closes)
+}
+
+/// Whether `function` calls its parameter at `index` (`callback()`), itself or from a
+/// function it defines (a timer's callback, a retry): a function handed there runs.
+fn calls_parameter(program: &Program, bindings: &Bindings, function: Span, index: usize) -> bool {
+    struct Calls<'b> {
+        bindings: &'b Bindings<'b>,
+        parameter: Id,
+        found: bool,
+    }
+    impl Visit for Calls<'_> {
+        crate::guard_nesting!();
+
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee
+                && let Expr::Ident(name) = strip(callee)
+                && self.bindings.binding_id(name).as_ref() == Some(&self.parameter)
+            {
+                self.found = true;
+            }
+            call.visit_children_with(self);
+        }
+    }
+    with_function(program, function, |function_ref| {
+        let parameter = match function_ref.params.get(index)? {
+            Pat::Ident(name) => bindings.binding_id(&name.id)?,
+            Pat::Assign(assign) => match &*assign.left {
+                Pat::Ident(name) => bindings.binding_id(&name.id)?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut calls = Calls {
+            bindings,
+            parameter,
+            found: false,
+        };
+        match &function_ref.body {
+            Body::Block(stmts) => stmts.visit_with(&mut calls),
+            Body::Expr(expr) => expr.visit_with(&mut calls),
+        }
+        Some(calls.found)
+    })
+    .flatten()
+    .unwrap_or(false)
 }
 
 /// Whether a library's connect call (`io(url)`, `createClient(…)`, `mqtt.connect(url)`)
