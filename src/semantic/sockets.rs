@@ -1439,13 +1439,35 @@ impl Visit for ReachWalker<'_, '_, '_> {
             None => {
                 self.search.handed_off |= name
                     .as_deref()
-                    .is_some_and(|name| name.to_ascii_lowercase().contains("reject"));
+                    .is_some_and(|name| name.to_ascii_lowercase().contains("reject"))
+                    || emits_to_listeners(callee);
             }
         }
         if let Some(span) = resolve_function(self.search.bindings, callee, self.class) {
             self.follow(span, self.chain.clone());
         }
         call.visit_children_with(self);
+    }
+}
+
+/// `this.emit(…)`, `this.$emit(…)`, `this.dispatchEvent(…)`, `this.events.emit(…)`: an
+/// object that wraps the socket tells its own listeners, code the file need not show.
+/// From the close path, the close is theirs to handle (a socket wrapper's users
+/// reconnect it), as a rejected promise's awaiters do.
+fn emits_to_listeners(callee: &Expr) -> bool {
+    let Expr::Member(member) = callee else {
+        return false;
+    };
+    if !matches!(
+        member_name(&member.prop),
+        Some("emit" | "$emit" | "dispatchEvent")
+    ) {
+        return false;
+    }
+    match strip(&member.obj) {
+        Expr::This(_) => true,
+        Expr::Member(inner) => matches!(strip(&inner.obj), Expr::This(_)),
+        _ => false,
     }
 }
 
