@@ -17,8 +17,8 @@ use super::listeners::{
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
 use super::sockets::{
-    CallResult, Holder, ImportedCall, RawSocket, RawSockets, SendSite, SocketEvent, TimerSite,
-    declared_field, holder_of, is_minified_path, is_test_path, this_field,
+    CallResult, CloseSite, Holder, ImportedCall, RawSocket, RawSockets, SendSite, SocketEvent,
+    TimerSite, declared_field, holder_of, is_minified_path, is_test_path, this_field,
 };
 use super::user_actions::{is_jquery_shorthand, is_user_event, is_user_event_property};
 use super::values::{
@@ -1645,7 +1645,11 @@ impl<'a> Collector<'a> {
             }),
             Some("close" | "terminate") => {
                 let frame = self.current_frame_span();
-                self.sockets.closes.push((holder, frame));
+                self.sockets.closes.push(CloseSite {
+                    holder,
+                    frame,
+                    span: span_range(span),
+                });
             }
             Some("addEventListener") => {
                 let event = args.first().and_then(|a| literal_string(&a.expr));

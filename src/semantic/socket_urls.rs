@@ -179,16 +179,23 @@ pub fn insecure_url(bindings: &Bindings, url: &Expr, http_counts: bool) -> Optio
         }
     }
     let leading = leading.to_ascii_lowercase();
-    let scheme = if leading.starts_with("ws://") {
-        "ws://"
-    } else if http_counts && leading.starts_with("http://") {
-        "http://"
+    // The scheme and its colon: `ws:` is the `ws` scheme whatever follows it. Browsers
+    // read `ws:host/path` and `ws:/host` as `ws://host/path` (the slashes of a special
+    // scheme's authority may be missing, or more than two).
+    let (scheme, colon) = if leading.starts_with("ws:") {
+        ("ws://", "ws:".len())
+    } else if http_counts && leading.starts_with("http:") {
+        ("http://", "http:".len())
     } else {
         return None;
     };
+    let slashes = leading[colon..]
+        .bytes()
+        .take_while(|byte| matches!(byte, b'/' | b'\\'))
+        .count();
     let (first_part, literal) = first_text?;
     // The authority: what follows the scheme, up to the path, query or fragment.
-    let mut skip = scheme.len();
+    let mut skip = colon + slashes;
     // The part the scheme ends in, and whether more text follows it there.
     let mut scheme_ends = (first_part, false);
     let mut authority = String::new();

@@ -107,6 +107,15 @@ pub struct SendSite {
     pub ready_state_guarded: bool,
 }
 
+/// `socket.close()`, `socket.terminate()`.
+#[derive(Debug, Clone)]
+pub struct CloseSite {
+    pub holder: Holder,
+    /// The enclosing function (`None` at the top level).
+    pub frame: Option<Span>,
+    pub span: Range<usize>,
+}
+
 /// `setInterval(cb, delay)` / `setTimeout(cb, delay)`.
 #[derive(Debug, Clone)]
 pub struct TimerSite<'a> {
@@ -121,8 +130,8 @@ pub struct RawSockets<'a> {
     pub sockets: Vec<RawSocket<'a>>,
     pub events: Vec<SocketEvent<'a>>,
     pub sends: Vec<SendSite>,
-    /// Holders closed somewhere in the file, with the enclosing function.
-    pub closes: Vec<(Holder, Option<Span>)>,
+    /// Holders closed somewhere in the file.
+    pub closes: Vec<CloseSite>,
     pub timers: Vec<TimerSite<'a>>,
     /// The file calls `clearTimeout`, as liveness timers that are reset do.
     pub clears_timeouts: bool,
@@ -192,6 +201,19 @@ pub struct Reconnect {
     pub capped: bool,
     /// Labels in other files: a delay constant, a helper that reconnects.
     pub elsewhere: Vec<Label>,
+    /// What opens the new socket, to tell whether it reconnects again in turn.
+    pub reopens: Reopens,
+}
+
+/// What a reconnect opens the new socket with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reopens {
+    /// A construction of the file's, at this span.
+    Construction(Range<usize>),
+    /// A call of the function that made the socket.
+    Maker,
+    /// Code elsewhere, or a reload of the page.
+    Other,
 }
 
 pub use crate::modules::Delay;
@@ -511,7 +533,7 @@ fn used_as_socket(raw: &RawSockets, uses: &Uses, holder: &Holder) -> bool {
         || raw
             .closes
             .iter()
-            .any(|(closed, _)| holders.contains(closed))
+            .any(|close| holders.contains(&close.holder))
 }
 
 /// What code the file shows does with a socket from the names it starts under.
@@ -616,8 +638,8 @@ fn follow_lifecycle<'r, 'a>(
     let closed_in: Vec<Option<Span>> = raw
         .closes
         .iter()
-        .filter(|(closed, _)| holds(closed))
-        .map(|(_, frame)| *frame)
+        .filter(|close| holds(&close.holder))
+        .map(|close| close.frame)
         .collect();
     let closed_after_exchange = closed_in.iter().flatten().any(|frame| {
         handler_functions
@@ -634,9 +656,45 @@ fn follow_lifecycle<'r, 'a>(
         visited: HashSet::default(),
         handed_off: settles_later,
     };
-    let reconnect = close_events.iter().find_map(|event| {
+    let found = close_events.iter().find_map(|event| {
         let span = handler_span(bindings, &event.handler, event.class)?;
-        search.reconnect_from(span, event.class, 0, &Chain::default())
+        let reconnect = search.reconnect_from(span, event.class, 0, &Chain::default())?;
+        Some((reconnect, span))
+    });
+    // A reconnect loops only if the socket it opens gets the reconnecting handler in
+    // turn (or a close handler the file cannot follow, such as the old socket's,
+    // `ws.onclose = old.onclose`), from the function that opens it or one that function
+    // calls. Handlers set once, outside it, see a single reconnect: retrying stops there.
+    let reconnect = found.map(|(mut reconnect, reconnecting)| {
+        let opened_in = match &reconnect.reopens {
+            Reopens::Maker => frame.map(|frame| (frame, None)),
+            Reopens::Construction(span) => raw
+                .sockets
+                .iter()
+                .find(|socket| &socket.span == span)
+                .and_then(|socket| Some((socket.frame?, socket.holder.clone()))),
+            Reopens::Other => None,
+        };
+        if let Some((function, own_holder)) = opened_in {
+            let class = close_events.first().and_then(|event| event.class);
+            let mut functions = vec![function];
+            called_functions(program, bindings, function, class, &mut functions, 0);
+            let functions: Vec<Range<usize>> = functions.into_iter().map(span_range).collect();
+            let handled_again = raw.events.iter().any(|event| {
+                (event.event == "close" || event.event == "error")
+                    && !removes_handler(&event.handler)
+                    && (own_holder.as_ref() == Some(&event.holder) || holds(&event.holder))
+                    && functions.iter().any(|function| {
+                        function.start <= event.span.start && event.span.end <= function.end
+                    })
+                    && match handler_span(bindings, &event.handler, event.class) {
+                        Some(handler) => handler == reconnecting,
+                        None => event.event == "close",
+                    }
+            });
+            reconnect.capped |= !handled_again;
+        }
+        reconnect
     });
     // A liveness timeout: the message handler re-arms a timer on every message.
     let rearmed_on_message = events
@@ -731,6 +789,7 @@ impl Lifecycle {
                         label.elsewhere.as_ref().map_or(0, |place| place.line),
                         format!("`{shown}` reopens the socket when it closes"),
                     )],
+                    reopens: Reopens::Other,
                 });
             }
             if lifecycle.handles_close && self.close_handlers.is_empty() {
@@ -824,10 +883,6 @@ fn resolve_socket<'r, 'a>(
         ));
     }
     let holder = lifecycle.reach.holders.first();
-    let long_lived = !raw.test_file
-        && !raw.minified_file
-        && !lifecycle.closed_after_exchange
-        && holder.is_some();
     // A send belongs to the last socket its holder got before it: once the same holder is
     // given a new socket in the same function, later sends are that socket's. (Every later
     // send was every earlier socket's too: n sockets in one `var` made n² findings.)
@@ -844,6 +899,21 @@ fn resolve_socket<'r, 'a>(
         .map(|other| other.span.start)
         .min()
         .unwrap_or(usize::MAX);
+    // Closed by the run that opens it, in the function that made it (not in a handler or
+    // callback defined there), after it is made: a socket for one exchange, however
+    // that exchange goes (`const s = new WebSocket(u); s.onmessage = show; s.send(q);
+    // s.close();`).
+    let closed_in_same_run = raw.closes.iter().any(|close| {
+        start.contains(&close.holder)
+            && close.frame == socket.frame
+            && close.span.start >= socket.span.end
+            && close.span.start < replaced_at
+    });
+    let long_lived = !raw.test_file
+        && !raw.minified_file
+        && !lifecycle.closed_after_exchange
+        && !closed_in_same_run
+        && holder.is_some();
     // Only under the names it was made in: `const old = this.socket` before it names the
     // socket before.
     let early_sends = if made.is_some_and(|made| made.factory.waits_for_open) {
@@ -936,7 +1006,7 @@ pub fn socket_parameters(bindings: &Bindings, raw: &RawSockets) -> Vec<Range<usi
         .filter(|event| event.event != "error")
         .map(|event| &event.holder)
         .chain(raw.sends.iter().map(|send| &send.holder))
-        .chain(raw.closes.iter().map(|(holder, _)| holder))
+        .chain(raw.closes.iter().map(|close| &close.holder))
         .filter_map(|holder| match holder {
             Holder::Binding(id) => bindings.binding(id),
             _ => None,
@@ -1176,19 +1246,17 @@ impl ReachSearch<'_, '_> {
         found
     }
 
-    /// Whether a call opens a new socket: it constructs one, or calls the function
-    /// that constructed this one (directly, as `this.method`, or a factory).
-    fn opens_socket(&self, callee: &Expr, class: Option<u32>) -> bool {
+    /// Whether a call opens a new socket, and how: it calls the function that
+    /// constructed this one (directly, as `this.method`), or another module's factory.
+    fn reopening(&self, callee: &Expr, class: Option<u32>) -> Option<Reopens> {
         if let Some(factory) = self.factory
             && expression_text(callee) == expression_text(factory)
             && self.bindings.imported_function(callee).is_some()
         {
-            return true;
+            return Some(Reopens::Other);
         }
-        let Some(frame) = self.frame else {
-            return false;
-        };
-        resolve_function(self.bindings, callee, class) == Some(frame)
+        let frame = self.frame?;
+        (resolve_function(self.bindings, callee, class) == Some(frame)).then_some(Reopens::Maker)
     }
 }
 
@@ -1201,7 +1269,7 @@ struct ReachWalker<'r, 'p, 's> {
 }
 
 impl ReachWalker<'_, '_, '_> {
-    fn report(&mut self, call: Range<usize>) {
+    fn report(&mut self, call: Range<usize>, reopens: Reopens) {
         if self.found.is_some() {
             return;
         }
@@ -1217,6 +1285,7 @@ impl ReachWalker<'_, '_, '_> {
             delay_span,
             capped: self.chain.capped,
             elsewhere,
+            reopens,
         });
     }
 
@@ -1249,7 +1318,10 @@ impl Visit for ReachWalker<'_, '_, '_> {
 
     fn visit_new_expr(&mut self, new: &NewExpr) {
         if constructor_of(self.search.bindings, &new.callee) == Constructor::Browser {
-            self.report(span_range(new.span));
+            self.report(
+                span_range(new.span),
+                Reopens::Construction(span_range(new.span)),
+            );
         }
         new.visit_children_with(self);
     }
@@ -1300,7 +1372,7 @@ impl Visit for ReachWalker<'_, '_, '_> {
         {
             let saved = self.chain.capped;
             self.chain.capped = true;
-            self.report(span_range(call.span));
+            self.report(span_range(call.span), Reopens::Other);
             self.chain.capped = saved;
             return;
         }
@@ -1321,12 +1393,17 @@ impl Visit for ReachWalker<'_, '_, '_> {
             };
             if let Some(callback) = call.args.first() {
                 // `setTimeout(connect, delay)`: the timer itself reopens the socket.
-                if self.search.opens_socket(&callback.expr, self.class)
-                    || (self.search.frame.is_none()
-                        && self.search.bindings.is_imported(&callback.expr))
+                if let Some(reopens) =
+                    self.search
+                        .reopening(&callback.expr, self.class)
+                        .or_else(|| {
+                            (self.search.frame.is_none()
+                                && self.search.bindings.is_imported(&callback.expr))
+                            .then_some(Reopens::Other)
+                        })
                 {
                     let saved = std::mem::replace(&mut self.chain, chain);
-                    self.report(span_range(call.span));
+                    self.report(span_range(call.span), reopens);
                     self.chain = saved;
                     return;
                 }
@@ -1345,8 +1422,12 @@ impl Visit for ReachWalker<'_, '_, '_> {
             }
             return;
         }
-        if self.search.opens_socket(callee, self.class) || self.reopens_elsewhere(callee) {
-            self.report(span_range(call.span));
+        if let Some(reopens) = self
+            .search
+            .reopening(callee, self.class)
+            .or_else(|| self.reopens_elsewhere(callee).then_some(Reopens::Other))
+        {
+            self.report(span_range(call.span), reopens);
             return;
         }
         // Settling a promise hands the close to whoever awaits it, unless the socket's
@@ -1358,13 +1439,35 @@ impl Visit for ReachWalker<'_, '_, '_> {
             None => {
                 self.search.handed_off |= name
                     .as_deref()
-                    .is_some_and(|name| name.to_ascii_lowercase().contains("reject"));
+                    .is_some_and(|name| name.to_ascii_lowercase().contains("reject"))
+                    || emits_to_listeners(callee);
             }
         }
         if let Some(span) = resolve_function(self.search.bindings, callee, self.class) {
             self.follow(span, self.chain.clone());
         }
         call.visit_children_with(self);
+    }
+}
+
+/// `this.emit(…)`, `this.$emit(…)`, `this.dispatchEvent(…)`, `this.events.emit(…)`: an
+/// object that wraps the socket tells its own listeners, code the file need not show.
+/// From the close path, the close is theirs to handle (a socket wrapper's users
+/// reconnect it), as a rejected promise's awaiters do.
+fn emits_to_listeners(callee: &Expr) -> bool {
+    let Expr::Member(member) = callee else {
+        return false;
+    };
+    if !matches!(
+        member_name(&member.prop),
+        Some("emit" | "$emit" | "dispatchEvent")
+    ) {
+        return false;
+    }
+    match strip(&member.obj) {
+        Expr::This(_) => true,
+        Expr::Member(inner) => matches!(strip(&inner.obj), Expr::This(_)),
+        _ => false,
     }
 }
 
@@ -1681,6 +1784,9 @@ fn timer_effects(
         sends: bool,
         closes: bool,
         calls: Vec<Span>,
+        /// Functions written as arguments of calls of the file's functions: the callee,
+        /// the position and the argument.
+        callbacks: Vec<(Span, usize, Span)>,
     }
     impl Visit for Effects<'_> {
         crate::guard_nesting!();
@@ -1700,6 +1806,13 @@ fn timer_effects(
                 }
                 if let Some(span) = resolve_function(self.bindings, callee, self.class) {
                     self.calls.push(span);
+                    // `whenOpen(socket, () => socket.send(msg))`: a function handed to a
+                    // same-file helper that calls it back runs on the timer too.
+                    for (index, arg) in call.args.iter().enumerate() {
+                        if let Some(callback) = function_span(&arg.expr) {
+                            self.callbacks.push((span, index, callback));
+                        }
+                    }
                 }
             }
             call.visit_children_with(self);
@@ -1729,18 +1842,70 @@ fn timer_effects(
         sends: false,
         closes: false,
         calls: Vec::new(),
+        callbacks: Vec::new(),
     };
     with_function(program, function, |function_ref| match &function_ref.body {
         Body::Block(stmts) => stmts.visit_with(&mut effects),
         Body::Expr(expr) => expr.visit_with(&mut effects),
     });
     let (mut sends, mut closes) = (effects.sends, effects.closes);
-    for call in effects.calls {
+    let called_back = effects
+        .callbacks
+        .into_iter()
+        .filter(|(callee, index, _)| calls_parameter(program, bindings, *callee, *index))
+        .map(|(_, _, callback)| callback);
+    let calls: Vec<Span> = effects.calls.into_iter().chain(called_back).collect();
+    for call in calls {
         let (s, c) = timer_effects(program, bindings, call, class, holder, seen, depth + 1);
         sends |= s;
         closes |= c;
     }
     (sends, closes)
+}
+
+/// Whether `function` calls its parameter at `index` (`callback()`), itself or from a
+/// function it defines (a timer's callback, a retry): a function handed there runs.
+fn calls_parameter(program: &Program, bindings: &Bindings, function: Span, index: usize) -> bool {
+    struct Calls<'b> {
+        bindings: &'b Bindings<'b>,
+        parameter: Id,
+        found: bool,
+    }
+    impl Visit for Calls<'_> {
+        crate::guard_nesting!();
+
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            if let Callee::Expr(callee) = &call.callee
+                && let Expr::Ident(name) = strip(callee)
+                && self.bindings.binding_id(name).as_ref() == Some(&self.parameter)
+            {
+                self.found = true;
+            }
+            call.visit_children_with(self);
+        }
+    }
+    with_function(program, function, |function_ref| {
+        let parameter = match function_ref.params.get(index)? {
+            Pat::Ident(name) => bindings.binding_id(&name.id)?,
+            Pat::Assign(assign) => match &*assign.left {
+                Pat::Ident(name) => bindings.binding_id(&name.id)?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut calls = Calls {
+            bindings,
+            parameter,
+            found: false,
+        };
+        match &function_ref.body {
+            Body::Block(stmts) => stmts.visit_with(&mut calls),
+            Body::Expr(expr) => expr.visit_with(&mut calls),
+        }
+        Some(calls.found)
+    })
+    .flatten()
+    .unwrap_or(false)
 }
 
 /// Whether a library's connect call (`io(url)`, `createClient(…)`, `mqtt.connect(url)`)

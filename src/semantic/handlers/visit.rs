@@ -46,6 +46,33 @@ impl Visit for Walker<'_, '_> {
                 && if_stmt.alt.is_none()
                 && always_exits(&if_stmt.cons)
             {
+                // A check the sender passes when the code leaves (`if (event.origin ===
+                // BLOCKED) return`, `if (denied.includes(event.origin)) return`) only keeps
+                // out the origins it names: every other origin goes on. It stays in force
+                // after the statement, as what it is, a weak check.
+                // Only comparisons written in the test itself: a helper's verdict says
+                // nothing of which origins it names.
+                let exits_on_pass = self
+                    .reduce_registered(&if_stmt.test)
+                    .holds(true, &self.facts.checks);
+                let test = span_range(if_stmt.test.span());
+                for &index in &exits_on_pass {
+                    let check = &self.facts.checks[index];
+                    if index >= checks_before
+                        && !check.self_only
+                        && !check.never_rejects
+                        && check.helper.is_none()
+                        && test.start <= check.span.start
+                        && check.span.end <= test.end
+                        && self.compares_origin_at(&if_stmt.test, &check.span)
+                    {
+                        self.facts.checks[index].strength = Strength::weak(
+                            "it rejects only the origins it names and lets every other \
+                             origin through",
+                            Some("https://attacker.example".into()),
+                        );
+                    }
+                }
                 after.extend(
                     (checks_before..self.facts.checks.len())
                         .filter(|&index| !self.facts.checks[index].self_only),
@@ -458,5 +485,53 @@ fn is_true_literal(expr: &Expr) -> bool {
             matches!(strip(&unary.arg), Expr::Lit(Lit::Num(n)) if n.value == 0.0)
         }
         _ => false,
+    }
+}
+
+impl Walker<'_, '_> {
+    /// Whether the part of `test` at `span` reads the origin itself: a comparison with
+    /// it, or a search of a list or a text for it (`list.includes(event.origin)`,
+    /// `event.origin === X`), not a helper's verdict on the event.
+    fn compares_origin_at(&self, test: &Expr, span: &std::ops::Range<usize>) -> bool {
+        crate::stack::ensure_room();
+        let expr = strip(test);
+        let here = span_range(expr.span());
+        if here.end < span.start || span.end < here.start {
+            return false;
+        }
+        if here == *span {
+            return match expr {
+                Expr::Bin(bin) => {
+                    self.is_origin(&bin.left)
+                        || self.is_origin(&bin.right)
+                        || self.is_origin_call(&bin.left)
+                        || self.is_origin_call(&bin.right)
+                }
+                Expr::Unary(unary) => self.is_origin_call(&unary.arg),
+                other => self.is_origin_call(other),
+            };
+        }
+        match expr {
+            Expr::Bin(bin) => {
+                self.compares_origin_at(&bin.left, span)
+                    || self.compares_origin_at(&bin.right, span)
+            }
+            Expr::Unary(unary) => self.compares_origin_at(&unary.arg, span),
+            _ => false,
+        }
+    }
+
+    /// `list.includes(event.origin)`, `list.indexOf(event.origin)`, `event.origin.x(…)`.
+    fn is_origin_call(&self, expr: &Expr) -> bool {
+        let Expr::Call(call) = strip(expr) else {
+            return false;
+        };
+        let Callee::Expr(callee) = &call.callee else {
+            return false;
+        };
+        let Expr::Member(member) = strip(callee) else {
+            return false;
+        };
+        self.is_origin(&member.obj) || call.args.iter().any(|arg| self.is_origin(&arg.expr))
     }
 }
