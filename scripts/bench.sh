@@ -164,6 +164,14 @@ printf '| small | ESLint 9 + sdl + unicorn | %.2f | %.2f | %.0f | %.2fx |\n' "$w
 echo
 echo "crosswire / swc parse of the same files (full corpus, wall): $(awk -v a="$(stat crosswire-full 2)" -v b="$(stat parseonly-full 2)" 'BEGIN{printf "%.2fx", a/b}')"
 
+# Where a run's time goes (the link pass's cost among the stages), one run each.
+for corpus in full apps; do
+  echo
+  echo "crosswire --stats, $corpus:"
+  { "${CROSSWIRE[@]}" -j 2 --stats --format compact "$SCRATCH/$corpus" 2>&1 >/dev/null || true; } |
+    sed -n '1,/slowest files/p' | grep -v 'slowest files'
+done
+
 # On a shared machine the speed of a whole window drifts; a run of one tool and the next
 # run of another see the same window, so per-run ratios are steadier than ratios of medians.
 python3 - "$SCRATCH/times.txt" <<'PAIRED'
