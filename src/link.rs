@@ -73,10 +73,10 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         // Modules asked about that have no facts yet, and the modules they re-export
         // from: parse them for their exports, a hop deeper each time.
         for _ in 0..MAX_EXPORT_HOPS {
-            let wanted: BTreeSet<usize> = {
+            let wanted: Vec<usize> = {
                 let graph = graph(report, &resolver);
                 let asked = asked_about(report, &graph, &state, files.answers_everything());
-                report
+                let wanted: BTreeSet<usize> = report
                     .files
                     .iter()
                     .enumerate()
@@ -88,12 +88,21 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                         let project = &report.files[at].project;
                         !project.analysed || project.module.partial
                     })
-                    .collect()
+                    .collect();
+                // A module walked again for its exports gets the answers the graph has
+                // for it now, so that it is not walked again only to take them in.
+                for &at in &wanted {
+                    let file = &report.files[at];
+                    let answers = answer_file(&graph, file, true, files.answers_everything());
+                    if !answers.found.is_empty() {
+                        state.answers.insert(at, Arc::new(answers));
+                    }
+                }
+                wanted.into_iter().collect()
             };
             if wanted.is_empty() {
                 break;
             }
-            let wanted: Vec<usize> = wanted.into_iter().collect();
             state.in_full.extend(wanted.iter().copied());
             parse_for_exports(report, files, &wanted, &state);
         }
@@ -104,19 +113,14 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                 .files
                 .iter()
                 .enumerate()
-                .map(|(at, file)| (at, questions(file, asked.contains(&at))))
-                .filter(|(_, questions)| !questions.is_empty())
-                .map(|(at, questions)| {
-                    let path = &report.files[at].path;
-                    let answers = if files.answers_everything() {
-                        let everything = questions
-                            .into_keys()
-                            .map(|key| (key, Matters::ANYTHING))
-                            .collect();
-                        graph.answer(path, &everything)
-                    } else {
-                        graph.answer(path, &questions)
-                    };
+                .filter(|(at, file)| !questions(file, asked.contains(at)).is_empty())
+                .map(|(at, file)| {
+                    let answers = answer_file(
+                        &graph,
+                        file,
+                        asked.contains(&at),
+                        files.answers_everything(),
+                    );
                     (at, answers)
                 })
                 .collect()
@@ -188,6 +192,26 @@ fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
         .collect();
     let wanted = files.matching(&unparsed, &|bytes| searcher.is_match(bytes));
     parse_for_exports(report, files, &wanted, &LinkState::default());
+}
+
+/// The answers to the questions of `file` (see [`questions`]); with `everything`, every
+/// question is answered with whatever summary was found.
+fn answer_file(
+    graph: &Graph,
+    file: &crate::results::FileResult,
+    exports_asked: bool,
+    everything: bool,
+) -> Answers {
+    let questions = questions(file, exports_asked);
+    if everything {
+        let everything = questions
+            .into_keys()
+            .map(|key| (key, Matters::ANYTHING))
+            .collect();
+        graph.answer(&file.path, &everything)
+    } else {
+        graph.answer(&file.path, &questions)
+    }
 }
 
 /// The questions of `file` the link answers: those for its findings, and those for
