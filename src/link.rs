@@ -113,7 +113,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                 .files
                 .iter()
                 .enumerate()
-                .filter(|(at, file)| !questions(file, asked.contains(at)).is_empty())
+                .filter(|(at, file)| has_questions(file, asked.contains(at)))
                 .map(|(at, file)| {
                     let answers = answer_file(
                         &graph,
@@ -227,6 +227,11 @@ fn questions(file: &crate::results::FileResult, exports_asked: bool) -> Demands 
     questions
 }
 
+/// Whether [`questions`] of `file` would be any.
+fn has_questions(file: &crate::results::FileResult, exports_asked: bool) -> bool {
+    !file.project.demands.is_empty() || (exports_asked && !file.project.export_demands.is_empty())
+}
+
 /// The files (positions in the report) some file asks about, directly or through the
 /// summaries of what it exports: their export summaries are worth answering for.
 fn asked_about(
@@ -258,14 +263,12 @@ fn asked_about(
     frontier.extend(state.in_full.iter().copied());
     while let Some(at) = frontier.pop() {
         let file = &report.files[at];
-        let mut next = Vec::new();
         reach(
             &file.path,
             &file.project.export_demands,
             &mut asked,
-            &mut next,
+            &mut frontier,
         );
-        frontier.extend(next);
     }
     asked
 }

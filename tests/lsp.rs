@@ -109,6 +109,21 @@ impl Client {
 
     /// The first message that `wanted` accepts; window messages and the like before it
     /// are passed over, but never diagnostics (each publication matters).
+    /// The next `files` publishDiagnostics notifications, by document URI.
+    fn diagnostics_of_files(&mut self, files: usize) -> std::collections::HashMap<String, Value> {
+        let mut seen = std::collections::HashMap::new();
+        for _ in 0..files {
+            let message =
+                self.expect(|message| message["method"] == "textDocument/publishDiagnostics");
+            let params = &message["params"];
+            seen.insert(
+                params["uri"].as_str().unwrap().to_string(),
+                params["diagnostics"].clone(),
+            );
+        }
+        seen
+    }
+
     fn expect(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         loop {
             let message = self.next();
@@ -459,16 +474,7 @@ fn markup_unused_ignores_config_reload_and_ignore_files() {
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": uri(&folder.join("crosswire.toml")), "type": 1 }] }),
     );
-    let mut seen = std::collections::HashMap::new();
-    for _ in 0..2 {
-        let message =
-            client.expect(|message| message["method"] == "textDocument/publishDiagnostics");
-        let params = &message["params"];
-        seen.insert(
-            params["uri"].as_str().unwrap().to_string(),
-            params["diagnostics"].clone(),
-        );
-    }
+    let seen = client.diagnostics_of_files(2);
     assert_eq!(seen[&built], json!([]));
     let diagnostics = seen[&page].as_array().unwrap();
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
@@ -493,16 +499,7 @@ fn markup_unused_ignores_config_reload_and_ignore_files() {
             .contains("crosswire.toml"),
         "{shown:#}"
     );
-    let mut seen = std::collections::HashMap::new();
-    for _ in 0..2 {
-        let message =
-            client.expect(|message| message["method"] == "textDocument/publishDiagnostics");
-        let params = &message["params"];
-        seen.insert(
-            params["uri"].as_str().unwrap().to_string(),
-            params["diagnostics"].clone(),
-        );
-    }
+    let seen = client.diagnostics_of_files(2);
     let codes: Vec<&str> = seen[&page]
         .as_array()
         .unwrap()
