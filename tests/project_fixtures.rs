@@ -187,3 +187,57 @@ fn kept_trees_give_the_findings_of_parsing_again() {
         "the link pass linked only {linked_again} files again"
     );
 }
+
+/// A module whose exported functions are too large to summarise in its own pass (a
+/// bundle's wrapper, a generated client) leaves them to the link, which summarises
+/// them when a file asks: the findings are those of a module small enough to summarise.
+#[test]
+fn exports_too_large_to_summarise_at_once_are_summarised_when_asked() {
+    let small = Path::new("fixtures/message-data-to-sink/project-sink-chain");
+    // `(file name, line, rule)`: the two projects lie in different folders.
+    let by_name = |project: &Path| -> BTreeSet<(String, usize, String)> {
+        findings_of(
+            &Engine::new(Config::defaults(project.to_path_buf())),
+            project,
+        )
+        .into_iter()
+        .map(|(path, line, rule)| (path.rsplit('/').next().unwrap().to_string(), line, rule))
+        .collect()
+    };
+    let expected = by_name(small);
+    let large = tempfile::tempdir().unwrap();
+    for name in ["main.js", "view.js"] {
+        std::fs::copy(small.join(name), large.path().join(name)).unwrap();
+    }
+    // `write` grows past the bytes a module's own pass summarises, its sink still last.
+    let padding: String = (0..6_000)
+        .map(|n| format!("  const unused{n} = \"{n:>20}\";\n"))
+        .collect();
+    assert!(padding.len() > 128 * 1024);
+    std::fs::write(
+        large.path().join("dom.js"),
+        format!("export function write(html) {{\n{padding}  document.body.innerHTML = html;\n}}\n"),
+    )
+    .unwrap();
+    let found = by_name(large.path());
+    assert_eq!(found, expected);
+    // Summarised by the link, not by dom.js's own pass.
+    let mut engine = Engine::new(Config::defaults(large.path().to_path_buf()));
+    engine.collect_stats = true;
+    let report = engine.run(Input::Paths(vec![large.path().to_path_buf()]), 1, true);
+    assert!(
+        report
+            .stats
+            .files
+            .iter()
+            .any(|file| file.path.ends_with("dom.js") && file.stage == "link pass"),
+        "{:?}",
+        report.stats.files
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(file, _, rule)| file == "main.js" && rule == "message-data-to-sink"),
+        "{found:?}"
+    );
+}

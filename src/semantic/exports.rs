@@ -13,6 +13,13 @@ use crate::modules::{
 /// is a bundle's, whose helpers no one imports by name.
 const MAX_SUMMARISED_FUNCTIONS: usize = 256;
 
+/// Bytes of exported functions a module's own pass summarises, at most: past them (a
+/// bundle's wrapper exported as one function, a generated client), the summaries are
+/// left to the link, which makes them in a full walk only if a file asks about the
+/// module (see [`crate::modules::ModuleFacts::partial`]): a summary walks its function
+/// three times per parameter, and nothing may ask for it.
+const MAX_SUMMARISED_BYTES: u32 = 128 * 1024;
+
 /// How deep an exported object of constants is read.
 const MAX_OBJECT_DEPTH: u32 = 3;
 
@@ -29,6 +36,8 @@ pub fn module_facts(
         sockets,
         facts: ModuleFacts::default(),
         summarised: 0,
+        bytes_left: (!crate::modules::env::walks_in_full()).then_some(MAX_SUMMARISED_BYTES),
+        over_budget: false,
     };
     let items: Vec<&ModuleItem> = match program {
         Program::Module(module) => module.body.iter().collect(),
@@ -53,6 +62,9 @@ pub fn module_facts(
     for statement in statements {
         reader.statement(statement);
     }
+    if reader.over_budget {
+        reader.facts.leave_summaries_to_the_link();
+    }
     reader.facts
 }
 
@@ -67,6 +79,10 @@ struct Reader<'r, 'a> {
     sockets: &'r SocketSummary<'r>,
     facts: ModuleFacts,
     summarised: usize,
+    /// Bytes of functions still to summarise (none: no limit, the link asked for them).
+    bytes_left: Option<u32>,
+    /// A function was left unsummarised for its size.
+    over_budget: bool,
 }
 
 impl Reader<'_, '_> {
@@ -375,7 +391,22 @@ impl Reader<'_, '_> {
     }
 
     fn function_summary(&mut self, span: Span) -> ExportSummary {
-        let function = if self.summarised < MAX_SUMMARISED_FUNCTIONS {
+        let size = span.hi.0.saturating_sub(span.lo.0);
+        if let Some(left) = self.bytes_left {
+            match left.checked_sub(size) {
+                Some(left) if !self.over_budget => self.bytes_left = Some(left),
+                _ => self.over_budget = true,
+            }
+        }
+        let function = if self.over_budget {
+            // Only what the walk itself knows; the rest is the link's to make.
+            self.bindings.listener_wrappers.get(&span).map(|&wrapper| {
+                crate::modules::FunctionSummary {
+                    listener_wrapper: Some(wrapper),
+                    ..Default::default()
+                }
+            })
+        } else if self.summarised < MAX_SUMMARISED_FUNCTIONS {
             self.summarised += 1;
             let mut summary =
                 super::handlers::summarize_function(self.program, self.bindings, span);
