@@ -46,10 +46,7 @@ impl ModuleFacts {
                     .function
                     .take()
                     .and_then(|function| function.listener_wrapper)
-                    .map(|wrapper| FunctionSummary {
-                        listener_wrapper: Some(wrapper),
-                        ..FunctionSummary::default()
-                    });
+                    .map(FunctionSummary::forwarding_only);
             }
         }
     }
@@ -148,6 +145,17 @@ pub struct FunctionSummary {
     /// as a socket: a socket handed there is handed to code the rules cannot see.
     #[serde(default)]
     pub socket_params: Vec<Option<SocketLifecycle>>,
+}
+
+impl FunctionSummary {
+    /// Only that the function forwards to `addEventListener` (known from the walk
+    /// itself): the rest is left to the link (see [`ModuleFacts::partial`]).
+    pub fn forwarding_only(listener_wrapper: [usize; 3]) -> FunctionSummary {
+        FunctionSummary {
+            listener_wrapper: Some(listener_wrapper),
+            ..FunctionSummary::default()
+        }
+    }
 }
 
 impl FunctionSummary {

@@ -394,18 +394,17 @@ impl Reader<'_, '_> {
         let size = span.hi.0.saturating_sub(span.lo.0);
         if let Some(left) = self.bytes_left {
             match left.checked_sub(size) {
-                Some(left) if !self.over_budget => self.bytes_left = Some(left),
-                _ => self.over_budget = true,
+                Some(left) => self.bytes_left = Some(left),
+                None => self.over_budget = true,
             }
         }
         let function = if self.over_budget {
             // Only what the walk itself knows; the rest is the link's to make.
-            self.bindings.listener_wrappers.get(&span).map(|&wrapper| {
-                crate::modules::FunctionSummary {
-                    listener_wrapper: Some(wrapper),
-                    ..Default::default()
-                }
-            })
+            self.bindings
+                .listener_wrappers
+                .get(&span)
+                .copied()
+                .map(crate::modules::FunctionSummary::forwarding_only)
         } else if self.summarised < MAX_SUMMARISED_FUNCTIONS {
             self.summarised += 1;
             let mut summary =
