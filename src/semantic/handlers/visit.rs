@@ -442,6 +442,14 @@ impl Visit for Walker<'_, '_> {
                 let guards = self.data_guards(&Expr::Ident(ident.clone()));
                 self.record_data_read(span_range(ident.span), &guards);
             }
+            // `{ code }` where `code` holds message data (a helper's parameter, a local
+            // derived from the data): the object carries it on, as `{ code: code }` would.
+            Prop::Shorthand(ident) => {
+                if let Some(Role::Tainted(taint)) = self.roles.get(&self.id(ident)) {
+                    let guards = taint.guards.clone();
+                    self.record_data_use(span_range(ident.span), &guards);
+                }
+            }
             Prop::KeyValue(pair) if prop_name(&pair.key) == Some("__html") => {
                 self.record_sink(
                     span_range(pair.value.span()),
