@@ -828,7 +828,7 @@ impl<'a> Collector<'a> {
                 let Some(member) = member_of(callee) else {
                     return;
                 };
-                match member_name(&member.prop) {
+                match member_name(&member.prop).or_else(|| self.computed_listener_method(member)) {
                     Some("addEventListener") => {
                         self.record_wrapper_signature(&member.obj, args);
                         self.push_listener(
@@ -867,6 +867,31 @@ impl<'a> Collector<'a> {
                 }
             }
         }
+    }
+
+    /// `window[add]("message", h)` where `add` only ever holds `"addEventListener"` or
+    /// `"attachEvent"` (old IE's), chosen by feature detection: the registration method
+    /// the call names, `addEventListener` when that is among them (the event name then
+    /// has no `on`).
+    fn computed_listener_method(&self, member: &MemberExpr) -> Option<&'static str> {
+        let MemberProp::Computed(computed) = &member.prop else {
+            return None;
+        };
+        let Expr::Ident(name) = strip(&computed.expr) else {
+            return None;
+        };
+        let values = self.bindings.string_values(name)?;
+        if !values
+            .iter()
+            .all(|value| matches!(*value, "addEventListener" | "attachEvent"))
+        {
+            return None;
+        }
+        Some(if values.contains(&"addEventListener") {
+            "addEventListener"
+        } else {
+            "attachEvent"
+        })
     }
 
     /// `function on(el, name, fn) { el.addEventListener(name, fn) }`: remember which

@@ -389,6 +389,31 @@ impl<'a> Bindings<'a> {
         }
     }
 
+    /// The strings a name may hold, when every value it is given is a string literal or a
+    /// conditional between them (`var add = window.addEventListener ? "addEventListener"
+    /// : "attachEvent"`); `None` when any of them is something else.
+    pub fn string_values(&self, ident: &Ident) -> Option<Vec<&'a str>> {
+        fn strings<'e>(expr: &'e Expr, out: &mut Vec<&'e str>) -> bool {
+            match strip(expr) {
+                Expr::Cond(cond) => strings(&cond.cons, out) && strings(&cond.alt, out),
+                other => match literal_string(other) {
+                    Some(text) => {
+                        out.push(text);
+                        true
+                    }
+                    None => false,
+                },
+            }
+        }
+        let binding = self.binding(&self.binding_id(ident)?)?;
+        let values = self.known_values(ident, binding)?;
+        let mut out = Vec::new();
+        values
+            .into_iter()
+            .all(|value| strings(value, &mut out))
+            .then_some(out)
+    }
+
     /// The global `expr` names, directly or through names that only ever hold it: the
     /// parameter of a wrapper `(function (self) { … })(self)`, `const root = globalThis`.
     pub fn global_alias(&self, expr: &Expr) -> Option<Atom> {
