@@ -185,6 +185,7 @@ fn walk<'a>(
         holder_hints: HashMap::default(),
         synchronous_callbacks: Default::default(),
         page_references: Vec::new(),
+        sets_sources: false,
         dynamic_imports: Vec::new(),
         worker_import_seen: false,
         servers: Default::default(),
@@ -308,6 +309,9 @@ struct Collector<'a> {
     /// Workers, popups and frames the code starts, opens and embeds, as written: resolved
     /// once the walk is over (a name's value may be assigned after the reference).
     page_references: Vec<RawReference<'a>>,
+    /// The file sets some element's `src` (`x.src = …`, `x.setAttribute("src", …)`) or a
+    /// frame's location: it may navigate a frame, whatever the URL.
+    sets_sources: bool,
     /// `import("./x")` with a literal specifier: modules the file loads on demand, part
     /// of its page (`crate::pages`).
     dynamic_imports: Vec<&'a str>,
@@ -572,7 +576,10 @@ impl<'a> Collector<'a> {
         } else {
             super::servers::resolve_servers(program, bindings, &self.servers)
         };
-        let mut page = crate::embedded::PageRefs::default();
+        let mut page = crate::embedded::PageRefs {
+            sets_sources: self.sets_sources,
+            ..Default::default()
+        };
         for reference in &self.page_references {
             let url = match &reference.url {
                 RawUrl::Written(url) => super::socket_urls::page_url(bindings, url),
@@ -2102,6 +2109,14 @@ impl<'a> Collector<'a> {
     fn record_frame_attribute(&mut self, call: &'a CallExpr, callee: &Expr) {
         if let Expr::Member(member) = strip(callee)
             && member_name(&member.prop) == Some("setAttribute")
+            && call.args.first().is_some_and(|name| {
+                literal_string(&name.expr).is_some_and(|name| name.eq_ignore_ascii_case("src"))
+            })
+        {
+            self.sets_sources = true;
+        }
+        if let Expr::Member(member) = strip(callee)
+            && member_name(&member.prop) == Some("setAttribute")
             && let [name, url, ..] = call.args.as_slice()
             && literal_string(&name.expr).is_some_and(|name| name.eq_ignore_ascii_case("src"))
             && self.names_a_frame(&member.obj)
@@ -2158,12 +2173,19 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
     } else {
         origin.and_then(|origin| bindings.wildcard_origin(origin))
     };
+    let frame_id = match (&wildcard_origin, &target, &raw.receiver) {
+        (Some(_), super::Target::OtherWindow(super::WindowKind::IframeContent), Some(receiver)) => {
+            bindings.frame_element_id(receiver)
+        }
+        _ => None,
+    };
     PostMessageCall {
         span: raw.span.clone(),
         callee_span: raw.callee_span.clone(),
         receiver_span: raw.receiver_span.clone(),
         target,
         argument_count: raw.argument_count,
+        frame_id,
         wildcard_origin,
         origin_in_options,
     }
@@ -2468,6 +2490,16 @@ impl<'a> Visit for Collector<'a> {
                 self.hint_holder(&assign.right, holder);
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                // Any `x.src = …` may point a frame elsewhere, and so does
+                // `frame.contentWindow.location = …`.
+                if assign.op == AssignOp::Assign
+                    && (member_name(&member.prop) == Some("src")
+                        || (matches!(member_name(&member.prop), Some("location" | "href"))
+                            && super::handlers::expression_text(&member.obj)
+                                .contains("contentWindow")))
+                {
+                    self.sets_sources = true;
+                }
                 // `frame.src = "/embed.html"`
                 let sets_frame_source =
                     member_name(&member.prop) == Some("src") && self.names_a_frame(&member.obj);
