@@ -956,6 +956,35 @@ impl<'a> Collector<'a> {
         let Some(class) = self.current_class() else {
             return;
         };
+        // Fields declared as windows: `winRef: Window`, `constructor(private w: Window)`.
+        let is_window_type = |annotation: &Option<Box<TsTypeAnn>>| {
+            annotation.as_deref().is_some_and(|annotation| {
+                matches!(&*annotation.type_ann, TsType::TsTypeRef(reference)
+                    if reference.type_params.is_none()
+                        && matches!(&reference.type_name, TsEntityName::Ident(name)
+                            if &*name.sym == "Window"))
+            })
+        };
+        match member {
+            ClassMember::ClassProp(prop) if is_window_type(&prop.type_ann) => {
+                if let Some(name) = prop_atom(&prop.key) {
+                    self.bindings.window_fields.insert((class, name));
+                }
+            }
+            ClassMember::Constructor(constructor) => {
+                for param in &constructor.params {
+                    if let ParamOrTsParamProp::TsParamProp(prop) = param
+                        && let TsParamPropParam::Ident(ident) = &prop.param
+                        && is_window_type(&ident.type_ann)
+                    {
+                        self.bindings
+                            .window_fields
+                            .insert((class, ident.id.sym.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
         let (name, span) = match member {
             ClassMember::Method(method) => match prop_atom(&method.key) {
                 Some(name) => (name, method.function.span),

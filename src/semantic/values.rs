@@ -2,6 +2,7 @@
 //! as one file can tell: which window a receiver is, whether an origin is `"*"`.
 
 use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use swc_atoms::Atom;
@@ -96,6 +97,9 @@ pub struct Bindings<'a> {
     pub class_extends: HashMap<u32, Id>,
     /// Methods and function-valued fields of classes, by class (its span's start) and name.
     pub class_methods: HashMap<(u32, Atom), Span>,
+    /// Fields of classes (by class start and name) that TypeScript declares as a `Window`:
+    /// `winRef: Window`, `constructor(private winRef: Window)`.
+    pub window_fields: HashSet<(u32, Atom)>,
     /// Methods of object literals bound to a name: `const handlers = { onMessage(e) {} }`.
     pub object_methods: HashMap<(Id, Atom), Span>,
     /// Object literals bound to a name, by their span's start: their methods are walked
