@@ -113,25 +113,27 @@ def materialize(project, cache):
     else:
         root = dest / "tree"
     if marker.exists():
+        # Caches made before crosswire read extension manifests: add them (only adds
+        # files, so a concurrent run reading the tree is not disturbed).
+        manifests = dest / ".crosswire-eval-manifests"
+        if kind == "github" and not manifests.exists():
+            git_dir = mirror_git_dir(name)
+            if git_dir is not None:
+                extract_sources(git_dir, pin, root, is_wanted=is_manifest)
+                manifests.touch()
         return root
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     if kind == "github":
-        mirror = os.environ.get("CROSSWIRE_EVAL_MIRRORS")
-        git_dir = None
-        if mirror:
-            for candidate in (Path(mirror) / name.replace("/", "+") / "repo" / ".git",
-                              Path(mirror) / name.replace("/", "+") / "repo"):
-                if (candidate / "objects").exists():
-                    git_dir = candidate
-                    break
+        git_dir = mirror_git_dir(name)
         if git_dir is None:
             git_dir = dest / "git"
             run(["git", "init", "-q", "--bare", str(git_dir)])
             run(["git", "--git-dir", str(git_dir), "fetch", "-q", "--depth", "1",
                  f"https://github.com/{name}", pin])
         extract_sources(git_dir, pin, root)
+        (dest / ".crosswire-eval-manifests").touch()
         if git_dir.parent == dest:
             shutil.rmtree(git_dir)
     elif kind == "npm":
@@ -143,14 +145,34 @@ def materialize(project, cache):
     return root
 
 
+def mirror_git_dir(name):
+    """The bare mirror of a GitHub project under $CROSSWIRE_EVAL_MIRRORS, if there is one."""
+    mirror = os.environ.get("CROSSWIRE_EVAL_MIRRORS")
+    if mirror:
+        for candidate in (Path(mirror) / name.replace("/", "+") / "repo" / ".git",
+                          Path(mirror) / name.replace("/", "+") / "repo"):
+            if (candidate / "objects").exists():
+                return candidate
+    return None
+
+
 # What crosswire reads; other files (images, media, archives) are not extracted.
 SOURCE_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".html", ".htm",
                    ".vue", ".svelte", ".astro")
 
 
-def extract_sources(git_dir, pin, root):
-    """Writes the commit's source files under root. Blobs a partial mirror lacks are
-    skipped (and counted), so one missing asset does not lose the project."""
+def is_manifest(path):
+    """A browser extension's manifest, which crosswire reads for its sandboxed pages."""
+    return path.rsplit("/", 1)[-1] == "manifest.json"
+
+
+def is_source(path):
+    return path.lower().endswith(SOURCE_SUFFIXES) or is_manifest(path)
+
+
+def extract_sources(git_dir, pin, root, is_wanted=is_source):
+    """Writes the commit's source files (those is_wanted keeps) under root. Blobs a partial
+    mirror lacks are skipped (and counted), so one missing asset does not lose the project."""
     listing = run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", pin],
                   stdout=subprocess.PIPE).stdout.split(b"\0")
     wanted = []
@@ -159,7 +181,7 @@ def extract_sources(git_dir, pin, root):
             continue
         meta, _, path = entry.partition(b"\t")
         mode, kind, oid = meta.split()
-        if kind == b"blob" and mode != b"120000" and path.decode("utf-8", "replace").lower().endswith(SOURCE_SUFFIXES):
+        if kind == b"blob" and mode != b"120000" and is_wanted(path.decode("utf-8", "replace")):
             wanted.append((oid.decode(), path.decode("utf-8", "replace")))
     batch = subprocess.Popen(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)

@@ -35,6 +35,28 @@ pub struct Reference {
     pub span: Range<usize>,
 }
 
+/// A frame element of the markup with an `id`, which scripts find it by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameElement {
+    pub id: String,
+    /// Its `src` as written.
+    pub src: Option<String>,
+    /// Its `sandbox` attribute's value (`""` for a bare `sandbox`).
+    pub sandbox: Option<String>,
+}
+
+impl FrameElement {
+    /// A `sandbox` without `allow-same-origin` gives the frame's document an opaque
+    /// origin (`"null"`), whatever it loads: no target origin but `"*"` reaches it.
+    pub fn opaque_by_attribute(&self) -> bool {
+        self.sandbox.as_deref().is_some_and(|tokens| {
+            !tokens
+                .split_ascii_whitespace()
+                .any(|token| token.eq_ignore_ascii_case("allow-same-origin"))
+        })
+    }
+}
+
 /// A markup comment (`<!-- … -->`), which may hold a suppression directive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkupComment {
@@ -49,6 +71,13 @@ pub struct PageRefs {
     pub frames: Vec<Reference>,
     pub workers: Vec<Reference>,
     pub popups: Vec<Reference>,
+    /// Frame elements with an `id` (not part of the page map).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frame_elements: Vec<FrameElement>,
+    /// A script that sets some element's `src` or a frame's location, so may navigate a
+    /// frame anywhere (not part of the page map).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sets_sources: bool,
     /// Markup comments (not part of the page map).
     #[serde(skip, default)]
     pub comments: Vec<MarkupComment>,
@@ -75,6 +104,8 @@ impl PageRefs {
         self.frames.extend(other.frames);
         self.workers.extend(other.workers);
         self.popups.extend(other.popups);
+        self.frame_elements.extend(other.frame_elements);
+        self.sets_sources |= other.sets_sources;
         self.comments.extend(other.comments);
         self.user_action_calls.extend(other.user_action_calls);
         self.other_handler_calls.extend(other.other_handler_calls);
@@ -372,6 +403,15 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
                 }
                 if matches!(name.as_str(), "svg" | "math") && !tag.self_closing {
                     foreign_depth += 1;
+                }
+                if matches!(name.as_str(), "iframe" | "frame")
+                    && let Some(id) = attribute("id")
+                {
+                    refs.frame_elements.push(FrameElement {
+                        id: id.trim().to_string(),
+                        src: attribute("src"),
+                        sandbox: attribute("sandbox"),
+                    });
                 }
                 match name.as_str() {
                     "script" => {

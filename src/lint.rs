@@ -466,6 +466,17 @@ impl Engine {
                     )
                 })
                 .collect(),
+            framed_wildcards: facts
+                .post_messages
+                .iter()
+                .filter(|call| call.wildcard_origin.is_some())
+                .filter_map(|call| {
+                    Some((
+                        analysis.to_file(call.callee_span.clone()),
+                        call.frame_id.clone()?,
+                    ))
+                })
+                .collect(),
             directives,
         };
         // Project-level findings may point into files with page links or sockets.
@@ -979,13 +990,24 @@ impl Engine {
                 .files
                 .iter()
                 .any(|file| !file.project.sockets.is_empty());
-        if starts_workers || same_page_matters {
+        // `"*"` sent to frames found by id, which the markup may show are sandboxed.
+        let frames_by_id = report.files.iter().any(|file| {
+            !file.project.framed_wildcards.is_empty()
+                && file
+                    .findings
+                    .iter()
+                    .any(|finding| finding.rule == "postmessage-wildcard-origin")
+        });
+        if starts_workers || same_page_matters || frames_by_id {
             let resolver = crate::modules::resolve::Resolver::new(
                 report.files.iter().map(|file| file.path.as_str()),
             );
             let pages = crate::pages::Pages::build(&report, &roots, &resolver);
             if starts_workers {
                 crate::project::drop_worker_message_findings(&mut report, &pages);
+            }
+            if frames_by_id {
+                crate::project::drop_sandboxed_frame_wildcards(&mut report, &pages, &roots);
             }
             if same_page_matters {
                 crate::project::same_page(&mut report, same_page, &pages);

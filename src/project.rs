@@ -5,8 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Finding, Label, Severity};
+use crate::page_map::{KnownFiles, resolve};
 use crate::pages::{Kind, Pages};
 use crate::results::RunReport;
 use crate::rules::WEBSOCKET_SAME_PAGE;
@@ -25,6 +27,158 @@ pub fn drop_worker_message_findings(report: &mut RunReport, pages: &Pages) {
             .retain(|finding| !crate::rules::MESSAGE_HANDLER_RULES.contains(&finding.rule));
     }
 }
+
+/// `postMessage(message, "*")` to a frame the page's markup shows is sandboxed: the
+/// frame's document has the opaque origin `"null"`, which no target origin but `"*"`
+/// matches, so postmessage-wildcard-origin's fix does not exist there. The call must
+/// find the frame by its `id` (`document.getElementById("x").contentWindow`, see
+/// [`crate::results::ProjectFacts::framed_wildcards`]), and in every page whose modules
+/// include the file, every frame element with that id must be sandboxed: by a `sandbox`
+/// attribute without `allow-same-origin`, or by loading a page that its browser
+/// extension's `manifest.json` lists under `"sandbox": { "pages": […] }` (then no
+/// script of the page may point a frame elsewhere). A file no page loads keeps its
+/// finding.
+pub fn drop_sandboxed_frame_wildcards(report: &mut RunReport, pages: &Pages, roots: &[String]) {
+    let wanted: Vec<usize> = (0..report.files.len())
+        .filter(|&at| {
+            let file = &report.files[at];
+            !file.project.framed_wildcards.is_empty()
+                && file.findings.iter().any(|f| f.rule == WILDCARD_RULE)
+        })
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let known: KnownFiles = report.files.iter().map(|file| file.path.as_str()).collect();
+    let mut manifests = Manifests::default();
+    let mut pages_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut modules_of: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for &page in &pages.pages {
+        let modules = pages.modules(page);
+        for &at in &wanted {
+            if modules.contains(&at) {
+                pages_of.entry(at).or_default().push(page);
+            }
+        }
+        modules_of.insert(page, modules);
+    }
+    // Whether every frame element with `id` in the page is sandboxed (and there is one).
+    let mut sandboxed = |page: usize, id: &str| -> bool {
+        let modules = &modules_of[&page];
+        let mut found = false;
+        for &module in modules {
+            let file = &report.files[module];
+            for frame in file
+                .page
+                .frame_elements
+                .iter()
+                .filter(|frame| frame.id == id)
+            {
+                found = true;
+                if frame.opaque_by_attribute() {
+                    continue;
+                }
+                let listed = frame
+                    .src
+                    .as_deref()
+                    .and_then(|src| resolve(&file.path, src, &known, roots))
+                    .is_some_and(|target| manifests.lists_as_sandboxed(&target));
+                // A script of the page that points a frame elsewhere may navigate this one
+                // away from the sandboxed page.
+                let navigated = modules
+                    .iter()
+                    .any(|&other| report.files[other].page.sets_sources);
+                if !listed || navigated {
+                    return false;
+                }
+            }
+        }
+        found
+    };
+    let mut dropped: Vec<(usize, Vec<std::ops::Range<usize>>)> = Vec::new();
+    for &at in &wanted {
+        let Some(containing) = pages_of.get(&at) else {
+            continue;
+        };
+        let spans: Vec<std::ops::Range<usize>> = report.files[at]
+            .project
+            .framed_wildcards
+            .iter()
+            .filter(|(_, id)| containing.iter().all(|&page| sandboxed(page, id)))
+            .map(|(span, _)| span.clone())
+            .collect();
+        if !spans.is_empty() {
+            dropped.push((at, spans));
+        }
+    }
+    for (at, spans) in dropped {
+        report.files[at].findings.retain(|finding| {
+            finding.rule != WILDCARD_RULE || !spans.contains(&finding.diagnostic.span)
+        });
+    }
+}
+
+const WILDCARD_RULE: &str = "postmessage-wildcard-origin";
+
+/// Browser extension manifests (`manifest.json` with a `manifest_version`) found on disk
+/// above a file, and the pages each lists as sandboxed.
+#[derive(Default)]
+struct Manifests {
+    /// Folder (`""` for the working directory, else with its `/`) → the sandboxed pages
+    /// its manifest lists, as paths like the run's, or `None` without a manifest.
+    by_folder: BTreeMap<String, Option<Vec<String>>>,
+}
+
+impl Manifests {
+    /// Whether the nearest extension manifest above `path` lists it as a sandboxed page.
+    fn lists_as_sandboxed(&mut self, path: &str) -> bool {
+        let mut folder = path;
+        while let Some(slash) = folder.rfind('/') {
+            folder = &path[..slash + 1];
+            if let Some(listed) = self.read(folder) {
+                return listed.iter().any(|page| page == path);
+            }
+            folder = &folder[..folder.len() - 1];
+        }
+        !path.starts_with('/')
+            && self
+                .read("")
+                .is_some_and(|listed| listed.iter().any(|page| page == path))
+    }
+
+    fn read(&mut self, folder: &str) -> Option<&Vec<String>> {
+        self.by_folder
+            .entry(folder.to_string())
+            .or_insert_with(|| {
+                let at =
+                    Path::new(if folder.is_empty() { "." } else { folder }).join("manifest.json");
+                let bytes = crate::safe_io::read_file(&at, MANIFEST_LIMIT).ok()?;
+                let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+                json.get("manifest_version")?;
+                let pages = json
+                    .get("sandbox")
+                    .and_then(|sandbox| sandbox.get("pages"))
+                    .and_then(|pages| pages.as_array())
+                    .map(|pages| {
+                        pages
+                            .iter()
+                            .filter_map(|page| page.as_str())
+                            .map(|page| {
+                                let page =
+                                    page.trim().trim_start_matches("./").trim_start_matches('/');
+                                format!("{folder}{page}")
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(pages)
+            })
+            .as_ref()
+    }
+}
+
+/// The most of a manifest read.
+const MANIFEST_LIMIT: u64 = 1 << 20;
 
 /// Flags pairs of related contexts that both open sockets to the same endpoint, when
 /// the project's server for that endpoint (if it has one) only relays between clients.

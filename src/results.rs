@@ -48,6 +48,11 @@ pub struct ProjectFacts {
     pub sockets: Vec<(std::ops::Range<usize>, Endpoint)>,
     /// Servers: where, the path they serve, and whether they only relay.
     pub servers: Vec<(std::ops::Range<usize>, Option<String>, bool)>,
+    /// `postMessage(…, "*")` calls to a frame found by its `id`: the call's callee (where
+    /// postmessage-wildcard-origin reports) and the id, which the page's markup may show
+    /// is a sandboxed frame (`crate::project::drop_sandboxed_frame_wildcards`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub framed_wildcards: Vec<(std::ops::Range<usize>, String)>,
     /// The file's suppression directives, for project-level findings.
     pub directives: Vec<suppress::Directive>,
     /// What the file imports and exports (see `crate::modules`).

@@ -222,6 +222,11 @@ fn each_recorder_makes_its_function_hot() {
             r#"function hook(el) { $(window).on("message", function (e) { el.html(e.originalEvent.data); }); }"#,
         ),
         (
+            "a listener method held in a variable",
+            r#"var add = window.addEventListener ? "addEventListener" : "attachEvent";
+            function hook(el) { window[add]("message", function (e) { el.innerHTML = e.data; }); }"#,
+        ),
+        (
             "@HostListener",
             r#"function make() { return class Frame { @HostListener("window:message", ["$event"]) onMessage(e) { this.el.innerHTML = e.data; } }; }"#,
         ),
@@ -288,6 +293,10 @@ mod generated {
         ("window.onmessage = {H};", ""),
         ("onmessage = {H};", ""),
         ("window.attachEvent(\"onmessage\", {H});", ""),
+        (
+            "window[add{n}](\"message\", {H});",
+            "var add{n} = window.addEventListener ? \"addEventListener\" : \"attachEvent\";",
+        ),
         ("$(window).on(\"message\", {H});", ""),
         ("jQuery(window).one(\"message\", {H});", ""),
         ("$(window).bind(\"message\", {H});", ""),

@@ -8,7 +8,13 @@ use crate::semantic::{Target, WindowKind};
 pub const RULE: Rule = Rule {
     id: "postmessage-wildcard-origin",
     doc_source: include_str!("../../rules/postmessage-wildcard-origin.md"),
-    triggers: &[Trigger::word("postMessage")],
+    // Pages with frames too: a page's markup may show that the frame a script posts to
+    // is sandboxed (`crate::project::drop_sandboxed_frame_wildcards`).
+    triggers: &[
+        Trigger::word("postMessage"),
+        Trigger::in_markup("<iframe"),
+        Trigger::in_markup("<frame"),
+    ],
     options: &[],
     check: Some(check),
     project: false,

@@ -56,6 +56,9 @@ pub const NEEDLES: &[&str] = &[
     ".on(",
     ".one(",
     ".bind(",
+    // `window[add]("message", h)`, the method's name held in a variable.
+    "](\"message\"",
+    "]('message'",
     // Sockets: constructors named `…Socket…`, `…WS` and the libraries' classes, and
     // library connects: `io(…)`, `io.connect(…)`, `mqtt.connect(…)`, `createClient(…)`,
     // `.withUrl(…)`.

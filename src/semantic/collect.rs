@@ -185,6 +185,7 @@ fn walk<'a>(
         holder_hints: HashMap::default(),
         synchronous_callbacks: Default::default(),
         page_references: Vec::new(),
+        sets_sources: false,
         dynamic_imports: Vec::new(),
         worker_import_seen: false,
         servers: Default::default(),
@@ -308,6 +309,9 @@ struct Collector<'a> {
     /// Workers, popups and frames the code starts, opens and embeds, as written: resolved
     /// once the walk is over (a name's value may be assigned after the reference).
     page_references: Vec<RawReference<'a>>,
+    /// The file sets some element's `src` (`x.src = …`, `x.setAttribute("src", …)`) or a
+    /// frame's location: it may navigate a frame, whatever the URL.
+    sets_sources: bool,
     /// `import("./x")` with a literal specifier: modules the file loads on demand, part
     /// of its page (`crate::pages`).
     dynamic_imports: Vec<&'a str>,
@@ -572,7 +576,10 @@ impl<'a> Collector<'a> {
         } else {
             super::servers::resolve_servers(program, bindings, &self.servers)
         };
-        let mut page = crate::embedded::PageRefs::default();
+        let mut page = crate::embedded::PageRefs {
+            sets_sources: self.sets_sources,
+            ..Default::default()
+        };
         for reference in &self.page_references {
             let url = match &reference.url {
                 RawUrl::Written(url) => super::socket_urls::page_url(bindings, url),
@@ -828,7 +835,7 @@ impl<'a> Collector<'a> {
                 let Some(member) = member_of(callee) else {
                     return;
                 };
-                match member_name(&member.prop) {
+                match member_name(&member.prop).or_else(|| self.computed_listener_method(member)) {
                     Some("addEventListener") => {
                         self.record_wrapper_signature(&member.obj, args);
                         self.push_listener(
@@ -867,6 +874,31 @@ impl<'a> Collector<'a> {
                 }
             }
         }
+    }
+
+    /// `window[add]("message", h)` where `add` only ever holds `"addEventListener"` or
+    /// `"attachEvent"` (old IE's), chosen by feature detection: the registration method
+    /// the call names, `addEventListener` when that is among them (the event name then
+    /// has no `on`).
+    fn computed_listener_method(&self, member: &MemberExpr) -> Option<&'static str> {
+        let MemberProp::Computed(computed) = &member.prop else {
+            return None;
+        };
+        let Expr::Ident(name) = strip(&computed.expr) else {
+            return None;
+        };
+        let values = self.bindings.string_values(name)?;
+        if !values
+            .iter()
+            .all(|value| matches!(*value, "addEventListener" | "attachEvent"))
+        {
+            return None;
+        }
+        Some(if values.contains(&"addEventListener") {
+            "addEventListener"
+        } else {
+            "attachEvent"
+        })
     }
 
     /// `function on(el, name, fn) { el.addEventListener(name, fn) }`: remember which
@@ -924,6 +956,35 @@ impl<'a> Collector<'a> {
         let Some(class) = self.current_class() else {
             return;
         };
+        // Fields declared as windows: `winRef: Window`, `constructor(private w: Window)`.
+        let is_window_type = |annotation: &Option<Box<TsTypeAnn>>| {
+            annotation.as_deref().is_some_and(|annotation| {
+                matches!(&*annotation.type_ann, TsType::TsTypeRef(reference)
+                    if reference.type_params.is_none()
+                        && matches!(&reference.type_name, TsEntityName::Ident(name)
+                            if &*name.sym == "Window"))
+            })
+        };
+        match member {
+            ClassMember::ClassProp(prop) if is_window_type(&prop.type_ann) => {
+                if let Some(name) = prop_atom(&prop.key) {
+                    self.bindings.window_fields.insert((class, name));
+                }
+            }
+            ClassMember::Constructor(constructor) => {
+                for param in &constructor.params {
+                    if let ParamOrTsParamProp::TsParamProp(prop) = param
+                        && let TsParamPropParam::Ident(ident) = &prop.param
+                        && is_window_type(&ident.type_ann)
+                    {
+                        self.bindings
+                            .window_fields
+                            .insert((class, ident.id.sym.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
         let (name, span) = match member {
             ClassMember::Method(method) => match prop_atom(&method.key) {
                 Some(name) => (name, method.function.span),
@@ -2077,6 +2138,14 @@ impl<'a> Collector<'a> {
     fn record_frame_attribute(&mut self, call: &'a CallExpr, callee: &Expr) {
         if let Expr::Member(member) = strip(callee)
             && member_name(&member.prop) == Some("setAttribute")
+            && call.args.first().is_some_and(|name| {
+                literal_string(&name.expr).is_some_and(|name| name.eq_ignore_ascii_case("src"))
+            })
+        {
+            self.sets_sources = true;
+        }
+        if let Expr::Member(member) = strip(callee)
+            && member_name(&member.prop) == Some("setAttribute")
             && let [name, url, ..] = call.args.as_slice()
             && literal_string(&name.expr).is_some_and(|name| name.eq_ignore_ascii_case("src"))
             && self.names_a_frame(&member.obj)
@@ -2133,12 +2202,19 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
     } else {
         origin.and_then(|origin| bindings.wildcard_origin(origin))
     };
+    let frame_id = match (&wildcard_origin, &target, &raw.receiver) {
+        (Some(_), super::Target::OtherWindow(super::WindowKind::IframeContent), Some(receiver)) => {
+            bindings.frame_element_id(receiver)
+        }
+        _ => None,
+    };
     PostMessageCall {
         span: raw.span.clone(),
         callee_span: raw.callee_span.clone(),
         receiver_span: raw.receiver_span.clone(),
         target,
         argument_count: raw.argument_count,
+        frame_id,
         wildcard_origin,
         origin_in_options,
     }
@@ -2443,6 +2519,16 @@ impl<'a> Visit for Collector<'a> {
                 self.hint_holder(&assign.right, holder);
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                // Any `x.src = …` may point a frame elsewhere, and so does
+                // `frame.contentWindow.location = …`.
+                if assign.op == AssignOp::Assign
+                    && (member_name(&member.prop) == Some("src")
+                        || (matches!(member_name(&member.prop), Some("location" | "href"))
+                            && super::handlers::expression_text(&member.obj)
+                                .contains("contentWindow")))
+                {
+                    self.sets_sources = true;
+                }
                 // `frame.src = "/embed.html"`
                 let sets_frame_source =
                     member_name(&member.prop) == Some("src") && self.names_a_frame(&member.obj);

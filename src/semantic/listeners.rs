@@ -9,7 +9,8 @@ use swc_ecma_ast::{Expr, Program};
 use super::handlers::{
     EventShape, HandlerFacts, analyze_handler, bound_arguments, resolve_function,
 };
-use super::values::{Bindings, Target, strip};
+use super::values::{Bindings, Target, member_name, strip};
+use swc_atoms::Atom;
 
 /// How a listener was registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,9 +216,19 @@ fn listens_on_window(bindings: &Bindings, listener: &RawListener) -> bool {
     match bindings.classify_target(target) {
         Target::CurrentWindow | Target::OtherWindow(_) => true,
         Target::NotAWindow(_) => false,
-        // React Native WebView delivers page messages on `document`.
-        Target::Unknown => matches!(strip(target), Expr::Ident(ident)
-            if bindings.is_global(ident) && &*ident.sym == "document"),
+        // React Native WebView delivers page messages on `document`. A field the class
+        // declares as a `Window` (`this.winRef`) is one.
+        Target::Unknown => {
+            matches!(strip(target), Expr::Ident(ident)
+            if bindings.is_global(ident) && &*ident.sym == "document")
+                || matches!(strip(target), Expr::Member(member)
+                if matches!(strip(&member.obj), Expr::This(_))
+                    && listener.class.zip(member_name(&member.prop)).is_some_and(
+                        |(class, field)| {
+                            bindings.window_fields.contains(&(class, Atom::from(field)))
+                        },
+                    ))
+        }
     }
 }
 

@@ -143,6 +143,10 @@ pub struct PostMessageCall {
     pub wildcard_origin: Option<WildcardOrigin>,
     /// Whether the origin was given as `{ targetOrigin }` in an options object.
     pub origin_in_options: bool,
+    /// For `"*"` sent to a frame found by its `id` (`document.getElementById("x")
+    /// .contentWindow`): that id, which the page's markup may show is a sandboxed frame
+    /// (see `crate::project::sandboxed_frames`).
+    pub frame_id: Option<String>,
 }
 
 /// Runs the semantic pass over a parsed script whose text `code` starts at byte `base`

@@ -2,6 +2,7 @@
 //! as one file can tell: which window a receiver is, whether an origin is `"*"`.
 
 use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use swc_atoms::Atom;
@@ -96,6 +97,9 @@ pub struct Bindings<'a> {
     pub class_extends: HashMap<u32, Id>,
     /// Methods and function-valued fields of classes, by class (its span's start) and name.
     pub class_methods: HashMap<(u32, Atom), Span>,
+    /// Fields of classes (by class start and name) that TypeScript declares as a `Window`:
+    /// `winRef: Window`, `constructor(private winRef: Window)`.
+    pub window_fields: HashSet<(u32, Atom)>,
     /// Methods of object literals bound to a name: `const handlers = { onMessage(e) {} }`.
     pub object_methods: HashMap<(Id, Atom), Span>,
     /// Object literals bound to a name, by their span's start: their methods are walked
@@ -387,6 +391,117 @@ impl<'a> Bindings<'a> {
                 _ => None,
             },
         }
+    }
+
+    /// The `id` of the frame whose window `receiver` is, when the page's markup must
+    /// say what that frame is: `document.getElementById("x").contentWindow` or
+    /// `document.querySelector("#x").contentWindow`, directly or through names that
+    /// only ever hold that element or that window.
+    pub fn frame_element_id(&self, receiver: &Expr) -> Option<String> {
+        self.frame_window_id(receiver, 0)
+    }
+
+    fn frame_window_id(&self, expr: &Expr, depth: u32) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(member) = as_member(expr) {
+            return match member_name(&member.prop) {
+                Some("contentWindow") => self.element_id(&member.obj, depth + 1),
+                _ => None,
+            };
+        }
+        self.through_values(expr, depth, |this, value, depth| {
+            this.frame_window_id(value, depth)
+        })
+    }
+
+    /// `document.getElementById("x")` or `document.querySelector("#x")`: `x`.
+    fn element_id(&self, expr: &Expr, depth: u32) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some((callee, args)) = as_call(expr) {
+            let member = as_member(callee)?;
+            let is_document = match strip(&member.obj) {
+                Expr::Ident(ident) => self.is_global(ident) && &*ident.sym == "document",
+                other => as_member(other).is_some_and(|inner| {
+                    member_name(&inner.prop) == Some("document")
+                        && matches!(strip(&inner.obj), Expr::Ident(window)
+                            if self.is_global(window) && &*window.sym == "window")
+                }),
+            };
+            let [argument] = args else {
+                return None;
+            };
+            if !is_document || argument.spread.is_some() {
+                return None;
+            }
+            let text = literal_string(&argument.expr)?;
+            let id = match member_name(&member.prop)? {
+                "getElementById" => text,
+                "querySelector" => text.strip_prefix('#').filter(|id| {
+                    id.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                })?,
+                _ => return None,
+            };
+            return (!id.is_empty()).then(|| id.to_string());
+        }
+        self.through_values(expr, depth, |this, value, depth| {
+            this.element_id(value, depth)
+        })
+    }
+
+    /// What `find` gives for every value a name holds, when it gives the same for all.
+    fn through_values(
+        &self,
+        expr: &Expr,
+        depth: u32,
+        find: impl Fn(&Self, &Expr, u32) -> Option<String>,
+    ) -> Option<String> {
+        let Expr::Ident(ident) = strip(expr) else {
+            return None;
+        };
+        if self.is_global(ident) {
+            return None;
+        }
+        let binding = self.binding_of(ident)?;
+        let values = self.known_values(ident, binding)?;
+        let mut found: Option<String> = None;
+        for value in values {
+            let id = find(self, value, depth + 1)?;
+            if found.as_ref().is_some_and(|other| *other != id) {
+                return None;
+            }
+            found = Some(id);
+        }
+        found
+    }
+
+    /// The strings a name may hold, when every value it is given is a string literal or a
+    /// conditional between them (`var add = window.addEventListener ? "addEventListener"
+    /// : "attachEvent"`); `None` when any of them is something else.
+    pub fn string_values(&self, ident: &Ident) -> Option<Vec<&'a str>> {
+        fn strings<'e>(expr: &'e Expr, out: &mut Vec<&'e str>) -> bool {
+            match strip(expr) {
+                Expr::Cond(cond) => strings(&cond.cons, out) && strings(&cond.alt, out),
+                other => match literal_string(other) {
+                    Some(text) => {
+                        out.push(text);
+                        true
+                    }
+                    None => false,
+                },
+            }
+        }
+        let binding = self.binding(&self.binding_id(ident)?)?;
+        let values = self.known_values(ident, binding)?;
+        let mut out = Vec::new();
+        values
+            .into_iter()
+            .all(|value| strings(value, &mut out))
+            .then_some(out)
     }
 
     /// The global `expr` names, directly or through names that only ever hold it: the

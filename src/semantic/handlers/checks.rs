@@ -678,6 +678,16 @@ impl Walker<'_, '_> {
             };
             return Some((strength, true));
         }
+        // `/(^|\.)example\.com$/.test(new URL(event.origin).hostname)`
+        if matches!(method, "test" | "exec")
+            && first.is_some_and(|arg| matches!(self.url_field(arg), Some("hostname" | "host")))
+        {
+            let strength = match self.regex_source(&member.obj, 0) {
+                Some(source) => hostname_regex_strength(&source),
+                None => Strength::HostnameOnly,
+            };
+            return Some((strength, true));
+        }
         if !first.is_some_and(|arg| self.is_origin(arg)) {
             return None;
         }
@@ -1300,6 +1310,59 @@ pub(super) fn weakest(checks: &[OriginCheck]) -> Strength {
 pub(super) fn host_of(text: &str) -> String {
     let without_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
     without_scheme.trim_matches(['/', '.']).to_string()
+}
+
+/// The strength of a regular expression tested on an origin's hostname: one that
+/// matches only the names it spells, or their subdomains after a dot boundary
+/// (`(^|\.)example\.com$`, `\.example\.com$`), compares the hostname only (any scheme
+/// and port pass); one that an attacker's domain can match is weak.
+fn hostname_regex_strength(source: &str) -> Strength {
+    let alternatives = top_level_alternatives(source);
+    if alternatives.len() > 1 {
+        return alternatives
+            .into_iter()
+            .map(hostname_regex_strength)
+            .find(|strength| matches!(strength, Strength::Weak { .. }))
+            .unwrap_or(Strength::HostnameOnly);
+    }
+    let boundary = ["(^|\\.)", "(?:^|\\.)", "^(.*\\.)?", "^(?:.*\\.)?", "\\."]
+        .iter()
+        .find_map(|prefix| source.strip_prefix(prefix));
+    let judged = match boundary {
+        Some(rest) => format!("^{rest}"),
+        None => source.to_string(),
+    };
+    match regex_weakness(&judged) {
+        None => Strength::HostnameOnly,
+        Some((reason, passing)) => Strength::weak(reason.replace("origin", "hostname"), passing),
+    }
+}
+
+/// The alternatives of a regular expression's top level (`a|b` outside groups and
+/// classes).
+fn top_level_alternatives(source: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut escaped, mut in_class, mut start) = (0usize, false, false, 0);
+    for (index, c) in source.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth = depth.saturating_sub(1),
+            '|' if !in_class && depth == 0 => {
+                parts.push(&source[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&source[start..]);
+    parts
 }
 
 /// Why a regular expression used on an origin lets other origins through, and an

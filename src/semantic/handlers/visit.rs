@@ -56,6 +56,14 @@ impl Visit for Walker<'_, '_> {
                     .reduce_registered(&if_stmt.test)
                     .holds(true, &self.facts.checks);
                 let test = span_range(if_stmt.test.span());
+                // When the test rejects only the origins it names, the code goes on whenever
+                // that part fails, whatever the test's other checks say
+                // (`event.source !== window.parent && denied.includes(event.origin)`): they
+                // give no guard after it, only the weakened check and those the reduction
+                // could not see into (a helper's) do.
+                let mut reduced = Vec::new();
+                self.reduce_registered(&if_stmt.test).checks(&mut reduced);
+                let mut weakened = Vec::new();
                 for &index in &exits_on_pass {
                     let check = &self.facts.checks[index];
                     if index >= checks_before
@@ -71,12 +79,15 @@ impl Visit for Walker<'_, '_> {
                              origin through",
                             Some("https://attacker.example".into()),
                         );
+                        weakened.push(index);
                     }
                 }
-                after.extend(
-                    (checks_before..self.facts.checks.len())
-                        .filter(|&index| !self.facts.checks[index].self_only),
-                );
+                after.extend((checks_before..self.facts.checks.len()).filter(|&index| {
+                    !self.facts.checks[index].self_only
+                        && (weakened.is_empty()
+                            || !reduced.contains(&index)
+                            || weakened.contains(&index))
+                }));
             }
             for &index in &after {
                 self.facts.checks[index].enforced = true;
@@ -441,6 +452,14 @@ impl Visit for Walker<'_, '_> {
             {
                 let guards = self.data_guards(&Expr::Ident(ident.clone()));
                 self.record_data_read(span_range(ident.span), &guards);
+            }
+            // `{ code }` where `code` holds message data (a helper's parameter, a local
+            // derived from the data): the object carries it on, as `{ code: code }` would.
+            Prop::Shorthand(ident) => {
+                if let Some(Role::Tainted(taint)) = self.roles.get(&self.id(ident)) {
+                    let guards = taint.guards.clone();
+                    self.record_data_use(span_range(ident.span), &guards);
+                }
             }
             Prop::KeyValue(pair) if prop_name(&pair.key) == Some("__html") => {
                 self.record_sink(
