@@ -1,0 +1,612 @@
+//! How other files reach a file's sockets, and what a file's timers and close handlers
+//! call by name: the facts the project pass (`crate::project::keepalive_elsewhere`)
+//! reads to judge a socket another script or module keeps alive or reopens.
+//!
+//! A socket escapes its file through a name: a top-level binding of a classic script
+//! (every classic script of the page shares it), a function of the file that sends on
+//! it or makes it again, or such a name the module exports. Another file keeps it alive
+//! when a repeating timer there sends on that binding (`ws.send(…)`, `ws.ping()`) or
+//! calls such a function, and reopens it when its timers or close handlers call the
+//! function that makes it. Names only: the project pass relates them through the page
+//! map (classic scripts of one page) and the imports that resolve to the file.
+
+use std::ops::Range;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use serde::{Deserialize, Serialize};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::sockets::{SocketFact, SocketKind};
+use super::values::{member_name, required_module, strip};
+use crate::parse::span_range;
+
+/// How far calls are followed into the file's own top-level functions.
+const MAX_DEPTH: u32 = 3;
+
+/// The facts of one file (see the module's documentation).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reach {
+    /// Long-lived browser sockets the file alone does not keep alive or reopen, with
+    /// the names other files reach them by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed: Vec<Exposed>,
+    /// What the file's repeating timers call (`setInterval`), directly or through the
+    /// file's own top-level functions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timer_uses: Vec<NameUse>,
+    /// What the file's close handlers call, directly, from timers they arm, or through
+    /// the file's own top-level functions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub close_uses: Vec<NameUse>,
+}
+
+impl Reach {
+    pub fn is_empty(&self) -> bool {
+        self.exposed.is_empty() && self.timer_uses.is_empty() && self.close_uses.is_empty()
+    }
+}
+
+/// A socket and the top-level names it escapes through.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exposed {
+    /// The construction, as the socket's fact gives it.
+    pub construction: Range<usize>,
+    /// Top-level bindings (or `window.<name>` properties) that hold it.
+    pub holders: Vec<String>,
+    /// Top-level functions that send on it.
+    pub senders: Vec<String>,
+    /// Top-level functions that make it.
+    pub openers: Vec<String>,
+}
+
+/// A call by name: `name(…)` or `name.member(…)`. `source` is the module specifier when
+/// the name is imported (`name` is then the exported name: `default` for a default
+/// import, the member for a namespace's `ns.name(…)`); otherwise the name is a global.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NameUse {
+    pub source: Option<String>,
+    pub name: String,
+    pub member: Option<String>,
+}
+
+/// A function body to walk.
+#[derive(Clone, Copy)]
+enum FnBody<'a> {
+    Block(&'a FunctionBody),
+    Expr(&'a Expr),
+}
+
+impl<'a> FnBody<'a> {
+    fn of_expr(expr: &'a Expr) -> Option<(FnBody<'a>, Range<usize>)> {
+        match strip(expr) {
+            Expr::Fn(function) => Some((
+                FnBody::Block(function.function.body.as_ref()?),
+                span_range(function.function.span),
+            )),
+            Expr::Arrow(arrow) => Some((
+                match &*arrow.body {
+                    ArrowFunctionBody::FunctionBody(block) => FnBody::Block(block),
+                    ArrowFunctionBody::Expr(expr) => FnBody::Expr(expr),
+                },
+                span_range(arrow.span),
+            )),
+            _ => None,
+        }
+    }
+
+    fn visit<V: Visit>(self, visitor: &mut V) {
+        match self {
+            FnBody::Block(block) => block.visit_with(visitor),
+            FnBody::Expr(expr) => expr.visit_with(visitor),
+        }
+    }
+}
+
+/// The file's top level: its functions, bindings and imports.
+#[derive(Default)]
+struct TopLevel<'a> {
+    module: bool,
+    functions: HashMap<String, (FnBody<'a>, Range<usize>)>,
+    names: HashSet<String>,
+    /// Local name → (specifier, exported name; `*` for a namespace).
+    imports: HashMap<String, (String, String)>,
+}
+
+impl<'a> TopLevel<'a> {
+    fn new(program: &'a Program) -> TopLevel<'a> {
+        let mut top = TopLevel::default();
+        let statements: Vec<&'a Stmt> = match program {
+            Program::Script(script) => script.body.iter().collect(),
+            Program::Module(module) => module
+                .body
+                .iter()
+                .filter_map(|item| match item {
+                    ModuleItem::Stmt(stmt) => Some(stmt),
+                    ModuleItem::ModuleDecl(decl) => {
+                        top.module = true;
+                        match decl {
+                            ModuleDecl::Import(import) => top.import(import),
+                            ModuleDecl::ExportDecl(export) => top.decl(&export.decl),
+                            _ => {}
+                        }
+                        None
+                    }
+                })
+                .collect(),
+        };
+        for stmt in statements {
+            if let Stmt::Decl(decl) = stmt {
+                top.decl(decl);
+            }
+        }
+        top
+    }
+
+    fn import(&mut self, import: &ImportDecl) {
+        let source = import.src.value.to_string_lossy().into_owned();
+        for specifier in &import.specifiers {
+            let (local, imported) = match specifier {
+                ImportSpecifier::Named(named) => (
+                    named.local.sym.to_string(),
+                    match &named.imported {
+                        Some(ModuleExportName::Ident(ident)) => ident.sym.to_string(),
+                        Some(ModuleExportName::Str(name)) => {
+                            name.value.to_string_lossy().into_owned()
+                        }
+                        None => named.local.sym.to_string(),
+                    },
+                ),
+                ImportSpecifier::Default(default) => {
+                    (default.local.sym.to_string(), "default".to_string())
+                }
+                ImportSpecifier::Namespace(namespace) => {
+                    (namespace.local.sym.to_string(), "*".to_string())
+                }
+            };
+            self.imports.insert(local, (source.clone(), imported));
+        }
+    }
+
+    fn decl(&mut self, decl: &'a Decl) {
+        match decl {
+            Decl::Fn(function) => {
+                let name = function.ident.sym.to_string();
+                if let Some(body) = &function.function.body {
+                    self.functions.insert(
+                        name.clone(),
+                        (FnBody::Block(body), span_range(function.function.span)),
+                    );
+                }
+                self.names.insert(name);
+            }
+            Decl::Class(class) => {
+                self.names.insert(class.ident.sym.to_string());
+            }
+            Decl::Var(var) => {
+                for declarator in &var.decls {
+                    match &declarator.name {
+                        Pat::Ident(name) => {
+                            let name = name.id.sym.to_string();
+                            if let Some(init) = &declarator.init {
+                                if let Some(function) = FnBody::of_expr(init) {
+                                    self.functions.insert(name.clone(), function);
+                                }
+                                if let Expr::Call(call) = strip(init)
+                                    && let Some(source) = required_module(call)
+                                {
+                                    self.imports
+                                        .insert(name.clone(), (source.to_string(), "*".into()));
+                                }
+                            }
+                            self.names.insert(name);
+                        }
+                        // `const { a, b: c } = require("./m")`.
+                        Pat::Object(object) => {
+                            let source = match declarator.init.as_deref().map(strip) {
+                                Some(Expr::Call(call)) => required_module(call),
+                                _ => None,
+                            };
+                            for prop in &object.props {
+                                let (local, imported) = match prop {
+                                    ObjectPatProp::Assign(assign) => {
+                                        (assign.key.sym.to_string(), assign.key.sym.to_string())
+                                    }
+                                    ObjectPatProp::KeyValue(pair) => {
+                                        match (&pair.key, &*pair.value) {
+                                            (PropName::Ident(key), Pat::Ident(value)) => {
+                                                (value.id.sym.to_string(), key.sym.to_string())
+                                            }
+                                            _ => continue,
+                                        }
+                                    }
+                                    ObjectPatProp::Rest(_) => continue,
+                                };
+                                if let Some(source) = source {
+                                    self.imports
+                                        .insert(local.clone(), (source.to_string(), imported));
+                                }
+                                self.names.insert(local);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The use `name(…)` or `name.member(…)` makes, as other files can relate it.
+    fn use_of(&self, name: &str, member: Option<&str>) -> Option<NameUse> {
+        if let Some((source, imported)) = self.imports.get(name) {
+            return Some(if imported == "*" {
+                NameUse {
+                    source: Some(source.clone()),
+                    name: member?.to_string(),
+                    member: None,
+                }
+            } else {
+                NameUse {
+                    source: Some(source.clone()),
+                    name: imported.clone(),
+                    member: member.map(str::to_string),
+                }
+            });
+        }
+        // A module's own top-level names are its own.
+        if self.module && self.names.contains(name) {
+            return None;
+        }
+        Some(NameUse {
+            source: None,
+            name: name.to_string(),
+            member: member.map(str::to_string),
+        })
+    }
+}
+
+/// The facts of one parsed script; `code` is its text, `sockets` its socket facts.
+pub fn collect(program: &Program, code: &str, sockets: &[SocketFact]) -> Reach {
+    let candidates: Vec<&SocketFact> = sockets
+        .iter()
+        .filter(|socket| {
+            socket.kind == SocketKind::Browser
+                && !socket.node_client
+                && socket.long_lived
+                && !socket.manual
+                && (!socket.heartbeat || socket.reconnect.is_none())
+        })
+        .collect();
+    let timers = code.contains("setInterval");
+    let closes = code.contains("close");
+    if candidates.is_empty() && !timers && !closes {
+        return Reach::default();
+    }
+    let top = TopLevel::new(program);
+    let mut reach = Reach::default();
+    for socket in candidates {
+        if let Some(exposed) = exposed(program, &top, socket.construction.clone()) {
+            reach.exposed.push(exposed);
+        }
+    }
+    if timers || closes {
+        let mut finder = Registrations {
+            timers,
+            closes,
+            timer_uses: Uses::new(&top),
+            close_uses: Uses::new(&top),
+        };
+        program.visit_with(&mut finder);
+        reach.timer_uses = finder.timer_uses.finish();
+        reach.close_uses = finder.close_uses.finish();
+    }
+    reach
+}
+
+/// The names `construction` escapes through, if any.
+fn exposed(program: &Program, top: &TopLevel, construction: Range<usize>) -> Option<Exposed> {
+    struct Holders<'t> {
+        construction: &'t Range<usize>,
+        top_names: &'t HashSet<String>,
+        found: Vec<String>,
+    }
+    impl Holders<'_> {
+        fn is_it(&self, value: &Expr) -> bool {
+            let value = match strip(value) {
+                Expr::Await(inner) => strip(&inner.arg),
+                other => other,
+            };
+            matches!(value, Expr::New(new) if span_range(new.span) == *self.construction)
+        }
+    }
+    impl Visit for Holders<'_> {
+        crate::guard_nesting!();
+
+        fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+            if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init)
+                && self.is_it(init)
+                && self.top_names.contains(&*name.id.sym)
+            {
+                self.found.push(name.id.sym.to_string());
+            }
+            declarator.visit_children_with(self);
+        }
+        fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+            if self.is_it(&assign.right) {
+                match &assign.left {
+                    AssignTarget::Simple(SimpleAssignTarget::Ident(name))
+                        if self.top_names.contains(&*name.id.sym) =>
+                    {
+                        self.found.push(name.id.sym.to_string());
+                    }
+                    // `window.ws = new WebSocket(…)`: a global of the page.
+                    AssignTarget::Simple(SimpleAssignTarget::Member(member))
+                        if matches!(strip(&member.obj), Expr::Ident(object)
+                            if matches!(&*object.sym, "window" | "self" | "globalThis")) =>
+                    {
+                        if let Some(name) = member_name(&member.prop) {
+                            self.found.push(name.to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            assign.visit_children_with(self);
+        }
+    }
+    let mut holders = Holders {
+        construction: &construction,
+        top_names: &top.names,
+        found: Vec::new(),
+    };
+    program.visit_with(&mut holders);
+    let mut holders = holders.found;
+    holders.sort();
+    holders.dedup();
+    let mut openers: Vec<String> = top
+        .functions
+        .iter()
+        .filter(|(_, (_, span))| span.start <= construction.start && construction.end <= span.end)
+        .map(|(name, _)| name.clone())
+        .collect();
+    openers.sort();
+    // Top-level functions that send on a holder, directly.
+    let mut senders: Vec<String> = if holders.is_empty() {
+        Vec::new()
+    } else {
+        top.functions
+            .iter()
+            .filter(|(_, (body, _))| {
+                let mut sends = SendsOn {
+                    holders: &holders,
+                    found: false,
+                };
+                body.visit(&mut sends);
+                sends.found
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
+    senders.sort();
+    (!(holders.is_empty() && openers.is_empty() && senders.is_empty())).then_some(Exposed {
+        construction,
+        holders,
+        senders,
+        openers,
+    })
+}
+
+/// Whether a body calls `<holder>.send(…)`.
+struct SendsOn<'h> {
+    holders: &'h [String],
+    found: bool,
+}
+
+impl Visit for SendsOn<'_> {
+    crate::guard_nesting!();
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Expr(callee) = &call.callee
+            && let Expr::Member(member) = strip(callee)
+            && member_name(&member.prop) == Some("send")
+            && let Expr::Ident(object) = strip(&member.obj)
+            && self.holders.iter().any(|holder| *holder == *object.sym)
+        {
+            self.found = true;
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// The calls by name of the bodies walked, following the file's own top-level
+/// functions.
+struct Uses<'t, 'a> {
+    top: &'t TopLevel<'a>,
+    found: HashSet<NameUse>,
+    walked: HashSet<String>,
+    depth: u32,
+}
+
+impl<'t, 'a> Uses<'t, 'a> {
+    fn new(top: &'t TopLevel<'a>) -> Self {
+        Uses {
+            top,
+            found: HashSet::default(),
+            walked: HashSet::default(),
+            depth: 0,
+        }
+    }
+
+    /// Walks a callback: a function written there, or one of the file's functions.
+    fn walk_callback(&mut self, callback: &Expr) {
+        if let Some((body, _)) = FnBody::of_expr(callback) {
+            body.visit(self);
+        } else if let Expr::Ident(name) = strip(callback) {
+            self.record(&name.sym, None);
+        }
+    }
+
+    fn record(&mut self, name: &str, member: Option<&str>) {
+        if let Some(found) = self.top.use_of(name, member) {
+            self.found.insert(found);
+        }
+        if member.is_none()
+            && !self.top.imports.contains_key(name)
+            && let Some(body) = self.top.functions.get(name).map(|(body, _)| *body)
+            && self.depth < MAX_DEPTH
+            && self.walked.insert(name.to_string())
+        {
+            self.depth += 1;
+            body.visit(self);
+            self.depth -= 1;
+        }
+    }
+
+    fn finish(self) -> Vec<NameUse> {
+        let mut found: Vec<NameUse> = self.found.into_iter().collect();
+        found.sort();
+        found
+    }
+}
+
+impl Visit for Uses<'_, '_> {
+    crate::guard_nesting!();
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Expr(callee) = &call.callee {
+            match strip(callee) {
+                Expr::Ident(name) => self.record(&name.sym.clone(), None),
+                Expr::Member(member) => {
+                    if let (Expr::Ident(object), Some(name)) =
+                        (strip(&member.obj), member_name(&member.prop))
+                    {
+                        self.record(&object.sym.clone(), Some(name));
+                    }
+                }
+                _ => {}
+            }
+            // `setTimeout(connect, 1000)`: the function handed to a timer runs too.
+            if is_timer(callee)
+                && let Some(first) = call.args.first()
+                && let Expr::Ident(name) = strip(&first.expr)
+            {
+                self.record(&name.sym.clone(), None);
+            }
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// `setTimeout`, `setInterval`, or either on `window`, `self`, `globalThis`.
+fn is_timer(callee: &Expr) -> bool {
+    timer_name(callee).is_some()
+}
+
+fn timer_name(callee: &Expr) -> Option<&str> {
+    let name = match strip(callee) {
+        Expr::Ident(name) => &*name.sym,
+        Expr::Member(member) => {
+            let Expr::Ident(object) = strip(&member.obj) else {
+                return None;
+            };
+            if !matches!(&*object.sym, "window" | "self" | "globalThis") {
+                return None;
+            }
+            member_name(&member.prop)?
+        }
+        _ => return None,
+    };
+    matches!(name, "setTimeout" | "setInterval").then_some(name)
+}
+
+/// Finds the repeating timers and close handlers of the file and walks them.
+struct Registrations<'t, 'a> {
+    timers: bool,
+    closes: bool,
+    timer_uses: Uses<'t, 'a>,
+    close_uses: Uses<'t, 'a>,
+}
+
+impl Visit for Registrations<'_, '_> {
+    crate::guard_nesting!();
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Expr(callee) = &call.callee {
+            if self.timers
+                && timer_name(callee) == Some("setInterval")
+                && let Some(first) = call.args.first()
+            {
+                self.timer_uses.walk_callback(&first.expr);
+            }
+            if self.closes
+                && let Expr::Member(member) = strip(callee)
+                && member_name(&member.prop) == Some("addEventListener")
+                && let [event, handler, ..] = call.args.as_slice()
+                && matches!(strip(&event.expr), Expr::Lit(Lit::Str(name)) if name.value == *"close")
+            {
+                self.close_uses.walk_callback(&handler.expr);
+            }
+        }
+        call.visit_children_with(self);
+    }
+
+    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+        if self.closes
+            && let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left
+            && member_name(&member.prop) == Some("onclose")
+        {
+            self.close_uses.walk_callback(&assign.right);
+        }
+        assign.visit_children_with(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uses(code: &str) -> Reach {
+        let parsed = crate::parse::parse_script(code, 0, crate::source::Language::JavaScript)
+            .expect("parses");
+        collect(&parsed.program, code, &[])
+    }
+
+    fn shown(uses: &[NameUse]) -> Vec<String> {
+        uses.iter()
+            .map(|found| {
+                format!(
+                    "{}{}{}",
+                    found
+                        .source
+                        .as_ref()
+                        .map_or(String::new(), |source| format!("{source}:")),
+                    found.name,
+                    found
+                        .member
+                        .as_ref()
+                        .map_or(String::new(), |member| format!(".{member}"))
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn timers_and_close_handlers_call_names() {
+        let reach = uses(
+            "import { RequestServer } from './socket';\n\
+             import * as api from './api';\n\
+             function PingEvent() { RequestServer('ping').then(show); }\n\
+             setInterval(PingEvent, 30000);\n\
+             window.setInterval(function () { wsDsync.sendWS(); api.ping(); }, 225);\n\
+             ws.onclose = () => setTimeout(connect, 3000);\n",
+        );
+        assert_eq!(
+            shown(&reach.timer_uses),
+            // The module's own `PingEvent` is followed, not recorded; `show` is only
+            // handed on.
+            ["wsDsync.sendWS", "./api:ping", "./socket:RequestServer"]
+        );
+        assert_eq!(shown(&reach.close_uses), ["connect", "setTimeout"]);
+    }
+}
