@@ -177,7 +177,7 @@ pub fn analyze_in_page(
     markup_calls: MarkupCalls,
 ) -> FileFacts {
     let mut facts = collect::collect(parsed, code, base, path, markup_calls).0;
-    facts.reach = socket_reach::collect(&parsed.program, code, &facts.sockets);
+    facts.reach = socket_reach::collect(&parsed.program, code, base, &facts.sockets);
     facts
 }
 

@@ -21,6 +21,41 @@ use super::sockets::{SocketFact, SocketKind};
 use super::values::{member_name, required_module, strip};
 use crate::parse::span_range;
 
+/// Sorted offsets of the analysed text: a walk enters only nodes around one of them.
+#[derive(Clone, Copy)]
+struct Needles<'n>(&'n [usize]);
+
+impl Needles<'_> {
+    fn around(self, span: swc_common::Span) -> bool {
+        let range = span_range(span);
+        let first = self.0.partition_point(|&at| at < range.start);
+        self.0.get(first).is_some_and(|&at| at < range.end)
+    }
+}
+
+/// Statements, expressions and module items with no needle inside are not entered (with
+/// the nesting guard of `crate::guard_nesting!`, whose other methods the visitor takes).
+macro_rules! prune_without_needles {
+    () => {
+        fn visit_stmt(&mut self, stmt: &Stmt) {
+            crate::stack::ensure_room();
+            if self.needles.around(swc_common::Spanned::span(stmt)) {
+                stmt.visit_children_with(self);
+            }
+        }
+        fn visit_expr(&mut self, expr: &Expr) {
+            crate::stack::ensure_room();
+            if self.needles.around(swc_common::Spanned::span(expr)) {
+                expr.visit_children_with(self);
+            }
+        }
+        fn visit_module_item(&mut self, item: &ModuleItem) {
+            if self.needles.around(swc_common::Spanned::span(item)) {
+                item.visit_children_with(self);
+            }
+        }
+    };
+}
 /// How far calls are followed into the file's own top-level functions.
 const MAX_DEPTH: u32 = 3;
 
@@ -266,8 +301,9 @@ impl<'a> TopLevel<'a> {
     }
 }
 
-/// The facts of one parsed script; `code` is its text, `sockets` its socket facts.
-pub fn collect(program: &Program, code: &str, sockets: &[SocketFact]) -> Reach {
+/// The facts of one parsed script; `code` is its text, which starts at byte `base` of
+/// the analysed text, and `sockets` its socket facts.
+pub fn collect(program: &Program, code: &str, base: usize, sockets: &[SocketFact]) -> Reach {
     let candidates: Vec<&SocketFact> = sockets
         .iter()
         .filter(|socket| {
@@ -278,20 +314,41 @@ pub fn collect(program: &Program, code: &str, sockets: &[SocketFact]) -> Reach {
                 && (!socket.heartbeat || socket.reconnect.is_none())
         })
         .collect();
-    let timers = code.contains("setInterval");
-    let closes = code.contains("close");
+    // Where the registrations may be: the walks below enter only the statements and
+    // expressions around these offsets.
+    let offsets = |needles: &[&str]| -> Vec<usize> {
+        let mut found: Vec<usize> = needles
+            .iter()
+            .flat_map(|needle| {
+                memchr::memmem::find_iter(code.as_bytes(), needle.as_bytes()).map(|at| base + at)
+            })
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    let timer_offsets = offsets(&["setInterval"]);
+    let close_offsets = offsets(&["onclose", "'close'", "\"close\""]);
+    let (timers, closes) = (!timer_offsets.is_empty(), !close_offsets.is_empty());
     if candidates.is_empty() && !timers && !closes {
         return Reach::default();
     }
     let top = TopLevel::new(program);
-    let mut reach = Reach::default();
-    for socket in candidates {
-        if let Some(exposed) = exposed(program, &top, socket.construction.clone()) {
-            reach.exposed.push(exposed);
-        }
-    }
+    let mut reach = Reach {
+        exposed: exposed(
+            program,
+            &top,
+            candidates
+                .iter()
+                .map(|socket| socket.construction.clone())
+                .collect(),
+        ),
+        ..Reach::default()
+    };
     if timers || closes {
+        let mut needles = [timer_offsets, close_offsets].concat();
+        needles.sort_unstable();
         let mut finder = Registrations {
+            needles: Needles(&needles),
             timers,
             closes,
             timer_uses: Uses::new(&top),
@@ -304,97 +361,123 @@ pub fn collect(program: &Program, code: &str, sockets: &[SocketFact]) -> Reach {
     reach
 }
 
-/// The names `construction` escapes through, if any.
-fn exposed(program: &Program, top: &TopLevel, construction: Range<usize>) -> Option<Exposed> {
+/// The names each construction escapes through, for those that escape: one walk for
+/// all of them.
+fn exposed(program: &Program, top: &TopLevel, constructions: Vec<Range<usize>>) -> Vec<Exposed> {
+    if constructions.is_empty() {
+        return Vec::new();
+    }
     struct Holders<'t> {
-        construction: &'t Range<usize>,
+        needles: Needles<'t>,
         top_names: &'t HashSet<String>,
-        found: Vec<String>,
+        found: HashMap<Range<usize>, Vec<String>>,
     }
     impl Holders<'_> {
-        fn is_it(&self, value: &Expr) -> bool {
+        fn note(&mut self, value: &Expr, name: &str) {
             let value = match strip(value) {
                 Expr::Await(inner) => strip(&inner.arg),
                 other => other,
             };
-            matches!(value, Expr::New(new) if span_range(new.span) == *self.construction)
+            if let Expr::New(new) = value
+                && let Some(names) = self.found.get_mut(&span_range(new.span))
+            {
+                names.push(name.to_string());
+            }
         }
     }
     impl Visit for Holders<'_> {
-        crate::guard_nesting!();
+        crate::guard_nesting!(
+            visit_pat: Pat,
+            visit_ts_type: TsType,
+            visit_jsx_element: JSXElement,
+            visit_jsx_object: JSXObject,
+            visit_ts_entity_name: TsEntityName,
+            visit_ts_namespace_body: TsNamespaceBody,
+        );
+        prune_without_needles!();
 
         fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
             if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init)
-                && self.is_it(init)
                 && self.top_names.contains(&*name.id.sym)
             {
-                self.found.push(name.id.sym.to_string());
+                self.note(init, &name.id.sym);
             }
             declarator.visit_children_with(self);
         }
         fn visit_assign_expr(&mut self, assign: &AssignExpr) {
-            if self.is_it(&assign.right) {
-                match &assign.left {
-                    AssignTarget::Simple(SimpleAssignTarget::Ident(name))
-                        if self.top_names.contains(&*name.id.sym) =>
-                    {
-                        self.found.push(name.id.sym.to_string());
-                    }
-                    // `window.ws = new WebSocket(…)`: a global of the page.
-                    AssignTarget::Simple(SimpleAssignTarget::Member(member))
-                        if matches!(strip(&member.obj), Expr::Ident(object)
-                            if matches!(&*object.sym, "window" | "self" | "globalThis")) =>
-                    {
-                        if let Some(name) = member_name(&member.prop) {
-                            self.found.push(name.to_string());
-                        }
-                    }
-                    _ => {}
+            match &assign.left {
+                AssignTarget::Simple(SimpleAssignTarget::Ident(name))
+                    if self.top_names.contains(&*name.id.sym) =>
+                {
+                    self.note(&assign.right, &name.id.sym);
                 }
+                // `window.ws = new WebSocket(…)`: a global of the page.
+                AssignTarget::Simple(SimpleAssignTarget::Member(member))
+                    if matches!(strip(&member.obj), Expr::Ident(object)
+                        if matches!(&*object.sym, "window" | "self" | "globalThis")) =>
+                {
+                    if let Some(name) = member_name(&member.prop) {
+                        self.note(&assign.right, name);
+                    }
+                }
+                _ => {}
             }
             assign.visit_children_with(self);
         }
     }
+    let mut starts: Vec<usize> = constructions.iter().map(|span| span.start).collect();
+    starts.sort_unstable();
     let mut holders = Holders {
-        construction: &construction,
+        needles: Needles(&starts),
         top_names: &top.names,
-        found: Vec::new(),
+        found: constructions
+            .iter()
+            .map(|construction| (construction.clone(), Vec::new()))
+            .collect(),
     };
     program.visit_with(&mut holders);
-    let mut holders = holders.found;
-    holders.sort();
-    holders.dedup();
-    let mut openers: Vec<String> = top
-        .functions
-        .iter()
-        .filter(|(_, (_, span))| span.start <= construction.start && construction.end <= span.end)
-        .map(|(name, _)| name.clone())
-        .collect();
-    openers.sort();
-    // Top-level functions that send on a holder, directly.
-    let mut senders: Vec<String> = if holders.is_empty() {
-        Vec::new()
-    } else {
-        top.functions
-            .iter()
-            .filter(|(_, (body, _))| {
-                let mut sends = SendsOn {
-                    holders: &holders,
-                    found: false,
-                };
-                body.visit(&mut sends);
-                sends.found
+    let mut found = holders.found;
+    constructions
+        .into_iter()
+        .filter_map(|construction| {
+            let mut holders = found.remove(&construction).unwrap_or_default();
+            holders.sort();
+            holders.dedup();
+            let mut openers: Vec<String> = top
+                .functions
+                .iter()
+                .filter(|(_, (_, span))| {
+                    span.start <= construction.start && construction.end <= span.end
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            openers.sort();
+            // Top-level functions that send on a holder, directly.
+            let mut senders: Vec<String> = if holders.is_empty() {
+                Vec::new()
+            } else {
+                top.functions
+                    .iter()
+                    .filter(|(_, (body, _))| {
+                        let mut sends = SendsOn {
+                            holders: &holders,
+                            found: false,
+                        };
+                        body.visit(&mut sends);
+                        sends.found
+                    })
+                    .map(|(name, _)| name.clone())
+                    .collect()
+            };
+            senders.sort();
+            (!(holders.is_empty() && openers.is_empty() && senders.is_empty())).then_some(Exposed {
+                construction,
+                holders,
+                senders,
+                openers,
             })
-            .map(|(name, _)| name.clone())
-            .collect()
-    };
-    senders.sort();
-    (!(holders.is_empty() && openers.is_empty() && senders.is_empty())).then_some(Exposed {
-        construction,
-        holders,
-        senders,
-        openers,
-    })
+        })
+        .collect()
 }
 
 /// Whether a body calls `<holder>.send(…)`.
@@ -522,6 +605,7 @@ fn timer_name(callee: &Expr) -> Option<&str> {
 
 /// Finds the repeating timers and close handlers of the file and walks them.
 struct Registrations<'t, 'a> {
+    needles: Needles<'t>,
     timers: bool,
     closes: bool,
     timer_uses: Uses<'t, 'a>,
@@ -529,7 +613,15 @@ struct Registrations<'t, 'a> {
 }
 
 impl Visit for Registrations<'_, '_> {
-    crate::guard_nesting!();
+    crate::guard_nesting!(
+        visit_pat: Pat,
+        visit_ts_type: TsType,
+        visit_jsx_element: JSXElement,
+        visit_jsx_object: JSXObject,
+        visit_ts_entity_name: TsEntityName,
+        visit_ts_namespace_body: TsNamespaceBody,
+    );
+    prune_without_needles!();
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee {
@@ -569,7 +661,7 @@ mod tests {
     fn uses(code: &str) -> Reach {
         let parsed = crate::parse::parse_script(code, 0, crate::source::Language::JavaScript)
             .expect("parses");
-        collect(&parsed.program, code, &[])
+        collect(&parsed.program, code, 0, &[])
     }
 
     fn shown(uses: &[NameUse]) -> Vec<String> {
