@@ -684,6 +684,50 @@ mod tests {
     }
 
     #[test]
+    fn sockets_escape_through_top_level_names() {
+        let code = "let ws;\n\
+             function heartbeat() {\n\
+               if (!ws || ws.readyState !== 1) ws = new WebSocket('wss://a.example/');\n\
+               else ws.send('{}');\n\
+             }\n\
+             function log() { console.log(ws); }\n\
+             (function () { var local = new WebSocket('wss://b.example/'); window.shared = local; })();\n\
+             window.direct = new WebSocket('wss://c.example/');\n";
+        let parsed = crate::parse::parse_script(code, 0, crate::source::Language::JavaScript)
+            .expect("parses");
+        let constructions: Vec<Range<usize>> = [
+            "new WebSocket('wss://a",
+            "new WebSocket('wss://b",
+            "new WebSocket('wss://c",
+        ]
+        .iter()
+        .map(|start| {
+            let at = code.find(start).unwrap();
+            at..at + code[at..].find(')').unwrap() + 1
+        })
+        .collect();
+        let top = TopLevel::new(&parsed.program);
+        let found = exposed(&parsed.program, &top, constructions);
+        let names: Vec<(Vec<String>, Vec<String>, Vec<String>)> = found
+            .into_iter()
+            .map(|exposed| (exposed.holders, exposed.senders, exposed.openers))
+            .collect();
+        let strings = |names: &[&str]| names.iter().map(|name| name.to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                (
+                    strings(&["ws"]),
+                    strings(&["heartbeat"]),
+                    strings(&["heartbeat"])
+                ),
+                // A local kept under another global name is not followed.
+                (strings(&["direct"]), Vec::new(), Vec::new()),
+            ]
+        );
+    }
+
+    #[test]
     fn timers_and_close_handlers_call_names() {
         let reach = uses(
             "import { RequestServer } from './socket';\n\
