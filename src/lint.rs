@@ -831,7 +831,9 @@ impl Engine {
         );
         let pages = crate::pages::Pages::build(report, roots, &resolver);
         let mut wanted = std::collections::BTreeSet::new();
-        let mut names: Vec<String> = Vec::new();
+        // For a module: each exported name with the stem an import of it must name
+        // (`./socket` for `socket.js`, `./lib` for `lib/index.js`).
+        let mut names: Vec<(String, String)> = Vec::new();
         for &at in &escaping {
             let file = &report.files[at];
             let module = &file.project.module;
@@ -841,21 +843,30 @@ impl Engine {
                         .into_iter()
                         .filter(|&other| !report.files[other].project.analysed),
                 );
-            } else {
-                for exposed in &file.project.reach.exposed {
-                    names.extend(
-                        exposed
-                            .holders
-                            .iter()
-                            .chain(&exposed.senders)
-                            .chain(&exposed.openers)
-                            .filter(|name| {
-                                module.exports.iter().any(|export| {
-                                    matches!(export, crate::modules::Export::Local { name: exported, .. } if exported == *name)
-                                })
-                            })
-                            .cloned(),
-                    );
+                continue;
+            }
+            let path = Path::new(&file.path);
+            let stem = match path.file_stem().and_then(|stem| stem.to_str()) {
+                Some("index") => path
+                    .parent()
+                    .and_then(|parent| parent.file_name())
+                    .and_then(|name| name.to_str()),
+                other => other,
+            };
+            let Some(stem) = stem else { continue };
+            for exposed in &file.project.reach.exposed {
+                for name in exposed
+                    .holders
+                    .iter()
+                    .chain(&exposed.senders)
+                    .chain(&exposed.openers)
+                {
+                    let exported = module.exports.iter().any(|export| {
+                        matches!(export, crate::modules::Export::Local { name: exported, .. } if exported == name)
+                    });
+                    if exported {
+                        names.push((name.clone(), stem.to_string()));
+                    }
                 }
             }
         }
@@ -874,8 +885,10 @@ impl Engine {
                                 let has = |word: &str| {
                                     memchr::memmem::find(&bytes, word.as_bytes()).is_some()
                                 };
-                                (has("setInterval") || has("close"))
-                                    && names.iter().any(|name| has(name))
+                                ["setInterval", "onclose", "'close'", "\"close\""]
+                                    .iter()
+                                    .any(|needle| has(needle))
+                                    && names.iter().any(|(name, stem)| has(name) && has(stem))
                             })
                     })
                     .collect()

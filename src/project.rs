@@ -237,7 +237,12 @@ pub fn reaching_files(report: &RunReport, pages: &Pages, at: usize) -> BTreeSet<
                 found.extend(modules);
             }
         }
-        found.insert(at);
+        // The file's own code counts only as part of a page: another inline script of
+        // the page, or the page's code beside a script it loads. Alone, the file was
+        // judged by its own analysis.
+        if !pages.pages.contains(&at) {
+            found.remove(&at);
+        }
     } else {
         for (importer, imports) in pages.imports.iter().enumerate() {
             if imports.contains(&at) {

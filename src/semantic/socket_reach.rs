@@ -138,11 +138,105 @@ impl<'a> FnBody<'a> {
     }
 }
 
+/// The names a function declares for itself: its parameters and what its body
+/// declares outside the functions it defines (block-scoped ones too: a name declared
+/// anywhere in the function is taken as the function's own).
+fn locals<'p>(params: impl IntoIterator<Item = &'p Pat>, body: FnBody) -> Vec<String> {
+    struct Locals(Vec<Ident>);
+    impl Visit for Locals {
+        crate::guard_nesting!();
+
+        fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+            super::values::bound_names(&declarator.name, &mut self.0);
+            declarator.init.visit_with(self);
+        }
+        fn visit_fn_decl(&mut self, function: &FnDecl) {
+            self.0.push(function.ident.clone());
+        }
+        fn visit_class_decl(&mut self, class: &ClassDecl) {
+            self.0.push(class.ident.clone());
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut found = Locals(Vec::new());
+    for param in params {
+        super::values::bound_names(param, &mut found.0);
+    }
+    body.visit(&mut found);
+    found
+        .0
+        .into_iter()
+        .map(|ident| ident.sym.to_string())
+        .collect()
+}
+
+/// The parameters and body of a function or arrow written as an expression.
+fn function_parts(expr: &Expr) -> Option<(Vec<&Pat>, FnBody<'_>)> {
+    let (body, _) = FnBody::of_expr(expr)?;
+    let params = match strip(expr) {
+        Expr::Fn(function) => function
+            .function
+            .params
+            .iter()
+            .map(|param| &param.pat)
+            .collect(),
+        Expr::Arrow(arrow) => arrow.params.iter().collect(),
+        _ => Vec::new(),
+    };
+    Some((params, body))
+}
+
+/// The names the functions around a node declare (see [`locals`]), innermost last.
+#[derive(Default)]
+struct Scopes(Vec<Vec<String>>);
+
+impl Scopes {
+    fn shadows(&self, name: &str) -> bool {
+        self.0
+            .iter()
+            .any(|names| names.iter().any(|local| local == name))
+    }
+
+    fn flattened(&self) -> HashSet<String> {
+        self.0.iter().flatten().cloned().collect()
+    }
+}
+
+/// Keeps [`Scopes`] while a visitor with a `scopes` field walks functions.
+macro_rules! track_scopes {
+    () => {
+        fn visit_function(&mut self, function: &Function) {
+            let names = match &function.body {
+                Some(body) => locals(
+                    function.params.iter().map(|param| &param.pat),
+                    FnBody::Block(body),
+                ),
+                None => Vec::new(),
+            };
+            self.scopes.0.push(names);
+            function.visit_children_with(self);
+            self.scopes.0.pop();
+        }
+        fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+            let body = match &*arrow.body {
+                ArrowFunctionBody::FunctionBody(block) => FnBody::Block(block),
+                ArrowFunctionBody::Expr(expr) => FnBody::Expr(expr),
+            };
+            self.scopes.0.push(locals(arrow.params.iter(), body));
+            arrow.visit_children_with(self);
+            self.scopes.0.pop();
+        }
+    };
+}
+
 /// The file's top level: its functions, bindings and imports.
 #[derive(Default)]
 struct TopLevel<'a> {
     module: bool,
     functions: HashMap<String, (FnBody<'a>, Range<usize>)>,
+    /// The names each of those functions declares for itself (see [`locals`]).
+    own_names: HashMap<String, Vec<String>>,
     names: HashSet<String>,
     /// Local name → (specifier, exported name; `*` for a namespace).
     imports: HashMap<String, (String, String)>,
@@ -212,6 +306,13 @@ impl<'a> TopLevel<'a> {
                         name.clone(),
                         (FnBody::Block(body), span_range(function.function.span)),
                     );
+                    self.own_names.insert(
+                        name.clone(),
+                        locals(
+                            function.function.params.iter().map(|param| &param.pat),
+                            FnBody::Block(body),
+                        ),
+                    );
                 }
                 self.names.insert(name);
             }
@@ -226,6 +327,9 @@ impl<'a> TopLevel<'a> {
                             if let Some(init) = &declarator.init {
                                 if let Some(function) = FnBody::of_expr(init) {
                                     self.functions.insert(name.clone(), function);
+                                }
+                                if let Some((params, body)) = function_parts(init) {
+                                    self.own_names.insert(name.clone(), locals(params, body));
                                 }
                                 if let Expr::Call(call) = strip(init)
                                     && let Some(source) = required_module(call)
@@ -349,6 +453,7 @@ pub fn collect(program: &Program, code: &str, base: usize, sockets: &[SocketFact
         needles.sort_unstable();
         let mut finder = Registrations {
             needles: Needles(&needles),
+            scopes: Scopes::default(),
             timers,
             closes,
             timer_uses: Uses::new(&top),
@@ -369,6 +474,7 @@ fn exposed(program: &Program, top: &TopLevel, constructions: Vec<Range<usize>>) 
     }
     struct Holders<'t> {
         needles: Needles<'t>,
+        scopes: Scopes,
         top_names: &'t HashSet<String>,
         found: HashMap<Range<usize>, Vec<String>>,
     }
@@ -395,10 +501,12 @@ fn exposed(program: &Program, top: &TopLevel, constructions: Vec<Range<usize>>) 
             visit_ts_namespace_body: TsNamespaceBody,
         );
         prune_without_needles!();
+        track_scopes!();
 
         fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
             if let (Pat::Ident(name), Some(init)) = (&declarator.name, &declarator.init)
                 && self.top_names.contains(&*name.id.sym)
+                && !self.scopes.shadows(&name.id.sym)
             {
                 self.note(init, &name.id.sym);
             }
@@ -407,7 +515,8 @@ fn exposed(program: &Program, top: &TopLevel, constructions: Vec<Range<usize>>) 
         fn visit_assign_expr(&mut self, assign: &AssignExpr) {
             match &assign.left {
                 AssignTarget::Simple(SimpleAssignTarget::Ident(name))
-                    if self.top_names.contains(&*name.id.sym) =>
+                    if self.top_names.contains(&*name.id.sym)
+                        && !self.scopes.shadows(&name.id.sym) =>
                 {
                     self.note(&assign.right, &name.id.sym);
                 }
@@ -429,6 +538,7 @@ fn exposed(program: &Program, top: &TopLevel, constructions: Vec<Range<usize>>) 
     starts.sort_unstable();
     let mut holders = Holders {
         needles: Needles(&starts),
+        scopes: Scopes::default(),
         top_names: &top.names,
         found: constructions
             .iter()
@@ -506,6 +616,9 @@ impl Visit for SendsOn<'_> {
 /// functions.
 struct Uses<'t, 'a> {
     top: &'t TopLevel<'a>,
+    /// Names the code walked declares for itself or finds in the functions around it:
+    /// not the globals and imports other files know.
+    shadowed: HashSet<String>,
     found: HashSet<NameUse>,
     walked: HashSet<String>,
     depth: u32,
@@ -515,6 +628,7 @@ impl<'t, 'a> Uses<'t, 'a> {
     fn new(top: &'t TopLevel<'a>) -> Self {
         Uses {
             top,
+            shadowed: HashSet::default(),
             found: HashSet::default(),
             walked: HashSet::default(),
             depth: 0,
@@ -522,8 +636,11 @@ impl<'t, 'a> Uses<'t, 'a> {
     }
 
     /// Walks a callback: a function written there, or one of the file's functions.
-    fn walk_callback(&mut self, callback: &Expr) {
-        if let Some((body, _)) = FnBody::of_expr(callback) {
+    /// `around` holds the names the functions around the callback declare.
+    fn walk_callback(&mut self, callback: &Expr, around: HashSet<String>) {
+        self.shadowed = around;
+        if let Some((params, body)) = function_parts(callback) {
+            self.shadowed.extend(locals(params, body));
             body.visit(self);
         } else if let Expr::Ident(name) = strip(callback) {
             self.record(&name.sym, None);
@@ -531,6 +648,9 @@ impl<'t, 'a> Uses<'t, 'a> {
     }
 
     fn record(&mut self, name: &str, member: Option<&str>) {
+        if self.shadowed.contains(name) {
+            return;
+        }
         if let Some(found) = self.top.use_of(name, member) {
             self.found.insert(found);
         }
@@ -540,9 +660,20 @@ impl<'t, 'a> Uses<'t, 'a> {
             && self.depth < MAX_DEPTH
             && self.walked.insert(name.to_string())
         {
+            // A top-level function sees only its own names and the top level's.
+            let own: HashSet<String> = self
+                .top
+                .own_names
+                .get(name)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            let around = std::mem::replace(&mut self.shadowed, own);
             self.depth += 1;
             body.visit(self);
             self.depth -= 1;
+            self.shadowed = around;
         }
     }
 
@@ -606,6 +737,7 @@ fn timer_name(callee: &Expr) -> Option<&str> {
 /// Finds the repeating timers and close handlers of the file and walks them.
 struct Registrations<'t, 'a> {
     needles: Needles<'t>,
+    scopes: Scopes,
     timers: bool,
     closes: bool,
     timer_uses: Uses<'t, 'a>,
@@ -622,6 +754,7 @@ impl Visit for Registrations<'_, '_> {
         visit_ts_namespace_body: TsNamespaceBody,
     );
     prune_without_needles!();
+    track_scopes!();
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee {
@@ -629,7 +762,8 @@ impl Visit for Registrations<'_, '_> {
                 && timer_name(callee) == Some("setInterval")
                 && let Some(first) = call.args.first()
             {
-                self.timer_uses.walk_callback(&first.expr);
+                self.timer_uses
+                    .walk_callback(&first.expr, self.scopes.flattened());
             }
             if self.closes
                 && let Expr::Member(member) = strip(callee)
@@ -637,7 +771,8 @@ impl Visit for Registrations<'_, '_> {
                 && let [event, handler, ..] = call.args.as_slice()
                 && matches!(strip(&event.expr), Expr::Lit(Lit::Str(name)) if name.value == *"close")
             {
-                self.close_uses.walk_callback(&handler.expr);
+                self.close_uses
+                    .walk_callback(&handler.expr, self.scopes.flattened());
             }
         }
         call.visit_children_with(self);
@@ -648,7 +783,8 @@ impl Visit for Registrations<'_, '_> {
             && let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left
             && member_name(&member.prop) == Some("onclose")
         {
-            self.close_uses.walk_callback(&assign.right);
+            self.close_uses
+                .walk_callback(&assign.right, self.scopes.flattened());
         }
         assign.visit_children_with(self);
     }
