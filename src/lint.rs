@@ -478,6 +478,13 @@ impl Engine {
                 })
                 .collect(),
             directives,
+            reach: {
+                let mut reach = std::mem::take(&mut facts.reach);
+                for exposed in &mut reach.exposed {
+                    exposed.construction = analysis.to_file(exposed.construction.clone());
+                }
+                reach
+            },
         };
         // Project-level findings may point into files with page links or sockets.
         let functions = facts.function_index();
@@ -806,6 +813,110 @@ impl Engine {
         }
     }
 
+    /// The third pass: scripts the prefilter skipped that may keep alive or reopen a
+    /// socket of another file by name (see `crate::project::keepalive_elsewhere`),
+    /// parsed now that the findings on escaping sockets are known: the other scripts of
+    /// the pages that load a classic script with such a finding, and, for a module, the
+    /// files that name what it exports and arm a timer or handle a close.
+    fn lint_reaching_scripts(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        roots: &[String],
+        cwd: &Path,
+    ) {
+        if crate::project::KEEPALIVE_RULES
+            .iter()
+            .all(|rule| self.severity(rule) == Severity::Off)
+        {
+            return;
+        }
+        let escaping = crate::project::escaping_findings(report);
+        if escaping.is_empty() {
+            return;
+        }
+        let resolver = crate::modules::resolve::Resolver::new(
+            report.files.iter().map(|file| file.path.as_str()),
+        );
+        let pages = crate::pages::Pages::build(report, roots, &resolver);
+        let mut wanted = std::collections::BTreeSet::new();
+        // For a module: each exported name with the stem an import of it must name
+        // (`./socket` for `socket.js`, `./lib` for `lib/index.js`).
+        let mut names: Vec<(String, String)> = Vec::new();
+        for &at in &escaping {
+            let file = &report.files[at];
+            let module = &file.project.module;
+            if module.specifiers.is_empty() && module.exports.is_empty() {
+                wanted.extend(
+                    crate::project::reaching_files(report, &pages, at)
+                        .into_iter()
+                        .filter(|&other| !report.files[other].project.analysed),
+                );
+                continue;
+            }
+            let path = Path::new(&file.path);
+            let stem = match path.file_stem().and_then(|stem| stem.to_str()) {
+                Some("index") => path
+                    .parent()
+                    .and_then(|parent| parent.file_name())
+                    .and_then(|name| name.to_str()),
+                other => other,
+            };
+            let Some(stem) = stem else { continue };
+            for exposed in &file.project.reach.exposed {
+                for name in exposed
+                    .holders
+                    .iter()
+                    .chain(&exposed.senders)
+                    .chain(&exposed.openers)
+                {
+                    let exported = module.exports.iter().any(|export| {
+                        matches!(export, crate::modules::Export::Local { name: exported, .. } if exported == name)
+                    });
+                    if exported {
+                        names.push((name.clone(), stem.to_string()));
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        if !names.is_empty() {
+            let unparsed: Vec<usize> = (0..report.files.len())
+                .filter(|&at| !report.files[at].project.analysed && !wanted.contains(&at))
+                .collect();
+            let found: Vec<usize> = pool.install(|| {
+                unparsed
+                    .into_par_iter()
+                    .filter(|&at| {
+                        crate::safe_io::read_file(&discovered[positions[at]], self.max_file_size)
+                            .is_ok_and(|bytes| {
+                                let has = |word: &str| {
+                                    memchr::memmem::find(&bytes, word.as_bytes()).is_some()
+                                };
+                                ["setInterval", "onclose", "'close'", "\"close\""]
+                                    .iter()
+                                    .any(|needle| has(needle))
+                                    && names.iter().any(|(name, stem)| has(name) && has(stem))
+                            })
+                    })
+                    .collect()
+            });
+            wanted.extend(found);
+        }
+        let wanted: Vec<usize> = wanted.into_iter().collect();
+        let options: Vec<FileOptions> = wanted
+            .iter()
+            .map(|_| FileOptions {
+                loaded: true,
+                ..FileOptions::default()
+            })
+            .collect();
+        self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+    }
+
     /// Lints the files at `wanted` (positions in the report) again with `options`.
     #[allow(clippy::too_many_arguments)]
     fn relint(
@@ -951,6 +1062,7 @@ impl Engine {
                 cwd: &cwd,
             };
             crate::link::run(&mut report, &files);
+            self.lint_reaching_scripts(&mut report, &pool, &discovered, &positions, &roots, &cwd);
         }
         // Many trees: dropped in parallel.
         let kept = self.kept.take_all();
@@ -998,7 +1110,8 @@ impl Engine {
                     .iter()
                     .any(|finding| finding.rule == "postmessage-wildcard-origin")
         });
-        if starts_workers || same_page_matters || frames_by_id {
+        let keepalive_matters = !crate::project::escaping_findings(&report).is_empty();
+        if starts_workers || same_page_matters || frames_by_id || keepalive_matters {
             let resolver = crate::modules::resolve::Resolver::new(
                 report.files.iter().map(|file| file.path.as_str()),
             );
@@ -1011,6 +1124,9 @@ impl Engine {
             }
             if same_page_matters {
                 crate::project::same_page(&mut report, same_page, &pages);
+            }
+            if keepalive_matters {
+                crate::project::keepalive_elsewhere(&mut report, &pages, &resolver);
             }
         }
         // Directives naming project-level rules are judged once those have run.

@@ -348,3 +348,173 @@ pub fn same_page(report: &mut RunReport, severity: Severity, pages: &Pages) {
         file.findings.extend(kept);
     }
 }
+
+/// The rules whose findings [`keepalive_elsewhere`] judges again.
+pub const KEEPALIVE_RULES: [&str; 2] = ["websocket-no-heartbeat", "websocket-no-reconnect"];
+
+/// Files with a finding of [`KEEPALIVE_RULES`] on a socket that escapes through a name
+/// (see `crate::semantic::socket_reach`): the files whose code may keep it alive or
+/// reopen it, are the other scripts of the pages that load a classic script, and the
+/// modules that import a module.
+pub fn escaping_findings(report: &RunReport) -> Vec<usize> {
+    report
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| {
+            file.project.reach.exposed.iter().any(|exposed| {
+                file.findings.iter().any(|finding| {
+                    KEEPALIVE_RULES.contains(&finding.rule)
+                        && finding.diagnostic.span.start == exposed.construction.start
+                })
+            })
+        })
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// Whether a file is a classic script (or a page with inline scripts): its top-level
+/// names are the page's globals.
+fn is_classic(report: &RunReport, at: usize) -> bool {
+    let module = &report.files[at].project.module;
+    module.specifiers.is_empty() && module.exports.is_empty()
+}
+
+/// The files that may use `at`'s sockets by name: with, for modules, the exported
+/// names and whether a use's specifier leads to `at`.
+pub fn reaching_files(report: &RunReport, pages: &Pages, at: usize) -> BTreeSet<usize> {
+    let mut found = BTreeSet::new();
+    if is_classic(report, at) {
+        for &page in &pages.pages {
+            let modules = pages.modules(page);
+            if modules.contains(&at) {
+                found.extend(modules);
+            }
+        }
+        // The file's own code counts only as part of a page: another inline script of
+        // the page, or the page's code beside a script it loads. Alone, the file was
+        // judged by its own analysis.
+        if !pages.pages.contains(&at) {
+            found.remove(&at);
+        }
+    } else {
+        for (importer, imports) in pages.imports.iter().enumerate() {
+            if imports.contains(&at) {
+                found.insert(importer);
+            }
+        }
+    }
+    found
+}
+
+/// The names a module exports under its own local name.
+fn exported_names(report: &RunReport, at: usize) -> BTreeSet<&str> {
+    report.files[at]
+        .project
+        .module
+        .exports
+        .iter()
+        .filter_map(|export| match export {
+            crate::modules::Export::Local { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Methods of a socket that do not send: calling them from a timer keeps nothing alive.
+const NOT_SENDING: &[&str] = &[
+    "close",
+    "terminate",
+    "addEventListener",
+    "removeEventListener",
+    "dispatchEvent",
+];
+
+/// Drops the findings of [`KEEPALIVE_RULES`] on sockets that another file keeps alive or
+/// reopens by name: a classic script's global (or function that sends on it, or makes
+/// it) that another script of the same page pings from a repeating timer or calls again
+/// from a timer or a close handler, or the same names a module exports and an importer
+/// uses so. Names are related only where the page map or an import resolving to the
+/// file relates them.
+pub fn keepalive_elsewhere(
+    report: &mut RunReport,
+    pages: &Pages,
+    resolver: &crate::modules::resolve::Resolver,
+) {
+    let mut drops: Vec<(usize, &'static str, usize)> = Vec::new();
+    for at in escaping_findings(report) {
+        let file = &report.files[at];
+        let classic = is_classic(report, at);
+        let exported = exported_names(report, at);
+        let reaching = reaching_files(report, pages, at);
+        let known = |name: &str| classic || exported.contains(name);
+        for exposed in &file.project.reach.exposed {
+            let holders: Vec<&str> = exposed
+                .holders
+                .iter()
+                .map(String::as_str)
+                .filter(|name| known(name))
+                .collect();
+            let senders: Vec<&str> = exposed
+                .senders
+                .iter()
+                .map(String::as_str)
+                .filter(|name| known(name))
+                .collect();
+            let openers: Vec<&str> = exposed
+                .openers
+                .iter()
+                .map(String::as_str)
+                .filter(|name| known(name))
+                .collect();
+            // A use that names this file's global (classic) or this module's export.
+            let relates = |user: usize, source: &Option<String>| match source {
+                None => classic,
+                Some(specifier) => {
+                    !classic
+                        && resolver
+                            .resolve(&report.files[user].path, specifier)
+                            .is_some_and(|path| path == file.path)
+                }
+            };
+            let mut heartbeat = false;
+            let mut reconnect = false;
+            for &user in &reaching {
+                let reach = &report.files[user].project.reach;
+                for used in &reach.timer_uses {
+                    if !relates(user, &used.source) {
+                        continue;
+                    }
+                    match &used.member {
+                        None => {
+                            heartbeat |= senders.contains(&used.name.as_str());
+                            reconnect |= openers.contains(&used.name.as_str());
+                        }
+                        Some(member) => {
+                            heartbeat |= holders.contains(&used.name.as_str())
+                                && !NOT_SENDING.contains(&member.as_str());
+                        }
+                    }
+                }
+                for used in &reach.close_uses {
+                    if relates(user, &used.source) && used.member.is_none() {
+                        reconnect |= openers.contains(&used.name.as_str());
+                    }
+                }
+            }
+            for (rule, done) in [
+                (KEEPALIVE_RULES[0], heartbeat),
+                (KEEPALIVE_RULES[1], reconnect),
+            ] {
+                if done {
+                    drops.push((at, rule, exposed.construction.start));
+                }
+            }
+        }
+    }
+    for (at, rule, start) in drops {
+        report.files[at]
+            .findings
+            .retain(|finding| !(finding.rule == rule && finding.diagnostic.span.start == start));
+    }
+}

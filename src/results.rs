@@ -68,6 +68,10 @@ pub struct ProjectFacts {
     pub linked_with: Option<String>,
     /// The file was parsed, so `module` is all it imports and exports.
     pub analysed: bool,
+    /// How other files reach its sockets, and what its timers and close handlers call
+    /// by name (see `crate::semantic::socket_reach`).
+    #[serde(default)]
+    pub reach: crate::semantic::socket_reach::Reach,
 }
 
 impl ProjectFacts {

@@ -241,3 +241,63 @@ fn exports_too_large_to_summarise_at_once_are_summarised_when_asked() {
         "{found:?}"
     );
 }
+
+/// Findings a project-level pass drops on another file's evidence (a socket another
+/// script of the page or an importer keeps alive or reopens) stay dropped when the
+/// evidence comes from the cache: a cold and a warm `--cache` run give the findings of
+/// a run without it, and the warm one parses nothing.
+#[test]
+fn cached_facts_drop_the_same_keepalive_findings() {
+    let projects: Vec<_> = projects()
+        .into_iter()
+        .filter(|project| {
+            project.parent().is_some_and(|rule| {
+                rule.ends_with("websocket-no-heartbeat") || rule.ends_with("websocket-no-reconnect")
+            })
+        })
+        .collect();
+    assert!(projects.len() >= 3);
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("project-cache-home");
+    for project in projects {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(&project) {
+            let entry = entry.unwrap();
+            let relative = entry.path().strip_prefix(&project).unwrap();
+            let target = dir.path().join(relative);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        let run = |args: &[&str]| -> (BTreeSet<(String, u64, String)>, u64) {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_crosswire"))
+                .args(["--format", "json"])
+                .args(args)
+                .current_dir(dir.path())
+                .env("XDG_CACHE_HOME", &home)
+                .output()
+                .unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            let findings = json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|finding| {
+                    (
+                        finding["path"].as_str().unwrap().to_string(),
+                        finding["start"]["line"].as_u64().unwrap(),
+                        finding["rule"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            (findings, json["summary"]["files_parsed"].as_u64().unwrap())
+        };
+        let (plain, _) = run(&[]);
+        let (cold, _) = run(&["--cache"]);
+        let (warm, parsed) = run(&["--cache"]);
+        assert_eq!(cold, plain, "{}", project.display());
+        assert_eq!(warm, plain, "{}", project.display());
+        assert_eq!(parsed, 0, "{}", project.display());
+    }
+}

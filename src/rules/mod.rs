@@ -291,6 +291,23 @@ pub const WEBSOCKET_TRIGGERS: &[Trigger] = &[
     Trigger::word("SubscriptionClient"),
 ];
 
+/// The triggers of `websocket-no-heartbeat` and `websocket-no-reconnect`: those of the
+/// WebSocket client rules, and a page's scripts, whose inline code and page map may keep
+/// alive or reopen a socket of a script the page loads (`crate::project::keepalive_elsewhere`).
+pub const KEEPALIVE_TRIGGERS: &[Trigger] = &[
+    Trigger::word("WebSocket"),
+    Trigger::word("SockJS"),
+    Trigger::word("Sockette"),
+    Trigger::word("PartySocket"),
+    Trigger::word("Centrifuge"),
+    Trigger::word("socket.io"),
+    Trigger::word("mqtt"),
+    Trigger::word("withUrl"),
+    Trigger::word("graphql-ws"),
+    Trigger::word("SubscriptionClient"),
+    Trigger::in_markup("<script"),
+];
+
 /// Whether a socket is made inside a function or class that the config's
 /// `wrappers` option names as managing reconnects and keep-alives.
 pub fn managed_by_wrapper(

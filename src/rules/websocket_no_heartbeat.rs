@@ -1,12 +1,12 @@
 //! A long-lived socket with no keep-alive and no liveness timeout.
 
-use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, browser_sockets, managed_by_wrapper};
+use super::{KEEPALIVE_TRIGGERS, Rule, RuleContext, browser_sockets, managed_by_wrapper};
 use crate::diagnostic::Diagnostic;
 
 pub const RULE: Rule = Rule {
     id: "websocket-no-heartbeat",
     doc_source: include_str!("../../rules/websocket-no-heartbeat.md"),
-    triggers: WEBSOCKET_TRIGGERS,
+    triggers: KEEPALIVE_TRIGGERS,
     options: &["wrappers"],
     check: Some(check),
     project: false,

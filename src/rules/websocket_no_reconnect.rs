@@ -1,12 +1,12 @@
 //! A long-lived browser WebSocket whose close path never opens a new one.
 
-use super::{Rule, RuleContext, WEBSOCKET_TRIGGERS, browser_sockets, managed_by_wrapper};
+use super::{KEEPALIVE_TRIGGERS, Rule, RuleContext, browser_sockets, managed_by_wrapper};
 use crate::diagnostic::Diagnostic;
 
 pub const RULE: Rule = Rule {
     id: "websocket-no-reconnect",
     doc_source: include_str!("../../rules/websocket-no-reconnect.md"),
-    triggers: WEBSOCKET_TRIGGERS,
+    triggers: KEEPALIVE_TRIGGERS,
     options: &["wrappers"],
     check: Some(check),
     project: false,

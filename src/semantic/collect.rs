@@ -653,6 +653,7 @@ impl<'a> Collector<'a> {
             servers,
             function_names,
             module,
+            reach: Default::default(),
         }
     }
 

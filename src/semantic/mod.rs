@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod listeners;
 pub mod scopes;
 pub mod servers;
+pub mod socket_reach;
 pub mod socket_urls;
 pub mod socket_uses;
 pub mod sockets;
@@ -42,6 +43,9 @@ pub struct FileFacts {
     pub function_names: Vec<(Range<usize>, String)>,
     /// What the file imports and exports (for the module graph).
     pub module: crate::modules::ModuleFacts,
+    /// The names its sockets escape through, and what its timers and close handlers
+    /// call by name (for the project pass).
+    pub reach: socket_reach::Reach,
 }
 
 impl FileFacts {
@@ -57,6 +61,9 @@ impl FileFacts {
         self.module.specifiers.extend(other.module.specifiers);
         self.module.exports.extend(other.module.exports);
         self.module.partial |= other.module.partial;
+        self.reach.exposed.extend(other.reach.exposed);
+        self.reach.timer_uses.extend(other.reach.timer_uses);
+        self.reach.close_uses.extend(other.reach.close_uses);
     }
 
     /// The innermost named function around each byte offset, for findings' fingerprints.
@@ -152,7 +159,7 @@ pub struct PostMessageCall {
 /// Runs the semantic pass over a parsed script whose text `code` starts at byte `base`
 /// of its file; `path` is the file's name as shown.
 pub fn analyze(parsed: &ParsedScript, code: &str, base: usize, path: &str) -> FileFacts {
-    collect::collect(parsed, code, base, path, MarkupCalls::default()).0
+    analyze_in_page(parsed, code, base, path, MarkupCalls::default())
 }
 
 /// The functions a page's markup calls from event handler attributes.
@@ -173,7 +180,9 @@ pub fn analyze_in_page(
     path: &str,
     markup_calls: MarkupCalls,
 ) -> FileFacts {
-    collect::collect(parsed, code, base, path, markup_calls).0
+    let mut facts = collect::collect(parsed, code, base, path, markup_calls).0;
+    facts.reach = socket_reach::collect(&parsed.program, code, base, &facts.sockets);
+    facts
 }
 
 /// How the facts of [`analyze`], which passes over cold functions, differ from those of
