@@ -571,7 +571,7 @@ impl Engine {
         let cache_key = crate::cache::path_key(path, cwd);
         // A file left unparsed there must be parsed now that a page loads it; one the link
         // pass asks about is linted again (the link pass compares its answers first).
-        let entry = cache.files.get(&cache_key).filter(|entry| {
+        let entry = cache.files().get(&cache_key).filter(|entry| {
             (!options.loaded || entry.project.analysed)
                 && options.answers.is_none()
                 && (!options.for_exports || entry.parsed)
@@ -832,18 +832,24 @@ impl Engine {
         self.run_caching(input, threads, use_ignore_files).0
     }
 
-    /// Lints the input on `threads` threads, and gives, when the cache is on, the
-    /// per-file entries to store: taken before the project-level passes, whose findings
-    /// depend on other files.
+    /// Lints the input on `threads` threads, and gives, when the cache is on, what to
+    /// store (see [`CacheUpdate`]).
     pub fn run_caching(
         &self,
         input: Input,
         threads: usize,
         use_ignore_files: bool,
-    ) -> (RunReport, Vec<(String, crate::cache::Entry)>) {
+    ) -> (RunReport, CacheUpdate) {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let mut report = RunReport::default();
         let mut clock = StageClock::new(self);
+        // What the run is given besides its files, for the cache's memo of a run.
+        let run_key = match &input {
+            Input::Paths(paths) if self.cache.is_some() => {
+                Some(self.run_key(&cwd, paths, use_ignore_files))
+            }
+            _ => None,
+        };
         let roots: Vec<String> = match &input {
             Input::Paths(paths) => paths
                 .iter()
@@ -902,6 +908,28 @@ impl Engine {
                 report.files_scanned = found.files.len();
                 discovered = found.files;
                 clock.finished("discover", "first pass");
+                let pool = start_pool(threads.min(discovered.len()));
+                // Nothing changed since the memo's run: its findings, and nothing linted.
+                if let Some(run_key) = &run_key
+                    && let Some(memo) = self.cache.as_ref().and_then(|cache| cache.memo.as_ref())
+                    && let Some(files) = self.from_memo(memo, run_key, &discovered, &cwd, &pool)
+                {
+                    report.files_cached = files.len();
+                    report.files = files;
+                    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+                    report
+                        .errors
+                        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+                    clock.finished("cache check", "first pass");
+                    report.stats = clock.into_stats();
+                    return (
+                        report,
+                        CacheUpdate {
+                            unchanged: true,
+                            ..CacheUpdate::default()
+                        },
+                    );
+                }
                 let options = vec![
                     FileOptions {
                         keep_trees: true,
@@ -909,13 +937,22 @@ impl Engine {
                     };
                     discovered.len()
                 ];
-                let pool = start_pool(threads.min(discovered.len()));
                 let results = self.lint_paths(&pool, &discovered, &options, &cwd);
                 (pool, results)
             }
         };
         // Where each file of the report was discovered.
         let mut positions: Vec<usize> = Vec::new();
+        // Anything said from here on makes the run one not to keep as a memo.
+        let said_before_linting = report.errors.len() + report.notices.len();
+        // Each file's stamp as the first pass saw it, for the memo.
+        let first_stamps: std::collections::HashMap<String, Stamp> = results
+            .iter()
+            .filter_map(|result| {
+                let file = result.as_ref().ok()?;
+                Some((file.cache_key.clone()?, file.stamp?))
+            })
+            .collect();
         for (position, result) in results.into_iter().enumerate() {
             match result {
                 Ok(file) => {
@@ -948,9 +985,9 @@ impl Engine {
         }
         clock.finished("link pass", "project passes");
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut cache_entries = Vec::new();
+        let mut update = CacheUpdate::default();
         if self.cache.is_some() {
-            cache_entries = report
+            update.entries = report
                 .files
                 .iter()
                 .filter_map(|file| {
@@ -1010,8 +1047,190 @@ impl Engine {
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         clock.finished("project passes", "first pass");
         report.stats = clock.into_stats();
-        (report, cache_entries)
+        if let Some(run) = run_key
+            && report.errors.len() + report.notices.len() == said_before_linting
+        {
+            update.memo = memo_of(&report, run, &first_stamps);
+        }
+        (report, update)
     }
+
+    /// A hash of what a run is given besides its files: see [`crate::cache::run_key`].
+    fn run_key(&self, cwd: &Path, paths: &[PathBuf], use_ignore_files: bool) -> String {
+        let options = format!(
+            "{:?} {:?} {} {} {}",
+            self.max_file_size,
+            self.max_file_time,
+            self.read_everything,
+            self.link_answers_everything,
+            use_ignore_files
+        );
+        let config = self.config.describe();
+        let mut parts: Vec<&[u8]> = vec![
+            cwd.as_os_str().as_encoded_bytes(),
+            options.as_bytes(),
+            config.as_bytes(),
+        ];
+        parts.extend(paths.iter().map(|path| path.as_os_str().as_encoded_bytes()));
+        crate::cache::run_key(&parts)
+    }
+
+    /// The results of the memo's run, if it was given the same (`run`) and every file of
+    /// this run is one of its files with the same stamp, and so is every config file it
+    /// read: its findings, each file's text read only if it has some. `None` when
+    /// anything differs or cannot be read.
+    fn from_memo(
+        &self,
+        memo: &crate::cache::Memo,
+        run: &str,
+        discovered: &[PathBuf],
+        cwd: &Path,
+        pool: &rayon::ThreadPool,
+    ) -> Option<Vec<FileResult>> {
+        if memo.run != run || memo.files.len() != discovered.len() {
+            return None;
+        }
+        for (path, then) in &memo.config_reads {
+            let now = std::fs::metadata(path)
+                .ok()
+                .map(|metadata| Stamp::of(&metadata));
+            match (now, then) {
+                (None, None) => {}
+                (Some(now), Some(then)) if now.unchanged_since(then) => {}
+                _ => return None,
+            }
+        }
+        let index: std::collections::HashMap<&str, usize> = memo
+            .files
+            .iter()
+            .enumerate()
+            .map(|(at, (key, _))| (key.as_str(), at))
+            .collect();
+        if index.len() != memo.files.len() {
+            return None;
+        }
+        let findings: std::collections::HashMap<usize, &Vec<crate::cache::CachedFinding>> = memo
+            .findings
+            .iter()
+            .map(|(at, findings)| (*at, findings))
+            .collect();
+        // Each discovered file: its key, its place among the memo's files, and whether its
+        // stamp is the same; only one a finding points into is read.
+        let results: Option<Vec<(usize, FileResult)>> = pool.install(|| {
+            discovered
+                .par_iter()
+                .map(|path| {
+                    let key = crate::cache::path_key(path, cwd);
+                    let &at = index.get(key.as_str())?;
+                    let (_, then) = &memo.files[at];
+                    let now = Stamp::of(&std::fs::metadata(path).ok()?);
+                    if !now.unchanged_since(then) {
+                        return None;
+                    }
+                    let shown = display_path(path, cwd);
+                    let mut result = match findings.get(&at).filter(|found| !found.is_empty()) {
+                        Some(found) => {
+                            let findings: Option<Vec<Finding>> = found
+                                .iter()
+                                .map(crate::cache::CachedFinding::finding)
+                                .collect();
+                            let bytes = crate::safe_io::read_file(path, self.max_file_size).ok()?;
+                            if bytes.len() as u64 != then.size {
+                                return None;
+                            }
+                            let (text, repairs) = crate::source::decode_lossy(&bytes);
+                            let lines = LineIndex::new(&text).with_repairs(repairs);
+                            FileResult {
+                                findings: findings?,
+                                text: Some(Arc::from(text)),
+                                lines: Some(lines),
+                                ..unparsed(shown)
+                            }
+                        }
+                        None => unparsed(shown),
+                    };
+                    result.cache_key = Some(key);
+                    result.stamp = Some(now);
+                    result.cached = true;
+                    Some((at, result))
+                })
+                .collect()
+        });
+        let results = results?;
+        // Every file of the memo is one of this run's, once.
+        let mut seen = vec![false; memo.files.len()];
+        for (at, _) in &results {
+            if std::mem::replace(&mut seen[*at], true) {
+                return None;
+            }
+        }
+        Some(results.into_iter().map(|(_, result)| result).collect())
+    }
+}
+
+/// What a run with the cache on gives the cache.
+#[derive(Debug, Default)]
+pub struct CacheUpdate {
+    /// Each linted file's entry, by key: taken before the project-level passes, whose
+    /// findings depend on other files.
+    pub entries: Vec<(String, crate::cache::Entry)>,
+    /// The memo of the run, when it was complete (nothing could not be read, nothing was
+    /// skipped) over paths it was given.
+    pub memo: Option<crate::cache::Memo>,
+    /// The run was the memo's, with nothing changed since: nothing to write.
+    pub unchanged: bool,
+}
+
+/// A file's result with nothing in it.
+fn unparsed(path: String) -> FileResult {
+    FileResult {
+        path,
+        parsed: false,
+        deferred: false,
+        findings: Vec::new(),
+        text: None,
+        lines: None,
+        page: PageRefs::default(),
+        project: ProjectFacts::default(),
+        content_hash: None,
+        cache_key: None,
+        stamp: None,
+        cached: false,
+        reported_in_part: false,
+    }
+}
+
+/// The memo of a complete run (see `crate::cache`): its files with their stamps as the
+/// first pass saw them, the config files it read, and its findings. `None` if some file's
+/// stamp is unknown.
+fn memo_of(
+    report: &RunReport,
+    run: String,
+    first_stamps: &std::collections::HashMap<String, Stamp>,
+) -> Option<crate::cache::Memo> {
+    let mut files = Vec::with_capacity(report.files.len());
+    let mut findings = Vec::new();
+    for (at, file) in report.files.iter().enumerate() {
+        let key = file.cache_key.clone()?;
+        let stamp = *first_stamps.get(&key)?;
+        stamp.modified?;
+        files.push((key, stamp));
+        if !file.findings.is_empty() {
+            findings.push((
+                at,
+                file.findings
+                    .iter()
+                    .map(crate::cache::CachedFinding::of)
+                    .collect(),
+            ));
+        }
+    }
+    Some(crate::cache::Memo {
+        run,
+        files,
+        config_reads: crate::results::config_reads(),
+        findings,
+    })
 }
 
 /// Times the stages of a run, for `--stats`.
