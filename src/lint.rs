@@ -81,6 +81,9 @@ struct FileOptions {
     /// Keep its trees for the link pass if it may lint the file again
     /// (see `crate::trees`).
     keep_trees: bool,
+    /// The link pass lints it again: with `answers`, or with none where its last result
+    /// had some. A cached entry stands only if it was made with the same answers.
+    relinked: bool,
 }
 
 /// Why a file has no result.
@@ -569,12 +572,24 @@ impl Engine {
             return self.lint_guarded(shown.clone(), read()?, kind, options, trees);
         };
         let cache_key = crate::cache::path_key(path, cwd);
-        // A file left unparsed there must be parsed now that a page loads it; one the link
-        // pass asks about is linted again (the link pass compares its answers first).
+        // A file left unparsed there must be parsed now that a page loads it. One the link
+        // pass lints again stands if its entry was made with the same answers (none
+        // included: an imported helper that is gone leaves none), and, when its exports
+        // are wanted, walked in full; the first pass takes any, and the link pass
+        // compares its answers.
         let entry = cache.files().get(&cache_key).filter(|entry| {
+            let answered = if options.relinked {
+                entry.project.linked_with
+                    == options
+                        .answers
+                        .as_ref()
+                        .map(|answers| crate::link::answers_hash(answers))
+            } else {
+                options.answers.is_none()
+            };
             (!options.loaded || entry.project.analysed)
-                && options.answers.is_none()
-                && (!options.for_exports || entry.parsed)
+                && answered
+                && (!options.for_exports || (entry.parsed && !entry.project.module.partial))
         });
         // Unchanged metadata: the file is not even read, unless findings need its text.
         let mut result = match entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
@@ -1297,6 +1312,7 @@ impl crate::link::Files for LinkedFiles<'_> {
                 for_exports: how.for_exports,
                 answers: how.answers,
                 keep_trees: true,
+                relinked: true,
                 ..FileOptions::default()
             })
             .collect();
