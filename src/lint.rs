@@ -927,7 +927,7 @@ impl Engine {
                 // Nothing changed since the memo's run: its findings, and nothing linted.
                 if let Some(run_key) = &run_key
                     && let Some(memo) = self.cache.as_ref().and_then(|cache| cache.memo.as_ref())
-                    && let Some(files) = self.from_memo(memo, run_key, &discovered, &cwd, &pool)
+                    && let Some(files) = self.memo_results(memo, run_key, &discovered, &cwd, &pool)
                 {
                     report.files_cached = files.len();
                     report.files = files;
@@ -1094,7 +1094,7 @@ impl Engine {
     /// this run is one of its files with the same stamp, and so is every config file it
     /// read: its findings, each file's text read only if it has some. `None` when
     /// anything differs or cannot be read.
-    fn from_memo(
+    fn memo_results(
         &self,
         memo: &crate::cache::Memo,
         run: &str,
