@@ -296,6 +296,16 @@ pub struct Memo {
     pub config_reads: Vec<(String, Option<Stamp>)>,
     /// The findings the run reported, by position in `files`.
     pub findings: Vec<(usize, Vec<CachedFinding>)>,
+    /// Files of the run it did not lint, their size being over `--max-file-size`.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// A file a run left out for its size, and what it said of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SkippedFile {
+    pub key: String,
+    pub stamp: Stamp,
+    pub notice: String,
 }
 
 /// A hash of what a run is given besides its files: the working directory, the paths, the

@@ -94,6 +94,9 @@ enum Skipped {
     /// It is larger than `--max-file-size`, or linting it took longer than
     /// `--max-file-time`: said, not silent, but not a failure.
     OverLimit(LintError),
+    /// Its listed size is over `--max-file-size`: as `OverLimit`, and decided by its
+    /// stamp alone (the cache's memo of a run keeps it).
+    Larger(LintError, Stamp),
 }
 
 /// What to lint.
@@ -174,7 +177,9 @@ impl Engine {
         }
         self.lint_guarded(path, bytes, kind, &FileOptions::default(), &mut None)
             .map_err(|skipped| match skipped {
-                Skipped::Error(error) | Skipped::OverLimit(error) => error,
+                Skipped::Error(error) | Skipped::OverLimit(error) | Skipped::Larger(error, _) => {
+                    error
+                }
             })
     }
 
@@ -535,13 +540,16 @@ impl Engine {
         let shown = display_path(path, cwd);
         let size = stamp.size;
         if size > self.max_file_size {
-            return Err(Skipped::OverLimit(LintError {
-                path: shown,
-                message: format!(
-                    "skipped: {size} bytes is over --max-file-size ({} bytes)",
-                    self.max_file_size
-                ),
-            }));
+            return Err(Skipped::Larger(
+                LintError {
+                    path: shown,
+                    message: format!(
+                        "skipped: {size} bytes is over --max-file-size ({} bytes)",
+                        self.max_file_size
+                    ),
+                },
+                stamp,
+            ));
         }
         let kind = FileKind::from_path(path).unwrap_or(FileKind::Script(Language::JavaScript));
         // The limit bounds the read itself: the file may have grown since it was listed.
@@ -804,7 +812,9 @@ impl Engine {
                         report.files[at] = result;
                     }
                     Err(Skipped::Error(error)) => report.errors.push(error),
-                    Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
+                    Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
+                        report.notices.push(notice)
+                    }
                 }
             }
         }
@@ -837,7 +847,9 @@ impl Engine {
                     report.files[at] = result;
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
-                Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
+                Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
+                    report.notices.push(notice)
+                }
             }
         }
     }
@@ -927,10 +939,12 @@ impl Engine {
                 // Nothing changed since the memo's run: its findings, and nothing linted.
                 if let Some(run_key) = &run_key
                     && let Some(memo) = self.cache.as_ref().and_then(|cache| cache.memo.as_ref())
-                    && let Some(files) = self.memo_results(memo, run_key, &discovered, &cwd, &pool)
+                    && let Some((files, notices)) =
+                        self.memo_results(memo, run_key, &discovered, &cwd, &pool)
                 {
                     report.files_cached = files.len();
                     report.files = files;
+                    report.notices.extend(notices);
                     report.files.sort_by(|a, b| a.path.cmp(&b.path));
                     report
                         .errors
@@ -958,8 +972,10 @@ impl Engine {
         };
         // Where each file of the report was discovered.
         let mut positions: Vec<usize> = Vec::new();
-        // Anything said from here on makes the run one not to keep as a memo.
+        // Anything said from here on, but that a file is too large to lint, makes the run
+        // one not to keep as a memo.
         let said_before_linting = report.errors.len() + report.notices.len();
+        let mut larger: Vec<crate::cache::SkippedFile> = Vec::new();
         // Each file's stamp as the first pass saw it, for the memo.
         let first_stamps: std::collections::HashMap<String, Stamp> = results
             .iter()
@@ -977,6 +993,14 @@ impl Engine {
                     positions.push(position);
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
+                Err(Skipped::Larger(notice, stamp)) => {
+                    larger.push(crate::cache::SkippedFile {
+                        key: crate::cache::path_key(&discovered[position], &cwd),
+                        stamp,
+                        notice: notice.message.clone(),
+                    });
+                    report.notices.push(notice);
+                }
                 Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
             }
         }
@@ -1063,9 +1087,9 @@ impl Engine {
         clock.finished("project passes", "first pass");
         report.stats = clock.into_stats();
         if let Some(run) = run_key
-            && report.errors.len() + report.notices.len() == said_before_linting
+            && report.errors.len() + report.notices.len() == said_before_linting + larger.len()
         {
-            update.memo = memo_of(&report, run, &first_stamps);
+            update.memo = memo_of(&report, run, &first_stamps, larger);
         }
         (report, update)
     }
@@ -1101,8 +1125,8 @@ impl Engine {
         discovered: &[PathBuf],
         cwd: &Path,
         pool: &rayon::ThreadPool,
-    ) -> Option<Vec<FileResult>> {
-        if memo.run != run || memo.files.len() != discovered.len() {
+    ) -> Option<(Vec<FileResult>, Vec<LintError>)> {
+        if memo.run != run || memo.files.len() + memo.skipped.len() != discovered.len() {
             return None;
         }
         for (path, then) in &memo.config_reads {
@@ -1115,13 +1139,16 @@ impl Engine {
                 _ => return None,
             }
         }
+        // The memo's files, then those it skipped as too large.
         let index: std::collections::HashMap<&str, usize> = memo
             .files
             .iter()
+            .map(|(key, _)| key.as_str())
+            .chain(memo.skipped.iter().map(|skipped| skipped.key.as_str()))
             .enumerate()
-            .map(|(at, (key, _))| (key.as_str(), at))
+            .map(|(at, key)| (key, at))
             .collect();
-        if index.len() != memo.files.len() {
+        if index.len() != discovered.len() {
             return None;
         }
         let findings: std::collections::HashMap<usize, &Vec<crate::cache::CachedFinding>> = memo
@@ -1131,18 +1158,31 @@ impl Engine {
             .collect();
         // Each discovered file: its key, its place among the memo's files, and whether its
         // stamp is the same; only one a finding points into is read.
-        let results: Option<Vec<(usize, FileResult)>> = pool.install(|| {
+        let results: Option<Vec<(usize, Result<FileResult, LintError>)>> = pool.install(|| {
             discovered
                 .par_iter()
                 .map(|path| {
                     let key = crate::cache::path_key(path, cwd);
                     let &at = index.get(key.as_str())?;
-                    let (_, then) = &memo.files[at];
+                    let then = match memo.files.get(at) {
+                        Some((_, then)) => then,
+                        None => &memo.skipped.get(at - memo.files.len())?.stamp,
+                    };
                     let now = Stamp::of(&std::fs::metadata(path).ok()?);
                     if !now.unchanged_since(then) {
                         return None;
                     }
                     let shown = display_path(path, cwd);
+                    if at >= memo.files.len() {
+                        let skipped = &memo.skipped[at - memo.files.len()];
+                        return Some((
+                            at,
+                            Err(LintError {
+                                path: shown,
+                                message: skipped.notice.clone(),
+                            }),
+                        ));
+                    }
                     let mut result = match findings.get(&at).filter(|found| !found.is_empty()) {
                         Some(found) => {
                             let findings: Option<Vec<Finding>> = found
@@ -1167,19 +1207,27 @@ impl Engine {
                     result.cache_key = Some(key);
                     result.stamp = Some(now);
                     result.cached = true;
-                    Some((at, result))
+                    Some((at, Ok(result)))
                 })
                 .collect()
         });
         let results = results?;
         // Every file of the memo is one of this run's, once.
-        let mut seen = vec![false; memo.files.len()];
+        let mut seen = vec![false; discovered.len()];
         for (at, _) in &results {
             if std::mem::replace(&mut seen[*at], true) {
                 return None;
             }
         }
-        Some(results.into_iter().map(|(_, result)| result).collect())
+        let mut files = Vec::with_capacity(memo.files.len());
+        let mut notices = Vec::new();
+        for (_, result) in results {
+            match result {
+                Ok(file) => files.push(file),
+                Err(notice) => notices.push(notice),
+            }
+        }
+        Some((files, notices))
     }
 }
 
@@ -1222,6 +1270,7 @@ fn memo_of(
     report: &RunReport,
     run: String,
     first_stamps: &std::collections::HashMap<String, Stamp>,
+    skipped: Vec<crate::cache::SkippedFile>,
 ) -> Option<crate::cache::Memo> {
     let mut files = Vec::with_capacity(report.files.len());
     let mut findings = Vec::new();
@@ -1245,6 +1294,7 @@ fn memo_of(
         files,
         config_reads: crate::results::config_reads(),
         findings,
+        skipped,
     })
 }
 

@@ -1970,3 +1970,88 @@ fn stats_say_where_the_time_went() {
     let output = crosswire(dir.path(), &["--format", "compact"]);
     assert!(!stderr(&output).contains("stats"));
 }
+
+/// A rerun over an unchanged tree reports what the first run did, from the cache's memo
+/// of it: the same findings, the same notice of a file too large to lint, and the cache
+/// file is left as it was. A changed file, or a changed tsconfig the run read, is linted
+/// again.
+#[test]
+fn an_unchanged_rerun_reports_the_memo_and_leaves_the_cache_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", WILDCARD_POST);
+    write(
+        dir.path(),
+        "big.js",
+        &format!("{}{WILDCARD_POST}", "// padding\n".repeat(200)),
+    );
+    write(
+        dir.path(),
+        "main.js",
+        "import { TARGET } from 'config';\nparent.postMessage(1, TARGET);\n",
+    );
+    write(dir.path(), "config.js", "export const TARGET = '*';\n");
+    write(
+        dir.path(),
+        "tsconfig.json",
+        "{ \"compilerOptions\": { \"baseUrl\": \".\" } }\n",
+    );
+    let args = [
+        "--cache",
+        "--max-file-size",
+        "1000",
+        "--format",
+        "compact",
+        "--stats",
+    ];
+    let cold = crosswire(dir.path(), &args);
+    let cache = dir.path().join(".crosswire-cache/cache");
+    let written = fs::read(&cache).unwrap();
+    let modified = fs::metadata(&cache).unwrap().modified().unwrap();
+    let warm = crosswire(dir.path(), &args);
+    assert!(stderr(&warm).contains("cache check"), "{}", stderr(&warm));
+    assert_eq!(compact_lines(&warm), compact_lines(&cold));
+    assert_eq!(compact_lines(&warm).len(), 2, "{:?}", compact_lines(&warm));
+    assert!(
+        stderr(&warm).contains("big.js: skipped"),
+        "{}",
+        stderr(&warm)
+    );
+    assert_eq!(warm.status.code(), cold.status.code());
+    assert_eq!(fs::read(&cache).unwrap(), written);
+    assert_eq!(fs::metadata(&cache).unwrap().modified().unwrap(), modified);
+    // The helper changes: its importer's finding goes.
+    write(
+        dir.path(),
+        "config.js",
+        "export const TARGET = 'https://a.example';\n",
+    );
+    let edited = crosswire(dir.path(), &args);
+    assert!(
+        !stderr(&edited).contains("cache check"),
+        "{}",
+        stderr(&edited)
+    );
+    assert_eq!(
+        compact_lines(&edited).len(),
+        1,
+        "{:?}",
+        compact_lines(&edited)
+    );
+    let again = crosswire(dir.path(), &args);
+    assert!(stderr(&again).contains("cache check"), "{}", stderr(&again));
+    assert_eq!(compact_lines(&again), compact_lines(&edited));
+    // The helper is as it was; then the tsconfig that resolved `config` changes.
+    write(dir.path(), "config.js", "export const TARGET = '*';\n");
+    assert_eq!(
+        compact_lines(&crosswire(dir.path(), &args)),
+        compact_lines(&cold)
+    );
+    write(dir.path(), "tsconfig.json", "{ \"compilerOptions\": {} }\n");
+    let reconfigured = crosswire(dir.path(), &args);
+    assert!(
+        !stderr(&reconfigured).contains("cache check"),
+        "{}",
+        stderr(&reconfigured)
+    );
+    assert_eq!(compact_lines(&reconfigured), compact_lines(&edited));
+}
