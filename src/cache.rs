@@ -705,6 +705,11 @@ mod tests {
                 ("package.json".into(), Some(Stamp::default())),
             ],
             findings,
+            skipped: vec![SkippedFile {
+                key: "big.js".into(),
+                stamp: Stamp::default(),
+                notice: "skipped: too large".into(),
+            }],
         });
         cache.files_mut().extend(entries);
         cache

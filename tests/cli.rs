@@ -1982,7 +1982,7 @@ fn an_unchanged_rerun_reports_the_memo_and_leaves_the_cache_alone() {
     write(
         dir.path(),
         "big.js",
-        &format!("{}{WILDCARD_POST}", "// padding\n".repeat(200)),
+        format!("{}{WILDCARD_POST}", "// padding\n".repeat(200)),
     );
     write(
         dir.path(),
