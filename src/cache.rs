@@ -8,10 +8,10 @@
 //! The cache file sits in the linted tree by default, and a pull request can carry one:
 //! an entry that says "no findings" for a file's content would hide that file's findings.
 //! So a cache is used only if this user's crosswire wrote it:
-//! - The cache file is `crosswire-cache 2 <MAC>\n<JSON>`, the MAC being BLAKE3 keyed with a
-//!   32-byte secret over the JSON. A file whose MAC does not match is ignored (with a note
-//!   unless `-q`) and rewritten. BLAKE3's keyed mode is a MAC, and the comparison of
-//!   `blake3::Hash` values takes constant time.
+//! - The cache file is `crosswire-cache 3 <MAC>\n<payload>`, the MAC being BLAKE3 keyed with
+//!   a 32-byte secret over the payload. A file whose MAC does not match is ignored (with a
+//!   note unless `-q`) and rewritten. BLAKE3's keyed mode is a MAC, and the comparison of
+//!   `blake3::Hash` values takes constant time. Only an authenticated payload is decoded.
 //! - The secret is `cache-key` in the user's private cache folder, `$XDG_CACHE_HOME/crosswire`
 //!   or else `$HOME/.cache/crosswire` (only absolute values count, as the XDG base directory
 //!   specification says). The folder is created with mode 0700 and the key with 0600,
@@ -30,6 +30,25 @@
 //!
 //! What this does not cover: code that runs as the same user before crosswire (a build
 //! step of the pull request) can read the key, as it can read anything else of the user's.
+//!
+//! # Format
+//!
+//! The payload is [postcard](https://docs.rs/postcard) (a compact binary serde format with a
+//! stable, documented wire format): first the [`Head`] (the key of the version and config,
+//! and the [`Memo`] of the last run), then every file's [`Entry`]. The entries are decoded
+//! only when a run needs them ([`Cache::files`]): a rerun over a tree that did not change
+//! needs only the memo. Postcard is not self-describing, so no type kept here may skip a
+//! field when serializing (`skip_serializing_if`); `tests` round-trip every kind of fact.
+//!
+//! # The memo of a run
+//!
+//! The findings of a run are a function of its files' bytes, the config files it read
+//! besides them (tsconfig, jsconfig, package.json: see [`crate::results::note_config_read`]),
+//! the paths and options it was given and crosswire's version and config. The [`Memo`]
+//! keeps the findings of the last complete run with the size and modification time of every
+//! one of those files; a run given the same paths and options that finds the same files
+//! with the same stamps (the trust the per-file entries already put in an unchanged stamp)
+//! reports those findings without linting anything, and leaves the cache as it is.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -97,7 +116,7 @@ pub fn prepare_folder(folder: &Path) -> Result<(), crate::safe_io::WriteError> {
 }
 
 /// The start of a cache file of this format, before its MAC.
-const MAGIC: &[u8] = b"crosswire-cache 2 ";
+const MAGIC: &[u8] = b"crosswire-cache 3 ";
 const KEY_FILE_NAME: &str = "cache-key";
 const KEY_BYTES: usize = 32;
 
@@ -179,8 +198,13 @@ impl Secret {
         Ok(Secret(key))
     }
 
-    fn mac(&self, json: &[u8]) -> blake3::Hash {
-        blake3::keyed_hash(&self.0, json)
+    fn mac(&self, payload: &[u8]) -> blake3::Hash {
+        blake3::keyed_hash(&self.0, payload)
+    }
+
+    /// A secret of these bytes (tests; a real one comes from [`Secret::load`]).
+    pub fn from_bytes(bytes: [u8; KEY_BYTES]) -> Secret {
+        Secret(bytes)
     }
 }
 
@@ -233,11 +257,67 @@ pub struct Loaded {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The per-file entries, decoded when first asked for.
+#[derive(Debug, Default)]
+struct LazyFiles {
+    decoded: std::sync::OnceLock<HashMap<String, Entry>>,
+    /// The authenticated payload, and where its entries start.
+    encoded: Vec<u8>,
+    at: usize,
+}
+
+#[derive(Debug, Default)]
 pub struct Cache {
     /// crosswire's version and the effective config; a mismatch empties the cache.
     pub key: String,
-    pub files: HashMap<String, Entry>,
+    /// The last complete run (see the module's doc).
+    pub memo: Option<Memo>,
+    files: LazyFiles,
+}
+
+/// What a cache file holds before its entries.
+#[derive(Debug, Serialize, Deserialize)]
+struct Head {
+    key: String,
+    memo: Option<Memo>,
+}
+
+/// The last complete run: what it was asked, every file it read with its stamp, and the
+/// findings it reported.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Memo {
+    /// A hash of what the run was given: see [`run_key`].
+    pub run: String,
+    /// The key ([`path_key`]) of every file of the run, with its stamp when the run first
+    /// saw it (a file that changes while it is linted is not taken as unchanged since).
+    pub files: Vec<(String, Stamp)>,
+    /// The config files the run read besides its own (by path as read), with their stamps
+    /// before the read; `None`: it was not there.
+    pub config_reads: Vec<(String, Option<Stamp>)>,
+    /// The findings the run reported, by position in `files`.
+    pub findings: Vec<(usize, Vec<CachedFinding>)>,
+    /// Files of the run it did not lint, their size being over `--max-file-size`.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// A file a run left out for its size, and what it said of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SkippedFile {
+    pub key: String,
+    pub stamp: Stamp,
+    pub notice: String,
+}
+
+/// A hash of what a run is given besides its files: the working directory, the paths, the
+/// config and every option that can change a finding.
+pub fn run_key(parts: &[&[u8]]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize().to_hex().to_string()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -245,11 +325,9 @@ pub struct Entry {
     /// Hash of the file's bytes.
     pub hash: String,
     /// Size and modification time when the hash was taken.
-    #[serde(default)]
     pub stamp: Stamp,
     pub parsed: bool,
     /// Left unparsed until a page loads it (see `FileResult::deferred`).
-    #[serde(default)]
     pub deferred: bool,
     pub findings: Vec<CachedFinding>,
     pub page: PageRefs,
@@ -264,16 +342,65 @@ pub struct CachedFinding {
     pub fingerprint: String,
 }
 
+impl CachedFinding {
+    pub fn of(finding: &Finding) -> CachedFinding {
+        CachedFinding {
+            rule: finding.rule.to_string(),
+            severity: finding.severity,
+            diagnostic: finding.diagnostic.clone(),
+            fingerprint: finding.fingerprint.clone(),
+        }
+    }
+
+    /// The finding, if its rule is one of this crosswire's.
+    pub fn finding(&self) -> Option<Finding> {
+        Some(Finding {
+            rule: rules::find(&self.rule)?.id,
+            severity: self.severity,
+            diagnostic: self.diagnostic.clone(),
+            fingerprint: self.fingerprint.clone(),
+        })
+    }
+}
+
 impl Cache {
+    /// An empty cache for `key`.
+    pub fn new(key: &str) -> Cache {
+        Cache {
+            key: key.to_string(),
+            ..Cache::default()
+        }
+    }
+
+    /// Every file's entry, by [`path_key`]: decoded on first use. Entries that do not
+    /// decode (which only this user's crosswire of this version could have written) are
+    /// none.
+    pub fn files(&self) -> &HashMap<String, Entry> {
+        self.files.decoded.get_or_init(|| {
+            self.files
+                .encoded
+                .get(self.files.at..)
+                .filter(|bytes| !bytes.is_empty())
+                .and_then(|bytes| postcard::from_bytes(bytes).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn files_mut(&mut self) -> &mut HashMap<String, Entry> {
+        self.files();
+        self.files.encoded = Vec::new();
+        self.files
+            .decoded
+            .get_mut()
+            .expect("the entries were just decoded")
+    }
+
     /// The cache at `path` if this user's crosswire wrote it for `key`; an empty one
     /// otherwise (a missing, stale, corrupt or forged file is not an error). A path that
     /// is not a regular file (a FIFO, a device, a folder) is.
     pub fn load(path: &Path, key: &str, secret: &Secret) -> Result<Loaded, String> {
         let empty = |note: Option<String>| Loaded {
-            cache: Cache {
-                key: key.to_string(),
-                files: HashMap::new(),
-            },
+            cache: Cache::new(key),
             note,
         };
         let bytes = match crate::safe_io::read_file(path, crate::safe_io::CACHE_READ_LIMIT) {
@@ -298,17 +425,34 @@ impl Cache {
                 ))));
             }
         };
-        let Some(json) = authenticated(&bytes, secret) else {
+        let Some(start) = authenticated(&bytes, secret) else {
             return Ok(empty(Some(format!(
                 "the cache {} was not written by this user's crosswire (or was changed \
                  since); it is ignored and rewritten",
                 path.display()
             ))));
         };
-        match serde_json::from_slice::<Cache>(json) {
-            Ok(cache) if cache.key == key => Ok(Loaded { cache, note: None }),
+        match Cache::decode(bytes, start) {
+            Some(cache) if cache.key == key => Ok(Loaded { cache, note: None }),
             _ => Ok(empty(None)),
         }
+    }
+
+    /// The cache whose payload starts at `start` of `bytes`, unauthenticated: only
+    /// [`Cache::load`] (after the MAC) and tests call it. The entries are decoded when
+    /// first asked for.
+    pub fn decode(bytes: Vec<u8>, start: usize) -> Option<Cache> {
+        let (head, rest) = postcard::take_from_bytes::<Head>(bytes.get(start..)?).ok()?;
+        let at = bytes.len() - rest.len();
+        Some(Cache {
+            key: head.key,
+            memo: head.memo,
+            files: LazyFiles {
+                decoded: std::sync::OnceLock::new(),
+                encoded: bytes,
+                at,
+            },
+        })
     }
 
     /// Forgets files below the folders `walked` that the walk did not see (`seen` holds
@@ -323,32 +467,48 @@ impl Cache {
                         .is_some_and(|rest| rest.starts_with('/'))
             })
         };
-        self.files.retain(|path, _| {
+        self.files_mut().retain(|path, _| {
             seen.contains(path.as_str()) || !below(path.trim_start_matches(ESCAPED_PATH))
         });
     }
 
+    /// The payload of the cache file: the head, then the entries.
+    pub fn encode(&self) -> Vec<u8> {
+        let head = Head {
+            key: self.key.clone(),
+            memo: self.memo.clone(),
+        };
+        let mut payload = postcard::to_stdvec(&head).expect("a cache serializes");
+        match self.files.decoded.get() {
+            Some(files) => payload.extend(postcard::to_stdvec(files).expect("a cache serializes")),
+            // Never decoded: the entries as they were read.
+            None => payload
+                .extend_from_slice(self.files.encoded.get(self.files.at..).unwrap_or_default()),
+        }
+        payload
+    }
+
     /// Writes the cache with its MAC.
     pub fn save(&self, path: &Path, secret: &Secret) -> Result<(), crate::safe_io::WriteError> {
-        let json = serde_json::to_vec(self).expect("a cache serializes");
-        let mac = secret.mac(&json);
+        let payload = self.encode();
+        let mac = secret.mac(&payload);
         crate::safe_io::write_file_with(path, |out| {
             out.write_all(MAGIC)?;
             out.write_all(mac.to_hex().as_bytes())?;
             out.write_all(b"\n")?;
-            out.write_all(&json)
+            out.write_all(&payload)
         })
     }
 }
 
-/// The JSON of a cache file whose MAC `secret` confirms.
-fn authenticated<'a>(bytes: &'a [u8], secret: &Secret) -> Option<&'a [u8]> {
+/// Where the payload of a cache file whose MAC `secret` confirms starts.
+fn authenticated(bytes: &[u8], secret: &Secret) -> Option<usize> {
     let rest = bytes.strip_prefix(MAGIC)?;
     let newline = rest.iter().position(|byte| *byte == b'\n')?;
     let mac = blake3::Hash::from_hex(&rest[..newline]).ok()?;
-    let json = &rest[newline + 1..];
+    let start = MAGIC.len() + newline + 1;
     // `blake3::Hash`'s equality takes constant time.
-    (secret.mac(json) == mac).then_some(json)
+    (secret.mac(&bytes[start..]) == mac).then_some(start)
 }
 
 /// The cache key: the version and the effective rule settings.
@@ -416,16 +576,7 @@ impl Entry {
             stamp: result.stamp.unwrap_or_default(),
             parsed: result.parsed,
             deferred: result.deferred,
-            findings: result
-                .findings
-                .iter()
-                .map(|finding| CachedFinding {
-                    rule: finding.rule.to_string(),
-                    severity: finding.severity,
-                    diagnostic: finding.diagnostic.clone(),
-                    fingerprint: finding.fingerprint.clone(),
-                })
-                .collect(),
+            findings: result.findings.iter().map(CachedFinding::of).collect(),
             page: result.page.clone(),
             project: result.project.clone(),
         }
@@ -434,14 +585,7 @@ impl Entry {
     pub fn findings(&self) -> Vec<Finding> {
         self.findings
             .iter()
-            .filter_map(|cached| {
-                Some(Finding {
-                    rule: rules::find(&cached.rule)?.id,
-                    severity: cached.severity,
-                    diagnostic: cached.diagnostic.clone(),
-                    fingerprint: cached.fingerprint.clone(),
-                })
-            })
+            .filter_map(CachedFinding::finding)
             .collect()
     }
 }
@@ -462,6 +606,277 @@ mod tests {
         }
     }
 
+    /// Entries with every kind of fact and finding: findings with labels in other files
+    /// and fixes, page references, sockets, servers, directives, exports with constants
+    /// and functions, demands.
+    fn rich_entries() -> Vec<(String, Entry)> {
+        use crate::source::{FileKind, Language};
+        let engine = crate::lint::Engine::new(crate::config::Config::defaults(".".into()));
+        let files: [(&str, &str, FileKind); 3] = [
+            (
+                "page.html",
+                "<!-- crosswire-ignore-next-line postmessage-wildcard-origin -->\n\
+                 <iframe id=\"f\" sandbox=\"allow-scripts\" src=\"child.html\"></iframe><script src=\"app.js\"></script>\n\
+                 <script>top.postMessage(1, '*'); new Worker('w.js');</script>\n",
+                FileKind::Html,
+            ),
+            (
+                "app.js",
+                "import { ORIGIN, check } from './config.js';\n\
+                 export const TARGETS = { A: 'https://a.example', B: ['x', 'y'], N: 3 };\n\
+                 export function send(w, m) { w.postMessage(m, '*'); }\n\
+                 document.getElementById('f').contentWindow.postMessage(1, '*');\n\
+                 const ws = new WebSocket('ws://example.com/feed');\n\
+                 ws.onmessage = (e) => { document.body.innerHTML = e.data; };\n\
+                 window.addEventListener('message', (e) => { if (check(e.origin)) eval(e.data); });\n\
+                 // crosswire-ignore-next-line websocket-insecure-url\n\
+                 new WebSocket(`ws://${location.host}/x`);\n",
+                FileKind::Script(Language::JavaScript),
+            ),
+            (
+                "server.ts",
+                "import { WebSocketServer } from 'ws';\n\
+                 const wss = new WebSocketServer({ port: 8080, path: '/feed' });\n\
+                 wss.on('connection', (socket) => socket.on('message', (d) => socket.send(d)));\n",
+                FileKind::Script(Language::TypeScript),
+            ),
+        ];
+        files
+            .into_iter()
+            .map(|(path, text, kind)| {
+                let result = engine.lint_bytes(path.into(), text.as_bytes().to_vec(), kind);
+                let mut entry = Entry::from_result(&result, content_hash(text.as_bytes()));
+                // What only the file's own pass reads is not kept.
+                entry.page.comments.clear();
+                entry.page.user_action_calls.clear();
+                entry.page.other_handler_calls.clear();
+                // The offset is only used before the line is known, and is not kept.
+                for export in &mut entry.project.module.exports {
+                    if let crate::modules::Export::Local { summary, .. } = export {
+                        summary.offset = 0;
+                    }
+                }
+                entry.stamp = Stamp {
+                    size: text.len() as u64,
+                    modified: Some((1_700_000_000, 123)),
+                };
+                (path.to_string(), entry)
+            })
+            .collect::<Vec<_>>()
+    }
+
+    /// The sandboxed frame's facts, which the binary format must carry too.
+    #[test]
+    fn rich_entries_hold_frame_facts() {
+        let entries = rich_entries();
+        assert!(
+            entries
+                .iter()
+                .any(|(_, e)| !e.page.frame_elements.is_empty())
+        );
+        assert!(
+            entries
+                .iter()
+                .any(|(_, e)| !e.project.framed_wildcards.is_empty())
+        );
+    }
+
+    fn rich_cache() -> Cache {
+        let mut cache = Cache::new("k");
+        let entries = rich_entries();
+        let mut findings = Vec::new();
+        for (at, (_, entry)) in entries.iter().enumerate() {
+            findings.push((at, entry.findings.clone()));
+        }
+        // A finding with everything a diagnostic can hold.
+        let mut diagnostic = Diagnostic::new("message", 3..9)
+            .with_span_label("here")
+            .with_help("help");
+        diagnostic
+            .labels
+            .push(crate::diagnostic::Label::new(1..2, "near"));
+        diagnostic
+            .labels
+            .push(crate::diagnostic::Label::elsewhere("lib.js", 4, "there"));
+        diagnostic.fixes.push(crate::diagnostic::Fix {
+            title: "Use `wss://`".into(),
+            edits: vec![(3..5, "wss".into())],
+        });
+        findings.push((
+            0,
+            vec![CachedFinding {
+                rule: "websocket-insecure-url".into(),
+                severity: Severity::Error,
+                diagnostic,
+                fingerprint: "f".into(),
+            }],
+        ));
+        cache.memo = Some(Memo {
+            run: "run".into(),
+            files: entries
+                .iter()
+                .map(|(path, entry)| (path.clone(), entry.stamp))
+                .collect(),
+            config_reads: vec![
+                ("tsconfig.json".into(), None),
+                ("package.json".into(), Some(Stamp::default())),
+            ],
+            findings,
+            skipped: vec![SkippedFile {
+                key: "big.js".into(),
+                stamp: Stamp::default(),
+                notice: "skipped: too large".into(),
+            }],
+        });
+        cache.files_mut().extend(entries);
+        cache
+    }
+
+    #[test]
+    fn every_kind_of_fact_survives_the_binary_format() {
+        let cache = rich_cache();
+        let files = cache.files();
+        assert!(files.values().any(|entry| !entry.findings.is_empty()));
+        assert!(files.values().any(|entry| !entry.page.is_empty()));
+        assert!(
+            files
+                .values()
+                .any(|entry| !entry.project.sockets.is_empty())
+        );
+        assert!(
+            files
+                .values()
+                .any(|entry| !entry.project.servers.is_empty())
+        );
+        assert!(
+            files
+                .values()
+                .any(|entry| !entry.project.directives.is_empty())
+        );
+        assert!(
+            files
+                .values()
+                .any(|entry| !entry.project.module.exports.is_empty())
+        );
+        assert!(
+            files
+                .values()
+                .any(|entry| !entry.project.demands.is_empty())
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let secret = Secret([7; KEY_BYTES]);
+        cache.save(&path, &secret).unwrap();
+        let loaded = Cache::load(&path, "k", &secret).unwrap();
+        assert_eq!(loaded.note, None);
+        assert_eq!(
+            format!("{:?}", loaded.cache.memo),
+            format!("{:?}", cache.memo)
+        );
+        let sorted = |cache: &Cache| {
+            let mut entries: Vec<String> = cache
+                .files()
+                .iter()
+                .map(|(path, entry)| format!("{path}: {entry:?}"))
+                .collect();
+            entries.sort();
+            entries
+        };
+        assert_eq!(sorted(&loaded.cache), sorted(&cache));
+        // Saved again without its entries ever decoded: the same bytes.
+        loaded.cache.save(&path, &secret).unwrap();
+        let again = std::fs::read(&path).unwrap();
+        let reloaded = Cache::load(&path, "k", &secret).unwrap();
+        assert_eq!(sorted(&reloaded.cache), sorted(&cache));
+        cache.save(&path, &secret).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap().len(), again.len());
+    }
+
+    /// A cache cut short anywhere, with any byte changed, or sealed with another key, is
+    /// an empty cache and a note: never a panic, never an entry.
+    #[test]
+    fn a_truncated_corrupt_or_forged_cache_is_ignored() {
+        let cache = rich_cache();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let secret = Secret([7; KEY_BYTES]);
+        cache.save(&path, &secret).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        let ignored = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            let loaded = Cache::load(&path, "k", &secret).unwrap();
+            loaded.cache.memo.is_none() && loaded.cache.files().is_empty()
+        };
+        let step = (good.len() / 97).max(1);
+        for cut in (0..good.len()).step_by(step) {
+            assert!(ignored(&good[..cut]), "cut at {cut}");
+        }
+        for at in (0..good.len()).step_by(step) {
+            let mut changed = good.clone();
+            changed[at] ^= 0x41;
+            assert!(ignored(&changed), "byte {at} changed");
+        }
+        // Sealed with another key, or with none.
+        cache.save(&path, &Secret([8; KEY_BYTES])).unwrap();
+        assert!(ignored(&std::fs::read(&path).unwrap()));
+        let payload = cache.encode();
+        assert!(ignored(&payload));
+        // The JSON cache of crosswire 2, MAC and all, is not read as this format.
+        let mut old = b"crosswire-cache 2 ".to_vec();
+        old.extend(secret.mac(b"{}").to_hex().as_bytes());
+        old.extend(b"\n{}");
+        assert!(ignored(&old));
+    }
+
+    /// A payload that authenticates but does not decode (which only a bug could write):
+    /// lengths that claim gigabytes, garbage, a head without entries. Nothing is used and
+    /// nothing panics or allocates what the lengths claim.
+    #[test]
+    fn an_authenticated_payload_that_does_not_decode_is_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let secret = Secret([7; KEY_BYTES]);
+        let seal = |payload: &[u8]| {
+            let mut bytes = MAGIC.to_vec();
+            bytes.extend(secret.mac(payload).to_hex().as_bytes());
+            bytes.push(b'\n');
+            bytes.extend_from_slice(payload);
+            std::fs::write(&path, bytes).unwrap();
+            Cache::load(&path, "k", &secret).unwrap()
+        };
+        let head = postcard::to_stdvec(&Head {
+            key: "k".into(),
+            memo: None,
+        })
+        .unwrap();
+        let huge_length = [0xff, 0xff, 0xff, 0xff, 0x0f];
+        for entries in [
+            &[][..],
+            &huge_length[..],
+            &[0x01, 0xff, 0xff, 0xff, 0xff, 0x0f][..],
+            &[0x03, 0x00, 0x01, 0x02][..],
+        ] {
+            let mut payload = head.clone();
+            payload.extend_from_slice(entries);
+            let loaded = seal(&payload);
+            assert!(loaded.cache.files().is_empty());
+        }
+        for payload in [&huge_length[..], b"\x01k\x01\xff\xff\xff\xff\x0f", b""] {
+            let loaded = seal(payload);
+            assert!(loaded.cache.memo.is_none() && loaded.cache.files().is_empty());
+        }
+        // Another key: nothing of it is used.
+        let mut payload = postcard::to_stdvec(&Head {
+            key: "other".into(),
+            memo: Some(Memo::default()),
+        })
+        .unwrap();
+        payload
+            .extend(postcard::to_stdvec(&HashMap::from([("a.js".to_string(), entry())])).unwrap());
+        let loaded = seal(&payload);
+        assert!(loaded.cache.memo.is_none() && loaded.cache.files().is_empty());
+    }
+
     #[test]
     fn pruning_forgets_unseen_files_below_walked_folders_only() {
         let mut cache = Cache::default();
@@ -471,16 +886,16 @@ mod tests {
             "src2/other.js",
             "lib/named.js",
         ] {
-            cache.files.insert(path.to_string(), entry());
+            cache.files_mut().insert(path.to_string(), entry());
         }
         let seen: HashSet<&str> = ["src/kept.js"].into_iter().collect();
         cache.prune(&["src".to_string()], &seen);
-        let mut left: Vec<&str> = cache.files.keys().map(String::as_str).collect();
+        let mut left: Vec<&str> = cache.files().keys().map(String::as_str).collect();
         left.sort_unstable();
         // `src2/` is not below `src`; `lib/` was not walked.
         assert_eq!(left, ["lib/named.js", "src/kept.js", "src2/other.js"]);
         cache.prune(&[".".to_string()], &seen);
-        assert_eq!(cache.files.len(), 1);
+        assert_eq!(cache.files().len(), 1);
     }
 
     #[cfg(unix)]
@@ -509,20 +924,16 @@ mod tests {
     fn only_a_cache_sealed_with_the_same_secret_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache");
-        let mut cache = Cache {
-            key: "k".to_string(),
-            files: HashMap::new(),
-        };
-        cache.files.insert("a.js".to_string(), entry());
+        let mut cache = Cache::new("k");
+        cache.files_mut().insert("a.js".to_string(), entry());
         cache.save(&path, &Secret([1; KEY_BYTES])).unwrap();
         let loaded = Cache::load(&path, "k", &Secret([1; KEY_BYTES])).unwrap();
-        assert_eq!((loaded.cache.files.len(), loaded.note), (1, None));
+        assert_eq!((loaded.cache.files().len(), loaded.note), (1, None));
         let loaded = Cache::load(&path, "k", &Secret([2; KEY_BYTES])).unwrap();
-        assert!(loaded.cache.files.is_empty());
+        assert!(loaded.cache.files().is_empty());
         assert!(loaded.note.is_some());
-        // The JSON of an older crosswire, with no MAC at all.
-        std::fs::write(&path, serde_json::to_vec(&cache).unwrap()).unwrap();
-        let loaded = Cache::load(&path, "k", &Secret([1; KEY_BYTES])).unwrap();
-        assert!(loaded.cache.files.is_empty());
+        // Another version or config: empty, quietly.
+        let loaded = Cache::load(&path, "k2", &Secret([1; KEY_BYTES])).unwrap();
+        assert_eq!((loaded.cache.files().len(), loaded.note), (0, None));
     }
 }

@@ -306,16 +306,18 @@ fn execute(args: Args) -> Result<i32, String> {
     let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
     engine.collect_stats = args.stats;
-    let (mut report, cache_entries) = if empty_selection {
-        (RunReport::default(), Vec::new())
+    let (mut report, cache_update) = if empty_selection {
+        (RunReport::default(), Default::default())
     } else {
         engine.run_caching(input, threads, !args.no_ignore)
     };
     report.errors.extend(cache_errors);
-    if let Some(secret) = cache_secret.filter(|_| !empty_selection) {
+    // Nothing changed since the cache's memo of this run: it is left as it is.
+    if let Some(secret) = cache_secret.filter(|_| !empty_selection && !cache_update.unchanged) {
         let mut cache = engine.cache.take().unwrap_or_default();
         cache.key = cache_key;
-        cache.files.extend(cache_entries);
+        cache.memo = cache_update.memo;
+        cache.files_mut().extend(cache_update.entries);
         let seen: std::collections::HashSet<&str> = report
             .files
             .iter()

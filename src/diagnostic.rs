@@ -47,7 +47,8 @@ pub struct Label {
     pub span: Range<usize>,
     pub message: String,
     /// A place in another file: an imported helper or constant where it is defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Never skipped when empty: the cache's binary format is not self-describing.
+    #[serde(default)]
     pub elsewhere: Option<Elsewhere>,
 }
 
@@ -96,7 +97,7 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Edits that fix the finding where the fix is unambiguous (the language server offers
     /// them as quick fixes).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub fixes: Vec<Fix>,
 }
 

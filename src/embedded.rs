@@ -72,11 +72,11 @@ pub struct PageRefs {
     pub workers: Vec<Reference>,
     pub popups: Vec<Reference>,
     /// Frame elements with an `id` (not part of the page map).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub frame_elements: Vec<FrameElement>,
     /// A script that sets some element's `src` or a frame's location, so may navigate a
     /// frame anywhere (not part of the page map).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub sets_sources: bool,
     /// Markup comments (not part of the page map).
     #[serde(skip, default)]

@@ -81,6 +81,9 @@ struct FileOptions {
     /// Keep its trees for the link pass if it may lint the file again
     /// (see `crate::trees`).
     keep_trees: bool,
+    /// The link pass lints it again: with `answers`, or with none where its last result
+    /// had some. A cached entry stands only if it was made with the same answers.
+    relinked: bool,
 }
 
 /// Why a file has no result.
@@ -91,6 +94,9 @@ enum Skipped {
     /// It is larger than `--max-file-size`, or linting it took longer than
     /// `--max-file-time`: said, not silent, but not a failure.
     OverLimit(LintError),
+    /// Its listed size is over `--max-file-size`: as `OverLimit`, and decided by its
+    /// stamp alone (the cache's memo of a run keeps it).
+    Larger(LintError, Stamp),
 }
 
 /// What to lint.
@@ -171,7 +177,9 @@ impl Engine {
         }
         self.lint_guarded(path, bytes, kind, &FileOptions::default(), &mut None)
             .map_err(|skipped| match skipped {
-                Skipped::Error(error) | Skipped::OverLimit(error) => error,
+                Skipped::Error(error) | Skipped::OverLimit(error) | Skipped::Larger(error, _) => {
+                    error
+                }
             })
     }
 
@@ -550,13 +558,16 @@ impl Engine {
         let shown = display_path(path, cwd);
         let size = stamp.size;
         if size > self.max_file_size {
-            return Err(Skipped::OverLimit(LintError {
-                path: shown,
-                message: format!(
-                    "skipped: {size} bytes is over --max-file-size ({} bytes)",
-                    self.max_file_size
-                ),
-            }));
+            return Err(Skipped::Larger(
+                LintError {
+                    path: shown,
+                    message: format!(
+                        "skipped: {size} bytes is over --max-file-size ({} bytes)",
+                        self.max_file_size
+                    ),
+                },
+                stamp,
+            ));
         }
         let kind = FileKind::from_path(path).unwrap_or(FileKind::Script(Language::JavaScript));
         // The limit bounds the read itself: the file may have grown since it was listed.
@@ -587,12 +598,24 @@ impl Engine {
             return self.lint_guarded(shown.clone(), read()?, kind, options, trees);
         };
         let cache_key = crate::cache::path_key(path, cwd);
-        // A file left unparsed there must be parsed now that a page loads it; one the link
-        // pass asks about is linted again (the link pass compares its answers first).
-        let entry = cache.files.get(&cache_key).filter(|entry| {
+        // A file left unparsed there must be parsed now that a page loads it. One the link
+        // pass lints again stands if its entry was made with the same answers (none
+        // included: an imported helper that is gone leaves none), and, when its exports
+        // are wanted, walked in full; the first pass takes any, and the link pass
+        // compares its answers.
+        let entry = cache.files().get(&cache_key).filter(|entry| {
+            let answered = if options.relinked {
+                entry.project.linked_with
+                    == options
+                        .answers
+                        .as_ref()
+                        .map(|answers| crate::link::answers_hash(answers))
+            } else {
+                options.answers.is_none()
+            };
             (!options.loaded || entry.project.analysed)
-                && options.answers.is_none()
-                && (!options.for_exports || entry.parsed)
+                && answered
+                && (!options.for_exports || (entry.parsed && !entry.project.module.partial))
         });
         // Unchanged metadata: the file is not even read, unless findings need its text.
         let mut result = match entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
@@ -807,7 +830,9 @@ impl Engine {
                         report.files[at] = result;
                     }
                     Err(Skipped::Error(error)) => report.errors.push(error),
-                    Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
+                    Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
+                        report.notices.push(notice)
+                    }
                 }
             }
         }
@@ -944,7 +969,9 @@ impl Engine {
                     report.files[at] = result;
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
-                Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
+                Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
+                    report.notices.push(notice)
+                }
             }
         }
     }
@@ -954,18 +981,24 @@ impl Engine {
         self.run_caching(input, threads, use_ignore_files).0
     }
 
-    /// Lints the input on `threads` threads, and gives, when the cache is on, the
-    /// per-file entries to store: taken before the project-level passes, whose findings
-    /// depend on other files.
+    /// Lints the input on `threads` threads, and gives, when the cache is on, what to
+    /// store (see [`CacheUpdate`]).
     pub fn run_caching(
         &self,
         input: Input,
         threads: usize,
         use_ignore_files: bool,
-    ) -> (RunReport, Vec<(String, crate::cache::Entry)>) {
+    ) -> (RunReport, CacheUpdate) {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let mut report = RunReport::default();
         let mut clock = StageClock::new(self);
+        // What the run is given besides its files, for the cache's memo of a run.
+        let run_key = match &input {
+            Input::Paths(paths) if self.cache.is_some() => {
+                Some(self.run_key(&cwd, paths, use_ignore_files))
+            }
+            _ => None,
+        };
         let roots: Vec<String> = match &input {
             Input::Paths(paths) => paths
                 .iter()
@@ -1024,6 +1057,30 @@ impl Engine {
                 report.files_scanned = found.files.len();
                 discovered = found.files;
                 clock.finished("discover", "first pass");
+                let pool = start_pool(threads.min(discovered.len()));
+                // Nothing changed since the memo's run: its findings, and nothing linted.
+                if let Some(run_key) = &run_key
+                    && let Some(memo) = self.cache.as_ref().and_then(|cache| cache.memo.as_ref())
+                    && let Some((files, notices)) =
+                        self.memo_results(memo, run_key, &discovered, &cwd, &pool)
+                {
+                    report.files_cached = files.len();
+                    report.files = files;
+                    report.notices.extend(notices);
+                    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+                    report
+                        .errors
+                        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+                    clock.finished("cache check", "first pass");
+                    report.stats = clock.into_stats();
+                    return (
+                        report,
+                        CacheUpdate {
+                            unchanged: true,
+                            ..CacheUpdate::default()
+                        },
+                    );
+                }
                 let options = vec![
                     FileOptions {
                         keep_trees: true,
@@ -1031,13 +1088,24 @@ impl Engine {
                     };
                     discovered.len()
                 ];
-                let pool = start_pool(threads.min(discovered.len()));
                 let results = self.lint_paths(&pool, &discovered, &options, &cwd);
                 (pool, results)
             }
         };
         // Where each file of the report was discovered.
         let mut positions: Vec<usize> = Vec::new();
+        // Anything said from here on, but that a file is too large to lint, makes the run
+        // one not to keep as a memo.
+        let said_before_linting = report.errors.len() + report.notices.len();
+        let mut larger: Vec<crate::cache::SkippedFile> = Vec::new();
+        // Each file's stamp as the first pass saw it, for the memo.
+        let first_stamps: std::collections::HashMap<String, Stamp> = results
+            .iter()
+            .filter_map(|result| {
+                let file = result.as_ref().ok()?;
+                Some((file.cache_key.clone()?, file.stamp?))
+            })
+            .collect();
         for (position, result) in results.into_iter().enumerate() {
             match result {
                 Ok(file) => {
@@ -1047,6 +1115,14 @@ impl Engine {
                     positions.push(position);
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
+                Err(Skipped::Larger(notice, stamp)) => {
+                    larger.push(crate::cache::SkippedFile {
+                        key: crate::cache::path_key(&discovered[position], &cwd),
+                        stamp,
+                        notice: notice.message.clone(),
+                    });
+                    report.notices.push(notice);
+                }
                 Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
             }
         }
@@ -1071,9 +1147,9 @@ impl Engine {
         }
         clock.finished("link pass", "project passes");
         report.files.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut cache_entries = Vec::new();
+        let mut update = CacheUpdate::default();
         if self.cache.is_some() {
-            cache_entries = report
+            update.entries = report
                 .files
                 .iter()
                 .filter_map(|file| {
@@ -1148,8 +1224,216 @@ impl Engine {
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         clock.finished("project passes", "first pass");
         report.stats = clock.into_stats();
-        (report, cache_entries)
+        if let Some(run) = run_key
+            && report.errors.len() + report.notices.len() == said_before_linting + larger.len()
+        {
+            update.memo = memo_of(&report, run, &first_stamps, larger);
+        }
+        (report, update)
     }
+
+    /// A hash of what a run is given besides its files: see [`crate::cache::run_key`].
+    fn run_key(&self, cwd: &Path, paths: &[PathBuf], use_ignore_files: bool) -> String {
+        let options = format!(
+            "{:?} {:?} {} {} {}",
+            self.max_file_size,
+            self.max_file_time,
+            self.read_everything,
+            self.link_answers_everything,
+            use_ignore_files
+        );
+        let config = self.config.describe();
+        let mut parts: Vec<&[u8]> = vec![
+            cwd.as_os_str().as_encoded_bytes(),
+            options.as_bytes(),
+            config.as_bytes(),
+        ];
+        parts.extend(paths.iter().map(|path| path.as_os_str().as_encoded_bytes()));
+        crate::cache::run_key(&parts)
+    }
+
+    /// The results of the memo's run, if it was given the same (`run`) and every file of
+    /// this run is one of its files with the same stamp, and so is every config file it
+    /// read: its findings, each file's text read only if it has some. `None` when
+    /// anything differs or cannot be read.
+    fn memo_results(
+        &self,
+        memo: &crate::cache::Memo,
+        run: &str,
+        discovered: &[PathBuf],
+        cwd: &Path,
+        pool: &rayon::ThreadPool,
+    ) -> Option<(Vec<FileResult>, Vec<LintError>)> {
+        if memo.run != run || memo.files.len() + memo.skipped.len() != discovered.len() {
+            return None;
+        }
+        for (path, then) in &memo.config_reads {
+            let now = std::fs::metadata(path)
+                .ok()
+                .map(|metadata| Stamp::of(&metadata));
+            match (now, then) {
+                (None, None) => {}
+                (Some(now), Some(then)) if now.unchanged_since(then) => {}
+                _ => return None,
+            }
+        }
+        // The memo's files, then those it skipped as too large.
+        let index: std::collections::HashMap<&str, usize> = memo
+            .files
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .chain(memo.skipped.iter().map(|skipped| skipped.key.as_str()))
+            .enumerate()
+            .map(|(at, key)| (key, at))
+            .collect();
+        if index.len() != discovered.len() {
+            return None;
+        }
+        let findings: std::collections::HashMap<usize, &Vec<crate::cache::CachedFinding>> = memo
+            .findings
+            .iter()
+            .map(|(at, findings)| (*at, findings))
+            .collect();
+        // Each discovered file: its key, its place among the memo's files, and whether its
+        // stamp is the same; only one a finding points into is read.
+        let results: Option<Vec<(usize, Result<FileResult, LintError>)>> = pool.install(|| {
+            discovered
+                .par_iter()
+                .map(|path| {
+                    let key = crate::cache::path_key(path, cwd);
+                    let &at = index.get(key.as_str())?;
+                    let then = match memo.files.get(at) {
+                        Some((_, then)) => then,
+                        None => &memo.skipped.get(at - memo.files.len())?.stamp,
+                    };
+                    let now = Stamp::of(&std::fs::metadata(path).ok()?);
+                    if !now.unchanged_since(then) {
+                        return None;
+                    }
+                    let shown = display_path(path, cwd);
+                    if at >= memo.files.len() {
+                        let skipped = &memo.skipped[at - memo.files.len()];
+                        return Some((
+                            at,
+                            Err(LintError {
+                                path: shown,
+                                message: skipped.notice.clone(),
+                            }),
+                        ));
+                    }
+                    let mut result = match findings.get(&at).filter(|found| !found.is_empty()) {
+                        Some(found) => {
+                            let findings: Option<Vec<Finding>> = found
+                                .iter()
+                                .map(crate::cache::CachedFinding::finding)
+                                .collect();
+                            let bytes = crate::safe_io::read_file(path, self.max_file_size).ok()?;
+                            if bytes.len() as u64 != then.size {
+                                return None;
+                            }
+                            let (text, repairs) = crate::source::decode_lossy(&bytes);
+                            let lines = LineIndex::new(&text).with_repairs(repairs);
+                            FileResult {
+                                findings: findings?,
+                                text: Some(Arc::from(text)),
+                                lines: Some(lines),
+                                ..unparsed(shown)
+                            }
+                        }
+                        None => unparsed(shown),
+                    };
+                    result.cache_key = Some(key);
+                    result.stamp = Some(now);
+                    result.cached = true;
+                    Some((at, Ok(result)))
+                })
+                .collect()
+        });
+        let results = results?;
+        // Every file of the memo is one of this run's, once.
+        let mut seen = vec![false; discovered.len()];
+        for (at, _) in &results {
+            if std::mem::replace(&mut seen[*at], true) {
+                return None;
+            }
+        }
+        let mut files = Vec::with_capacity(memo.files.len());
+        let mut notices = Vec::new();
+        for (_, result) in results {
+            match result {
+                Ok(file) => files.push(file),
+                Err(notice) => notices.push(notice),
+            }
+        }
+        Some((files, notices))
+    }
+}
+
+/// What a run with the cache on gives the cache.
+#[derive(Debug, Default)]
+pub struct CacheUpdate {
+    /// Each linted file's entry, by key: taken before the project-level passes, whose
+    /// findings depend on other files.
+    pub entries: Vec<(String, crate::cache::Entry)>,
+    /// The memo of the run, when it was complete (nothing could not be read, nothing was
+    /// skipped) over paths it was given.
+    pub memo: Option<crate::cache::Memo>,
+    /// The run was the memo's, with nothing changed since: nothing to write.
+    pub unchanged: bool,
+}
+
+/// A file's result with nothing in it.
+fn unparsed(path: String) -> FileResult {
+    FileResult {
+        path,
+        parsed: false,
+        deferred: false,
+        findings: Vec::new(),
+        text: None,
+        lines: None,
+        page: PageRefs::default(),
+        project: ProjectFacts::default(),
+        content_hash: None,
+        cache_key: None,
+        stamp: None,
+        cached: false,
+        reported_in_part: false,
+    }
+}
+
+/// The memo of a complete run (see `crate::cache`): its files with their stamps as the
+/// first pass saw them, the config files it read, and its findings. `None` if some file's
+/// stamp is unknown.
+fn memo_of(
+    report: &RunReport,
+    run: String,
+    first_stamps: &std::collections::HashMap<String, Stamp>,
+    skipped: Vec<crate::cache::SkippedFile>,
+) -> Option<crate::cache::Memo> {
+    let mut files = Vec::with_capacity(report.files.len());
+    let mut findings = Vec::new();
+    for (at, file) in report.files.iter().enumerate() {
+        let key = file.cache_key.clone()?;
+        let stamp = *first_stamps.get(&key)?;
+        stamp.modified?;
+        files.push((key, stamp));
+        if !file.findings.is_empty() {
+            findings.push((
+                at,
+                file.findings
+                    .iter()
+                    .map(crate::cache::CachedFinding::of)
+                    .collect(),
+            ));
+        }
+    }
+    Some(crate::cache::Memo {
+        run,
+        files,
+        config_reads: crate::results::config_reads(),
+        findings,
+        skipped,
+    })
 }
 
 /// Times the stages of a run, for `--stats`.
@@ -1216,6 +1500,7 @@ impl crate::link::Files for LinkedFiles<'_> {
                 for_exports: how.for_exports,
                 answers: how.answers,
                 keep_trees: true,
+                relinked: true,
                 ..FileOptions::default()
             })
             .collect();

@@ -507,6 +507,7 @@ fn is_next_project(project: &str, index: &BTreeMap<&str, usize>) -> bool {
         return true;
     }
     let manifest = Path::new(if project.is_empty() { "." } else { project }).join("package.json");
+    crate::results::note_config_read(&manifest);
     let Ok(bytes) = crate::safe_io::read_file(&manifest, MANIFEST_LIMIT) else {
         return false;
     };

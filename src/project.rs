@@ -152,6 +152,7 @@ impl Manifests {
             .or_insert_with(|| {
                 let at =
                     Path::new(if folder.is_empty() { "." } else { folder }).join("manifest.json");
+                crate::results::note_config_read(&at);
                 let bytes = crate::safe_io::read_file(&at, MANIFEST_LIMIT).ok()?;
                 let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
                 json.get("manifest_version")?;

@@ -51,7 +51,7 @@ pub struct ProjectFacts {
     /// `postMessage(…, "*")` calls to a frame found by its `id`: the call's callee (where
     /// postmessage-wildcard-origin reports) and the id, which the page's markup may show
     /// is a sandboxed frame (`crate::project::drop_sandboxed_frame_wildcards`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub framed_wildcards: Vec<(std::ops::Range<usize>, String)>,
     /// The file's suppression directives, for project-level findings.
     pub directives: Vec<suppress::Directive>,
@@ -175,4 +175,36 @@ pub struct FileTime {
     pub time: std::time::Duration,
     pub bytes: u64,
     pub parsed: bool,
+}
+
+/// Config files read besides the run's own files (tsconfig, jsconfig, package.json), by
+/// path as read, with their stamp before the first read (`None`: not there). A run's
+/// findings depend on them, so the cache's memo of a run keeps them. A process that runs
+/// several times (tests) keeps every path read: the memo then checks more files, never
+/// fewer.
+static CONFIG_READS: std::sync::Mutex<std::collections::BTreeMap<String, Option<Stamp>>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Notes that `path` is about to be read as a config file.
+pub fn note_config_read(path: &std::path::Path) {
+    let mut reads = CONFIG_READS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let key = path.to_string_lossy();
+    if !reads.contains_key(key.as_ref()) {
+        let stamp = std::fs::metadata(path)
+            .ok()
+            .map(|metadata| Stamp::of(&metadata));
+        reads.insert(key.into_owned(), stamp);
+    }
+}
+
+/// Every config file noted so far, with its stamp then.
+pub fn config_reads() -> Vec<(String, Option<Stamp>)> {
+    CONFIG_READS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .iter()
+        .map(|(path, stamp)| (path.clone(), *stamp))
+        .collect()
 }

@@ -1415,16 +1415,20 @@ fn the_cache_forgets_deleted_files_but_not_files_a_narrower_run_skipped() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.js", WILDCARD_POST);
     write(dir.path(), "b.js", WILDCARD_POST);
-    let cached = || fs::read_to_string(dir.path().join(".crosswire-cache/cache")).unwrap();
+    let cached = || {
+        let bytes = fs::read(dir.path().join(".crosswire-cache/cache")).unwrap();
+        // Paths are kept as their bytes, each after its length (4).
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
     crosswire(dir.path(), &["--cache"]);
-    assert!(cached().contains("\"b.js\""));
+    assert!(cached().contains("\u{4}b.js"));
     // A pre-commit style run over one named file keeps b.js's entry.
     crosswire(dir.path(), &["--cache", "a.js"]);
-    assert!(cached().contains("\"b.js\""));
+    assert!(cached().contains("\u{4}b.js"));
     fs::remove_file(dir.path().join("b.js")).unwrap();
     crosswire(dir.path(), &["--cache"]);
-    assert!(!cached().contains("\"b.js\""), "{}", cached());
-    assert!(cached().contains("\"a.js\""));
+    assert!(!cached().contains("\u{4}b.js"), "{}", cached());
+    assert!(cached().contains("\u{4}a.js"));
 }
 
 #[test]
@@ -1965,4 +1969,134 @@ fn stats_say_where_the_time_went() {
     assert_eq!(compact_lines(&output).len(), 1);
     let output = crosswire(dir.path(), &["--format", "compact"]);
     assert!(!stderr(&output).contains("stats"));
+}
+
+/// A rerun over an unchanged tree reports what the first run did, from the cache's memo
+/// of it: the same findings, the same notice of a file too large to lint, and the cache
+/// file is left as it was. A changed file, or a changed tsconfig the run read, is linted
+/// again.
+#[test]
+fn an_unchanged_rerun_reports_the_memo_and_leaves_the_cache_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", WILDCARD_POST);
+    write(
+        dir.path(),
+        "big.js",
+        format!("{}{WILDCARD_POST}", "// padding\n".repeat(200)),
+    );
+    write(
+        dir.path(),
+        "main.js",
+        "import { TARGET } from 'config';\nparent.postMessage(1, TARGET);\n",
+    );
+    write(dir.path(), "config.js", "export const TARGET = '*';\n");
+    write(
+        dir.path(),
+        "tsconfig.json",
+        "{ \"compilerOptions\": { \"baseUrl\": \".\" } }\n",
+    );
+    let args = [
+        "--cache",
+        "--max-file-size",
+        "1000",
+        "--format",
+        "compact",
+        "--stats",
+    ];
+    let cold = crosswire(dir.path(), &args);
+    let cache = dir.path().join(".crosswire-cache/cache");
+    let written = fs::read(&cache).unwrap();
+    let modified = fs::metadata(&cache).unwrap().modified().unwrap();
+    let warm = crosswire(dir.path(), &args);
+    assert!(stderr(&warm).contains("cache check"), "{}", stderr(&warm));
+    assert_eq!(compact_lines(&warm), compact_lines(&cold));
+    assert_eq!(compact_lines(&warm).len(), 2, "{:?}", compact_lines(&warm));
+    assert!(
+        stderr(&warm).contains("big.js: skipped"),
+        "{}",
+        stderr(&warm)
+    );
+    assert_eq!(warm.status.code(), cold.status.code());
+    assert_eq!(fs::read(&cache).unwrap(), written);
+    assert_eq!(fs::metadata(&cache).unwrap().modified().unwrap(), modified);
+    // The helper changes: its importer's finding goes.
+    write(
+        dir.path(),
+        "config.js",
+        "export const TARGET = 'https://a.example';\n",
+    );
+    let edited = crosswire(dir.path(), &args);
+    assert!(
+        !stderr(&edited).contains("cache check"),
+        "{}",
+        stderr(&edited)
+    );
+    assert_eq!(
+        compact_lines(&edited).len(),
+        1,
+        "{:?}",
+        compact_lines(&edited)
+    );
+    let again = crosswire(dir.path(), &args);
+    assert!(stderr(&again).contains("cache check"), "{}", stderr(&again));
+    assert_eq!(compact_lines(&again), compact_lines(&edited));
+    // The helper is as it was; then the tsconfig that resolved `config` changes.
+    write(dir.path(), "config.js", "export const TARGET = '*';\n");
+    assert_eq!(
+        compact_lines(&crosswire(dir.path(), &args)),
+        compact_lines(&cold)
+    );
+    write(dir.path(), "tsconfig.json", "{ \"compilerOptions\": {} }\n");
+    let reconfigured = crosswire(dir.path(), &args);
+    assert!(
+        !stderr(&reconfigured).contains("cache check"),
+        "{}",
+        stderr(&reconfigured)
+    );
+    assert_eq!(compact_lines(&reconfigured), compact_lines(&edited));
+}
+
+/// An extension's `manifest.json` decides which frames are sandboxed: a rerun after it
+/// changes is linted again, not answered from the memo of the run before.
+#[test]
+fn a_changed_extension_manifest_is_not_answered_from_the_memo() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = |pages: &str| {
+        format!("{{ \"manifest_version\": 3, \"sandbox\": {{ \"pages\": [{pages}] }} }}\n")
+    };
+    write(dir.path(), "manifest.json", manifest("\"sandbox.html\""));
+    write(dir.path(), "sandbox.html", "<p>renders</p>\n");
+    write(
+        dir.path(),
+        "page.html",
+        "<script src=\"page.js\"></script>\n<iframe id=\"f\" src=\"sandbox.html\"></iframe>\n",
+    );
+    write(
+        dir.path(),
+        "page.js",
+        "document.getElementById('f').contentWindow.postMessage(1, '*');\n",
+    );
+    let args = ["--cache", "--format", "compact", "--stats"];
+    let sandboxed = crosswire(dir.path(), &args);
+    assert_eq!(
+        compact_lines(&sandboxed).len(),
+        0,
+        "{:?}",
+        compact_lines(&sandboxed)
+    );
+    let warm = crosswire(dir.path(), &args);
+    assert!(stderr(&warm).contains("cache check"), "{}", stderr(&warm));
+    write(dir.path(), "manifest.json", manifest(""));
+    let unsandboxed = crosswire(dir.path(), &args);
+    assert!(
+        !stderr(&unsandboxed).contains("cache check"),
+        "{}",
+        stderr(&unsandboxed)
+    );
+    assert_eq!(
+        compact_lines(&unsandboxed).len(),
+        1,
+        "{:?}",
+        compact_lines(&unsandboxed)
+    );
 }

@@ -346,17 +346,23 @@ fn compact_findings(output: &Output) -> usize {
         .count()
 }
 
-/// Sets the findings of every entry of the cache file at `path` to none, keeping
-/// whatever comes before the JSON (as an attacker who cannot sign it would).
+/// Sets the findings of every entry of the cache file at `path`, and of its memo of the
+/// last run, to none, keeping whatever comes before the payload (as an attacker who
+/// cannot sign it would).
 fn empty_cached_findings(path: &Path) {
     let bytes = fs::read(path).unwrap();
-    let start = bytes.iter().position(|byte| *byte == b'{').unwrap();
-    let mut cache: serde_json::Value = serde_json::from_slice(&bytes[start..]).unwrap();
-    for entry in cache["files"].as_object_mut().unwrap().values_mut() {
-        entry["findings"] = serde_json::json!([]);
+    let start = bytes.iter().position(|byte| *byte == b'\n').unwrap() + 1;
+    let header = bytes[..start].to_vec();
+    let mut cache = crosswire::cache::Cache::decode(bytes, start).unwrap();
+    assert!(!cache.files().is_empty());
+    for entry in cache.files_mut().values_mut() {
+        entry.findings.clear();
     }
-    let mut forged = bytes[..start].to_vec();
-    forged.extend(serde_json::to_vec(&cache).unwrap());
+    let memo = cache.memo.as_mut().unwrap();
+    assert!(!memo.findings.is_empty());
+    memo.findings.clear();
+    let mut forged = header;
+    forged.extend(cache.encode());
     fs::write(path, forged).unwrap();
 }
 

@@ -301,3 +301,161 @@ fn cached_facts_drop_the_same_keepalive_findings() {
         assert_eq!(parsed, 0, "{}", project.display());
     }
 }
+
+/// `(path, line, rule, message)` of every finding of `report`.
+fn findings_in(
+    report: &crosswire::results::RunReport,
+) -> BTreeSet<(String, usize, String, String)> {
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report
+        .findings()
+        .map(|(file, finding)| {
+            let line = file
+                .lines
+                .as_ref()
+                .unwrap()
+                .line_of(finding.diagnostic.span.start);
+            (
+                file.path.clone(),
+                line,
+                finding.rule.to_string(),
+                finding.diagnostic.message.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Copies the files of `from` into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A run with the cache on, as the command line makes one: the cache it leaves.
+fn cached_run(
+    project: &Path,
+    cache: crosswire::cache::Cache,
+) -> (crosswire::results::RunReport, crosswire::cache::Cache) {
+    let mut engine = Engine::new(Config::defaults(project.to_path_buf()));
+    engine.collect_stats = true;
+    engine.cache = Some(cache);
+    let (report, update) = engine.run_caching(Input::Paths(vec![project.to_path_buf()]), 2, true);
+    let mut cache = engine.cache.take().unwrap();
+    if !update.unchanged {
+        cache.memo = update.memo;
+        cache.files_mut().extend(update.entries);
+        let seen: std::collections::HashSet<&str> = report
+            .files
+            .iter()
+            .filter_map(|file| file.cache_key.as_deref())
+            .collect();
+        cache.prune(&report.walked, &seen);
+    }
+    (report, cache)
+}
+
+/// Gives `path` new bytes and a modification time of its own, so that its stamp changes
+/// however coarse the file system's clock.
+fn rewrite(path: &Path, bytes: &[u8], seconds: u64) {
+    std::fs::write(path, bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+        .unwrap();
+}
+
+/// With the cache on, every project gives the findings of a fresh run: linted cold, again
+/// with nothing changed (the memo of the run: nothing linted), and after any one of its
+/// files is emptied (an imported helper, constant or wrapper gone: its importers'
+/// findings change) and then restored.
+#[test]
+fn a_cached_rerun_gives_the_findings_of_a_fresh_run() {
+    // Every copy lives until the end: the memo checks the config files any run of this
+    // process read, and a copy removed early would make every later memo miss.
+    let mut copies = Vec::new();
+    let mut from_memo = 0;
+    let mut edits = 0;
+    let mut changed_by_edits = 0;
+    let mut seconds = 1_600_000_000;
+    for (number, project) in projects().into_iter().enumerate() {
+        let copy = tempfile::tempdir().unwrap();
+        let root = copy.path().join(format!("p{number}"));
+        copy_tree(&project, &root);
+        copies.push(copy);
+        let fresh = || {
+            let engine = Engine::new(Config::defaults(root.clone()));
+            findings_in(&engine.run(Input::Paths(vec![root.clone()]), 2, true))
+        };
+        let expected = fresh();
+        let (cold, cache) = cached_run(&root, crosswire::cache::Cache::default());
+        assert_eq!(findings_in(&cold), expected, "{}: cold", project.display());
+        let (warm, mut cache) = cached_run(&root, cache);
+        assert_eq!(findings_in(&warm), expected, "{}: warm", project.display());
+        assert_eq!(warm.files_cached, warm.files.len());
+        from_memo += usize::from(
+            warm.stats
+                .stages
+                .iter()
+                .any(|(stage, _)| *stage == "cache check"),
+        );
+        let scripts: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .map(|entry| entry.unwrap().into_path())
+            // Config files (tsconfig, package.json) are not edited: the memo checks every
+            // config file this process read, and one edited would make every later memo
+            // miss, which only costs time but leaves nothing to count.
+            .filter(|path| {
+                path.is_file() && path.extension().is_none_or(|extension| extension != "json")
+            })
+            .collect();
+        if scripts.len() < 2 {
+            continue;
+        }
+        for script in scripts {
+            let original = std::fs::read(&script).unwrap();
+            seconds += 10;
+            rewrite(&script, b"", seconds);
+            let emptied = fresh();
+            changed_by_edits += usize::from(emptied != expected);
+            let (edited, next) = cached_run(&root, cache);
+            assert_eq!(
+                findings_in(&edited),
+                emptied,
+                "{}: {} emptied",
+                project.display(),
+                script.display()
+            );
+            let (again, next) = cached_run(&root, next);
+            assert_eq!(findings_in(&again), emptied, "{}: rerun", project.display());
+            seconds += 10;
+            rewrite(&script, &original, seconds);
+            let (restored, next) = cached_run(&root, next);
+            assert_eq!(
+                findings_in(&restored),
+                expected,
+                "{}: {} restored",
+                project.display(),
+                script.display()
+            );
+            cache = next;
+            edits += 1;
+        }
+    }
+    assert!(
+        from_memo > 20,
+        "only {from_memo} warm runs came from the memo"
+    );
+    assert!(
+        edits > 30 && changed_by_edits > 20,
+        "{edits} edits, {changed_by_edits} changed findings"
+    );
+}

@@ -366,11 +366,10 @@ fn export_target(exports: &Value, subpath: &str) -> Option<String> {
 
 /// A JSON file (comments and trailing commas allowed, as in tsconfig), or `None`.
 fn read_json(path: &str) -> Option<Value> {
-    let bytes = crate::safe_io::read_file(
-        Path::new(if path.is_empty() { "." } else { path }),
-        CONFIG_LIMIT,
-    )
-    .ok()?;
+    let path = Path::new(if path.is_empty() { "." } else { path });
+    // The run's findings depend on it: the cache's memo of the run checks it.
+    crate::results::note_config_read(path);
+    let bytes = crate::safe_io::read_file(path, CONFIG_LIMIT).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     serde_json::from_str(&text)
         .ok()

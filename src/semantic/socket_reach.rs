@@ -64,15 +64,15 @@ const MAX_DEPTH: u32 = 3;
 pub struct Reach {
     /// Long-lived browser sockets the file alone does not keep alive or reopen, with
     /// the names other files reach them by.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub exposed: Vec<Exposed>,
     /// What the file's repeating timers call (`setInterval`), directly or through the
     /// file's own top-level functions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub timer_uses: Vec<NameUse>,
     /// What the file's close handlers call, directly, from timers they arm, or through
     /// the file's own top-level functions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub close_uses: Vec<NameUse>,
 }
 
