@@ -621,6 +621,67 @@ fn quick_fixes_make_a_socket_url_secure_in_scripts_and_pages() {
 }
 
 #[test]
+fn quick_fix_posts_to_the_origin_the_code_opened_and_none_where_it_is_not_known() {
+    let (_temp, folder) = project();
+    let mut client = Client::start(&folder);
+    let document = uri(&folder.join("pay.js"));
+    let text = "const pay = window.open(\"https://pay.example.com/checkout\");\n\
+                pay.postMessage(order, \"*\");\n\
+                const other = window.open(next);\n\
+                other.postMessage(order, \"*\");\n";
+    client.open(&document, "javascript", text);
+    let published = client.diagnostics(&document);
+    let findings: Vec<Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["code"] == RULE)
+        .cloned()
+        .collect();
+    assert_eq!(findings.len(), 2, "{published:#}");
+    let titles_and_edits = |client: &mut Client, finding: &Value| -> Vec<(String, Value)> {
+        let actions = client.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": document },
+                "range": finding["range"],
+                "context": { "diagnostics": [finding] },
+            }),
+        );
+        actions["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|action| action["isPreferred"] == true)
+            .map(|action| {
+                (
+                    action["title"].as_str().unwrap().to_string(),
+                    action["edit"]["changes"][&document].clone(),
+                )
+            })
+            .collect()
+    };
+    let fixes = titles_and_edits(&mut client, &findings[0]);
+    let column = text.lines().nth(1).unwrap().find("\"*\"").unwrap();
+    assert_eq!(
+        fixes,
+        [(
+            "Post to `https://pay.example.com`".to_string(),
+            json!([{
+                "range": {
+                    "start": { "line": 1, "character": column },
+                    "end": { "line": 1, "character": column + 3 },
+                },
+                "newText": "\"https://pay.example.com\"",
+            }])
+        )]
+    );
+    // The second window's URL is not known: no fix, only the ignore actions.
+    assert_eq!(titles_and_edits(&mut client, &findings[1]), []);
+    client.shut_down();
+}
+
+#[test]
 fn a_client_that_exits_without_shutdown_gets_status_1() {
     let (_temp, folder) = project();
     let mut client = Client::start(&folder);

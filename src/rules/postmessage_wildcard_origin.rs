@@ -54,12 +54,42 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         {
             diagnostic = diagnostic.with_label(wildcard.literal.clone(), literal_label);
         }
+        if let Some(fix) = exact_origin(context.text, call, wildcard) {
+            diagnostic = diagnostic.with_fix(fix);
+        }
         diagnostic = diagnostic.with_help(format!(
             "pass the receiver's exact origin instead of \"*\": {fix} \
                  (CWE-345, CWE-201: the message can be read by an unintended origin)"
         ));
         diagnostics.push(diagnostic);
     }
+}
+
+/// `"*"` → the origin the receiving window was opened or framed with, where the file tells
+/// it (see `Bindings::window_origin`) and the `"*"` is a plain string literal written in
+/// this call: one that comes from a constant or an options object declared elsewhere may
+/// serve other calls too.
+fn exact_origin(
+    text: &str,
+    call: &crate::semantic::PostMessageCall,
+    wildcard: &crate::semantic::WildcardOrigin,
+) -> Option<crate::diagnostic::Fix> {
+    let origin = wildcard.known_origin.as_deref()?;
+    let literal = &wildcard.literal;
+    if !wildcard.trail.is_empty() || literal.start < call.span.start || call.span.end < literal.end
+    {
+        return None;
+    }
+    let quote = match text.get(literal.clone())? {
+        "\"*\"" => '"',
+        "'*'" => '\'',
+        "`*`" => '`',
+        _ => return None,
+    };
+    Some(crate::diagnostic::Fix {
+        title: format!("Post to `{origin}`"),
+        edits: vec![(literal.clone(), format!("{quote}{origin}{quote}"))],
+    })
 }
 
 const GENERIC_FIX: &str = "the origin of the page you expect in that window, e.g. \

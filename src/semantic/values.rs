@@ -164,6 +164,10 @@ pub struct WildcardOrigin {
     pub literal: Range<usize>,
     /// How the value travelled from the literal to the call, outermost first.
     pub trail: Vec<Label>,
+    /// The origin of the page the receiving window was opened or framed with, when this
+    /// file tells it statically and every URL it may hold shares it (set once the receiver
+    /// is known, see [`Bindings::window_origin`]).
+    pub known_origin: Option<String>,
 }
 
 /// What a receiver is that defines `postMessage` itself: not a window, whose
@@ -966,6 +970,7 @@ impl<'a> Bindings<'a> {
             return Some(WildcardOrigin {
                 literal: span_range(expr.span()),
                 trail: Vec::new(),
+                known_origin: None,
             });
         }
         if let Some((value, found, shown)) = self.imported_constant(expr) {
@@ -979,6 +984,7 @@ impl<'a> Bindings<'a> {
                     found.summary.line,
                     format!("`{shown}` is defined as \"*\" here"),
                 )],
+                known_origin: None,
             });
         }
         match expr {
@@ -1117,6 +1123,107 @@ impl<'a> Bindings<'a> {
             }
         }
     }
+}
+
+impl<'a> Bindings<'a> {
+    /// The origin of the page the window `receiver` holds was opened or framed with: a
+    /// `window.open(URL)` (bare `open(URL)`, `window.open(URL).postMessage`), or a frame's
+    /// `contentWindow` whose `src` this file assigns (`frame.src = URL`), through bindings
+    /// whose values are all known. `None` unless every URL it may hold is a static absolute
+    /// `https:` or `http:` URL and all share one origin.
+    pub fn window_origin(&self, receiver: &Expr) -> Option<String> {
+        let mut urls = Vec::new();
+        self.window_urls(receiver, 0, &mut urls)?;
+        let mut origins = urls.iter().map(|url| origin_of(url));
+        let first = origins.next()??;
+        origins
+            .all(|origin| origin.as_deref() == Some(first.as_str()))
+            .then_some(first)
+    }
+
+    fn window_urls(&self, expr: &Expr, depth: u32, urls: &mut Vec<String>) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let expr = strip(expr);
+        if let Some((callee, args)) = as_call(expr) {
+            let opens = match strip(callee) {
+                Expr::Ident(ident) => self.is_global(ident) && &*ident.sym == "open",
+                other => as_member(other).is_some_and(|member| {
+                    member_name(&member.prop) == Some("open")
+                        && self.target_of(&member.obj, depth + 1) == Target::CurrentWindow
+                }),
+            };
+            let first = args
+                .first()
+                .filter(|first| first.spread.is_none() && opens)?;
+            urls.push(self.resolve_string(&first.expr)?);
+            return Some(());
+        }
+        match expr {
+            Expr::Ident(ident) if !self.is_global(ident) => {
+                let binding = self.binding_of(ident)?;
+                for value in self.known_values(ident, binding)? {
+                    self.window_urls(value, depth + 1, urls)?;
+                }
+                Some(())
+            }
+            Expr::Await(inner) => self.window_urls(&inner.arg, depth + 1, urls),
+            Expr::Assign(assign) => self.window_urls(&assign.right, depth + 1, urls),
+            other => {
+                let member = as_member(other)?;
+                if member_name(&member.prop) != Some("contentWindow") {
+                    return None;
+                }
+                let Expr::Ident(frame) = strip(&member.obj) else {
+                    return None;
+                };
+                let id = self.binding_id(frame)?;
+                let sources = self.member_values(id, "src")?;
+                for source in sources {
+                    urls.push(self.resolve_string((*source)?)?);
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+/// The origin of an absolute `https:` or `http:` URL, as browsers serialize it
+/// (`https://pay.example.com`: lower case, without a default port, user name or
+/// path); `None` for anything else or anything unusual in its host.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => "443",
+        "http" => "80",
+        _ => return None,
+    };
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, _)) if !host.ends_with(']') && host.contains(':') => (host_port, None),
+        Some((host, port)) => (host, Some(port)),
+        None => (host_port, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+    let port_ok = port.is_none_or(|port| {
+        !port.is_empty() && port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit())
+    });
+    if !host_ok || !port_ok {
+        return None;
+    }
+    let host = host.to_ascii_lowercase();
+    Some(match port {
+        Some(port) if port != default_port => format!("{scheme}://{host}:{port}"),
+        _ => format!("{scheme}://{host}"),
+    })
 }
 
 impl WildcardOrigin {
