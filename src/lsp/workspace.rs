@@ -1,0 +1,116 @@
+//! The workspace run: every file of the workspace linted as `crosswire ROOT` lints it, the
+//! link pass and the project-level passes included, with the open documents' unsaved texts
+//! standing for their files (`Engine::overlay`). Each file's facts and findings are kept
+//! between runs in the same store `--cache` keeps on disk (`cache::Cache`, here in memory),
+//! so a run after one change reads and hashes every file but lints again only the changed
+//! ones and those whose imported answers changed.
+//!
+//! It gives open documents the findings that need other files (imported helpers,
+//! `websocket-same-page`), and a change in one document can change another's: the server
+//! publishes again every open document whose diagnostics changed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::diagnostic::Finding;
+use crate::lint::{Engine, Input};
+
+/// How long after a change the workspace run waits for more: it lints more than the one
+/// document, so a burst of keystrokes runs it once (the document's own diagnostics do not
+/// wait for it).
+pub const WORKSPACE_DELAY: Duration = Duration::from_millis(250);
+
+pub(super) struct Workspace {
+    root: PathBuf,
+    /// Built from the config of the workspace's folder, as `crosswire ROOT` run there
+    /// would use; `None` until needed, and again after a config changes.
+    engine: Option<Engine>,
+    /// The config file it was built from.
+    config_file: Option<PathBuf>,
+    /// When to run it next.
+    pub(super) due: Option<Instant>,
+    /// The findings of the last run, by absolute path.
+    findings: HashMap<PathBuf, Vec<Finding>>,
+    /// The texts of the open documents that run linted, by path.
+    texts: HashMap<PathBuf, Arc<[u8]>>,
+}
+
+impl Workspace {
+    pub(super) fn new(root: PathBuf) -> Workspace {
+        Workspace {
+            root,
+            engine: None,
+            config_file: None,
+            due: None,
+            findings: HashMap::new(),
+            texts: HashMap::new(),
+        }
+    }
+
+    /// A config changed: the next run reads it again and lints every file.
+    pub(super) fn reload(&mut self) {
+        self.engine = None;
+    }
+
+    /// Runs the workspace with `open` (the open documents' texts, by path) standing for
+    /// their files.
+    pub(super) fn run(&mut self, open: HashMap<PathBuf, Arc<[u8]>>, cwd: &Path) {
+        self.due = None;
+        if self.engine.is_none() {
+            self.config_file = Config::find(&self.root);
+        }
+        let engine = self.engine.get_or_insert_with(|| {
+            let config = self
+                .config_file
+                .as_deref()
+                .and_then(|path| Config::load(path).ok())
+                .unwrap_or_else(|| Config::defaults(self.root.clone()));
+            let mut engine = Engine::new(config);
+            engine.cache = Some(crate::cache::Cache::default());
+            engine
+        });
+        engine.overlay = open.clone();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (report, entries) =
+            engine.run_caching(Input::Paths(vec![self.root.clone()]), threads, true);
+        // Results of unsaved texts are not those of the files: they are not kept.
+        let unsaved: std::collections::HashSet<String> = open
+            .keys()
+            .map(|path| crate::cache::path_key(path, cwd))
+            .collect();
+        let mut cache = crate::cache::Cache::default();
+        cache.files.extend(
+            entries
+                .into_iter()
+                .filter(|(key, _)| !unsaved.contains(key)),
+        );
+        engine.cache = Some(cache);
+        engine.overlay.clear();
+        self.findings = report
+            .files
+            .into_iter()
+            .map(|file| (cwd.join(&file.path), file.findings))
+            .collect();
+        self.texts = open;
+    }
+
+    /// The findings of the last run for the file at `path`, if that run linted `text` for
+    /// it (the document's text then is its text now) with the config that file's nearest
+    /// one is (a folder with a config of its own is linted with it, one file at a time).
+    pub(super) fn findings_for(&self, path: &Path, text: &str) -> Option<&[Finding]> {
+        if self.texts.get(path)?.as_ref() != text.as_bytes()
+            || Config::find(path.parent()?) != self.config_file
+        {
+            return None;
+        }
+        self.findings.get(path).map(Vec::as_slice)
+    }
+
+    /// Whether `path` lies in the workspace's folder.
+    pub(super) fn contains(&self, path: &Path) -> bool {
+        path.starts_with(&self.root)
+    }
+}
