@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crossbeam_channel::{RecvTimeoutError, TryRecvError};
+use crossbeam_channel::TryRecvError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
@@ -140,21 +140,40 @@ impl Server<'_> {
                         self.lint_due(Instant::now())?;
                         continue;
                     }
-                    let received = match self.workspace.due {
-                        Some(due) => self.connection.receiver.recv_deadline(due),
-                        None => self
-                            .connection
-                            .receiver
-                            .recv()
-                            .map_err(|_| RecvTimeoutError::Disconnected),
+                    let now = Instant::now();
+                    let wait = match self.workspace.due {
+                        Some(due) if !self.workspace.running => {
+                            if due <= now {
+                                self.start_workspace();
+                                continue;
+                            }
+                            Some(due - now)
+                        }
+                        _ => None,
                     };
-                    match received {
-                        Ok(message) => message,
-                        Err(RecvTimeoutError::Timeout) => {
-                            self.run_workspace()?;
+                    let messages = &self.connection.receiver;
+                    let finished = self.workspace.finished.clone();
+                    let event = match wait {
+                        Some(wait) => crossbeam_channel::select! {
+                            recv(messages) -> message => Event::Message(message.ok()),
+                            recv(finished) -> done => Event::Finished(done.ok()),
+                            default(wait) => Event::Due,
+                        },
+                        None => crossbeam_channel::select! {
+                            recv(messages) -> message => Event::Message(message.ok()),
+                            recv(finished) -> done => Event::Finished(done.ok()),
+                        },
+                    };
+                    match event {
+                        Event::Message(Some(message)) => message,
+                        Event::Message(None) => break,
+                        Event::Finished(done) => {
+                            if let Some(done) = done {
+                                self.finish_workspace(done)?;
+                            }
                             continue;
                         }
-                        Err(RecvTimeoutError::Disconnected) => break,
+                        Event::Due => continue,
                     }
                 }
             };
@@ -389,9 +408,8 @@ impl Server<'_> {
         self.publish(uri.clone(), diagnostics, Some(version))
     }
 
-    /// Runs the workspace with the open documents' texts, and publishes again each open
-    /// document whose diagnostics it changed.
-    fn run_workspace(&mut self) -> Result<(), Failure> {
+    /// Starts a workspace run with the open documents' texts.
+    fn start_workspace(&mut self) {
         let open: HashMap<PathBuf, std::sync::Arc<[u8]>> = self
             .documents
             .values()
@@ -402,7 +420,13 @@ impl Server<'_> {
                     .then(|| (path, std::sync::Arc::from(document.text.as_bytes())))
             })
             .collect();
-        self.workspace.run(open, &self.cwd);
+        self.workspace.start(open);
+    }
+
+    /// Takes in a finished workspace run, and publishes again each open document whose
+    /// diagnostics it changed.
+    fn finish_workspace(&mut self, done: super::workspace::Done) -> Result<(), Failure> {
+        self.workspace.finish(done, &self.cwd);
         let mut changed = Vec::new();
         for (uri, document) in &mut self.documents {
             if document.due.is_some() {
@@ -435,6 +459,15 @@ impl Server<'_> {
             },
         ))
     }
+}
+
+/// What the loop waits for.
+enum Event {
+    /// A message from the client, or `None` once it is gone.
+    Message(Option<Message>),
+    Finished(Option<super::workspace::Done>),
+    /// The workspace run is due.
+    Due,
 }
 
 /// A document's diagnostics: the workspace run's findings when it linted the document's

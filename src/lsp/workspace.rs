@@ -23,15 +23,30 @@ use crate::lint::{Engine, Input};
 /// wait for it).
 pub const WORKSPACE_DELAY: Duration = Duration::from_millis(250);
 
+/// A finished run: the engine back, with what it found.
+pub(super) struct Done {
+    engine: Engine,
+    report: crate::results::RunReport,
+    entries: Vec<(String, crate::cache::Entry)>,
+    texts: HashMap<PathBuf, Arc<[u8]>>,
+}
+
 pub(super) struct Workspace {
     root: PathBuf,
     /// Built from the config of the workspace's folder, as `crosswire ROOT` run there
-    /// would use; `None` until needed, and again after a config changes.
+    /// would use; `None` until needed, after a config changes, and while a run has it.
     engine: Option<Engine>,
     /// The config file it was built from.
     config_file: Option<PathBuf>,
+    /// A config changed during a run: the engine that run gives back is dropped.
+    stale_engine: bool,
     /// When to run it next.
     pub(super) due: Option<Instant>,
+    /// A run is under way on its own thread.
+    pub(super) running: bool,
+    /// Where finished runs arrive.
+    pub(super) finished: crossbeam_channel::Receiver<Done>,
+    sender: crossbeam_channel::Sender<Done>,
     /// The findings of the last run, by absolute path.
     findings: HashMap<PathBuf, Vec<Finding>>,
     /// The texts of the open documents that run linted, by path.
@@ -40,11 +55,16 @@ pub(super) struct Workspace {
 
 impl Workspace {
     pub(super) fn new(root: PathBuf) -> Workspace {
+        let (sender, finished) = crossbeam_channel::unbounded();
         Workspace {
             root,
             engine: None,
             config_file: None,
+            stale_engine: false,
             due: None,
+            running: false,
+            finished,
+            sender,
             findings: HashMap::new(),
             texts: HashMap::new(),
         }
@@ -53,16 +73,19 @@ impl Workspace {
     /// A config changed: the next run reads it again and lints every file.
     pub(super) fn reload(&mut self) {
         self.engine = None;
+        self.stale_engine = self.running;
     }
 
-    /// Runs the workspace with `open` (the open documents' texts, by path) standing for
-    /// their files.
-    pub(super) fn run(&mut self, open: HashMap<PathBuf, Arc<[u8]>>, cwd: &Path) {
+    /// Starts a run, on a thread of its own, with `open` (the open documents' texts, by
+    /// path) standing for their files; [`Self::finish`] takes in what it found. It lints on
+    /// all but one of the CPUs: the documents being edited keep one.
+    pub(super) fn start(&mut self, open: HashMap<PathBuf, Arc<[u8]>>) {
         self.due = None;
+        self.running = true;
         if self.engine.is_none() {
             self.config_file = Config::find(&self.root);
         }
-        let engine = self.engine.get_or_insert_with(|| {
+        let mut engine = self.engine.take().unwrap_or_else(|| {
             let config = self
                 .config_file
                 .as_deref()
@@ -72,12 +95,42 @@ impl Workspace {
             engine.cache = Some(crate::cache::Cache::default());
             engine
         });
-        engine.overlay = open.clone();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let (report, entries) =
-            engine.run_caching(Input::Paths(vec![self.root.clone()]), threads, true);
+        let root = self.root.clone();
+        let sender = self.sender.clone();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .saturating_sub(1)
+            .max(1);
+        let spawned = std::thread::Builder::new()
+            .name("crosswire-workspace".into())
+            .spawn(move || {
+                engine.overlay = open.clone();
+                let (report, entries) =
+                    engine.run_caching(Input::Paths(vec![root]), threads, true);
+                engine.overlay.clear();
+                let _ = sender.send(Done {
+                    engine,
+                    report,
+                    entries,
+                    texts: open,
+                });
+            });
+        if spawned.is_err() {
+            self.running = false;
+        }
+    }
+
+    /// Takes in a finished run.
+    pub(super) fn finish(&mut self, done: Done, cwd: &Path) {
+        self.running = false;
+        let Done {
+            mut engine,
+            report,
+            entries,
+            texts,
+        } = done;
         // Results of unsaved texts are not those of the files: they are not kept.
-        let unsaved: std::collections::HashSet<String> = open
+        let unsaved: std::collections::HashSet<String> = texts
             .keys()
             .map(|path| crate::cache::path_key(path, cwd))
             .collect();
@@ -88,15 +141,16 @@ impl Workspace {
                 .filter(|(key, _)| !unsaved.contains(key)),
         );
         engine.cache = Some(cache);
-        engine.overlay.clear();
+        if !std::mem::take(&mut self.stale_engine) {
+            self.engine = Some(engine);
+        }
         self.findings = report
             .files
             .into_iter()
             .map(|file| (cwd.join(&file.path), file.findings))
             .collect();
-        self.texts = open;
+        self.texts = texts;
     }
-
     /// The findings of the last run for the file at `path`, if that run linted `text` for
     /// it (the document's text then is its text now) with the config that file's nearest
     /// one is (a folder with a config of its own is linted with it, one file at a time).
