@@ -425,7 +425,7 @@ impl Server<'_> {
 
     /// Takes in a finished workspace run, and publishes again each open document whose
     /// diagnostics it changed.
-    fn finish_workspace(&mut self, done: super::workspace::Done) -> Result<(), Failure> {
+    fn finish_workspace(&mut self, done: Box<super::workspace::Done>) -> Result<(), Failure> {
         self.workspace.finish(done, &self.cwd);
         let mut changed = Vec::new();
         for (uri, document) in &mut self.documents {
@@ -465,7 +465,7 @@ impl Server<'_> {
 enum Event {
     /// A message from the client, or `None` once it is gone.
     Message(Option<Message>),
-    Finished(Option<super::workspace::Done>),
+    Finished(Option<Box<super::workspace::Done>>),
     /// The workspace run is due.
     Due,
 }

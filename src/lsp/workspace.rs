@@ -45,8 +45,8 @@ pub(super) struct Workspace {
     /// A run is under way on its own thread.
     pub(super) running: bool,
     /// Where finished runs arrive.
-    pub(super) finished: crossbeam_channel::Receiver<Done>,
-    sender: crossbeam_channel::Sender<Done>,
+    pub(super) finished: crossbeam_channel::Receiver<Box<Done>>,
+    sender: crossbeam_channel::Sender<Box<Done>>,
     /// The findings of the last run, by absolute path.
     findings: HashMap<PathBuf, Vec<Finding>>,
     /// The texts of the open documents that run linted, by path.
@@ -105,15 +105,14 @@ impl Workspace {
             .name("crosswire-workspace".into())
             .spawn(move || {
                 engine.overlay = open.clone();
-                let (report, entries) =
-                    engine.run_caching(Input::Paths(vec![root]), threads, true);
+                let (report, entries) = engine.run_caching(Input::Paths(vec![root]), threads, true);
                 engine.overlay.clear();
-                let _ = sender.send(Done {
+                let _ = sender.send(Box::new(Done {
                     engine,
                     report,
                     entries,
                     texts: open,
-                });
+                }));
             });
         if spawned.is_err() {
             self.running = false;
@@ -121,14 +120,14 @@ impl Workspace {
     }
 
     /// Takes in a finished run.
-    pub(super) fn finish(&mut self, done: Done, cwd: &Path) {
+    pub(super) fn finish(&mut self, done: Box<Done>, cwd: &Path) {
         self.running = false;
         let Done {
             mut engine,
             report,
             entries,
             texts,
-        } = done;
+        } = *done;
         // Results of unsaved texts are not those of the files: they are not kept.
         let unsaved: std::collections::HashSet<String> = texts
             .keys()
