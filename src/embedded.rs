@@ -60,6 +60,10 @@ pub struct PageRefs {
     /// Functions the markup calls on other events (`<body onload="connect()">`).
     #[serde(skip, default)]
     pub other_handler_calls: Vec<String>,
+    /// The `id` and `src` of each frame the markup writes with both (`<iframe id="pay"
+    /// src="…">`), for a script of the page that finds it by its id (not part of the page map).
+    #[serde(skip, default)]
+    pub frame_ids: Vec<(String, String)>,
 }
 
 impl PageRefs {
@@ -78,6 +82,7 @@ impl PageRefs {
         self.comments.extend(other.comments);
         self.user_action_calls.extend(other.user_action_calls);
         self.other_handler_calls.extend(other.other_handler_calls);
+        self.frame_ids.extend(other.frame_ids);
     }
 }
 
@@ -409,6 +414,9 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
                             blocks.extend(inner);
                             refs.extend(inner_refs);
                         }
+                        if let (Some(id), Some(src)) = (attribute("id"), attribute("src")) {
+                            refs.frame_ids.push((id, src));
+                        }
                         if let (Some(src), Some(span)) = (attribute("src"), attribute_span("src")) {
                             refs.frames.push(Reference {
                                 url: src,
@@ -418,6 +426,9 @@ fn markup_at_depth(kind: FileKind, text: &str, depth: usize) -> (Vec<ScriptBlock
                         }
                     }
                     "iframe" | "frame" => {
+                        if let (Some(id), Some(src)) = (attribute("id"), attribute("src")) {
+                            refs.frame_ids.push((id, src));
+                        }
                         if let (Some(src), Some(span)) = (attribute("src"), attribute_span("src")) {
                             refs.frames.push(Reference {
                                 url: src,

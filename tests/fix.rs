@@ -215,27 +215,31 @@ fn fix_leaves_a_file_that_is_not_utf8_as_it_is_and_refuses_standard_input() {
 #[test]
 fn fix_posts_to_the_origin_the_code_opened_or_framed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    let original =
-        fs::read_to_string(root.join("fixtures/postmessage-wildcard-origin/known-targets.js"))
-            .unwrap();
-    write(dir.path(), "known-targets.js", &original);
-    let output = crosswire(
-        dir.path(),
-        &["--fix", "--format", "compact", "known-targets.js"],
-    );
-    let fixed = fs::read_to_string(dir.path().join("known-targets.js")).unwrap();
-    let expected = fs::read_to_string(root.join("tests/data/fix/known-targets.fixed.js")).unwrap();
-    assert_eq!(fixed, expected, "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("applied 3 fixes in 1 file"),
-        "{}",
-        stderr(&output)
-    );
-    // The five posts without a fix remain.
-    let remaining = stdout(&output)
-        .lines()
-        .filter(|line| line.contains("postmessage-wildcard-origin"))
-        .count();
-    assert_eq!(remaining, 5, "{}", stdout(&output));
+    for (name, fixes, left) in [("known-targets.js", 3, 5), ("framed-by-id.html", 2, 3)] {
+        let dir = tempfile::tempdir().unwrap();
+        let original =
+            fs::read_to_string(root.join("fixtures/postmessage-wildcard-origin").join(name))
+                .unwrap();
+        write(dir.path(), name, &original);
+        let output = crosswire(dir.path(), &["--fix", "--format", "compact", name]);
+        let fixed = fs::read_to_string(dir.path().join(name)).unwrap();
+        let (stem, extension) = name.rsplit_once('.').unwrap();
+        let expected = fs::read_to_string(
+            root.join("tests/data/fix")
+                .join(format!("{stem}.fixed.{extension}")),
+        )
+        .unwrap();
+        assert_eq!(fixed, expected, "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("applied {fixes} fixes in 1 file")),
+            "{}",
+            stderr(&output)
+        );
+        // The posts without a fix remain.
+        let remaining = stdout(&output)
+            .lines()
+            .filter(|line| line.contains("postmessage-wildcard-origin"))
+            .count();
+        assert_eq!(remaining, left, "{}", stdout(&output));
+    }
 }

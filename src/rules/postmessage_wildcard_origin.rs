@@ -54,7 +54,7 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         {
             diagnostic = diagnostic.with_label(wildcard.literal.clone(), literal_label);
         }
-        if let Some(fix) = exact_origin(context.text, call, wildcard) {
+        if let Some(fix) = exact_origin(context, call, wildcard) {
             diagnostic = diagnostic.with_fix(fix);
         }
         diagnostic = diagnostic.with_help(format!(
@@ -70,11 +70,33 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
 /// this call: one that comes from a constant or an options object declared elsewhere may
 /// serve other calls too.
 fn exact_origin(
-    text: &str,
+    context: &RuleContext,
     call: &crate::semantic::PostMessageCall,
     wildcard: &crate::semantic::WildcardOrigin,
 ) -> Option<crate::diagnostic::Fix> {
-    let origin = wildcard.known_origin.as_deref()?;
+    let text = context.text;
+    // A frame found by its id: the one frame of this file's markup with that id, whose
+    // `src` is a static absolute URL (and the origin of any `src` the code assigns).
+    let in_markup = match &wildcard.frame_id {
+        Some(id) => {
+            let mut frames = context
+                .facts
+                .page
+                .frame_ids
+                .iter()
+                .filter(|(frame, _)| frame == id);
+            match (frames.next(), frames.next()) {
+                (Some((_, src)), None) => Some(crate::semantic::values::origin_of(src)?),
+                _ => None,
+            }
+        }
+        None => None,
+    };
+    let origin = match (wildcard.known_origin.as_deref(), in_markup.as_deref()) {
+        (Some(assigned), Some(written)) if assigned != written => return None,
+        (Some(origin), _) | (None, Some(origin)) => origin,
+        (None, None) => return None,
+    };
     let literal = &wildcard.literal;
     if !wildcard.trail.is_empty() || literal.start < call.span.start || call.span.end < literal.end
     {

@@ -2136,6 +2136,7 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
     // The page the receiving window was opened or framed with, for the fix.
     if let (Some(wildcard), Some(receiver)) = (&mut wildcard_origin, &raw.receiver) {
         wildcard.known_origin = bindings.window_origin(receiver);
+        wildcard.frame_id = bindings.frame_id(receiver);
     }
     PostMessageCall {
         span: raw.span.clone(),

@@ -168,6 +168,9 @@ pub struct WildcardOrigin {
     /// file tells it statically and every URL it may hold shares it (set once the receiver
     /// is known, see [`Bindings::window_origin`]).
     pub known_origin: Option<String>,
+    /// The `id` of the frame whose window receives it, found by that id
+    /// (`document.getElementById("pay").contentWindow`): the page's markup may tell its URL.
+    pub frame_id: Option<String>,
 }
 
 /// What a receiver is that defines `postMessage` itself: not a window, whose
@@ -971,6 +974,7 @@ impl<'a> Bindings<'a> {
                 literal: span_range(expr.span()),
                 trail: Vec::new(),
                 known_origin: None,
+                frame_id: None,
             });
         }
         if let Some((value, found, shown)) = self.imported_constant(expr) {
@@ -985,6 +989,7 @@ impl<'a> Bindings<'a> {
                     format!("`{shown}` is defined as \"*\" here"),
                 )],
                 known_origin: None,
+                frame_id: None,
             });
         }
         match expr {
@@ -1139,6 +1144,44 @@ impl<'a> Bindings<'a> {
         origins
             .all(|origin| origin.as_deref() == Some(first.as_str()))
             .then_some(first)
+    }
+
+    /// The id of the frame whose `contentWindow` `receiver` is, when the code finds the
+    /// frame by its id: `document.getElementById("pay")`, `document.querySelector("#pay")`,
+    /// directly or through a `const`.
+    pub fn frame_id(&self, receiver: &Expr) -> Option<String> {
+        let member = as_member(strip(receiver))?;
+        if member_name(&member.prop) != Some("contentWindow") {
+            return None;
+        }
+        let mut frame = strip(&member.obj);
+        if let Expr::Ident(ident) = frame {
+            let binding = self.binding_of(ident)?;
+            if binding.kind != BindingKind::Const {
+                return None;
+            }
+            frame = strip(binding.init()?);
+        }
+        let (callee, args) = as_call(frame)?;
+        let callee = as_member(strip(callee))?;
+        let Expr::Ident(document) = strip(&callee.obj) else {
+            return None;
+        };
+        if !self.is_global(document) || &*document.sym != "document" {
+            return None;
+        }
+        let [argument] = args else { return None };
+        let written = self.resolve_string(&argument.expr)?;
+        let id = match member_name(&callee.prop)? {
+            "getElementById" => written,
+            "querySelector" => written.strip_prefix('#')?.to_string(),
+            _ => return None,
+        };
+        let plain = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        plain.then_some(id)
     }
 
     fn window_urls(&self, expr: &Expr, depth: u32, urls: &mut Vec<String>) -> Option<()> {
