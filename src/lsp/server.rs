@@ -28,7 +28,7 @@ use super::settings::{ForFile, Settings};
 use crate::diagnostic::Finding;
 use crate::source::{FileKind, Language, LineIndex};
 
-use super::workspace::{WORKSPACE_DELAY, Workspace};
+use super::workspace::Workspace;
 
 /// The files whose change may change what is reported: configs and ignore files.
 const WATCHED: [&str; 3] = ["crosswire.toml", ".gitignore", ".ignore"];
@@ -92,16 +92,17 @@ pub fn serve(connection: &Connection) -> Result<(), Failure> {
     connection.initialize_finish(id, result)?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     #[allow(deprecated)] // `root_uri`: older clients send only it.
-    let root = params
+    let folder = params
         .workspace_folders
         .as_ref()
         .and_then(|folders| folders.first())
         .map(|folder| &folder.uri)
         .or(params.root_uri.as_ref())
-        .and_then(convert::path_of)
-        .unwrap_or_else(|| cwd.clone());
-    let mut workspace = Workspace::new(root.clone());
-    workspace.due = Some(Instant::now());
+        .and_then(convert::path_of);
+    // Without a workspace folder (a file opened on its own), nothing is run over a folder
+    // the user did not name: documents are linted one at a time.
+    let workspace = Workspace::new(folder.clone());
+    let root = folder.unwrap_or_else(|| cwd.clone());
     let mut server = Server {
         connection,
         documents: HashMap::new(),
@@ -262,7 +263,7 @@ impl Server<'_> {
                         published: None,
                     },
                 );
-                self.workspace.due = Some(Instant::now() + WORKSPACE_DELAY);
+                self.workspace.touch();
             }
             DidChangeTextDocument::METHOD => {
                 let params: lsp_types::DidChangeTextDocumentParams =
@@ -275,7 +276,7 @@ impl Server<'_> {
                     document.text = change.text;
                     document.version = params.text_document.version;
                     document.due = Some(Instant::now());
-                    self.workspace.due = Some(Instant::now() + WORKSPACE_DELAY);
+                    self.workspace.touch();
                 }
             }
             DidCloseTextDocument::METHOD => {
@@ -284,7 +285,7 @@ impl Server<'_> {
                 if self.documents.remove(&params.text_document.uri).is_some() {
                     self.publish(params.text_document.uri, Vec::new(), None)?;
                     // Its file on disk stands for it again.
-                    self.workspace.due = Some(Instant::now() + WORKSPACE_DELAY);
+                    self.workspace.touch();
                 }
             }
             DidChangeWatchedFiles::METHOD => {
@@ -305,7 +306,7 @@ impl Server<'_> {
                 }
                 // Files changed on disk (saved, created, deleted, or changed by another
                 // program): the workspace is run again.
-                self.workspace.due = Some(Instant::now() + WORKSPACE_DELAY);
+                self.workspace.touch();
             }
             _ => {}
         }

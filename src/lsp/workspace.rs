@@ -32,6 +32,8 @@ pub(super) struct Done {
 }
 
 pub(super) struct Workspace {
+    /// The client named a workspace folder.
+    enabled: bool,
     root: PathBuf,
     /// Built from the config of the workspace's folder, as `crosswire ROOT` run there
     /// would use; `None` until needed, after a config changes, and while a run has it.
@@ -54,19 +56,28 @@ pub(super) struct Workspace {
 }
 
 impl Workspace {
-    pub(super) fn new(root: PathBuf) -> Workspace {
+    /// The workspace of `folder`, run first at once; with no folder, never run.
+    pub(super) fn new(folder: Option<PathBuf>) -> Workspace {
         let (sender, finished) = crossbeam_channel::unbounded();
         Workspace {
-            root,
+            enabled: folder.is_some(),
+            due: folder.is_some().then(Instant::now),
+            root: folder.unwrap_or_default(),
             engine: None,
             config_file: None,
             stale_engine: false,
-            due: None,
             running: false,
             finished,
             sender,
             findings: HashMap::new(),
             texts: HashMap::new(),
+        }
+    }
+
+    /// Something changed: run again once changes rest for [`WORKSPACE_DELAY`].
+    pub(super) fn touch(&mut self) {
+        if self.enabled {
+            self.due = Some(Instant::now() + WORKSPACE_DELAY);
         }
     }
 
@@ -164,6 +175,6 @@ impl Workspace {
 
     /// Whether `path` lies in the workspace's folder.
     pub(super) fn contains(&self, path: &Path) -> bool {
-        path.starts_with(&self.root)
+        self.enabled && path.starts_with(&self.root)
     }
 }
