@@ -764,6 +764,51 @@ fn a_change_in_one_file_republishes_the_diagnostics_of_another() {
     client.shut_down();
 }
 
+/// An imported constant: the importer's finding comes from the link pass, so a change of
+/// the constant's module (its unsaved text) adds, then clears, a diagnostic of the importer.
+#[test]
+fn editing_an_imported_constant_republishes_its_importer() {
+    let (_temp, folder) = project();
+    let config = "// Where the widget posts to.\nexport const PARENT_ORIGIN = \"https://app.example.com\";\n";
+    let widget = "import { PARENT_ORIGIN } from \"./config.js\";\n\
+                  export function resized(height) {\n\
+                  \x20 window.parent.postMessage({ height }, PARENT_ORIGIN);\n\
+                  }\n";
+    std::fs::write(folder.join("config.js"), config).unwrap();
+    std::fs::write(folder.join("widget.js"), widget).unwrap();
+    let mut client = Client::start(&folder);
+    let config_uri = uri(&folder.join("config.js"));
+    let widget_uri = uri(&folder.join("widget.js"));
+    client.open(&widget_uri, "javascript", widget);
+    client.open(&config_uri, "javascript", config);
+    let first = published_for(&mut client, &widget_uri, |_| true);
+    assert!(!has_code(&first["diagnostics"], RULE), "{first:#}");
+    // The constant becomes "*": the importer's post is flagged, with a label in config.js.
+    client.change(
+        &config_uri,
+        2,
+        &config.replace("https://app.example.com", "*"),
+    );
+    let flagged = published_for(&mut client, &widget_uri, |diagnostics| {
+        has_code(diagnostics, RULE)
+    });
+    let finding = flagged["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|diagnostic| diagnostic["code"] == RULE)
+        .unwrap();
+    assert_eq!(finding["range"]["start"]["line"], 2, "{finding:#}");
+    let related = finding["relatedInformation"].to_string();
+    assert!(related.contains(&config_uri), "{finding:#}");
+    // And back.
+    client.change(&config_uri, 3, config);
+    published_for(&mut client, &widget_uri, |diagnostics| {
+        !has_code(diagnostics, RULE)
+    });
+    client.shut_down();
+}
+
 #[test]
 fn a_client_that_exits_without_shutdown_gets_status_1() {
     let (_temp, folder) = project();
