@@ -1238,34 +1238,39 @@ impl<'a> Bindings<'a> {
 pub fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "https" => "443",
-        "http" => "80",
+    let default_port: u16 = match scheme.as_str() {
+        "https" => 443,
+        "http" => 80,
         _ => return None,
     };
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    // Browsers end the authority of an http(s) URL at a backslash too.
+    let authority = &rest[..rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len())];
     let host_port = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
     let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, _)) if !host.ends_with(']') && host.contains(':') => (host_port, None),
-        Some((host, port)) => (host, Some(port)),
-        None => (host_port, None),
+        Some((host, _)) if !host.ends_with(']') && host.contains(':') => (host_port, ""),
+        Some((host, port)) => (host, port),
+        None => (host_port, ""),
     };
     let host_ok = !host.is_empty()
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
-    let port_ok = port.is_none_or(|port| {
-        !port.is_empty() && port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit())
-    });
-    if !host_ok || !port_ok {
+    // An empty port is the default one; `0443` is 443.
+    let port = match port {
+        "" => default_port,
+        digits if digits.chars().all(|c| c.is_ascii_digit()) => digits.parse().ok()?,
+        _ => return None,
+    };
+    if !host_ok {
         return None;
     }
     let host = host.to_ascii_lowercase();
-    Some(match port {
-        Some(port) if port != default_port => format!("{scheme}://{host}:{port}"),
-        _ => format!("{scheme}://{host}"),
+    Some(if port == default_port {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}:{port}")
     })
 }
 
@@ -1311,4 +1316,44 @@ fn union_targets(targets: impl IntoIterator<Item = Target>) -> Target {
         });
     }
     result.unwrap_or(Target::Unknown)
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins_are_serialized_as_browsers_do_and_unusual_urls_have_none() {
+        for (url, origin) in [
+            (
+                "https://pay.example.com/checkout?x=1",
+                Some("https://pay.example.com"),
+            ),
+            (
+                "HTTPS://Pay.Example.COM:443/",
+                Some("https://pay.example.com"),
+            ),
+            ("http://localhost:8080", Some("http://localhost:8080")),
+            ("http://a.example:80/x", Some("http://a.example")),
+            ("https://a.example:0443/", Some("https://a.example")),
+            ("https://a.example:/", Some("https://a.example")),
+            (
+                "https://user:pw@pay.example.com/",
+                Some("https://pay.example.com"),
+            ),
+            (
+                "https://evil.example\\@pay.example.com/",
+                Some("https://evil.example"),
+            ),
+            ("https://[::1]:8443/x", Some("https://[::1]:8443")),
+            ("/relative/path", None),
+            ("//pay.example.com/x", None),
+            ("ftp://files.example.com/", None),
+            ("https://pay.example.com:99999/", None),
+            ("https://pay%2eexample.com/", None),
+            ("https:///x", None),
+        ] {
+            assert_eq!(origin_of(url).as_deref(), origin, "{url}");
+        }
+    }
 }
