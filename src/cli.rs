@@ -128,8 +128,13 @@ pub struct Args {
 
     /// Run a language server over standard input and output, for editors: findings as
     /// you type, ignore comments as code actions, rule docs on hover
-    #[arg(long, conflicts_with_all = ["paths", "explain", "list_rules", "init", "print_config", "print_page_map", "config", "rules", "baseline", "write_baseline", "changed_since"])]
+    #[arg(long, conflicts_with_all = ["paths", "explain", "list_rules", "init", "print_config", "print_page_map", "config", "rules", "baseline", "write_baseline", "changed_since", "fix"])]
     pub lsp: bool,
+
+    /// Apply the safe fixes (those SARIF lists as `fixes` and the language server offers as
+    /// quick fixes) to the linted files, then report the findings that remain
+    #[arg(long, conflicts_with_all = ["print_page_map", "write_baseline", "explain", "list_rules", "init", "print_config"])]
+    pub fix: bool,
 
     /// Print the page map as JSON (which scripts each page loads, which documents it
     /// embeds, which workers and popups it starts) instead of linting
@@ -306,11 +311,34 @@ fn execute(args: Args) -> Result<i32, String> {
     let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
     engine.collect_stats = args.stats;
-    let (mut report, cache_update) = if empty_selection {
+    // The changed files as the run shows them.
+    let shown: std::collections::HashSet<String> = changed_selection
+        .iter()
+        .map(|file| crate::source::display_path(file, &cwd))
+        .collect();
+    let fix_paths = match &input {
+        Input::Paths(paths) if args.fix && !empty_selection => Some(paths.clone()),
+        _ => None,
+    };
+    let (mut report, mut cache_update) = if empty_selection {
         (RunReport::default(), Default::default())
     } else {
         engine.run_caching(input, threads, !args.no_ignore)
     };
+    let mut fixed = None;
+    if let Some(paths) = fix_paths {
+        let reported = |file: &crate::results::FileResult, finding: &crate::diagnostic::Finding| {
+            changed.is_none() || shown.contains(&file.path) || evidence_in(finding, &shown)
+        };
+        let outcome = crate::fix::apply(&report, &engine, &paths, &cwd, reported);
+        // What remains is what a run over the fixed files finds.
+        if outcome.fixes > 0 {
+            (report, cache_update) =
+                engine.run_caching(Input::Paths(paths), threads, !args.no_ignore);
+        }
+        report.notices.extend(outcome.notices.iter().cloned());
+        fixed = Some(outcome);
+    }
     report.errors.extend(cache_errors);
     // Nothing changed since the cache's memo of this run: it is left as it is.
     if let Some(secret) = cache_secret.filter(|_| !empty_selection && !cache_update.unchanged) {
@@ -346,23 +374,12 @@ fn execute(args: Args) -> Result<i32, String> {
         }
     }
     if changed.is_some() {
-        let shown: std::collections::HashSet<String> = changed_selection
-            .iter()
-            .map(|file| crate::source::display_path(file, &cwd))
-            .collect();
         // A finding counts when its file changed or when its evidence lies in a changed
         // file (an imported helper, constant or wrapper, labelled there).
         for file in &mut report.files {
             if !shown.contains(&file.path) {
                 file.reported_in_part = true;
-                file.findings.retain(|finding| {
-                    finding.diagnostic.labels.iter().any(|label| {
-                        label
-                            .elsewhere
-                            .as_ref()
-                            .is_some_and(|elsewhere| shown.contains(&elsewhere.path))
-                    })
-                });
+                file.findings.retain(|finding| evidence_in(finding, &shown));
             }
         }
         report
@@ -434,6 +451,17 @@ fn execute(args: Args) -> Result<i32, String> {
             count_of(warnings, "warning")
         );
     }
+    if let Some(outcome) = fixed.filter(|_| !args.quiet) {
+        eprintln!(
+            "crosswire: --fix: applied {} in {}",
+            if outcome.fixes == 1 {
+                "1 fix".to_string()
+            } else {
+                format!("{} fixes", outcome.fixes)
+            },
+            count_of(outcome.files, "file")
+        );
+    }
     for notice in &report.notices {
         if !args.quiet {
             eprintln!(
@@ -445,6 +473,20 @@ fn execute(args: Args) -> Result<i32, String> {
     }
     print_errors(&report);
     Ok(exit_status(&report, warnings, args.max_warnings))
+}
+
+/// Whether a finding's evidence lies in one of the files `shown` (an imported helper,
+/// constant or wrapper, labelled there).
+fn evidence_in(
+    finding: &crate::diagnostic::Finding,
+    shown: &std::collections::HashSet<String>,
+) -> bool {
+    finding.diagnostic.labels.iter().any(|label| {
+        label
+            .elsewhere
+            .as_ref()
+            .is_some_and(|elsewhere| shown.contains(&elsewhere.path))
+    })
 }
 
 /// `--stats`, on standard error.
@@ -618,6 +660,9 @@ fn read_input(args: &Args) -> Result<Input, String> {
     if reads_stdin {
         if args.paths.len() > 1 {
             return Err("`-` (standard input) cannot be combined with other paths".into());
+        }
+        if args.fix {
+            return Err("--fix writes the linted files; it does not read standard input".into());
         }
         // One byte past the limit tells the engine to skip it, as it would a file.
         let limit = args

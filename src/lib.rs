@@ -11,6 +11,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod discover;
 pub mod embedded;
+pub mod fix;
 pub mod git;
 pub mod link;
 pub mod lint;

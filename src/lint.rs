@@ -66,6 +66,9 @@ pub struct Engine {
     /// The link answers every question with any summary found, not only with one that
     /// has what the question could use: the tests compare the two.
     pub link_answers_everything: bool,
+    /// Texts that stand for files' bytes on disk, by the path a walk finds them at: the
+    /// language server's unsaved documents. Such a file is never taken from the cache.
+    pub overlay: std::collections::HashMap<PathBuf, Arc<[u8]>>,
 }
 
 /// How to lint one file beyond its bytes.
@@ -135,6 +138,18 @@ impl Engine {
             file_times: std::sync::Mutex::default(),
             kept: crate::trees::KeptTrees::default(),
             link_answers_everything: false,
+            overlay: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The bytes of the file at `path`, or its text in [`Self::overlay`].
+    fn read_source(&self, path: &Path) -> Result<Vec<u8>, crate::safe_io::ReadError> {
+        match self.overlay.get(path) {
+            Some(text) if text.len() as u64 > self.max_file_size => {
+                Err(crate::safe_io::ReadError::TooLarge(self.max_file_size))
+            }
+            Some(text) => Ok(text.to_vec()),
+            None => crate::safe_io::read_file(path, self.max_file_size),
         }
     }
 
@@ -572,7 +587,7 @@ impl Engine {
         let kind = FileKind::from_path(path).unwrap_or(FileKind::Script(Language::JavaScript));
         // The limit bounds the read itself: the file may have grown since it was listed.
         let read = || {
-            crate::safe_io::read_file(path, self.max_file_size).map_err(|error| match error {
+            self.read_source(path).map_err(|error| match error {
                 crate::safe_io::ReadError::TooLarge(limit) => over_size_limit(shown.clone(), limit),
                 error => Skipped::Error(LintError {
                     path: shown.clone(),
@@ -618,6 +633,7 @@ impl Engine {
                 && (!options.for_exports || (entry.parsed && !entry.project.module.partial))
         });
         // Unchanged metadata: the file is not even read, unless findings need its text.
+        let entry = entry.filter(|_| !self.overlay.contains_key(path));
         let mut result = match entry.filter(|entry| stamp.unchanged_since(&entry.stamp)) {
             Some(entry) => {
                 let bytes = if entry.needs_text() {
@@ -794,15 +810,13 @@ impl Engine {
                     .into_par_iter()
                     .filter(|&(at, deferred)| {
                         deferred
-                            || crate::safe_io::read_file(
-                                &discovered[positions[at]],
-                                self.max_file_size,
-                            )
-                            .is_ok_and(|bytes| {
-                                ["import", "export", "require"].iter().any(|word| {
-                                    memchr::memmem::find(&bytes, word.as_bytes()).is_some()
+                            || self
+                                .read_source(&discovered[positions[at]])
+                                .is_ok_and(|bytes| {
+                                    ["import", "export", "require"].iter().any(|word| {
+                                        memchr::memmem::find(&bytes, word.as_bytes()).is_some()
+                                    })
                                 })
-                            })
                     })
                     .map(|(at, _)| at)
                     .collect()
@@ -916,7 +930,7 @@ impl Engine {
                 unparsed
                     .into_par_iter()
                     .filter(|&at| {
-                        crate::safe_io::read_file(&discovered[positions[at]], self.max_file_size)
+                        self.read_source(&discovered[positions[at]])
                             .is_ok_and(|bytes| {
                                 let has = |word: &str| {
                                     memchr::memmem::find(&bytes, word.as_bytes()).is_some()
@@ -1059,7 +1073,8 @@ impl Engine {
                 clock.finished("discover", "first pass");
                 let pool = start_pool(threads.min(discovered.len()));
                 // Nothing changed since the memo's run: its findings, and nothing linted.
-                if let Some(run_key) = &run_key
+                // Unsaved texts standing for files are not what the memo saw.
+                if let Some(run_key) = run_key.as_ref().filter(|_| self.overlay.is_empty())
                     && let Some(memo) = self.cache.as_ref().and_then(|cache| cache.memo.as_ref())
                     && let Some((files, notices)) =
                         self.memo_results(memo, run_key, &discovered, &cwd, &pool)
@@ -1224,7 +1239,7 @@ impl Engine {
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         clock.finished("project passes", "first pass");
         report.stats = clock.into_stats();
-        if let Some(run) = run_key
+        if let Some(run) = run_key.filter(|_| self.overlay.is_empty())
             && report.errors.len() + report.notices.len() == said_before_linting + larger.len()
         {
             update.memo = memo_of(&report, run, &first_stamps, larger);
@@ -1529,11 +1544,9 @@ impl crate::link::Files for LinkedFiles<'_> {
                 .par_iter()
                 .copied()
                 .filter(|&at| {
-                    crate::safe_io::read_file(
-                        &self.discovered[self.positions[at]],
-                        self.engine.max_file_size,
-                    )
-                    .is_ok_and(|bytes| matches(&bytes))
+                    self.engine
+                        .read_source(&self.discovered[self.positions[at]])
+                        .is_ok_and(|bytes| matches(&bytes))
                 })
                 .collect()
         })

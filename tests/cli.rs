@@ -208,6 +208,32 @@ fn sarif_results_carry_their_fixes() {
             .filter(|result| result["ruleId"] != "websocket-insecure-url")
             .all(|result| result.get("fixes").is_none())
     );
+    // A post to a window the code opened: "*" becomes the origin it opened.
+    write(
+        dir.path(),
+        "feed.html",
+        "<script>\n  const w = open('https://pay.example.com/x');\n  w.postMessage(m, '*');\n</script>\n",
+    );
+    let output = crosswire(dir.path(), &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(sarif_validator().iter_errors(&sarif).next().is_none());
+    let wildcard = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|result| result["ruleId"] == "postmessage-wildcard-origin")
+        .unwrap();
+    assert_eq!(
+        wildcard["fixes"][0]["description"]["text"],
+        "Post to `https://pay.example.com`"
+    );
+    assert_eq!(
+        wildcard["fixes"][0]["artifactChanges"][0]["replacements"][0],
+        serde_json::json!({
+            "deletedRegion": { "startLine": 3, "startColumn": 20, "endLine": 3, "endColumn": 23 },
+            "insertedContent": { "text": "'https://pay.example.com'" },
+        })
+    );
 }
 
 #[test]

@@ -22,25 +22,7 @@ impl Insert {
     }
 }
 
-/// `text` with byte ranges replaced; `None` when a range is not in the text, splits a
-/// character or overlaps another.
-pub fn apply_edits(text: &str, edits: &[(std::ops::Range<usize>, String)]) -> Option<String> {
-    let mut sorted: Vec<&(std::ops::Range<usize>, String)> = edits.iter().collect();
-    sorted.sort_by_key(|(span, _)| span.start);
-    let mut result = String::with_capacity(text.len());
-    let mut at = 0;
-    for (span, replacement) in sorted {
-        if span.start < at || span.end < span.start {
-            return None;
-        }
-        result.push_str(text.get(at..span.start)?);
-        text.get(span.clone())?;
-        result.push_str(replacement);
-        at = span.end;
-    }
-    result.push_str(text.get(at..)?);
-    Some(result)
-}
+pub use crate::diagnostic::apply_edits;
 
 /// Where a new line starting at `at` would be.
 enum Place {

@@ -5,12 +5,14 @@
 //! with the engine, one file at a time (`Engine::lint_bytes`), with the config and ignore
 //! files the command line would use for that file.
 //!
-//! - `server.rs`: the open documents, the message loop (with the debounce of changes) and
+//! - `server.rs`: the open documents, the message loop (linting a change once no other message waits) and
 //!   the notifications;
 //! - `answers.rs`: the requests: code actions and hover;
 //! - `convert.rs`: positions, URIs and findings as the protocol spells them;
 //! - `settings.rs`: the config and engine for a file, and whether it is left out;
-//! - `actions.rs`: the ignore comments the code actions insert.
+//! - `actions.rs`: the ignore comments the code actions insert;
+//! - `workspace.rs`: the workspace run, for findings that need other files (the link
+//!   pass, project-level rules), and the documents it changes.
 //!
 //! It imports nothing of the command line: `cli.rs` only calls [`run`].
 
@@ -19,6 +21,7 @@ mod answers;
 mod convert;
 mod server;
 mod settings;
+mod workspace;
 
 use lsp_server::Connection;
 

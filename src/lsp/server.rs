@@ -1,12 +1,14 @@
-//! The open documents and the message loop. Changes are debounced: a document is linted
-//! once its text has not changed for [`DEBOUNCE`], or at once when a request about it
-//! (hover, code actions) needs its findings.
+//! The open documents and the message loop. A changed document is linted as soon as no
+//! other message waits: a change alone is linted at once, and a burst of changes that
+//! arrive while a lint runs is linted once, at its last text; a request about a document
+//! (hover, code actions) lints it first if it changed. The workspace run (`workspace.rs`)
+//! follows once the changes have rested for [`WORKSPACE_DELAY`].
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::TryRecvError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
@@ -26,8 +28,7 @@ use super::settings::{ForFile, Settings};
 use crate::diagnostic::Finding;
 use crate::source::{FileKind, Language, LineIndex};
 
-/// How long the text must rest before it is linted: a burst of keystrokes lints once.
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
+use super::workspace::Workspace;
 
 /// The files whose change may change what is reported: configs and ignore files.
 const WATCHED: [&str; 3] = ["crosswire.toml", ".gitignore", ".ignore"];
@@ -44,6 +45,8 @@ pub(super) struct Document {
     /// The findings of its current text (once linted), and its lines.
     pub(super) findings: Vec<Finding>,
     pub(super) lines: LineIndex,
+    /// The diagnostics last published for it.
+    published: Option<Vec<lsp_types::Diagnostic>>,
 }
 
 pub(super) struct Server<'a> {
@@ -53,6 +56,8 @@ pub(super) struct Server<'a> {
     /// The folder the paths of other files' labels are shown from.
     pub(super) cwd: PathBuf,
     pub(super) next_request: i32,
+    /// The whole workspace, for findings that need other files.
+    workspace: Workspace,
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -87,20 +92,24 @@ pub fn serve(connection: &Connection) -> Result<(), Failure> {
     connection.initialize_finish(id, result)?;
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     #[allow(deprecated)] // `root_uri`: older clients send only it.
-    let root = params
+    let folder = params
         .workspace_folders
         .as_ref()
         .and_then(|folders| folders.first())
         .map(|folder| &folder.uri)
         .or(params.root_uri.as_ref())
-        .and_then(convert::path_of)
-        .unwrap_or_else(|| cwd.clone());
+        .and_then(convert::path_of);
+    // Without a workspace folder (a file opened on its own), nothing is run over a folder
+    // the user did not name: documents are linted one at a time.
+    let workspace = Workspace::new(folder.clone());
+    let root = folder.unwrap_or_else(|| cwd.clone());
     let mut server = Server {
         connection,
         documents: HashMap::new(),
         settings: Settings::new(root),
         cwd,
         next_request: 0,
+        workspace,
     };
     let watches = params
         .capabilities
@@ -118,24 +127,56 @@ pub fn serve(connection: &Connection) -> Result<(), Failure> {
 impl Server<'_> {
     fn serve(&mut self) -> Result<(), Failure> {
         loop {
-            let due = self
-                .documents
-                .values()
-                .filter_map(|document| document.due)
-                .min();
-            let message = match due {
-                Some(due) => match self.connection.receiver.recv_deadline(due) {
-                    Ok(message) => message,
-                    Err(RecvTimeoutError::Timeout) => {
+            // Every message already here comes first, so a burst of changes lints once.
+            let message = match self.connection.receiver.try_recv() {
+                Ok(message) => message,
+                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty) => {
+                    // Nothing waits: what changed is linted now.
+                    if self
+                        .documents
+                        .values()
+                        .any(|document| document.due.is_some())
+                    {
                         self.lint_due(Instant::now())?;
                         continue;
                     }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                },
-                None => match self.connection.receiver.recv() {
-                    Ok(message) => message,
-                    Err(_) => break,
-                },
+                    let now = Instant::now();
+                    let wait = match self.workspace.due {
+                        Some(due) if !self.workspace.running => {
+                            if due <= now {
+                                self.start_workspace();
+                                continue;
+                            }
+                            Some(due - now)
+                        }
+                        _ => None,
+                    };
+                    let messages = &self.connection.receiver;
+                    let finished = self.workspace.finished.clone();
+                    let event = match wait {
+                        Some(wait) => crossbeam_channel::select! {
+                            recv(messages) -> message => Event::Message(message.ok()),
+                            recv(finished) -> done => Event::Finished(done.ok()),
+                            default(wait) => Event::Due,
+                        },
+                        None => crossbeam_channel::select! {
+                            recv(messages) -> message => Event::Message(message.ok()),
+                            recv(finished) -> done => Event::Finished(done.ok()),
+                        },
+                    };
+                    match event {
+                        Event::Message(Some(message)) => message,
+                        Event::Message(None) => break,
+                        Event::Finished(done) => {
+                            if let Some(done) = done {
+                                self.finish_workspace(done)?;
+                            }
+                            continue;
+                        }
+                        Event::Due => continue,
+                    }
+                }
             };
             match message {
                 Message::Request(request) => {
@@ -219,8 +260,10 @@ impl Server<'_> {
                         kind,
                         due: Some(Instant::now()),
                         findings: Vec::new(),
+                        published: None,
                     },
                 );
+                self.workspace.touch();
             }
             DidChangeTextDocument::METHOD => {
                 let params: lsp_types::DidChangeTextDocumentParams =
@@ -232,7 +275,8 @@ impl Server<'_> {
                 if let Some(change) = params.content_changes.into_iter().last() {
                     document.text = change.text;
                     document.version = params.text_document.version;
-                    document.due = Some(Instant::now() + DEBOUNCE);
+                    document.due = Some(Instant::now());
+                    self.workspace.touch();
                 }
             }
             DidCloseTextDocument::METHOD => {
@@ -240,6 +284,8 @@ impl Server<'_> {
                     serde_json::from_value(notification.params)?;
                 if self.documents.remove(&params.text_document.uri).is_some() {
                     self.publish(params.text_document.uri, Vec::new(), None)?;
+                    // Its file on disk stands for it again.
+                    self.workspace.touch();
                 }
             }
             DidChangeWatchedFiles::METHOD => {
@@ -252,11 +298,15 @@ impl Server<'_> {
                 });
                 if settings_changed {
                     self.settings.reload();
+                    self.workspace.reload();
                     let now = Instant::now();
                     for document in self.documents.values_mut() {
                         document.due = Some(now);
                     }
                 }
+                // Files changed on disk (saved, created, deleted, or changed by another
+                // program): the workspace is run again.
+                self.workspace.touch();
             }
             _ => {}
         }
@@ -344,15 +394,8 @@ impl Server<'_> {
                 }
             }
         };
-        let text = Text {
-            text: &document.text,
-            lines: &document.lines,
-        };
-        let diagnostics = document
-            .findings
-            .iter()
-            .map(|finding| convert::diagnostic(finding, &text, uri, &self.cwd))
-            .collect();
+        let diagnostics = diagnostics_of(document, &self.workspace, uri, &self.cwd);
+        document.published = Some(diagnostics.clone());
         let version = document.version;
         for (typ, message) in messages {
             self.send(Notification::new(
@@ -364,6 +407,42 @@ impl Server<'_> {
             ))?;
         }
         self.publish(uri.clone(), diagnostics, Some(version))
+    }
+
+    /// Starts a workspace run with the open documents' texts.
+    fn start_workspace(&mut self) {
+        let open: HashMap<PathBuf, std::sync::Arc<[u8]>> = self
+            .documents
+            .values()
+            .filter_map(|document| {
+                let path = document.path.clone()?;
+                self.workspace
+                    .contains(&path)
+                    .then(|| (path, std::sync::Arc::from(document.text.as_bytes())))
+            })
+            .collect();
+        self.workspace.start(open);
+    }
+
+    /// Takes in a finished workspace run, and publishes again each open document whose
+    /// diagnostics it changed.
+    fn finish_workspace(&mut self, done: Box<super::workspace::Done>) -> Result<(), Failure> {
+        self.workspace.finish(done, &self.cwd);
+        let mut changed = Vec::new();
+        for (uri, document) in &mut self.documents {
+            if document.due.is_some() {
+                continue;
+            }
+            let diagnostics = diagnostics_of(document, &self.workspace, uri, &self.cwd);
+            if document.published.as_ref() != Some(&diagnostics) {
+                document.published = Some(diagnostics.clone());
+                changed.push((uri.clone(), diagnostics, document.version));
+            }
+        }
+        for (uri, diagnostics, version) in changed {
+            self.publish(uri, diagnostics, Some(version))?;
+        }
+        Ok(())
     }
 
     fn publish(
@@ -381,6 +460,38 @@ impl Server<'_> {
             },
         ))
     }
+}
+
+/// What the loop waits for.
+enum Event {
+    /// A message from the client, or `None` once it is gone.
+    Message(Option<Message>),
+    Finished(Option<Box<super::workspace::Done>>),
+    /// The workspace run is due.
+    Due,
+}
+
+/// A document's diagnostics: the workspace run's findings when it linted the document's
+/// text as it is now (they include what needs other files), else its own.
+fn diagnostics_of(
+    document: &Document,
+    workspace: &Workspace,
+    uri: &Uri,
+    cwd: &std::path::Path,
+) -> Vec<lsp_types::Diagnostic> {
+    let text = Text {
+        text: &document.text,
+        lines: &document.lines,
+    };
+    let findings = document
+        .path
+        .as_deref()
+        .and_then(|path| workspace.findings_for(path, &document.text))
+        .unwrap_or(&document.findings);
+    findings
+        .iter()
+        .map(|finding| convert::diagnostic(finding, &text, uri, cwd))
+        .collect()
 }
 
 /// The kind of a buffer never saved, from the client's language id.

@@ -60,12 +60,66 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
         {
             diagnostic = diagnostic.with_label(wildcard.literal.clone(), literal_label);
         }
+        if let Some(fix) = exact_origin(context, call, wildcard) {
+            diagnostic = diagnostic.with_fix(fix);
+        }
         diagnostic = diagnostic.with_help(format!(
             "pass the receiver's exact origin instead of \"*\": {fix} \
                  (CWE-345, CWE-201: the message can be read by an unintended origin)"
         ));
         diagnostics.push(diagnostic);
     }
+}
+
+/// `"*"` → the origin the receiving window was opened or framed with, where the file tells
+/// it (see `Bindings::window_origin`) and the `"*"` is a plain string literal written in
+/// this call: one that comes from a constant or an options object declared elsewhere may
+/// serve other calls too.
+fn exact_origin(
+    context: &RuleContext,
+    call: &crate::semantic::PostMessageCall,
+    wildcard: &crate::semantic::WildcardOrigin,
+) -> Option<crate::diagnostic::Fix> {
+    let text = context.text;
+    // A frame found by its id: the one frame of this file's markup with that id, whose
+    // `src` is a static absolute URL (and the origin of any `src` the code assigns).
+    let in_markup = match &call.frame_id {
+        Some(id) => {
+            let mut frames = context
+                .facts
+                .page
+                .frame_elements
+                .iter()
+                .filter(|frame| &frame.id == id);
+            match (frames.next(), frames.next()) {
+                (Some(frame), None) => {
+                    Some(crate::semantic::values::origin_of(frame.src.as_deref()?)?)
+                }
+                _ => None,
+            }
+        }
+        None => None,
+    };
+    let origin = match (wildcard.known_origin.as_deref(), in_markup.as_deref()) {
+        (Some(assigned), Some(written)) if assigned != written => return None,
+        (Some(origin), _) | (None, Some(origin)) => origin,
+        (None, None) => return None,
+    };
+    let literal = &wildcard.literal;
+    if !wildcard.trail.is_empty() || literal.start < call.span.start || call.span.end < literal.end
+    {
+        return None;
+    }
+    let quote = match text.get(literal.clone())? {
+        "\"*\"" => '"',
+        "'*'" => '\'',
+        "`*`" => '`',
+        _ => return None,
+    };
+    Some(crate::diagnostic::Fix {
+        title: format!("Post to `{origin}`"),
+        edits: vec![(literal.clone(), format!("{quote}{origin}{quote}"))],
+    })
 }
 
 const GENERIC_FIX: &str = "the origin of the page you expect in that window, e.g. \

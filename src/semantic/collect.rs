@@ -2198,7 +2198,7 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
         },
         None => (None, false),
     };
-    let wildcard_origin = if raw.only_under_file_protocol {
+    let mut wildcard_origin = if raw.only_under_file_protocol {
         None
     } else {
         origin.and_then(|origin| bindings.wildcard_origin(origin))
@@ -2209,6 +2209,10 @@ fn resolve_post_message(bindings: &Bindings, raw: &RawPostMessage) -> PostMessag
         }
         _ => None,
     };
+    // The page the receiving window was opened or framed with, for the fix.
+    if let (Some(wildcard), Some(receiver)) = (&mut wildcard_origin, &raw.receiver) {
+        wildcard.known_origin = bindings.window_origin(receiver);
+    }
     PostMessageCall {
         span: raw.span.clone(),
         callee_span: raw.callee_span.clone(),

@@ -168,6 +168,10 @@ pub struct WildcardOrigin {
     pub literal: Range<usize>,
     /// How the value travelled from the literal to the call, outermost first.
     pub trail: Vec<Label>,
+    /// The origin of the page the receiving window was opened or framed with, when this
+    /// file tells it statically and every URL it may hold shares it (set once the receiver
+    /// is known, see [`Bindings::window_origin`]).
+    pub known_origin: Option<String>,
 }
 
 /// What a receiver is that defines `postMessage` itself: not a window, whose
@@ -1081,6 +1085,7 @@ impl<'a> Bindings<'a> {
             return Some(WildcardOrigin {
                 literal: span_range(expr.span()),
                 trail: Vec::new(),
+                known_origin: None,
             });
         }
         if let Some((value, found, shown)) = self.imported_constant(expr) {
@@ -1094,6 +1099,7 @@ impl<'a> Bindings<'a> {
                     found.summary.line,
                     format!("`{shown}` is defined as \"*\" here"),
                 )],
+                known_origin: None,
             });
         }
         match expr {
@@ -1234,6 +1240,112 @@ impl<'a> Bindings<'a> {
     }
 }
 
+impl<'a> Bindings<'a> {
+    /// The origin of the page the window `receiver` holds was opened or framed with: a
+    /// `window.open(URL)` (bare `open(URL)`, `window.open(URL).postMessage`), or a frame's
+    /// `contentWindow` whose `src` this file assigns (`frame.src = URL`), through bindings
+    /// whose values are all known. `None` unless every URL it may hold is a static absolute
+    /// `https:` or `http:` URL and all share one origin.
+    pub fn window_origin(&self, receiver: &Expr) -> Option<String> {
+        let mut urls = Vec::new();
+        self.window_urls(receiver, 0, &mut urls)?;
+        let mut origins = urls.iter().map(|url| origin_of(url));
+        let first = origins.next()??;
+        origins
+            .all(|origin| origin.as_deref() == Some(first.as_str()))
+            .then_some(first)
+    }
+
+    fn window_urls(&self, expr: &Expr, depth: u32, urls: &mut Vec<String>) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let expr = strip(expr);
+        if let Some((callee, args)) = as_call(expr) {
+            let opens = match strip(callee) {
+                Expr::Ident(ident) => self.is_global(ident) && &*ident.sym == "open",
+                other => as_member(other).is_some_and(|member| {
+                    member_name(&member.prop) == Some("open")
+                        && self.target_of(&member.obj, depth + 1) == Target::CurrentWindow
+                }),
+            };
+            let first = args
+                .first()
+                .filter(|first| first.spread.is_none() && opens)?;
+            urls.push(self.resolve_string(&first.expr)?);
+            return Some(());
+        }
+        match expr {
+            Expr::Ident(ident) if !self.is_global(ident) => {
+                let binding = self.binding_of(ident)?;
+                for value in self.known_values(ident, binding)? {
+                    self.window_urls(value, depth + 1, urls)?;
+                }
+                Some(())
+            }
+            Expr::Await(inner) => self.window_urls(&inner.arg, depth + 1, urls),
+            Expr::Assign(assign) => self.window_urls(&assign.right, depth + 1, urls),
+            other => {
+                let member = as_member(other)?;
+                if member_name(&member.prop) != Some("contentWindow") {
+                    return None;
+                }
+                let Expr::Ident(frame) = strip(&member.obj) else {
+                    return None;
+                };
+                let id = self.binding_id(frame)?;
+                let sources = self.member_values(id, "src")?;
+                for source in sources {
+                    urls.push(self.resolve_string((*source)?)?);
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+/// The origin of an absolute `https:` or `http:` URL, as browsers serialize it
+/// (`https://pay.example.com`: lower case, without a default port, user name or
+/// path); `None` for anything else or anything unusual in its host.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port: u16 = match scheme.as_str() {
+        "https" => 443,
+        "http" => 80,
+        _ => return None,
+    };
+    // Browsers end the authority of an http(s) URL at a backslash too.
+    let authority = &rest[..rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len())];
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, _)) if !host.ends_with(']') && host.contains(':') => (host_port, ""),
+        Some((host, port)) => (host, port),
+        None => (host_port, ""),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+    // An empty port is the default one; `0443` is 443.
+    let port = match port {
+        "" => default_port,
+        digits if digits.chars().all(|c| c.is_ascii_digit()) => digits.parse().ok()?,
+        _ => return None,
+    };
+    if !host_ok {
+        return None;
+    }
+    let host = host.to_ascii_lowercase();
+    Some(if port == default_port {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}:{port}")
+    })
+}
+
 impl WildcardOrigin {
     fn through(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
         self.trail.insert(0, Label::new(span, message));
@@ -1276,4 +1388,44 @@ fn union_targets(targets: impl IntoIterator<Item = Target>) -> Target {
         });
     }
     result.unwrap_or(Target::Unknown)
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins_are_serialized_as_browsers_do_and_unusual_urls_have_none() {
+        for (url, origin) in [
+            (
+                "https://pay.example.com/checkout?x=1",
+                Some("https://pay.example.com"),
+            ),
+            (
+                "HTTPS://Pay.Example.COM:443/",
+                Some("https://pay.example.com"),
+            ),
+            ("http://localhost:8080", Some("http://localhost:8080")),
+            ("http://a.example:80/x", Some("http://a.example")),
+            ("https://a.example:0443/", Some("https://a.example")),
+            ("https://a.example:/", Some("https://a.example")),
+            (
+                "https://user:pw@pay.example.com/",
+                Some("https://pay.example.com"),
+            ),
+            (
+                "https://evil.example\\@pay.example.com/",
+                Some("https://evil.example"),
+            ),
+            ("https://[::1]:8443/x", Some("https://[::1]:8443")),
+            ("/relative/path", None),
+            ("//pay.example.com/x", None),
+            ("ftp://files.example.com/", None),
+            ("https://pay.example.com:99999/", None),
+            ("https://pay%2eexample.com/", None),
+            ("https:///x", None),
+        ] {
+            assert_eq!(origin_of(url).as_deref(), origin, "{url}");
+        }
+    }
 }
