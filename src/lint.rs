@@ -53,6 +53,9 @@ pub struct Engine {
     pub cache: Option<crate::cache::Cache>,
     /// Parse every file, skipping the prefilter (for the page map).
     pub read_everything: bool,
+    /// The second pass leaves unparsed the modules that cannot lead to a file with facts
+    /// (on by default; off only to show that it changes no finding).
+    pub prune_loaded_scripts: bool,
     /// Keep what each stage and file cost, for `--stats`.
     pub collect_stats: bool,
     enabled: Vec<(&'static Rule, Severity)>,
@@ -131,6 +134,7 @@ impl Engine {
             max_file_time: Some(DEFAULT_MAX_FILE_TIME),
             cache: None,
             read_everything: false,
+            prune_loaded_scripts: true,
             collect_stats: false,
             enabled,
             prefilter,
@@ -795,14 +799,44 @@ impl Engine {
             report.files.iter().map(|file| file.path.as_str()),
         );
         let mut tried = std::collections::BTreeSet::new();
+        // What a page holds can change the run's findings only through these files:
+        // the others among those parsed by now hold nothing a project pass reads, and
+        // the rest hold no needle.
+        let mut leads = crate::modules::leads::Leads::new(
+            report
+                .files
+                .iter()
+                .map(|file| (file.project.analysed || file.deferred) && file.matters_to_pages())
+                .collect(),
+        );
         for _ in 0..MAX_ROUNDS {
             let pages = crate::pages::Pages::build(report, roots, &resolver);
-            let reached: Vec<(usize, bool)> = pages
+            let mut reached: Vec<(usize, bool)> = pages
                 .reached()
                 .into_iter()
                 .filter(|&at| !report.files[at].project.analysed && tried.insert(at))
                 .map(|at| (at, report.files[at].deferred))
                 .collect();
+            // A module that cannot lead to a file with facts is not parsed: what it
+            // imports could only add files without facts to its pages.
+            if self.prune_loaded_scripts {
+                let starts: Vec<usize> = reached
+                    .iter()
+                    .filter(|(_, deferred)| !deferred)
+                    .map(|&(at, _)| at)
+                    .collect();
+                let edges = SecondPassEdges {
+                    engine: self,
+                    report,
+                    pages: &pages,
+                    index: report.positions_by_path(),
+                    resolver: &resolver,
+                    discovered,
+                    positions,
+                };
+                leads.explore(&starts, &edges, pool);
+                reached.retain(|&(at, deferred)| deferred || leads.leads_to_facts(at));
+            }
             // A module the prefilter skipped matters only for what it imports: one whose
             // text says neither `import`, `export` nor `require` is not parsed.
             let wanted: Vec<usize> = pool.install(|| {
@@ -1678,6 +1712,68 @@ fn sort_findings(findings: &mut [Finding]) {
             &b.diagnostic.message,
         ))
     });
+}
+
+/// The edges the second pass explores to learn which modules can lead to facts (see
+/// `crate::modules::leads`): the scripts a file loads, and what it imports: its
+/// specifiers once parsed, every string of its text that resolves before.
+struct SecondPassEdges<'a> {
+    engine: &'a Engine,
+    report: &'a RunReport,
+    pages: &'a crate::pages::Pages,
+    index: std::collections::BTreeMap<&'a str, usize>,
+    resolver: &'a crate::modules::resolve::Resolver,
+    discovered: &'a [PathBuf],
+    positions: &'a [usize],
+}
+
+impl SecondPassEdges<'_> {
+    fn loads(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        self.pages.loads[at].iter().map(|&(target, _)| target)
+    }
+
+    /// The file `specifier` names from `at`, as the page map resolves imports.
+    fn resolve(&self, at: usize, specifier: &str) -> Option<usize> {
+        if specifier.contains(['?', '!', '#']) {
+            return None;
+        }
+        let path = self
+            .resolver
+            .resolve(&self.report.files[at].path, specifier)?;
+        self.index
+            .get(path.as_str())
+            .copied()
+            .filter(|&target| target != at)
+    }
+}
+
+impl crate::modules::leads::Edges for SecondPassEdges<'_> {
+    fn parsed(&self, at: usize) -> Option<Vec<usize>> {
+        if !self.report.files[at].project.analysed {
+            return None;
+        }
+        Some(
+            self.loads(at)
+                .chain(self.pages.imports[at].iter().copied())
+                .collect(),
+        )
+    }
+
+    fn scanned(&self, at: usize) -> Option<Vec<usize>> {
+        let path = &self.discovered[self.positions[at]];
+        let bytes = self.engine.read_source(path).ok()?;
+        let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
+        let candidates = crate::modules::scan::specifier_candidates(&bytes, markup)?;
+        let mut targets: Vec<usize> = self.loads(at).collect();
+        targets.extend(
+            candidates
+                .iter()
+                .filter_map(|candidate| self.resolve(at, candidate)),
+        );
+        targets.sort_unstable();
+        targets.dedup();
+        Some(targets)
+    }
 }
 
 #[cfg(test)]

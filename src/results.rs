@@ -41,6 +41,30 @@ pub struct FileResult {
     pub reported_in_part: bool,
 }
 
+impl FileResult {
+    /// Whether which pages hold this file can change what the run reports: a project
+    /// pass reads its facts with the pages' (sockets and servers, page references,
+    /// frames found by id, names that keep sockets alive), or may change its findings,
+    /// those it has or those the link may give it (it asks about imported names), or it
+    /// is left for the second pass. The second pass parses a module only to follow its
+    /// imports to such a file (`crate::modules::leads`): a project pass that reads
+    /// another fact must be added here.
+    pub fn matters_to_pages(&self) -> bool {
+        let project = &self.project;
+        self.deferred
+            || !self.findings.is_empty()
+            || !self.page.is_empty()
+            || self.page.sets_sources
+            || !self.page.frame_elements.is_empty()
+            || !project.sockets.is_empty()
+            || !project.servers.is_empty()
+            || !project.framed_wildcards.is_empty()
+            || !project.reach.is_empty()
+            || !project.demands.is_empty()
+            || !project.export_demands.is_empty()
+    }
+}
+
 /// A file's facts that the project-level pass needs, kept after its tree is gone.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ProjectFacts {

@@ -206,3 +206,176 @@ proptest! {
         prop_assert_eq!(findings(&kept), findings(&answering_everything.run(input(), 2, true)));
     }
 }
+
+/// Pieces of script that hold module specifiers, and text that looks like strings but is
+/// not (comments, regular expressions, JSX text, templates with substitutions).
+const SPECIFIER_PIECES: &[&str] = &[
+    "import a from 'S';",
+    "import { b } from \"S\";",
+    "export * from 'S';",
+    "export { c } from \"S\";",
+    "const d = require('S');",
+    "const e = await import(`S`);",
+    "import 'S';",
+    "import f = require('S');",
+    "import type { T } from \"S\";",
+    "// it's a comment with a \" quote\n",
+    "/* don't `stop` */\n",
+    "const r = /['\"`]\\x41/;\n",
+    "const t = `a ${x} 'b' \"c\"`;\n",
+    "const j = <p>it's \"here\"</p>;\n",
+    "const s = 'a\\'b' + \"c\\\"d\";\n",
+    "x = y / 2 / 'z';\n",
+    "const u = /\\'[\"]\\\"/g;\n",
+    "// a \\' b \\\" c\n",
+    "const k = <p>\\'x\\\"</p>;\n",
+    "const v = `\\` ' \\${y}`;\n",
+    "const w = '\\\\' + \"\\\\\\\\\";\n",
+];
+
+/// Specifier texts: plain paths, escapes, quotes and line ends inside.
+const SPECIFIER_TEXTS: &[&str] = &[
+    "./a.js",
+    "../b",
+    "@scope/pkg",
+    "./\\x63.js",
+    "./\\u0064\\u{65}",
+    "./f\\'g",
+    "./h\\\"i",
+    "./j\\`k",
+    "./l\\\\m",
+    "./n\\\no",
+    "./\\101",
+    "./p q",
+    "./\\uD800r",
+    "./s\\\\",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The scan of a script's text (`modules::scan`) finds every specifier a parse finds,
+    /// or gives up: the second pass leaves a module unparsed on its word.
+    #[test]
+    fn the_specifier_scan_finds_every_specifier_a_parse_finds(
+        choices in proptest::collection::vec((0..SPECIFIER_PIECES.len(), 0..SPECIFIER_TEXTS.len()), 1..12),
+        tsx in any::<bool>(),
+    ) {
+        let text: String = choices
+            .iter()
+            .map(|&(piece, specifier)| {
+                let piece = SPECIFIER_PIECES[piece];
+                let specifier = SPECIFIER_TEXTS[specifier];
+                // A quote of the piece's own kind inside is escaped by the text itself.
+                piece.replace('S', specifier)
+            })
+            .collect();
+        let language = if tsx { Language::Tsx } else { Language::JavaScript };
+        let Some(specifiers) = crosswire::parse::with_globals(|| {
+            let parsed = crosswire::parse::parse_script(&text, 0, language).ok()?;
+            Some(crosswire::semantic::analyze(&parsed, &text, 0, "m.js").module.specifiers)
+        }) else {
+            return Ok(());
+        };
+        let candidates = crosswire::modules::scan::specifier_candidates(text.as_bytes(), false);
+        prop_assert!(candidates.is_some(), "a script's scan never gives up");
+        let candidates = candidates.unwrap();
+        for specifier in &specifiers {
+            prop_assert!(
+                candidates.contains(specifier),
+                "{specifier:?} of {text:?} not among {candidates:?}"
+            );
+        }
+    }
+}
+
+/// Lines of an application's modules: imports in every form, decoy strings that name a
+/// module without importing it, and the facts a page's content changes (sockets,
+/// workers, frames, listeners). `K` is another module's number.
+const APP_LINES: &[&str] = &[
+    "import './mK.js';",
+    "import { x } from \"./mK\";",
+    "export * from './mK.js';",
+    "const lazy = () => import('./mK.js');",
+    "const required = require('./mK.js');",
+    "const decoy = './mK.js';",
+    "// import './mK.js';",
+    "const label = `./mK`;",
+    "export const x = 1;",
+    "const socket = new WebSocket('wss://app.example/bus');",
+    "const worker = new Worker(new URL('./w.js', import.meta.url));",
+    "const frame = document.createElement('iframe'); frame.src = '/frame.html';",
+    "window.addEventListener('message', (e) => { document.body.innerHTML = e.data; });",
+    "const escaped = 'it\\'s ./mK.js';",
+    "import { sink } from './mK.js'; window.addEventListener('message', (e) => sink(e.data));",
+    "export function sink(html) { document.body.innerHTML = html; }",
+    "export const live = new WebSocket('wss://app.example/bus');",
+    "import { live } from './mK.js'; setInterval(() => live.send('ping'), 9000);",
+    "import { live } from './mK.js'; live.onclose = () => reopen();",
+    "document.addEventListener('click', () => go());",
+];
+
+const APP_MODULES: usize = 6;
+
+fn app_module(choices: &[(usize, u8)]) -> String {
+    choices
+        .iter()
+        .map(|&(line, other)| {
+            let other = (other as usize % APP_MODULES).to_string();
+            format!(
+                "{}\n",
+                APP_LINES[line % APP_LINES.len()].replace('K', &other)
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The second pass leaves unparsed the modules that cannot lead to a file with facts
+    /// (`modules::leads`): the same findings as parsing every module a page reaches, on
+    /// generated applications whose pages load modules that import one another.
+    #[test]
+    fn modules_left_unparsed_change_no_finding(
+        modules in prop::collection::vec(prop::collection::vec((0usize..64, any::<u8>()), 0..6), APP_MODULES),
+        worker in prop::collection::vec((0usize..64, any::<u8>()), 0..4),
+        vue in any::<bool>(),
+        (starts_worker, frames, worker_imports) in (any::<bool>(), any::<bool>(), 0usize..APP_MODULES + 1),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("index.html", "<script type=\"module\" src=\"/m0.js\"></script>\n");
+        write("frame.html", "<script type=\"module\" src=\"/m1.js\"></script>\n");
+        // The worker imports a module of the pages, or none.
+        let worker_import = match worker_imports {
+            APP_MODULES => String::new(),
+            imported => format!("import './m{imported}.js';\n"),
+        };
+        write("w.js", &format!("{worker_import}{}", app_module(&worker)));
+        for (index, choices) in modules.iter().enumerate() {
+            let mut text = app_module(choices);
+            if index == 0 && starts_worker {
+                text.insert_str(0, &format!("{}\n", APP_LINES[10]));
+            }
+            if index == 0 && frames {
+                text.insert_str(0, &format!("{}\n", APP_LINES[11]));
+            }
+            if vue && index == 2 {
+                write("m2.vue", &format!("<template><p/></template>\n<script>\n{text}</script>\n"));
+                write("m2.js", "import './m2.vue';\n");
+            } else {
+                write(&format!("m{index}.js"), &text);
+            }
+        }
+        let input = || Input::Paths(vec![dir.path().to_path_buf()]);
+        let pruning = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        let mut parsing_all = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        parsing_all.prune_loaded_scripts = false;
+        let pruned = pruning.run(input(), 2, true);
+        let all = parsing_all.run(input(), 2, true);
+        prop_assert!(pruned.errors.is_empty(), "{:?}", pruned.errors);
+        prop_assert_eq!(findings(&pruned), findings(&all));
+        prop_assert!(pruned.files_parsed <= all.files_parsed);
+    }
+}

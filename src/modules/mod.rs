@@ -14,7 +14,9 @@
 
 pub mod env;
 pub mod graph;
+pub mod leads;
 pub mod resolve;
+pub mod scan;
 
 use serde::{Deserialize, Serialize};
 
