@@ -367,7 +367,8 @@ fn resolve_server(
     for (span, params) in &functions {
         checks
             .extend(analyze_server_function(program, bindings, *span, params).unwrap_or_default());
-        authenticated |= auth::authenticates(program, bindings, *span);
+        authenticated |= auth::authenticates(program, bindings, *span)
+            || auth::first_message_authenticates(program, bindings, *span);
         relay_only |= only_relays(program, *span);
     }
     // The `websocket` package accepts a connection only in a `request` handler (unless it
