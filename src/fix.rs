@@ -97,9 +97,8 @@ fn fix_file(
         }
     }
     let before = engine
-        .lint_bytes_guarded(file.path.clone(), text.clone().into_bytes(), kind)
-        .map_err(|error| error.message)?
-        .findings;
+        .lint_findings(file.path.clone(), text.clone().into_bytes(), kind)
+        .map_err(|error| error.message)?;
     let works = |fixes: &[(&Finding, &Fix)]| -> Option<String> {
         let edits: Vec<_> = fixes
             .iter()
@@ -107,9 +106,8 @@ fn fix_file(
             .collect();
         let fixed = apply_edits(&text, &edits)?;
         let after = engine
-            .lint_bytes_guarded(file.path.clone(), fixed.clone().into_bytes(), kind)
-            .ok()?
-            .findings;
+            .lint_findings(file.path.clone(), fixed.clone().into_bytes(), kind)
+            .ok()?;
         fixes_work(&before, &after, fixes).then_some(fixed)
     };
     let (count, fixed) = match works(&chosen) {

@@ -89,3 +89,33 @@ fn expectations_are_read_from_comments() {
         .collect();
     assert_eq!(expected, want);
 }
+
+/// The language server and `--fix` lint a file alone with `Engine::lint_findings`, which
+/// leaves out what only the link pass reads (the summaries of the file's exports): every
+/// fixture must give exactly the findings of a lint that makes them, fixes, labels and
+/// messages included.
+#[test]
+fn linting_for_findings_only_finds_what_a_full_lint_finds() {
+    use crosswire::config::Config;
+    use crosswire::lint::Engine;
+    use crosswire::source::FileKind;
+    let engine = Engine::new(Config::defaults(common::fixtures_root()));
+    let mut compared = 0;
+    for (_, path) in fixture_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let kind = FileKind::from_path(&path).unwrap();
+        let shown = path.to_string_lossy().into_owned();
+        let full = engine
+            .lint_bytes(shown.clone(), bytes.clone(), kind)
+            .findings;
+        let alone = engine.lint_findings(shown, bytes, kind).unwrap();
+        assert_eq!(
+            format!("{alone:#?}"),
+            format!("{full:#?}"),
+            "{}: linting for the findings alone changes them",
+            path.display()
+        );
+        compared += full.len();
+    }
+    assert!(compared > 100, "only {compared} findings compared");
+}

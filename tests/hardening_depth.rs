@@ -293,3 +293,26 @@ fn thousands_of_sockets_in_one_name_spend_the_budget_not_minutes() {
         stderr(&output)
     );
 }
+
+/// A file with a thousand sockets, each kept alive by a timer of its own: what the timers
+/// keep alive is worked out once for the file, not again for each socket (each socket
+/// asked each timer, a million walks: the file spent its work budget and was skipped).
+#[test]
+fn a_thousand_sockets_and_timers_fit_the_work_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut code = String::from("parent.postMessage(1, \"*\");\n");
+    for index in 0..1_000 {
+        code.push_str(&format!(
+            "function connect{index}() {{ const s{index} = new WebSocket(\"wss://x.example.com\"); \
+             setInterval(() => s{index}.send(\"ping\"), 1000); return s{index}; }}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("sockets.js"), &code).unwrap();
+    let output = crosswire_within(
+        dir.path(),
+        &["--format", "compact", "--max-file-time", "0", "."],
+        std::time::Duration::from_secs(40),
+    );
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+}

@@ -48,10 +48,8 @@ impl Server<'_> {
         let works = |edited: String, rule: &str, left: usize| {
             let edited = edited.into_bytes();
             engine
-                .lint_bytes_guarded(String::new(), edited, document.kind)
-                .is_ok_and(|after| {
-                    actions::silences(&document.findings, &after.findings, rule, left)
-                })
+                .lint_findings(String::new(), edited, document.kind)
+                .is_ok_and(|after| actions::silences(&document.findings, &after, rule, left))
         };
         let edit = |insert: Insert| {
             let at = text.position(insert.at);

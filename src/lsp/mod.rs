@@ -2,8 +2,9 @@
 //!
 //! Built on `lsp-server` and `lsp-types`, rust-analyzer's crates: synchronous, no async
 //! runtime, a few small dependencies. The server lints each open document's unsaved text
-//! with the engine, one file at a time (`Engine::lint_bytes`), with the config and ignore
-//! files the command line would use for that file.
+//! with the engine, one file at a time (`Engine::lint_findings`: its findings, without the
+//! summaries of its exports that only a link pass reads), with the config and ignore files
+//! the command line would use for that file.
 //!
 //! - `server.rs`: the open documents, the message loop (linting a change once no other message waits) and
 //!   the notifications;

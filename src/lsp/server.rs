@@ -384,8 +384,8 @@ impl Server<'_> {
                     None => uri.as_str().to_string(),
                 };
                 let bytes = document.text.clone().into_bytes();
-                match engine.lint_bytes_guarded(shown, bytes, document.kind) {
-                    Ok(result) => result.findings,
+                match engine.lint_findings(shown, bytes, document.kind) {
+                    Ok(findings) => findings,
                     Err(error) => {
                         let message = format!("{}: {}", error.path, error.message);
                         messages.push((MessageType::WARNING, message));

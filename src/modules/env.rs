@@ -105,8 +105,22 @@ struct State {
     /// Questions asked while summarising the file's exports (see [`summarising_exports`]).
     export_demands: Demands,
     summarising: bool,
-    /// The link asked for the file's exports: every function is walked.
-    in_full: bool,
+    /// What the file's exports are summarised for.
+    exports: Exports,
+}
+
+/// How much of a file's exports its analysis summarises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Exports {
+    /// What a first pass summarises: the link may read them, and asks for the rest.
+    #[default]
+    Partial,
+    /// The link asked for the file's exports: every function is walked and every export
+    /// summarised.
+    Full,
+    /// None: only the file's own findings are wanted, and no link reads its exports (the
+    /// language server's lint of an open document). The findings are the same.
+    None,
 }
 
 thread_local! {
@@ -160,14 +174,19 @@ pub fn imports_listener_wrappers() -> bool {
 /// Whether the link asked for the file's exports, so that it is walked in full and
 /// every export summarised (see [`crate::modules::ModuleFacts::partial`]).
 pub fn walks_in_full() -> bool {
-    STATE.with(|state| state.borrow().in_full)
+    STATE.with(|state| state.borrow().exports == Exports::Full)
+}
+
+/// Whether the file's exports are summarised at all (see [`Exports::None`]).
+pub fn summarises_exports() -> bool {
+    STATE.with(|state| state.borrow().exports != Exports::None)
 }
 
 /// Runs `analyze` with `answers` in view, and returns what it asked of imported names.
-/// `in_full`: the link needs every export's summary.
+/// `exports`: what of the file's exports to summarise.
 pub fn with_answers<R>(
     answers: Option<Arc<Answers>>,
-    in_full: bool,
+    exports: Exports,
     analyze: impl FnOnce() -> R,
 ) -> (R, Questions) {
     let outer = STATE.with(|state| {
@@ -178,7 +197,7 @@ pub fn with_answers<R>(
                 demands: Demands::new(),
                 export_demands: Demands::new(),
                 summarising: false,
-                in_full,
+                exports,
             },
         )
     });

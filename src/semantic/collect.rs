@@ -631,14 +631,20 @@ impl<'a> Collector<'a> {
         // Summarising exports must not lengthen the walk: summaries that need skipped
         // functions are left to the link, which asks for them only when a file imports
         // them.
-        let (mut module, demands) = super::cold::isolated(|| {
-            crate::modules::env::summarising_exports(|| {
-                super::exports::module_facts(program, bindings, &socket_summary)
-            })
-        });
-        if needs_walk(&demands) {
-            module.leave_summaries_to_the_link();
-        }
+        // A lint whose exports no link reads does not summarise them: no rule reads them.
+        let mut module = if crate::modules::env::summarises_exports() {
+            let (mut module, demands) = super::cold::isolated(|| {
+                crate::modules::env::summarising_exports(|| {
+                    super::exports::module_facts(program, bindings, &socket_summary)
+                })
+            });
+            if needs_walk(&demands) {
+                module.leave_summaries_to_the_link();
+            }
+            module
+        } else {
+            crate::modules::ModuleFacts::default()
+        };
         for specifier in &self.dynamic_imports {
             if !module.specifiers.iter().any(|known| known == specifier) {
                 module.specifiers.push(specifier.to_string());

@@ -709,10 +709,12 @@ fn follow_lifecycle<'r, 'a>(
         .any(|(span, class)| {
             arms_timeout(program, bindings, span, class, &mut HashSet::default(), 0)
         });
-    let heartbeat = rearmed_on_message
-        || holders
-            .iter()
-            .any(|holder| has_heartbeat(program, bindings, raw, holder));
+    let heartbeat = rearmed_on_message || {
+        let heartbeats = uses
+            .heartbeats
+            .get_or_init(|| heartbeat_holders(program, bindings, raw));
+        holders.iter().any(|holder| heartbeats.contains(holder))
+    };
     Lifecycle {
         close_handlers: close_events
             .iter()
@@ -1633,23 +1635,35 @@ fn mentions_backoff(expr: &Expr) -> bool {
     finder.0
 }
 
-/// A repeating timer that sends on the socket, or a timer that closes it (a liveness
-/// timeout the message handler resets).
-fn has_heartbeat(
-    program: &Program,
-    bindings: &Bindings,
-    raw: &RawSockets,
-    holder: &Holder,
-) -> bool {
-    raw.timers.iter().any(|timer| {
+/// The holders a timer keeps alive: those a repeating timer sends on, and those a timer
+/// closes (a liveness timeout the message handler resets) in a file that clears timeouts.
+/// Which functions a timer reaches does not depend on the socket asked about, so the
+/// timers are followed once for every socket of the file.
+fn heartbeat_holders(program: &Program, bindings: &Bindings, raw: &RawSockets) -> HashSet<Holder> {
+    let mut heartbeats = HashSet::default();
+    for timer in &raw.timers {
         let Some(span) = handler_span(bindings, &timer.callback, timer.class) else {
-            return false;
+            continue;
         };
+        let mut effects = TimerEffects::default();
         let mut seen = HashSet::default();
-        let (sends, closes) =
-            timer_effects(program, bindings, span, timer.class, holder, &mut seen, 0);
-        (timer.repeating && sends) || (closes && raw.clears_timeouts)
-    })
+        timer_effects(
+            program,
+            bindings,
+            span,
+            timer.class,
+            &mut effects,
+            &mut seen,
+            0,
+        );
+        if timer.repeating {
+            heartbeats.extend(effects.sends);
+        }
+        if raw.clears_timeouts {
+            heartbeats.extend(effects.closes);
+        }
+    }
+    heartbeats
 }
 
 /// Whether code reachable from a function (re)arms a `setTimeout`.
@@ -1764,29 +1778,46 @@ fn arms_timeout(
             .any(|call| arms_timeout(program, bindings, call, class, seen, depth + 1))
 }
 
-/// Whether code reachable from a timer callback sends on, or closes, the socket.
+/// The holders code reachable from a timer callback sends on, and those it closes.
+#[derive(Default)]
+struct TimerEffects {
+    sends: HashSet<Holder>,
+    closes: HashSet<Holder>,
+}
+
+/// Adds to `effects` what code reachable from a timer callback sends on, or closes.
 fn timer_effects(
     program: &Program,
     bindings: &Bindings,
     function: Span,
     class: Option<u32>,
-    holder: &Holder,
+    effects: &mut TimerEffects,
     seen: &mut HashSet<(u32, u32)>,
     depth: u32,
-) -> (bool, bool) {
+) {
     if depth > 3 || !seen.insert((function.lo.0, function.hi.0)) {
-        return (false, false);
+        return;
     }
     struct Effects<'b> {
         bindings: &'b Bindings<'b>,
-        holder: &'b Holder,
         class: Option<u32>,
-        sends: bool,
-        closes: bool,
+        effects: &'b mut TimerEffects,
         calls: Vec<Span>,
         /// Functions written as arguments of calls of the file's functions: the callee,
         /// the position and the argument.
         callbacks: Vec<(Span, usize, Span)>,
+    }
+    impl Effects<'_> {
+        fn method(&mut self, object: &Expr, prop: &MemberProp) {
+            let set = match member_name(prop) {
+                Some("send") => &mut self.effects.sends,
+                Some("close" | "terminate" | "reconnect") => &mut self.effects.closes,
+                _ => return,
+            };
+            if let Some(holder) = holder_of(self.bindings, object, self.class) {
+                set.insert(holder);
+            }
+        }
     }
     impl Visit for Effects<'_> {
         crate::guard_nesting!();
@@ -1794,15 +1825,8 @@ fn timer_effects(
         fn visit_call_expr(&mut self, call: &CallExpr) {
             if let Callee::Expr(callee) = &call.callee {
                 let callee = strip(callee);
-                if let Expr::Member(member) = callee
-                    && holder_of(self.bindings, &member.obj, self.class).as_ref()
-                        == Some(self.holder)
-                {
-                    match member_name(&member.prop) {
-                        Some("send") => self.sends = true,
-                        Some("close" | "terminate" | "reconnect") => self.closes = true,
-                        _ => {}
-                    }
+                if let Expr::Member(member) = callee {
+                    self.method(&member.obj, &member.prop);
                 }
                 if let Some(span) = resolve_function(self.bindings, callee, self.class) {
                     self.calls.push(span);
@@ -1821,13 +1845,8 @@ fn timer_effects(
             if let OptChainBase::Call(call) = &*chain.base
                 && let Expr::OptChain(inner) = strip(&call.callee)
                 && let OptChainBase::Member(member) = &*inner.base
-                && holder_of(self.bindings, &member.obj, self.class).as_ref() == Some(self.holder)
             {
-                match member_name(&member.prop) {
-                    Some("send") => self.sends = true,
-                    Some("close" | "terminate" | "reconnect") => self.closes = true,
-                    _ => {}
-                }
+                self.method(&member.obj, &member.prop);
             }
             chain.visit_children_with(self);
         }
@@ -1835,32 +1854,31 @@ fn timer_effects(
         fn visit_function(&mut self, _: &Function) {}
         fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
     }
-    let mut effects = Effects {
+    let mut visitor = Effects {
         bindings,
-        holder,
         class,
-        sends: false,
-        closes: false,
+        effects,
         calls: Vec::new(),
         callbacks: Vec::new(),
     };
     with_function(program, function, |function_ref| match &function_ref.body {
-        Body::Block(stmts) => stmts.visit_with(&mut effects),
-        Body::Expr(expr) => expr.visit_with(&mut effects),
+        Body::Block(stmts) => stmts.visit_with(&mut visitor),
+        Body::Expr(expr) => expr.visit_with(&mut visitor),
     });
-    let (mut sends, mut closes) = (effects.sends, effects.closes);
-    let called_back = effects
-        .callbacks
+    let Effects {
+        effects,
+        calls,
+        callbacks,
+        ..
+    } = visitor;
+    let called_back = callbacks
         .into_iter()
         .filter(|(callee, index, _)| calls_parameter(program, bindings, *callee, *index))
         .map(|(_, _, callback)| callback);
-    let calls: Vec<Span> = effects.calls.into_iter().chain(called_back).collect();
+    let calls: Vec<Span> = calls.into_iter().chain(called_back).collect();
     for call in calls {
-        let (s, c) = timer_effects(program, bindings, call, class, holder, seen, depth + 1);
-        sends |= s;
-        closes |= c;
+        timer_effects(program, bindings, call, class, effects, seen, depth + 1);
     }
-    (sends, closes)
 }
 
 /// Whether `function` calls its parameter at `index` (`callback()`), itself or from a
