@@ -799,7 +799,7 @@ impl Engine {
         pool: &rayon::ThreadPool,
         discovered: &[PathBuf],
         positions: &[usize],
-        roots: &[String],
+        mapper: &mut crate::pages::PageMapper,
         cwd: &Path,
     ) {
         /// Rounds of the second pass, at most: each follows the imports of the last.
@@ -819,9 +819,6 @@ impl Engine {
         {
             return;
         }
-        let resolver = crate::modules::resolve::Resolver::new(
-            report.files.iter().map(|file| file.path.as_str()),
-        );
         let mut tried = std::collections::BTreeSet::new();
         // What a page holds can change the run's findings only through these files:
         // the others among those parsed by now hold nothing a project pass reads, and
@@ -834,7 +831,7 @@ impl Engine {
                 .collect(),
         );
         for _ in 0..MAX_ROUNDS {
-            let pages = crate::pages::Pages::build(report, roots, &resolver);
+            let pages = mapper.build(report);
             let mut reached: Vec<(usize, bool)> = pages
                 .reached()
                 .into_iter()
@@ -854,7 +851,7 @@ impl Engine {
                     report,
                     pages: &pages,
                     index: report.positions_by_path(),
-                    resolver: &resolver,
+                    resolver: &mapper.resolver,
                     discovered,
                     positions,
                 };
@@ -921,7 +918,7 @@ impl Engine {
         pool: &rayon::ThreadPool,
         discovered: &[PathBuf],
         positions: &[usize],
-        roots: &[String],
+        mapper: &mut crate::pages::PageMapper,
         cwd: &Path,
     ) {
         if crate::project::KEEPALIVE_RULES
@@ -934,10 +931,7 @@ impl Engine {
         if escaping.is_empty() {
             return;
         }
-        let resolver = crate::modules::resolve::Resolver::new(
-            report.files.iter().map(|file| file.path.as_str()),
-        );
-        let pages = crate::pages::Pages::build(report, roots, &resolver);
+        let pages = mapper.build(report);
         let mut wanted = std::collections::BTreeSet::new();
         // For a module: each exported name with the stem an import of it must name
         // (`./socket` for `socket.js`, `./lib` for `lib/index.js`).
@@ -1200,7 +1194,15 @@ impl Engine {
             }
         }
         clock.finished("first pass", "second pass");
-        self.lint_loaded_scripts(&mut report, &pool, &discovered, &positions, &roots, &cwd);
+        let mut mapper = crate::pages::PageMapper::new(&report, &roots);
+        self.lint_loaded_scripts(
+            &mut report,
+            &pool,
+            &discovered,
+            &positions,
+            &mut mapper,
+            &cwd,
+        );
         clock.finished("second pass", "link pass");
         if !discovered.is_empty() {
             let files = LinkedFiles {
@@ -1211,7 +1213,14 @@ impl Engine {
                 cwd: &cwd,
             };
             crate::link::run(&mut report, &files);
-            self.lint_reaching_scripts(&mut report, &pool, &discovered, &positions, &roots, &cwd);
+            self.lint_reaching_scripts(
+                &mut report,
+                &pool,
+                &discovered,
+                &positions,
+                &mut mapper,
+                &cwd,
+            );
         }
         // Many trees: dropped in parallel.
         let kept = self.kept.take_all();
@@ -1261,10 +1270,7 @@ impl Engine {
         });
         let keepalive_matters = !crate::project::escaping_findings(&report).is_empty();
         if starts_workers || same_page_matters || frames_by_id || keepalive_matters {
-            let resolver = crate::modules::resolve::Resolver::new(
-                report.files.iter().map(|file| file.path.as_str()),
-            );
-            let pages = crate::pages::Pages::build(&report, &roots, &resolver);
+            let pages = mapper.build(&report);
             if starts_workers {
                 crate::project::drop_worker_message_findings(&mut report, &pages);
             }
@@ -1275,7 +1281,7 @@ impl Engine {
                 crate::project::same_page(&mut report, same_page, &pages);
             }
             if keepalive_matters {
-                crate::project::keepalive_elsewhere(&mut report, &pages, &resolver);
+                crate::project::keepalive_elsewhere(&mut report, &pages, &mapper.resolver);
             }
         }
         // Directives naming project-level rules are judged once those have run.

@@ -82,6 +82,50 @@ pub struct Pages {
     pub next_pages: BTreeSet<usize>,
 }
 
+/// What the builds of one run's page map resolved: each file's script URLs and import
+/// specifiers with the files they name, and the run's Next.js apps. The second pass
+/// builds the map again after each round of parsing, and most files' references have
+/// not changed since the last build.
+#[derive(Debug, Default)]
+struct Resolved {
+    files: Vec<Option<FileEdges>>,
+    next: Option<NextApps>,
+}
+
+#[derive(Debug, Clone)]
+struct FileEdges {
+    urls: Vec<String>,
+    specifiers: Vec<String>,
+    /// What `urls` name, in their order.
+    scripts: Vec<usize>,
+    /// What `specifiers` name, each once.
+    imports: Vec<usize>,
+}
+
+/// Builds one run's page map as often as its files change: the resolver (with the
+/// configs it has read) and what earlier builds resolved are kept.
+pub struct PageMapper {
+    pub resolver: Resolver,
+    /// The folders the run was given.
+    roots: Vec<String>,
+    resolved: Resolved,
+}
+
+impl PageMapper {
+    /// For the files of `report`, whose paths do not change afterwards.
+    pub fn new(report: &RunReport, roots: &[String]) -> PageMapper {
+        PageMapper {
+            resolver: Resolver::new(report.files.iter().map(|file| file.path.as_str())),
+            roots: roots.to_vec(),
+            resolved: Resolved::default(),
+        }
+    }
+
+    pub fn build(&mut self, report: &RunReport) -> Pages {
+        Pages::build_reusing(report, &self.roots, &self.resolver, &mut self.resolved)
+    }
+}
+
 /// Extensions of the scripts a framework convention names.
 const ENTRY_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mts", "mjs"];
 
@@ -89,10 +133,28 @@ impl Pages {
     /// Builds the map of `report`'s files. `roots` are the folders the run was given
     /// (where `/path` URLs resolve); `resolver` was made over the same files.
     pub fn build(report: &RunReport, roots: &[String], resolver: &Resolver) -> Pages {
+        Pages::build_reusing(report, roots, resolver, &mut Resolved::default())
+    }
+
+    /// [`Pages::build`], taking from `resolved` what an earlier build of the same run
+    /// (same files, roots and resolver) resolved for files whose references are
+    /// unchanged, and keeping there what this one resolves.
+    fn build_reusing(
+        report: &RunReport,
+        roots: &[String],
+        resolver: &Resolver,
+        resolved: &mut Resolved,
+    ) -> Pages {
         let count = report.files.len();
         let index = report.positions_by_path();
         let known: KnownFiles = index.keys().copied().collect();
-        let next = NextApps::find(&index);
+        if resolved.files.len() != count {
+            *resolved = Resolved {
+                files: vec![None; count],
+                next: None,
+            };
+        }
+        let next = resolved.next.get_or_insert_with(|| NextApps::find(&index));
         let url_target = |from: &str, url: &str| -> Option<usize> {
             resolve(from, url, &known, roots)
                 .and_then(|path| index.get(path.as_str()).copied())
@@ -104,28 +166,48 @@ impl Pages {
             ..Pages::default()
         };
         for (at, file) in report.files.iter().enumerate() {
-            for script in &file.page.scripts {
-                if let Some(target) = url_target(&file.path, &script.url) {
-                    pages.loads[at].push((target, Entry::Script));
+            let urls = file.page.scripts.iter().map(|script| script.url.as_str());
+            let specifiers = &file.project.module.specifiers;
+            let edges = match &resolved.files[at] {
+                Some(edges)
+                    if edges.specifiers == *specifiers
+                        && edges.urls.iter().map(String::as_str).eq(urls.clone()) =>
+                {
+                    edges
                 }
-            }
+                _ => {
+                    let loads = urls
+                        .clone()
+                        .filter_map(|url| url_target(&file.path, url))
+                        .collect();
+                    let mut imports: Vec<usize> = Vec::new();
+                    for specifier in specifiers {
+                        // `./w.js?worker` starts a worker, `?url` and `?raw` are text, a
+                        // loader (`worker-loader!./w.js`) makes something else of the module.
+                        if specifier.contains(['?', '!', '#']) {
+                            continue;
+                        }
+                        if let Some(target) = resolver
+                            .resolve(&file.path, specifier)
+                            .and_then(|path| index.get(path.as_str()).copied())
+                            && target != at
+                            && !imports.contains(&target)
+                        {
+                            imports.push(target);
+                        }
+                    }
+                    resolved.files[at].insert(FileEdges {
+                        urls: urls.map(str::to_string).collect(),
+                        specifiers: specifiers.clone(),
+                        scripts: loads,
+                        imports,
+                    })
+                }
+            };
+            pages.loads[at].extend(edges.scripts.iter().map(|&target| (target, Entry::Script)));
+            pages.imports[at].clone_from(&edges.imports);
             if !file.page.scripts.is_empty() || is_html(&file.path) {
                 pages.pages.insert(at);
-            }
-            for specifier in &file.project.module.specifiers {
-                // `./w.js?worker` starts a worker, `?url` and `?raw` are text, a loader
-                // (`worker-loader!./w.js`) makes something else of the module.
-                if specifier.contains(['?', '!', '#']) {
-                    continue;
-                }
-                if let Some(target) = resolver
-                    .resolve(&file.path, specifier)
-                    .and_then(|path| index.get(path.as_str()).copied())
-                    && target != at
-                    && !pages.imports[at].contains(&target)
-                {
-                    pages.imports[at].push(target);
-                }
             }
         }
         for (page, entry) in index_html_entries(&index) {

@@ -379,3 +379,70 @@ proptest! {
         prop_assert!(pruned.files_parsed <= all.files_parsed);
     }
 }
+
+/// A report of generated application modules (`m0.js` … and two pages), every file
+/// parsed.
+fn parsed_app(dir: &std::path::Path, modules: &[Vec<(usize, u8)>]) -> RunReport {
+    std::fs::write(
+        dir.join("index.html"),
+        "<script type=\"module\" src=\"/m0.js\"></script>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("frame.html"),
+        "<script src=\"m1.js\"></script><script src=\"./m2.js\"></script>\n",
+    )
+    .unwrap();
+    for (index, choices) in modules.iter().enumerate() {
+        std::fs::write(dir.join(format!("m{index}.js")), app_module(choices)).unwrap();
+    }
+    let mut engine = Engine::new(Config::defaults(dir.to_path_buf()));
+    engine.read_everything = true;
+    engine.run(Input::Paths(vec![dir.to_path_buf()]), 1, true)
+}
+
+fn page_map_shape(pages: &crosswire::pages::Pages) -> String {
+    let mut loads = pages.loads.clone();
+    for load in &mut loads {
+        load.sort();
+    }
+    let relations: Vec<_> = pages
+        .relations
+        .iter()
+        .map(|relation| (relation.owner, relation.kind, relation.at, relation.target))
+        .collect();
+    format!(
+        "{loads:?} {:?} {relations:?} {:?} {:?}",
+        pages.imports, pages.pages, pages.next_pages
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A page map built again after some files' results changed (`PageMapper`, which
+    /// keeps what earlier builds resolved) is the map built from nothing.
+    #[test]
+    fn a_page_map_built_again_is_the_map_built_afresh(
+        before in prop::collection::vec(prop::collection::vec((0usize..64, any::<u8>()), 0..6), APP_MODULES),
+        after in prop::collection::vec(prop::collection::vec((0usize..64, any::<u8>()), 0..6), APP_MODULES),
+        changed in prop::collection::vec(any::<bool>(), APP_MODULES + 2),
+    ) {
+        let first = tempfile::tempdir().unwrap();
+        let second = tempfile::tempdir().unwrap();
+        let mut report = parsed_app(first.path(), &before);
+        let other = parsed_app(second.path(), &after);
+        let roots = report.walked.clone();
+        let mut mapper = crosswire::pages::PageMapper::new(&report, &roots);
+        let _ = mapper.build(&report);
+        prop_assert_eq!(report.files.len(), other.files.len());
+        for (at, (file, mut replacement)) in report.files.iter_mut().zip(other.files).enumerate() {
+            if changed[at] {
+                replacement.path.clone_from(&file.path);
+                *file = replacement;
+            }
+        }
+        let fresh = crosswire::pages::Pages::build(&report, &roots, &mapper.resolver);
+        prop_assert_eq!(page_map_shape(&mapper.build(&report)), page_map_shape(&fresh));
+    }
+}
