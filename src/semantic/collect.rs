@@ -1377,6 +1377,8 @@ impl<'a> Collector<'a> {
                     });
                 }
             }
+            // `this.state = { socket }`: what the object holds is kept there.
+            Expr::Object(object) => self.sockets.object_holders.push((object.span.lo.0, holder)),
             // `let old = this.socket`, `this.stream = socket`: the file keeps it under
             // another name too.
             other => self.note_use(other, UseKind::Alias(holder)),
@@ -2935,21 +2937,32 @@ impl<'a> Visit for Collector<'a> {
         ret.visit_children_with(self);
     }
 
-    /// `{ socket }`, `[socket]`: kept in a structure other code may read.
+    /// `{ socket }`, `{ ws: socket }`: kept in an object, which the file may keep or hand
+    /// off (see `socket_uses`).
     fn visit_object_lit(&mut self, object: &ObjectLit) {
         let object = in_tree(object);
         if self.follows_socket_use() {
             let class = self.current_class();
+            let start = object.span.lo.0;
             for prop in &object.props {
                 let PropOrSpread::Prop(prop) = prop else {
                     continue;
                 };
                 match &**prop {
-                    Prop::KeyValue(pair) => self.note_use(&pair.value, UseKind::Escape),
+                    Prop::KeyValue(pair) => self.note_use(
+                        &pair.value,
+                        UseKind::InObject {
+                            object: start,
+                            key: super::values::prop_atom(&pair.key),
+                        },
+                    ),
                     Prop::Shorthand(name) => self.sockets.uses.push(HolderUse {
                         target: HolderRef::Name(name),
                         class,
-                        kind: UseKind::Escape,
+                        kind: UseKind::InObject {
+                            object: start,
+                            key: Some(name.sym.clone()),
+                        },
                     }),
                     _ => {}
                 }

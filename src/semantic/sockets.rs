@@ -146,6 +146,9 @@ pub struct RawSockets<'a> {
     /// `socket_uses`); with the enclosing class. Kept as written and turned into holders
     /// only in a file that has sockets: every call of a file has arguments.
     pub uses: Vec<HolderUse<'a>>,
+    /// Object literals kept under a holder when made (`this.state = { socket }`), by the
+    /// literal's span start: a socket put in one stays in the file while the holder does.
+    pub object_holders: Vec<(u32, Holder)>,
     /// `new Promise((resolve, reject) => …)`, whose settling functions socket handlers
     /// may call.
     pub promises: Vec<RawPromise<'a>>,
@@ -615,6 +618,15 @@ fn follow_lifecycle<'r, 'a>(
             && !matches!(&event.handler, RawHandler::Expr(expr)
                 if uses.promise_settled_by(expr).is_some())
     });
+    // A socket kept on an object (`this.ws = new WebSocket(url)` in a wrapper class) that
+    // the file neither listens to nor sends on: the code that uses it, and manages it, is
+    // elsewhere (`wrapper.ws.onclose = …` in the pages that make the wrapper).
+    let used_elsewhere = events.is_empty()
+        && holders
+            .iter()
+            .any(|holder| matches!(holder, Holder::ThisField(..) | Holder::Field(..)))
+        && !raw.sends.iter().any(|send| holds(&send.holder));
+    let handlers_unknown = handlers_unknown || used_elsewhere;
     // A socket the code closes from its own open or message handling (or a function
     // those call) serves one exchange; closing on error is error handling.
     let mut handler_functions: Vec<Span> = Vec::new();
