@@ -1313,6 +1313,14 @@ impl<'a> Collector<'a> {
         self.ready_state_guards -= ready;
     }
 
+    /// Whether an expression is a plain name bound to a parameter.
+    fn is_parameter(&self, expr: &Expr) -> bool {
+        matches!(strip(expr), Expr::Ident(name)
+            if self.bindings.binding_id(name)
+                .and_then(|id| self.bindings.binding(&id))
+                .is_some_and(|binding| matches!(binding.kind, BindingKind::Parameter)))
+    }
+
     fn current_frame_span(&self) -> Option<swc_common::Span> {
         self.frames.last().and_then(|frame| frame.runs_in)
     }
@@ -1722,12 +1730,17 @@ impl<'a> Collector<'a> {
                 });
             }
             Some("addEventListener") => {
-                let event = args.first().and_then(|a| literal_string(&a.expr));
-                let event = match event {
+                let Some(first) = args.first() else {
+                    return;
+                };
+                let event = match literal_string(&first.expr) {
                     Some("open") => "open",
                     Some("close") => "close",
                     Some("error") => "error",
                     Some("message") => "message",
+                    // `target.addEventListener(type, listener)` in a helper that registers
+                    // whatever its caller names: any of them, the close too.
+                    None if self.is_parameter(&first.expr) => "any",
                     _ => return,
                 };
                 self.sockets.events.push(SocketEvent {
@@ -2369,7 +2382,27 @@ impl<'a> Visit for Collector<'a> {
                 let source = Atom::from(required_module(call).unwrap_or_default());
                 self.declare_required(object, &source);
             }
-            (pattern, _) => self.declare_pattern(pattern, &BindingKind::Other),
+            (pattern, init) => {
+                self.declare_pattern(pattern, &BindingKind::Other);
+                // `const { socket } = this`: the name holds what `this.socket` does.
+                if let (Pat::Object(object), Some(Expr::This(_))) = (pattern, init)
+                    && self.follows_socket_use()
+                {
+                    let class = self.current_class();
+                    for prop in &object.props {
+                        if let ObjectPatProp::Assign(prop) = prop
+                            && prop.value.is_none()
+                            && let Some(id) = self.bindings.binding_id(&prop.key.id)
+                        {
+                            self.sockets.uses.push(HolderUse {
+                                target: HolderRef::ThisKey(&prop.key.id),
+                                class,
+                                kind: UseKind::Alias(Holder::Binding(id)),
+                            });
+                        }
+                    }
+                }
+            }
         }
         declarator.init.visit_with(self);
         // Computed keys and defaults inside patterns may hold calls too.

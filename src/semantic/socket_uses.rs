@@ -21,7 +21,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, resolve_function, with_function};
-use super::sockets::{Holder, RawSockets, declared_field, this_field};
+use super::sockets::{Holder, RawSockets, declared_field, this_field, this_key};
 use super::values::{BindingKind, Bindings, member_atom, strip};
 
 /// How many names one socket may be followed under.
@@ -36,6 +36,8 @@ pub enum HolderRef<'a> {
     Name(&'a Ident),
     ThisField(&'a MemberExpr),
     Field(&'a MemberExpr),
+    /// `socket` in `const { socket } = this`: `this.socket`.
+    ThisKey(&'a Ident),
 }
 
 impl<'a> HolderRef<'a> {
@@ -56,6 +58,7 @@ impl<'a> HolderRef<'a> {
         match self {
             HolderRef::Name(ident) => Some(ident.sym.clone()),
             HolderRef::ThisField(member) | HolderRef::Field(member) => member_atom(&member.prop),
+            HolderRef::ThisKey(key) => Some(key.sym.clone()),
         }
     }
 
@@ -64,6 +67,7 @@ impl<'a> HolderRef<'a> {
             HolderRef::Name(ident) => bindings.binding_id(ident).map(Holder::Binding),
             HolderRef::ThisField(member) => this_field(bindings, member, class),
             HolderRef::Field(member) => declared_field(bindings, member),
+            HolderRef::ThisKey(key) => Some(this_key(bindings, key.sym.clone(), class)),
         }
     }
 }
