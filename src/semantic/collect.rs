@@ -1313,6 +1313,14 @@ impl<'a> Collector<'a> {
         self.ready_state_guards -= ready;
     }
 
+    /// Whether an expression is a plain name bound to a parameter.
+    fn is_parameter(&self, expr: &Expr) -> bool {
+        matches!(strip(expr), Expr::Ident(name)
+            if self.bindings.binding_id(name)
+                .and_then(|id| self.bindings.binding(&id))
+                .is_some_and(|binding| matches!(binding.kind, BindingKind::Parameter)))
+    }
+
     fn current_frame_span(&self) -> Option<swc_common::Span> {
         self.frames.last().and_then(|frame| frame.runs_in)
     }
@@ -1377,6 +1385,8 @@ impl<'a> Collector<'a> {
                     });
                 }
             }
+            // `this.state = { socket }`: what the object holds is kept there.
+            Expr::Object(object) => self.sockets.object_holders.push((object.span.lo.0, holder)),
             // `let old = this.socket`, `this.stream = socket`: the file keeps it under
             // another name too.
             other => self.note_use(other, UseKind::Alias(holder)),
@@ -1720,12 +1730,17 @@ impl<'a> Collector<'a> {
                 });
             }
             Some("addEventListener") => {
-                let event = args.first().and_then(|a| literal_string(&a.expr));
-                let event = match event {
+                let Some(first) = args.first() else {
+                    return;
+                };
+                let event = match literal_string(&first.expr) {
                     Some("open") => "open",
                     Some("close") => "close",
                     Some("error") => "error",
                     Some("message") => "message",
+                    // `target.addEventListener(type, listener)` in a helper that registers
+                    // whatever its caller names: any of them, the close too.
+                    None if self.is_parameter(&first.expr) => "any",
                     _ => return,
                 };
                 self.sockets.events.push(SocketEvent {
@@ -2367,7 +2382,27 @@ impl<'a> Visit for Collector<'a> {
                 let source = Atom::from(required_module(call).unwrap_or_default());
                 self.declare_required(object, &source);
             }
-            (pattern, _) => self.declare_pattern(pattern, &BindingKind::Other),
+            (pattern, init) => {
+                self.declare_pattern(pattern, &BindingKind::Other);
+                // `const { socket } = this`: the name holds what `this.socket` does.
+                if let (Pat::Object(object), Some(Expr::This(_))) = (pattern, init)
+                    && self.follows_socket_use()
+                {
+                    let class = self.current_class();
+                    for prop in &object.props {
+                        if let ObjectPatProp::Assign(prop) = prop
+                            && prop.value.is_none()
+                            && let Some(id) = self.bindings.binding_id(&prop.key.id)
+                        {
+                            self.sockets.uses.push(HolderUse {
+                                target: HolderRef::ThisKey(&prop.key.id),
+                                class,
+                                kind: UseKind::Alias(Holder::Binding(id)),
+                            });
+                        }
+                    }
+                }
+            }
         }
         declarator.init.visit_with(self);
         // Computed keys and defaults inside patterns may hold calls too.
@@ -2935,21 +2970,32 @@ impl<'a> Visit for Collector<'a> {
         ret.visit_children_with(self);
     }
 
-    /// `{ socket }`, `[socket]`: kept in a structure other code may read.
+    /// `{ socket }`, `{ ws: socket }`: kept in an object, which the file may keep or hand
+    /// off (see `socket_uses`).
     fn visit_object_lit(&mut self, object: &ObjectLit) {
         let object = in_tree(object);
         if self.follows_socket_use() {
             let class = self.current_class();
+            let start = object.span.lo.0;
             for prop in &object.props {
                 let PropOrSpread::Prop(prop) = prop else {
                     continue;
                 };
                 match &**prop {
-                    Prop::KeyValue(pair) => self.note_use(&pair.value, UseKind::Escape),
+                    Prop::KeyValue(pair) => self.note_use(
+                        &pair.value,
+                        UseKind::InObject {
+                            object: start,
+                            key: super::values::prop_atom(&pair.key),
+                        },
+                    ),
                     Prop::Shorthand(name) => self.sockets.uses.push(HolderUse {
                         target: HolderRef::Name(name),
                         class,
-                        kind: UseKind::Escape,
+                        kind: UseKind::InObject {
+                            object: start,
+                            key: Some(name.sym.clone()),
+                        },
                     }),
                     _ => {}
                 }

@@ -568,10 +568,14 @@ fn exposed(program: &Program, top: &TopLevel, constructions: Vec<Range<usize>>) 
             } else {
                 top.functions
                     .iter()
-                    .filter(|(_, (body, _))| {
+                    .filter(|(name, (body, _))| {
+                        // A function that makes the socket and sends on it from the
+                        // handlers it gives the new one (a login on open) opens a socket
+                        // again when called: only its own sends keep one alive.
                         let mut sends = SendsOn {
                             holders: &holders,
                             found: false,
+                            direct_only: openers.contains(name),
                         };
                         body.visit(&mut sends);
                         sends.found
@@ -590,14 +594,28 @@ fn exposed(program: &Program, top: &TopLevel, constructions: Vec<Range<usize>>) 
         .collect()
 }
 
-/// Whether a body calls `<holder>.send(…)`.
+/// Whether a body calls `<holder>.send(…)` (with `direct_only`, outside the functions it
+/// defines).
 struct SendsOn<'h> {
     holders: &'h [String],
     found: bool,
+    direct_only: bool,
 }
 
 impl Visit for SendsOn<'_> {
     crate::guard_nesting!();
+
+    fn visit_function(&mut self, function: &Function) {
+        if !self.direct_only {
+            function.visit_children_with(self);
+        }
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        if !self.direct_only {
+            arrow.visit_children_with(self);
+        }
+    }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let Callee::Expr(callee) = &call.callee

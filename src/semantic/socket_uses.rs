@@ -3,12 +3,14 @@
 //!
 //! A socket stays in the file while it is kept in the file's variables, `this` fields and
 //! own objects (`let old = this.socket`, `this.ws = socket`, `socketRef.current = ws`),
-//! passed to the file's own functions (their parameter then names it too), returned to
-//! callers in the file that keep it, logged, or settles a promise. It is handed off when
-//! it reaches a function or constructor the file does not define (imported, global, a
-//! library's, a parameter), a property of a global, an import or a structure under `this`
-//! (`window.socket`, a store, `this.pool[id]`), an object or array literal, a JSX
-//! attribute, or callers the file does not have; code there may reopen it.
+//! in an object literal the file keeps so (`this.state = { socket }`, `const conn = { ws
+//! }`), passed to the file's own functions (their parameter then names it too), returned
+//! to callers in the file that keep it, logged, or settles a promise. It is handed off
+//! when it reaches a function or constructor the file does not define (imported, global,
+//! a library's, a parameter), a property of a global, an import or a structure under
+//! `this` (`window.socket`, a store, `this.pool[id]`), an object literal the file does
+//! not keep (an argument, a return value), an array literal, a JSX attribute, or callers
+//! the file does not have; code there may reopen it.
 
 use std::cell::RefCell;
 
@@ -19,7 +21,7 @@ use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::{Body, resolve_function, with_function};
-use super::sockets::{Holder, RawSockets, declared_field, this_field};
+use super::sockets::{Holder, RawSockets, declared_field, this_field, this_key};
 use super::values::{BindingKind, Bindings, member_atom, strip};
 
 /// How many names one socket may be followed under.
@@ -34,6 +36,8 @@ pub enum HolderRef<'a> {
     Name(&'a Ident),
     ThisField(&'a MemberExpr),
     Field(&'a MemberExpr),
+    /// `socket` in `const { socket } = this`: `this.socket`.
+    ThisKey(&'a Ident),
 }
 
 impl<'a> HolderRef<'a> {
@@ -54,6 +58,7 @@ impl<'a> HolderRef<'a> {
         match self {
             HolderRef::Name(ident) => Some(ident.sym.clone()),
             HolderRef::ThisField(member) | HolderRef::Field(member) => member_atom(&member.prop),
+            HolderRef::ThisKey(key) => Some(key.sym.clone()),
         }
     }
 
@@ -62,6 +67,7 @@ impl<'a> HolderRef<'a> {
             HolderRef::Name(ident) => bindings.binding_id(ident).map(Holder::Binding),
             HolderRef::ThisField(member) => this_field(bindings, member, class),
             HolderRef::Field(member) => declared_field(bindings, member),
+            HolderRef::ThisKey(key) => Some(this_key(bindings, key.sym.clone(), class)),
         }
     }
 }
@@ -81,6 +87,10 @@ pub enum UseKind<'a> {
     /// expression): handed off when that is a global, an import or not a name; the
     /// file's own objects (`socketRef.current = ws`) keep it in the file.
     StoredOn(Option<&'a Ident>),
+    /// Puts it in an object literal (`{ socket }`, `{ ws: socket }`), under a key when the
+    /// key is a plain name: kept in the file when the file keeps the object (`this.state =
+    /// { socket }`, `const conn = { ws }`), handed off otherwise (an argument, a return).
+    InObject { object: u32, key: Option<Atom> },
     /// Hands it to code the file cannot see.
     Escape,
 }
@@ -257,6 +267,16 @@ impl<'r, 'a> Uses<'r, 'a> {
                         }
                     }
                     UseKind::StoredOn(root) => escapes |= self.hands_off_through(*root),
+                    UseKind::InObject { object, key } => match self.object_holder(*object) {
+                        Some(kept) => {
+                            // `const conn = { ws }`: `conn.ws` names it too.
+                            if let (Holder::Binding(id), Some(key)) = (kept, key) {
+                                found.push(Holder::Field(id.clone(), key.clone()));
+                            }
+                            escapes |= self.holder_shared(kept);
+                        }
+                        None => escapes = true,
+                    },
                     UseKind::Returned(function) => {
                         let before = found.len();
                         found.extend(self.kept_results_of(*function).cloned());
@@ -351,6 +371,34 @@ impl<'r, 'a> Uses<'r, 'a> {
         self.shared_depth.set(self.shared_depth.get() - 1);
         self.shared.borrow_mut().insert(object.clone(), shared);
         shared
+    }
+
+    /// The holder an object literal is kept in when made (`const conn = { … }`,
+    /// `this.state = { … }`), by the literal's span start.
+    fn object_holder(&self, object: u32) -> Option<&Holder> {
+        self.raw
+            .object_holders
+            .iter()
+            .find(|(start, _)| *start == object)
+            .map(|(_, holder)| holder)
+    }
+
+    /// Whether what a holder keeps is seen by code the file cannot see (see `shared`): a
+    /// name's object as `shared` says, a `this` field's when the field's value is handed
+    /// off.
+    fn holder_shared(&self, holder: &Holder) -> bool {
+        match holder {
+            Holder::Binding(id) => self.shared(id),
+            other => {
+                if self.shared_depth.get() >= MAX_SHARED_DEPTH {
+                    return true;
+                }
+                self.shared_depth.set(self.shared_depth.get() + 1);
+                let shared = self.follow_from(vec![other.clone()], false).escapes;
+                self.shared_depth.set(self.shared_depth.get() - 1);
+                shared
+            }
+        }
     }
 
     /// Whether a name is bound to a new object the file makes: an object literal, a Vue

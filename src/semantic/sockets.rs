@@ -146,6 +146,9 @@ pub struct RawSockets<'a> {
     /// `socket_uses`); with the enclosing class. Kept as written and turned into holders
     /// only in a file that has sockets: every call of a file has arguments.
     pub uses: Vec<HolderUse<'a>>,
+    /// Object literals kept under a holder when made (`this.state = { socket }`), by the
+    /// literal's span start: a socket put in one stays in the file while the holder does.
+    pub object_holders: Vec<(u32, Holder)>,
     /// `new Promise((resolve, reject) => …)`, whose settling functions socket handlers
     /// may call.
     pub promises: Vec<RawPromise<'a>>,
@@ -167,7 +170,9 @@ pub struct SocketFact {
     pub node_client: bool,
     /// Opened to stay open: not closed after one exchange, not in a test file.
     pub long_lived: bool,
-    /// The close path rejects a promise, so the code awaiting it decides about retrying.
+    /// The close path rejects a promise, so the code awaiting it decides about retrying;
+    /// or a listener is registered for an event named only at run time, which may be the
+    /// close handler.
     pub close_handed_off: bool,
     /// Opened and closed by the user: made only in functions that run as a user's
     /// action, and closed in another such function (a tester's Connect and Disconnect).
@@ -610,11 +615,21 @@ fn follow_lifecycle<'r, 'a>(
     // A handler set from a parameter (`onClose(fn) { this.ws.onclose = fn }`) belongs to
     // code elsewhere, which then manages the socket.
     let handlers_unknown = events.iter().any(|event| {
-        !matches!(event.handler, RawHandler::Missing)
+        event.event != "any"
+            && !matches!(event.handler, RawHandler::Missing)
             && handler_span(bindings, &event.handler, event.class).is_none()
             && !matches!(&event.handler, RawHandler::Expr(expr)
                 if uses.promise_settled_by(expr).is_some())
     });
+    // A socket kept on an object (`this.ws = new WebSocket(url)` in a wrapper class) that
+    // the file neither listens to nor sends on: the code that uses it, and manages it, is
+    // elsewhere (`wrapper.ws.onclose = …` in the pages that make the wrapper).
+    let used_elsewhere = events.is_empty()
+        && holders
+            .iter()
+            .any(|holder| matches!(holder, Holder::ThisField(..) | Holder::Field(..)))
+        && !raw.sends.iter().any(|send| holds(&send.holder));
+    let handlers_unknown = handlers_unknown || used_elsewhere;
     // A socket the code closes from its own open or message handling (or a function
     // those call) serves one exchange; closing on error is error handling.
     let mut handler_functions: Vec<Span> = Vec::new();
@@ -724,7 +739,11 @@ fn follow_lifecycle<'r, 'a>(
         closed_in,
         closed_after_exchange,
         reconnect,
-        close_handed_off: search.handed_off,
+        // A listener registered for an event the file names only at run time
+        // (`addEventListener(socket, "close", this.onClose)` through a helper that does
+        // `target.addEventListener(type, listener)`) may be the close handler, and what it
+        // does on close is not known here.
+        close_handed_off: search.handed_off || events.iter().any(|event| event.event == "any"),
         heartbeat,
         reach,
     }
@@ -1978,17 +1997,19 @@ pub fn declared_field(bindings: &Bindings, member: &MemberExpr) -> Option<Holder
     }
 }
 
+/// The holder of `this.<field>` in a class (see [`this_field`]).
+pub fn this_key(bindings: &Bindings, field: Atom, class: Option<u32>) -> Holder {
+    match class.and_then(|class| bindings.this_objects.get(&class)) {
+        Some(object) => Holder::Field(object.clone(), field),
+        None => Holder::ThisField(class, field),
+    }
+}
+
 /// `this.<field>` as a holder. In the methods of an object literal bound to a name
 /// (`var chat = { open() { this.ws = … } }`) it is that name's field, as `chat.ws` is.
 pub fn this_field(bindings: &Bindings, member: &MemberExpr, class: Option<u32>) -> Option<Holder> {
     match strip(&member.obj) {
-        Expr::This(_) => {
-            let field = member_atom(&member.prop)?;
-            match class.and_then(|class| bindings.this_objects.get(&class)) {
-                Some(object) => Some(Holder::Field(object.clone(), field)),
-                None => Some(Holder::ThisField(class, field)),
-            }
-        }
+        Expr::This(_) => Some(this_key(bindings, member_atom(&member.prop)?, class)),
         _ => None,
     }
 }
