@@ -110,6 +110,10 @@ pub struct Bindings<'a> {
     /// parameters are the target, the event name and the handler. A call names one
     /// through [`Self::function_named`].
     pub listener_wrappers: HashMap<Span, [usize; 3]>,
+    /// `this` at the top level of a script (outside any function or class, in a file
+    /// with no `import` or `export`), by its span's start: the global object, as in the
+    /// wrapper `(function (window) { … })(this)`.
+    pub global_this: HashSet<u32>,
 }
 
 /// An imported name an expression reads (see [`Bindings::imported_constant`]).
@@ -525,6 +529,12 @@ impl<'a> Bindings<'a> {
                 return None;
             };
             expr = strip(value);
+            // A script's top-level `this`: the page's window, or a worker's global scope.
+            if let Expr::This(this) = expr
+                && self.global_this.contains(&this.span.lo.0)
+            {
+                return Some(Atom::from("globalThis"));
+            }
         }
         None
     }
@@ -682,6 +692,7 @@ impl<'a> Bindings<'a> {
         }
         match expr {
             Expr::Ident(ident) => self.ident_target(ident, depth),
+            Expr::This(this) if self.global_this.contains(&this.span.lo.0) => Target::CurrentWindow,
             Expr::This(_) => Target::Unknown,
             // An object of this file's own with a `postMessage` of its own.
             Expr::New(new) if self.constructs_own_post_message(&new.callee) => {

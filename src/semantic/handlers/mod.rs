@@ -44,6 +44,10 @@ pub struct HandlerFacts {
     /// Functions of other modules the handler hands the origin to that check nothing:
     /// a label at each, in its own file.
     pub unchecking_helpers: Vec<Label>,
+    /// The handler posts to its own global scope as a worker answers its page: a bare
+    /// `postMessage(result)` (or `self.postMessage`) with one argument, or with a transfer
+    /// list. A window would receive its own answer again; a worker's handler does this.
+    pub answers_like_worker: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -382,6 +382,9 @@ impl Visit for Walker<'_, '_> {
                         return;
                     }
                     self.note_effect();
+                    if self.answers_own_scope(callee, &call.args) {
+                        self.facts.answers_like_worker = true;
+                    }
                     self.call_sink(callee, &call.args, span_range(call.span));
                     // An origin check outside any condition (`allowed.includes(e.origin);`)
                     // is still a check the code makes, even if nothing acts on it. A
@@ -493,6 +496,33 @@ impl Visit for Walker<'_, '_> {
             }
             _ => chain.visit_children_with(self),
         }
+    }
+}
+
+impl Walker<'_, '_> {
+    /// `postMessage(result)`, `self.postMessage(result)` or `postMessage(result, [buffer])`:
+    /// a post to the global scope itself in a worker's form (a window's takes a target
+    /// origin as its second argument).
+    fn answers_own_scope(&self, callee: &Expr, args: &[ExprOrSpread]) -> bool {
+        let on_own_scope = match strip(callee) {
+            Expr::Ident(ident) => {
+                &*ident.sym == "postMessage" && self.context.bindings.is_global(ident)
+            }
+            Expr::Member(member) => {
+                member_name(&member.prop) == Some("postMessage")
+                    && matches!(strip(&member.obj), Expr::Ident(object)
+                        if matches!(&*object.sym, "self" | "globalThis")
+                            && self.context.bindings.is_global(object))
+            }
+            _ => false,
+        };
+        on_own_scope
+            && args.iter().all(|arg| arg.spread.is_none())
+            && match args {
+                [_] => true,
+                [_, transfer] => matches!(strip(&transfer.expr), Expr::Array(_)),
+                _ => false,
+            }
     }
 }
 
