@@ -2417,7 +2417,28 @@ impl<'a> Visit for Collector<'a> {
                 let source = Atom::from(required_module(call).unwrap_or_default());
                 self.declare_required(object, &source);
             }
-            (pattern, _) => self.declare_pattern(pattern, &BindingKind::Other),
+            (pattern, init) => {
+                self.declare_pattern(pattern, &BindingKind::Other);
+                // `const { verify } = useEmbedMode()`: the fields of a call's result.
+                if let (Pat::Object(object), Some(init @ Expr::Call(_))) = (pattern, init) {
+                    for prop in &object.props {
+                        let (field, name) = match prop {
+                            ObjectPatProp::Assign(assign) if assign.value.is_none() => {
+                                (assign.key.id.sym.clone(), &assign.key.id)
+                            }
+                            ObjectPatProp::KeyValue(pair) => match (&pair.key, &*pair.value) {
+                                (PropName::Ident(key), Pat::Ident(name)) => {
+                                    (key.sym.clone(), &name.id)
+                                }
+                                _ => continue,
+                            },
+                            _ => continue,
+                        };
+                        let id = self.bindings.id(name);
+                        self.bindings.destructured.insert(id, (init, field));
+                    }
+                }
+            }
         }
         declarator.init.visit_with(self);
         // Computed keys and defaults inside patterns may hold calls too.
