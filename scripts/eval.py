@@ -113,14 +113,17 @@ def materialize(project, cache):
     else:
         root = dest / "tree"
     if marker.exists():
-        # Caches made before crosswire read extension manifests: add them (only adds
-        # files, so a concurrent run reading the tree is not disturbed).
-        manifests = dest / ".crosswire-eval-manifests"
-        if kind == "github" and not manifests.exists():
-            git_dir = mirror_git_dir(name)
-            if git_dir is not None:
-                extract_sources(git_dir, pin, root, is_wanted=is_manifest)
-                manifests.touch()
+        # Caches made before crosswire read extension manifests, or before the evaluation
+        # kept the module-resolution configs: add them (only adds files, so a concurrent
+        # run reading the tree is not disturbed).
+        for wanted, extra in ((is_manifest, ".crosswire-eval-manifests"),
+                              (is_module_config, ".crosswire-eval-configs")):
+            done = dest / extra
+            if kind == "github" and not done.exists():
+                git_dir = mirror_git_dir(name)
+                if git_dir is not None:
+                    extract_sources(git_dir, pin, root, is_wanted=wanted)
+                    done.touch()
         return root
     if dest.exists():
         shutil.rmtree(dest)
@@ -134,6 +137,7 @@ def materialize(project, cache):
                  f"https://github.com/{name}", pin])
         extract_sources(git_dir, pin, root)
         (dest / ".crosswire-eval-manifests").touch()
+        (dest / ".crosswire-eval-configs").touch()
         if git_dir.parent == dest:
             shutil.rmtree(git_dir)
     elif kind == "npm":
@@ -166,8 +170,17 @@ def is_manifest(path):
     return path.rsplit("/", 1)[-1] == "manifest.json"
 
 
+def is_module_config(path):
+    """What crosswire's module resolution reads: package.json (workspace packages by name,
+    their entry points) and tsconfig/jsconfig (baseUrl, paths, extends), as a checkout has
+    them; without them imports of a monorepo's own packages and aliases resolve nowhere."""
+    name = path.rsplit("/", 1)[-1]
+    return name == "package.json" or (
+        name.endswith(".json") and name.startswith(("tsconfig", "jsconfig")))
+
+
 def is_source(path):
-    return path.lower().endswith(SOURCE_SUFFIXES) or is_manifest(path)
+    return path.lower().endswith(SOURCE_SUFFIXES) or is_manifest(path) or is_module_config(path)
 
 
 def extract_sources(git_dir, pin, root, is_wanted=is_source):

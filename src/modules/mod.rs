@@ -147,6 +147,10 @@ pub struct FunctionSummary {
     /// as a socket: a socket handed there is handed to code the rules cannot see.
     #[serde(default)]
     pub socket_params: Vec<Option<SocketLifecycle>>,
+    /// The functions of the object it returns (`return { verify, post }`, a composable or
+    /// a hook), by field: what a caller destructures from its result.
+    #[serde(default)]
+    pub returned: Vec<(String, FunctionSummary)>,
 }
 
 impl FunctionSummary {
@@ -168,6 +172,10 @@ impl FunctionSummary {
             && self.listener_wrapper.is_none()
             && self.socket.is_none()
             && self.socket_params.is_empty()
+            && self
+                .returned
+                .iter()
+                .all(|(_, function)| function.is_empty())
     }
 }
 

@@ -210,6 +210,9 @@ fn walk<'a>(
         },
         skipping,
         named_functions: Vec::new(),
+        this_scopes: 0,
+        es_module: matches!(&parsed.program, Program::Module(module)
+            if module.body.iter().any(|item| matches!(item, ModuleItem::ModuleDecl(_)))),
     };
     parsed.program.visit_with(&mut collector);
     if let Some(tree) = collector.bindings.scopes.tree_mut() {
@@ -224,7 +227,9 @@ fn walk<'a>(
 /// with three arguments everywhere, so the callee is resolved and the arguments sized
 /// only once the walk has found a wrapper.
 struct WrapperCall<'a> {
-    callee: &'a Ident,
+    /// A name (`on(…)`) or a method of an object or class of the file (`exports.on(…)`,
+    /// `events.on(…)`, `this.listen(…)`).
+    callee: &'a Expr,
     registration: Range<usize>,
     arguments: &'a [ExprOrSpread],
     class: Option<u32>,
@@ -334,6 +339,11 @@ struct Collector<'a> {
     named_functions: Vec<(swc_common::Span, Atom)>,
     /// Set when the walk passes over cold functions.
     skipping: Option<Skipping<'a>>,
+    /// How many functions and classes enclose the code: at none, `this` is the global
+    /// object (in a script, see [`Bindings::global_this`]).
+    this_scopes: u32,
+    /// The file imports or exports: its top-level `this` is `undefined`.
+    es_module: bool,
 }
 
 /// A walk's way through cold functions.
@@ -499,19 +509,43 @@ impl<'a> Collector<'a> {
                     );
                 }
             }
+            // Wrappers called as methods (`exports.on(…)`, `this.listen(…)`).
+            let methods = self
+                .bindings
+                .object_methods
+                .iter()
+                .map(|((_, name), span)| (name, span));
+            let class_methods = self
+                .bindings
+                .class_methods
+                .iter()
+                .map(|((_, name), span)| (name, span));
+            for (name, function) in methods.chain(class_methods) {
+                if self.bindings.listener_wrappers.contains_key(function) {
+                    super::cold::demand_field(name);
+                }
+            }
         }
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
             .iter()
             .filter_map(|call| {
-                let callee = self.bindings.binding_id(call.callee)?;
                 let mut imported = None;
-                let [target, event, handler] = match self.bindings.function_of.get(&callee) {
-                    Some(function) => *self.bindings.listener_wrappers.get(function)?,
+                let same_file = match call.callee {
+                    Expr::Ident(ident) => {
+                        let callee = self.bindings.binding_id(ident)?;
+                        self.bindings.function_of.get(&callee).copied()
+                    }
+                    // `exports.on(…)`, `events.on(…)`, `this.listen(…)`: a method the file
+                    // defines on that object or class.
+                    member => super::handlers::resolve_function(&self.bindings, member, call.class),
+                };
+                let [target, event, handler] = match same_file {
+                    Some(function) => *self.bindings.listener_wrappers.get(&function)?,
                     // A wrapper of another module, as its summary tells.
                     None => {
                         let (function, found, shown) = self.bindings.imported_function_for(
-                            &Expr::Ident(call.callee.clone()),
+                            call.callee,
                             crate::modules::env::Matters::LISTENER_WRAPPER,
                         )?;
                         imported = Some(crate::diagnostic::Label::elsewhere(
@@ -823,21 +857,7 @@ impl<'a> Collector<'a> {
                     self.signals.imports_scripts = true;
                 }
             }
-            Expr::Ident(ident) => {
-                let mentions_message = args.iter().any(|a| {
-                    literal_string(&a.expr).is_none_or(|text| text == "message")
-                        && !matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_))
-                });
-                if args.len() >= 3 && mentions_message {
-                    self.wrapper_calls.push(WrapperCall {
-                        callee: ident,
-                        registration,
-                        arguments: args,
-                        class: self.current_class(),
-                        in_worker_code: self.worker_guards > 0,
-                    });
-                }
-            }
+            Expr::Ident(_) => self.record_wrapper_call(callee, registration, args),
             _ => {
                 let Some(member) = member_of(callee) else {
                     return;
@@ -862,6 +882,9 @@ impl<'a> Collector<'a> {
                     ),
                     Some("on" | "bind" | "one") => {
                         let Some(target) = jquery_target(&member.obj) else {
+                            if matches!(strip(&member.obj), Expr::Ident(_) | Expr::This(_)) {
+                                self.record_wrapper_call(callee, registration, args);
+                            }
                             return;
                         };
                         let handler = args
@@ -877,9 +900,37 @@ impl<'a> Collector<'a> {
                             handler,
                         );
                     }
+                    // `exports.on(window, "message", h)`, `this.listen(…)`: a method of the
+                    // file's own that may forward to `addEventListener`.
+                    _ if matches!(strip(&member.obj), Expr::Ident(_) | Expr::This(_)) => {
+                        self.record_wrapper_call(callee, registration, args)
+                    }
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// A call of a function that may forward to `addEventListener`, resolved once the walk
+    /// is over: three arguments or more, one of which may be the event name `"message"`.
+    fn record_wrapper_call(
+        &mut self,
+        callee: &'a Expr,
+        registration: Range<usize>,
+        args: &'a [ExprOrSpread],
+    ) {
+        let mentions_message = args.iter().any(|a| {
+            literal_string(&a.expr).is_none_or(|text| text == "message")
+                && !matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_))
+        });
+        if args.len() >= 3 && mentions_message {
+            self.wrapper_calls.push(WrapperCall {
+                callee,
+                registration,
+                arguments: args,
+                class: self.current_class(),
+                in_worker_code: self.worker_guards > 0,
+            });
         }
     }
 
@@ -1866,10 +1917,9 @@ impl<'a> Collector<'a> {
     fn record_server_call(&mut self, call: &'a CallExpr, callee: &'a Expr) {
         use super::handlers::ServerParam::{Info, Other, Request};
         use super::servers::{Made, RawServer, ServerKind, ServerUse, UseEvent, UseTarget};
-        if let Some(module) = required_module(call)
-            && super::servers::may_make_servers(module)
-        {
-            self.server_library_seen = true;
+        if let Some(module) = required_module(call) {
+            self.server_library_seen |= super::servers::may_make_servers(module);
+            self.signals.test_file |= super::listeners::is_browser_automation(module);
         }
         // A library's factory: `require("socket.io")(http)`, `socketIo(server)`,
         // `SubscriptionServer.create(…)`, `GraphQLModule.forRoot(…)`. A gateway's decorator
@@ -2402,6 +2452,25 @@ impl<'a> Visit for Collector<'a> {
                         }
                     }
                 }
+                // `const { verify } = useEmbedMode()`: the fields of a call's result.
+                if let (Pat::Object(object), Some(init @ Expr::Call(_))) = (pattern, init) {
+                    for prop in &object.props {
+                        let (field, name) = match prop {
+                            ObjectPatProp::Assign(assign) if assign.value.is_none() => {
+                                (assign.key.id.sym.clone(), &assign.key.id)
+                            }
+                            ObjectPatProp::KeyValue(pair) => match (&pair.key, &*pair.value) {
+                                (PropName::Ident(key), Pat::Ident(name)) => {
+                                    (key.sym.clone(), &name.id)
+                                }
+                                _ => continue,
+                            },
+                            _ => continue,
+                        };
+                        let id = self.bindings.id(name);
+                        self.bindings.destructured.insert(id, (init, field));
+                    }
+                }
             }
         }
         declarator.init.visit_with(self);
@@ -2532,6 +2601,7 @@ impl<'a> Visit for Collector<'a> {
     fn visit_import_decl(&mut self, import: &ImportDecl) {
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
         self.server_library_seen |= super::servers::may_make_servers(&source);
+        self.signals.test_file |= super::listeners::is_browser_automation(&source);
         self.worker_import_seen |= imported_worker(&source).is_some();
         for specifier in &import.specifiers {
             let (local, imported) = match specifier {
@@ -2910,18 +2980,39 @@ impl<'a> Visit for Collector<'a> {
         }));
     }
 
+    fn visit_this_expr(&mut self, this: &ThisExpr) {
+        if self.this_scopes == 0 && !self.es_module {
+            self.bindings.global_this.insert(this.span.lo.0);
+        }
+    }
+
+    fn visit_getter_prop(&mut self, getter: &GetterProp) {
+        self.this_scopes += 1;
+        getter.visit_children_with(self);
+        self.this_scopes -= 1;
+    }
+
+    fn visit_setter_prop(&mut self, setter: &SetterProp) {
+        self.this_scopes += 1;
+        setter.visit_children_with(self);
+        self.this_scopes -= 1;
+    }
+
     fn visit_function(&mut self, function: &Function) {
         let name = self.pending_function_name.take();
         // A method's decorators come before it in the source, so they are walked
         // before its scope opens.
         function.decorators.visit_with(self);
         let function = in_tree(function);
+        self.this_scopes += 1;
         self.unless_cold(function.span, Params::Function(&function.params), |this| {
             this.walk_function(function, name)
         });
+        self.this_scopes -= 1;
     }
     fn visit_class(&mut self, class: &Class) {
         let class = in_tree(class);
+        self.this_scopes += 1;
         self.pending_function_name = None;
         self.classes.push(class.span.lo.0);
         if let Some(Expr::Ident(parent)) = class.super_class.as_deref().map(strip)
@@ -2945,6 +3036,7 @@ impl<'a> Visit for Collector<'a> {
         class.body.visit_with(self);
         self.close_scope();
         self.classes.pop();
+        self.this_scopes -= 1;
     }
 
     fn visit_class_method(&mut self, method: &ClassMethod) {

@@ -410,6 +410,8 @@ impl Reader<'_, '_> {
             let mut summary =
                 super::handlers::summarize_function(self.program, self.bindings, span);
             summary.listener_wrapper = self.bindings.listener_wrappers.get(&span).copied();
+            summary.returned =
+                super::handlers::summarize_returned(self.program, self.bindings, span);
             (summary.socket, summary.socket_params) = (self.sockets)(span);
             // Kept even when empty: an imported function known to check nothing is
             // judged as a same-file one, not trusted as a helper from elsewhere is.

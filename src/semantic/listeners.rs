@@ -114,6 +114,25 @@ pub fn is_worker_file_name(path: &str) -> bool {
     })
 }
 
+/// Whether a module drives a browser from Node (Playwright, Puppeteer, WebDriver): a
+/// script that imports one is a test or an automation harness, and the listeners it has
+/// the page run (`page.evaluate(() => addEventListener("message", …))`) run in a page it
+/// loaded itself.
+pub fn is_browser_automation(module: &str) -> bool {
+    let module = module.strip_prefix("node:").unwrap_or(module);
+    matches!(
+        module,
+        "playwright"
+            | "playwright-core"
+            | "@playwright/test"
+            | "puppeteer"
+            | "puppeteer-core"
+            | "selenium-webdriver"
+            | "webdriverio"
+    ) || module.starts_with("playwright/")
+        || module.starts_with("puppeteer/")
+}
+
 /// Resolves raw registrations into window message listeners and analyses their handlers.
 pub fn resolve_listeners(
     program: &Program,
@@ -148,7 +167,7 @@ pub fn resolve_listeners(
         })
         .filter(|listener| is_message_event(bindings, listener))
         .filter(|listener| listens_on_window(bindings, listener))
-        .map(|listener| {
+        .filter_map(|listener| {
             let (function, bound) = match &listener.handler {
                 RawHandler::Function(span) => (Some(*span), 0),
                 RawHandler::Expr(expr) => (
@@ -175,7 +194,16 @@ pub fn resolve_listeners(
                         format!("`{shown}` names the `message` event here"),
                     )
                 });
-            MessageListener {
+            // A handler on the global scope that answers as a worker does (a worker's
+            // code pasted into a page script) is a worker's.
+            if handler
+                .as_ref()
+                .is_some_and(|handler| handler.answers_like_worker)
+                && is_global_scope(listener)
+            {
+                return None;
+            }
+            Some(MessageListener {
                 registration: listener.registration.clone(),
                 form: listener.form,
                 handler_span: function.map(crate::parse::span_range),
@@ -186,7 +214,7 @@ pub fn resolve_listeners(
                     .cloned()
                     .chain(event_name)
                     .collect(),
-            }
+            })
         })
         .collect()
 }

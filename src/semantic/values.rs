@@ -110,6 +110,13 @@ pub struct Bindings<'a> {
     /// parameters are the target, the event name and the handler. A call names one
     /// through [`Self::function_named`].
     pub listener_wrappers: HashMap<Span, [usize; 3]>,
+    /// `this` at the top level of a script (outside any function or class, in a file
+    /// with no `import` or `export`), by its span's start: the global object, as in the
+    /// wrapper `(function (window) { … })(this)`.
+    pub global_this: HashSet<u32>,
+    /// Names destructured from a call's result (`const { verify } = useEmbedMode()`): the
+    /// call and the field each name takes. A composable's (a hook's) returned functions.
+    pub destructured: HashMap<Id, (&'a Expr, Atom)>,
 }
 
 /// An imported name an expression reads (see [`Bindings::imported_constant`]).
@@ -525,6 +532,12 @@ impl<'a> Bindings<'a> {
                 return None;
             };
             expr = strip(value);
+            // A script's top-level `this`: the page's window, or a worker's global scope.
+            if let Expr::This(this) = expr
+                && self.global_this.contains(&this.span.lo.0)
+            {
+                return Some(Atom::from("globalThis"));
+            }
         }
         None
     }
@@ -682,6 +695,7 @@ impl<'a> Bindings<'a> {
         }
         match expr {
             Expr::Ident(ident) => self.ident_target(ident, depth),
+            Expr::This(this) if self.global_this.contains(&this.span.lo.0) => Target::CurrentWindow,
             Expr::This(_) => Target::Unknown,
             // An object of this file's own with a `postMessage` of its own.
             Expr::New(new) if self.constructs_own_post_message(&new.callee) => {
@@ -1009,7 +1023,9 @@ impl<'a> Bindings<'a> {
         crate::modules::env::Imported,
         String,
     )> {
-        let imported = self.imported_name(callee)?;
+        let Some(imported) = self.imported_name(callee) else {
+            return self.imported_returned_function(callee, matters);
+        };
         // A method of an imported object is not a function the module exports.
         if imported.field.is_some() {
             return None;
@@ -1017,6 +1033,40 @@ impl<'a> Bindings<'a> {
         let found = crate::modules::env::imported_for(&imported.source, &imported.name, matters)?;
         let function = found.summary.function.clone()?;
         Some((function, found, imported.shown))
+    }
+
+    /// A function destructured from what an imported function returns
+    /// (`const { verify } = useEmbedMode()`, a composable of another module), as that
+    /// module's summary of the returned object tells.
+    fn imported_returned_function(
+        &self,
+        callee: &Expr,
+        matters: crate::modules::env::Matters,
+    ) -> Option<(
+        crate::modules::FunctionSummary,
+        crate::modules::env::Imported,
+        String,
+    )> {
+        let Expr::Ident(ident) = strip(callee) else {
+            return None;
+        };
+        let (init, field) = self.destructured.get(&self.binding_id(ident)?)?;
+        let (maker, _) = as_call(init)?;
+        let imported = self.imported_name(maker)?;
+        if imported.field.is_some() {
+            return None;
+        }
+        let found = crate::modules::env::imported_for(&imported.source, &imported.name, matters)?;
+        let function = found
+            .summary
+            .function
+            .as_ref()?
+            .returned
+            .iter()
+            .find(|(name, _)| name == &**field)
+            .map(|(_, function)| function.clone())?;
+        let shown = format!("{}().{field}", imported.shown);
+        Some((function, found, shown))
     }
 
     /// The string an expression holds, through `const`s and `const` object fields.
@@ -1203,6 +1253,20 @@ impl<'a> Bindings<'a> {
                     as_member(e).is_some_and(|m| member_name(&m.prop) == Some("protocol"))
                 };
                 let is_file = |e: &Expr| literal_string(e) == Some("file:");
+                // `process.env.NODE_ENV === "test"`
+                let is_node_env = |e: &Expr| {
+                    as_member(e).is_some_and(|m| member_name(&m.prop) == Some("NODE_ENV"))
+                };
+                let is_test = |e: &Expr| literal_string(e) == Some("test");
+                if (is_node_env(&bin.left) && is_test(&bin.right))
+                    || (is_test(&bin.left) && is_node_env(&bin.right))
+                {
+                    return Some(if equal {
+                        FileProtocolTest::WhenFile
+                    } else {
+                        FileProtocolTest::WhenNotFile
+                    });
+                }
                 // `origin === "null"`: the recipient's origin is opaque (a sandboxed frame, a
                 // `file:` or `data:` page) and cannot be named, so "*" is the only target
                 // that reaches it, as on a `file:` page.
@@ -1216,6 +1280,12 @@ impl<'a> Bindings<'a> {
                 } else {
                     FileProtocolTest::WhenNotFile
                 })
+            }
+            // A flag whose name says the code runs under tests (`isDomTests`, `__TEST__`,
+            // `config.isTest`): like a `file:` page, not where the shipped code posts.
+            Expr::Ident(ident) if names_tests(&ident.sym) => Some(FileProtocolTest::WhenFile),
+            Expr::Member(member) if member_name(&member.prop).is_some_and(names_tests) => {
+                Some(FileProtocolTest::WhenFile)
             }
             Expr::Ident(ident) => {
                 let binding = self.binding_of(ident)?;
@@ -1370,6 +1440,31 @@ pub fn object_property<'e>(object: &'e ObjectLit, field: &str) -> Option<&'e Exp
         }
     }
     found
+}
+
+/// Whether a name says the code runs under tests: one of its words (split at `_` and at
+/// lower-to-upper case changes) is `test`, `tests` or `testing` (`isDomTests`, `__TEST__`,
+/// `IN_TESTING`), not a word that only starts so (`isTestnet`, `latest`).
+fn names_tests(name: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '$' || c.is_ascii_digit() {
+            words.push(std::mem::take(&mut current));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase();
+        current.push(c.to_ascii_lowercase());
+    }
+    words.push(current);
+    words
+        .iter()
+        .any(|word| matches!(word.as_str(), "test" | "tests" | "testing"))
 }
 
 /// The receiver kind when any of several values may reach it: another window

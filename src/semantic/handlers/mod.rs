@@ -44,6 +44,10 @@ pub struct HandlerFacts {
     /// Functions of other modules the handler hands the origin to that check nothing:
     /// a label at each, in its own file.
     pub unchecking_helpers: Vec<Label>,
+    /// The handler posts to its own global scope as a worker answers its page: a bare
+    /// `postMessage(result)` (or `self.postMessage`) with one argument, or with a transfer
+    /// list. A window would receive its own answer again; a worker's handler does this.
+    pub answers_like_worker: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -266,6 +270,55 @@ pub fn summarize_function(
             .push(facts.sinks.first().map(|sink| sink.sink_name.clone()));
     }
     summary
+}
+
+/// Fields of a returned object summarised, at most.
+const SUMMARISED_RETURNED: usize = 16;
+
+/// What the functions of the object the function at `function` returns do
+/// (`return { verify, post }`: a composable or a hook), by field, for the modules that
+/// destructure its result. Only those with something to say.
+pub fn summarize_returned(
+    program: &Program,
+    bindings: &Bindings,
+    function: Span,
+) -> Vec<(String, crate::modules::FunctionSummary)> {
+    let members: Vec<(String, Span)> = with_function(program, function, |function_ref| {
+        let returned = match &function_ref.body {
+            Body::Expr(expr) => Some(*expr),
+            Body::Block(stmts) => match stmts.last() {
+                Some(Stmt::Return(ReturnStmt { arg: Some(arg), .. })) => Some(&**arg),
+                _ => None,
+            },
+        };
+        let Some(Expr::Object(object)) = returned.map(strip) else {
+            return Vec::new();
+        };
+        object
+            .props
+            .iter()
+            .filter_map(|prop| match prop {
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::Shorthand(ident) => Some(ident.sym.to_string()),
+                    Prop::KeyValue(pair) => prop_name(&pair.key).map(str::to_string),
+                    Prop::Method(method) => prop_name(&method.key).map(str::to_string),
+                    _ => None,
+                },
+                PropOrSpread::Spread(_) => None,
+            })
+            .take(SUMMARISED_RETURNED)
+            .filter_map(|field| {
+                let span = object_member_function(bindings, object, &field, None, 0)?;
+                (span != function).then_some((field, span))
+            })
+            .collect()
+    })
+    .unwrap_or_default();
+    members
+        .into_iter()
+        .map(|(field, span)| (field, summarize_function(program, bindings, span)))
+        .filter(|(_, summary)| !summary.is_empty())
+        .collect()
 }
 
 /// The origin check the function at `function` makes on its parameter at `position`
@@ -1361,6 +1414,13 @@ fn resolve_function_at(
                     bindings.object_method((swc_atoms::Atom::from(*global), id.1), &ident.sym)
                 });
             }
+            // `const { verify } = useEmbedMode()`: the function a same-file composable
+            // returns under that field.
+            if let Some((init, field)) = bindings.destructured.get(&id)
+                && let Some(span) = returned_member(bindings, init, field, class, depth)
+            {
+                return Some(span);
+            }
             let binding = bindings.binding(&id)?;
             resolve_function_at(bindings, sole_value(binding)?, class, depth + 1)
         }
@@ -1390,6 +1450,90 @@ fn resolve_function_at(
         }
         _ => None,
     }
+}
+
+/// The function a same-file function's returned object holds under `field`, for a name
+/// destructured from a call of it (`const { verify } = useEmbedMode()`).
+fn returned_member(
+    bindings: &Bindings,
+    call: &Expr,
+    field: &str,
+    class: Option<u32>,
+    depth: u32,
+) -> Option<Span> {
+    let Expr::Call(call) = strip(call) else {
+        return None;
+    };
+    let Callee::Expr(maker) = &call.callee else {
+        return None;
+    };
+    let Expr::Ident(maker) = strip(maker) else {
+        return None;
+    };
+    // The names the returned object reads are the maker's own: a walk that passed over
+    // it must walk it.
+    if let Some(span) = bindings.function_named(&bindings.id(maker)) {
+        super::cold::demand_function(span);
+    }
+    // A function declaration's one `return`, or a `const` arrow's or function
+    // expression's (whatever its size: only the returned object is read).
+    let returned = bindings.returned_value(maker).or_else(|| {
+        let binding = bindings.binding(&bindings.binding_id(maker)?)?;
+        if binding.kind != crate::semantic::values::BindingKind::Const {
+            return None;
+        }
+        match strip(binding.init_expr?) {
+            Expr::Arrow(arrow) => match &*arrow.body {
+                ArrowFunctionBody::Expr(body) => Some(&**body),
+                ArrowFunctionBody::FunctionBody(block) => {
+                    crate::semantic::values::only_return(&block.stmts)
+                }
+            },
+            Expr::Fn(function) => {
+                crate::semantic::values::only_return(&function.function.body.as_ref()?.stmts)
+            }
+            _ => None,
+        }
+    });
+    let Expr::Object(object) = strip(returned?) else {
+        return None;
+    };
+    object_member_function(bindings, object, field, class, depth + 1)
+}
+
+/// The function an object literal holds under `field`: a method, a function, or a name of
+/// one (`{ verify }`, `{ verify: check }`).
+pub(super) fn object_member_function(
+    bindings: &Bindings,
+    object: &ObjectLit,
+    field: &str,
+    class: Option<u32>,
+    depth: u32,
+) -> Option<Span> {
+    let mut found = None;
+    for prop in &object.props {
+        let PropOrSpread::Prop(prop) = prop else {
+            found = None;
+            continue;
+        };
+        match &**prop {
+            Prop::Shorthand(ident) if &*ident.sym == field => {
+                found = resolve_function_at(bindings, &Expr::Ident(ident.clone()), class, depth);
+            }
+            Prop::KeyValue(pair) if prop_name(&pair.key) == Some(field) => {
+                found = match strip(&pair.value) {
+                    Expr::Arrow(arrow) => Some(arrow.span),
+                    Expr::Fn(function) => Some(function.function.span),
+                    value => resolve_function_at(bindings, value, class, depth),
+                };
+            }
+            Prop::Method(method) if prop_name(&method.key) == Some(field) => {
+                found = Some(method.function.span);
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// A binding's initializer, or its only assignment when it is declared without one

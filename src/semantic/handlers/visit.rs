@@ -374,14 +374,20 @@ impl Visit for Walker<'_, '_> {
             },
             Expr::Call(call) => {
                 if let Callee::Expr(callee) = &call.callee {
-                    // Logging the data is not acting on it.
-                    if expression_text(callee).starts_with("console.") {
+                    // Logging the data is not acting on it, and neither is answering the
+                    // sender with fixed values and what it sent itself: it learns nothing.
+                    if expression_text(callee).starts_with("console.")
+                        || self.echoes_to_sender(callee, &call.args)
+                    {
                         self.quiet_depth += 1;
                         call.visit_children_with(self);
                         self.quiet_depth -= 1;
                         return;
                     }
                     self.note_effect();
+                    if self.answers_own_scope(callee, &call.args) {
+                        self.facts.answers_like_worker = true;
+                    }
                     self.call_sink(callee, &call.args, span_range(call.span));
                     // An origin check outside any condition (`allowed.includes(e.origin);`)
                     // is still a check the code makes, even if nothing acts on it. A
@@ -494,6 +500,136 @@ impl Visit for Walker<'_, '_> {
             _ => chain.visit_children_with(self),
         }
     }
+}
+
+impl Walker<'_, '_> {
+    /// `event.source.postMessage({ type: "ready", to: event.data.from }, "*")`: a reply to
+    /// the sender made only of literals and of the message's own data.
+    fn echoes_to_sender(&self, callee: &Expr, args: &[ExprOrSpread]) -> bool {
+        let Expr::Member(member) = strip(callee) else {
+            return false;
+        };
+        member_name(&member.prop) == Some("postMessage")
+            && self.is_source(&member.obj)
+            && args
+                .iter()
+                .all(|arg| arg.spread.is_none() && self.is_echo(&arg.expr, 0))
+    }
+
+    /// Whether a value holds only literals, the message's data and its origin.
+    fn is_echo(&self, expr: &Expr, depth: u32) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        let expr = strip(expr);
+        // A constant: a string the file fixes, or a name written as one
+        // (`SHELL_EVENTS.Version1.REQUIRE_CONTEXT`, `MessageType.READY` is not).
+        if self.context.bindings.resolve_string(expr).is_some() || names_constant(expr) {
+            return true;
+        }
+        if self.is_origin(expr) || self.is_data(expr) || self.taint_of(expr).is_some() {
+            // Data the sender sent, not something derived from this window's state
+            // through it (`lookup(event.data.key)`).
+            return self.is_plain_data(expr, depth);
+        }
+        match expr {
+            Expr::Lit(_) => true,
+            Expr::Tpl(tpl) => tpl.exprs.iter().all(|e| self.is_echo(e, depth + 1)),
+            Expr::Array(array) => {
+                array.elems.iter().flatten().all(|element| {
+                    element.spread.is_none() && self.is_echo(&element.expr, depth + 1)
+                })
+            }
+            Expr::Object(object) => object.props.iter().all(|prop| match prop {
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(pair) => {
+                        !matches!(pair.key, PropName::Computed(_))
+                            && self.is_echo(&pair.value, depth + 1)
+                    }
+                    Prop::Shorthand(ident) => self.is_echo(&Expr::Ident(ident.clone()), depth + 1),
+                    _ => false,
+                },
+                PropOrSpread::Spread(_) => false,
+            }),
+            // `JSON.stringify({ … })`
+            Expr::Call(call) => {
+                matches!(&call.callee, Callee::Expr(callee)
+                    if expression_text(callee) == "JSON.stringify")
+                    && call
+                        .args
+                        .iter()
+                        .all(|arg| arg.spread.is_none() && self.is_echo(&arg.expr, depth + 1))
+            }
+            Expr::Ident(ident) => {
+                // `const { key, value } = event.data.value`, `undefined`
+                &*ident.sym == "undefined" && self.context.bindings.is_global(ident)
+            }
+            _ => false,
+        }
+    }
+
+    /// A read of the data or a name of it, not a call on it.
+    fn is_plain_data(&self, expr: &Expr, depth: u32) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        match strip(expr) {
+            Expr::Ident(_) => true,
+            Expr::Member(member) => {
+                !matches!(member.prop, MemberProp::Computed(_))
+                    && (self.is_event(&member.obj) || self.is_plain_data(&member.obj, depth + 1))
+            }
+            Expr::OptChain(chain) => match &*chain.base {
+                OptChainBase::Member(member) => {
+                    self.is_event(&member.obj) || self.is_plain_data(&member.obj, depth + 1)
+                }
+                OptChainBase::Call(_) => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `postMessage(result)`, `self.postMessage(result)` or `postMessage(result, [buffer])`:
+    /// a post to the global scope itself in a worker's form (a window's takes a target
+    /// origin as its second argument).
+    fn answers_own_scope(&self, callee: &Expr, args: &[ExprOrSpread]) -> bool {
+        let on_own_scope = match strip(callee) {
+            Expr::Ident(ident) => {
+                &*ident.sym == "postMessage" && self.context.bindings.is_global(ident)
+            }
+            Expr::Member(member) => {
+                member_name(&member.prop) == Some("postMessage")
+                    && matches!(strip(&member.obj), Expr::Ident(object)
+                        if matches!(&*object.sym, "self" | "globalThis")
+                            && self.context.bindings.is_global(object))
+            }
+            _ => false,
+        };
+        on_own_scope
+            && args.iter().all(|arg| arg.spread.is_none())
+            && match args {
+                [_] => true,
+                [_, transfer] => matches!(strip(&transfer.expr), Expr::Array(_)),
+                _ => false,
+            }
+    }
+}
+
+/// A name written as a constant, upper case (`REQUIRE_CONTEXT`, `EVENTS.READY`): a
+/// message type, not the window's state.
+fn names_constant(expr: &Expr) -> bool {
+    let name = match strip(expr) {
+        Expr::Ident(ident) => &*ident.sym,
+        Expr::Member(member) => match member_name(&member.prop) {
+            Some(name) => name,
+            None => return false,
+        },
+        _ => return false,
+    };
+    name.bytes().any(|b| b.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// `true` or `!0`.

@@ -343,6 +343,14 @@ fn resolve_server(
             raw_functions.push((&server_use.function, &server_use.params, server_use.class));
         }
     }
+    // A `ws` server made with `noServer: true` accepts only the upgrades some code hands
+    // to its `handleUpgrade`, in an HTTP `upgrade` handler, where the Origin check belongs.
+    // When its file calls `handleUpgrade` nowhere and the server leaves the file (exported,
+    // returned, handed to a call), that handler is in code the file does not show.
+    let handed_off = raw_functions.is_empty()
+        && kind == ServerKind::Ws
+        && read.no_server
+        && leaves_file(program, bindings, server);
     let mut functions: Vec<(Span, &[ServerParam])> = Vec::new();
     let mut authenticated = server.guarded;
     for (handler, params, class) in raw_functions {
@@ -373,8 +381,9 @@ fn resolve_server(
     }
     // The `websocket` package accepts a connection only in a `request` handler (unless it
     // accepts all): without one in the file, the acceptance is elsewhere.
-    let check_elsewhere =
-        read.opaque || (kind == ServerKind::Websocket && !read.accepts_all && !accepts_requests);
+    let check_elsewhere = read.opaque
+        || handed_off
+        || (kind == ServerKind::Websocket && !read.accepts_all && !accepts_requests);
     Some(ServerFact {
         construction: server.span.clone(),
         kind,
@@ -390,6 +399,115 @@ fn resolve_server(
         check_elsewhere,
         accepts_all: read.accepts_all,
     })
+}
+
+/// Whether the server leaves its file: exported (`export const wss = …`, `export { io }`,
+/// `export default io`, `module.exports.x = wss`), returned, or handed to a call or `new`
+/// (`new GameServer(wss)`, `attach(new Server(port))`), other than a logging call.
+fn leaves_file(program: &Program, bindings: &Bindings, server: &RawServer) -> bool {
+    use swc_ecma_visit::{Visit, VisitWith};
+    struct Finder<'b> {
+        bindings: &'b Bindings<'b>,
+        held_in: Vec<swc_ecma_ast::Id>,
+        construction: Range<usize>,
+        found: bool,
+    }
+    impl Finder<'_> {
+        /// Whether `expr` is the server: its construction or a name that holds it.
+        fn is_server(&self, expr: &Expr) -> bool {
+            match strip(expr) {
+                Expr::Ident(ident) => self
+                    .bindings
+                    .binding_id(ident)
+                    .is_some_and(|id| self.held_in.contains(&id)),
+                other => {
+                    let span = span_range(swc_common::Spanned::span(other));
+                    span.start == self.construction.start
+                }
+            }
+        }
+    }
+    impl Visit for Finder<'_> {
+        crate::guard_nesting!();
+
+        fn visit_call_expr(&mut self, call: &CallExpr) {
+            let logging = matches!(&call.callee, Callee::Expr(callee)
+                if callee_text(callee).starts_with("console."));
+            if !logging && call.args.iter().any(|arg| self.is_server(&arg.expr)) {
+                self.found = true;
+                return;
+            }
+            call.visit_children_with(self);
+        }
+        fn visit_new_expr(&mut self, new: &NewExpr) {
+            if new
+                .args
+                .iter()
+                .flatten()
+                .any(|arg| self.is_server(&arg.expr))
+            {
+                self.found = true;
+                return;
+            }
+            new.visit_children_with(self);
+        }
+        fn visit_return_stmt(&mut self, ret: &ReturnStmt) {
+            if ret.arg.as_deref().is_some_and(|arg| self.is_server(arg)) {
+                self.found = true;
+                return;
+            }
+            ret.visit_children_with(self);
+        }
+        fn visit_export_decl(&mut self, export: &ExportDecl) {
+            if let Decl::Var(var) = &export.decl
+                && var.decls.iter().any(|decl| {
+                    decl.init
+                        .as_deref()
+                        .is_some_and(|init| self.is_server(init))
+                })
+            {
+                self.found = true;
+                return;
+            }
+            export.visit_children_with(self);
+        }
+        fn visit_export_default_expr(&mut self, export: &ExportDefaultExpr) {
+            self.found |= self.is_server(&export.expr);
+        }
+        fn visit_export_named_specifier(&mut self, specifier: &ExportNamedSpecifier) {
+            if let ModuleExportName::Ident(ident) = &specifier.orig {
+                self.found |= self.is_server(&Expr::Ident(ident.clone()));
+            }
+        }
+        // `module.exports = wss`, `module.exports.wss = wss`, `exports.wss = wss`.
+        fn visit_assign_expr(&mut self, assign: &AssignExpr) {
+            if let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left {
+                let text = callee_text(&Expr::Member(member.clone()));
+                if (text.starts_with("module.exports") || text.starts_with("exports."))
+                    && self.is_server(&assign.right)
+                {
+                    self.found = true;
+                    return;
+                }
+            }
+            assign.visit_children_with(self);
+        }
+    }
+    let mut finder = Finder {
+        bindings,
+        held_in: server
+            .holders
+            .iter()
+            .filter_map(|holder| match holder {
+                Holder::Binding(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+        construction: server.span.clone(),
+        found: false,
+    };
+    program.visit_with(&mut finder);
+    finder.found
 }
 
 /// The binding of a function's first parameter, as a holder.

@@ -30,6 +30,9 @@ pub(super) struct ServerOptions<'a> {
     pub opaque: bool,
     /// `autoAcceptConnections: true` (the `websocket` package).
     pub accepts_all: bool,
+    /// `noServer: true` (`ws`): the server accepts only what code hands to its
+    /// `handleUpgrade`.
+    pub no_server: bool,
 }
 
 /// What an argument of a server's maker is.
@@ -193,6 +196,9 @@ impl<'a> Reader<'_, 'a> {
             self.options.path = Some(path.to_string());
         }
         self.options.accepts_all |= value("autoAcceptConnections")
+            .and_then(|v| v.expr())
+            .is_some_and(is_true);
+        self.options.no_server |= value("noServer")
             .and_then(|v| v.expr())
             .is_some_and(is_true);
     }
