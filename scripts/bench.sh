@@ -38,7 +38,8 @@ bash "$ROOT/scripts/app-corpus.sh" "$SCRATCH/apps" >&2
 
 echo "## peers" >&2
 PEERS="$SCRATCH/peers"
-if [ ! -x "$PEERS/node_modules/.bin/oxlint" ]; then
+# Both peers, or a scratch folder that has only oxlint times a missing ESLint as 0 s.
+if [ ! -x "$PEERS/node_modules/.bin/oxlint" ] || [ ! -x "$PEERS/node_modules/.bin/eslint" ]; then
   mkdir -p "$PEERS"
   (cd "$PEERS" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
     oxlint@1.94.0 eslint@9.39.5 eslint-plugin-unicorn@62.0.0 \
@@ -68,6 +69,11 @@ time_run() {
   local name="$1"; shift
   local log="$SCRATCH/time.log"
   /usr/bin/time -f "%e %U %S %M" -o "$log" "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" || true
+  # A command that could not start is no measurement: say so rather than time it as 0 s.
+  if grep -q "Command exited with non-zero status 12[67]" "$log"; then
+    echo "bench: $name could not run: $(head -n 3 "$SCRATCH/$name.err")" >&2
+    exit 1
+  fi
   # A failing command adds a "Command exited with non-zero status" line first.
   read -r wall user sys rss < <(tail -n 1 "$log")
   echo "$name $wall $(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}') $rss" >>"$SCRATCH/times.txt"

@@ -12,6 +12,14 @@ use swc_ecma_ast::*;
 use crate::diagnostic::Label;
 use crate::parse::span_range;
 
+/// An imported function as the link pass found it: its summary, where it comes from, and
+/// how to name it in a message.
+pub type ImportedFunction = (
+    crate::modules::FunctionSummary,
+    crate::modules::env::Imported,
+    String,
+);
+
 /// How deep value resolution follows bindings before it gives up (cycles, long chains).
 const MAX_DEPTH: u32 = 12;
 
@@ -1001,14 +1009,7 @@ impl<'a> Bindings<'a> {
 
     /// An imported function (`check(…)`, `ns.check(…)`, `lib.check(…)` of a
     /// `require`d module), as the link pass found it, with how to name it.
-    pub fn imported_function(
-        &self,
-        callee: &Expr,
-    ) -> Option<(
-        crate::modules::FunctionSummary,
-        crate::modules::env::Imported,
-        String,
-    )> {
+    pub fn imported_function(&self, callee: &Expr) -> Option<ImportedFunction> {
         self.imported_function_for(callee, crate::modules::env::Matters::ANYTHING)
     }
 
@@ -1018,11 +1019,7 @@ impl<'a> Bindings<'a> {
         &self,
         callee: &Expr,
         matters: crate::modules::env::Matters,
-    ) -> Option<(
-        crate::modules::FunctionSummary,
-        crate::modules::env::Imported,
-        String,
-    )> {
+    ) -> Option<ImportedFunction> {
         let Some(imported) = self.imported_name(callee) else {
             return self.imported_returned_function(callee, matters);
         };
@@ -1042,11 +1039,7 @@ impl<'a> Bindings<'a> {
         &self,
         callee: &Expr,
         matters: crate::modules::env::Matters,
-    ) -> Option<(
-        crate::modules::FunctionSummary,
-        crate::modules::env::Imported,
-        String,
-    )> {
+    ) -> Option<ImportedFunction> {
         let Expr::Ident(ident) = strip(callee) else {
             return None;
         };
