@@ -266,6 +266,16 @@ pub fn strip(mut expr: &Expr) -> &Expr {
             Expr::TsConstAssertion(inner) => &inner.expr,
             Expr::TsSatisfies(inner) => &inner.expr,
             Expr::TsInstantiation(inner) => &inner.expr,
+            // Vue's `markRaw(x)` and `toRaw(x)` give back `x` itself (marked, or unwrapped
+            // from its proxy): `this.ws = markRaw(new WebSocket(url))` keeps the socket.
+            Expr::Call(call)
+                if call.args.len() == 1
+                    && call.args[0].spread.is_none()
+                    && matches!(&call.callee, Callee::Expr(callee)
+                        if matches!(&**callee, Expr::Ident(name) if matches!(&*name.sym, "markRaw" | "toRaw"))) =>
+            {
+                &call.args[0].expr
+            }
             _ => return expr,
         }
     }
