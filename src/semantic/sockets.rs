@@ -1357,6 +1357,7 @@ impl Visit for ReachWalker<'_, '_, '_> {
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         let outer = self.chain.capped;
+        let outer_delay = self.chain.delay.clone();
         for stmt in stmts {
             stmt.visit_with(self);
             // `if (this.attempts >= MAX) return;` caps everything after it.
@@ -1365,8 +1366,19 @@ impl Visit for ReachWalker<'_, '_, '_> {
             {
                 self.chain.capped = true;
             }
+            // `await sleep(2000);` delays everything after it, as a timer would.
+            if self.chain.delay.is_none()
+                && let Some(pause) = awaited_pause(stmt)
+            {
+                self.chain.delay = Some((
+                    classify_delay(self.search.bindings, pause),
+                    span_range(pause.span()),
+                    imported_delay(self.search.bindings, pause),
+                ));
+            }
         }
         self.chain.capped = outer;
+        self.chain.delay = outer_delay;
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
@@ -1547,6 +1559,62 @@ fn is_attempt_test(test: &Expr) -> bool {
 }
 
 /// Classifies a timer delay: growing or random is backoff, a number is fixed.
+/// The pause of a statement that awaits one: `await sleep(ms)` (or `delay`, `wait`,
+/// `pause`, `timeout`, as a function or a method) and `await new Promise((resolve) =>
+/// setTimeout(resolve, ms))`.
+fn awaited_pause(stmt: &Stmt) -> Option<&Expr> {
+    let Stmt::Expr(ExprStmt { expr, .. }) = stmt else {
+        return None;
+    };
+    let Expr::Await(awaited) = strip(expr) else {
+        return None;
+    };
+    match strip(&awaited.arg) {
+        Expr::Call(call) => {
+            let Callee::Expr(callee) = &call.callee else {
+                return None;
+            };
+            let name = match strip(callee) {
+                Expr::Ident(ident) => &*ident.sym,
+                Expr::Member(member) => member_name(&member.prop)?,
+                _ => return None,
+            };
+            matches!(name, "sleep" | "delay" | "wait" | "pause" | "timeout")
+                .then(|| call.args.first().map(|arg| &*arg.expr))
+                .flatten()
+        }
+        Expr::New(new) => {
+            let Expr::Ident(promise) = strip(&new.callee) else {
+                return None;
+            };
+            if &*promise.sym != "Promise" {
+                return None;
+            }
+            let executor = &new.args.as_ref()?.first()?.expr;
+            let body = match strip(executor) {
+                Expr::Arrow(arrow) => match &*arrow.body {
+                    ArrowFunctionBody::Expr(expr) => expr,
+                    ArrowFunctionBody::FunctionBody(block) => match block.stmts.as_slice() {
+                        [Stmt::Expr(ExprStmt { expr, .. })] => expr,
+                        _ => return None,
+                    },
+                },
+                _ => return None,
+            };
+            let Expr::Call(timer) = strip(body) else {
+                return None;
+            };
+            let Callee::Expr(callee) = &timer.callee else {
+                return None;
+            };
+            matches!(strip(callee), Expr::Ident(name) if &*name.sym == "setTimeout")
+                .then(|| timer.args.get(1).map(|arg| &*arg.expr))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
 fn classify_delay(bindings: &Bindings, delay: &Expr) -> Delay {
     classify_delay_at(bindings, delay, 0)
 }
