@@ -1761,20 +1761,6 @@ impl SecondPassEdges<'_> {
     fn loads(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
         self.pages.loads[at].iter().map(|&(target, _)| target)
     }
-
-    /// The file `specifier` names from `at`, as the page map resolves imports.
-    fn resolve(&self, at: usize, specifier: &str) -> Option<usize> {
-        if specifier.contains(['?', '!', '#']) {
-            return None;
-        }
-        let path = self
-            .resolver
-            .resolve(&self.report.files[at].path, specifier)?;
-        self.index
-            .get(path.as_str())
-            .copied()
-            .filter(|&target| target != at)
-    }
 }
 
 impl crate::modules::leads::Edges for SecondPassEdges<'_> {
@@ -1795,11 +1781,15 @@ impl crate::modules::leads::Edges for SecondPassEdges<'_> {
         let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
         let candidates = crate::modules::scan::specifier_candidates(&bytes, markup)?;
         let mut targets: Vec<usize> = self.loads(at).collect();
-        targets.extend(
-            candidates
-                .iter()
-                .filter_map(|candidate| self.resolve(at, candidate)),
-        );
+        targets.extend(candidates.iter().filter_map(|candidate| {
+            crate::pages::import_target(
+                self.resolver,
+                &self.index,
+                at,
+                &self.report.files[at].path,
+                candidate,
+            )
+        }));
         targets.sort_unstable();
         targets.dedup();
         Some(targets)

@@ -126,6 +126,27 @@ impl PageMapper {
     }
 }
 
+/// The other file of the run that `specifier`, imported by file `at` (at `from`), names,
+/// as the page map follows imports: `./w.js?worker` starts a worker, `?url` and `?raw`
+/// are text, and a loader (`worker-loader!./w.js`) makes something else of the module,
+/// so none of those is followed.
+pub fn import_target(
+    resolver: &Resolver,
+    index: &BTreeMap<&str, usize>,
+    at: usize,
+    from: &str,
+    specifier: &str,
+) -> Option<usize> {
+    if specifier.contains(['?', '!', '#']) {
+        return None;
+    }
+    let path = resolver.resolve(from, specifier)?;
+    index
+        .get(path.as_str())
+        .copied()
+        .filter(|&target| target != at)
+}
+
 /// Extensions of the scripts a framework convention names.
 const ENTRY_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mts", "mjs"];
 
@@ -182,15 +203,8 @@ impl Pages {
                         .collect();
                     let mut imports: Vec<usize> = Vec::new();
                     for specifier in specifiers {
-                        // `./w.js?worker` starts a worker, `?url` and `?raw` are text, a
-                        // loader (`worker-loader!./w.js`) makes something else of the module.
-                        if specifier.contains(['?', '!', '#']) {
-                            continue;
-                        }
-                        if let Some(target) = resolver
-                            .resolve(&file.path, specifier)
-                            .and_then(|path| index.get(path.as_str()).copied())
-                            && target != at
+                        if let Some(target) =
+                            import_target(resolver, &index, at, &file.path, specifier)
                             && !imports.contains(&target)
                         {
                             imports.push(target);
