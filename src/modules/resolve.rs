@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::source::normalize_shown_path;
@@ -37,6 +38,10 @@ pub struct Resolver {
     configs: Mutex<BTreeMap<String, Option<std::sync::Arc<PathsConfig>>>>,
     /// Workspace packages by name: their folder and manifest.
     packages: OnceLock<BTreeMap<String, (String, Value)>>,
+    /// What each specifier resolved to, by importing folder and specifier: a resolution
+    /// reads only those and what the resolver holds, which does not change, and the
+    /// link pass asks the same questions round after round.
+    resolved: Mutex<FxHashMap<String, FxHashMap<String, Option<String>>>>,
 }
 
 /// `compilerOptions.baseUrl` and `paths`, resolved to folders.
@@ -54,18 +59,38 @@ impl Resolver {
             known: known.into_iter().map(normalize_shown_path).collect(),
             configs: Mutex::new(BTreeMap::new()),
             packages: OnceLock::new(),
+            resolved: Mutex::new(FxHashMap::default()),
         }
     }
 
     /// The file of the run that `specifier`, imported by `from`, names.
     pub fn resolve(&self, from: &str, specifier: &str) -> Option<String> {
+        let folder = parent(from);
+        if let Some(found) = self
+            .resolved
+            .lock()
+            .ok()
+            .and_then(|resolved| resolved.get(folder)?.get(specifier).cloned())
+        {
+            return found;
+        }
+        let found = self.resolve_from_folder(folder, specifier);
+        if let Ok(mut resolved) = self.resolved.lock() {
+            resolved
+                .entry(folder.to_string())
+                .or_default()
+                .insert(specifier.to_string(), found.clone());
+        }
+        found
+    }
+
+    fn resolve_from_folder(&self, folder: &str, specifier: &str) -> Option<String> {
         if specifier.is_empty() || specifier.len() > 4096 || specifier.contains('\0') {
             return None;
         }
         // Loader prefixes and queries (`./w.js?worker`, `raw-loader!./x`) name the file after them.
         let specifier = specifier.rsplit('!').next().unwrap_or(specifier);
         let specifier = specifier.split(['?', '#']).next().unwrap_or_default();
-        let folder = parent(from);
         if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
             return self.probe(&join(folder, specifier));
         }
