@@ -23,7 +23,7 @@ const MAX_EXPORT_HOPS: usize = 4;
 
 /// How a file is to be linted again.
 pub struct Relint {
-    /// Whatever the prefilter says, and walked in full: the link needs its exports.
+    /// Whatever the prefilter says, with every export summarised: the link needs them.
     pub for_exports: bool,
     /// With these answers to its questions (none: everything it imports is opaque).
     pub answers: Option<Arc<Answers>>,
@@ -64,10 +64,11 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         .enumerate()
         .map(|(at, file)| (file.path.clone(), at))
         .collect();
-    // Once linted again for its exports, a file stays walked in full, and once linted
-    // with answers, it keeps them: each relint is made with both, or the two kinds would
-    // undo each other round after round (a walk with answers but not in full leaves the
-    // exports to the link again; one in full without answers drops them).
+    // Once linted again for its exports, a file keeps every export summarised, and once
+    // linted with answers, it keeps them: each relint is made with both, or the two kinds
+    // would undo each other round after round (a lint with answers but not every export
+    // leaves the exports to the link again; one with every export but no answers drops
+    // the answers).
     let mut state = LinkState::default();
     for _ in 0..MAX_ROUNDS {
         // Modules asked about that have no facts yet, and the modules they re-export

@@ -644,7 +644,7 @@ impl Engine {
         // A file left unparsed there must be parsed now that a page loads it. One the link
         // pass lints again stands if its entry was made with the same answers (none
         // included: an imported helper that is gone leaves none), and, when its exports
-        // are wanted, walked in full; the first pass takes any, and the link pass
+        // are wanted, with all of them summarised; the first pass takes any, and the link pass
         // compares its answers.
         let entry = cache.files().get(&cache_key).filter(|entry| {
             let answered = if options.relinked {

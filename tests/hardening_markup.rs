@@ -222,8 +222,7 @@ fn escaped_identifiers_and_strings_are_linted() {
             "<button onclick=\"parent.postMessag&#92;u0065(1, '*')\">x</button>\n",
             WILDCARD,
         ),
-        // The needle is escaped in the only function that holds it, so the semantic
-        // pass would take that function as cold.
+        // The call is escaped in the only function that holds it.
         (
             "j.js",
             "parent.postMessage(0, location.origin);\nfunction send() {\n  parent.postMessag\\u0065(1, \"*\");\n}\n",
@@ -441,17 +440,11 @@ fn srcdoc_documents_are_linted_where_they_are_written() {
     }
 }
 
-/// A function without needles that reassigns a target origin through an escaped name
-/// is cold; resolving the origin reads `allowed`, so the function must be found and
-/// walked.
+/// A function that reassigns a target origin through an escaped name: resolving the
+/// origin reads `allowed`, and the escaped assignment counts.
 #[test]
-fn a_cold_function_that_names_a_binding_with_escapes_is_walked() {
+fn a_function_that_names_a_binding_with_escapes_is_read() {
     let code = "let allowed = \"https://a.example\";\nfunction configure() { allow\\u0065d = \"*\"; }\nwindow.parent.postMessage(\"ready\", allowed);\n";
-    let difference = crosswire::parse::with_globals(|| {
-        let parsed = crosswire::parse::parse_script(code, 0, Language::JavaScript).unwrap();
-        crosswire::semantic::skipping_differs(&parsed, code, 0, "configure.js").1
-    });
-    assert_eq!(difference, None);
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "configure.js", code);
     let findings = json_findings(dir.path(), &["configure.js"]);
@@ -611,12 +604,5 @@ proptest! {
             findings_by_rule(&engine, &escaped_code),
             "\n{}\n--- escaped ---\n{}", code, escaped_code
         );
-        // The semantic pass over the escaped program has the facts of a full walk.
-        let difference = crosswire::parse::with_globals(|| {
-            let parsed = crosswire::parse::parse_script(&escaped_code, 0, Language::JavaScript)
-                .map_err(|error| error.message)?;
-            Ok::<_, String>(crosswire::semantic::skipping_differs(&parsed, &escaped_code, 0, "generated.js").1)
-        });
-        prop_assert_eq!(difference, Ok(None), "\n{}", escaped_code);
     }
 }

@@ -164,7 +164,7 @@ fn module(choices: &[(usize, u8)]) -> String {
         } else {
             USES[piece % USES.len()]
         };
-        // Some pieces inside a function of their own: cold to the skipping walk.
+        // Some pieces inside a function of their own.
         if wrap % 7 == 3 && !line.starts_with("import") && !line.starts_with("export") {
             text.push_str("function later() {\n");
             text.push_str(line);

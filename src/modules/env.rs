@@ -155,25 +155,9 @@ pub fn imported_for(specifier: &str, name: &str, matters: Matters) -> Option<Imp
     })
 }
 
-/// Whether an imported name of the file forwards to `addEventListener`: its calls may
-/// sit anywhere, so the file is walked in full (see `crate::semantic::cold`).
-pub fn imports_listener_wrappers() -> bool {
-    STATE.with(|state| {
-        state.borrow().answers.as_ref().is_some_and(|answers| {
-            answers.found.values().any(|imported| {
-                imported
-                    .summary
-                    .function
-                    .as_ref()
-                    .is_some_and(|function| function.listener_wrapper.is_some())
-            })
-        })
-    })
-}
-
-/// Whether the link asked for the file's exports, so that it is walked in full and
-/// every export summarised (see [`crate::modules::ModuleFacts::partial`]).
-pub fn walks_in_full() -> bool {
+/// Whether the link asked for the file's exports, so that every export is summarised
+/// whatever its size (see [`crate::modules::ModuleFacts::partial`]).
+pub fn summarises_every_export() -> bool {
     STATE.with(|state| state.borrow().exports == Exports::Full)
 }
 

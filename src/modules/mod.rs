@@ -9,8 +9,8 @@
 //! asked about (its demands). After every file is analysed, the link pass resolves those
 //! names to the exporting modules' summaries, following re-exports; a file whose demands
 //! found something is analysed again with the answers in view (see `crate::link`).
-//! Summaries that need functions the first walk skipped are made only when asked for
-//! ([`ModuleFacts::partial`]).
+//! Summaries of a module with more function code than a first pass summarises are made
+//! only when asked for ([`ModuleFacts::partial`]).
 
 pub mod env;
 pub mod graph;
@@ -27,10 +27,9 @@ pub struct ModuleFacts {
     /// (`import`, `export … from`, `require("…")`, `import x = require("…")`, `import("…")`).
     pub specifiers: Vec<String>,
     pub exports: Vec<Export>,
-    /// The exports' summaries were left out: they need functions the file's walk passed
-    /// over (see `crate::semantic::cold`). The link parses the module in full before it
-    /// answers from it, and only if a file asks, so that summarising exports never makes
-    /// a walk longer.
+    /// The exports' summaries were left out: their functions hold more code than a first
+    /// pass summarises (see `crate::semantic::exports`). The link lints the module again
+    /// for them before it answers from it, and only if a file asks.
     #[serde(default)]
     pub partial: bool,
 }

@@ -9,7 +9,6 @@ use swc_common::{BytePos, Spanned};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitWith};
 
-use super::cold::{HotSpots, Params, Skipped};
 use super::handlers::expression_is;
 use super::listeners::{
     ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
@@ -35,89 +34,10 @@ const SMALL_BUDGET: u32 = 64;
 /// its file. What the walk records points into `parsed.program` (see [`in_tree`]); none
 /// of it outlives this call.
 ///
-/// The walk passes over cold functions (see [`super::cold`]); then those functions that
-/// resolving its records read from are walked after all, in a new round, until the
-/// rounds agree. A file with sockets or servers, or one that needs more rounds, is
-/// walked in full.
 /// `markup_calls` names the functions the page's markup calls from event handler
 /// attributes (`<button onclick="connect()">`), for `super::user_actions`.
-pub fn collect(
-    parsed: &ParsedScript,
-    code: &str,
-    base: usize,
-    path: &str,
-    markup_calls: MarkupCalls,
-) -> (FileFacts, WalkReport) {
-    let mut skipping = Skipping::new(HotSpots::find(code, base));
-    let mut report = WalkReport::default();
-    let rounds = if crate::modules::env::imports_listener_wrappers()
-        || crate::modules::env::walks_in_full()
-    {
-        0
-    } else {
-        SKIPPING_ROUNDS
-    };
-    for _ in 0..rounds {
-        report.rounds += 1;
-        let ((facts, state, server_library), demands) = super::cold::recording_demands(|| {
-            let mut collector = walk(parsed, path, Some(skipping), markup_calls);
-            let state = collector.skipping.take().expect("the walk was skipping");
-            let server_library = collector.server_library_seen
-                || collector.worker_import_seen
-                || (collector.imported_call_kept
-                    && super::sockets::may_use_returned_sockets(code.as_bytes()));
-            let facts = collector.finish(&parsed.program, &|demands| {
-                !demands
-                    .functions_to_walk(&state.skipped, code, base)
-                    .is_empty()
-            });
-            (facts, state, server_library)
-        });
-        // A socket's or a server's analysis reads records from all over the file, and a
-        // server library's maker (or a module imported as a worker) may be called by any
-        // name, in a function with no needle. So does the summary of a socket helper the
-        // module exports (what it does with a socket handed to it), and a socket another
-        // module's factory returns.
-        if !facts.sockets.is_empty()
-            || !facts.servers.is_empty()
-            || server_library
-            || (!facts.module.exports.is_empty()
-                && super::sockets::may_use_sockets(code.as_bytes()))
-        {
-            break;
-        }
-        let more = demands.functions_to_walk(&state.skipped, code, base);
-        if more.is_empty() {
-            report.skipped_functions = state.skipped.len();
-            return (facts, report);
-        }
-        skipping = state.walking_also(more);
-    }
-    report.walked_in_full = true;
-    (
-        walk(parsed, path, None, markup_calls).finish(&parsed.program, &|_| false),
-        report,
-    )
-}
-
-/// How [`collect`] walked a file.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct WalkReport {
-    /// Walks that skipped cold functions.
-    pub rounds: usize,
-    /// Cold functions the last of them passed over (none inside another).
-    pub skipped_functions: usize,
-    /// Whether the file took a full walk after them.
-    pub walked_in_full: bool,
-}
-
-/// How many walks that skip cold functions a file gets before one that does not.
-const SKIPPING_ROUNDS: usize = 3;
-
-/// Collects the facts of one parsed script in one full walk, for comparison with
-/// [`collect`] (`tests/cold_functions.rs`).
-pub fn collect_in_full(parsed: &ParsedScript, path: &str) -> FileFacts {
-    walk(parsed, path, None, MarkupCalls::default()).finish(&parsed.program, &|_| false)
+pub fn collect(parsed: &ParsedScript, path: &str, markup_calls: MarkupCalls) -> FileFacts {
+    walk(parsed, path, markup_calls).finish(&parsed.program)
 }
 
 /// The binding each identifier of a plain JavaScript program names, as the walk
@@ -141,7 +61,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
         fn visit_break_stmt(&mut self, _: &BreakStmt) {}
         fn visit_continue_stmt(&mut self, _: &ContinueStmt) {}
     }
-    let collector = walk(parsed, "oracle.js", None, MarkupCalls::default());
+    let collector = walk(parsed, "oracle.js", MarkupCalls::default());
     let mut idents = Idents {
         bindings: &collector.bindings,
         found: Vec::new(),
@@ -151,12 +71,7 @@ pub fn binding_contexts(parsed: &ParsedScript) -> Vec<(u32, Atom, swc_common::Sy
 }
 
 /// The walk itself, with the file's scopes settled after it.
-fn walk<'a>(
-    parsed: &'a ParsedScript,
-    path: &str,
-    skipping: Option<Skipping<'a>>,
-    markup_calls: MarkupCalls,
-) -> Collector<'a> {
+fn walk<'a>(parsed: &'a ParsedScript, path: &str, markup_calls: MarkupCalls) -> Collector<'a> {
     let scopes = match parsed.unresolved {
         Some(unresolved) => Scopes::Resolved { unresolved },
         None => Scopes::Tree(ScopeTree::new(&parsed.program)),
@@ -191,7 +106,6 @@ fn walk<'a>(
         servers: Default::default(),
         bun_serve_depth: 0,
         server_library_seen: false,
-        imported_call_kept: false,
         sockets: RawSockets {
             test_file: is_test_path(path),
             minified_file: is_minified_path(path),
@@ -208,7 +122,6 @@ fn walk<'a>(
             .collect(),
             ..RawSockets::default()
         },
-        skipping,
         named_functions: Vec::new(),
         this_scopes: 0,
         es_module: matches!(&parsed.program, Program::Module(module)
@@ -321,24 +234,19 @@ struct Collector<'a> {
     /// of its page (`crate::pages`).
     dynamic_imports: Vec<&'a str>,
     /// Whether the file imports a module as a worker (Vite's `import W from "./w.js?worker"`):
-    /// `new W()` starts it, in a function with no needle, so the file is walked in full.
+    /// `new W()` starts it.
     worker_import_seen: bool,
     servers: super::servers::RawServers<'a>,
     /// How many `Bun.serve({ … })` calls enclose the code.
     bun_serve_depth: u32,
     /// Whether the file imports or requires a library that makes WebSocket servers: calls
-    /// of its names are looked at, and the file is walked in full (see `collect`).
+    /// of its names are looked at.
     server_library_seen: bool,
-    /// Whether the file keeps what a function of another module returns (`const ws =
-    /// connect(url)`), which may be a socket: the file is walked in full.
-    imported_call_kept: bool,
     /// The name the next function is bound to (`function f`, `const f = () => …`).
     pending_function_name: Option<Id>,
     /// Every function given a name, for baseline fingerprints: declared, bound, a method,
     /// or assigned to a field.
     named_functions: Vec<(swc_common::Span, Atom)>,
-    /// Set when the walk passes over cold functions.
-    skipping: Option<Skipping<'a>>,
     /// How many functions and classes enclose the code: at none, `this` is the global
     /// object (in a script, see [`Bindings::global_this`]).
     this_scopes: u32,
@@ -346,73 +254,7 @@ struct Collector<'a> {
     es_module: bool,
 }
 
-/// A walk's way through cold functions.
-struct Skipping<'a> {
-    hot_spots: HotSpots,
-    /// Functions to walk, with everything in them, though cold, by start.
-    walk_also: Vec<u32>,
-    /// How many of those the walk is in.
-    inside_walk_also: u32,
-    /// The functions passed over, in source order.
-    skipped: Vec<Skipped<'a>>,
-}
-
-impl<'a> Skipping<'a> {
-    fn new(hot_spots: HotSpots) -> Skipping<'a> {
-        Skipping {
-            hot_spots,
-            walk_also: Vec::new(),
-            inside_walk_also: 0,
-            skipped: Vec::new(),
-        }
-    }
-
-    /// Walks the function at `span` though cold (it comes later in the walk).
-    fn walk_also(&mut self, span: swc_common::Span) {
-        if let Err(at) = self.walk_also.binary_search(&span.lo.0) {
-            self.walk_also.insert(at, span.lo.0);
-        }
-    }
-
-    /// The next round: this one's functions and `more`.
-    fn walking_also(self, more: Vec<u32>) -> Skipping<'a> {
-        let mut walk_also = self.walk_also;
-        walk_also.extend(more);
-        walk_also.sort_unstable();
-        walk_also.dedup();
-        Skipping {
-            walk_also,
-            ..Skipping::new(self.hot_spots)
-        }
-    }
-}
-
 impl<'a> Collector<'a> {
-    /// Walks the function at `span` with `visit`, unless the walk passes over it.
-    fn unless_cold(
-        &mut self,
-        span: swc_common::Span,
-        params: Params<'a>,
-        visit: impl FnOnce(&mut Self),
-    ) {
-        let Some(skipping) = &mut self.skipping else {
-            return visit(self);
-        };
-        if skipping.inside_walk_also > 0 || skipping.hot_spots.within(span) {
-            return visit(self);
-        }
-        if skipping.walk_also.binary_search(&span.lo.0).is_ok() {
-            skipping.inside_walk_also += 1;
-            visit(self);
-            if let Some(skipping) = &mut self.skipping {
-                skipping.inside_walk_also -= 1;
-            }
-            return;
-        }
-        skipping.skipped.push(Skipped { span, params });
-        self.pending_function_name = None;
-    }
-
     fn walk_arrow(&mut self, arrow: &'a ArrowExpr) {
         if let Some(tree) = self.bindings.scopes.tree_mut() {
             let strict = matches!(&*arrow.body, ArrowFunctionBody::FunctionBody(body) if body_is_strict(body));
@@ -482,13 +324,7 @@ impl<'a> Collector<'a> {
         self.close_scope();
     }
 
-    /// `needs_walk`: whether reading what some demands read needs functions the walk
-    /// passed over.
-    fn finish(
-        mut self,
-        program: &'a Program,
-        needs_walk: &dyn Fn(&super::cold::Demands) -> bool,
-    ) -> FileFacts {
+    fn finish(mut self, program: &'a Program) -> FileFacts {
         for (id, values) in std::mem::take(&mut self.pending_assignments) {
             if let Some(binding) = self.bindings.binding_mut(&id) {
                 for value in values {
@@ -496,33 +332,6 @@ impl<'a> Collector<'a> {
                         Some(value) => binding.assignments.push(value),
                         None => binding.has_unknown_assignment = true,
                     }
-                }
-            }
-        }
-        // Calls of a wrapper in functions a walk passed over are missing.
-        if !self.bindings.listener_wrappers.is_empty() {
-            for (name, function) in &self.bindings.function_of {
-                if self.bindings.listener_wrappers.contains_key(function) {
-                    super::cold::demand_binding(
-                        &name.0,
-                        self.bindings.scopes.declaring_scope(name.1),
-                    );
-                }
-            }
-            // Wrappers called as methods (`exports.on(…)`, `this.listen(…)`).
-            let methods = self
-                .bindings
-                .object_methods
-                .iter()
-                .map(|((_, name), span)| (name, span));
-            let class_methods = self
-                .bindings
-                .class_methods
-                .iter()
-                .map(|((_, name), span)| (name, span));
-            for (name, function) in methods.chain(class_methods) {
-                if self.bindings.listener_wrappers.contains_key(function) {
-                    super::cold::demand_field(name);
                 }
             }
         }
@@ -662,20 +471,11 @@ impl<'a> Collector<'a> {
             );
             (factory, params)
         };
-        // Summarising exports must not lengthen the walk: summaries that need skipped
-        // functions are left to the link, which asks for them only when a file imports
-        // them.
         // A lint whose exports no link reads does not summarise them: no rule reads them.
         let mut module = if crate::modules::env::summarises_exports() {
-            let (mut module, demands) = super::cold::isolated(|| {
-                crate::modules::env::summarising_exports(|| {
-                    super::exports::module_facts(program, bindings, &socket_summary)
-                })
-            });
-            if needs_walk(&demands) {
-                module.leave_summaries_to_the_link();
-            }
-            module
+            crate::modules::env::summarising_exports(|| {
+                super::exports::module_facts(program, bindings, &socket_summary)
+            })
         } else {
             crate::modules::ModuleFacts::default()
         };
@@ -813,11 +613,6 @@ impl<'a> Collector<'a> {
         }
         if target.is_some_and(|t| small(t).is_none()) {
             return;
-        }
-        // Its analysis will read it: walk it now rather than in a second round.
-        if let (Some(skipping), Some(span)) = (&mut self.skipping, handler.and_then(function_span))
-        {
-            skipping.walk_also(span);
         }
         self.listeners.push(RawListener {
             registration,
@@ -1081,10 +876,6 @@ impl<'a> Collector<'a> {
                 matches!(strip(callee), Expr::Ident(ident) if &*ident.sym == "HostListener");
             let event = call.args.first().and_then(|a| literal_string(&a.expr));
             if is_host_listener && matches!(event, Some("window:message" | "document:message")) {
-                // Its analysis will read it: walk it now rather than in a second round.
-                if let Some(skipping) = &mut self.skipping {
-                    skipping.walk_also(method.function.span);
-                }
                 self.listeners.push(RawListener {
                     registration: span_range(decorator.span),
                     form: ListenerForm::HostListener,
@@ -1146,9 +937,6 @@ impl<'a> Collector<'a> {
                 else {
                     continue;
                 };
-                if let Some(skipping) = &mut self.skipping {
-                    skipping.walk_also(span);
-                }
                 self.listeners.push(RawListener {
                     registration: span_range(pair.key.span()),
                     form: ListenerForm::HostListener,
@@ -1401,7 +1189,7 @@ impl<'a> Collector<'a> {
 
     fn hint_holder(&mut self, value: &'a Expr, holder: Option<Holder>) {
         let mut imported = self.imported_call(value, holder.is_some());
-        let Some(holder) = holder.filter(|_| self.follows_socket_use()) else {
+        let Some(holder) = holder else {
             return;
         };
         // `const ws = await connect(url)`
@@ -1474,18 +1262,7 @@ impl<'a> Collector<'a> {
             },
             _ => return None,
         };
-        let source = self.bindings.module_of(root)?;
-        // Packages from node_modules stay opaque; a relative or aliased path names a
-        // module of the project. (A workspace package's factory counts in a file walked
-        // in full for another reason.)
-        self.imported_call_kept |= source.starts_with('.')
-            || source.starts_with('/')
-            || source.starts_with("@/")
-            || source.starts_with('~')
-            || source.starts_with('#');
-        if !self.follows_socket_use() {
-            return None;
-        }
+        self.bindings.module_of(root)?;
         let callee = small(callee)?;
         Some((
             callee,
@@ -1503,21 +1280,10 @@ impl<'a> Collector<'a> {
         ))
     }
 
-    /// Whether the walk records how sockets are used (holders, sends, events, closes,
-    /// timers). A walk that skips cold functions does not: all it needs to know is
-    /// whether the file makes a socket, since a file that does is walked again in full
-    /// (see `collect`), and what a socket's use does not decide whether it is one.
-    fn follows_socket_use(&self) -> bool {
-        self.skipping.is_none()
-    }
-
     /// Notes what the code does with a value that may name a socket's holder (see
     /// `socket_uses`). Resolved only in a file with sockets, and only when named like a
     /// socket's holder.
     fn note_use(&mut self, expr: &'a Expr, kind: UseKind<'a>) {
-        if !self.follows_socket_use() {
-            return;
-        }
         if let Some(target) = HolderRef::of(expr) {
             let class = self.current_class();
             self.sockets.uses.push(HolderUse {
@@ -1539,9 +1305,6 @@ impl<'a> Collector<'a> {
     /// A call's arguments: each may be a socket passed to a same-file function (whose
     /// parameter then holds it) or to code elsewhere. Logging hands nothing over.
     fn note_arguments(&mut self, callee: &'a Expr, args: &'a [ExprOrSpread]) {
-        if !self.follows_socket_use() {
-            return;
-        }
         if let Expr::Member(member) = strip(callee)
             && matches!(strip(&member.obj), Expr::Ident(object)
                 if &*object.sym == "console" && self.bindings.is_global(object))
@@ -1563,8 +1326,7 @@ impl<'a> Collector<'a> {
 
     /// `new Promise((resolve, reject) => …)`: socket handlers may settle it.
     fn record_promise(&mut self, new: &'a NewExpr) {
-        if !self.follows_socket_use()
-            || !matches!(strip(&new.callee), Expr::Ident(callee)
+        if !matches!(strip(&new.callee), Expr::Ident(callee)
                 if &*callee.sym == "Promise" && self.bindings.is_global(callee))
         {
             return;
@@ -1700,9 +1462,6 @@ impl<'a> Collector<'a> {
     /// `button.addEventListener("click", h)`, jQuery's `.on("click", h)` and `.click(h)`:
     /// handlers of a user's actions (see `user_actions`).
     fn record_user_handler_call(&mut self, member: &MemberExpr, args: &'a [ExprOrSpread]) {
-        if !self.follows_socket_use() {
-            return;
-        }
         let Some(method) = member_name(&member.prop) else {
             return;
         };
@@ -1749,9 +1508,6 @@ impl<'a> Collector<'a> {
         args: &'a [ExprOrSpread],
         member: &MemberExpr,
     ) {
-        if !self.follows_socket_use() {
-            return;
-        }
         let class = self.current_class();
         let method = member_name(&member.prop);
         if matches!(method, Some("setTimeout" | "setInterval" | "clearTimeout"))
@@ -2232,9 +1988,6 @@ impl<'a> Collector<'a> {
     }
 
     fn record_timer(&mut self, name: &str, args: &'a [ExprOrSpread]) {
-        if !self.follows_socket_use() {
-            return;
-        }
         match name {
             "setTimeout" | "setInterval" => self.sockets.timers.push(TimerSite {
                 repeating: name == "setInterval",
@@ -2435,9 +2188,7 @@ impl<'a> Visit for Collector<'a> {
             (pattern, init) => {
                 self.declare_pattern(pattern, &BindingKind::Other);
                 // `const { socket } = this`: the name holds what `this.socket` does.
-                if let (Pat::Object(object), Some(Expr::This(_))) = (pattern, init)
-                    && self.follows_socket_use()
-                {
+                if let (Pat::Object(object), Some(Expr::This(_))) = (pattern, init) {
                     let class = self.current_class();
                     for prop in &object.props {
                         if let ObjectPatProp::Assign(prop) = prop
@@ -2506,9 +2257,7 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         let arrow = in_tree(arrow);
-        self.unless_cold(arrow.span, Params::Arrow(&arrow.params), |this| {
-            this.walk_arrow(arrow)
-        });
+        self.walk_arrow(arrow);
     }
 
     fn visit_catch_clause(&mut self, clause: &CatchClause) {
@@ -2592,11 +2341,7 @@ impl<'a> Visit for Collector<'a> {
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
         let constructor = in_tree(constructor);
-        self.unless_cold(
-            constructor.span,
-            Params::Constructor(&constructor.params),
-            |this| this.walk_constructor(constructor),
-        );
+        self.walk_constructor(constructor);
     }
     fn visit_import_decl(&mut self, import: &ImportDecl) {
         let source = Atom::from(import.src.value.to_string_lossy().as_ref());
@@ -2683,7 +2428,6 @@ impl<'a> Visit for Collector<'a> {
                 }
                 // `button.onclick = connect`
                 if assign.op == AssignOp::Assign
-                    && self.follows_socket_use()
                     && member_name(&member.prop).is_some_and(is_user_event_property)
                 {
                     let handler = Self::raw_handler(Some(&assign.right));
@@ -2696,7 +2440,7 @@ impl<'a> Visit for Collector<'a> {
                     Some("onmessage") => Some("message"),
                     _ => None,
                 };
-                if let Some(event) = event.filter(|_| self.follows_socket_use())
+                if let Some(event) = event
                     && let Some(holder) = holder_of(&self.bindings, &member.obj, class)
                 {
                     self.sockets.events.push(SocketEvent {
@@ -3005,9 +2749,7 @@ impl<'a> Visit for Collector<'a> {
         function.decorators.visit_with(self);
         let function = in_tree(function);
         self.this_scopes += 1;
-        self.unless_cold(function.span, Params::Function(&function.params), |this| {
-            this.walk_function(function, name)
-        });
+        self.walk_function(function, name);
         self.this_scopes -= 1;
     }
     fn visit_class(&mut self, class: &Class) {
@@ -3066,31 +2808,29 @@ impl<'a> Visit for Collector<'a> {
     /// off (see `socket_uses`).
     fn visit_object_lit(&mut self, object: &ObjectLit) {
         let object = in_tree(object);
-        if self.follows_socket_use() {
-            let class = self.current_class();
-            let start = object.span.lo.0;
-            for prop in &object.props {
-                let PropOrSpread::Prop(prop) = prop else {
-                    continue;
-                };
-                match &**prop {
-                    Prop::KeyValue(pair) => self.note_use(
-                        &pair.value,
-                        UseKind::InObject {
-                            object: start,
-                            key: super::values::prop_atom(&pair.key),
-                        },
-                    ),
-                    Prop::Shorthand(name) => self.sockets.uses.push(HolderUse {
-                        target: HolderRef::Name(name),
-                        class,
-                        kind: UseKind::InObject {
-                            object: start,
-                            key: Some(name.sym.clone()),
-                        },
-                    }),
-                    _ => {}
-                }
+        let class = self.current_class();
+        let start = object.span.lo.0;
+        for prop in &object.props {
+            let PropOrSpread::Prop(prop) = prop else {
+                continue;
+            };
+            match &**prop {
+                Prop::KeyValue(pair) => self.note_use(
+                    &pair.value,
+                    UseKind::InObject {
+                        object: start,
+                        key: super::values::prop_atom(&pair.key),
+                    },
+                ),
+                Prop::Shorthand(name) => self.sockets.uses.push(HolderUse {
+                    target: HolderRef::Name(name),
+                    class,
+                    kind: UseKind::InObject {
+                        object: start,
+                        key: Some(name.sym.clone()),
+                    },
+                }),
+                _ => {}
             }
         }
         // The methods of an object literal bound to a name are walked as a class's: their
@@ -3125,8 +2865,7 @@ impl<'a> Visit for Collector<'a> {
         {
             self.note_escapes(std::iter::once(&**value));
             // `<button onClick={connect}>`
-            if self.follows_socket_use()
-                && matches!(&attribute.name, JSXAttrName::Ident(name)
+            if matches!(&attribute.name, JSXAttrName::Ident(name)
                     if is_user_event_property(&name.sym))
             {
                 let class = self.current_class();

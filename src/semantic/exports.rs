@@ -15,7 +15,7 @@ const MAX_SUMMARISED_FUNCTIONS: usize = 256;
 
 /// Bytes of exported functions a module's own pass summarises, at most: past them (a
 /// bundle's wrapper exported as one function, a generated client), the summaries are
-/// left to the link, which makes them in a full walk only if a file asks about the
+/// left to the link, which has them made only if a file asks about the
 /// module (see [`crate::modules::ModuleFacts::partial`]): a summary walks its function
 /// three times per parameter, and nothing may ask for it.
 const MAX_SUMMARISED_BYTES: u32 = 128 * 1024;
@@ -36,7 +36,8 @@ pub fn module_facts(
         sockets,
         facts: ModuleFacts::default(),
         summarised: 0,
-        bytes_left: (!crate::modules::env::walks_in_full()).then_some(MAX_SUMMARISED_BYTES),
+        bytes_left: (!crate::modules::env::summarises_every_export())
+            .then_some(MAX_SUMMARISED_BYTES),
         over_budget: false,
     };
     let items: Vec<&ModuleItem> = match program {

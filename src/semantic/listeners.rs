@@ -151,9 +151,6 @@ pub fn resolve_listeners(
     // message events without any DOM.
     let mut worker_file = signals.worker_file_name || signals.imports_scripts;
     if !worker_file && on_global_scope && !signals.uses_dom {
-        // A function a first walk passed over may use the DOM.
-        super::cold::demand_global("window");
-        super::cold::demand_global("document");
         worker_file = true;
     }
     if worker_file || signals.test_file {

@@ -1,11 +1,10 @@
 //! The semantic pass: one walk over a file's tree that collects the facts every
 //! rule reads. Rules never walk the tree themselves.
 
-pub mod cold;
 mod collect;
 pub mod exports;
 
-pub use collect::{WalkReport, binding_contexts, collect_in_full};
+pub use collect::binding_contexts;
 pub mod handlers;
 pub mod listeners;
 pub mod scopes;
@@ -180,75 +179,9 @@ pub fn analyze_in_page(
     path: &str,
     markup_calls: MarkupCalls,
 ) -> FileFacts {
-    let mut facts = collect::collect(parsed, code, base, path, markup_calls).0;
+    let mut facts = collect::collect(parsed, path, markup_calls);
     facts.reach = socket_reach::collect(&parsed.program, code, base, &facts.sockets);
     facts
-}
-
-/// How the facts of [`analyze`], which passes over cold functions, differ from those of
-/// one full walk, if they do: the check of `tests/cold_functions.rs` and
-/// `examples/cold_check.rs`. Function names (for baseline fingerprints) may only lack
-/// functions that nothing found is in.
-pub fn skipping_differs(
-    parsed: &ParsedScript,
-    code: &str,
-    base: usize,
-    path: &str,
-) -> (WalkReport, Option<String>) {
-    let (mut skipping, report) = collect::collect(parsed, code, base, path, MarkupCalls::default());
-    let mut full = collect_in_full(parsed, path);
-    let names_of_skipping = std::mem::take(&mut skipping.function_names);
-    let names_of_full = std::mem::take(&mut full.function_names);
-    // A module whose summaries need skipped functions leaves them to the link, which
-    // makes them with a full walk (`crate::modules::ModuleFacts::partial`): its names
-    // and specifiers must still be a full walk's.
-    if skipping.module.partial {
-        full.module.leave_summaries_to_the_link();
-    }
-    let (skipping, full) = (format!("{skipping:#?}"), format!("{full:#?}"));
-    if skipping != full {
-        let first = skipping
-            .lines()
-            .zip(full.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        let context = |text: &str| {
-            text.lines()
-                .skip(first.saturating_sub(8))
-                .take(16)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        return (
-            report,
-            Some(format!(
-                "skipping:\n{}\nfull walk:\n{}",
-                context(&skipping),
-                context(&full)
-            )),
-        );
-    }
-    let missing: Vec<&(Range<usize>, String)> = names_of_skipping
-        .iter()
-        .filter(|name| !names_of_full.contains(name))
-        .collect();
-    if !missing.is_empty() {
-        return (
-            report,
-            Some(format!("function names not in the full walk: {missing:?}")),
-        );
-    }
-    (report, None)
-}
-
-/// [`analyze`], with how the pass walked the file (for tests and `examples/cold_check.rs`).
-pub fn analyze_reporting(
-    parsed: &ParsedScript,
-    code: &str,
-    base: usize,
-    path: &str,
-) -> (FileFacts, WalkReport) {
-    collect::collect(parsed, code, base, path, MarkupCalls::default())
 }
 
 #[cfg(test)]

@@ -134,10 +134,7 @@ impl UrlParts {
                 self.add(bindings, &bin.right, depth + 1);
             }
             Expr::Ident(ident) => {
-                // A name's assignments may sit in a function a walk passed over (page
-                // references are resolved after walks that skip cold functions).
                 let id = bindings.id(ident);
-                super::cold::demand_binding(&id.0, bindings.scopes.declaring_scope(id.1));
                 let value = bindings.binding(&id).and_then(|binding| {
                     let fixed = matches!(
                         binding.kind,

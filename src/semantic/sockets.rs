@@ -346,58 +346,6 @@ fn library_constructor(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether a module's text may use a socket handed to one of its functions: it sends
-/// on something, closes something, or handles a close, a message or an opening. A
-/// module that exports functions and may is walked in full, so that their summaries say
-/// what they do with sockets.
-pub fn may_use_sockets(code: &[u8]) -> bool {
-    static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-        std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new([
-                "send",
-                "terminate",
-                "close(",
-                "onclose",
-                "close\"",
-                "close'",
-                "close`",
-                "onmessage",
-                "message\"",
-                "message'",
-                "message`",
-                "onopen",
-                "open\"",
-                "open'",
-                "open`",
-            ])
-            .expect("the needles are valid")
-        });
-    NEEDLES.is_match(code)
-}
-
-/// Whether a module's text may use what another module's factory returns as a socket:
-/// it sends on something or handles a socket's event. A module that keeps what an
-/// imported function returns and may is walked in full.
-pub fn may_use_returned_sockets(code: &[u8]) -> bool {
-    static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-        std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new([
-                "send(",
-                "onmessage",
-                "onclose",
-                "onopen",
-                "\"message\"",
-                "'message'",
-                "\"close\"",
-                "'close'",
-                "\"open\"",
-                "'open'",
-            ])
-            .expect("the needles are valid")
-        });
-    NEEDLES.is_match(code)
-}
-
 /// What resolving a file's sockets found: the facts the rules read, and what the
 /// summaries of the functions it exports need.
 #[derive(Debug, Default)]
@@ -1018,9 +966,8 @@ fn resolve_socket<'r, 'a>(
 /// closes them, handles their close, messages or opening): only functions that declare one are asked what
 /// they do with a socket ([`parameter_lifecycles`]).
 pub fn socket_parameters(bindings: &Bindings, raw: &RawSockets) -> Vec<Range<usize>> {
-    // Sent on, closed, or given a close, message or open handler (what
-    // `may_use_sockets` looks for): one that only gets an error handler is not asked
-    // about.
+    // Sent on, closed, or given a close, message or open handler: one that only gets an
+    // error handler is not asked about.
     let mut found: Vec<Range<usize>> = raw
         .events
         .iter()

@@ -81,9 +81,7 @@ pub struct Bindings<'a> {
     /// Where the data of bindings outside the scope tree is: TypeScript's, resolved by
     /// swc, and any the tree does not declare.
     data_elsewhere: HashMap<Id, u32>,
-    /// Values assigned to `this.<field>` anywhere in the file. Read it through
-    /// [`Self::this_field_values`], which notes the read for the cold-function check
-    /// (`super::cold`); so too the three maps below and a binding's assignments.
+    /// Values assigned to `this.<field>` anywhere in the file.
     pub this_fields: HashMap<Atom, Vec<Option<&'a Expr>>>,
     /// Values assigned to `<binding>.<field>` anywhere in the file.
     pub member_assignments: HashMap<(Id, Atom), Vec<Option<&'a Expr>>>,
@@ -91,8 +89,7 @@ pub struct Bindings<'a> {
     pub scopes: super::scopes::Scopes,
     /// The function a binding names: `function f`, `const f = () => …`,
     /// `const f = debounce(() => …)`, `var f = exports.f = function …`, or the first
-    /// function assigned to it (`f = function …`). Read it through
-    /// [`Self::function_named`]: an assignment may sit in a function a walk passed over.
+    /// function assigned to it (`f = function …`).
     pub function_of: HashMap<Id, Span>,
     /// What a function declaration of the file returns, when its body is plain
     /// statements ending in its one `return` (`function url() { const s = …; return
@@ -496,7 +493,7 @@ impl<'a> Bindings<'a> {
             return None;
         }
         let binding = self.binding_of(ident)?;
-        let values = self.known_values(ident, binding)?;
+        let values = self.known_values(binding)?;
         let mut found: Option<String> = None;
         for value in values {
             let id = find(self, value, depth + 1)?;
@@ -525,7 +522,7 @@ impl<'a> Bindings<'a> {
             }
         }
         let binding = self.binding(&self.binding_id(ident)?)?;
-        let values = self.known_values(ident, binding)?;
+        let values = self.known_values(binding)?;
         let mut out = Vec::new();
         values
             .into_iter()
@@ -545,7 +542,7 @@ impl<'a> Bindings<'a> {
                 return Some(ident.sym.clone());
             }
             let binding = self.binding_of(ident)?;
-            let values = self.known_values(ident, binding)?;
+            let values = self.known_values(binding)?;
             let [value] = values.as_slice() else {
                 return None;
             };
@@ -570,36 +567,29 @@ impl<'a> Bindings<'a> {
         Some(&self.data[index as usize])
     }
 
-    /// The values `ident`'s binding may hold, or `None` when any of them is unknown.
-    /// Assignments may sit in functions a first walk passed over: reading them is a
-    /// demand (see [`super::cold`]).
-    fn known_values(&self, ident: &Ident, binding: &Binding<'a>) -> Option<Vec<&'a Expr>> {
+    /// The values a variable's binding may hold, or `None` when any of them is unknown.
+    fn known_values(&self, binding: &Binding<'a>) -> Option<Vec<&'a Expr>> {
         if !matches!(
             binding.kind,
             BindingKind::Const | BindingKind::Let | BindingKind::Var
         ) {
             return None;
         }
-        let id = self.id(ident);
-        super::cold::demand_binding(&id.0, self.scopes.declaring_scope(id.1));
         binding.known_values()
     }
 
     /// The values the file assigns to `this.<field>`.
     pub fn this_field_values(&self, field: &str) -> Option<&Vec<Option<&'a Expr>>> {
-        super::cold::demand_field(field);
         self.this_fields.get(&Atom::from(field))
     }
 
     /// The values the file assigns to `<id>.<field>`.
     pub fn member_values(&self, id: Id, field: &str) -> Option<&Vec<Option<&'a Expr>>> {
-        super::cold::demand_field(field);
         self.member_assignments.get(&(id, Atom::from(field)))
     }
 
     /// The function the binding `id` names (see [`Self::function_of`]).
     pub fn function_named(&self, id: &Id) -> Option<Span> {
-        super::cold::demand_binding(&id.0, self.scopes.declaring_scope(id.1));
         self.function_of.get(id).copied()
     }
 
@@ -610,10 +600,7 @@ impl<'a> Bindings<'a> {
         let id = self.binding_id(callee)?;
         let binding = self.binding(&id)?;
         match binding.kind {
-            BindingKind::Function => {
-                super::cold::demand_binding(&id.0, self.scopes.declaring_scope(id.1));
-                self.returns.get(&id).copied()
-            }
+            BindingKind::Function => self.returns.get(&id).copied(),
             BindingKind::Const => match strip(binding.init()?) {
                 Expr::Arrow(arrow) => match &*arrow.body {
                     ArrowFunctionBody::Expr(body) => Some(body),
@@ -658,14 +645,12 @@ impl<'a> Bindings<'a> {
 
     /// The method or function-valued field `name` of the class starting at `class`.
     pub fn class_method(&self, class: u32, name: &str) -> Option<Span> {
-        super::cold::demand_field(name);
         self.class_methods.get(&(class, Atom::from(name))).copied()
     }
 
     /// The method `name` of the object literal bound to `id`, or a function assigned to
     /// `<id>.<name>`.
     pub fn object_method(&self, id: Id, name: &str) -> Option<Span> {
-        super::cold::demand_field(name);
         self.object_methods.get(&(id, Atom::from(name))).copied()
     }
 
@@ -785,7 +770,7 @@ impl<'a> Bindings<'a> {
                 _ => Target::Unknown,
             };
         }
-        match self.known_values(ident, binding) {
+        match self.known_values(binding) {
             Some(values) => union_targets(
                 values
                     .into_iter()
@@ -1223,7 +1208,7 @@ impl<'a> Bindings<'a> {
                 format!("parameter `{}` defaults to \"*\"", ident.sym),
             ));
         }
-        for value in self.known_values(ident, binding).unwrap_or_default() {
+        for value in self.known_values(binding).unwrap_or_default() {
             if let Some(found) = self.wildcard_of(value, depth + 1) {
                 return Some(
                     found.through(binding.span.clone(), format!("`{}` holds \"*\"", ident.sym)),
@@ -1351,7 +1336,7 @@ impl<'a> Bindings<'a> {
         match expr {
             Expr::Ident(ident) if !self.is_global(ident) => {
                 let binding = self.binding_of(ident)?;
-                for value in self.known_values(ident, binding)? {
+                for value in self.known_values(binding)? {
                     self.window_urls(value, depth + 1, urls)?;
                 }
                 Some(())

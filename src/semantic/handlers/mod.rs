@@ -555,7 +555,6 @@ pub(super) fn with_function<R>(
         result: None,
     };
     crate::deadline::check();
-    super::cold::demand_function(target);
     program.visit_with(&mut finder);
     finder.result
 }
@@ -1470,11 +1469,6 @@ fn returned_member(
     let Expr::Ident(maker) = strip(maker) else {
         return None;
     };
-    // The names the returned object reads are the maker's own: a walk that passed over
-    // it must walk it.
-    if let Some(span) = bindings.function_named(&bindings.id(maker)) {
-        super::cold::demand_function(span);
-    }
     // A function declaration's one `return`, or a `const` arrow's or function
     // expression's (whatever its size: only the returned object is read).
     let returned = bindings.returned_value(maker).or_else(|| {

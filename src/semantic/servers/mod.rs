@@ -172,8 +172,8 @@ impl ServerFact {
     }
 }
 
-/// Libraries whose constructors or factories may be bound to any name: a file that imports
-/// one is walked in full, since a call of such a name holds none of the walk's needles.
+/// Libraries whose constructors or factories may be bound to any name: in a file that
+/// imports one, calls of the names it binds are looked at.
 pub fn is_server_module(module: &str) -> bool {
     matches!(
         module,
