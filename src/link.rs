@@ -72,7 +72,9 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
     let mut state = LinkState::default();
     for _ in 0..MAX_ROUNDS {
         // Modules asked about that have no facts yet, and the modules they re-export
-        // from: parse them for their exports, a hop deeper each time.
+        // from: parse them for their exports, a hop deeper each time. A hop that wants
+        // none answers from the graph it made: nothing changed since.
+        let mut answers: Option<Vec<(usize, Answers)>> = None;
         for _ in 0..MAX_EXPORT_HOPS {
             let wanted: Vec<usize> = {
                 let graph = graph(report, &resolver);
@@ -99,6 +101,9 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                         state.answers.insert(at, Arc::new(answers));
                     }
                 }
+                if wanted.is_empty() {
+                    answers = Some(answer_files(report, &graph, &asked, files));
+                }
                 wanted.into_iter().collect()
             };
             if wanted.is_empty() {
@@ -107,25 +112,11 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             state.in_full.extend(wanted.iter().copied());
             parse_for_exports(report, files, &wanted, &state);
         }
-        let answers: Vec<(usize, Answers)> = {
+        let answers = answers.unwrap_or_else(|| {
             let graph = graph(report, &resolver);
             let asked = asked_about(report, &graph, &state, files.answers_everything());
-            report
-                .files
-                .iter()
-                .enumerate()
-                .filter(|(at, file)| has_questions(file, asked.contains(at)))
-                .map(|(at, file)| {
-                    let answers = answer_file(
-                        &graph,
-                        file,
-                        asked.contains(&at),
-                        files.answers_everything(),
-                    );
-                    (at, answers)
-                })
-                .collect()
-        };
+            answer_files(report, &graph, &asked, files)
+        });
         let (wanted, how): (Vec<usize>, Vec<Relint>) = answers
             .into_iter()
             .filter(|(at, answers)| {
@@ -152,6 +143,25 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         }
         files.relint(report, &wanted, how);
     }
+}
+
+/// The answers to the questions of every file that has some.
+fn answer_files(
+    report: &RunReport,
+    graph: &Graph,
+    asked: &BTreeSet<usize>,
+    files: &impl Files,
+) -> Vec<(usize, Answers)> {
+    report
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(at, file)| has_questions(file, asked.contains(at)))
+        .map(|(at, file)| {
+            let answers = answer_file(graph, file, asked.contains(&at), files.answers_everything());
+            (at, answers)
+        })
+        .collect()
 }
 
 /// A hash of the link pass's answers for one file: its findings, cached or not, stand

@@ -2,7 +2,10 @@
 //! through re-exports (`export { x } from`, `export *`), to the module that defines
 //! it and that definition's summary. Cycles end the search.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use super::env::{Answers, Demands, Imported};
 use super::resolve::Resolver;
@@ -17,6 +20,10 @@ pub struct Graph<'f> {
     /// Made once per run over every file of it (modules not parsed resolve too, to no
     /// facts): the files do not change while the link pass parses more of them.
     pub resolver: &'f Resolver,
+    /// What each lookup of a name in a module found: the modules' facts do not change
+    /// while the graph lives, and the link pass looks the same names up for each
+    /// question it asks of them.
+    found: RefCell<FxHashMap<(String, String), Option<Imported>>>,
 }
 
 impl<'f> Graph<'f> {
@@ -27,6 +34,7 @@ impl<'f> Graph<'f> {
         Graph {
             modules: modules.into_iter().collect(),
             resolver,
+            found: RefCell::default(),
         }
     }
 
@@ -63,13 +71,14 @@ impl<'f> Graph<'f> {
 
     /// The definition of `name` exported by the module `specifier` names from `from`.
     pub fn lookup(&self, from: &str, specifier: &str, name: &str) -> Option<Imported> {
-        self.lookup_in(
-            &self.resolver.resolve(from, specifier)?,
-            name,
-            &mut BTreeSet::new(),
-            0,
-            &mut Vec::new(),
-        )
+        let path = self.resolver.resolve(from, specifier)?;
+        let key = (path, name.to_string());
+        if let Some(found) = self.found.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.lookup_in(&key.0, name, &mut BTreeSet::new(), 0, &mut Vec::new());
+        self.found.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// [`Self::lookup`] from the module at `path`; modules on the way that have no
