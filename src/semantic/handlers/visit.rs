@@ -523,8 +523,11 @@ impl Walker<'_, '_> {
         }
         let expr = strip(expr);
         // A constant: a string the file fixes, or a name written as one
-        // (`SHELL_EVENTS.Version1.REQUIRE_CONTEXT`, `MessageType.READY` is not).
-        if self.context.bindings.resolve_string(expr).is_some() || names_constant(expr) {
+        // (`SHELL_EVENTS.Version1.REQUIRE_CONTEXT`, `MessageType.READY` is not), unless
+        // it names a secret of this window (`API_TOKEN`): that is its state, not a type.
+        if self.context.bindings.resolve_string(expr).is_some()
+            || (names_constant(expr) && !names_secret(expr))
+        {
             return true;
         }
         if self.is_origin(expr) || self.is_data(expr) || self.taint_of(expr).is_some() {
@@ -542,6 +545,12 @@ impl Walker<'_, '_> {
             }
             Expr::Object(object) => object.props.iter().all(|prop| match prop {
                 PropOrSpread::Prop(prop) => match &**prop {
+                    // `{ type: EVENTS.TOKEN_EXPIRED }`: a message's type, whatever it says.
+                    Prop::KeyValue(pair)
+                        if names_message_type(&pair.key) && names_constant(&pair.value) =>
+                    {
+                        true
+                    }
                     Prop::KeyValue(pair) => {
                         !matches!(pair.key, PropName::Computed(_))
                             && self.is_echo(&pair.value, depth + 1)
@@ -630,6 +639,54 @@ fn names_constant(expr: &Expr) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A name written as a constant whose words name a secret (`API_TOKEN`, `SECRET`,
+/// `config.SESSION_ID`): the window's own credentials, which a reply would disclose.
+fn names_secret(expr: &Expr) -> bool {
+    let name = match strip(expr) {
+        Expr::Ident(ident) => &*ident.sym,
+        Expr::Member(member) => match member_name(&member.prop) {
+            Some(name) => name,
+            None => return false,
+        },
+        _ => return false,
+    };
+    let words: Vec<&str> = name.split('_').filter(|word| !word.is_empty()).collect();
+    words.iter().any(|word| {
+        matches!(
+            *word,
+            "TOKEN"
+                | "SECRET"
+                | "PASSWORD"
+                | "PASSWD"
+                | "CREDENTIAL"
+                | "CREDENTIALS"
+                | "APIKEY"
+                | "JWT"
+        )
+    }) || words.windows(2).any(|pair| {
+        matches!(
+            pair,
+            ["API" | "PRIVATE" | "ACCESS" | "SECRET", "KEY"] | ["SESSION", "ID"]
+        )
+    })
+}
+
+/// A property that says what kind of message an object is (`type`, `action`, `event`).
+fn names_message_type(key: &PropName) -> bool {
+    let name = match key {
+        PropName::Ident(name) => &*name.sym,
+        PropName::Str(text) => match text.value.as_str() {
+            Some(text) => text,
+            None => return false,
+        },
+        _ => return false,
+    };
+    matches!(
+        name,
+        "type" | "action" | "event" | "kind" | "cmd" | "command" | "method" | "name"
+    )
 }
 
 /// `true` or `!0`.
