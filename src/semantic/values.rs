@@ -1432,7 +1432,9 @@ pub fn object_property<'e>(object: &'e ObjectLit, field: &str) -> Option<&'e Exp
 
 /// Whether a name says the code runs under tests: one of its words (split at `_` and at
 /// lower-to-upper case changes) is `test`, `tests` or `testing` (`isDomTests`, `__TEST__`,
-/// `IN_TESTING`), not a word that only starts so (`isTestnet`, `latest`).
+/// `IN_TESTING`), not a word that only starts so (`isTestnet`, `latest`), and none is a
+/// word of A/B testing (`abTest`, `splitTest`, `testGroup`, `TEST_VARIANT`), which runs in
+/// production.
 fn names_tests(name: &str) -> bool {
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -1450,9 +1452,23 @@ fn names_tests(name: &str) -> bool {
         current.push(c.to_ascii_lowercase());
     }
     words.push(current);
-    words
-        .iter()
-        .any(|word| matches!(word.as_str(), "test" | "tests" | "testing"))
+    let experiment = words.iter().any(|word| {
+        matches!(
+            word.as_str(),
+            "ab" | "split"
+                | "variant"
+                | "variants"
+                | "group"
+                | "bucket"
+                | "cohort"
+                | "experiment"
+                | "experiments"
+        )
+    });
+    !experiment
+        && words
+            .iter()
+            .any(|word| matches!(word.as_str(), "test" | "tests" | "testing"))
 }
 
 /// The receiver kind when any of several values may reach it: another window
