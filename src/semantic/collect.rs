@@ -127,6 +127,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, markup_calls: MarkupCalls) -> 
         es_module: matches!(&parsed.program, Program::Module(module)
             if module.body.iter().any(|item| matches!(item, ModuleItem::ModuleDecl(_)))),
         store_updaters: rustc_hash::FxHashMap::default(),
+        store_actions: rustc_hash::FxHashSet::default(),
     };
     parsed.program.visit_with(&mut collector);
     if let Some(tree) = collector.bindings.scopes.tree_mut() {
@@ -255,6 +256,8 @@ struct Collector<'a> {
     es_module: bool,
     /// Updaters given to a store's `set`, by span start, with the store (see `stores`).
     store_updaters: rustc_hash::FxHashMap<u32, u32>,
+    /// The `actions` objects of Pinia stores, by span start: walked as a class's methods.
+    store_actions: rustc_hash::FxHashSet<u32>,
 }
 
 impl<'a> Collector<'a> {
@@ -347,6 +350,33 @@ impl<'a> Collector<'a> {
     /// the state, the object the new state.
     fn note_store_write(&mut self, callee: &Expr, args: &'a [ExprOrSpread]) {
         use super::stores::{StoreRole, role_of, store_method_of};
+        // Pinia's `defineStore(id, { state, actions: { connect() { this.ws = … } } })`:
+        // the actions' `this` is the store, whose methods they call (`this.connect()`).
+        if let Expr::Ident(name) = strip(callee)
+            && &*name.sym == "defineStore"
+        {
+            for arg in args {
+                let Expr::Object(options) = strip(&arg.expr) else {
+                    continue;
+                };
+                for prop in &options.props {
+                    if let PropOrSpread::Prop(prop) = prop
+                        && let Prop::KeyValue(pair) = &**prop
+                        && super::values::prop_name(&pair.key) == Some("actions")
+                        && let Expr::Object(actions) = strip(&pair.value)
+                    {
+                        let start = actions.span.lo.0;
+                        for action in &actions.props {
+                            if let Some((name, span)) = object_method(action) {
+                                self.bindings.class_methods.insert((start, name), span);
+                            }
+                        }
+                        self.store_actions.insert(start);
+                    }
+                }
+            }
+            return;
+        }
         let store = match strip(callee) {
             Expr::Ident(callee) => match role_of(&self.bindings, callee) {
                 Some((store, StoreRole::Set)) => store,
@@ -2924,7 +2954,9 @@ impl<'a> Visit for Collector<'a> {
         }
         // The methods of an object literal bound to a name are walked as a class's: their
         // `this` is the object (see `Bindings::this_objects`).
-        if self.bindings.this_objects.contains_key(&object.span.lo.0) {
+        if self.bindings.this_objects.contains_key(&object.span.lo.0)
+            || self.store_actions.contains(&object.span.lo.0)
+        {
             for prop in &object.props {
                 let method = object_method(prop).is_some();
                 if method {
