@@ -2239,6 +2239,30 @@ impl<'a> Visit for Collector<'a> {
         self.declaration_kind = outer;
     }
 
+    /// `useStore.getState()` before the store's creator: its reads were not followed.
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        use super::stores::{state_call, state_method, store_method_of};
+        let member = in_tree(member);
+        if let Some((object, method)) = state_method(member)
+            && store_method_of(&self.bindings, member, method).is_none()
+        {
+            self.sockets
+                .early_store_reads
+                .push((object, member.span.lo.0, None));
+        }
+        if let Some(inner) = state_call(&member.obj)
+            && let Some((object, method)) = state_method(inner)
+            && store_method_of(&self.bindings, inner, method).is_none()
+        {
+            self.sockets.early_store_reads.push((
+                object,
+                inner.span.lo.0,
+                super::values::member_atom(&member.prop),
+            ));
+        }
+        member.visit_children_with(self);
+    }
+
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         let declarator = in_tree(declarator);
         let kind = match self.declaration_kind {

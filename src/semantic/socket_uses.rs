@@ -171,6 +171,9 @@ pub struct Uses<'r, 'a> {
     /// out once for all its sockets: asking each socket of each timer took a file of 200
     /// sockets and 200 timers most of its time.
     pub(super) heartbeats: std::cell::OnceCell<rustc_hash::FxHashSet<Holder>>,
+    /// Keys of stores (`None`: every key) read before the walk knew the store, whose uses
+    /// there are unknown (see `RawSockets::early_store_reads`).
+    opaque_stores: rustc_hash::FxHashSet<(u32, Option<Atom>)>,
 }
 
 impl<'r, 'a> Uses<'r, 'a> {
@@ -194,7 +197,23 @@ impl<'r, 'a> Uses<'r, 'a> {
                 }
             }
         }
+        let mut opaque_stores = rustc_hash::FxHashSet::default();
+        for (object, start, key) in &raw.early_store_reads {
+            let keyed = raw
+                .early_store_reads
+                .iter()
+                .any(|(_, other, key)| other == start && key.is_some());
+            if key.is_none() && keyed {
+                continue;
+            }
+            for method in ["getState", "setState"] {
+                if let Some(store) = super::stores::store_bound_to(bindings, object, method) {
+                    opaque_stores.insert((store, key.clone()));
+                }
+            }
+        }
         Uses {
+            opaque_stores,
             program,
             bindings,
             raw,
@@ -247,6 +266,12 @@ impl<'r, 'a> Uses<'r, 'a> {
             // A field of an object other code sees is theirs to replace.
             if let Holder::Field(object, _) = &holder {
                 escapes |= self.shared(object);
+            }
+            if let Holder::ThisField(Some(store), key) = &holder
+                && !self.opaque_stores.is_empty()
+            {
+                escapes |= self.opaque_stores.contains(&(*store, None))
+                    || self.opaque_stores.contains(&(*store, Some(key.clone())));
             }
             let mut found = Vec::new();
             for holder_use in self.by_name.get(name).into_iter().flatten() {

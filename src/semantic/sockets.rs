@@ -152,6 +152,10 @@ pub struct RawSockets<'a> {
     /// Object literals that are a store's state (`set({ ws })`, a creator's returned
     /// object), by span start, with the store (see `stores`).
     pub store_objects: Vec<(u32, u32)>,
+    /// `useStore.getState()` and `useStore.setState` read before the walk saw the store's
+    /// creator (so not followed then): the name, the `getState` member's span start and
+    /// the key read (`useStore.getState().ws`), if one. What those reads do is unknown.
+    pub early_store_reads: Vec<(&'a Ident, u32, Option<Atom>)>,
     /// `new Promise((resolve, reject) => …)`, whose settling functions socket handlers
     /// may call.
     pub promises: Vec<RawPromise<'a>>,

@@ -142,13 +142,19 @@ pub fn store_method_of(bindings: &Bindings, member: &MemberExpr, method: &str) -
     if member_name(&member.prop) != Some(method) {
         return None;
     }
+    let Expr::Ident(object) = strip(&member.obj) else {
+        return None;
+    };
+    store_bound_to(bindings, object, method)
+}
+
+/// The store a name is bound to, through which `method` (`getState`, `setState`) reaches
+/// it.
+pub fn store_bound_to(bindings: &Bindings, object: &Ident, method: &str) -> Option<u32> {
     let role = if method == "setState" {
         StoreRole::Set
     } else {
         StoreRole::Get
-    };
-    let Expr::Ident(object) = strip(&member.obj) else {
-        return None;
     };
     let binding = bindings.binding(&bindings.binding_id(object)?)?;
     if binding.has_unknown_assignment {
@@ -225,4 +231,41 @@ fn creator_in(bindings: &Bindings, call: &CallExpr, depth: u32) -> Option<u32> {
 pub fn store_field(bindings: &Bindings, member: &MemberExpr) -> Option<Holder> {
     let store = state_of(bindings, &member.obj)?;
     Some(Holder::ThisField(Some(store), member_atom(&member.prop)?))
+}
+
+/// `<name>.getState` or `<name>.setState`: the name and the method.
+pub fn state_method(member: &MemberExpr) -> Option<(&Ident, &'static str)> {
+    let method = match member_name(&member.prop)? {
+        "getState" => "getState",
+        "setState" => "setState",
+        _ => return None,
+    };
+    match strip(&member.obj) {
+        Expr::Ident(object) => Some((object, method)),
+        _ => None,
+    }
+}
+
+/// `<name>.getState()`, `<name>?.getState()`: the `getState` member.
+pub fn state_call(expr: &Expr) -> Option<&MemberExpr> {
+    let callee = match strip(expr) {
+        Expr::Call(call) => match &call.callee {
+            Callee::Expr(callee) => &**callee,
+            _ => return None,
+        },
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Call(call) => &*call.callee,
+            OptChainBase::Member(_) => return None,
+        },
+        _ => return None,
+    };
+    let member = match strip(callee) {
+        Expr::Member(member) => member,
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Member(member) => member,
+            OptChainBase::Call(_) => return None,
+        },
+        _ => return None,
+    };
+    state_method(member).map(|_| member)
 }
