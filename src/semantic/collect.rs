@@ -126,6 +126,8 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, markup_calls: MarkupCalls) -> 
         this_scopes: 0,
         es_module: matches!(&parsed.program, Program::Module(module)
             if module.body.iter().any(|item| matches!(item, ModuleItem::ModuleDecl(_)))),
+        store_updaters: rustc_hash::FxHashMap::default(),
+        store_actions: rustc_hash::FxHashSet::default(),
     };
     parsed.program.visit_with(&mut collector);
     if let Some(tree) = collector.bindings.scopes.tree_mut() {
@@ -252,6 +254,10 @@ struct Collector<'a> {
     this_scopes: u32,
     /// The file imports or exports: its top-level `this` is `undefined`.
     es_module: bool,
+    /// Updaters given to a store's `set`, by span start, with the store (see `stores`).
+    store_updaters: rustc_hash::FxHashMap<u32, u32>,
+    /// The `actions` objects of Pinia stores, by span start: walked as a class's methods.
+    store_actions: rustc_hash::FxHashSet<u32>,
 }
 
 impl<'a> Collector<'a> {
@@ -264,6 +270,7 @@ impl<'a> Collector<'a> {
         for param in &arrow.params {
             self.declare_pattern(param, &BindingKind::Parameter);
         }
+        self.note_store(arrow);
         let runs_in = self.frame_for(arrow.span);
         let frame = Frame {
             name: self.pending_function_name.take(),
@@ -284,6 +291,115 @@ impl<'a> Collector<'a> {
         arrow.visit_children_with(self);
         self.frames.pop();
         self.close_scope();
+    }
+
+    /// A store creator `(set, get) => ({ … })` or an updater `set(state => …)` of one (see
+    /// `stores`): their parameters name the store, the creator's returned object is its
+    /// state and its functions the store's actions.
+    fn note_store(&mut self, arrow: &'a ArrowExpr) {
+        use super::stores::{StoreRole, creator_params, returned_object};
+        if let Some(store) = self.store_updaters.get(&arrow.span.lo.0).copied() {
+            if let Some(Pat::Ident(state)) = arrow.params.first()
+                && let Some(id) = self.bindings.binding_id(&state.id)
+            {
+                self.bindings.stores.insert(id, (store, StoreRole::State));
+            }
+            // `set(state => ({ ...state, ws }))`
+            if let Some(object) = returned_object(&arrow.body) {
+                self.sockets.store_objects.push((object.span.lo.0, store));
+            }
+            return;
+        }
+        let Some((set, get)) = creator_params(&arrow.params) else {
+            return;
+        };
+        let Some(object) = returned_object(&arrow.body) else {
+            return;
+        };
+        let store = arrow.span.lo.0;
+        for (ident, role) in [(Some(set), StoreRole::Set), (get, StoreRole::Get)] {
+            if let Some(id) = ident.and_then(|ident| self.bindings.binding_id(ident)) {
+                self.bindings.stores.insert(id, (store, role));
+            }
+        }
+        self.bindings.store_creators.insert(store);
+        self.sockets.store_objects.push((object.span.lo.0, store));
+        for prop in &object.props {
+            if let Some((name, span)) = object_method(prop) {
+                self.bindings.class_methods.insert((store, name), span);
+            }
+            // `ws: new WebSocket(url)`: the state's key holds it.
+            if let PropOrSpread::Prop(prop) = prop
+                && let Prop::KeyValue(pair) = &**prop
+                && let Some(key) = super::values::prop_atom(&pair.key)
+            {
+                let value = match strip(&pair.value) {
+                    Expr::Cond(cond) => [Some(&*cond.cons), Some(&*cond.alt)],
+                    other => [Some(other), None],
+                };
+                for value in value.into_iter().flatten() {
+                    if matches!(strip(value), Expr::New(_)) {
+                        self.hint_holder(value, Some(Holder::ThisField(Some(store), key.clone())));
+                    }
+                }
+            }
+        }
+    }
+
+    /// `set(state => …)`, `set({ ws })` with `set` a store's: the updater's parameter is
+    /// the state, the object the new state.
+    fn note_store_write(&mut self, callee: &Expr, args: &'a [ExprOrSpread]) {
+        use super::stores::{StoreRole, role_of, store_method_of};
+        // Pinia's `defineStore(id, { state, actions: { connect() { this.ws = … } } })`:
+        // the actions' `this` is the store, whose methods they call (`this.connect()`).
+        if let Expr::Ident(name) = strip(callee)
+            && &*name.sym == "defineStore"
+        {
+            for arg in args {
+                let Expr::Object(options) = strip(&arg.expr) else {
+                    continue;
+                };
+                for prop in &options.props {
+                    if let PropOrSpread::Prop(prop) = prop
+                        && let Prop::KeyValue(pair) = &**prop
+                        && super::values::prop_name(&pair.key) == Some("actions")
+                        && let Expr::Object(actions) = strip(&pair.value)
+                    {
+                        let start = actions.span.lo.0;
+                        for action in &actions.props {
+                            if let Some((name, span)) = object_method(action) {
+                                self.bindings.class_methods.insert((start, name), span);
+                            }
+                        }
+                        self.store_actions.insert(start);
+                    }
+                }
+            }
+            return;
+        }
+        let store = match strip(callee) {
+            Expr::Ident(callee) => match role_of(&self.bindings, callee) {
+                Some((store, StoreRole::Set)) => store,
+                _ => return,
+            },
+            // `useStore.setState({ ws })`
+            Expr::Member(member) if !self.bindings.stores.is_empty() => {
+                match store_method_of(&self.bindings, member, "setState") {
+                    Some(store) => store,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+        match args.first().map(|arg| strip(&arg.expr)) {
+            Some(Expr::Arrow(arrow)) => {
+                self.store_updaters.insert(arrow.span.lo.0, store);
+            }
+            Some(Expr::Object(object)) => {
+                self.sockets.store_objects.push((object.span.lo.0, store))
+            }
+            _ => {}
+        }
     }
 
     fn walk_function(&mut self, function: &'a Function, name: Option<Id>) {
@@ -2123,6 +2239,30 @@ impl<'a> Visit for Collector<'a> {
         self.declaration_kind = outer;
     }
 
+    /// `useStore.getState()` before the store's creator: its reads were not followed.
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        use super::stores::{state_call, state_method, store_method_of};
+        let member = in_tree(member);
+        if let Some((object, method)) = state_method(member)
+            && store_method_of(&self.bindings, member, method).is_none()
+        {
+            self.sockets
+                .early_store_reads
+                .push((object, member.span.lo.0, None));
+        }
+        if let Some(inner) = state_call(&member.obj)
+            && let Some((object, method)) = state_method(inner)
+            && store_method_of(&self.bindings, inner, method).is_none()
+        {
+            self.sockets.early_store_reads.push((
+                object,
+                inner.span.lo.0,
+                super::values::member_atom(&member.prop),
+            ));
+        }
+        member.visit_children_with(self);
+    }
+
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         let declarator = in_tree(declarator);
         let kind = match self.declaration_kind {
@@ -2402,6 +2542,8 @@ impl<'a> Visit for Collector<'a> {
                     });
                 }
                 let field = this_field(&self.bindings, member, class)
+                    // `state.ws = ws` in an immer updater, `get().ws = ws`.
+                    .or_else(|| super::stores::store_field(&self.bindings, member))
                     .or_else(|| declared_field(&self.bindings, member));
                 match field {
                     // `this.ws = ws`, `socketRef.current = ws`, `hep.ws = new WebSocket(…)`:
@@ -2630,6 +2772,7 @@ impl<'a> Visit for Collector<'a> {
             self.record_popup(call, callee);
             self.record_frame_attribute(call, callee);
             self.record_server_call(call, callee);
+            self.note_store_write(callee, &call.args);
             if let Expr::Member(member) = strip(callee)
                 && member_name(&member.prop).is_some_and(calls_back_at_once)
             {
@@ -2835,7 +2978,9 @@ impl<'a> Visit for Collector<'a> {
         }
         // The methods of an object literal bound to a name are walked as a class's: their
         // `this` is the object (see `Bindings::this_objects`).
-        if self.bindings.this_objects.contains_key(&object.span.lo.0) {
+        if self.bindings.this_objects.contains_key(&object.span.lo.0)
+            || self.store_actions.contains(&object.span.lo.0)
+        {
             for prop in &object.props {
                 let method = object_method(prop).is_some();
                 if method {

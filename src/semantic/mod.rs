@@ -13,6 +13,7 @@ pub mod socket_reach;
 pub mod socket_urls;
 pub mod socket_uses;
 pub mod sockets;
+pub mod stores;
 pub mod user_actions;
 pub mod values;
 

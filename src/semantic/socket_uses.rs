@@ -38,6 +38,8 @@ pub enum HolderRef<'a> {
     Field(&'a MemberExpr),
     /// `socket` in `const { socket } = this`: `this.socket`.
     ThisKey(&'a Ident),
+    /// `<call>.<field>`: a key of a store's state when the call reads one (`get().ws`).
+    Store(&'a MemberExpr),
 }
 
 impl<'a> HolderRef<'a> {
@@ -50,6 +52,9 @@ impl<'a> HolderRef<'a> {
             Expr::Member(member) if matches!(strip(&member.obj), Expr::Ident(_)) => {
                 Some(HolderRef::Field(member))
             }
+            Expr::Member(member) if matches!(strip(&member.obj), Expr::Call(_)) => {
+                Some(HolderRef::Store(member))
+            }
             _ => None,
         }
     }
@@ -57,7 +62,9 @@ impl<'a> HolderRef<'a> {
     fn name(&self) -> Option<Atom> {
         match self {
             HolderRef::Name(ident) => Some(ident.sym.clone()),
-            HolderRef::ThisField(member) | HolderRef::Field(member) => member_atom(&member.prop),
+            HolderRef::ThisField(member) | HolderRef::Field(member) | HolderRef::Store(member) => {
+                member_atom(&member.prop)
+            }
             HolderRef::ThisKey(key) => Some(key.sym.clone()),
         }
     }
@@ -66,7 +73,9 @@ impl<'a> HolderRef<'a> {
         match self {
             HolderRef::Name(ident) => bindings.binding_id(ident).map(Holder::Binding),
             HolderRef::ThisField(member) => this_field(bindings, member, class),
-            HolderRef::Field(member) => declared_field(bindings, member),
+            HolderRef::Field(member) => super::stores::store_field(bindings, member)
+                .or_else(|| declared_field(bindings, member)),
+            HolderRef::Store(member) => super::stores::store_field(bindings, member),
             HolderRef::ThisKey(key) => Some(this_key(bindings, key.sym.clone(), class)),
         }
     }
@@ -162,6 +171,9 @@ pub struct Uses<'r, 'a> {
     /// out once for all its sockets: asking each socket of each timer took a file of 200
     /// sockets and 200 timers most of its time.
     pub(super) heartbeats: std::cell::OnceCell<rustc_hash::FxHashSet<Holder>>,
+    /// Keys of stores (`None`: every key) read before the walk knew the store, whose uses
+    /// there are unknown (see `RawSockets::early_store_reads`).
+    opaque_stores: rustc_hash::FxHashSet<(u32, Option<Atom>)>,
 }
 
 impl<'r, 'a> Uses<'r, 'a> {
@@ -185,7 +197,23 @@ impl<'r, 'a> Uses<'r, 'a> {
                 }
             }
         }
+        let mut opaque_stores = rustc_hash::FxHashSet::default();
+        for (object, start, key) in &raw.early_store_reads {
+            let keyed = raw
+                .early_store_reads
+                .iter()
+                .any(|(_, other, key)| other == start && key.is_some());
+            if key.is_none() && keyed {
+                continue;
+            }
+            for method in ["getState", "setState"] {
+                if let Some(store) = super::stores::store_bound_to(bindings, object, method) {
+                    opaque_stores.insert((store, key.clone()));
+                }
+            }
+        }
         Uses {
+            opaque_stores,
             program,
             bindings,
             raw,
@@ -239,6 +267,12 @@ impl<'r, 'a> Uses<'r, 'a> {
             if let Holder::Field(object, _) = &holder {
                 escapes |= self.shared(object);
             }
+            if let Holder::ThisField(Some(store), key) = &holder
+                && !self.opaque_stores.is_empty()
+            {
+                escapes |= self.opaque_stores.contains(&(*store, None))
+                    || self.opaque_stores.contains(&(*store, Some(key.clone())));
+            }
             let mut found = Vec::new();
             for holder_use in self.by_name.get(name).into_iter().flatten() {
                 crate::deadline::tick();
@@ -267,6 +301,14 @@ impl<'r, 'a> Uses<'r, 'a> {
                         }
                     }
                     UseKind::StoredOn(root) => escapes |= self.hands_off_through(*root),
+                    // `set({ ws })`: a key of the store's state holds it.
+                    UseKind::InObject { object, key }
+                        if self.store_of_object(*object).is_some() =>
+                    {
+                        if let (Some(store), Some(key)) = (self.store_of_object(*object), key) {
+                            found.push(Holder::ThisField(Some(store), key.clone()));
+                        }
+                    }
                     UseKind::InObject { object, key } => match self.object_holder(*object) {
                         Some(kept) => {
                             // `const conn = { ws }`: `conn.ws` names it too.
@@ -381,6 +423,15 @@ impl<'r, 'a> Uses<'r, 'a> {
             .iter()
             .find(|(start, _)| *start == object)
             .map(|(_, holder)| holder)
+    }
+
+    /// The store whose state an object literal is (`set({ ws })`), by its span start.
+    fn store_of_object(&self, object: u32) -> Option<u32> {
+        self.raw
+            .store_objects
+            .iter()
+            .find(|(start, _)| *start == object)
+            .map(|(_, store)| *store)
     }
 
     /// Whether what a holder keeps is seen by code the file cannot see (see `shared`): a

@@ -149,6 +149,13 @@ pub struct RawSockets<'a> {
     /// Object literals kept under a holder when made (`this.state = { socket }`), by the
     /// literal's span start: a socket put in one stays in the file while the holder does.
     pub object_holders: Vec<(u32, Holder)>,
+    /// Object literals that are a store's state (`set({ ws })`, a creator's returned
+    /// object), by span start, with the store (see `stores`).
+    pub store_objects: Vec<(u32, u32)>,
+    /// `useStore.getState()` and `useStore.setState` read before the walk saw the store's
+    /// creator (so not followed then): the name, the `getState` member's span start and
+    /// the key read (`useStore.getState().ws`), if one. What those reads do is unknown.
+    pub early_store_reads: Vec<(&'a Ident, u32, Option<Atom>)>,
     /// `new Promise((resolve, reject) => …)`, whose settling functions socket handlers
     /// may call.
     pub promises: Vec<RawPromise<'a>>,
@@ -1284,6 +1291,18 @@ impl ReachWalker<'_, '_, '_> {
 impl Visit for ReachWalker<'_, '_, '_> {
     crate::guard_nesting!();
 
+    /// `storeRef?.getState().connect(true)`: an optional call opens a new socket as a
+    /// call does.
+    fn visit_opt_chain_expr(&mut self, chain: &OptChainExpr) {
+        if let OptChainBase::Call(call) = &*chain.base
+            && let Some(reopens) = self.search.reopening(&call.callee, self.class)
+        {
+            self.report(span_range(chain.span), reopens);
+            return;
+        }
+        chain.visit_children_with(self);
+    }
+
     fn visit_new_expr(&mut self, new: &NewExpr) {
         if constructor_of(self.search.bindings, &new.callee) == Constructor::Browser {
             self.report(
@@ -1295,7 +1314,7 @@ impl Visit for ReachWalker<'_, '_, '_> {
     }
 
     fn visit_if_stmt(&mut self, if_stmt: &IfStmt) {
-        let capped = is_attempt_test(&if_stmt.test);
+        let capped = is_attempt_test(self.search.bindings, &if_stmt.test);
         let outer = self.chain.capped;
         self.chain.capped |= capped;
         if_stmt.visit_children_with(self);
@@ -1309,7 +1328,7 @@ impl Visit for ReachWalker<'_, '_, '_> {
             stmt.visit_with(self);
             // `if (this.attempts >= MAX) return;` caps everything after it.
             if let Stmt::If(if_stmt) = stmt
-                && is_attempt_test(&if_stmt.test)
+                && is_attempt_test(self.search.bindings, &if_stmt.test)
             {
                 self.chain.capped = true;
             }
@@ -1460,21 +1479,26 @@ fn function_span(expr: &Expr) -> Option<Span> {
 }
 
 /// `attempts < MAX_RETRIES`, `this.retries >= 5`, `retryCount > limit`, `reopenTimes < 5`.
-fn is_attempt_test(test: &Expr) -> bool {
-    struct Finder(bool);
-    impl Visit for Finder {
+/// A comparison with no bound (`attempts >= maxAttempts` with `maxAttempts = Infinity`)
+/// caps nothing.
+fn is_attempt_test(bindings: &Bindings, test: &Expr) -> bool {
+    struct Finder<'b, 'a>(bool, &'b Bindings<'a>);
+    impl Visit for Finder<'_, '_> {
         crate::guard_nesting!();
 
         fn visit_bin_expr(&mut self, bin: &BinExpr) {
-            if matches!(
-                bin.op,
-                BinaryOp::Lt
-                    | BinaryOp::LtEq
-                    | BinaryOp::Gt
-                    | BinaryOp::GtEq
-                    | BinaryOp::EqEqEq
-                    | BinaryOp::EqEq
-            ) {
+            let unbounded = is_infinite(self.1, &bin.left) || is_infinite(self.1, &bin.right);
+            if !unbounded
+                && matches!(
+                    bin.op,
+                    BinaryOp::Lt
+                        | BinaryOp::LtEq
+                        | BinaryOp::Gt
+                        | BinaryOp::GtEq
+                        | BinaryOp::EqEqEq
+                        | BinaryOp::EqEq
+                )
+            {
                 let text = format!(
                     "{} {}",
                     expression_text(&bin.left),
@@ -1500,9 +1524,33 @@ fn is_attempt_test(test: &Expr) -> bool {
             bin.visit_children_with(self);
         }
     }
-    let mut finder = Finder(false);
+    let mut finder = Finder(false, bindings);
     test.visit_with(&mut finder);
     finder.0
+}
+
+/// `Infinity`, `Number.POSITIVE_INFINITY`, or a name bound only to one.
+fn is_infinite(bindings: &Bindings, expr: &Expr) -> bool {
+    let infinite = |expr: &Expr| match strip(expr) {
+        Expr::Ident(ident) => &*ident.sym == "Infinity" && bindings.is_global(ident),
+        Expr::Member(member) => {
+            expression_text(&member.obj) == "Number"
+                && member_name(&member.prop) == Some("POSITIVE_INFINITY")
+        }
+        _ => false,
+    };
+    if infinite(expr) {
+        return true;
+    }
+    let Expr::Ident(ident) = strip(expr) else {
+        return false;
+    };
+    bindings
+        .binding_id(ident)
+        .and_then(|id| bindings.binding(&id))
+        .is_some_and(|binding| {
+            binding.kind == BindingKind::Const && binding.init().is_some_and(infinite)
+        })
 }
 
 /// Classifies a timer delay: growing or random is backoff, a number is fixed.
@@ -1990,9 +2038,13 @@ fn names_library_function(bindings: &Bindings, callee: &Expr, module: &str) -> b
 pub fn holder_of(bindings: &Bindings, expr: &Expr, class: Option<u32>) -> Option<Holder> {
     match strip(expr) {
         Expr::Ident(ident) => bindings.binding_id(ident).map(Holder::Binding),
-        Expr::Member(member) => {
-            this_field(bindings, member, class).or_else(|| declared_field(bindings, member))
-        }
+        Expr::Member(member) => this_field(bindings, member, class)
+            .or_else(|| super::stores::store_field(bindings, member))
+            .or_else(|| declared_field(bindings, member)),
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Member(member) => super::stores::store_field(bindings, member),
+            OptChainBase::Call(_) => None,
+        },
         _ => None,
     }
 }

@@ -122,6 +122,11 @@ pub struct Bindings<'a> {
     /// Names destructured from a call's result (`const { verify } = useEmbedMode()`): the
     /// call and the field each name takes. A composable's (a hook's) returned functions.
     pub destructured: HashMap<Id, (&'a Expr, Atom)>,
+    /// The parameters of store creators and of their updaters (`set`, `get`, `state`), by
+    /// the creator's span start (see `stores`).
+    pub stores: HashMap<Id, (u32, super::stores::StoreRole)>,
+    /// Store creators, by span start.
+    pub store_creators: HashSet<u32>,
 }
 
 /// An imported name an expression reads (see [`Bindings::imported_constant`]).

@@ -1428,9 +1428,20 @@ fn resolve_function_at(
             match strip(&member.obj) {
                 Expr::This(_) => bindings.class_method(class?, name),
                 Expr::Ident(object) => bindings.object_method(bindings.id(object), name),
-                _ => None,
+                // `get().connect()`, `useStore.getState().connect()`: a store's action.
+                other => crate::semantic::stores::state_of(bindings, other)
+                    .and_then(|store| bindings.class_method(store, name)),
             }
         }
+        // `storeRef?.getState().connect`: a store's action, read in an optional chain.
+        Expr::OptChain(chain) => match &*chain.base {
+            OptChainBase::Member(member) => {
+                let name = member_name(&member.prop)?;
+                crate::semantic::stores::state_of(bindings, &member.obj)
+                    .and_then(|store| bindings.class_method(store, name))
+            }
+            OptChainBase::Call(_) => None,
+        },
         Expr::Call(call) => {
             let Callee::Expr(inner) = &call.callee else {
                 return None;
