@@ -624,16 +624,20 @@ impl Walker<'_, '_> {
     }
 }
 
+/// The name a value is read by: `NAME` or the last property of `EVENTS.NAME`.
+fn last_name(expr: &Expr) -> Option<&str> {
+    match strip(expr) {
+        Expr::Ident(ident) => Some(&ident.sym),
+        Expr::Member(member) => member_name(&member.prop),
+        _ => None,
+    }
+}
+
 /// A name written as a constant, upper case (`REQUIRE_CONTEXT`, `EVENTS.READY`): a
 /// message type, not the window's state.
 fn names_constant(expr: &Expr) -> bool {
-    let name = match strip(expr) {
-        Expr::Ident(ident) => &*ident.sym,
-        Expr::Member(member) => match member_name(&member.prop) {
-            Some(name) => name,
-            None => return false,
-        },
-        _ => return false,
+    let Some(name) = last_name(expr) else {
+        return false;
     };
     name.bytes().any(|b| b.is_ascii_uppercase())
         && name
@@ -644,13 +648,8 @@ fn names_constant(expr: &Expr) -> bool {
 /// A name written as a constant whose words name a secret (`API_TOKEN`, `SECRET`,
 /// `config.SESSION_ID`): the window's own credentials, which a reply would disclose.
 fn names_secret(expr: &Expr) -> bool {
-    let name = match strip(expr) {
-        Expr::Ident(ident) => &*ident.sym,
-        Expr::Member(member) => match member_name(&member.prop) {
-            Some(name) => name,
-            None => return false,
-        },
-        _ => return false,
+    let Some(name) = last_name(expr) else {
+        return false;
     };
     let words: Vec<&str> = name.split('_').filter(|word| !word.is_empty()).collect();
     words.iter().any(|word| {
