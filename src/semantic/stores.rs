@@ -13,7 +13,7 @@
 use swc_ecma_ast::*;
 
 use super::sockets::Holder;
-use super::values::{Bindings, member_atom, member_name, strip};
+use super::values::{Bindings, as_call, as_member, member_atom, member_name, strip};
 
 /// What a creator's parameter, or an updater's, names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +81,7 @@ pub fn role_of(bindings: &Bindings, ident: &Ident) -> Option<(u32, StoreRole)> {
 /// The store whose state an expression reads: `get()`, `useStore.getState()` (a name
 /// bound to `create(…)` of a creator), `storeRef.getState()` (a name bound only to
 /// objects whose `getState` is a creator's `get`), or an updater's `state`.
-pub fn state_of(bindings: &Bindings, expr: &Expr) -> Option<u32> {
+fn state_of(bindings: &Bindings, expr: &Expr) -> Option<u32> {
     state_at(bindings, expr, 0)
 }
 
@@ -89,13 +89,10 @@ fn state_at(bindings: &Bindings, expr: &Expr, depth: u32) -> Option<u32> {
     if bindings.stores.is_empty() || depth > 2 {
         return None;
     }
-    let expr = match strip(expr) {
-        Expr::OptChain(chain) => match &*chain.base {
-            OptChainBase::Call(call) => return state_of_call(bindings, &call.callee, &call.args),
-            OptChainBase::Member(_) => return None,
-        },
-        other => other,
-    };
+    let expr = strip(expr);
+    if let Some((callee, args)) = as_call(expr) {
+        return state_of_call(bindings, callee, args);
+    }
     match expr {
         Expr::Ident(ident) => match role_of(bindings, ident) {
             Some((store, StoreRole::State)) => Some(store),
@@ -109,12 +106,6 @@ fn state_at(bindings: &Bindings, expr: &Expr, depth: u32) -> Option<u32> {
                 state_at(bindings, binding.init()?, depth + 1)
             }
         },
-        Expr::Call(call) => {
-            let Callee::Expr(callee) = &call.callee else {
-                return None;
-            };
-            state_of_call(bindings, callee, &call.args)
-        }
         _ => None,
     }
 }
@@ -123,18 +114,13 @@ fn state_of_call(bindings: &Bindings, callee: &Expr, args: &[ExprOrSpread]) -> O
     if !args.is_empty() {
         return None;
     }
-    match strip(callee) {
-        Expr::Ident(ident) => match role_of(bindings, ident)? {
+    if let Expr::Ident(ident) = strip(callee) {
+        return match role_of(bindings, ident)? {
             (store, StoreRole::Get) => Some(store),
             _ => None,
-        },
-        Expr::OptChain(chain) => match &*chain.base {
-            OptChainBase::Member(member) => store_method_of(bindings, member, "getState"),
-            OptChainBase::Call(_) => None,
-        },
-        Expr::Member(member) => store_method_of(bindings, member, "getState"),
-        _ => None,
+        };
     }
+    store_method_of(bindings, as_member(callee)?, "getState")
 }
 
 /// `<name>.getState`, `<name>.setState` (`method`): the store the name is bound to.
@@ -227,6 +213,12 @@ fn creator_in(bindings: &Bindings, call: &CallExpr, depth: u32) -> Option<u32> {
     }
 }
 
+/// `get().connect`, `useStore.getState().connect`: the store's action of that name.
+pub fn store_action(bindings: &Bindings, member: &MemberExpr) -> Option<swc_common::Span> {
+    let store = state_of(bindings, &member.obj)?;
+    bindings.class_method(store, member_name(&member.prop)?)
+}
+
 /// `get().ws`, `state.ws`, `useStore.getState().ws`: a key of a store's state.
 pub fn store_field(bindings: &Bindings, member: &MemberExpr) -> Option<Holder> {
     let store = state_of(bindings, &member.obj)?;
@@ -248,24 +240,7 @@ pub fn state_method(member: &MemberExpr) -> Option<(&Ident, &'static str)> {
 
 /// `<name>.getState()`, `<name>?.getState()`: the `getState` member.
 pub fn state_call(expr: &Expr) -> Option<&MemberExpr> {
-    let callee = match strip(expr) {
-        Expr::Call(call) => match &call.callee {
-            Callee::Expr(callee) => &**callee,
-            _ => return None,
-        },
-        Expr::OptChain(chain) => match &*chain.base {
-            OptChainBase::Call(call) => &*call.callee,
-            OptChainBase::Member(_) => return None,
-        },
-        _ => return None,
-    };
-    let member = match strip(callee) {
-        Expr::Member(member) => member,
-        Expr::OptChain(chain) => match &*chain.base {
-            OptChainBase::Member(member) => member,
-            OptChainBase::Call(_) => return None,
-        },
-        _ => return None,
-    };
+    let (callee, _) = as_call(expr)?;
+    let member = as_member(callee)?;
     state_method(member).map(|_| member)
 }

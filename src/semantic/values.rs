@@ -359,7 +359,7 @@ pub fn required_module(call: &CallExpr) -> Option<&str> {
 }
 
 /// A member expression seen through optional chaining (`a?.b`).
-fn as_member(expr: &Expr) -> Option<&MemberExpr> {
+pub fn as_member(expr: &Expr) -> Option<&MemberExpr> {
     match strip(expr) {
         Expr::Member(member) => Some(member),
         Expr::OptChain(chain) => match &*chain.base {
@@ -371,7 +371,7 @@ fn as_member(expr: &Expr) -> Option<&MemberExpr> {
 }
 
 /// A call seen through optional chaining: its callee and arguments.
-fn as_call(expr: &Expr) -> Option<(&Expr, &[ExprOrSpread])> {
+pub fn as_call(expr: &Expr) -> Option<(&Expr, &[ExprOrSpread])> {
     match strip(expr) {
         Expr::Call(call) => match &call.callee {
             Callee::Expr(callee) => Some((callee, &call.args)),

@@ -1429,17 +1429,12 @@ fn resolve_function_at(
                 Expr::This(_) => bindings.class_method(class?, name),
                 Expr::Ident(object) => bindings.object_method(bindings.id(object), name),
                 // `get().connect()`, `useStore.getState().connect()`: a store's action.
-                other => crate::semantic::stores::state_of(bindings, other)
-                    .and_then(|store| bindings.class_method(store, name)),
+                _ => crate::semantic::stores::store_action(bindings, member),
             }
         }
         // `storeRef?.getState().connect`: a store's action, read in an optional chain.
         Expr::OptChain(chain) => match &*chain.base {
-            OptChainBase::Member(member) => {
-                let name = member_name(&member.prop)?;
-                crate::semantic::stores::state_of(bindings, &member.obj)
-                    .and_then(|store| bindings.class_method(store, name))
-            }
+            OptChainBase::Member(member) => crate::semantic::stores::store_action(bindings, member),
             OptChainBase::Call(_) => None,
         },
         Expr::Call(call) => {
