@@ -560,9 +560,10 @@ fn print_stats(report: &RunReport) {
     }
     for file in slowest.iter().take(5) {
         eprintln!(
-            "    {:>10}  {:>9} bytes  {}",
+            "    {:>10}  {:>9} bytes  {:<12} {}",
             millis(file.time),
             file.bytes,
+            file.stage,
             escape_for_terminal(&file.path)
         );
     }

@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::modules::Export;
 use crate::modules::env::{Answers, Demands, Matters};
 use crate::modules::graph::Graph;
@@ -58,7 +60,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         return;
     }
     let resolver = Resolver::new(report.files.iter().map(|file| file.path.as_str()));
-    let index: BTreeMap<String, usize> = report
+    let index: FxHashMap<String, usize> = report
         .files
         .iter()
         .enumerate()
@@ -79,14 +81,20 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             let wanted: Vec<usize> = {
                 let graph = graph(report, &resolver);
                 let asked = asked_about(report, &graph, &state, files.answers_everything());
-                let wanted: BTreeSet<usize> = report
-                    .files
+                let mut missing = Vec::new();
+                for (at, file) in report.files.iter().enumerate() {
+                    let exports_asked = asked.contains(&at);
+                    let keys = file.project.demands.keys().chain(
+                        exports_asked
+                            .then_some(&file.project.export_demands)
+                            .into_iter()
+                            .flat_map(|demands| demands.keys()),
+                    );
+                    graph.unanalysed_targets(&file.path, keys, &mut missing);
+                }
+                let wanted: BTreeSet<usize> = missing
                     .iter()
-                    .enumerate()
-                    .flat_map(|(at, file)| {
-                        graph.unanalysed_targets(&file.path, &questions(file, asked.contains(&at)))
-                    })
-                    .filter_map(|path| index.get(&path).copied())
+                    .filter_map(|path| index.get(path.as_str()).copied())
                     .filter(|&at| {
                         let project = &report.files[at].project;
                         !project.analysed || project.module.partial
@@ -254,14 +262,19 @@ fn asked_about(
     if everything {
         return (0..report.files.len()).collect();
     }
-    let index = report.positions_by_path();
+    let index: FxHashMap<&str, usize> = report
+        .files
+        .iter()
+        .enumerate()
+        .map(|(at, file)| (file.path.as_str(), at))
+        .collect();
     let mut asked: BTreeSet<usize> = state.in_full.clone();
     let mut frontier: Vec<usize> = Vec::new();
     let reach =
         |from: &str, demands: &Demands, asked: &mut BTreeSet<usize>, next: &mut Vec<usize>| {
             for (specifier, name) in demands.keys() {
-                if let Some(found) = graph.lookup(from, specifier, name)
-                    && let Some(&at) = index.get(found.path.as_str())
+                if let Some(found) = graph.defining_path(from, specifier, name)
+                    && let Some(&at) = index.get(found.as_str())
                     && asked.insert(at)
                 {
                     next.push(at);

@@ -3,8 +3,9 @@
 //! and the inverse indexes a project-level rule asks ("which pages embed this?").
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::embedded::Reference;
@@ -147,8 +148,10 @@ fn line_of(file: &FileResult, offset: usize) -> usize {
 /// needed) by file name, for the unique path suffix a root-relative URL may name.
 #[derive(Debug, Default)]
 pub struct KnownFiles<'a> {
-    paths: BTreeSet<&'a str>,
-    by_name: OnceCell<HashMap<&'a str, Vec<&'a str>>>,
+    // Hashed, not ordered: an application's paths share long prefixes, and the map is
+    // made again for each build of the page map.
+    paths: FxHashSet<&'a str>,
+    by_name: OnceCell<FxHashMap<&'a str, Vec<&'a str>>>,
 }
 
 impl<'a> FromIterator<&'a str> for KnownFiles<'a> {
@@ -168,7 +171,7 @@ impl<'a> KnownFiles<'a> {
     /// The files whose path ends in `/suffix` (or is `suffix`).
     fn ending_in(&self, suffix: &str) -> impl Iterator<Item = &'a str> {
         let by_name = self.by_name.get_or_init(|| {
-            let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+            let mut by_name: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
             for path in &self.paths {
                 let name = path.rsplit('/').next().unwrap_or(path);
                 by_name.entry(name).or_default().push(path);

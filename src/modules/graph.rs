@@ -3,9 +3,10 @@
 //! it and that definition's summary. Cycles end the search.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::env::{Answers, Demands, Imported};
 use super::resolve::Resolver;
@@ -16,14 +17,25 @@ const MAX_HOPS: usize = 16;
 
 /// The modules of a run, by path as shown.
 pub struct Graph<'f> {
-    modules: BTreeMap<&'f str, &'f ModuleFacts>,
+    modules: FxHashMap<&'f str, &'f ModuleFacts>,
     /// Made once per run over every file of it (modules not parsed resolve too, to no
     /// facts): the files do not change while the link pass parses more of them.
     pub resolver: &'f Resolver,
-    /// What each lookup of a name in a module found: the modules' facts do not change
-    /// while the graph lives, and the link pass looks the same names up for each
-    /// question it asks of them.
-    found: RefCell<FxHashMap<(String, String), Option<Imported>>>,
+    /// What each lookup of a name in a module found, by module path and name: the
+    /// modules' facts do not change while the graph lives, and the link pass looks the
+    /// same names up for each question it asks of them.
+    found: RefCell<Lookups>,
+}
+
+/// Lookups by module path, then by name.
+type Lookups = FxHashMap<Arc<str>, FxHashMap<String, Rc<Lookup>>>;
+
+/// What looking a name up in a module found.
+pub struct Lookup {
+    /// Its definition, if found.
+    pub found: Option<Imported>,
+    /// The modules on the way that have no facts (or partial ones), in the order met.
+    missing: Vec<String>,
 }
 
 impl<'f> Graph<'f> {
@@ -45,9 +57,10 @@ impl<'f> Graph<'f> {
         let found = demands
             .iter()
             .filter_map(|(key, matters)| {
-                let imported = self.lookup(from, &key.0, &key.1)?;
+                let lookup = self.looked_up(from, &key.0, &key.1)?;
+                let imported = lookup.found.as_ref()?;
                 (!imported.summary.is_empty() && matters.in_summary(&imported.summary))
-                    .then(|| (key.clone(), imported))
+                    .then(|| (key.clone(), imported.clone()))
             })
             .collect();
         Answers { found }
@@ -56,29 +69,52 @@ impl<'f> Graph<'f> {
     /// The files that looking up `from`'s demands reaches and the run did not analyse
     /// (they held nothing a rule looks for) or analysed without their summaries
     /// ([`ModuleFacts::partial`]), re-exporting modules' sources included: the link needs
-    /// their summaries.
-    pub fn unanalysed_targets(&self, from: &str, demands: &Demands) -> Vec<String> {
-        let mut missing = Vec::new();
-        for (specifier, name) in demands.keys() {
-            if let Some(path) = self.resolver.resolve(from, specifier) {
-                self.lookup_in(&path, name, &mut BTreeSet::new(), 0, &mut missing);
+    /// their summaries. Added to `missing`, which may repeat paths.
+    pub fn unanalysed_targets<'d>(
+        &self,
+        from: &str,
+        demands: impl IntoIterator<Item = &'d (String, String)>,
+        missing: &mut Vec<String>,
+    ) {
+        for (specifier, name) in demands {
+            if let Some(lookup) = self.looked_up(from, specifier, name) {
+                missing.extend(lookup.missing.iter().cloned());
             }
         }
-        missing.sort();
-        missing.dedup();
-        missing
     }
 
     /// The definition of `name` exported by the module `specifier` names from `from`.
     pub fn lookup(&self, from: &str, specifier: &str, name: &str) -> Option<Imported> {
-        let path = self.resolver.resolve(from, specifier)?;
-        let key = (path, name.to_string());
-        if let Some(found) = self.found.borrow().get(&key) {
-            return found.clone();
+        self.looked_up(from, specifier, name)?.found.clone()
+    }
+
+    /// The module that defines `name` exported by the module `specifier` names from
+    /// `from`, as shown.
+    pub fn defining_path(&self, from: &str, specifier: &str, name: &str) -> Option<String> {
+        let lookup = self.looked_up(from, specifier, name)?;
+        Some(lookup.found.as_ref()?.path.clone())
+    }
+
+    /// [`Self::lookup`] with the modules it met that have no facts, remembered.
+    fn looked_up(&self, from: &str, specifier: &str, name: &str) -> Option<Rc<Lookup>> {
+        let path = self.resolver.resolve_shared(from, specifier)?;
+        if let Some(found) = self
+            .found
+            .borrow()
+            .get(&*path)
+            .and_then(|names| names.get(name))
+        {
+            return Some(found.clone());
         }
-        let found = self.lookup_in(&key.0, name, &mut BTreeSet::new(), 0, &mut Vec::new());
-        self.found.borrow_mut().insert(key, found.clone());
-        found
+        let mut missing = Vec::new();
+        let found = self.lookup_in(&path, name, &mut FxHashSet::default(), 0, &mut missing);
+        let lookup = Rc::new(Lookup { found, missing });
+        self.found
+            .borrow_mut()
+            .entry(path)
+            .or_default()
+            .insert(name.to_string(), lookup.clone());
+        Some(lookup)
     }
 
     /// [`Self::lookup`] from the module at `path`; modules on the way that have no
@@ -87,7 +123,7 @@ impl<'f> Graph<'f> {
         &self,
         path: &str,
         name: &str,
-        visited: &mut BTreeSet<(String, String)>,
+        visited: &mut FxHashSet<(String, String)>,
         hops: usize,
         missing: &mut Vec<String>,
     ) -> Option<Imported> {
@@ -115,7 +151,7 @@ impl<'f> Graph<'f> {
                     specifier,
                     imported,
                 } if exported == name => {
-                    let target = self.resolver.resolve(path, specifier)?;
+                    let target = self.resolver.resolve_shared(path, specifier)?;
                     return self.lookup_in(&target, imported, visited, hops + 1, missing);
                 }
                 _ => {}
@@ -127,7 +163,7 @@ impl<'f> Graph<'f> {
         }
         facts.exports.iter().find_map(|export| match export {
             Export::All { specifier } => {
-                let target = self.resolver.resolve(path, specifier)?;
+                let target = self.resolver.resolve_shared(path, specifier)?;
                 self.lookup_in(&target, name, visited, hops + 1, missing)
             }
             _ => None,
@@ -217,5 +253,60 @@ mod tests {
             Some(ConstValue::Str("*".into()))
         );
         assert_eq!(value("./index", "default"), None);
+    }
+
+    #[test]
+    fn a_remembered_lookup_still_lists_the_modules_without_facts_on_its_way() {
+        // `index.ts` re-exports from `helpers.ts`, which the run did not parse, and from
+        // `partial.ts`, whose summaries were left to the link.
+        let barrel = ModuleFacts {
+            specifiers: vec!["./helpers".into(), "./partial".into()],
+            exports: vec![
+                Export::All {
+                    specifier: "./helpers".into(),
+                },
+                Export::From {
+                    name: "check".into(),
+                    specifier: "./partial".into(),
+                    imported: "check".into(),
+                },
+            ],
+            partial: false,
+        };
+        let partial = ModuleFacts {
+            specifiers: vec![],
+            exports: vec![constant("check", "*")],
+            partial: true,
+        };
+        let files = [
+            "src/index.ts",
+            "src/helpers.ts",
+            "src/partial.ts",
+            "src/app.ts",
+        ];
+        let resolver = Resolver::new(files);
+        let graph = Graph::new(
+            &resolver,
+            [("src/index.ts", &barrel), ("src/partial.ts", &partial)],
+        );
+        let key = |name: &str| ("./index".to_string(), name.to_string());
+        let keys = [key("check"), key("helper")];
+        let missing_of = |graph: &Graph| {
+            let mut missing = Vec::new();
+            graph.unanalysed_targets("src/app.ts", &keys, &mut missing);
+            missing.sort();
+            missing
+        };
+        let expected = vec!["src/helpers.ts".to_string(), "src/partial.ts".to_string()];
+        // Asked first, then remembered: the same modules either way.
+        assert_eq!(missing_of(&graph), expected);
+        assert_eq!(missing_of(&graph), expected);
+        let fresh = Graph::new(
+            &resolver,
+            [("src/index.ts", &barrel), ("src/partial.ts", &partial)],
+        );
+        assert_eq!(fresh.lookup("src/app.ts", "./index", "check"), None);
+        assert_eq!(fresh.defining_path("src/app.ts", "./index", "helper"), None);
+        assert_eq!(missing_of(&fresh), expected);
     }
 }

@@ -10,9 +10,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use crate::source::normalize_shown_path;
@@ -33,7 +33,7 @@ const MAX_ASCENT: usize = 32;
 
 /// Resolves specifiers to files of the run (paths as shown).
 pub struct Resolver {
-    known: BTreeSet<String>,
+    known: FxHashSet<String>,
     /// A folder's effective tsconfig/jsconfig paths, by folder.
     configs: Mutex<BTreeMap<String, Option<std::sync::Arc<PathsConfig>>>>,
     /// Workspace packages by name: their folder and manifest.
@@ -41,8 +41,11 @@ pub struct Resolver {
     /// What each specifier resolved to, by importing folder and specifier: a resolution
     /// reads only those and what the resolver holds, which does not change, and the
     /// link pass asks the same questions round after round.
-    resolved: Mutex<FxHashMap<String, FxHashMap<String, Option<String>>>>,
+    resolved: Mutex<Resolutions>,
 }
+
+/// Files by importing folder, then by specifier (`None`: no file of the run).
+type Resolutions = FxHashMap<String, FxHashMap<String, Option<Arc<str>>>>;
 
 /// `compilerOptions.baseUrl` and `paths`, resolved to folders.
 #[derive(Debug, Default, Clone)]
@@ -65,6 +68,12 @@ impl Resolver {
 
     /// The file of the run that `specifier`, imported by `from`, names.
     pub fn resolve(&self, from: &str, specifier: &str) -> Option<String> {
+        self.resolve_shared(from, specifier)
+            .map(|path| path.to_string())
+    }
+
+    /// [`Self::resolve`], as the memo holds it: asked again and again by the link pass.
+    pub fn resolve_shared(&self, from: &str, specifier: &str) -> Option<Arc<str>> {
         let folder = parent(from);
         if let Some(found) = self
             .resolved
@@ -74,7 +83,7 @@ impl Resolver {
         {
             return found;
         }
-        let found = self.resolve_from_folder(folder, specifier);
+        let found: Option<Arc<str>> = self.resolve_from_folder(folder, specifier).map(Arc::from);
         if let Ok(mut resolved) = self.resolved.lock() {
             resolved
                 .entry(folder.to_string())
