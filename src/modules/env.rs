@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::ExportSummary;
+use super::{ExportSummary, FunctionSummary};
 
 /// An imported name: the module specifier as written, and the name it exports
 /// (`default` for a default import, `*` for a namespace).
@@ -41,6 +41,11 @@ impl Matters {
     pub const SINKS: Matters = Matters(4);
     /// Only whether it forwards to `addEventListener`.
     pub const LISTENER_WRAPPER: Matters = Matters(8);
+    /// Only whether it makes and returns a socket (a factory).
+    pub const SOCKET_FACTORY: Matters = Matters(16);
+    /// Only what it does with a socket handed to its parameters (none used as a socket:
+    /// handed to code the rules cannot see, as to an unknown function).
+    pub const SOCKET_PARAMS: Matters = Matters(32);
 
     pub fn join(self, other: Matters) -> Matters {
         Matters(self.0 | other.0)
@@ -50,15 +55,21 @@ impl Matters {
         self.0 & part.0 != 0
     }
 
-    /// Whether `summary` has something a use of this kind could read.
+    /// Whether `summary` has something a use of this kind could read. A function's part
+    /// counts in the functions of the object it returns too: a use of a function
+    /// destructured from a call's result (`const { on } = useEvents()`) reads them.
     pub fn in_summary(self, summary: &ExportSummary) -> bool {
-        let function = summary.function.as_ref();
+        let function = |part: fn(&FunctionSummary) -> bool| {
+            summary.function.as_ref().is_some_and(|function| {
+                part(function) || function.returned.iter().any(|(_, returned)| part(returned))
+            })
+        };
         self.has(Matters::ANYTHING)
             || (self.has(Matters::VALUE) && summary.value.is_some())
-            || (self.has(Matters::SINKS)
-                && function.is_some_and(|function| function.sinks.iter().any(Option::is_some)))
-            || (self.has(Matters::LISTENER_WRAPPER)
-                && function.is_some_and(|function| function.listener_wrapper.is_some()))
+            || (self.has(Matters::SINKS) && function(|f| f.sinks.iter().any(Option::is_some)))
+            || (self.has(Matters::LISTENER_WRAPPER) && function(|f| f.listener_wrapper.is_some()))
+            || (self.has(Matters::SOCKET_FACTORY) && function(|f| f.socket.is_some()))
+            || (self.has(Matters::SOCKET_PARAMS) && function(|f| !f.socket_params.is_empty()))
     }
 }
 

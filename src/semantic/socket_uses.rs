@@ -353,7 +353,9 @@ impl<'r, 'a> Uses<'r, 'a> {
     /// parameter as a socket).
     fn imported_use(&self, callee: &Expr, index: usize) -> Option<ImportedUse> {
         use swc_common::Spanned;
-        let (function, found, shown) = self.bindings.imported_function(callee)?;
+        let (function, found, shown) = self
+            .bindings
+            .imported_function_for(callee, crate::modules::env::Matters::SOCKET_PARAMS)?;
         let lifecycle = function
             .socket_params
             .get(index)?

@@ -399,7 +399,9 @@ pub fn resolve_sockets<'r, 'a>(
             if uses.calls_own_function(at) || !used_as_socket(raw, uses, &result.holder) {
                 continue;
             }
-            let Some((function, found, shown)) = bindings.imported_function(result.callee) else {
+            let Some((function, found, shown)) = bindings
+                .imported_function_for(result.callee, crate::modules::env::Matters::SOCKET_FACTORY)
+            else {
                 continue;
             };
             let Some(factory) = function.socket else {
