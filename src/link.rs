@@ -81,7 +81,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             let wanted: Vec<usize> = {
                 let graph = graph(report, &resolver);
                 let asked = asked_about(report, &graph, &state, files.answers_everything());
-                let mut missing = Vec::new();
+                let mut missing = BTreeSet::new();
                 for (at, file) in report.files.iter().enumerate() {
                     let exports_asked = asked.contains(&at);
                     let keys = file.project.demands.keys().chain(
@@ -90,11 +90,12 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                             .into_iter()
                             .flat_map(|demands| demands.keys()),
                     );
-                    graph.unanalysed_targets(&file.path, keys, &mut missing);
+                    graph.unanalysed_targets(&file.path, keys, &mut |path: &str| {
+                        missing.extend(index.get(path).copied());
+                    });
                 }
                 let wanted: BTreeSet<usize> = missing
-                    .iter()
-                    .filter_map(|path| index.get(path.as_str()).copied())
+                    .into_iter()
                     .filter(|&at| {
                         let project = &report.files[at].project;
                         !project.analysed || project.module.partial

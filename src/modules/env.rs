@@ -32,8 +32,7 @@ pub struct Matters(u8);
 
 impl Matters {
     /// Any summary, even a function's that does nothing a rule reads: a helper handed
-    /// the origin that checks nothing is not a check, a socket handed to a helper that
-    /// keeps it to itself is not handed off.
+    /// the origin that checks nothing is not a check.
     pub const ANYTHING: Matters = Matters(1);
     /// Only a constant's value (what `imported_constant` reads).
     pub const VALUE: Matters = Matters(2);
@@ -43,8 +42,10 @@ impl Matters {
     pub const LISTENER_WRAPPER: Matters = Matters(8);
     /// Only whether it makes and returns a socket (a factory).
     pub const SOCKET_FACTORY: Matters = Matters(16);
-    /// Only what it does with a socket handed to its parameters (none used as a socket:
-    /// handed to code the rules cannot see, as to an unknown function).
+    /// Only what it does with a socket handed to its parameters: a socket handed to a
+    /// helper that keeps it to itself is not handed off, but one handed to a function
+    /// that uses no parameter as a socket goes to code the rules cannot see, as to an
+    /// unknown function.
     pub const SOCKET_PARAMS: Matters = Matters(32);
 
     pub fn join(self, other: Matters) -> Matters {

@@ -31,9 +31,9 @@ pub struct Graph<'f> {
 type Lookups = FxHashMap<Arc<str>, FxHashMap<String, Rc<Lookup>>>;
 
 /// What looking a name up in a module found.
-pub struct Lookup {
+struct Lookup {
     /// Its definition, if found.
-    pub found: Option<Imported>,
+    found: Option<Imported>,
     /// The modules on the way that have no facts (or partial ones), in the order met.
     missing: Vec<String>,
 }
@@ -69,16 +69,16 @@ impl<'f> Graph<'f> {
     /// The files that looking up `from`'s demands reaches and the run did not analyse
     /// (they held nothing a rule looks for) or analysed without their summaries
     /// ([`ModuleFacts::partial`]), re-exporting modules' sources included: the link needs
-    /// their summaries. Added to `missing`, which may repeat paths.
+    /// their summaries. Each is handed to `missing`, repeats included.
     pub fn unanalysed_targets<'d>(
         &self,
         from: &str,
         demands: impl IntoIterator<Item = &'d (String, String)>,
-        missing: &mut Vec<String>,
+        missing: &mut impl FnMut(&str),
     ) {
         for (specifier, name) in demands {
             if let Some(lookup) = self.looked_up(from, specifier, name) {
-                missing.extend(lookup.missing.iter().cloned());
+                lookup.missing.iter().for_each(|path| missing(path));
             }
         }
     }
@@ -118,7 +118,7 @@ impl<'f> Graph<'f> {
     }
 
     /// [`Self::lookup`] from the module at `path`; modules on the way that have no
-    /// facts go to `missing`.
+    /// facts (or partial ones) go to `missing`.
     fn lookup_in(
         &self,
         path: &str,
@@ -292,10 +292,11 @@ mod tests {
         let key = |name: &str| ("./index".to_string(), name.to_string());
         let keys = [key("check"), key("helper")];
         let missing_of = |graph: &Graph| {
-            let mut missing = Vec::new();
-            graph.unanalysed_targets("src/app.ts", &keys, &mut missing);
-            missing.sort();
-            missing
+            let mut missing = std::collections::BTreeSet::new();
+            graph.unanalysed_targets("src/app.ts", &keys, &mut |path: &str| {
+                missing.insert(path.to_string());
+            });
+            missing.into_iter().collect::<Vec<_>>()
         };
         let expected = vec!["src/helpers.ts".to_string(), "src/partial.ts".to_string()];
         // Asked first, then remembered: the same modules either way.

@@ -35,7 +35,7 @@ const MAX_ASCENT: usize = 32;
 pub struct Resolver {
     known: FxHashSet<String>,
     /// A folder's effective tsconfig/jsconfig paths, by folder.
-    configs: Mutex<BTreeMap<String, Option<std::sync::Arc<PathsConfig>>>>,
+    configs: Mutex<BTreeMap<String, Option<Arc<PathsConfig>>>>,
     /// Workspace packages by name: their folder and manifest.
     packages: OnceLock<BTreeMap<String, (String, Value)>>,
     /// What each specifier resolved to, by importing folder and specifier: a resolution
@@ -158,7 +158,7 @@ impl Resolver {
     }
 
     /// The tsconfig or jsconfig that applies to files of `folder`: the nearest one.
-    fn paths_config(&self, folder: &str) -> Option<std::sync::Arc<PathsConfig>> {
+    fn paths_config(&self, folder: &str) -> Option<Arc<PathsConfig>> {
         if let Some(found) = self.configs.lock().ok()?.get(folder) {
             return found.clone();
         }
@@ -226,7 +226,11 @@ impl Resolver {
     /// The packages whose `package.json` sits in a folder above a file of the run.
     fn find_packages(&self) -> BTreeMap<String, (String, Value)> {
         let mut folders = BTreeSet::new();
-        for path in &self.known {
+        // In order: a climb stops at a folder seen before or after MAX_ASCENT folders, so
+        // which folders are found must not depend on the order of a hash set.
+        let mut known: Vec<&String> = self.known.iter().collect();
+        known.sort_unstable();
+        for path in known {
             let mut folder = parent(path);
             for _ in 0..MAX_ASCENT {
                 if folder.split('/').any(|part| part == "node_modules") || !folders.insert(folder) {
