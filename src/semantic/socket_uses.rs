@@ -198,12 +198,15 @@ impl<'r, 'a> Uses<'r, 'a> {
             }
         }
         let mut opaque_stores = rustc_hash::FxHashSet::default();
+        // `useStore.getState().ws` is recorded twice, keyed and not: the key says more.
+        let keyed: rustc_hash::FxHashSet<u32> = raw
+            .early_store_reads
+            .iter()
+            .filter(|(_, _, key)| key.is_some())
+            .map(|(_, start, _)| *start)
+            .collect();
         for (object, start, key) in &raw.early_store_reads {
-            let keyed = raw
-                .early_store_reads
-                .iter()
-                .any(|(_, other, key)| other == start && key.is_some());
-            if key.is_none() && keyed {
+            if key.is_none() && keyed.contains(start) {
                 continue;
             }
             for method in ["getState", "setState"] {
@@ -301,23 +304,23 @@ impl<'r, 'a> Uses<'r, 'a> {
                         }
                     }
                     UseKind::StoredOn(root) => escapes |= self.hands_off_through(*root),
-                    // `set({ ws })`: a key of the store's state holds it.
-                    UseKind::InObject { object, key }
-                        if self.store_of_object(*object).is_some() =>
-                    {
-                        if let (Some(store), Some(key)) = (self.store_of_object(*object), key) {
-                            found.push(Holder::ThisField(Some(store), key.clone()));
-                        }
-                    }
-                    UseKind::InObject { object, key } => match self.object_holder(*object) {
-                        Some(kept) => {
-                            // `const conn = { ws }`: `conn.ws` names it too.
-                            if let (Holder::Binding(id), Some(key)) = (kept, key) {
-                                found.push(Holder::Field(id.clone(), key.clone()));
+                    UseKind::InObject { object, key } => match self.store_of_object(*object) {
+                        // `set({ ws })`: a key of the store's state holds it.
+                        Some(store) => {
+                            if let Some(key) = key {
+                                found.push(Holder::ThisField(Some(store), key.clone()));
                             }
-                            escapes |= self.holder_shared(kept);
                         }
-                        None => escapes = true,
+                        None => match self.object_holder(*object) {
+                            Some(kept) => {
+                                // `const conn = { ws }`: `conn.ws` names it too.
+                                if let (Holder::Binding(id), Some(key)) = (kept, key) {
+                                    found.push(Holder::Field(id.clone(), key.clone()));
+                                }
+                                escapes |= self.holder_shared(kept);
+                            }
+                            None => escapes = true,
+                        },
                     },
                     UseKind::Returned(function) => {
                         let before = found.len();
