@@ -80,7 +80,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         for _ in 0..MAX_EXPORT_HOPS {
             let wanted: Vec<usize> = {
                 let graph = graph(report, &resolver);
-                let asked = asked_about(report, &graph, &state, files.answers_everything());
+                let asked = asked_about(report, &index, &graph, &state, files.answers_everything());
                 let mut missing = BTreeSet::new();
                 for (at, file) in report.files.iter().enumerate() {
                     let exports_asked = asked.contains(&at);
@@ -123,7 +123,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         }
         let answers = answers.unwrap_or_else(|| {
             let graph = graph(report, &resolver);
-            let asked = asked_about(report, &graph, &state, files.answers_everything());
+            let asked = asked_about(report, &index, &graph, &state, files.answers_everything());
             answer_files(report, &graph, &asked, files)
         });
         let (wanted, how): (Vec<usize>, Vec<Relint>) = answers
@@ -256,6 +256,7 @@ fn has_questions(file: &crate::results::FileResult, exports_asked: bool) -> bool
 /// summaries of what it exports: their export summaries are worth answering for.
 fn asked_about(
     report: &RunReport,
+    index: &FxHashMap<String, usize>,
     graph: &Graph,
     state: &LinkState,
     everything: bool,
@@ -263,19 +264,13 @@ fn asked_about(
     if everything {
         return (0..report.files.len()).collect();
     }
-    let index: FxHashMap<&str, usize> = report
-        .files
-        .iter()
-        .enumerate()
-        .map(|(at, file)| (file.path.as_str(), at))
-        .collect();
     let mut asked: BTreeSet<usize> = state.in_full.clone();
     let mut frontier: Vec<usize> = Vec::new();
     let reach =
         |from: &str, demands: &Demands, asked: &mut BTreeSet<usize>, next: &mut Vec<usize>| {
             for (specifier, name) in demands.keys() {
                 if let Some(found) = graph.defining_path(from, specifier, name)
-                    && let Some(&at) = index.get(found.as_str())
+                    && let Some(&at) = index.get(&found)
                     && asked.insert(at)
                 {
                     next.push(at);

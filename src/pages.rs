@@ -141,10 +141,7 @@ pub fn import_target(
         return None;
     }
     let path = resolver.resolve(from, specifier)?;
-    index
-        .get(path.as_str())
-        .copied()
-        .filter(|&target| target != at)
+    index.get(&*path).copied().filter(|&target| target != at)
 }
 
 /// Extensions of the scripts a framework convention names.

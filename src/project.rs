@@ -475,7 +475,7 @@ pub fn keepalive_elsewhere(
                     !classic
                         && resolver
                             .resolve(&report.files[user].path, specifier)
-                            .is_some_and(|path| path == file.path)
+                            .is_some_and(|path| *path == *file.path)
                 }
             };
             let mut heartbeat = false;

@@ -97,7 +97,7 @@ impl<'f> Graph<'f> {
 
     /// [`Self::lookup`] with the modules it met that have no facts, remembered.
     fn looked_up(&self, from: &str, specifier: &str, name: &str) -> Option<Rc<Lookup>> {
-        let path = self.resolver.resolve_shared(from, specifier)?;
+        let path = self.resolver.resolve(from, specifier)?;
         if let Some(found) = self
             .found
             .borrow()
@@ -151,7 +151,7 @@ impl<'f> Graph<'f> {
                     specifier,
                     imported,
                 } if exported == name => {
-                    let target = self.resolver.resolve_shared(path, specifier)?;
+                    let target = self.resolver.resolve(path, specifier)?;
                     return self.lookup_in(&target, imported, visited, hops + 1, missing);
                 }
                 _ => {}
@@ -163,7 +163,7 @@ impl<'f> Graph<'f> {
         }
         facts.exports.iter().find_map(|export| match export {
             Export::All { specifier } => {
-                let target = self.resolver.resolve_shared(path, specifier)?;
+                let target = self.resolver.resolve(path, specifier)?;
                 self.lookup_in(&target, name, visited, hops + 1, missing)
             }
             _ => None,

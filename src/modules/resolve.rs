@@ -66,14 +66,9 @@ impl Resolver {
         }
     }
 
-    /// The file of the run that `specifier`, imported by `from`, names.
-    pub fn resolve(&self, from: &str, specifier: &str) -> Option<String> {
-        self.resolve_shared(from, specifier)
-            .map(|path| path.to_string())
-    }
-
-    /// [`Self::resolve`], as the memo holds it: asked again and again by the link pass.
-    pub fn resolve_shared(&self, from: &str, specifier: &str) -> Option<Arc<str>> {
+    /// The file of the run that `specifier`, imported by `from`, names, as the memo holds
+    /// it: the link pass and the page map ask again and again.
+    pub fn resolve(&self, from: &str, specifier: &str) -> Option<Arc<str>> {
         let folder = parent(from);
         if let Some(found) = self
             .resolved

@@ -1535,10 +1535,7 @@ fn is_attempt_test(bindings: &Bindings, test: &Expr) -> bool {
 fn is_infinite(bindings: &Bindings, expr: &Expr) -> bool {
     let infinite = |expr: &Expr| match strip(expr) {
         Expr::Ident(ident) => &*ident.sym == "Infinity" && bindings.is_global(ident),
-        Expr::Member(member) => {
-            expression_text(&member.obj) == "Number"
-                && member_name(&member.prop) == Some("POSITIVE_INFINITY")
-        }
+        Expr::Member(_) => super::handlers::expression_is(expr, "Number.POSITIVE_INFINITY"),
         _ => false,
     };
     if infinite(expr) {

@@ -674,17 +674,9 @@ fn names_secret(expr: &Expr) -> bool {
 
 /// A property that says what kind of message an object is (`type`, `action`, `event`).
 fn names_message_type(key: &PropName) -> bool {
-    let name = match key {
-        PropName::Ident(name) => &*name.sym,
-        PropName::Str(text) => match text.value.as_str() {
-            Some(text) => text,
-            None => return false,
-        },
-        _ => return false,
-    };
     matches!(
-        name,
-        "type" | "action" | "event" | "kind" | "cmd" | "command" | "method" | "name"
+        crate::semantic::values::prop_name(key),
+        Some("type" | "action" | "event" | "kind" | "cmd" | "command" | "method" | "name")
     )
 }
 
