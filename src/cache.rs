@@ -121,6 +121,7 @@ const KEY_FILE_NAME: &str = "cache-key";
 const KEY_BYTES: usize = 32;
 
 /// The secret that authenticates caches written by this user's crosswire.
+#[derive(Clone)]
 pub struct Secret([u8; KEY_BYTES]);
 
 /// The folder of this user's secret: `$XDG_CACHE_HOME/crosswire`, else
@@ -255,6 +256,55 @@ pub struct Loaded {
     pub cache: Cache,
     /// Why what was there was not used, when that is worth a note.
     pub note: Option<String>,
+}
+
+/// A cache read on a thread of its own, so that reading and authenticating it overlaps
+/// the walk of the tree; a run waits for it where it first needs it.
+pub struct Loading {
+    thread: std::sync::Mutex<Option<std::thread::JoinHandle<Result<Loaded, String>>>>,
+    outcome: std::sync::OnceLock<Result<Loaded, String>>,
+}
+
+impl Loading {
+    /// Starts reading the cache at `path` (see [`Cache::load`]).
+    pub fn start(path: PathBuf, key: String, secret: Secret) -> Loading {
+        let read = move || Cache::load(&path, &key, &secret);
+        let thread = std::thread::Builder::new()
+            .name("crosswire-cache".into())
+            .spawn(read);
+        Loading {
+            thread: std::sync::Mutex::new(thread.ok()),
+            outcome: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn outcome(&self) -> &Result<Loaded, String> {
+        self.outcome.get_or_init(|| {
+            let thread = self
+                .thread
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            match thread.map(std::thread::JoinHandle::join) {
+                Some(Ok(outcome)) => outcome,
+                Some(Err(_)) => Err("reading it failed".into()),
+                None => Err("no thread could be started to read it".into()),
+            }
+        })
+    }
+
+    /// The cache, once read; `None` if it could not be used.
+    pub fn cache(&self) -> Option<&Cache> {
+        self.outcome().as_ref().ok().map(|loaded| &loaded.cache)
+    }
+
+    /// What reading gave: the cache and a note, or why it cannot be used.
+    pub fn finish(self) -> Result<Loaded, String> {
+        self.outcome();
+        self.outcome
+            .into_inner()
+            .unwrap_or_else(|| Err("reading it failed".into()))
+    }
 }
 
 /// The per-file entries, decoded when first asked for.

@@ -298,13 +298,7 @@ fn execute(args: Args) -> Result<i32, String> {
     let use_cache = args.cache && !args.print_page_map;
     let mut cache_errors = Vec::new();
     let cache_secret = if use_cache {
-        load_cache(
-            &args,
-            &cache_path,
-            &cache_key,
-            &mut engine,
-            &mut cache_errors,
-        )
+        load_cache(&args, &cache_path, &cache_key, &mut engine)
     } else {
         None
     };
@@ -339,6 +333,13 @@ fn execute(args: Args) -> Result<i32, String> {
         report.notices.extend(outcome.notices.iter().cloned());
         fixed = Some(outcome);
     }
+    let cache_secret = finish_loading_cache(
+        &args,
+        &cache_path,
+        &mut engine,
+        cache_secret,
+        &mut cache_errors,
+    );
     report.errors.extend(cache_errors);
     // Nothing changed since the cache's memo of this run: it is left as it is.
     if let Some(secret) = cache_secret.filter(|_| !empty_selection && !cache_update.unchanged) {
@@ -578,14 +579,14 @@ fn count_of(count: usize, noun: &str) -> String {
     }
 }
 
-/// This user's cache at `path` into `engine`, and the secret to save it with; `None`
-/// when the cache cannot be trusted (said unless `-q`) or used (an error in `errors`).
+/// Starts reading this user's cache at `path` into `engine` (on a thread of its own, beside
+/// the walk; see [`finish_loading_cache`]), and gives the secret to save it with; `None`
+/// when the key cannot be trusted (said unless `-q`).
 fn load_cache(
     args: &Args,
     path: &std::path::Path,
     key: &str,
     engine: &mut Engine,
-    errors: &mut Vec<crate::results::LintError>,
 ) -> Option<crate::cache::Secret> {
     let mut linted: Vec<PathBuf> = vec![PathBuf::from(".")];
     linted.extend(
@@ -603,13 +604,34 @@ fn load_cache(
             return None;
         }
     };
-    match crate::cache::Cache::load(path, key, &secret) {
+    engine.cache_loading = Some(crate::cache::Loading::start(
+        path.to_path_buf(),
+        key.to_string(),
+        secret.clone(),
+    ));
+    Some(secret)
+}
+
+/// The cache the run read, into `engine.cache`, once the run is over: a note on why an
+/// earlier one was set aside, or an error and no secret (nothing is saved) if it cannot be
+/// used.
+fn finish_loading_cache(
+    args: &Args,
+    path: &std::path::Path,
+    engine: &mut Engine,
+    secret: Option<crate::cache::Secret>,
+    errors: &mut Vec<crate::results::LintError>,
+) -> Option<crate::cache::Secret> {
+    let Some(loading) = engine.cache_loading.take() else {
+        return secret;
+    };
+    match loading.finish() {
         Ok(loaded) => {
             if let Some(note) = loaded.note.filter(|_| !args.quiet) {
                 eprintln!("crosswire: note: {note}");
             }
             engine.cache = Some(loaded.cache);
-            Some(secret)
+            secret
         }
         Err(reason) => {
             errors.push(crate::results::LintError {

@@ -1,4 +1,4 @@
-//! Finds the files to lint: walks folders with `walkdir`, honours `.gitignore`,
+//! Finds the files to lint: walks folders in parallel, honours `.gitignore`,
 //! `.ignore` and `.git/info/exclude` with the `ignore` crate's gitignore matcher,
 //! and never follows symbolic links.
 
@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::results::Stamp;
 use crate::source::FileKind;
 
 /// Folders that are never linted, whatever the ignore files say.
@@ -18,15 +18,24 @@ const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules"];
 pub struct Discovered {
     /// Files to lint, sorted and without duplicates.
     pub files: Vec<PathBuf>,
+    /// Each file's size and modification time when it was found, beside `files`.
+    pub stamps: Vec<Stamp>,
     /// Paths that could not be read, with the reason.
     pub errors: Vec<(PathBuf, String)>,
     /// Files named on the command line that crosswire does not read.
     pub unsupported: Vec<PathBuf>,
     /// Files named on the command line that `[files] ignore` leaves out.
     pub ignored: Vec<PathBuf>,
-    /// Beside `files` until the end of discovery: what each file is, whatever the spelling
-    /// that reached it.
-    identities: Vec<PathBuf>,
+}
+
+/// A file found, until discovery sorts them.
+#[derive(Debug)]
+struct FoundFile {
+    path: PathBuf,
+    stamp: Stamp,
+    /// What the file is, whatever the spelling that reached it; only when several paths
+    /// were given, which can name one file twice.
+    identity: Option<PathBuf>,
 }
 
 pub struct DiscoverOptions<'a> {
@@ -34,20 +43,26 @@ pub struct DiscoverOptions<'a> {
     pub config: &'a Config,
 }
 
+/// The files `paths` name or hold. Folders are walked on the current `rayon` pool.
 pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
     let mut found = Discovered::default();
+    let mut files: Vec<FoundFile> = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
             Err(error) => found.errors.push((path.clone(), describe_io_error(&error))),
-            Ok(metadata) if metadata.is_dir() => {
-                walk_folder(path, options, &mut found, paths.len() > 1)
-            }
+            Ok(metadata) if metadata.is_dir() => walk_folder(
+                path,
+                options,
+                &mut files,
+                &mut found.errors,
+                paths.len() > 1,
+            ),
             // A FIFO or device would block or never end; only regular files are read.
             Ok(metadata) if !metadata.is_file() => found.errors.push((
                 path.clone(),
                 "not a regular file (a FIFO, socket or device); not read".into(),
             )),
-            Ok(_) => {
+            Ok(metadata) => {
                 // Files named explicitly are linted even when an ignore file lists them
                 // (pre-commit passes changed files); `[files] ignore` still applies.
                 if options.config.is_ignored(path) {
@@ -55,12 +70,12 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
                     continue;
                 }
                 if FileKind::from_path(path).is_some() {
-                    found.files.push(path.clone());
-                    // Only several paths can name one file twice.
-                    if paths.len() > 1 {
-                        let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-                        found.identities.push(identity);
-                    }
+                    files.push(FoundFile {
+                        path: path.clone(),
+                        stamp: Stamp::of(&metadata),
+                        identity: (paths.len() > 1)
+                            .then(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())),
+                    });
                 } else {
                     found.unsupported.push(path.clone());
                 }
@@ -68,44 +83,59 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
         }
     }
     if paths.len() > 1 {
-        found.files = without_duplicates(
-            std::mem::take(&mut found.files),
-            std::mem::take(&mut found.identities),
-        );
+        files = without_duplicates(files);
     } else {
-        found.files.sort();
-        found.files.dedup();
+        // One folder's files share its spelling up to the names the walk joined to it,
+        // so byte order with `/` first is `Path` order, without splitting components.
+        files.sort_by_cached_key(|file| walk_order_key(&file.path));
     }
+    (found.files, found.stamps) = files
+        .into_iter()
+        .map(|file| (file.path, file.stamp))
+        .unzip();
     found
+}
+
+/// A key whose byte order is `Path` order, for paths that differ only in names joined
+/// with single separators: `/` becomes the one byte no name holds, which sorts first.
+fn walk_order_key(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for byte in &mut key {
+        if *byte == b'/' {
+            *byte = 0;
+        }
+    }
+    key
 }
 
 /// One path per file, when the paths given overlap (`src/a.js ./src/a.js`, `. src`, a
 /// folder and a link to it): the one that names the file where it is, or else the first
 /// in sorted order.
-fn without_duplicates(files: Vec<PathBuf>, identities: Vec<PathBuf>) -> Vec<PathBuf> {
+fn without_duplicates(files: Vec<FoundFile>) -> Vec<FoundFile> {
     let names_itself = |path: &Path, identity: &Path| {
         std::path::absolute(path).is_ok_and(|absolute| absolute == identity)
     };
-    let mut chosen: std::collections::HashMap<PathBuf, PathBuf> =
+    let mut chosen: std::collections::HashMap<PathBuf, FoundFile> =
         std::collections::HashMap::with_capacity(files.len());
-    for (path, identity) in files.into_iter().zip(identities) {
+    for mut file in files {
+        let identity = file.identity.take().unwrap_or_else(|| file.path.clone());
         match chosen.entry(identity) {
             std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(path);
+                slot.insert(file);
             }
             std::collections::hash_map::Entry::Occupied(mut slot) => {
-                let new_is_own = names_itself(&path, slot.key());
-                let old_is_own = names_itself(slot.get(), slot.key());
-                if (new_is_own, std::cmp::Reverse(&path))
-                    > (old_is_own, std::cmp::Reverse(slot.get()))
+                let new_is_own = names_itself(&file.path, slot.key());
+                let old_is_own = names_itself(&slot.get().path, slot.key());
+                if (new_is_own, std::cmp::Reverse(&file.path))
+                    > (old_is_own, std::cmp::Reverse(&slot.get().path))
                 {
-                    slot.insert(path);
+                    slot.insert(file);
                 }
             }
         }
     }
-    let mut files: Vec<PathBuf> = chosen.into_values().collect();
-    files.sort();
+    let mut files: Vec<FoundFile> = chosen.into_values().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
@@ -117,139 +147,224 @@ pub fn describe_io_error(error: &std::io::Error) -> String {
     }
 }
 
-/// The ignore files of one folder, most decisive first.
-struct FolderRules {
-    depth: usize,
+/// The ignore rules in force in a folder: its own, then its parent's, up to the
+/// repository's top. Shared by the folders below, which the walk visits in parallel.
+struct RulesChain {
     matchers: Vec<Gitignore>,
+    parent: Option<std::sync::Arc<RulesChain>>,
 }
 
+impl RulesChain {
+    /// Deeper folders decide first; within a folder `.ignore` beats `.gitignore`, which
+    /// beats `.git/info/exclude`. A `!pattern` whitelists.
+    fn ignores(chain: &Option<std::sync::Arc<RulesChain>>, path: &Path, is_dir: bool) -> bool {
+        let mut folder = chain.as_deref();
+        while let Some(rules) = folder {
+            for matcher in &rules.matchers {
+                match matcher.matched(path, is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+            folder = rules.parent.as_deref();
+        }
+        false
+    }
+
+    fn with(
+        chain: &Option<std::sync::Arc<RulesChain>>,
+        matchers: Vec<Gitignore>,
+    ) -> Option<std::sync::Arc<RulesChain>> {
+        if matchers.is_empty() {
+            return chain.clone();
+        }
+        Some(std::sync::Arc::new(RulesChain {
+            matchers,
+            parent: chain.clone(),
+        }))
+    }
+}
+
+/// What one folder of the walk found; gathered once per folder, not per file.
+#[derive(Default)]
+struct FolderFinds {
+    files: Vec<FoundFile>,
+    errors: Vec<(PathBuf, String)>,
+}
+
+/// Walks the folder `root` on the current thread pool, a task per folder. Each folder is
+/// listed once, and its listing says which ignore files it has, so a folder without any
+/// costs no failed `open`s (three per folder before, most of a cached run's system time);
+/// entries' kinds come from the listing, so nothing is `stat`ed. The files come out in any
+/// order: discovery sorts them.
 fn walk_folder(
     root: &Path,
     options: &DiscoverOptions,
-    found: &mut Discovered,
+    files: &mut Vec<FoundFile>,
+    errors: &mut Vec<(PathBuf, String)>,
     track_identities: bool,
 ) {
-    let mut stack: Vec<FolderRules> = Vec::new();
+    let mut chain: Option<std::sync::Arc<RulesChain>> = None;
     if options.use_ignore_files {
         // Ignore files above the root still apply to it, up to the repository's top.
         for folder in ancestors_within_repository(root) {
-            let matchers = folder_matchers(&folder);
-            if !matchers.is_empty() {
-                // Depth 0: never left while walking below the root.
-                stack.push(FolderRules { depth: 0, matchers });
-            }
+            chain = RulesChain::with(&chain, folder_matchers(&folder));
         }
     }
     // Matchers are rooted at absolute folders, so entries are matched by absolute path.
     let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let ancestor_levels = stack.len();
-    let mut entries = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = entries.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error.path().unwrap_or(root).to_path_buf();
-                let reason = error
-                    .io_error()
-                    .map(describe_io_error)
-                    .unwrap_or_else(|| error.to_string());
-                found.errors.push((path, reason));
-                continue;
+    let finds = std::sync::Mutex::new(FolderFinds::default());
+    let walk = FolderWalk {
+        options,
+        track_identities,
+        finds: &finds,
+    };
+    rayon::in_place_scope(|scope| {
+        walk.folder(scope, root.to_path_buf(), absolute_root, chain);
+    });
+    let mut finds = finds
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    finds.errors.sort();
+    files.extend(finds.files);
+    errors.extend(finds.errors);
+}
+
+struct FolderWalk<'w, 'o> {
+    options: &'w DiscoverOptions<'o>,
+    track_identities: bool,
+    finds: &'w std::sync::Mutex<FolderFinds>,
+}
+
+impl<'w, 'o> FolderWalk<'w, 'o> {
+    /// Lists `folder` (at `absolute`, under the rules of the folders above it), keeps
+    /// its files and hands each folder inside it to a task of its own.
+    fn folder<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        folder: PathBuf,
+        absolute: PathBuf,
+        above: Option<std::sync::Arc<RulesChain>>,
+    ) {
+        let mut finds = FolderFinds::default();
+        let mut entries: Vec<(std::fs::DirEntry, std::fs::FileType, std::ffi::OsString)> =
+            Vec::new();
+        match std::fs::read_dir(&folder) {
+            Err(error) => finds
+                .errors
+                .push((folder.clone(), describe_io_error(&error))),
+            Ok(listing) => {
+                for entry in listing {
+                    match entry.and_then(|entry| {
+                        let file_type = entry.file_type()?;
+                        let name = entry.file_name();
+                        Ok((entry, file_type, name))
+                    }) {
+                        Ok(named) => entries.push(named),
+                        Err(error) => finds
+                            .errors
+                            .push((folder.clone(), describe_io_error(&error))),
+                    }
+                }
             }
-        };
-        let depth = entry.depth();
-        // Leave the rules of folders this entry is not inside.
-        while stack.len() > ancestor_levels && stack.last().is_some_and(|f| f.depth >= depth) {
-            stack.pop();
         }
-        let path = entry.path();
-        let absolute = absolute_root.join(path.strip_prefix(root).unwrap_or(path));
-        let file_type = entry.file_type();
-        if depth > 0 {
+        let rules = if self.options.use_ignore_files {
+            let has = |name: &str| entries.iter().any(|(_, _, entry)| entry == name);
+            let mut matchers = Vec::new();
+            for (present, file) in [
+                (has(".ignore"), absolute.join(".ignore")),
+                (has(".gitignore"), absolute.join(".gitignore")),
+                (
+                    has(".git"),
+                    absolute.join(".git").join("info").join("exclude"),
+                ),
+            ] {
+                if present {
+                    matchers.extend(ignore_file_matcher(&absolute, file));
+                }
+            }
+            RulesChain::with(&above, matchers)
+        } else {
+            None
+        };
+        for (entry, file_type, name) in entries {
             if file_type.is_symlink() {
                 continue;
             }
-            let name = entry.file_name().to_string_lossy();
-            if file_type.is_dir() && ALWAYS_SKIPPED.contains(&name.as_ref()) {
-                entries.skip_current_dir();
-                continue;
-            }
             let is_dir = file_type.is_dir();
-            if options.config.is_ignored(path)
-                || (options.use_ignore_files && is_ignored(&stack, &absolute, is_dir))
-            {
-                if is_dir {
-                    entries.skip_current_dir();
-                }
+            if is_dir && ALWAYS_SKIPPED.iter().any(|skipped| name == *skipped) {
                 continue;
             }
-        }
-        if file_type.is_dir() {
-            if options.use_ignore_files {
-                let matchers = folder_matchers(&absolute);
-                if !matchers.is_empty() {
-                    stack.push(FolderRules { depth, matchers });
-                }
+            let path = folder.join(&name);
+            let entry_absolute = absolute.join(&name);
+            if self.options.config.is_ignored(&path)
+                || (self.options.use_ignore_files
+                    && RulesChain::ignores(&rules, &entry_absolute, is_dir))
+            {
+                continue;
             }
-        } else if file_type.is_file() && FileKind::from_path(path).is_some() {
-            found.files.push(path.to_path_buf());
-            if track_identities {
-                found.identities.push(absolute);
+            if is_dir {
+                let rules = rules.clone();
+                scope.spawn(move |scope| self.folder(scope, path, entry_absolute, rules));
+            } else if file_type.is_file() && FileKind::from_path(&path).is_some() {
+                // A `stat` by the listing's own handle and the name: no path to walk
+                // again. Every run needs sizes to schedule and stamps for the cache.
+                let stamp = entry
+                    .metadata()
+                    .map_or_else(|_| Stamp::default(), |metadata| Stamp::of(&metadata));
+                finds.files.push(FoundFile {
+                    path,
+                    stamp,
+                    identity: self.track_identities.then_some(entry_absolute),
+                });
             }
         }
+        if finds.files.is_empty() && finds.errors.is_empty() {
+            return;
+        }
+        let mut all = self
+            .finds
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        all.files.append(&mut finds.files);
+        all.errors.append(&mut finds.errors);
     }
-}
-
-/// Deeper folders decide first; within a folder `.ignore` beats `.gitignore`,
-/// which beats `.git/info/exclude`. A `!pattern` whitelists.
-fn is_ignored(stack: &[FolderRules], path: &Path, is_dir: bool) -> bool {
-    for folder in stack.iter().rev() {
-        for matcher in &folder.matchers {
-            match matcher.matched(path, is_dir) {
-                Match::Ignore(_) => return true,
-                Match::Whitelist(_) => return false,
-                Match::None => {}
-            }
-        }
-    }
-    false
 }
 
 fn folder_matchers(folder: &Path) -> Vec<Gitignore> {
-    let mut matchers = Vec::new();
-    let mut add = |file: PathBuf| {
-        // Bounded like every read of the tree (see `safe_io`): an ignore file planted as
-        // a link to something huge must not exhaust memory; one that cannot be read is
-        // left out, which lints more, never less.
-        if let Ok(bytes) = crate::safe_io::read_file(&file, crate::safe_io::CONFIG_READ_LIMIT) {
-            let mut builder = GitignoreBuilder::new(folder);
-            for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                // Lines that are not UTF-8 or are malformed are skipped, as the ignore
-                // crate's own reader and git do; git also skips a BOM.
-                if let Ok(line) = std::str::from_utf8(line) {
-                    let line = if index == 0 {
-                        line.trim_start_matches('\u{feff}')
-                    } else {
-                        line
-                    };
-                    let _ = builder.add_line(Some(file.clone()), line);
-                }
-            }
-            if let Ok(matcher) = builder.build()
-                && !matcher.is_empty()
-            {
-                matchers.push(matcher);
-            }
+    [
+        folder.join(".ignore"),
+        folder.join(".gitignore"),
+        folder.join(".git").join("info").join("exclude"),
+    ]
+    .into_iter()
+    .filter_map(|file| ignore_file_matcher(folder, file))
+    .collect()
+}
+
+/// The rules of the ignore file `file`, rooted at `folder`; none if it cannot be read or
+/// says nothing.
+fn ignore_file_matcher(folder: &Path, file: PathBuf) -> Option<Gitignore> {
+    // Bounded like every read of the tree (see `safe_io`): an ignore file planted as a
+    // link to something huge must not exhaust memory; one that cannot be read is left
+    // out, which lints more, never less.
+    let bytes = crate::safe_io::read_file(&file, crate::safe_io::CONFIG_READ_LIMIT).ok()?;
+    let mut builder = GitignoreBuilder::new(folder);
+    for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // Lines that are not UTF-8 or are malformed are skipped, as the ignore crate's
+        // own reader and git do; git also skips a BOM.
+        if let Ok(line) = std::str::from_utf8(line) {
+            let line = if index == 0 {
+                line.trim_start_matches('\u{feff}')
+            } else {
+                line
+            };
+            let _ = builder.add_line(Some(file.clone()), line);
         }
-    };
-    add(folder.join(".ignore"));
-    add(folder.join(".gitignore"));
-    add(folder.join(".git").join("info").join("exclude"));
-    matchers
+    }
+    builder.build().ok().filter(|matcher| !matcher.is_empty())
 }
 
 /// The folders above `root` whose ignore files apply to it, from the
@@ -293,20 +408,18 @@ pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
         .take_while(|folder| folder.starts_with(top))
         .collect();
     folders.reverse();
-    let mut stack: Vec<FolderRules> = Vec::new();
+    let mut rules = None;
     for (depth, folder) in folders.into_iter().enumerate() {
         if depth > 0 {
             let name = folder.file_name().unwrap_or_default().to_string_lossy();
-            if ALWAYS_SKIPPED.contains(&name.as_ref()) || is_ignored(&stack, folder, true) {
+            if ALWAYS_SKIPPED.contains(&name.as_ref()) || RulesChain::ignores(&rules, folder, true)
+            {
                 return true;
             }
         }
-        let matchers = folder_matchers(folder);
-        if !matchers.is_empty() {
-            stack.push(FolderRules { depth, matchers });
-        }
+        rules = RulesChain::with(&rules, folder_matchers(folder));
     }
-    is_ignored(&stack, file, false)
+    RulesChain::ignores(&rules, file, false)
 }
 
 #[cfg(test)]
@@ -341,5 +454,217 @@ mod tests {
         let plain = top.join("plain");
         assert!(walk_leaves_out(&plain.join("build/a.js"), &plain));
         assert!(!walk_leaves_out(&plain.join("a.js"), &plain));
+    }
+}
+
+/// The walk compared with the one it replaced: `walkdir`, one folder after another, each
+/// folder's ignore files probed by name, on generated trees.
+#[cfg(test)]
+mod walk_equivalence {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The walk before 2026-12-06, as it was.
+    fn reference_walk(root: &Path, options: &DiscoverOptions) -> Vec<PathBuf> {
+        struct FolderRules {
+            depth: usize,
+            matchers: Vec<Gitignore>,
+        }
+        fn is_ignored(stack: &[FolderRules], path: &Path, is_dir: bool) -> bool {
+            for folder in stack.iter().rev() {
+                for matcher in &folder.matchers {
+                    match matcher.matched(path, is_dir) {
+                        Match::Ignore(_) => return true,
+                        Match::Whitelist(_) => return false,
+                        Match::None => {}
+                    }
+                }
+            }
+            false
+        }
+        let mut files = Vec::new();
+        let mut stack: Vec<FolderRules> = Vec::new();
+        if options.use_ignore_files {
+            for folder in ancestors_within_repository(root) {
+                let matchers = folder_matchers(&folder);
+                if !matchers.is_empty() {
+                    stack.push(FolderRules { depth: 0, matchers });
+                }
+            }
+        }
+        let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let ancestor_levels = stack.len();
+        let mut entries = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = entries.next() {
+            let Ok(entry) = entry else { continue };
+            let depth = entry.depth();
+            while stack.len() > ancestor_levels && stack.last().is_some_and(|f| f.depth >= depth) {
+                stack.pop();
+            }
+            let path = entry.path();
+            let absolute = absolute_root.join(path.strip_prefix(root).unwrap_or(path));
+            let file_type = entry.file_type();
+            if depth > 0 {
+                if file_type.is_symlink() {
+                    continue;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if file_type.is_dir() && ALWAYS_SKIPPED.contains(&name.as_ref()) {
+                    entries.skip_current_dir();
+                    continue;
+                }
+                let is_dir = file_type.is_dir();
+                if options.config.is_ignored(path)
+                    || (options.use_ignore_files && is_ignored(&stack, &absolute, is_dir))
+                {
+                    if is_dir {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+            if file_type.is_dir() {
+                if options.use_ignore_files {
+                    let matchers = folder_matchers(&absolute);
+                    if !matchers.is_empty() {
+                        stack.push(FolderRules { depth, matchers });
+                    }
+                }
+            } else if file_type.is_file() && FileKind::from_path(path).is_some() {
+                files.push(path.to_path_buf());
+            }
+        }
+        files.sort();
+        files
+    }
+
+    const NAMES: &[&str] = &[
+        "a.js",
+        "b.ts",
+        "keep.min.js",
+        "c.txt",
+        "d-e.vue",
+        "src",
+        "dist",
+        "x.y",
+        "x",
+        "node_modules",
+        ".git",
+        "sub",
+        "page.html",
+    ];
+    const PATTERNS: &[&str] = &[
+        "dist",
+        "dist/",
+        "*.js",
+        "!keep.min.js",
+        "/a.js",
+        "sub/",
+        "**/b.ts",
+        "# note",
+        "!*.ts",
+        "x.y",
+        "*.min.js",
+        "!dist",
+        "src/*.vue",
+        "",
+        "\\#x",
+        "x/",
+    ];
+
+    /// One entry of a generated tree: a folder path of name indices, then what is there.
+    #[derive(Debug, Clone)]
+    enum Planted {
+        File(Vec<usize>, usize),
+        Ignore(Vec<usize>, u8, Vec<usize>),
+        Link(Vec<usize>, usize),
+    }
+
+    fn planted() -> impl Strategy<Value = Planted> {
+        let folder = proptest::collection::vec(0..NAMES.len(), 0..4);
+        prop_oneof![
+            6 => (folder.clone(), 0..NAMES.len()).prop_map(|(f, n)| Planted::File(f, n)),
+            3 => (folder.clone(), 0u8..3, proptest::collection::vec(0..PATTERNS.len(), 1..4))
+                .prop_map(|(f, k, p)| Planted::Ignore(f, k, p)),
+            1 => (folder, 0..NAMES.len()).prop_map(|(f, n)| Planted::Link(f, n)),
+        ]
+    }
+
+    fn plant(root: &Path, planted: &[Planted]) {
+        let folder_of = |names: &[usize]| {
+            names
+                .iter()
+                .fold(root.to_path_buf(), |path, &name| path.join(NAMES[name]))
+        };
+        for entry in planted {
+            // Names taken by files earlier in the list are not folders: such entries are
+            // left out, as the file system would refuse them.
+            match entry {
+                Planted::File(folder, name) => {
+                    let folder = folder_of(folder);
+                    if std::fs::create_dir_all(&folder).is_ok() {
+                        let _ = std::fs::write(folder.join(NAMES[*name]), "postMessage(x)");
+                    }
+                }
+                Planted::Ignore(folder, kind, patterns) => {
+                    let folder = folder_of(folder);
+                    let file = match kind {
+                        0 => folder.join(".gitignore"),
+                        1 => folder.join(".ignore"),
+                        _ => folder.join(".git").join("info").join("exclude"),
+                    };
+                    let text: Vec<&str> = patterns.iter().map(|at| PATTERNS[*at]).collect();
+                    if file
+                        .parent()
+                        .is_some_and(|parent| std::fs::create_dir_all(parent).is_ok())
+                    {
+                        let _ = std::fs::write(file, text.join("\n"));
+                    }
+                }
+                Planted::Link(folder, name) => {
+                    let folder = folder_of(folder);
+                    if std::fs::create_dir_all(&folder).is_ok() {
+                        #[cfg(unix)]
+                        let _ = std::os::unix::fs::symlink(root, folder.join(NAMES[*name]));
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn the_parallel_walk_finds_what_the_sequential_one_found(
+            planted in proptest::collection::vec(planted(), 1..30),
+            use_ignore_files in any::<bool>(),
+        ) {
+            let temp = tempfile::tempdir().unwrap();
+            let root = temp.path().join("tree");
+            std::fs::create_dir_all(&root).unwrap();
+            plant(&root, &planted);
+            let config = Config::defaults(root.clone());
+            let options = DiscoverOptions { use_ignore_files, config: &config };
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+            let found = pool.install(|| discover(std::slice::from_ref(&root), &options));
+            prop_assert_eq!(found.files.len(), found.stamps.len());
+            prop_assert_eq!(found.files, reference_walk(&root, &options));
+            // Each stamp is the file's.
+            for (path, stamp) in found_stamps(&root, &options, &pool) {
+                prop_assert_eq!(stamp, Stamp::of(&std::fs::metadata(&path).unwrap()));
+            }
+        }
+    }
+
+    fn found_stamps(
+        root: &Path,
+        options: &DiscoverOptions,
+        pool: &rayon::ThreadPool,
+    ) -> Vec<(PathBuf, Stamp)> {
+        let found = pool.install(|| discover(&[root.to_path_buf()], options));
+        found.files.into_iter().zip(found.stamps).collect()
     }
 }

@@ -51,6 +51,8 @@ pub struct Engine {
     pub max_file_time: Option<std::time::Duration>,
     /// Results of an earlier run, by path, when `--cache` is on.
     pub cache: Option<crate::cache::Cache>,
+    /// The same, still being read (see [`Engine::cache`]).
+    pub cache_loading: Option<crate::cache::Loading>,
     /// Parse every file, skipping the prefilter (for the page map).
     pub read_everything: bool,
     /// The second pass leaves unparsed the modules that cannot lead to a file with facts
@@ -130,6 +132,20 @@ pub enum Input {
 }
 
 impl Engine {
+    /// The cache, when `--cache` is on and it could be read; waits for it if it is still
+    /// being read.
+    pub fn cache(&self) -> Option<&crate::cache::Cache> {
+        match &self.cache_loading {
+            Some(loading) => loading.cache(),
+            None => self.cache.as_ref(),
+        }
+    }
+
+    /// Whether a cache is on, without waiting for one being read.
+    fn cache_on(&self) -> bool {
+        self.cache.is_some() || self.cache_loading.is_some()
+    }
+
     pub fn new(config: Config) -> Engine {
         let enabled: Vec<(&'static Rule, Severity)> = RULES
             .iter()
@@ -149,6 +165,7 @@ impl Engine {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_file_time: Some(DEFAULT_MAX_FILE_TIME),
             cache: None,
+            cache_loading: None,
             read_everything: false,
             prune_loaded_scripts: true,
             collect_stats: false,
@@ -626,7 +643,7 @@ impl Engine {
         if let Some(kept) = trees {
             let bytes = std::mem::take(&mut kept.bytes);
             let hash = self
-                .cache
+                .cache()
                 .is_some()
                 .then(|| crate::cache::content_hash(&bytes));
             let mut result = self.lint_guarded(shown.clone(), bytes, kind, options, trees)?;
@@ -637,7 +654,7 @@ impl Engine {
             }
             return Ok(result);
         }
-        let Some(cache) = &self.cache else {
+        let Some(cache) = self.cache() else {
             return self.lint_guarded(shown.clone(), read()?, kind, options, trees);
         };
         let cache_key = crate::cache::path_key(path, cwd);
@@ -739,17 +756,22 @@ impl Engine {
         &self,
         pool: &rayon::ThreadPool,
         paths: &[PathBuf],
+        known_stamps: Option<&[Stamp]>,
         options: &[FileOptions],
         cwd: &Path,
     ) -> Vec<Result<FileResult, Skipped>> {
-        let stamps: Vec<Stamp> = pool.install(|| {
-            paths
-                .par_iter()
-                .map(|path| {
-                    std::fs::metadata(path).map_or_else(|_| Default::default(), |m| Stamp::of(&m))
-                })
-                .collect()
-        });
+        let stamps: Vec<Stamp> = match known_stamps {
+            Some(stamps) if stamps.len() == paths.len() => stamps.to_vec(),
+            _ => pool.install(|| {
+                paths
+                    .par_iter()
+                    .map(|path| {
+                        std::fs::metadata(path)
+                            .map_or_else(|_| Default::default(), |m| Stamp::of(&m))
+                    })
+                    .collect()
+            }),
+        };
         let sizes: Vec<u64> = stamps.iter().map(|stamp| stamp.size).collect();
         let stage = *self
             .stage
@@ -891,7 +913,7 @@ impl Engine {
                 };
                 paths.len()
             ];
-            let results = self.lint_paths(pool, &paths, &options, cwd);
+            let results = self.lint_paths(pool, &paths, None, &options, cwd);
             for (at, result) in wanted.into_iter().zip(results) {
                 match result {
                     Ok(result) => {
@@ -1027,7 +1049,7 @@ impl Engine {
             .iter()
             .map(|&at| discovered[positions[at]].clone())
             .collect();
-        let results = self.lint_paths(pool, &paths, options, cwd);
+        let results = self.lint_paths(pool, &paths, None, options, cwd);
         for (&at, result) in wanted.iter().zip(results) {
             match result {
                 Ok(result) => {
@@ -1060,7 +1082,7 @@ impl Engine {
         let mut clock = StageClock::new(self);
         // What the run is given besides its files, for the cache's memo of a run.
         let run_key = match &input {
-            Input::Paths(paths) if self.cache.is_some() => {
+            Input::Paths(paths) if self.cache_on() => {
                 Some(self.run_key(&cwd, paths, use_ignore_files))
             }
             _ => None,
@@ -1093,13 +1115,18 @@ impl Engine {
                 (pool, vec![result])
             }
             Input::Paths(paths) => {
-                let found = discover(
-                    &paths,
-                    &DiscoverOptions {
-                        use_ignore_files,
-                        config: &self.config,
-                    },
-                );
+                // Walking folders is parallel too; a run of named files starts no more
+                // threads than it has files.
+                let walks = paths.iter().any(|path| path.is_dir());
+                let walking_pool = walks.then(|| start_pool(threads));
+                let options = DiscoverOptions {
+                    use_ignore_files,
+                    config: &self.config,
+                };
+                let found = match &walking_pool {
+                    Some(pool) => pool.install(|| discover(&paths, &options)),
+                    None => discover(&paths, &options),
+                };
                 for (path, reason) in found.errors {
                     report.errors.push(LintError {
                         path: display_path(&path, &cwd),
@@ -1122,19 +1149,27 @@ impl Engine {
                 }
                 report.files_scanned = found.files.len();
                 discovered = found.files;
+                let discovered_stamps = found.stamps;
                 clock.finished("discover", "first pass");
-                let pool = start_pool(threads.min(discovered.len()));
+                let pool =
+                    walking_pool.unwrap_or_else(|| start_pool(threads.min(discovered.len())));
                 // Nothing changed since the memo's run: its findings, and nothing linted.
                 // Unsaved texts standing for files are not what the memo saw.
                 if let Some(run_key) = run_key.as_ref().filter(|_| self.overlay.is_empty())
-                    && let Some(memo) = self.cache.as_ref().and_then(|cache| cache.memo.as_ref())
-                    && let Some((files, notices)) =
-                        self.memo_results(memo, run_key, &discovered, &cwd, &pool)
+                    && let Some(memo) = self.cache().and_then(|cache| cache.memo.as_ref())
+                    && let Some((files, notices)) = self.memo_results(
+                        memo,
+                        run_key,
+                        &discovered,
+                        &discovered_stamps,
+                        &cwd,
+                        &pool,
+                    )
                 {
                     report.files_cached = files.len();
                     report.files = files;
                     report.notices.extend(notices);
-                    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+                    report.sort_files();
                     report
                         .errors
                         .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
@@ -1155,7 +1190,8 @@ impl Engine {
                     };
                     discovered.len()
                 ];
-                let results = self.lint_paths(&pool, &discovered, &options, &cwd);
+                let results =
+                    self.lint_paths(&pool, &discovered, Some(&discovered_stamps), &options, &cwd);
                 (pool, results)
             }
         };
@@ -1228,9 +1264,9 @@ impl Engine {
             pool.install(|| kept.into_par_iter().for_each(drop));
         }
         clock.finished("link pass", "project passes");
-        report.files.sort_by(|a, b| a.path.cmp(&b.path));
+        report.sort_files();
         let mut update = CacheUpdate::default();
-        if self.cache.is_some() {
+        if self.cache().is_some() {
             update.entries = report
                 .files
                 .iter()
@@ -1340,21 +1376,30 @@ impl Engine {
         memo: &crate::cache::Memo,
         run: &str,
         discovered: &[PathBuf],
+        stamps: &[Stamp],
         cwd: &Path,
         pool: &rayon::ThreadPool,
     ) -> Option<(Vec<FileResult>, Vec<LintError>)> {
-        if memo.run != run || memo.files.len() + memo.skipped.len() != discovered.len() {
+        if memo.run != run
+            || memo.files.len() + memo.skipped.len() != discovered.len()
+            || stamps.len() != discovered.len()
+        {
             return None;
         }
-        for (path, then) in &memo.config_reads {
-            let now = std::fs::metadata(path)
-                .ok()
-                .map(|metadata| Stamp::of(&metadata));
-            match (now, then) {
-                (None, None) => {}
-                (Some(now), Some(then)) if now.unchanged_since(then) => {}
-                _ => return None,
-            }
+        let configs_unchanged = pool.install(|| {
+            memo.config_reads.par_iter().all(|(path, then)| {
+                let now = std::fs::metadata(path)
+                    .ok()
+                    .map(|metadata| Stamp::of(&metadata));
+                match (now, then) {
+                    (None, None) => true,
+                    (Some(now), Some(then)) => now.unchanged_since(then),
+                    _ => false,
+                }
+            })
+        });
+        if !configs_unchanged {
+            return None;
         }
         // The memo's files, then those it skipped as too large.
         let index: std::collections::HashMap<&str, usize> = memo
@@ -1375,21 +1420,28 @@ impl Engine {
             .collect();
         // Each discovered file: its key, its place among the memo's files, and whether its
         // stamp is the same; only one a finding points into is read.
-        let results: Option<Vec<(usize, Result<FileResult, LintError>)>> = pool.install(|| {
+        // In the report's order, so that the results, which are large, need no sorting.
+        let mut shown: Vec<(String, &PathBuf, Stamp)> = pool.install(|| {
             discovered
                 .par_iter()
-                .map(|path| {
+                .zip(stamps)
+                .map(|(path, &stamp)| (display_path(path, cwd), path, stamp))
+                .collect()
+        });
+        shown.sort_by(|a, b| a.0.cmp(&b.0));
+        let results: Option<Vec<(usize, Result<FileResult, LintError>)>> = pool.install(|| {
+            shown
+                .into_par_iter()
+                .map(|(shown, path, now)| {
                     let key = crate::cache::path_key(path, cwd);
                     let &at = index.get(key.as_str())?;
                     let then = match memo.files.get(at) {
                         Some((_, then)) => then,
                         None => &memo.skipped.get(at - memo.files.len())?.stamp,
                     };
-                    let now = Stamp::of(&std::fs::metadata(path).ok()?);
                     if !now.unchanged_since(then) {
                         return None;
                     }
-                    let shown = display_path(path, cwd);
                     if at >= memo.files.len() {
                         let skipped = &memo.skipped[at - memo.files.len()];
                         return Some((
@@ -1438,13 +1490,18 @@ impl Engine {
         }
         let mut files = Vec::with_capacity(memo.files.len());
         let mut notices = Vec::new();
-        for (_, result) in results {
+        for (at, result) in results {
             match result {
                 Ok(file) => files.push(file),
-                Err(notice) => notices.push(notice),
+                Err(notice) => notices.push((at, notice)),
             }
         }
-        Some((files, notices))
+        // In the order the memo's run said them, which is the order it found the files.
+        notices.sort_by_key(|(at, _)| *at);
+        Some((
+            files,
+            notices.into_iter().map(|(_, notice)| notice).collect(),
+        ))
     }
 }
 
@@ -1873,6 +1930,7 @@ mod tests {
         let results = engine.lint_paths(
             &pool,
             &paths,
+            None,
             &[FileOptions::default(), FileOptions::default()],
             dir.path(),
         );

@@ -131,6 +131,24 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// Sorts the files by path, each moved once: a [`FileResult`] is large, and a sort
+    /// moves what it sorts many times.
+    pub fn sort_files(&mut self) {
+        if self.files.is_sorted_by(|a, b| a.path <= b.path) {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.files.len()).collect();
+        order.sort_by(|&a, &b| self.files[a].path.cmp(&self.files[b].path));
+        let mut places: Vec<Option<FileResult>> = std::mem::take(&mut self.files)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.files = order
+            .into_iter()
+            .filter_map(|at| places[at].take())
+            .collect();
+    }
+
     /// Each file's position in [`Self::files`], by its path.
     pub fn positions_by_path(&self) -> std::collections::BTreeMap<&str, usize> {
         self.files
