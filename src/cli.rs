@@ -441,9 +441,15 @@ fn execute(args: Args) -> Result<i32, String> {
         }
     }
     let reporting = std::time::Instant::now();
+    let reporting_cpu = crate::results::process_cpu_time();
     write_report(&args, &report)?;
     if args.stats {
         report.stats.stages.push(("report", reporting.elapsed()));
+        report.stats.stage_cpu.push(
+            crate::results::process_cpu_time()
+                .zip(reporting_cpu)
+                .map(|(now, then)| now.saturating_sub(then)),
+        );
         print_stats(&report);
     }
     if let Some(limit) = args.max_warnings.filter(|&limit| warnings > limit) {
@@ -516,7 +522,12 @@ fn print_stats(report: &RunReport) {
         report.files_cached
     );
     let total: std::time::Duration = stats.stages.iter().map(|(_, time)| *time).sum();
-    for (stage, time) in &stats.stages {
+    // Beside the wall time, the CPU time of all threads: how busy a stage kept them.
+    let cpu = |at: usize| match stats.stage_cpu.get(at).copied().flatten() {
+        Some(time) => format!("{:>10} CPU", millis(time)),
+        None => " ".repeat(14),
+    };
+    for (at, (stage, time)) in stats.stages.iter().enumerate() {
         let linted = stats
             .files
             .iter()
@@ -548,9 +559,15 @@ fn print_stats(report: &RunReport) {
             }
             _ => String::new(),
         };
-        eprintln!("  {stage:<15} {:>10}{detail}", millis(*time));
+        eprintln!("  {stage:<15} {:>10} {}{detail}", millis(*time), cpu(at));
     }
-    eprintln!("  {:<15} {:>10}", "total", millis(total));
+    let total_cpu: Option<std::time::Duration> = stats.stage_cpu.iter().copied().sum();
+    eprintln!(
+        "  {:<15} {:>10} {}",
+        "total",
+        millis(total),
+        total_cpu.map_or_else(String::new, |time| format!("{:>10} CPU", millis(time)))
+    );
     if parsed_again > 0 {
         eprintln!("  parsed more than once: {parsed_again} (files the link pass linted again)");
     }

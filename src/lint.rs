@@ -1576,7 +1576,9 @@ fn memo_of(
 struct StageClock<'e> {
     engine: &'e Engine,
     started: std::time::Instant,
+    cpu_started: Option<std::time::Duration>,
     stages: Vec<(&'static str, std::time::Duration)>,
+    stage_cpu: Vec<Option<std::time::Duration>>,
 }
 
 impl<'e> StageClock<'e> {
@@ -1588,7 +1590,12 @@ impl<'e> StageClock<'e> {
         StageClock {
             engine,
             started: std::time::Instant::now(),
+            cpu_started: engine
+                .collect_stats
+                .then(crate::results::process_cpu_time)
+                .flatten(),
             stages: Vec::new(),
+            stage_cpu: Vec::new(),
         }
     }
 
@@ -1596,6 +1603,16 @@ impl<'e> StageClock<'e> {
     fn finished(&mut self, stage: &'static str, next: &'static str) {
         self.stages.push((stage, self.started.elapsed()));
         self.started = std::time::Instant::now();
+        let cpu = self
+            .engine
+            .collect_stats
+            .then(crate::results::process_cpu_time)
+            .flatten();
+        self.stage_cpu.push(
+            cpu.zip(self.cpu_started)
+                .map(|(now, then)| now.saturating_sub(then)),
+        );
+        self.cpu_started = cpu;
         *self
             .engine
             .stage
@@ -1613,6 +1630,7 @@ impl<'e> StageClock<'e> {
         );
         crate::results::Stats {
             stages: self.stages,
+            stage_cpu: self.stage_cpu,
             files,
         }
     }

@@ -204,8 +204,34 @@ impl Stamp {
 pub struct Stats {
     /// Each stage of the pipeline, in order, with its wall time.
     pub stages: Vec<(&'static str, std::time::Duration)>,
+    /// The CPU time of each stage, summed over the threads, beside `stages` where the
+    /// system tells.
+    pub stage_cpu: Vec<Option<std::time::Duration>>,
     /// Every file the passes handed out, each time it was handed out.
     pub files: Vec<FileTime>,
+}
+
+/// The CPU time the process has used so far, on all its threads.
+pub fn process_cpu_time() -> Option<std::time::Duration> {
+    #[cfg(unix)]
+    {
+        let mut time = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `time` is a valid, writable timespec for the call to fill.
+        let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut time) };
+        (status == 0).then(|| {
+            std::time::Duration::new(
+                u64::try_from(time.tv_sec).unwrap_or(0),
+                u32::try_from(time.tv_nsec).unwrap_or(0),
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 /// One file linted once, by one pass.

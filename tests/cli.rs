@@ -1991,6 +1991,13 @@ fn stats_say_where_the_time_went() {
     ] {
         assert!(text.contains(stage), "{stage}: {text}");
     }
+    // Each stage's CPU time beside its wall time, where the system tells.
+    if cfg!(unix) {
+        let total = text
+            .lines()
+            .find(|line| line.trim_start().starts_with("total"));
+        assert!(total.is_some_and(|line| line.ends_with(" CPU")), "{text}");
+    }
     // The report itself is unchanged, and without --stats nothing is said.
     assert_eq!(compact_lines(&output).len(), 1);
     let output = crosswire(dir.path(), &["--format", "compact"]);

@@ -347,7 +347,8 @@ fn origin_check_of(
         }
         walker.walk_body(&function_ref.body);
         accepts_unchecked = walker.accepts_unchecked;
-        throws = contains_throw(&function_ref.body);
+        // Another walk of the body, wanted only by a helper that checks.
+        throws = !facts.checks.is_empty() && contains_throw(&function_ref.body);
     });
     if facts.checks.is_empty() {
         return None;
