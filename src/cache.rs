@@ -266,15 +266,26 @@ pub struct Loading {
 }
 
 impl Loading {
-    /// Starts reading the cache at `path` (see [`Cache::load`]).
+    /// Starts reading the cache at `path` (see [`Cache::load`]); reads it here and now
+    /// if no thread can be started.
     pub fn start(path: PathBuf, key: String, secret: Secret) -> Loading {
-        let read = move || Cache::load(&path, &key, &secret);
+        let outcome = std::sync::OnceLock::new();
         let thread = std::thread::Builder::new()
             .name("crosswire-cache".into())
-            .spawn(read);
+            .spawn({
+                let (path, key, secret) = (path.clone(), key.clone(), secret.clone());
+                move || Cache::load(&path, &key, &secret)
+            });
+        let thread = match thread {
+            Ok(thread) => Some(thread),
+            Err(_) => {
+                let _ = outcome.set(Cache::load(&path, &key, &secret));
+                None
+            }
+        };
         Loading {
-            thread: std::sync::Mutex::new(thread.ok()),
-            outcome: std::sync::OnceLock::new(),
+            thread: std::sync::Mutex::new(thread),
+            outcome,
         }
     }
 
@@ -287,8 +298,7 @@ impl Loading {
                 .take();
             match thread.map(std::thread::JoinHandle::join) {
                 Some(Ok(outcome)) => outcome,
-                Some(Err(_)) => Err("reading it failed".into()),
-                None => Err("no thread could be started to read it".into()),
+                Some(Err(_)) | None => Err("reading it failed".into()),
             }
         })
     }

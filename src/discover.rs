@@ -88,6 +88,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
         // One folder's files share its spelling up to the names the walk joined to it,
         // so byte order with `/` first is `Path` order, without splitting components.
         files.sort_by_cached_key(|file| walk_order_key(&file.path));
+        files.dedup_by(|a, b| a.path == b.path);
     }
     (found.files, found.stamps) = files
         .into_iter()
@@ -97,11 +98,12 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
 }
 
 /// A key whose byte order is `Path` order, for paths that differ only in names joined
-/// with single separators: `/` becomes the one byte no name holds, which sorts first.
+/// with single separators: a separator (`/`, and `\` on Windows) becomes the one byte no
+/// name holds, which sorts first.
 fn walk_order_key(path: &Path) -> Vec<u8> {
     let mut key = path.as_os_str().as_encoded_bytes().to_vec();
     for byte in &mut key {
-        if *byte == b'/' {
+        if byte.is_ascii() && std::path::is_separator(char::from(*byte)) {
             *byte = 0;
         }
     }
@@ -152,6 +154,20 @@ pub fn describe_io_error(error: &std::io::Error) -> String {
 struct RulesChain {
     matchers: Vec<Gitignore>,
     parent: Option<std::sync::Arc<RulesChain>>,
+}
+
+/// Taken apart link by link: a chain as deep as the tree's folders must not be dropped
+/// by recursion.
+impl Drop for RulesChain {
+    fn drop(&mut self) {
+        let mut parent = self.parent.take();
+        while let Some(link) = parent {
+            parent = match std::sync::Arc::try_unwrap(link) {
+                Ok(mut alone) => alone.parent.take(),
+                Err(_) => None,
+            };
+        }
+    }
 }
 
 impl RulesChain {
@@ -270,7 +286,15 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
             }
         }
         let rules = if self.options.use_ignore_files {
-            let has = |name: &str| entries.iter().any(|(_, _, entry)| entry == name);
+            // In any case: on a file system that ignores it, `.GitIgnore` is what opening
+            // `.gitignore` reads, as git reads it; elsewhere the open finds nothing.
+            let has = |name: &str| {
+                entries.iter().any(|(_, _, entry)| {
+                    entry
+                        .as_encoded_bytes()
+                        .eq_ignore_ascii_case(name.as_bytes())
+                })
+            };
             let mut matchers = Vec::new();
             for (present, file) in [
                 (has(".ignore"), absolute.join(".ignore")),
@@ -310,9 +334,13 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
             } else if file_type.is_file() && FileKind::from_path(&path).is_some() {
                 // A `stat` by the listing's own handle and the name: no path to walk
                 // again. Every run needs sizes to schedule and stamps for the cache.
-                let stamp = entry
-                    .metadata()
-                    .map_or_else(|_| Stamp::default(), |metadata| Stamp::of(&metadata));
+                // Not on Windows, where a listing's sizes and times lag behind the file.
+                #[cfg(not(windows))]
+                let metadata = entry.metadata();
+                #[cfg(windows)]
+                let metadata = std::fs::metadata(&path);
+                let stamp =
+                    metadata.map_or_else(|_| Stamp::default(), |metadata| Stamp::of(&metadata));
                 finds.files.push(FoundFile {
                     path,
                     stamp,
@@ -641,10 +669,19 @@ mod walk_equivalence {
         fn the_parallel_walk_finds_what_the_sequential_one_found(
             planted in proptest::collection::vec(planted(), 1..30),
             use_ignore_files in any::<bool>(),
+            repository_above in proptest::option::of(
+                proptest::collection::vec(0..PATTERNS.len(), 1..4)
+            ),
         ) {
             let temp = tempfile::tempdir().unwrap();
             let root = temp.path().join("tree");
             std::fs::create_dir_all(&root).unwrap();
+            // The tree inside a repository whose top's ignore file applies to it.
+            if let Some(patterns) = &repository_above {
+                std::fs::create_dir_all(temp.path().join(".git")).unwrap();
+                let text: Vec<&str> = patterns.iter().map(|at| PATTERNS[*at]).collect();
+                std::fs::write(temp.path().join(".gitignore"), text.join("\n")).unwrap();
+            }
             plant(&root, &planted);
             let config = Config::defaults(root.clone());
             let options = DiscoverOptions { use_ignore_files, config: &config };
