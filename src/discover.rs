@@ -603,6 +603,8 @@ mod walk_equivalence {
         "x/",
     ];
 
+    const CONFIG_GLOBS: &[&str] = &["dist/**", "**/*.ts", "tree/x/**", "**/sub/**", "*.js"];
+
     /// One entry of a generated tree: a folder path of name indices, then what is there.
     #[derive(Debug, Clone)]
     enum Planted {
@@ -672,6 +674,7 @@ mod walk_equivalence {
             repository_above in proptest::option::of(
                 proptest::collection::vec(0..PATTERNS.len(), 1..4)
             ),
+            config_ignores in proptest::collection::vec(0..CONFIG_GLOBS.len(), 0..3),
         ) {
             let temp = tempfile::tempdir().unwrap();
             let root = temp.path().join("tree");
@@ -683,7 +686,13 @@ mod walk_equivalence {
                 std::fs::write(temp.path().join(".gitignore"), text.join("\n")).unwrap();
             }
             plant(&root, &planted);
-            let config = Config::defaults(root.clone());
+            // `[files] ignore` of a config at the tree's root.
+            let globs: Vec<String> =
+                config_ignores.iter().map(|at| format!("{:?}", CONFIG_GLOBS[*at])).collect();
+            let config_file = temp.path().join("crosswire.toml");
+            std::fs::write(&config_file, format!("[files]\nignore = [{}]\n", globs.join(", ")))
+                .unwrap();
+            let config = Config::load(&config_file).unwrap();
             let options = DiscoverOptions { use_ignore_files, config: &config };
             let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
             let found = pool.install(|| discover(std::slice::from_ref(&root), &options));
