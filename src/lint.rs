@@ -281,6 +281,7 @@ impl Engine {
                 stamp: None,
                 cached: false,
                 reported_in_part: false,
+                keepalive_words: Some(holds_keepalive_word(&bytes)),
             };
         }
         let _deadline =
@@ -583,6 +584,7 @@ impl Engine {
             stamp: None,
             cached: false,
             reported_in_part: false,
+            keepalive_words: None,
         }
     }
 
@@ -997,8 +999,14 @@ impl Engine {
         names.sort();
         names.dedup();
         if !names.is_empty() {
+            // A file the first pass saw without such a word is not read again.
             let unparsed: Vec<usize> = (0..report.files.len())
-                .filter(|&at| !report.files[at].project.analysed && !wanted.contains(&at))
+                .filter(|&at| {
+                    let file = &report.files[at];
+                    !file.project.analysed
+                        && file.keepalive_words != Some(false)
+                        && !wanted.contains(&at)
+                })
                 .collect();
             let found: Vec<usize> = pool.install(|| {
                 unparsed
@@ -1009,9 +1017,7 @@ impl Engine {
                                 let has = |word: &str| {
                                     memchr::memmem::find(&bytes, word.as_bytes()).is_some()
                                 };
-                                ["setInterval", "onclose", "'close'", "\"close\""]
-                                    .iter()
-                                    .any(|needle| has(needle))
+                                holds_keepalive_word(&bytes)
                                     && names.iter().any(|(name, stem)| has(name) && has(stem))
                             })
                     })
@@ -1534,6 +1540,7 @@ fn unparsed(path: String) -> FileResult {
         stamp: None,
         cached: false,
         reported_in_part: false,
+        keepalive_words: None,
     }
 }
 
@@ -1692,6 +1699,16 @@ impl crate::link::Files for LinkedFiles<'_> {
     }
 }
 
+/// Words of a script that arms a timer or handles a close: one that may keep another
+/// file's socket alive or reopen it (see `Engine::lint_reaching_scripts`).
+pub const KEEPALIVE_WORDS: [&str; 4] = ["setInterval", "onclose", "'close'", "\"close\""];
+
+fn holds_keepalive_word(bytes: &[u8]) -> bool {
+    KEEPALIVE_WORDS
+        .iter()
+        .any(|word| memchr::memmem::find(bytes, word.as_bytes()).is_some())
+}
+
 /// A file, or standard input, that was read up to one byte past `--max-file-size`.
 fn over_size_limit(path: String, limit: u64) -> Skipped {
     Skipped::OverLimit(LintError {
@@ -1805,6 +1822,7 @@ fn cached_result(
         stamp: None,
         cached: true,
         reported_in_part: false,
+        keepalive_words: None,
     }
 }
 

@@ -39,6 +39,11 @@ pub struct FileResult {
     /// Only some of its findings are reported: `--changed-since` kept those whose
     /// evidence lies in a changed file. A baseline must not prune its other entries.
     pub reported_in_part: bool,
+    /// For a file the prefilter left unparsed: whether its bytes, as read then, hold a
+    /// word that arms a timer or handles a close (`lint::KEEPALIVE_WORDS`), so that the
+    /// pass looking for scripts that keep another file's socket alive reads again only
+    /// those that do. `None`: not known (parsed, or from the cache).
+    pub keepalive_words: Option<bool>,
 }
 
 impl FileResult {
