@@ -702,6 +702,21 @@ mod walk_equivalence {
             for (path, stamp) in found_stamps(&root, &options, &pool) {
                 prop_assert_eq!(stamp, Stamp::of(&std::fs::metadata(&path).unwrap()));
             }
+            // A folder and one inside it: each file once, with its own stamp. (Not a link
+            // to a folder: what that names twice is left to `without_duplicates`.)
+            let inner = root.join(NAMES[5]);
+            if inner.symlink_metadata().is_ok_and(|metadata| metadata.is_dir()) {
+                let both = [root.clone(), inner.clone()];
+                let found = pool.install(|| discover(&both, &options));
+                let mut expected = reference_walk(&root, &options);
+                expected.extend(reference_walk(&inner, &options));
+                expected.sort();
+                expected.dedup();
+                prop_assert_eq!(&found.files, &expected);
+                for (path, stamp) in found.files.iter().zip(&found.stamps) {
+                    prop_assert_eq!(*stamp, Stamp::of(&std::fs::metadata(path).unwrap()));
+                }
+            }
         }
     }
 
