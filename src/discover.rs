@@ -212,8 +212,8 @@ struct FolderFinds {
 /// Walks the folder `root` on the current thread pool, a task per folder. Each folder is
 /// listed once, and its listing says which ignore files it has, so a folder without any
 /// costs no failed `open`s (three per folder before, most of a cached run's system time);
-/// entries' kinds come from the listing, so nothing is `stat`ed. The files come out in any
-/// order: discovery sorts them.
+/// entries' kinds come from the listing, and each file is `stat`ed once, by the listing's
+/// handle. The files come out in any order: discovery sorts them.
 fn walk_folder(
     root: &Path,
     options: &DiscoverOptions,
@@ -288,26 +288,13 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
         let rules = if self.options.use_ignore_files {
             // In any case: on a file system that ignores it, `.GitIgnore` is what opening
             // `.gitignore` reads, as git reads it; elsewhere the open finds nothing.
-            let has = |name: &str| {
+            let matchers = listed_folder_matchers(&absolute, |name| {
                 entries.iter().any(|(_, _, entry)| {
                     entry
                         .as_encoded_bytes()
                         .eq_ignore_ascii_case(name.as_bytes())
                 })
-            };
-            let mut matchers = Vec::new();
-            for (present, file) in [
-                (has(".ignore"), absolute.join(".ignore")),
-                (has(".gitignore"), absolute.join(".gitignore")),
-                (
-                    has(".git"),
-                    absolute.join(".git").join("info").join("exclude"),
-                ),
-            ] {
-                if present {
-                    matchers.extend(ignore_file_matcher(&absolute, file));
-                }
-            }
+            });
             RulesChain::with(&above, matchers)
         } else {
             None
@@ -360,15 +347,30 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
     }
 }
 
+/// The ignore files of a folder, most decisive first: the name a listing of the folder
+/// shows when it has one, and the file then read.
+const IGNORE_FILES: [(&str, &[&str]); 3] = [
+    (".ignore", &[".ignore"]),
+    (".gitignore", &[".gitignore"]),
+    (".git", &[".git", "info", "exclude"]),
+];
+
 fn folder_matchers(folder: &Path) -> Vec<Gitignore> {
-    [
-        folder.join(".ignore"),
-        folder.join(".gitignore"),
-        folder.join(".git").join("info").join("exclude"),
-    ]
-    .into_iter()
-    .filter_map(|file| ignore_file_matcher(folder, file))
-    .collect()
+    listed_folder_matchers(folder, |_| true)
+}
+
+/// The rules of the ignore files of `folder` whose name its listing shows (`listed`).
+fn listed_folder_matchers(folder: &Path, listed: impl Fn(&str) -> bool) -> Vec<Gitignore> {
+    IGNORE_FILES
+        .iter()
+        .filter(|(name, _)| listed(name))
+        .filter_map(|(_, file)| {
+            let file = file
+                .iter()
+                .fold(folder.to_path_buf(), |path, part| path.join(part));
+            ignore_file_matcher(folder, file)
+        })
+        .collect()
 }
 
 /// The rules of the ignore file `file`, rooted at `folder`; none if it cannot be read or

@@ -1123,8 +1123,7 @@ impl Engine {
             Input::Paths(paths) => {
                 // Walking folders is parallel too; a run of named files starts no more
                 // threads than it has files.
-                let walks = paths.iter().any(|path| path.is_dir());
-                let walking_pool = walks.then(|| start_pool(threads));
+                let walking_pool = (!roots.is_empty()).then(|| start_pool(threads));
                 let options = DiscoverOptions {
                     use_ignore_files,
                     config: &self.config,
@@ -1580,6 +1579,14 @@ fn memo_of(
 }
 
 /// Times the stages of a run, for `--stats`.
+/// The process's CPU time, when `--stats` wants it.
+fn cpu_now(engine: &Engine) -> Option<std::time::Duration> {
+    engine
+        .collect_stats
+        .then(crate::results::process_cpu_time)
+        .flatten()
+}
+
 struct StageClock<'e> {
     engine: &'e Engine,
     started: std::time::Instant,
@@ -1597,10 +1604,7 @@ impl<'e> StageClock<'e> {
         StageClock {
             engine,
             started: std::time::Instant::now(),
-            cpu_started: engine
-                .collect_stats
-                .then(crate::results::process_cpu_time)
-                .flatten(),
+            cpu_started: cpu_now(engine),
             stages: Vec::new(),
             stage_cpu: Vec::new(),
         }
@@ -1610,11 +1614,7 @@ impl<'e> StageClock<'e> {
     fn finished(&mut self, stage: &'static str, next: &'static str) {
         self.stages.push((stage, self.started.elapsed()));
         self.started = std::time::Instant::now();
-        let cpu = self
-            .engine
-            .collect_stats
-            .then(crate::results::process_cpu_time)
-            .flatten();
+        let cpu = cpu_now(self.engine);
         self.stage_cpu.push(
             cpu.zip(self.cpu_started)
                 .map(|(now, then)| now.saturating_sub(then)),
