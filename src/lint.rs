@@ -316,18 +316,26 @@ impl Engine {
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();
-        let (globals, mut earlier) = match trees.take() {
+        let (globals, mut earlier, remembered) = match trees.take() {
             Some(mut kept) => (
                 std::mem::take(&mut kept.globals),
                 std::mem::take(&mut kept.scripts).into_iter(),
+                std::mem::take(&mut kept.summaries),
             ),
-            None => (swc_common::Globals::new(), Vec::new().into_iter()),
+            None => (
+                swc_common::Globals::new(),
+                Vec::new().into_iter(),
+                crate::modules::env::SummaryMemo::default(),
+            ),
         };
         // Text that had to be repaired is not what the file holds: parsed again if asked.
         let keep_trees = options.keep_trees && invalid_utf8_at.is_none();
         let mut kept_scripts = Vec::new();
-        let ((), questions) =
-            crate::modules::env::with_answers(options.answers.clone(), options.exports(), || {
+        let ((), mut questions) = crate::modules::env::with_answers(
+            options.answers.clone(),
+            options.exports(),
+            remembered,
+            || {
                 swc_common::GLOBALS.set(&globals, || {
                     for (index, block) in blocks.iter().enumerate() {
                         let (code, base) = analysis.code(&blocks, index);
@@ -401,7 +409,8 @@ impl Engine {
                         }
                     }
                 })
-            });
+            },
+        );
         for comment in &mut comments {
             comment.span = analysis.to_file(comment.span.clone());
         }
@@ -493,6 +502,7 @@ impl Engine {
                 text.as_bytes().to_vec(),
                 globals,
                 kept_scripts,
+                std::mem::take(&mut questions.summaries),
             ));
         } else {
             crate::trees::drop_in_room(kept_scripts, text.len());
@@ -855,7 +865,7 @@ impl Engine {
                 .collect(),
         );
         for _ in 0..MAX_ROUNDS {
-            let pages = mapper.build(report);
+            let pages = mapper.build(report, pool);
             let mut reached: Vec<(usize, bool)> = pages
                 .reached()
                 .into_iter()
@@ -955,7 +965,7 @@ impl Engine {
         if escaping.is_empty() {
             return;
         }
-        let pages = mapper.build(report);
+        let pages = mapper.build(report, pool);
         let mut wanted = std::collections::BTreeSet::new();
         // For a module: each exported name with the stem an import of it must name
         // (`./socket` for `socket.js`, `./lib` for `lib/index.js`).
@@ -1311,7 +1321,7 @@ impl Engine {
         });
         let keepalive_matters = !crate::project::escaping_findings(&report).is_empty();
         if starts_workers || same_page_matters || frames_by_id || keepalive_matters {
-            let pages = mapper.build(&report);
+            let pages = mapper.build(&report, &pool);
             if starts_workers {
                 crate::project::drop_worker_message_findings(&mut report, &pages);
             }

@@ -2,7 +2,6 @@
 //! and opens as popups, resolved to files of the project where the path allows,
 //! and the inverse indexes a project-level rule asks ("which pages embed this?").
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -151,14 +150,14 @@ pub struct KnownFiles<'a> {
     // Hashed, not ordered: an application's paths share long prefixes, and the map is
     // made again for each build of the page map.
     paths: FxHashSet<&'a str>,
-    by_name: OnceCell<FxHashMap<&'a str, Vec<&'a str>>>,
+    by_name: std::sync::OnceLock<FxHashMap<&'a str, Vec<&'a str>>>,
 }
 
 impl<'a> FromIterator<&'a str> for KnownFiles<'a> {
     fn from_iter<I: IntoIterator<Item = &'a str>>(paths: I) -> Self {
         KnownFiles {
             paths: paths.into_iter().collect(),
-            by_name: OnceCell::new(),
+            by_name: std::sync::OnceLock::new(),
         }
     }
 }

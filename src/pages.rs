@@ -16,6 +16,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::embedded::Reference;
 use crate::modules::resolve::Resolver;
 use crate::page_map::{KnownFiles, resolve};
@@ -121,8 +123,15 @@ impl PageMapper {
         }
     }
 
-    pub fn build(&mut self, report: &RunReport) -> Pages {
-        Pages::build_reusing(report, &self.roots, &self.resolver, &mut self.resolved)
+    /// Resolves on `pool`'s threads what earlier builds have not.
+    pub fn build(&mut self, report: &RunReport, pool: &rayon::ThreadPool) -> Pages {
+        Pages::build_reusing(
+            report,
+            &self.roots,
+            &self.resolver,
+            &mut self.resolved,
+            Some(pool),
+        )
     }
 }
 
@@ -151,7 +160,7 @@ impl Pages {
     /// Builds the map of `report`'s files. `roots` are the folders the run was given
     /// (where `/path` URLs resolve); `resolver` was made over the same files.
     pub fn build(report: &RunReport, roots: &[String], resolver: &Resolver) -> Pages {
-        Pages::build_reusing(report, roots, resolver, &mut Resolved::default())
+        Pages::build_reusing(report, roots, resolver, &mut Resolved::default(), None)
     }
 
     /// [`Pages::build`], taking from `resolved` what an earlier build of the same run
@@ -162,6 +171,7 @@ impl Pages {
         roots: &[String],
         resolver: &Resolver,
         resolved: &mut Resolved,
+        pool: Option<&rayon::ThreadPool>,
     ) -> Pages {
         let count = report.files.len();
         let index = report.positions_by_path();
@@ -172,48 +182,67 @@ impl Pages {
                 next: None,
             };
         }
-        let next = resolved.next.get_or_insert_with(|| NextApps::find(&index));
+        let next = &*resolved.next.get_or_insert_with(|| NextApps::find(&index));
         let url_target = |from: &str, url: &str| -> Option<usize> {
             resolve(from, url, &known, roots)
                 .and_then(|path| index.get(path.as_str()).copied())
                 .or_else(|| next.route(from, url, &index))
         };
+        let urls_of = |at: usize| {
+            report.files[at]
+                .page
+                .scripts
+                .iter()
+                .map(|script| script.url.as_str())
+        };
+        let stale: Vec<usize> = (0..count)
+            .filter(|&at| match &resolved.files[at] {
+                Some(edges) => {
+                    edges.specifiers != report.files[at].project.module.specifiers
+                        || !edges.urls.iter().map(String::as_str).eq(urls_of(at))
+                }
+                None => true,
+            })
+            .collect();
+        // Resolution reads the file system (configs, manifests) and is most of a first
+        // build: each file's edges are its own, so they are found in parallel.
+        let edges_of = |&at: &usize| -> (usize, FileEdges) {
+            let file = &report.files[at];
+            let specifiers = &file.project.module.specifiers;
+            let mut imports: Vec<usize> = Vec::new();
+            for specifier in specifiers {
+                if let Some(target) = import_target(resolver, &index, at, &file.path, specifier)
+                    && !imports.contains(&target)
+                {
+                    imports.push(target);
+                }
+            }
+            let edges = FileEdges {
+                urls: urls_of(at).map(str::to_string).collect(),
+                specifiers: specifiers.clone(),
+                scripts: urls_of(at)
+                    .filter_map(|url| url_target(&file.path, url))
+                    .collect(),
+                imports,
+            };
+            (at, edges)
+        };
+        let fresh: Vec<(usize, FileEdges)> = match pool {
+            Some(pool) => pool.install(|| stale.par_iter().map(edges_of).collect()),
+            None => stale.iter().map(edges_of).collect(),
+        };
+        for (at, edges) in fresh {
+            resolved.files[at] = Some(edges);
+        }
         let mut pages = Pages {
             loads: vec![Vec::new(); count],
             imports: vec![Vec::new(); count],
             ..Pages::default()
         };
         for (at, file) in report.files.iter().enumerate() {
-            let urls = file.page.scripts.iter().map(|script| script.url.as_str());
-            let specifiers = &file.project.module.specifiers;
-            let edges = match &resolved.files[at] {
-                Some(edges)
-                    if edges.specifiers == *specifiers
-                        && edges.urls.iter().map(String::as_str).eq(urls.clone()) =>
-                {
-                    edges
-                }
-                _ => {
-                    let loads = urls
-                        .clone()
-                        .filter_map(|url| url_target(&file.path, url))
-                        .collect();
-                    let mut imports: Vec<usize> = Vec::new();
-                    for specifier in specifiers {
-                        if let Some(target) =
-                            import_target(resolver, &index, at, &file.path, specifier)
-                            && !imports.contains(&target)
-                        {
-                            imports.push(target);
-                        }
-                    }
-                    resolved.files[at].insert(FileEdges {
-                        urls: urls.map(str::to_string).collect(),
-                        specifiers: specifiers.clone(),
-                        scripts: loads,
-                        imports,
-                    })
-                }
+            // Every file's edges were resolved above.
+            let Some(edges) = &resolved.files[at] else {
+                continue;
             };
             pages.loads[at].extend(edges.scripts.iter().map(|&target| (target, Entry::Script)));
             pages.imports[at].clone_from(&edges.imports);

@@ -28,6 +28,8 @@ pub struct KeptTree {
     pub scripts: Vec<Result<ParsedScript, SyntaxError>>,
     /// The size of the source, for the stack room its trees need when dropped.
     source_len: usize,
+    /// The summaries of its functions the last analysis made, for the next.
+    pub summaries: crate::modules::env::SummaryMemo,
 }
 
 impl KeptTree {
@@ -35,12 +37,14 @@ impl KeptTree {
         bytes: Vec<u8>,
         globals: Globals,
         scripts: Vec<Result<ParsedScript, SyntaxError>>,
+        summaries: crate::modules::env::SummaryMemo,
     ) -> KeptTree {
         KeptTree {
             source_len: bytes.len(),
             bytes,
             globals,
             scripts,
+            summaries,
         }
     }
 }

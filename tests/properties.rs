@@ -207,6 +207,62 @@ proptest! {
     }
 }
 
+/// The origin check module `I` exports as `checkI`: its own, or one resting on module
+/// `K`'s (`checkK`), so that its summary changes when the link answers for `checkK`.
+const CHAINED_CHECKS: &[&str] = &[
+    "export function checkI(o) { return o === 'https://a.example'; }",
+    "export function checkI(o) { return o.includes('a.example'); }",
+    "export function checkI(o) { return checkK(o); }",
+    "export function checkI(o) { if (!o) return true; return checkK(o); }",
+    "export const checkI = (o) => checkK(o) && o.length > 0;",
+    "export function checkI(o) { return !!o; }",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The link analyses a module again when an answer changed, and takes from the last
+    /// analysis the summaries whose making read no changed answer
+    /// (`modules::env::remembered_summary`): the same findings as parsing every module
+    /// again (which remembers nothing), on chains of origin checks resting on one another.
+    #[test]
+    fn summaries_remembered_across_analyses_are_those_made_again(
+        modules in prop::collection::vec((0usize..6, 0usize..4, 0usize..4, any::<bool>()), 2..5)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let count = modules.len();
+        for (index, &(check, rests_on, used, handles)) in modules.iter().enumerate() {
+            let rests_on = rests_on % count;
+            let used = used % count;
+            let mut text = String::new();
+            for other in [rests_on, used] {
+                if other != index {
+                    text.push_str(&format!("import {{ check{other} }} from './m{other}.js';\n"));
+                }
+            }
+            text.push_str(
+                &CHAINED_CHECKS[check]
+                    .replace('I', &index.to_string())
+                    .replace('K', &rests_on.to_string()),
+            );
+            text.push('\n');
+            if handles {
+                text.push_str(&format!(
+                    "window.addEventListener('message', (e) => {{ if (!check{used}(e.origin)) return; document.body.innerHTML = e.data; }});\n"
+                ));
+            }
+            std::fs::write(dir.path().join(format!("m{index}.js")), text).unwrap();
+        }
+        let remembering = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        let mut parsing_again = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        parsing_again.kept.limit = 0;
+        let input = || Input::Paths(vec![dir.path().to_path_buf()]);
+        let remembered = remembering.run(input(), 2, true);
+        prop_assert!(remembered.errors.is_empty(), "{:?}", remembered.errors);
+        prop_assert_eq!(findings(&remembered), findings(&parsing_again.run(input(), 2, true)));
+    }
+}
+
 /// Pieces of script that hold module specifiers, and text that looks like strings but is
 /// not (comments, regular expressions, JSX text, templates with substitutions).
 const SPECIFIER_PIECES: &[&str] = &[
@@ -434,7 +490,9 @@ proptest! {
         let other = parsed_app(second.path(), &after);
         let roots = report.walked.clone();
         let mut mapper = crosswire::pages::PageMapper::new(&report, &roots);
-        let _ = mapper.build(&report);
+        // Resolved on two threads, compared with a build on this one.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let _ = mapper.build(&report, &pool);
         prop_assert_eq!(report.files.len(), other.files.len());
         for (at, (file, mut replacement)) in report.files.iter_mut().zip(other.files).enumerate() {
             if changed[at] {
@@ -443,6 +501,6 @@ proptest! {
             }
         }
         let fresh = crosswire::pages::Pages::build(&report, &roots, &mapper.resolver);
-        prop_assert_eq!(page_map_shape(&mapper.build(&report)), page_map_shape(&fresh));
+        prop_assert_eq!(page_map_shape(&mapper.build(&report, &pool)), page_map_shape(&fresh));
     }
 }

@@ -119,6 +119,30 @@ struct State {
     summarising: bool,
     /// What the file's exports are summarised for.
     exports: Exports,
+    /// Summaries an earlier analysis of the same bytes made, and those this one makes.
+    remembered: SummaryMemo,
+    made: SummaryMemo,
+    /// The questions asked, with their answers, by each summary being made (innermost
+    /// last).
+    recording: Vec<Vec<Asked>>,
+}
+
+/// One question an analysis asked, with the answer it had.
+#[derive(Debug, Clone)]
+struct Asked {
+    key: ImportKey,
+    matters: Matters,
+    found: Option<Imported>,
+}
+
+/// The summaries of a file's functions as one analysis of its bytes made them, by the
+/// function's span, each with the questions its making asked and the answers it had.
+/// The link pass analyses a file again when some answer changed; a function whose
+/// making read none of the changed answers walks the same tree with the same answers,
+/// so its summary is taken from here (see [`remembered_summary`]).
+#[derive(Debug, Default)]
+pub struct SummaryMemo {
+    by_span: rustc_hash::FxHashMap<(u32, u32), (FunctionSummary, Vec<Asked>)>,
 }
 
 /// How much of a file's exports its analysis summarises.
@@ -156,6 +180,13 @@ pub fn imported_for(specifier: &str, name: &str, matters: Matters) -> Option<Imp
             .answers
             .as_ref()
             .and_then(|answers| answers.found.get(&key).cloned());
+        if let Some(recording) = state.recording.last_mut() {
+            recording.push(Asked {
+                key: key.clone(),
+                matters,
+                found: found.clone(),
+            });
+        }
         let demands = if state.summarising {
             &mut state.export_demands
         } else {
@@ -179,10 +210,12 @@ pub fn summarises_exports() -> bool {
 }
 
 /// Runs `analyze` with `answers` in view, and returns what it asked of imported names.
-/// `exports`: what of the file's exports to summarise.
+/// `exports`: what of the file's exports to summarise; `remembered`: the summaries an
+/// earlier analysis of the same bytes made (see [`SummaryMemo`]).
 pub fn with_answers<R>(
     answers: Option<Arc<Answers>>,
     exports: Exports,
+    remembered: SummaryMemo,
     analyze: impl FnOnce() -> R,
 ) -> (R, Questions) {
     let outer = STATE.with(|state| {
@@ -194,6 +227,9 @@ pub fn with_answers<R>(
                 export_demands: Demands::new(),
                 summarising: false,
                 exports,
+                remembered,
+                made: SummaryMemo::default(),
+                recording: Vec::new(),
             },
         )
     });
@@ -215,8 +251,86 @@ pub fn with_answers<R>(
         Questions {
             demands: inner.demands,
             export_demands: inner.export_demands,
+            summaries: inner.made,
         },
     )
+}
+
+/// The summary of the function at `span`: the one an earlier analysis of the same bytes
+/// made, if every question its making asked has the same answer now, or else `make`'s.
+/// Taking it asks its questions again, so the analysis notes the same demands as making
+/// it would.
+pub fn remembered_summary(
+    span: (u32, u32),
+    make: impl FnOnce() -> FunctionSummary,
+) -> FunctionSummary {
+    let reused = STATE.with(|state| {
+        let mut state = state.borrow_mut();
+        let state = &mut *state;
+        // Made already by this analysis (a function exported under two names), or by
+        // the last one with the same answers to its questions.
+        let (summary, asked) = match state.made.by_span.get(&span) {
+            Some(made) => made.clone(),
+            None => {
+                let remembered = state.remembered.by_span.get(&span)?;
+                let unchanged = remembered.1.iter().all(|asked| {
+                    let now = state
+                        .answers
+                        .as_ref()
+                        .and_then(|answers| answers.found.get(&asked.key));
+                    now == asked.found.as_ref()
+                });
+                if !unchanged {
+                    return None;
+                }
+                remembered.clone()
+            }
+        };
+        for asked in &asked {
+            let demands = if state.summarising {
+                &mut state.export_demands
+            } else {
+                &mut state.demands
+            };
+            let entry = demands.entry(asked.key.clone()).or_default();
+            *entry = entry.join(asked.matters);
+        }
+        if let Some(outer) = state.recording.last_mut() {
+            outer.extend(asked.iter().cloned());
+        }
+        state.made.by_span.insert(span, (summary.clone(), asked));
+        Some(summary)
+    });
+    if let Some(summary) = reused {
+        return summary;
+    }
+    STATE.with(|state| state.borrow_mut().recording.push(Vec::new()));
+    // Popped even when the making unwinds (a deadline, a stack guard).
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            STATE.with(|state| {
+                let mut state = state.borrow_mut();
+                if let Some(asked) = state.recording.pop()
+                    && let Some(outer) = state.recording.last_mut()
+                {
+                    outer.extend(asked);
+                }
+            });
+        }
+    }
+    let pop = Pop;
+    let summary = make();
+    std::mem::forget(pop);
+    STATE.with(|state| {
+        let mut state = state.borrow_mut();
+        let asked = state.recording.pop().unwrap_or_default();
+        if let Some(outer) = state.recording.last_mut() {
+            outer.extend(asked.iter().cloned());
+        }
+        state.made.by_span.insert(span, (summary.clone(), asked));
+    });
+    summary
 }
 
 /// What a file's analysis asked about imported names.
@@ -226,6 +340,8 @@ pub struct Questions {
     /// Only for the summaries of what it exports: the link answers these only when
     /// another file asks about the file's exports.
     pub export_demands: Demands,
+    /// The summaries it made or took from those remembered, for its next analysis.
+    pub summaries: SummaryMemo,
 }
 
 /// Runs `summarise` (the summaries of the file's exports), noting its questions apart.
@@ -239,4 +355,59 @@ pub fn summarising_exports<R>(summarise: impl FnOnce() -> R) -> R {
     }
     let _restore = Restore(outer);
     summarise()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers_with(value: &str) -> Arc<Answers> {
+        let summary = ExportSummary {
+            line: 1,
+            offset: 0,
+            value: Some(super::super::ConstValue::Str(value.to_string())),
+            function: None,
+        };
+        let imported = Imported {
+            path: "config.js".into(),
+            summary,
+        };
+        Arc::new(Answers {
+            found: BTreeMap::from([(("./config".into(), "ORIGIN".into()), imported)]),
+        })
+    }
+
+    /// Summarises the function at 1..9 of a file whose analysis reads `ORIGIN`, and says
+    /// whether the summary was made rather than remembered.
+    fn analyse(answers: &Arc<Answers>, remembered: SummaryMemo) -> (bool, Questions) {
+        let mut made = false;
+        let ((), questions) =
+            with_answers(Some(answers.clone()), Exports::Partial, remembered, || {
+                summarising_exports(|| {
+                    remembered_summary((1, 9), || {
+                        made = true;
+                        imported_for("./config", "ORIGIN", Matters::VALUE);
+                        FunctionSummary::default()
+                    });
+                });
+            });
+        (made, questions)
+    }
+
+    #[test]
+    fn a_summary_is_remembered_while_the_answers_it_read_stand() {
+        let first = answers_with("https://a.example");
+        let (made, questions) = analyse(&first, SummaryMemo::default());
+        assert!(made);
+        let asked = questions.export_demands.clone();
+        assert_eq!(asked.len(), 1);
+        // The same answers: taken from memory, with the same questions noted.
+        let (made, again) = analyse(&first, questions.summaries);
+        assert!(!made, "remade though nothing it read changed");
+        assert_eq!(again.export_demands, asked);
+        assert!(again.demands.is_empty());
+        // A changed answer: made again.
+        let (made, _) = analyse(&answers_with("https://b.example"), again.summaries);
+        assert!(made, "remembered though an answer it read changed");
+    }
 }

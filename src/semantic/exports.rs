@@ -409,10 +409,14 @@ impl Reader<'_, '_> {
         } else if self.summarised < MAX_SUMMARISED_FUNCTIONS {
             self.summarised += 1;
             let mut summary =
-                super::handlers::summarize_function(self.program, self.bindings, span);
+                crate::modules::env::remembered_summary((span.lo.0, span.hi.0), || {
+                    let mut summary =
+                        super::handlers::summarize_function(self.program, self.bindings, span);
+                    summary.returned =
+                        super::handlers::summarize_returned(self.program, self.bindings, span);
+                    summary
+                });
             summary.listener_wrapper = self.bindings.listener_wrappers.get(&span).copied();
-            summary.returned =
-                super::handlers::summarize_returned(self.program, self.bindings, span);
             (summary.socket, summary.socket_params) = (self.sockets)(span);
             // Kept even when empty: an imported function known to check nothing is
             // judged as a same-file one, not trusted as a helper from elsewhere is.
