@@ -884,7 +884,7 @@ impl Engine {
                     engine: self,
                     report,
                     pages: &pages,
-                    index: report.positions_by_path(),
+                    index: &mapper.index,
                     resolver: &mapper.resolver,
                     discovered,
                     positions,
@@ -1854,7 +1854,7 @@ struct SecondPassEdges<'a> {
     engine: &'a Engine,
     report: &'a RunReport,
     pages: &'a crate::pages::Pages,
-    index: std::collections::BTreeMap<&'a str, usize>,
+    index: &'a crate::pages::PathIndex,
     resolver: &'a crate::modules::resolve::Resolver,
     discovered: &'a [PathBuf],
     positions: &'a [usize],
@@ -1887,7 +1887,7 @@ impl crate::modules::leads::Edges for SecondPassEdges<'_> {
         targets.extend(candidates.iter().filter_map(|candidate| {
             crate::pages::import_target(
                 self.resolver,
-                &self.index,
+                self.index,
                 at,
                 &self.report.files[at].path,
                 candidate,

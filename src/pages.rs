@@ -92,6 +92,10 @@ pub struct Pages {
 struct Resolved {
     files: Vec<Option<FileEdges>>,
     next: Option<NextApps>,
+    /// What depends on the paths alone: the `index.html` entries and the Next.js
+    /// pages with what they share.
+    entries: Option<Vec<(usize, usize)>>,
+    next_pages: Option<Vec<(usize, Vec<usize>)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +112,8 @@ struct FileEdges {
 /// configs it has read) and what earlier builds resolved are kept.
 pub struct PageMapper {
     pub resolver: Resolver,
+    /// The run's files by path.
+    pub index: PathIndex,
     /// The folders the run was given.
     roots: Vec<String>,
     resolved: Resolved,
@@ -118,6 +124,7 @@ impl PageMapper {
     pub fn new(report: &RunReport, roots: &[String]) -> PageMapper {
         PageMapper {
             resolver: Resolver::new(report.files.iter().map(|file| file.path.as_str())),
+            index: report.positions_by_path(),
             roots: roots.to_vec(),
             resolved: Resolved::default(),
         }
@@ -127,6 +134,7 @@ impl PageMapper {
     pub fn build(&mut self, report: &RunReport, pool: &rayon::ThreadPool) -> Pages {
         Pages::build_reusing(
             report,
+            &self.index,
             &self.roots,
             &self.resolver,
             &mut self.resolved,
@@ -141,7 +149,7 @@ impl PageMapper {
 /// so none of those is followed.
 pub fn import_target(
     resolver: &Resolver,
-    index: &BTreeMap<&str, usize>,
+    index: &PathIndex,
     at: usize,
     from: &str,
     specifier: &str,
@@ -153,6 +161,9 @@ pub fn import_target(
     index.get(&*path).copied().filter(|&target| target != at)
 }
 
+/// The run's files by path (positions in the report).
+pub type PathIndex = BTreeMap<String, usize>;
+
 /// Extensions of the scripts a framework convention names.
 const ENTRY_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mts", "mjs"];
 
@@ -160,7 +171,15 @@ impl Pages {
     /// Builds the map of `report`'s files. `roots` are the folders the run was given
     /// (where `/path` URLs resolve); `resolver` was made over the same files.
     pub fn build(report: &RunReport, roots: &[String], resolver: &Resolver) -> Pages {
-        Pages::build_reusing(report, roots, resolver, &mut Resolved::default(), None)
+        let index = report.positions_by_path();
+        Pages::build_reusing(
+            report,
+            &index,
+            roots,
+            resolver,
+            &mut Resolved::default(),
+            None,
+        )
     }
 
     /// [`Pages::build`], taking from `resolved` what an earlier build of the same run
@@ -168,25 +187,25 @@ impl Pages {
     /// unchanged, and keeping there what this one resolves.
     fn build_reusing(
         report: &RunReport,
+        index: &PathIndex,
         roots: &[String],
         resolver: &Resolver,
         resolved: &mut Resolved,
         pool: Option<&rayon::ThreadPool>,
     ) -> Pages {
         let count = report.files.len();
-        let index = report.positions_by_path();
-        let known: KnownFiles = index.keys().copied().collect();
+        let known: KnownFiles = index.keys().map(String::as_str).collect();
         if resolved.files.len() != count {
             *resolved = Resolved {
                 files: vec![None; count],
-                next: None,
+                ..Resolved::default()
             };
         }
-        let next = &*resolved.next.get_or_insert_with(|| NextApps::find(&index));
+        let next = &*resolved.next.get_or_insert_with(|| NextApps::find(index));
         let url_target = |from: &str, url: &str| -> Option<usize> {
             resolve(from, url, &known, roots)
                 .and_then(|path| index.get(path.as_str()).copied())
-                .or_else(|| next.route(from, url, &index))
+                .or_else(|| next.route(from, url, index))
         };
         let urls_of = |at: usize| {
             report.files[at]
@@ -211,7 +230,7 @@ impl Pages {
             let specifiers = &file.project.module.specifiers;
             let mut imports: Vec<usize> = Vec::new();
             for specifier in specifiers {
-                if let Some(target) = import_target(resolver, &index, at, &file.path, specifier)
+                if let Some(target) = import_target(resolver, index, at, &file.path, specifier)
                     && !imports.contains(&target)
                 {
                     imports.push(target);
@@ -250,15 +269,22 @@ impl Pages {
                 pages.pages.insert(at);
             }
         }
-        for (page, entry) in index_html_entries(&index) {
+        let entries = resolved
+            .entries
+            .get_or_insert_with(|| index_html_entries(index));
+        for &(page, entry) in entries.iter() {
             pages.loads[page].push((entry, Entry::IndexHtml));
             pages.pages.insert(page);
         }
-        for (page, shared) in next.pages(&index) {
-            pages.pages.insert(page);
-            pages.next_pages.insert(page);
-            for shared in shared {
-                pages.loads[page].push((shared, Entry::NextShared));
+        let next_pages = match &resolved.next_pages {
+            Some(next_pages) => next_pages,
+            None => resolved.next_pages.insert(next.pages(index)),
+        };
+        for (page, shared) in next_pages {
+            pages.pages.insert(*page);
+            pages.next_pages.insert(*page);
+            for &shared in shared {
+                pages.loads[*page].push((shared, Entry::NextShared));
             }
         }
         for loads in &mut pages.loads {
@@ -424,7 +450,7 @@ fn folder_of(path: &str) -> &str {
 
 /// Vite's `src/main.*` (or, failing it, Create React App's `src/index.*`) and the
 /// `index.html` at its project's root, or else in the root's `public/`: (page, entry).
-fn index_html_entries(index: &BTreeMap<&str, usize>) -> Vec<(usize, usize)> {
+fn index_html_entries(index: &PathIndex) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     for (path, &at) in index {
         let Some(folder) = path
@@ -455,7 +481,7 @@ fn index_html_entries(index: &BTreeMap<&str, usize>) -> Vec<(usize, usize)> {
                     .map(move |extension| format!("{folder}src/{stem}.{extension}"))
             })
             .find(|candidate| index.contains_key(candidate.as_str()));
-        if first.as_deref() != Some(*path) {
+        if first.as_deref() != Some(path.as_str()) {
             continue;
         }
         let page = index
@@ -489,7 +515,7 @@ const NEXT_CONFIGS: &[&str] = &[
 const MANIFEST_LIMIT: u64 = 1024 * 1024;
 
 impl NextApps {
-    fn find(index: &BTreeMap<&str, usize>) -> NextApps {
+    fn find(index: &PathIndex) -> NextApps {
         // Folders that may hold a router: what comes before `pages/`, `app/`,
         // `src/pages/` or `src/app/` in the run's paths.
         let mut candidates: BTreeSet<(String, String)> = BTreeSet::new();
@@ -527,7 +553,7 @@ impl NextApps {
     /// The page files of each router, with the files every one of them includes:
     /// `pages/_app.*`; the `layout.*` and `template.*` files of the page's folder and
     /// those above it in `app/`.
-    fn pages(&self, index: &BTreeMap<&str, usize>) -> Vec<(usize, Vec<usize>)> {
+    fn pages(&self, index: &PathIndex) -> Vec<(usize, Vec<usize>)> {
         let mut pages = Vec::new();
         for (router, app) in &self.routers {
             let files = index
@@ -542,7 +568,8 @@ impl NextApps {
                     .then(|| stem.to_string())
             };
             if *app {
-                let files: Vec<(&str, usize)> = files.map(|(path, at)| (*path, *at)).collect();
+                let files: Vec<(&str, usize)> =
+                    files.map(|(path, at)| (path.as_str(), *at)).collect();
                 for (path, at) in &files {
                     let name = path.rsplit('/').next().unwrap_or(path);
                     if script(name).as_deref() != Some("page") {
@@ -584,7 +611,7 @@ impl NextApps {
 
     /// The page file a root-relative URL names in a Next.js router of the project that
     /// holds `from`: `/a/b` is `pages/a/b.*`, `pages/a/b/index.*` or `app/a/b/page.*`.
-    fn route(&self, from: &str, url: &str, index: &BTreeMap<&str, usize>) -> Option<usize> {
+    fn route(&self, from: &str, url: &str, index: &PathIndex) -> Option<usize> {
         if self.routers.is_empty() {
             return None;
         }
@@ -621,7 +648,7 @@ impl NextApps {
 
 /// Whether `project` (a folder with its `/`, or ``) is a Next.js project: a
 /// `next.config.*` of the run in it, or its `package.json` depends on `next`.
-fn is_next_project(project: &str, index: &BTreeMap<&str, usize>) -> bool {
+fn is_next_project(project: &str, index: &PathIndex) -> bool {
     if NEXT_CONFIGS
         .iter()
         .any(|config| index.contains_key(format!("{project}{config}").as_str()))
@@ -659,10 +686,10 @@ mod tests {
             "both/src/index.jsx",
             "nested/src/app/src/main.js",
         ];
-        let index: BTreeMap<&str, usize> = paths
+        let index: PathIndex = paths
             .iter()
             .enumerate()
-            .map(|(at, path)| (*path, at))
+            .map(|(at, path)| (path.to_string(), at))
             .collect();
         let mut found: Vec<(&str, &str)> = index_html_entries(&index)
             .into_iter()

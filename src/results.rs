@@ -155,11 +155,11 @@ impl RunReport {
     }
 
     /// Each file's position in [`Self::files`], by its path.
-    pub fn positions_by_path(&self) -> std::collections::BTreeMap<&str, usize> {
+    pub fn positions_by_path(&self) -> std::collections::BTreeMap<String, usize> {
         self.files
             .iter()
             .enumerate()
-            .map(|(at, file)| (file.path.as_str(), at))
+            .map(|(at, file)| (file.path.clone(), at))
             .collect()
     }
 
