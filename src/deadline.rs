@@ -15,7 +15,7 @@
 //!   what any real file takes on a busy 2-core machine.
 //!
 //! When either runs out the analysis unwinds (without the panic hook: this is not a bug)
-//! to the per-file guard in `lint.rs`, which reports the file as skipped.
+//! to the per-file guard in `lint/mod.rs`, which reports the file as skipped.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};

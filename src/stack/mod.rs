@@ -106,7 +106,7 @@ fn stack_address() -> usize {
     std::hint::black_box(&marker) as *const u8 as usize
 }
 
-/// Stops the walk (a [`TooDeep`] unwind, which the per-script guard in `lint.rs` turns
+/// Stops the walk (a [`TooDeep`] unwind, which the per-script guard in `lint/mod.rs` turns
 /// into a finding) when its stack room is used up. Recursive code calls it once per level.
 #[inline]
 pub fn ensure_room() {

@@ -1,0 +1,391 @@
+//! The passes after the first, which read every file's facts: the page map's second
+//! pass (the modules a page loads), the third (scripts that may keep another file's socket
+//! alive) and the files the link pass lints again (`crate::link`).
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{Engine, FileOptions, Skipped};
+use crate::diagnostic::Severity;
+use crate::results::{FileResult, RunReport};
+use crate::source::FileKind;
+
+impl Engine {
+    /// The second pass: scripts left unparsed because only a page's modules matter to
+    /// `websocket-same-page`, now that the pages are known. Only the modules of the page
+    /// map's contexts are parsed (a page's scripts and what they import, transitively, a
+    /// worker's entry and its imports: see `crate::pages`), each round those the last one
+    /// reached, and only when some file of the run opens a browser socket and some file
+    /// embeds, starts or opens another, or was left for this pass.
+    pub(super) fn lint_loaded_scripts(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        mapper: &mut crate::pages::PageMapper,
+        cwd: &Path,
+    ) {
+        /// Rounds of the second pass, at most: each follows the imports of the last.
+        const MAX_ROUNDS: usize = 64;
+        let relates = |file: &FileResult| {
+            file.deferred
+                || !file.page.frames.is_empty()
+                || !file.page.workers.is_empty()
+                || !file.page.popups.is_empty()
+        };
+        if self.severity(crate::rules::WEBSOCKET_SAME_PAGE) == Severity::Off
+            || !report.files.iter().any(relates)
+            || report
+                .files
+                .iter()
+                .all(|file| file.project.sockets.is_empty())
+        {
+            return;
+        }
+        let mut tried = std::collections::BTreeSet::new();
+        // What a page holds can change the run's findings only through these files:
+        // the others among those parsed by now hold nothing a project pass reads, and
+        // the rest hold no needle.
+        let mut leads = crate::modules::leads::Leads::new(
+            report
+                .files
+                .iter()
+                .map(|file| (file.project.analysed || file.deferred) && file.matters_to_pages())
+                .collect(),
+        );
+        for _ in 0..MAX_ROUNDS {
+            let pages = mapper.build(report, pool);
+            let mut reached: Vec<(usize, bool)> = pages
+                .reached()
+                .into_iter()
+                .filter(|&at| !report.files[at].project.analysed && tried.insert(at))
+                .map(|at| (at, report.files[at].deferred))
+                .collect();
+            // A module that cannot lead to a file with facts is not parsed: what it
+            // imports could only add files without facts to its pages.
+            if self.prune_loaded_scripts {
+                let starts: Vec<usize> = reached
+                    .iter()
+                    .filter(|(_, deferred)| !deferred)
+                    .map(|&(at, _)| at)
+                    .collect();
+                let edges = SecondPassEdges {
+                    engine: self,
+                    report,
+                    pages: &pages,
+                    index: &mapper.index,
+                    resolver: &mapper.resolver,
+                    discovered,
+                    positions,
+                };
+                leads.explore(&starts, &edges, pool);
+                reached.retain(|&(at, deferred)| deferred || leads.leads_to_facts(at));
+            }
+            // A module the prefilter skipped matters only for what it imports: one whose
+            // text says neither `import`, `export` nor `require` is not parsed.
+            let wanted: Vec<usize> = pool.install(|| {
+                reached
+                    .into_par_iter()
+                    .filter(|&(at, deferred)| {
+                        deferred
+                            || self
+                                .read_source(&discovered[positions[at]])
+                                .is_ok_and(|bytes| {
+                                    ["import", "export", "require"].iter().any(|word| {
+                                        memchr::memmem::find(&bytes, word.as_bytes()).is_some()
+                                    })
+                                })
+                    })
+                    .map(|(at, _)| at)
+                    .collect()
+            });
+            if wanted.is_empty() {
+                return;
+            }
+            let paths: Vec<PathBuf> = wanted
+                .iter()
+                .map(|&at| discovered[positions[at]].clone())
+                .collect();
+            let options = vec![
+                FileOptions {
+                    loaded: true,
+                    keep_trees: true,
+                    ..FileOptions::default()
+                };
+                paths.len()
+            ];
+            let results = self.lint_paths(pool, &paths, None, &options, cwd);
+            for (at, result) in wanted.into_iter().zip(results) {
+                match result {
+                    Ok(result) => {
+                        report.files_parsed += usize::from(result.parsed);
+                        report.files[at] = result;
+                    }
+                    Err(Skipped::Error(error)) => report.errors.push(error),
+                    Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
+                        report.notices.push(notice)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The third pass: scripts the prefilter skipped that may keep alive or reopen a
+    /// socket of another file by name (see `crate::project::keepalive_elsewhere`),
+    /// parsed now that the findings on escaping sockets are known: the other scripts of
+    /// the pages that load a classic script with such a finding, and, for a module, the
+    /// files that name what it exports and arm a timer or handle a close.
+    pub(super) fn lint_reaching_scripts(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        mapper: &mut crate::pages::PageMapper,
+        cwd: &Path,
+    ) {
+        if crate::project::KEEPALIVE_RULES
+            .iter()
+            .all(|rule| self.severity(rule) == Severity::Off)
+        {
+            return;
+        }
+        let escaping = crate::project::escaping_findings(report);
+        if escaping.is_empty() {
+            return;
+        }
+        let pages = mapper.build(report, pool);
+        let mut wanted = std::collections::BTreeSet::new();
+        // For a module: each exported name with the stem an import of it must name
+        // (`./socket` for `socket.js`, `./lib` for `lib/index.js`).
+        let mut names: Vec<(String, String)> = Vec::new();
+        for &at in &escaping {
+            let file = &report.files[at];
+            let module = &file.project.module;
+            if module.specifiers.is_empty() && module.exports.is_empty() {
+                wanted.extend(
+                    crate::project::reaching_files(report, &pages, at)
+                        .into_iter()
+                        .filter(|&other| !report.files[other].project.analysed),
+                );
+                continue;
+            }
+            let path = Path::new(&file.path);
+            let stem = match path.file_stem().and_then(|stem| stem.to_str()) {
+                Some("index") => path
+                    .parent()
+                    .and_then(|parent| parent.file_name())
+                    .and_then(|name| name.to_str()),
+                other => other,
+            };
+            let Some(stem) = stem else { continue };
+            for exposed in &file.project.reach.exposed {
+                for name in exposed
+                    .holders
+                    .iter()
+                    .chain(&exposed.senders)
+                    .chain(&exposed.openers)
+                {
+                    let exported = module.exports.iter().any(|export| {
+                        matches!(export, crate::modules::Export::Local { name: exported, .. } if exported == name)
+                    });
+                    if exported {
+                        names.push((name.clone(), stem.to_string()));
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        if !names.is_empty() {
+            // A file the first pass saw without such a word is not read again.
+            let unparsed: Vec<usize> = (0..report.files.len())
+                .filter(|&at| {
+                    let file = &report.files[at];
+                    !file.project.analysed
+                        && file.keepalive_words != Some(false)
+                        && !wanted.contains(&at)
+                })
+                .collect();
+            let found: Vec<usize> = pool.install(|| {
+                unparsed
+                    .into_par_iter()
+                    .filter(|&at| {
+                        self.read_source(&discovered[positions[at]])
+                            .is_ok_and(|bytes| {
+                                let has = |word: &str| {
+                                    memchr::memmem::find(&bytes, word.as_bytes()).is_some()
+                                };
+                                holds_keepalive_word(&bytes)
+                                    && names.iter().any(|(name, stem)| has(name) && has(stem))
+                            })
+                    })
+                    .collect()
+            });
+            wanted.extend(found);
+        }
+        let wanted: Vec<usize> = wanted.into_iter().collect();
+        let options: Vec<FileOptions> = wanted
+            .iter()
+            .map(|_| FileOptions {
+                loaded: true,
+                ..FileOptions::default()
+            })
+            .collect();
+        self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+    }
+
+    /// Lints the files at `wanted` (positions in the report) again with `options`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn relint(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        wanted: &[usize],
+        options: &[FileOptions],
+        cwd: &Path,
+    ) {
+        if wanted.is_empty() {
+            return;
+        }
+        let paths: Vec<PathBuf> = wanted
+            .iter()
+            .map(|&at| discovered[positions[at]].clone())
+            .collect();
+        let results = self.lint_paths(pool, &paths, None, options, cwd);
+        for (&at, result) in wanted.iter().zip(results) {
+            match result {
+                Ok(result) => {
+                    report.files_parsed += usize::from(result.parsed && !report.files[at].parsed);
+                    report.files[at] = result;
+                }
+                Err(Skipped::Error(error)) => report.errors.push(error),
+                Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
+                    report.notices.push(notice)
+                }
+            }
+        }
+    }
+}
+
+/// The run's files as the link pass sees them: it asks for some to be linted again.
+pub(super) struct LinkedFiles<'a> {
+    pub(super) engine: &'a Engine,
+    pub(super) pool: &'a rayon::ThreadPool,
+    pub(super) discovered: &'a [PathBuf],
+    /// Where each file of the report was discovered.
+    pub(super) positions: &'a [usize],
+    pub(super) cwd: &'a Path,
+}
+
+impl crate::link::Files for LinkedFiles<'_> {
+    fn relint(&self, report: &mut RunReport, wanted: &[usize], how: Vec<crate::link::Relint>) {
+        let options: Vec<FileOptions> = how
+            .into_iter()
+            .map(|how| FileOptions {
+                for_exports: how.for_exports,
+                answers: how.answers,
+                keep_trees: true,
+                relinked: true,
+                ..FileOptions::default()
+            })
+            .collect();
+        self.engine.relint(
+            report,
+            self.pool,
+            self.discovered,
+            self.positions,
+            wanted,
+            &options,
+            self.cwd,
+        );
+    }
+
+    fn answers_everything(&self) -> bool {
+        self.engine.link_answers_everything
+    }
+
+    fn matching(
+        &self,
+        candidates: &[usize],
+        matches: &(dyn Fn(&[u8]) -> bool + Sync),
+    ) -> Vec<usize> {
+        self.pool.install(|| {
+            candidates
+                .par_iter()
+                .copied()
+                .filter(|&at| {
+                    self.engine
+                        .read_source(&self.discovered[self.positions[at]])
+                        .is_ok_and(|bytes| matches(&bytes))
+                })
+                .collect()
+        })
+    }
+}
+
+/// Words of a script that arms a timer or handles a close: one that may keep another
+/// file's socket alive or reopen it (see `Engine::lint_reaching_scripts`).
+pub const KEEPALIVE_WORDS: [&str; 4] = ["setInterval", "onclose", "'close'", "\"close\""];
+
+pub(super) fn holds_keepalive_word(bytes: &[u8]) -> bool {
+    KEEPALIVE_WORDS
+        .iter()
+        .any(|word| memchr::memmem::find(bytes, word.as_bytes()).is_some())
+}
+
+/// The edges the second pass explores to learn which modules can lead to facts (see
+/// `crate::modules::leads`): the scripts a file loads, and what it imports: its
+/// specifiers once parsed, every string of its text that resolves before.
+pub(super) struct SecondPassEdges<'a> {
+    engine: &'a Engine,
+    report: &'a RunReport,
+    pages: &'a crate::pages::Pages,
+    index: &'a crate::pages::PathIndex,
+    resolver: &'a crate::modules::resolve::Resolver,
+    discovered: &'a [PathBuf],
+    positions: &'a [usize],
+}
+
+impl SecondPassEdges<'_> {
+    fn loads(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        self.pages.loads[at].iter().map(|&(target, _)| target)
+    }
+}
+
+impl crate::modules::leads::Edges for SecondPassEdges<'_> {
+    fn parsed(&self, at: usize) -> Option<Vec<usize>> {
+        if !self.report.files[at].project.analysed {
+            return None;
+        }
+        Some(
+            self.loads(at)
+                .chain(self.pages.imports[at].iter().copied())
+                .collect(),
+        )
+    }
+
+    fn scanned(&self, at: usize) -> Option<Vec<usize>> {
+        let path = &self.discovered[self.positions[at]];
+        let bytes = self.engine.read_source(path).ok()?;
+        let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
+        let candidates = crate::modules::scan::specifier_candidates(&bytes, markup)?;
+        let mut targets: Vec<usize> = self.loads(at).collect();
+        targets.extend(candidates.iter().filter_map(|candidate| {
+            crate::pages::import_target(
+                self.resolver,
+                self.index,
+                at,
+                &self.report.files[at].path,
+                candidate,
+            )
+        }));
+        targets.sort_unstable();
+        targets.dedup();
+        Some(targets)
+    }
+}
