@@ -392,6 +392,8 @@ pub struct Entry {
     pub findings: Vec<CachedFinding>,
     pub page: PageRefs,
     pub project: ProjectFacts,
+    /// What its bytes hold that later passes look for, when it was left unparsed.
+    pub skipped_words: Option<crate::results::SkippedWords>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -639,6 +641,7 @@ impl Entry {
             findings: result.findings.iter().map(CachedFinding::of).collect(),
             page: result.page.clone(),
             project: result.project.clone(),
+            skipped_words: result.skipped_words,
         }
     }
 
@@ -663,6 +666,7 @@ mod tests {
             findings: Vec::new(),
             page: PageRefs::default(),
             project: ProjectFacts::default(),
+            skipped_words: None,
         }
     }
 

@@ -94,6 +94,22 @@ pub fn tick() {
     }
 }
 
+/// The steps this thread has taken since its budget was set.
+pub fn steps_taken() -> u64 {
+    TICKS.get()
+}
+
+/// Counts `steps` at once: work a memo saves is charged as if it were done again, so
+/// that the budget decides the same whether it was saved or not.
+pub fn charge(steps: u64) {
+    let ticks = TICKS.get().saturating_add(steps);
+    TICKS.set(ticks);
+    if ticks > BUDGET.get() {
+        std::panic::resume_unwind(Box::new(TimedOut { out_of_work: true }));
+    }
+    check();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

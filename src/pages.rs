@@ -130,6 +130,16 @@ impl PageMapper {
         }
     }
 
+    /// The report's files were put in another order (`RunReport::sort_files`): the
+    /// positions earlier builds resolved to name other files now, and are forgotten.
+    pub fn reordered(&mut self, report: &RunReport) {
+        self.index = report.positions_by_path();
+        self.resolved = Resolved {
+            next: self.resolved.next.take(),
+            ..Resolved::default()
+        };
+    }
+
     /// Resolves on `pool`'s threads what earlier builds have not.
     pub fn build(&mut self, report: &RunReport, pool: &rayon::ThreadPool) -> Pages {
         Pages::build_reusing(

@@ -177,7 +177,8 @@ pub fn syntax_for(language: Language) -> Syntax {
     }
 }
 
-fn flow_syntax() -> Syntax {
+/// The syntax of the retry for a `.js` file that does not parse: Flow's.
+pub fn flow_syntax() -> Syntax {
     Syntax::Flow(FlowSyntax {
         jsx: true,
         all: true,

@@ -39,11 +39,21 @@ pub struct FileResult {
     /// Only some of its findings are reported: `--changed-since` kept those whose
     /// evidence lies in a changed file. A baseline must not prune its other entries.
     pub reported_in_part: bool,
-    /// For a file the prefilter left unparsed: whether its bytes, as read then, hold a
-    /// word that arms a timer or handles a close (`lint::KEEPALIVE_WORDS`), so that the
-    /// pass looking for scripts that keep another file's socket alive reads again only
-    /// those that do. `None`: not known (parsed, or from the cache).
-    pub keepalive_words: Option<bool>,
+    /// For a file the prefilter left unparsed: the words of later passes' interest its
+    /// bytes held, as read then, so that those passes read again only the files that
+    /// hold them. `None`: not known (parsed, or from a cache that did not record them).
+    pub skipped_words: Option<SkippedWords>,
+}
+
+/// What the bytes of a file the prefilter left unparsed hold that a later pass looks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedWords {
+    /// A word that arms a timer or handles a close (`lint::KEEPALIVE_WORDS`): the script
+    /// may keep another file's socket alive.
+    pub keepalive: bool,
+    /// `addEventListener` and `export`: the module may export a listener wrapper that
+    /// files without needles call (`link::may_export_listener_wrapper`).
+    pub listener_export: bool,
 }
 
 impl FileResult {
@@ -138,9 +148,10 @@ pub struct RunReport {
 impl RunReport {
     /// Sorts the files by path, each moved once: a [`FileResult`] is large, and a sort
     /// moves what it sorts many times.
-    pub fn sort_files(&mut self) {
+    /// Whether the order changed: positions taken before no longer name the same files.
+    pub fn sort_files(&mut self) -> bool {
         if self.files.is_sorted_by(|a, b| a.path <= b.path) {
-            return;
+            return false;
         }
         let mut order: Vec<usize> = (0..self.files.len()).collect();
         order.sort_by(|&a, &b| self.files[a].path.cmp(&self.files[b].path));
@@ -152,6 +163,7 @@ impl RunReport {
             .into_iter()
             .filter_map(|at| places[at].take())
             .collect();
+        true
     }
 
     /// Each file's position in [`Self::files`], by its path.

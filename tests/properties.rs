@@ -504,3 +504,97 @@ proptest! {
         prop_assert_eq!(page_map_shape(&mapper.build(&report, &pool)), page_map_shape(&fresh));
     }
 }
+/// Lines of a component's script beyond [`APP_LINES`]: what makes a file without a
+/// needle of its own matter to another (an imported socket factory, a listener wrapper,
+/// a socket kept alive from elsewhere, a handler the markup calls).
+const COMPONENT_LINES: &[&str] = &[
+    "export function connect() { return new WebSocket('ws://chat.example.com/live'); }",
+    "import { connect } from './mK.js'; const made = connect(); made.send('hello');",
+    "export function listen(target, type, run) { target.addEventListener(type, run); }",
+    "import { listen } from './mK.js'; listen(window, 'message', (e) => { document.body.innerHTML = e.data; });",
+    "import { live } from './mK.js'; function go() { live.close(); }",
+    "function go() { window.open('/frame.html'); }",
+];
+
+/// A component's markup around its script.
+const COMPONENT_MARKUP: &[&str] = &[
+    "<p>plain</p>",
+    "<iframe src=\"/frame.html\"></iframe>",
+    "<object data=\"/frame.html\"></object>",
+    "<button onclick=\"go()\">go</button>",
+    "<SCRIPT src=\"/mK.js\"></SCRIPT>",
+    "<p>a &lt;script&gt; in text</p>",
+];
+
+/// Module `index` of a generated application whose modules are scripts, Vue or Svelte
+/// components (`kinds`), each import naming the file of the kind it is.
+fn mixed_app_module(
+    index: usize,
+    choices: &[(usize, u8)],
+    markup: u8,
+    kinds: &[u8],
+) -> (String, String) {
+    let extension = |at: usize| ["js", "vue", "svelte"][kinds[at] as usize % 3];
+    let lines = APP_LINES.len() + COMPONENT_LINES.len();
+    let mut script = String::new();
+    for &(line, other) in choices {
+        let other = other as usize % APP_MODULES;
+        let line = line % lines;
+        let text = APP_LINES
+            .get(line)
+            .copied()
+            .unwrap_or_else(|| COMPONENT_LINES[line - APP_LINES.len()]);
+        script.push_str(
+            &text
+                .replace("mK.js", &format!("m{other}.{}", extension(other)))
+                .replace('K', &other.to_string()),
+        );
+        script.push('\n');
+    }
+    let markup = COMPONENT_MARKUP[markup as usize % COMPONENT_MARKUP.len()]
+        .replace('K', &((index + 1) % APP_MODULES).to_string());
+    let text = match extension(index) {
+        "js" => script,
+        "vue" => format!("<template>{markup}</template>\n<script>\n{script}</script>\n"),
+        _ => format!("<script>\n{script}</script>\n{markup}\n"),
+    };
+    (format!("m{index}.{}", extension(index)), text)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A Vue or Svelte component whose only needle is its `<script` and whose markup
+    /// makes it no page is left to the passes after the first (`Verdict::ParseIfPage`):
+    /// the same findings as parsing every component in the first pass, on generated
+    /// applications of scripts and components that import one another.
+    #[test]
+    fn components_left_to_later_passes_change_no_finding(
+        modules in prop::collection::vec(
+            (prop::collection::vec((0usize..64, any::<u8>()), 0..6), any::<u8>(), 0u8..3),
+            APP_MODULES,
+        ),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        let kinds: Vec<u8> = modules.iter().map(|(_, _, kind)| *kind).collect();
+        let first = ["js", "vue", "svelte"][kinds[0] as usize % 3];
+        write("index.html", &format!("<script type=\"module\" src=\"/m0.{first}\"></script>\n"));
+        write("frame.html", "<script>const bus = new WebSocket('wss://app.example/bus');</script>\n");
+        write("w.js", "self.onmessage = (e) => postMessage(e.data);\n");
+        for (index, (choices, markup, _)) in modules.iter().enumerate() {
+            let (name, text) = mixed_app_module(index, choices, *markup, &kinds);
+            write(&name, &text);
+        }
+        let input = || Input::Paths(vec![dir.path().to_path_buf()]);
+        let deferring = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        let mut parsing_all = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        parsing_all.parse_every_component = true;
+        let deferred = deferring.run(input(), 2, true);
+        let all = parsing_all.run(input(), 2, true);
+        prop_assert!(deferred.errors.is_empty(), "{:?}", deferred.errors);
+        // Not fewer files parsed in every case: what the second pass explores of an
+        // unparsed component is every string of its text, a superset of its imports.
+        prop_assert_eq!(findings(&deferred), findings(&all));
+    }
+}

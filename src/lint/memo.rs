@@ -213,6 +213,6 @@ pub(super) fn cached_result(
         stamp: None,
         cached: true,
         reported_in_part: false,
-        keepalive_words: None,
+        skipped_words: entry.skipped_words,
     }
 }

@@ -67,6 +67,10 @@ pub struct Engine {
     /// The second pass leaves unparsed the modules that cannot lead to a file with facts
     /// (on by default; off only to show that it changes no finding).
     pub prune_loaded_scripts: bool,
+    /// A Vue or Svelte component that holds only a page's needle is parsed in the first
+    /// pass even when its markup makes it no page (off by default; on only to show that
+    /// leaving it to the later passes changes no finding).
+    pub parse_every_component: bool,
     /// Keep what each stage and file cost, for `--stats`.
     pub collect_stats: bool,
     enabled: Vec<(&'static Rule, Severity)>,
@@ -177,6 +181,7 @@ impl Engine {
             cache_loading: None,
             read_everything: false,
             prune_loaded_scripts: true,
+            parse_every_component: false,
             collect_stats: false,
             enabled,
             prefilter,
@@ -275,23 +280,27 @@ impl Engine {
         } else {
             self.prefilter.verdict(&bytes, kind)
         };
+        let unparsed = |path: String, bytes: &[u8]| FileResult {
+            path,
+            parsed: false,
+            deferred: verdict == Verdict::ParseIfLoaded,
+            findings: Vec::new(),
+            text: None,
+            lines: None,
+            page: PageRefs::default(),
+            project: ProjectFacts::default(),
+            content_hash: None,
+            cache_key: None,
+            stamp: None,
+            cached: false,
+            reported_in_part: false,
+            skipped_words: Some(crate::results::SkippedWords {
+                keepalive: holds_keepalive_word(bytes),
+                listener_export: crate::link::may_export_listener_wrapper(bytes),
+            }),
+        };
         if verdict == Verdict::Skip || (verdict == Verdict::ParseIfLoaded && !loaded) {
-            return FileResult {
-                path,
-                parsed: false,
-                deferred: verdict == Verdict::ParseIfLoaded,
-                findings: Vec::new(),
-                text: None,
-                lines: None,
-                page: PageRefs::default(),
-                project: ProjectFacts::default(),
-                content_hash: None,
-                cache_key: None,
-                stamp: None,
-                cached: false,
-                reported_in_part: false,
-                keepalive_words: Some(holds_keepalive_word(&bytes)),
-            };
+            return unparsed(path, &bytes);
         }
         let _deadline =
             crate::deadline::start(self.max_file_time, crate::deadline::budget_for(bytes.len()));
@@ -322,6 +331,11 @@ impl Engine {
             );
         }
         let (blocks, page) = embedded::split(kind, &text);
+        // A component that is no page is a module like any other: the passes after this
+        // one parse it when a page reaches it or a link asks about it.
+        if verdict == Verdict::ParseIfPage && !page.makes_a_page() && !self.parse_every_component {
+            return unparsed(path, text.as_bytes());
+        }
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();
@@ -603,7 +617,7 @@ impl Engine {
             stamp: None,
             cached: false,
             reported_in_part: false,
-            keepalive_words: None,
+            skipped_words: None,
         }
     }
 
@@ -1029,7 +1043,9 @@ impl Engine {
             pool.install(|| kept.into_par_iter().for_each(drop));
         }
         clock.finished("link pass", "project passes");
-        report.sort_files();
+        if report.sort_files() {
+            mapper.reordered(&report);
+        }
         let mut update = CacheUpdate::default();
         if self.cache().is_some() {
             update.entries = report
@@ -1162,7 +1178,7 @@ fn unparsed(path: String) -> FileResult {
         stamp: None,
         cached: false,
         reported_in_part: false,
-        keepalive_words: None,
+        skipped_words: None,
     }
 }
 

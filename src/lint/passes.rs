@@ -45,14 +45,15 @@ impl Engine {
             return;
         }
         let mut tried = std::collections::BTreeSet::new();
-        // What a page holds can change the run's findings only through these files:
-        // the others among those parsed by now hold nothing a project pass reads, and
-        // the rest hold no needle.
+        // What a page holds can change the run's findings only through the files with
+        // facts a project pass reads: parsed, left for this pass, or markup whose tags
+        // alone embed or load something (a component with a template and no script).
+        // The rest hold no needle.
         let mut leads = crate::modules::leads::Leads::new(
             report
                 .files
                 .iter()
-                .map(|file| (file.project.analysed || file.deferred) && file.matters_to_pages())
+                .map(FileResult::matters_to_pages)
                 .collect(),
         );
         for _ in 0..MAX_ROUNDS {
@@ -205,7 +206,7 @@ impl Engine {
                 .filter(|&at| {
                     let file = &report.files[at];
                     !file.project.analysed
-                        && file.keepalive_words != Some(false)
+                        && file.skipped_words.is_none_or(|words| words.keepalive)
                         && !wanted.contains(&at)
                 })
                 .collect();

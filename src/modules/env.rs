@@ -122,27 +122,28 @@ struct State {
     /// Summaries an earlier analysis of the same bytes made, and those this one makes.
     remembered: SummaryMemo,
     made: SummaryMemo,
-    /// The questions asked, with their answers, by each summary being made (innermost
-    /// last).
-    recording: Vec<Vec<Asked>>,
-}
-
-/// One question an analysis asked, with the answer it had.
-#[derive(Debug, Clone)]
-struct Asked {
-    key: ImportKey,
-    matters: Matters,
-    found: Option<Imported>,
+    /// The questions asked by each summary being made (innermost last).
+    recording: Vec<Demands>,
 }
 
 /// The summaries of a file's functions as one analysis of its bytes made them, by the
-/// function's span, each with the questions its making asked and the answers it had.
-/// The link pass analyses a file again when some answer changed; a function whose
-/// making read none of the changed answers walks the same tree with the same answers,
-/// so its summary is taken from here (see [`remembered_summary`]).
+/// function's span, each with the questions its making asked and the work it took, and
+/// the answers that analysis had. The link pass analyses a file again when some answer
+/// changed; a function whose making asked about none of the changed names walks the
+/// same tree with the same answers, so its summary is taken from here (see
+/// [`remembered_summary`]).
 #[derive(Debug, Default)]
 pub struct SummaryMemo {
-    by_span: rustc_hash::FxHashMap<(u32, u32), (FunctionSummary, Vec<Asked>)>,
+    answers: Option<Arc<Answers>>,
+    by_span: rustc_hash::FxHashMap<(u32, u32), Remembered>,
+}
+
+#[derive(Debug, Clone)]
+struct Remembered {
+    summary: FunctionSummary,
+    asked: Demands,
+    /// The steps of work (`crate::deadline`) its making took.
+    steps: u64,
 }
 
 /// How much of a file's exports its analysis summarises.
@@ -181,11 +182,8 @@ pub fn imported_for(specifier: &str, name: &str, matters: Matters) -> Option<Imp
             .as_ref()
             .and_then(|answers| answers.found.get(&key).cloned());
         if let Some(recording) = state.recording.last_mut() {
-            recording.push(Asked {
-                key: key.clone(),
-                matters,
-                found: found.clone(),
-            });
+            let entry = recording.entry(key.clone()).or_default();
+            *entry = entry.join(matters);
         }
         let demands = if state.summarising {
             &mut state.export_demands
@@ -222,13 +220,16 @@ pub fn with_answers<R>(
         std::mem::replace(
             &mut *state.borrow_mut(),
             State {
-                answers,
                 demands: Demands::new(),
                 export_demands: Demands::new(),
                 summarising: false,
                 exports,
+                made: SummaryMemo {
+                    answers: answers.clone(),
+                    by_span: Default::default(),
+                },
+                answers,
                 remembered,
-                made: SummaryMemo::default(),
                 recording: Vec::new(),
             },
         )
@@ -257,9 +258,9 @@ pub fn with_answers<R>(
 }
 
 /// The summary of the function at `span`: the one an earlier analysis of the same bytes
-/// made, if every question its making asked has the same answer now, or else `make`'s.
-/// Taking it asks its questions again, so the analysis notes the same demands as making
-/// it would.
+/// made, if every name its making asked about has the same answer now, or else `make`'s.
+/// Taking it asks its questions again and charges the work its making took, so the
+/// analysis notes the same demands, and spends the same budget, as making it would.
 pub fn remembered_summary(
     span: (u32, u32),
     make: impl FnOnce() -> FunctionSummary,
@@ -269,66 +270,87 @@ pub fn remembered_summary(
         let state = &mut *state;
         // Made already by this analysis (a function exported under two names), or by
         // the last one with the same answers to its questions.
-        let (summary, asked) = match state.made.by_span.get(&span) {
+        let remembered = match state.made.by_span.get(&span) {
             Some(made) => made.clone(),
             None => {
                 let remembered = state.remembered.by_span.get(&span)?;
-                let unchanged = remembered.1.iter().all(|asked| {
-                    let now = state
-                        .answers
-                        .as_ref()
-                        .and_then(|answers| answers.found.get(&asked.key));
-                    now == asked.found.as_ref()
-                });
-                if !unchanged {
+                let (then, now) = (&state.remembered.answers, &state.answers);
+                let same_answers = match (then, now) {
+                    (Some(then), Some(now)) if Arc::ptr_eq(then, now) => true,
+                    _ => remembered.asked.keys().all(|key| {
+                        let then = then.as_ref().and_then(|answers| answers.found.get(key));
+                        let now = now.as_ref().and_then(|answers| answers.found.get(key));
+                        then == now
+                    }),
+                };
+                if !same_answers {
                     return None;
                 }
-                remembered.clone()
+                let remembered = remembered.clone();
+                state.made.by_span.insert(span, remembered.clone());
+                remembered
             }
         };
-        for asked in &asked {
+        for (key, matters) in &remembered.asked {
             let demands = if state.summarising {
                 &mut state.export_demands
             } else {
                 &mut state.demands
             };
-            let entry = demands.entry(asked.key.clone()).or_default();
-            *entry = entry.join(asked.matters);
+            let entry = demands.entry(key.clone()).or_default();
+            *entry = entry.join(*matters);
+            if let Some(outer) = state.recording.last_mut() {
+                let entry = outer.entry(key.clone()).or_default();
+                *entry = entry.join(*matters);
+            }
         }
-        if let Some(outer) = state.recording.last_mut() {
-            outer.extend(asked.iter().cloned());
-        }
-        state.made.by_span.insert(span, (summary.clone(), asked));
-        Some(summary)
+        Some((remembered.summary, remembered.steps))
     });
-    if let Some(summary) = reused {
+    if let Some((summary, steps)) = reused {
+        crate::deadline::charge(steps);
         return summary;
     }
-    STATE.with(|state| state.borrow_mut().recording.push(Vec::new()));
-    // Popped even when the making unwinds (a deadline, a stack guard).
-    struct Pop;
-    impl Drop for Pop {
+    STATE.with(|state| state.borrow_mut().recording.push(Demands::new()));
+    // Popped even when the making unwinds (a deadline, a stack guard): what it asked
+    // still counts for the summary being made around it.
+    struct Recording;
+    impl Drop for Recording {
         fn drop(&mut self) {
             STATE.with(|state| {
                 let mut state = state.borrow_mut();
                 if let Some(asked) = state.recording.pop()
                     && let Some(outer) = state.recording.last_mut()
                 {
-                    outer.extend(asked);
+                    for (key, matters) in asked {
+                        let entry = outer.entry(key).or_default();
+                        *entry = entry.join(matters);
+                    }
                 }
             });
         }
     }
-    let pop = Pop;
+    let recording = Recording;
+    let started = crate::deadline::steps_taken();
     let summary = make();
-    std::mem::forget(pop);
+    let steps = crate::deadline::steps_taken().saturating_sub(started);
+    std::mem::forget(recording);
     STATE.with(|state| {
         let mut state = state.borrow_mut();
         let asked = state.recording.pop().unwrap_or_default();
         if let Some(outer) = state.recording.last_mut() {
-            outer.extend(asked.iter().cloned());
+            for (key, matters) in &asked {
+                let entry = outer.entry(key.clone()).or_default();
+                *entry = entry.join(*matters);
+            }
         }
-        state.made.by_span.insert(span, (summary.clone(), asked));
+        state.made.by_span.insert(
+            span,
+            Remembered {
+                summary: summary.clone(),
+                asked,
+                steps,
+            },
+        );
     });
     summary
 }

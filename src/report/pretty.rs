@@ -707,7 +707,7 @@ mod tests {
             stamp: None,
             cached: false,
             reported_in_part: false,
-            keepalive_words: None,
+            skipped_words: None,
         };
         RunReport {
             files_scanned: 1,
