@@ -83,7 +83,8 @@ median() { sort -n | awk '{a[NR]=$1} END{m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1]
 
 # SKIP_RUNS=1 prints the table from the timings of the previous run.
 [ "${SKIP_RUNS:-0}" = 1 ] || : >"$SCRATCH/times.txt"
-ten_files=$(find -L "$SCRATCH/full" -name '*.js' -size +20k | sort | head -10)
+# Reads the whole list (`head` would leave `sort` writing to a closed pipe: SIGPIPE under pipefail).
+ten_files=$(find -L "$SCRATCH/full" -name '*.js' -size +20k | sort | sed -n 1,10p)
 for run in $(seq "$RUNS"); do
   [ "${SKIP_RUNS:-0}" = 1 ] && break
   echo "## run $run of $RUNS" >&2

@@ -99,12 +99,6 @@ impl PageRefs {
             && self.popups.is_empty()
     }
 
-    /// Whether the markup alone makes its file a page or a frame's host: it loads a
-    /// script or embeds a frame. (Workers and popups come from scripts.)
-    pub fn makes_a_page(&self) -> bool {
-        !self.scripts.is_empty() || !self.frames.is_empty()
-    }
-
     pub fn extend(&mut self, other: PageRefs) {
         self.scripts.extend(other.scripts);
         self.frames.extend(other.frames);

@@ -181,39 +181,10 @@ pub fn answers_hash(answers: &Answers) -> String {
     crate::cache::content_hash(text.as_bytes())
 }
 
-/// Whether a module the prefilter left unparsed may export a listener wrapper: a
-/// function that forwards to `addEventListener` (`listen(target, type, handler)`) names
-/// no event, so it holds no needle of its own.
-pub fn may_export_listener_wrapper(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"addEventListener").is_some()
-        && memchr::memmem::find(bytes, b"export").is_some()
-}
-
 /// Files the prefilter left unparsed that call a listener wrapper another module
 /// exports (`listen(window, MESSAGE, handler)` holds no needle of its own): parsed, so
-/// that the link can tell whether they register `message` handlers. The modules that may
-/// export such a wrapper, which hold no needle either, are parsed for their exports
-/// first.
+/// that the link can tell whether they register `message` handlers.
 fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
-    let unparsed = |report: &RunReport| -> Vec<usize> {
-        (0..report.files.len())
-            .filter(|&at| !report.files[at].project.analysed)
-            .collect()
-    };
-    let (known, unknown): (Vec<usize>, Vec<usize>) = unparsed(report)
-        .into_iter()
-        .partition(|&at| report.files[at].skipped_words.is_some());
-    let mut definers: Vec<usize> = known
-        .into_iter()
-        .filter(|&at| {
-            report.files[at]
-                .skipped_words
-                .is_some_and(|words| words.listener_export)
-        })
-        .collect();
-    definers.extend(files.matching(&unknown, &may_export_listener_wrapper));
-    definers.sort_unstable();
-    parse_for_exports(report, files, &definers, &LinkState::default());
     let calls: BTreeSet<String> = report
         .files
         .iter()
@@ -236,7 +207,10 @@ fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
     let Ok(searcher) = aho_corasick::AhoCorasick::new(&calls) else {
         return;
     };
-    let wanted = files.matching(&unparsed(report), &|bytes| searcher.is_match(bytes));
+    let unparsed: Vec<usize> = (0..report.files.len())
+        .filter(|&at| !report.files[at].project.analysed)
+        .collect();
+    let wanted = files.matching(&unparsed, &|bytes| searcher.is_match(bytes));
     parse_for_exports(report, files, &wanted, &LinkState::default());
 }
 

@@ -18,11 +18,6 @@ pub enum Scope {
     /// Only in a script that a page of the run loads with `<script src>`: such a
     /// script's frames, workers and popups belong to the page (`websocket-same-page`).
     LoadedScript,
-    /// Only in a page: an HTML or Astro file, or a Vue or Svelte component whose markup
-    /// loads a script or embeds a frame. Other components are modules like any other,
-    /// parsed for a page only when the page map reaches them (see
-    /// [`Verdict::ParseIfPage`]).
-    Page,
 }
 
 /// A byte string that makes a file worth parsing for a rule.
@@ -60,14 +55,6 @@ impl Trigger {
         }
     }
 
-    pub const fn in_page(needle: &'static str) -> Trigger {
-        Trigger {
-            needle,
-            companions: &[],
-            scope: Scope::Page,
-        }
-    }
-
     pub const fn in_loaded_script(needle: &'static str) -> Trigger {
         Trigger {
             needle,
@@ -85,10 +72,6 @@ pub enum Verdict {
     Parse,
     /// Worth parsing only if a page of the run loads it.
     ParseIfLoaded,
-    /// A Vue or Svelte component that holds only a page's needle (`<script`): worth
-    /// parsing only if its markup makes it a page (it loads a script) or embeds a frame,
-    /// which the markup's tokenizer tells (`PageRefs::makes_a_page`).
-    ParseIfPage,
 }
 
 /// The enabled rules' triggers, compiled into two automata: the needles that alone make
@@ -99,8 +82,6 @@ pub struct Prefilter {
     /// The needles of markup triggers without companions (`<script`, `<iframe`), in any
     /// ASCII case, as HTML reads tag and attribute names; searched in markup files only.
     markup: AhoCorasick,
-    /// The same for page triggers (`<script`).
-    page: AhoCorasick,
     /// What an escape may stand for and matter to the search.
     alphabet: decode::Alphabet,
     conditional: AhoCorasick,
@@ -123,16 +104,13 @@ impl Prefilter {
         let triggers: Vec<&Trigger> = triggers.into_iter().collect();
         let is_decisive =
             |trigger: &Trigger| trigger.companions.is_empty() && trigger.scope == Scope::Anywhere;
-        let is_markup = |trigger: &Trigger| {
-            trigger.companions.is_empty() && matches!(trigger.scope, Scope::Markup | Scope::Page)
-        };
-        let markup_needles = |scope: Scope| -> Vec<&'static str> {
-            triggers
-                .iter()
-                .filter(|trigger| is_markup(trigger) && trigger.scope == scope)
-                .map(|trigger| trigger.needle)
-                .collect()
-        };
+        let is_markup =
+            |trigger: &Trigger| trigger.companions.is_empty() && trigger.scope == Scope::Markup;
+        let markup: Vec<&'static str> = triggers
+            .iter()
+            .filter(|trigger| is_markup(trigger))
+            .map(|trigger| trigger.needle)
+            .collect();
         let mut decisive: Vec<&'static str> = triggers
             .iter()
             .filter(|trigger| is_decisive(trigger))
@@ -184,8 +162,11 @@ impl Prefilter {
             .collect();
         Prefilter {
             decisive: automaton(&decisive),
-            markup: tag_automaton(&markup_needles(Scope::Markup)),
-            page: tag_automaton(&markup_needles(Scope::Page)),
+            markup: AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .ascii_case_insensitive(true)
+                .build(&markup)
+                .expect("trigger strings are valid patterns"),
             conditional: automaton(&conditional),
             alphabet,
             contained,
@@ -222,17 +203,8 @@ impl Prefilter {
         if self.decisive.is_match(bytes) || (markup && self.markup.is_match(bytes)) {
             return Verdict::Parse;
         }
-        let page_needle = markup && self.page.is_match(bytes);
-        if page_needle && matches!(kind, FileKind::Html | FileKind::Astro) {
-            return Verdict::Parse;
-        }
-        let undecided = if page_needle {
-            Verdict::ParseIfPage
-        } else {
-            Verdict::Skip
-        };
         if self.triggers.is_empty() {
-            return undecided;
+            return Verdict::Skip;
         }
         let mut seen = vec![false; self.contained.len()];
         for found in self.conditional.find_iter(bytes) {
@@ -242,7 +214,7 @@ impl Prefilter {
                 seen[inner] = true;
             }
         }
-        let mut verdict = undecided;
+        let mut verdict = Verdict::Skip;
         for trigger in &self.triggers {
             let present = seen[trigger.needle]
                 && (trigger.companions.is_empty()
@@ -258,28 +230,12 @@ impl Prefilter {
                 Scope::Anywhere => return Verdict::Parse,
                 Scope::Markup if markup => return Verdict::Parse,
                 Scope::Markup => {}
-                Scope::Page if markup => {
-                    if matches!(kind, FileKind::Html | FileKind::Astro) {
-                        return Verdict::Parse;
-                    }
-                    verdict = Verdict::ParseIfPage;
-                }
-                Scope::Page => {}
                 Scope::LoadedScript if markup => return Verdict::Parse,
                 Scope::LoadedScript => verdict = Verdict::ParseIfLoaded,
             }
         }
         verdict
     }
-}
-
-/// Tag names in any ASCII case, as HTML reads them.
-fn tag_automaton(patterns: &[&str]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .ascii_case_insensitive(true)
-        .build(patterns)
-        .expect("trigger strings are valid patterns")
 }
 
 /// A leftmost-first automaton: only those use aho-corasick's SIMD (Teddy) prefilter,

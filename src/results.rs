@@ -51,9 +51,6 @@ pub struct SkippedWords {
     /// A word that arms a timer or handles a close (`lint::KEEPALIVE_WORDS`): the script
     /// may keep another file's socket alive.
     pub keepalive: bool,
-    /// `addEventListener` and `export`: the module may export a listener wrapper that
-    /// files without needles call (`link::may_export_listener_wrapper`).
-    pub listener_export: bool,
 }
 
 impl FileResult {

@@ -67,10 +67,6 @@ pub struct Engine {
     /// The second pass leaves unparsed the modules that cannot lead to a file with facts
     /// (on by default; off only to show that it changes no finding).
     pub prune_loaded_scripts: bool,
-    /// A Vue or Svelte component that holds only a page's needle is parsed in the first
-    /// pass even when its markup makes it no page (off by default; on only to show that
-    /// leaving it to the later passes changes no finding).
-    pub parse_every_component: bool,
     /// Keep what each stage and file cost, for `--stats`.
     pub collect_stats: bool,
     enabled: Vec<(&'static Rule, Severity)>,
@@ -181,7 +177,6 @@ impl Engine {
             cache_loading: None,
             read_everything: false,
             prune_loaded_scripts: true,
-            parse_every_component: false,
             collect_stats: false,
             enabled,
             prefilter,
@@ -280,27 +275,25 @@ impl Engine {
         } else {
             self.prefilter.verdict(&bytes, kind)
         };
-        let unparsed = |path: String, bytes: &[u8]| FileResult {
-            path,
-            parsed: false,
-            deferred: verdict == Verdict::ParseIfLoaded,
-            findings: Vec::new(),
-            text: None,
-            lines: None,
-            page: PageRefs::default(),
-            project: ProjectFacts::default(),
-            content_hash: None,
-            cache_key: None,
-            stamp: None,
-            cached: false,
-            reported_in_part: false,
-            skipped_words: Some(crate::results::SkippedWords {
-                keepalive: holds_keepalive_word(bytes),
-                listener_export: crate::link::may_export_listener_wrapper(bytes),
-            }),
-        };
         if verdict == Verdict::Skip || (verdict == Verdict::ParseIfLoaded && !loaded) {
-            return unparsed(path, &bytes);
+            return FileResult {
+                path,
+                parsed: false,
+                deferred: verdict == Verdict::ParseIfLoaded,
+                findings: Vec::new(),
+                text: None,
+                lines: None,
+                page: PageRefs::default(),
+                project: ProjectFacts::default(),
+                content_hash: None,
+                cache_key: None,
+                stamp: None,
+                cached: false,
+                reported_in_part: false,
+                skipped_words: Some(crate::results::SkippedWords {
+                    keepalive: holds_keepalive_word(&bytes),
+                }),
+            };
         }
         let _deadline =
             crate::deadline::start(self.max_file_time, crate::deadline::budget_for(bytes.len()));
@@ -331,11 +324,6 @@ impl Engine {
             );
         }
         let (blocks, page) = embedded::split(kind, &text);
-        // A component that is no page is a module like any other: the passes after this
-        // one parse it when a page reaches it or a link asks about it.
-        if verdict == Verdict::ParseIfPage && !page.makes_a_page() && !self.parse_every_component {
-            return unparsed(path, text.as_bytes());
-        }
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();

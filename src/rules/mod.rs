@@ -81,7 +81,7 @@ pub static RULES: &[Rule] = &[
             Trigger::word("WebSocket"),
             Trigger::in_markup("<iframe"),
             Trigger::in_markup("<frame"),
-            Trigger::in_page("<script"),
+            Trigger::in_markup("<script"),
             Trigger::in_loaded_script("Worker("),
             // Vite's worker imports: `import W from "./w.js?worker"; new W()`.
             Trigger::in_loaded_script("?worker"),
@@ -305,7 +305,7 @@ pub const KEEPALIVE_TRIGGERS: &[Trigger] = &[
     Trigger::word("withUrl"),
     Trigger::word("graphql-ws"),
     Trigger::word("SubscriptionClient"),
-    Trigger::in_page("<script"),
+    Trigger::in_markup("<script"),
 ];
 
 /// Whether a socket is made inside a function or class that the config's
