@@ -2,7 +2,10 @@
 //! markup script blocks) crosswire's prefilter keeps, on the same threads in the same
 //! order, and nothing else: no scopes, no facts, no rules, no report.
 //!
-//! usage: cargo run --release --example parse_only -- [-j N] PATH...
+//! usage: cargo run --release --example parse_only -- [-j N] [--list FILE] PATH...
+//!
+//! `--list FILE` writes the path of each script file it parses (not markup), one a line:
+//! the input of `scripts/parser-probe`, which times another parser on the same files.
 
 mod common;
 
@@ -22,12 +25,17 @@ fn main() {
     crosswire::alloc::avoid_transparent_huge_pages();
     let mut threads = 2;
     let mut roots = Vec::new();
+    let mut list = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "-j" {
             threads = args.next().and_then(|n| n.parse().ok()).expect("-j N");
+        } else if arg == "--list" {
+            list = Some(PathBuf::from(args.next().expect("--list FILE")));
         } else if arg.starts_with('-') {
-            eprintln!("parse_only: unknown option {arg}\nusage: parse_only [-j N] PATH...");
+            eprintln!(
+                "parse_only: unknown option {arg}\nusage: parse_only [-j N] [--list FILE] PATH..."
+            );
             std::process::exit(2);
         } else {
             roots.push(PathBuf::from(arg));
@@ -66,6 +74,17 @@ fn main() {
         }
         true
     });
+    if let Some(list) = list {
+        let scripts: String = files
+            .iter()
+            .zip(&parsed)
+            .filter(|(path, parsed)| {
+                **parsed && matches!(FileKind::from_path(path), Some(FileKind::Script(_)))
+            })
+            .map(|(path, _)| format!("{}\n", path.display()))
+            .collect();
+        std::fs::write(&list, scripts).expect("the list is written");
+    }
     println!(
         "scanned {} files, parsed {}",
         files.len(),
