@@ -8,7 +8,7 @@
 set -e
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
-corpus="${CORPUS:-/tmp/crosswire-bench}"
+corpus="$(cd "${CORPUS:-/tmp/crosswire-bench}" && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 (cd "$root" && cargo build --release --quiet --example parse_only)
 lists=""
