@@ -277,22 +277,11 @@ impl Engine {
         };
         if verdict == Verdict::Skip || (verdict == Verdict::ParseIfLoaded && !loaded) {
             return FileResult {
-                path,
-                parsed: false,
                 deferred: verdict == Verdict::ParseIfLoaded,
-                findings: Vec::new(),
-                text: None,
-                lines: None,
-                page: PageRefs::default(),
-                project: ProjectFacts::default(),
-                content_hash: None,
-                cache_key: None,
-                stamp: None,
-                cached: false,
-                reported_in_part: false,
                 skipped_words: Some(crate::results::SkippedWords {
                     keepalive: holds_keepalive_word(&bytes),
                 }),
+                ..unparsed(path)
             };
         }
         let _deadline =
