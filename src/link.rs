@@ -239,9 +239,8 @@ fn answer_file(
 fn questions(file: &crate::results::FileResult, exports_asked: bool) -> Demands {
     let mut questions = file.project.demands.clone();
     if exports_asked {
-        for (key, matters) in &file.project.export_demands {
-            let entry = questions.entry(key.clone()).or_default();
-            *entry = entry.join(*matters);
+        for (key, &matters) in &file.project.export_demands {
+            crate::modules::env::note(&mut questions, key.clone(), matters);
         }
     }
     questions

@@ -25,6 +25,13 @@ pub type ImportKey = (String, String);
 /// use, so that an answer that changes nothing lints nothing again.
 pub type Demands = BTreeMap<ImportKey, Matters>;
 
+/// Notes in `demands` that `key` is asked about for what `matters` names, beside what
+/// other uses of it asked.
+pub fn note(demands: &mut Demands, key: ImportKey, matters: Matters) {
+    let entry = demands.entry(key).or_default();
+    *entry = entry.join(matters);
+}
+
 /// Which parts of a summary could change what the analysis makes of an imported name,
 /// one bit per use (several uses of one name are joined).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -182,16 +189,14 @@ pub fn imported_for(specifier: &str, name: &str, matters: Matters) -> Option<Imp
             .as_ref()
             .and_then(|answers| answers.found.get(&key).cloned());
         if let Some(recording) = state.recording.last_mut() {
-            let entry = recording.entry(key.clone()).or_default();
-            *entry = entry.join(matters);
+            note(recording, key.clone(), matters);
         }
         let demands = if state.summarising {
             &mut state.export_demands
         } else {
             &mut state.demands
         };
-        let entry = demands.entry(key).or_default();
-        *entry = entry.join(matters);
+        note(demands, key, matters);
         found
     })
 }
@@ -291,17 +296,15 @@ pub fn remembered_summary(
                 remembered
             }
         };
-        for (key, matters) in &remembered.asked {
+        for (key, &matters) in &remembered.asked {
             let demands = if state.summarising {
                 &mut state.export_demands
             } else {
                 &mut state.demands
             };
-            let entry = demands.entry(key.clone()).or_default();
-            *entry = entry.join(*matters);
+            note(demands, key.clone(), matters);
             if let Some(outer) = state.recording.last_mut() {
-                let entry = outer.entry(key.clone()).or_default();
-                *entry = entry.join(*matters);
+                note(outer, key.clone(), matters);
             }
         }
         Some((remembered.summary, remembered.steps))
@@ -322,8 +325,7 @@ pub fn remembered_summary(
                     && let Some(outer) = state.recording.last_mut()
                 {
                     for (key, matters) in asked {
-                        let entry = outer.entry(key).or_default();
-                        *entry = entry.join(matters);
+                        note(outer, key, matters);
                     }
                 }
             });
@@ -333,17 +335,10 @@ pub fn remembered_summary(
     let started = crate::deadline::steps_taken();
     let summary = make();
     let steps = crate::deadline::steps_taken().saturating_sub(started);
-    std::mem::forget(recording);
+    let asked = STATE.with(|state| state.borrow().recording.last().cloned().unwrap_or_default());
+    drop(recording);
     STATE.with(|state| {
-        let mut state = state.borrow_mut();
-        let asked = state.recording.pop().unwrap_or_default();
-        if let Some(outer) = state.recording.last_mut() {
-            for (key, matters) in &asked {
-                let entry = outer.entry(key.clone()).or_default();
-                *entry = entry.join(*matters);
-            }
-        }
-        state.made.by_span.insert(
+        state.borrow_mut().made.by_span.insert(
             span,
             Remembered {
                 summary: summary.clone(),
