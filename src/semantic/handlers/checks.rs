@@ -973,7 +973,7 @@ impl Walker<'_, '_> {
             });
         }
         let span = self.resolve_function(callee)?;
-        let key = (span.lo.0, span.hi.0, is_event);
+        let key = (span.lo.0, span.hi.0, position, is_event);
         if let Some(summary) = self.context.helper_cache.get(&key) {
             return summary.clone();
         }
@@ -1111,7 +1111,7 @@ fn non_empty_test(expr: &Expr) -> Option<&Expr> {
             let Callee::Expr(callee) = &call.callee else {
                 return None;
             };
-            (expression_text(callee) == "Array.isArray")
+            expression_text_is(callee, "Array.isArray")
                 .then(|| call.args.first().map(|arg| &*arg.expr))
                 .flatten()
         }
@@ -1187,7 +1187,7 @@ fn mentions(expr: &Expr, list: &str) -> bool {
                 return;
             }
             if matches!(expr, Expr::Ident(_) | Expr::Member(_))
-                && expression_text(expr) == self.list
+                && expression_text_is(expr, self.list)
             {
                 self.found = true;
                 return;

@@ -205,9 +205,8 @@ impl Walker<'_, '_> {
     pub(super) fn tainted_argument(&self, args: &[ExprOrSpread], callee: &Expr) -> Option<Taint> {
         let is_passthrough = match strip(callee) {
             Expr::Member(member) => {
-                let object = expression_text(&member.obj);
                 let method = member_name(&member.prop).unwrap_or_default();
-                (object == "JSON" && method == "parse")
+                (method == "parse" && expression_text_is(&member.obj, "JSON"))
                     || matches!(
                         method,
                         "concat" | "join" | "replace" | "slice" | "substring"
@@ -274,6 +273,19 @@ impl Walker<'_, '_> {
         let Some(property) = member_name(&target.prop) else {
             return;
         };
+        if !matches!(
+            property,
+            "innerHTML"
+                | "outerHTML"
+                | "srcdoc"
+                | "href"
+                | "location"
+                | "src"
+                | "action"
+                | "formAction"
+        ) {
+            return;
+        }
         let object_text = expression_text(&target.obj);
         let on_location = object_text == "location" || object_text.ends_with(".location");
         let name = match property {
@@ -310,6 +322,30 @@ impl Walker<'_, '_> {
                 let Some(method) = member_name(&member.prop) else {
                     return;
                 };
+                // The methods below, the only ones that can be sinks: most calls are
+                // none, and the object's text is built only for those that may be.
+                if !matches!(
+                    method,
+                    "insertAdjacentHTML"
+                        | "setHTMLUnsafe"
+                        | "write"
+                        | "writeln"
+                        | "assign"
+                        | "replace"
+                        | "open"
+                        | "html"
+                        | "append"
+                        | "prepend"
+                        | "after"
+                        | "before"
+                        | "replaceWith"
+                        | "setAttribute"
+                        | "eval"
+                        | "setTimeout"
+                        | "setInterval"
+                ) {
+                    return;
+                }
                 let object_text = expression_text(&member.obj);
                 let on_location = object_text == "location" || object_text.ends_with(".location");
                 let value = match method {

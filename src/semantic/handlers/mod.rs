@@ -136,8 +136,9 @@ struct Context<'p> {
     class: Option<u32>,
     /// Functions being analysed, so recursion ends.
     active: HashSet<(u32, u32)>,
-    /// Predicate and assertion summaries of helpers, by function span.
-    helper_cache: HashMap<(u32, u32, bool), Option<HelperSummary>>,
+    /// Predicate and assertion summaries of helpers, by function span, the parameter
+    /// handed the origin or event, and which of the two it is handed.
+    helper_cache: HashMap<(u32, u32, usize, bool), Option<HelperSummary>>,
     /// The handler's own text: names declared outside it are state it can change.
     handler: Range<usize>,
 }
@@ -1368,6 +1369,53 @@ pub fn expression_is(expr: &Expr, dotted: &str) -> bool {
     }
 }
 
+/// Whether [`expression_text`] of `expr` is `text`, without building it: the walks ask
+/// this of every name and call they meet, and most answers are no.
+pub fn expression_text_is(expr: &Expr, text: &str) -> bool {
+    crate::stack::ensure_room();
+    match strip(expr) {
+        Expr::Ident(ident) => &*ident.sym == text,
+        Expr::This(_) => text == "this",
+        Expr::Member(member) => {
+            let rest = match member_name(&member.prop) {
+                Some(name) => text
+                    .strip_suffix(name)
+                    .and_then(|rest| rest.strip_suffix('.')),
+                None => text.strip_suffix("[…]"),
+            };
+            rest.is_some_and(|rest| expression_text_is(&member.obj, rest))
+        }
+        Expr::Call(call) => match &call.callee {
+            Callee::Expr(callee) => text
+                .strip_suffix("()")
+                .is_some_and(|rest| expression_text_is(callee, rest)),
+            _ => text == "…",
+        },
+        Expr::New(new) => text
+            .strip_prefix("new ")
+            .and_then(|rest| rest.strip_suffix("()"))
+            .is_some_and(|rest| expression_text_is(&new.callee, rest)),
+        _ => text == "…",
+    }
+}
+
+/// Whether [`expression_text`] of `expr` starts with `root` and a dot (`console.` of
+/// `console.log`, `console.error.bind`), without building it.
+pub fn expression_text_starts_with_dotted(expr: &Expr, root: &str) -> bool {
+    crate::stack::ensure_room();
+    match strip(expr) {
+        Expr::Member(member) => match strip(&member.obj) {
+            Expr::Ident(ident) if &*ident.sym == root => member_name(&member.prop).is_some(),
+            _ => expression_text_starts_with_dotted(&member.obj, root),
+        },
+        Expr::Call(call) => match &call.callee {
+            Callee::Expr(callee) => expression_text_starts_with_dotted(callee, root),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 pub fn expression_text(expr: &Expr) -> String {
     crate::stack::ensure_room();
     match strip(expr) {
@@ -1615,4 +1663,113 @@ fn contains_throw(body: &Body) -> bool {
         Body::Expr(expr) => expr.visit_with(&mut throws),
     }
     throws.0
+}
+
+#[cfg(test)]
+mod text_tests {
+    use proptest::prelude::*;
+    use swc_ecma_ast::{Expr, Program, Stmt};
+
+    use super::{expression_text, expression_text_is, expression_text_starts_with_dotted};
+    use crate::source::Language;
+
+    /// An expression built from the forms [`expression_text`] spells out (names,
+    /// `this`, members named and computed, calls, `new`) and those it does not, with
+    /// the wrappers `strip` sees through.
+    fn expression() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("console".to_string()),
+            Just("JSON".to_string()),
+            Just("Array".to_string()),
+            Just("this".to_string()),
+            Just("x".to_string()),
+            Just("(1)".to_string()),
+            Just("`t`".to_string()),
+        ];
+        leaf.prop_recursive(5, 32, 2, |inner| {
+            prop_oneof![
+                (
+                    inner.clone(),
+                    prop_oneof![
+                        Just("log"),
+                        Just("stringify"),
+                        Just("isArray"),
+                        Just("console"),
+                        Just("a")
+                    ]
+                )
+                    .prop_map(|(object, name)| format!("{object}.{name}")),
+                (
+                    inner.clone(),
+                    prop_oneof![Just("\"log\""), Just("\"a.b\""), Just("0"), Just("x")]
+                )
+                    .prop_map(|(object, key)| format!("{object}[{key}]")),
+                inner.clone().prop_map(|callee| format!("{callee}()")),
+                inner.clone().prop_map(|callee| format!("new ({callee})()")),
+                inner.clone().prop_map(|value| format!("({value})")),
+                inner.clone().prop_map(|value| format!("({value} as any)")),
+                inner.clone().prop_map(|value| format!("{value}!")),
+                inner.clone().prop_map(|value| format!("markRaw({value})")),
+                inner.prop_map(|value| format!("{value}?.a")),
+            ]
+        })
+    }
+
+    /// Parses `source` as an expression statement and hands the expression to `check`.
+    fn with_expression(source: &str, check: impl FnOnce(&Expr)) {
+        crate::parse::with_globals(|| {
+            let parsed =
+                crate::parse::parse_script(&format!("({source});"), 0, Language::TypeScript)
+                    .unwrap_or_else(|error| panic!("{source:?} does not parse: {error:?}"));
+            let statement = match &parsed.program {
+                Program::Script(script) => script.body.first(),
+                Program::Module(module) => match module.body.first() {
+                    Some(swc_ecma_ast::ModuleItem::Stmt(statement)) => Some(statement),
+                    _ => None,
+                },
+            };
+            let Some(Stmt::Expr(statement)) = statement else {
+                panic!("{source:?} is not one expression statement");
+            };
+            check(&statement.expr);
+        });
+    }
+
+    proptest! {
+        /// The predicates say what comparing the built text says, for the text itself,
+        /// for the texts the walks ask about, and for texts one form off.
+        #[test]
+        fn predicates_agree_with_the_text(source in expression()) {
+            with_expression(&source, |expr| {
+                let text = expression_text(expr);
+                let mut targets = vec![
+                    text.clone(),
+                    format!("{text}()"),
+                    format!("{text}.log"),
+                    "JSON".to_string(),
+                    "JSON.stringify".to_string(),
+                    "Array.isArray".to_string(),
+                    "console".to_string(),
+                    "this".to_string(),
+                    "…".to_string(),
+                    String::new(),
+                ];
+                if let Some(shorter) = text.rsplit_once('.') {
+                    targets.push(shorter.0.to_string());
+                }
+                for target in &targets {
+                    assert_eq!(
+                        expression_text_is(expr, target),
+                        &text == target,
+                        "{source:?} has the text {text:?}; asked about {target:?}"
+                    );
+                }
+                assert_eq!(
+                    expression_text_starts_with_dotted(expr, "console"),
+                    text.starts_with("console."),
+                    "{source:?} has the text {text:?}"
+                );
+            });
+        }
+    }
 }

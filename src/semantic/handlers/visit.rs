@@ -376,7 +376,7 @@ impl Visit for Walker<'_, '_> {
                 if let Callee::Expr(callee) = &call.callee {
                     // Logging the data is not acting on it, and neither is answering the
                     // sender with fixed values and what it sent itself: it learns nothing.
-                    if expression_text(callee).starts_with("console.")
+                    if expression_text_starts_with_dotted(callee, "console")
                         || self.echoes_to_sender(callee, &call.args)
                     {
                         self.quiet_depth += 1;
@@ -563,7 +563,7 @@ impl Walker<'_, '_> {
             // `JSON.stringify({ … })`
             Expr::Call(call) => {
                 matches!(&call.callee, Callee::Expr(callee)
-                    if expression_text(callee) == "JSON.stringify")
+                    if expression_text_is(callee, "JSON.stringify"))
                     && call
                         .args
                         .iter()
