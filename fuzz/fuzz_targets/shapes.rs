@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crosswire::config::Config;
-use crosswire::lint::{Engine, RunReport};
+use crosswire::lint::Engine;
+use crosswire::results::RunReport;
 use crosswire::report::{Format, RenderOptions, render};
 use crosswire::source::FileKind;
 use arbitrary::Arbitrary;
