@@ -98,7 +98,7 @@ pub struct Args {
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
-    /// Skip (with a notice) a file whose linting takes longer than this many seconds; 0: no limit [default: 30]
+    /// Skip (with a notice) a file whose linting takes longer than this many seconds; 0: no limit [default: 300]
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub max_file_time: Option<std::time::Duration>,
 

@@ -59,7 +59,14 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
     {
         return;
     }
-    let resolver = Resolver::new(report.files.iter().map(|file| file.path.as_str()));
+    // Files skipped for a limit resolve too: what they export is unknown, not absent.
+    let resolver = Resolver::new(
+        report
+            .files
+            .iter()
+            .map(|file| file.path.as_str())
+            .chain(report.unanalysable.iter().map(String::as_str)),
+    );
     let index: FxHashMap<String, usize> = report
         .files
         .iter()
@@ -97,8 +104,9 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                 let wanted: BTreeSet<usize> = missing
                     .into_iter()
                     .filter(|&at| {
-                        let project = &report.files[at].project;
-                        !project.analysed || project.module.partial
+                        let file = &report.files[at];
+                        (!file.project.analysed || file.project.module.partial)
+                            && !report.unanalysable.contains(&file.path)
                     })
                     .collect();
                 // A module walked again for its exports gets the answers the graph has
@@ -330,4 +338,5 @@ fn graph<'r>(report: &'r RunReport, resolver: &'r Resolver) -> Graph<'r> {
             .filter(|file| file.project.analysed)
             .map(|file| (file.path.as_str(), &file.project.module)),
     )
+    .with_unanalysable(&report.unanalysable)
 }

@@ -140,6 +140,9 @@ pub struct RunReport {
     pub walked: Vec<String>,
     /// Where the time went (`--stats`).
     pub stats: Stats,
+    /// Files the link asked to analyse for their exports that were over a limit (see
+    /// `crate::deadline`): what they export is unknown, and is trusted for nothing.
+    pub unanalysable: std::collections::BTreeSet<String>,
 }
 
 impl RunReport {

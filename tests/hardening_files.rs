@@ -660,3 +660,77 @@ fn an_ignore_file_linked_to_something_huge_is_left_out() {
         stdout(&output)
     );
 }
+
+// A module over a limit hides nothing it is asked about.
+
+/// A helper module too large to analyse, and a handler that trusts it: the helper is
+/// not taken as a check, with or without the cache, whether the first pass skipped it
+/// or the link did.
+#[test]
+fn a_helper_over_a_limit_is_not_trusted_as_a_check() {
+    let tree = tempfile::tempdir().unwrap();
+    let cache_home = tempfile::tempdir().unwrap();
+    write(
+        tree.path(),
+        "lib.js",
+        format!(
+            "export function isTrusted(origin) {{ return origin === \"https://app.example\"; }}\n// {}\n",
+            "x".repeat(400)
+        ),
+    );
+    write(
+        tree.path(),
+        "main.js",
+        "import { isTrusted } from \"./lib.js\";\n\
+         window.addEventListener(\"message\", (event) => {\n\
+           if (!isTrusted(event.origin)) return;\n\
+           document.body.innerHTML = event.data;\n\
+         });\n",
+    );
+    // Within the limits the helper checks the origin: quiet.
+    let output = run(command(
+        tree.path(),
+        cache_home.path(),
+        &["--format", "compact", "."],
+    ));
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    for args in [
+        &["--format", "compact", "--max-file-size", "300", "."][..],
+        &[
+            "--format",
+            "compact",
+            "--max-file-size",
+            "300",
+            "--cache",
+            ".",
+        ],
+        &[
+            "--format",
+            "compact",
+            "--max-file-size",
+            "300",
+            "--cache",
+            ".",
+        ],
+    ] {
+        let output = run(command(tree.path(), cache_home.path(), args));
+        assert_no_panic(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stdout(&output).contains("main.js:2:1: error message-missing-origin-check"),
+            "{args:?}: {}",
+            stdout(&output)
+        );
+        assert!(
+            stderr(&output).contains("lib.js: skipped"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}

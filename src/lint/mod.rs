@@ -980,9 +980,13 @@ impl Engine {
                         stamp,
                         notice: notice.message.clone(),
                     });
+                    report.unanalysable.insert(notice.path.clone());
                     report.notices.push(notice);
                 }
-                Err(Skipped::OverLimit(notice)) => report.notices.push(notice),
+                Err(Skipped::OverLimit(notice)) => {
+                    report.unanalysable.insert(notice.path.clone());
+                    report.notices.push(notice)
+                }
             }
         }
         clock.finished("first pass", "second pass");

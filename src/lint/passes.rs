@@ -266,6 +266,7 @@ impl Engine {
                 }
                 Err(Skipped::Error(error)) => report.errors.push(error),
                 Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
+                    report.unanalysable.insert(report.files[at].path.clone());
                     report.notices.push(notice)
                 }
             }

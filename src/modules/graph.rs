@@ -25,6 +25,9 @@ pub struct Graph<'f> {
     /// modules' facts do not change while the graph lives, and the link pass looks the
     /// same names up for each question it asks of them.
     found: RefCell<Lookups>,
+    /// Modules of the run that could not be analysed for their exports (over a limit):
+    /// every name looked up there is a function of which nothing is known.
+    unanalysable: Option<&'f std::collections::BTreeSet<String>>,
 }
 
 /// Lookups by module path, then by name.
@@ -47,7 +50,15 @@ impl<'f> Graph<'f> {
             modules: modules.into_iter().collect(),
             resolver,
             found: RefCell::default(),
+            unanalysable: None,
         }
+    }
+
+    /// The graph, with the modules at `paths` known to be unanalysable (see
+    /// [`ExportSummary::unanalysed`](super::ExportSummary::unanalysed)).
+    pub fn with_unanalysable(mut self, paths: &'f std::collections::BTreeSet<String>) -> Graph<'f> {
+        self.unanalysable = Some(paths);
+        self
     }
 
     /// The answers to a file's demands: the summaries of the names it imports.
@@ -130,6 +141,15 @@ impl<'f> Graph<'f> {
         crate::deadline::tick();
         if hops > MAX_HOPS || !visited.insert((path.to_string(), name.to_string())) {
             return None;
+        }
+        if self
+            .unanalysable
+            .is_some_and(|unanalysable| unanalysable.contains(path))
+        {
+            return Some(Imported {
+                path: path.to_string(),
+                summary: super::ExportSummary::unanalysed(),
+            });
         }
         let Some(facts) = self.modules.get(path).filter(|facts| !facts.partial) else {
             missing.push(path.to_string());

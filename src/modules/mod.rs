@@ -89,6 +89,20 @@ pub struct ExportSummary {
 }
 
 impl ExportSummary {
+    /// What is known of any name a module exports that could not be analysed: a
+    /// function of which nothing is known (see [`FunctionSummary::unanalysed`]).
+    pub fn unanalysed() -> ExportSummary {
+        ExportSummary {
+            line: 1,
+            offset: 0,
+            value: None,
+            function: Some(FunctionSummary {
+                unanalysed: true,
+                ..FunctionSummary::default()
+            }),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.value.is_none() && self.function.is_none()
     }
@@ -150,6 +164,10 @@ pub struct FunctionSummary {
     /// a hook), by field: what a caller destructures from its result.
     #[serde(default)]
     pub returned: Vec<(String, FunctionSummary)>,
+    /// Its module could not be analysed (over a limit): nothing is known of what it
+    /// does, so it is trusted for nothing, as a function known to check nothing is not.
+    #[serde(default)]
+    pub unanalysed: bool,
 }
 
 impl FunctionSummary {

@@ -379,6 +379,9 @@ impl ScopeTree {
             if scope == TOP {
                 return SyntaxContext::empty();
             }
+            // A name used n scopes deep looks through n scopes: counted, so that deep
+            // nesting spends the file's budget rather than stalling it.
+            crate::deadline::tick();
             scope = self.scopes[scope as usize].parent;
         }
     }
@@ -731,6 +734,11 @@ impl Visit for Hoister<'_> {
     }
 
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        // Each block's list hoists its nested blocks again (as swc's hoister does), so
+        // blocks nested n deep cost n² steps: they count against the file's budget.
+        for _ in stmts {
+            crate::deadline::tick();
+        }
         // Declarations first: a `var` after a `catch` that names the same binding must
         // be known when the `catch` body is hoisted (as swc does).
         for stmt in stmts {

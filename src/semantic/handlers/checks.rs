@@ -949,14 +949,16 @@ impl Walker<'_, '_> {
                 &function.origin_checks
             };
             let Some(check) = checks.get(position).cloned().flatten() else {
-                let label = Label::elsewhere(
-                    &found.path,
-                    found.summary.line,
+                let handed = if is_event { "event" } else { "origin" };
+                let message = if function.unanalysed {
                     format!(
-                        "`{shown}` is handed the {} here but does not check its origin",
-                        if is_event { "event" } else { "origin" }
-                    ),
-                );
+                        "`{shown}` is handed the {handed} here, but its module was over \
+                         crosswire's limits and was not analysed, so it is not taken as a check"
+                    )
+                } else {
+                    format!("`{shown}` is handed the {handed} here but does not check its origin")
+                };
+                let label = Label::elsewhere(&found.path, found.summary.line, message);
                 if !self.facts.unchecking_helpers.contains(&label) {
                     self.facts.unchecking_helpers.push(label);
                 }
