@@ -113,8 +113,7 @@ impl Reader<'_, '_> {
                         let Pat::Ident(name) = &declarator.name else {
                             continue;
                         };
-                        let summary = self.binding_summary(&name.id);
-                        self.export(name.id.sym.to_string(), summary);
+                        self.export_binding(name.id.sym.to_string(), &name.id);
                     }
                 }
                 Decl::Class(class) => {
@@ -144,15 +143,14 @@ impl Reader<'_, '_> {
                                     specifier: source.clone(),
                                     imported: local,
                                 }),
-                                None => {
-                                    let summary = match &named_specifier.orig {
-                                        ModuleExportName::Ident(ident) => {
-                                            self.binding_summary(ident)
-                                        }
-                                        ModuleExportName::Str(_) => ExportSummary::default(),
-                                    };
-                                    self.export(exported, summary);
-                                }
+                                None => match &named_specifier.orig {
+                                    ModuleExportName::Ident(ident) => {
+                                        self.export_binding(exported, ident)
+                                    }
+                                    ModuleExportName::Str(_) => {
+                                        self.export(exported, ExportSummary::default())
+                                    }
+                                },
                             }
                         }
                         ExportSpecifier::Namespace(namespace) => {
@@ -189,8 +187,7 @@ impl Reader<'_, '_> {
                 self.export("default".into(), summary);
             }
             ModuleDecl::ExportDefaultExpr(default) => {
-                let summary = self.value_summary(&default.expr);
-                self.export("default".into(), summary);
+                self.export_value("default".into(), &default.expr);
             }
             ModuleDecl::TsImportEquals(import) => {
                 if let TsModuleRef::TsExternalModuleRef(reference) = &import.module_ref {
@@ -238,8 +235,7 @@ impl Reader<'_, '_> {
                 } else if is_exports(object)
                     && let Some(field) = field
                 {
-                    let summary = self.value_summary(&assign.right);
-                    self.export(field.to_string(), summary);
+                    self.export_value(field.to_string(), &assign.right);
                 }
             }
             _ => {}
@@ -256,13 +252,11 @@ impl Reader<'_, '_> {
                     };
                     match &**prop {
                         Prop::Shorthand(ident) => {
-                            let summary = self.binding_summary(ident);
-                            self.export(ident.sym.to_string(), summary);
+                            self.export_binding(ident.sym.to_string(), ident);
                         }
                         Prop::KeyValue(pair) => {
                             if let Some(name) = prop_name(&pair.key) {
-                                let summary = self.value_summary(&pair.value);
-                                self.export(name.to_string(), summary);
+                                self.export_value(name.to_string(), &pair.value);
                             }
                         }
                         Prop::Method(method) => {
@@ -282,10 +276,14 @@ impl Reader<'_, '_> {
                     self.facts.exports.push(Export::All { specifier: source });
                 }
             }
-            other => {
-                let summary = self.value_summary(other);
-                self.export("default".into(), summary);
+            // `const m = require("./m"); module.exports = m;`
+            Expr::Ident(ident)
+                if let Some((source, imported)) = self.bindings.import_of(ident)
+                    && imported == "*" =>
+            {
+                self.facts.exports.push(Export::All { specifier: source });
             }
+            other => self.export_value("default".into(), other),
         }
     }
 
@@ -301,6 +299,33 @@ impl Reader<'_, '_> {
             let source = source.to_string();
             self.specifier(&source);
         }
+    }
+
+    /// Exports `value` under `name`: a name (see [`Self::export_binding`]), or what the
+    /// expression is.
+    fn export_value(&mut self, name: String, value: &Expr) {
+        if let Expr::Ident(ident) = strip(value) {
+            return self.export_binding(name, ident);
+        }
+        let summary = self.value_summary(value);
+        self.export(name, summary);
+    }
+
+    /// Exports the binding `ident` under `name`. One imported from another module is
+    /// exported from there (`import { f } from "./m"; export { f as g }`, `export
+    /// default f`, `export const g = f`), so that a lookup follows it to its definition
+    /// as it follows `export { f as g } from "./m"`.
+    fn export_binding(&mut self, name: String, ident: &Ident) {
+        if let Some((specifier, imported)) = self.bindings.import_of(ident) {
+            self.facts.exports.push(Export::From {
+                name,
+                specifier,
+                imported,
+            });
+            return;
+        }
+        let summary = self.binding_summary(ident);
+        self.export(name, summary);
     }
 
     /// What an exported expression is: a function, a constant, or a name bound to one.

@@ -914,8 +914,16 @@ impl<'a> Bindings<'a> {
 
     /// The module and name an imported binding stands for: `import { X } from "m"`,
     /// `import X from "m"` (`default`), `const { X } = require("m")`, and for a namespace
-    /// (`import * as ns from "m"`, `const ns = require("m")`) `*`.
-    fn import_of(&self, ident: &Ident) -> Option<(String, String)> {
+    /// (`import * as ns from "m"`, `const ns = require("m")`) `*`; also through a `const`
+    /// that holds one (`const check = X`).
+    pub fn import_of(&self, ident: &Ident) -> Option<(String, String)> {
+        self.import_at(ident, 0)
+    }
+
+    fn import_at(&self, ident: &Ident, depth: u32) -> Option<(String, String)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let binding = self.binding_of(ident)?;
         match &binding.kind {
             BindingKind::Import { source, imported } => {
@@ -930,6 +938,7 @@ impl<'a> Bindings<'a> {
                     )),
                     _ => None,
                 },
+                Expr::Ident(held) => self.import_at(held, depth + 1),
                 _ => None,
             },
             _ => None,
