@@ -16,12 +16,15 @@ use crate::modules::resolve::Resolver;
 use crate::results::RunReport;
 
 /// How many times the link pass answers and lints again: answers may raise new
-/// questions (a wrapper's listener names an imported event type).
-const MAX_ROUNDS: usize = 4;
+/// questions (a wrapper's listener names an imported event type), and each module of a
+/// chain of helpers calling helpers takes a round. A round is taken only while some
+/// file's answers changed, so the bound costs nothing where chains are short.
+const MAX_ROUNDS: usize = 8;
 
 /// How deep, per round, the pass parses modules asked about for their exports (each
-/// step follows the re-exports of the last).
-const MAX_EXPORT_HOPS: usize = 4;
+/// step follows the re-exports of the last): as deep as a lookup follows re-exports
+/// (`crate::modules::graph`), so that a chain of barrels a lookup would follow is parsed.
+const MAX_EXPORT_HOPS: usize = crate::modules::graph::MAX_HOPS;
 
 /// How a file is to be linted again.
 pub struct Relint {

@@ -51,7 +51,15 @@ fuzz_target!(|data: &[u8]| {
             let kind = FileKind::from_path(Path::new(name)).expect("a kind crosswire reads");
             // The engine parses everything (for coverage); the prefilter still runs.
             let _ = engine().prefilter_verdict(&body, kind);
-            let file = engine().lint_bytes(name.to_string(), body, kind);
+            // A file past its work budget unwinds with `deadline::TimedOut`, which the run
+            // turns into a skip with a note (`Engine::lint_guarded`): not a crash.
+            let file = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                engine().lint_bytes(name.to_string(), body, kind)
+            })) {
+                Ok(file) => file,
+                Err(panic) if panic.is::<crosswire::deadline::TimedOut>() => return,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
             let report = RunReport {
                 files_scanned: 1,
                 files: vec![file],

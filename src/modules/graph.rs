@@ -13,7 +13,7 @@ use super::resolve::Resolver;
 use super::{Export, ModuleFacts};
 
 /// How many re-exports a lookup follows.
-const MAX_HOPS: usize = 16;
+pub const MAX_HOPS: usize = 16;
 
 /// The modules of a run, by path as shown.
 pub struct Graph<'f> {

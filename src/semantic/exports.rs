@@ -9,8 +9,9 @@ use crate::modules::{
     ConstValue, Export, ExportSummary, ModuleFacts, SocketFactory, SocketLifecycle,
 };
 
-/// Exported functions summarised per module, at most: a module of thousands of exports
-/// is a bundle's, whose helpers no one imports by name.
+/// Exported functions a module's own pass summarises, at most: a module of thousands of
+/// exports is a bundle's, whose helpers no one imports by name. Past them the summaries
+/// are left to the link, which makes them all if a file asks about the module.
 const MAX_SUMMARISED_FUNCTIONS: usize = 256;
 
 /// Bytes of exported functions a module's own pass summarises, at most: past them (a
@@ -431,7 +432,9 @@ impl Reader<'_, '_> {
                 .get(&span)
                 .copied()
                 .map(crate::modules::FunctionSummary::forwarding_only)
-        } else if self.summarised < MAX_SUMMARISED_FUNCTIONS {
+        } else if self.summarised < MAX_SUMMARISED_FUNCTIONS
+            || crate::modules::env::summarises_every_export()
+        {
             self.summarised += 1;
             let mut summary =
                 crate::modules::env::remembered_summary((span.lo.0, span.hi.0), || {
@@ -447,6 +450,9 @@ impl Reader<'_, '_> {
             // judged as a same-file one, not trusted as a helper from elsewhere is.
             Some(summary)
         } else {
+            // Past the count, the module's summaries are left to the link, as past the
+            // bytes: a function left unsummarised would read as one that is no helper.
+            self.over_budget = true;
             None
         };
         ExportSummary {
