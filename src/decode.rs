@@ -340,6 +340,28 @@ pub fn javascript_url(written: &str) -> Option<Decoded> {
     })
 }
 
+/// A URL's path with its percent-escapes decoded, as a static server maps it to a file
+/// (`a%20b.js` is `a b.js`); bytes that are no UTF-8 become U+FFFD.
+pub fn percent_decoded(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.contains('%') {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let run = percent_run(&bytes[at..]);
+        if run.is_empty() {
+            decoded.push(bytes[at]);
+            at += 1;
+        } else {
+            decoded.extend_from_slice(&run.bytes);
+            at += run.written;
+        }
+    }
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&decoded).into_owned())
+}
+
 /// The percent-escapes (`%4D%65`) at the start of `bytes`: how many bytes they take and
 /// the bytes they stand for.
 struct PercentRun {

@@ -220,6 +220,8 @@ pub fn resolve(page: &str, url: &str, known: &KnownFiles, roots: &[String]) -> O
     if path.contains("${") {
         return None;
     }
+    let path = crate::decode::percent_decoded(path);
+    let path = path.as_ref();
     if !path.starts_with('/') {
         let joined = match page.rsplit_once('/') {
             Some((folder, _)) => format!("{folder}/{path}"),
@@ -351,6 +353,21 @@ mod tests {
             Some("../../other/w.js")
         );
         assert_eq!(at("/srv/app/index.html", "../../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn percent_escapes_name_the_file_a_server_serves() {
+        let known: KnownFiles = ["site/index.html", "site/a b.js", "site/é.js", "site/x%y.js"]
+            .into_iter()
+            .collect();
+        let at = |url: &str| resolve("site/index.html", url, &known, &[]);
+        assert_eq!(at("a%20b.js").as_deref(), Some("site/a b.js"));
+        assert_eq!(at("/site/a%20b.js").as_deref(), Some("site/a b.js"));
+        assert_eq!(at("%C3%A9.js").as_deref(), Some("site/é.js"));
+        assert_eq!(at("a b.js").as_deref(), Some("site/a b.js"));
+        // `%y.` is no escape: the name stands as written.
+        assert_eq!(at("x%y.js").as_deref(), Some("site/x%y.js"));
+        assert_eq!(at("a%2520b.js"), None);
     }
 
     #[test]
