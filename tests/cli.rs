@@ -1254,6 +1254,53 @@ fn changed_since_lints_only_changed_files() {
 }
 
 #[test]
+fn changed_since_reports_every_finding_that_rests_on_a_changed_helper() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "check.js",
+        "export function isAllowed(origin) {\n  return origin === \"https://a.example\";\n}\n",
+    );
+    write(
+        dir.path(),
+        "main.js",
+        "import { isAllowed } from \"./check.js\";\n\
+         window.addEventListener(\"message\", (event) => {\n\
+         \x20 if (!isAllowed(event.origin)) return;\n\
+         \x20 document.body.innerHTML = event.data.html;\n\
+         });\n",
+    );
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    // The pull request changes only the helper, which stops checking: both findings of
+    // the handler that trusted it rest on it, and both are reported.
+    write(
+        dir.path(),
+        "check.js",
+        "export function isAllowed(origin) {\n  return true;\n}\n",
+    );
+    let full = compact_lines(&crosswire(dir.path(), &["--format", "compact"]));
+    let changed = compact_lines(&crosswire(
+        dir.path(),
+        &["--changed-since", "HEAD", "--format", "compact"],
+    ));
+    assert_eq!(changed, full);
+    assert!(
+        changed
+            .iter()
+            .any(|line| line.contains("message-data-to-sink")),
+        "{changed:?}"
+    );
+    assert!(
+        changed
+            .iter()
+            .any(|line| line.contains("message-missing-origin-check")),
+        "{changed:?}"
+    );
+}
+
+#[test]
 fn changed_since_reports_importers_whose_evidence_changed() {
     let dir = tempfile::tempdir().unwrap();
     let strong =

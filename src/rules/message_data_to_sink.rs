@@ -35,6 +35,11 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
             for step in &sink.path {
                 diagnostic = diagnostic.with_step(step);
             }
+            // The helpers it trusted that check nothing: evidence in their own files, so
+            // a change to one of them brings this finding into `--changed-since`.
+            if sink.guard == Guard::None {
+                diagnostic = diagnostic.with_steps(&handler.unchecking_helpers);
+            }
             diagnostic =
                 diagnostic.with_label(listener.registration.clone(), "listener registered here");
             if let Some(handler_span) = &listener.handler_span {
