@@ -21,6 +21,9 @@ const MAX_SUMMARISED_FUNCTIONS: usize = 256;
 /// three times per parameter, and nothing may ask for it.
 const MAX_SUMMARISED_BYTES: u32 = 128 * 1024;
 
+/// Functions of one exported object literal exported by name, at most.
+const MAX_OBJECT_MEMBERS: usize = 64;
+
 /// How deep an exported object of constants is read.
 const MAX_OBJECT_DEPTH: u32 = 3;
 
@@ -115,6 +118,9 @@ impl Reader<'_, '_> {
                             continue;
                         };
                         self.export_binding(name.id.sym.to_string(), &name.id);
+                        if let Some(Expr::Object(object)) = declarator.init.as_deref().map(strip) {
+                            self.export_members(&name.id.sym, object);
+                        }
                     }
                 }
                 Decl::Class(class) => {
@@ -189,6 +195,9 @@ impl Reader<'_, '_> {
             }
             ModuleDecl::ExportDefaultExpr(default) => {
                 self.export_value("default".into(), &default.expr);
+                if let Expr::Object(object) = strip(&default.expr) {
+                    self.export_members("default", object);
+                }
             }
             ModuleDecl::TsImportEquals(import) => {
                 if let TsModuleRef::TsExternalModuleRef(reference) = &import.module_ref {
@@ -299,6 +308,49 @@ impl Reader<'_, '_> {
         {
             let source = source.to_string();
             self.specifier(&source);
+        }
+    }
+
+    /// The functions of an exported object literal (`export const api = { check(o) {…},
+    /// verify }`), each exported as `api.check`: a call of `api.check` in an importer asks
+    /// for that name (see `Bindings::imported_function_for`). Only functions and names
+    /// (which may be functions or imported ones), and at most [`MAX_OBJECT_MEMBERS`]: an
+    /// object of data is no object of helpers.
+    fn export_members(&mut self, object_name: &str, object: &ObjectLit) {
+        let mut exported = 0;
+        for prop in &object.props {
+            if exported == MAX_OBJECT_MEMBERS {
+                break;
+            }
+            let PropOrSpread::Prop(prop) = prop else {
+                continue;
+            };
+            match &**prop {
+                Prop::Shorthand(ident) => {
+                    self.export_binding(format!("{object_name}.{}", ident.sym), ident);
+                }
+                Prop::KeyValue(pair) => {
+                    let Some(key) = prop_name(&pair.key) else {
+                        continue;
+                    };
+                    if !matches!(
+                        strip(&pair.value),
+                        Expr::Fn(_) | Expr::Arrow(_) | Expr::Ident(_)
+                    ) {
+                        continue;
+                    }
+                    self.export_value(format!("{object_name}.{key}"), &pair.value);
+                }
+                Prop::Method(method) => {
+                    let Some(key) = prop_name(&method.key) else {
+                        continue;
+                    };
+                    let summary = self.function_summary(method.function.span);
+                    self.export(format!("{object_name}.{key}"), summary);
+                }
+                _ => continue,
+            }
+            exported += 1;
         }
     }
 

@@ -1032,11 +1032,13 @@ impl<'a> Bindings<'a> {
         let Some(imported) = self.imported_name(callee) else {
             return self.imported_returned_function(callee, matters);
         };
-        // A method of an imported object is not a function the module exports.
-        if imported.field.is_some() {
-            return None;
-        }
-        let found = crate::modules::env::imported_for(&imported.source, &imported.name, matters)?;
+        // A function of an imported object literal is exported as `object.field` (see
+        // `crate::semantic::exports`).
+        let name = match &imported.field {
+            Some(field) => format!("{}.{field}", imported.name),
+            None => imported.name.clone(),
+        };
+        let found = crate::modules::env::imported_for(&imported.source, &name, matters)?;
         let function = found.summary.function.clone()?;
         Some((function, found, imported.shown))
     }
