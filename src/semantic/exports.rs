@@ -119,7 +119,7 @@ impl Reader<'_, '_> {
                         };
                         self.export_binding(name.id.sym.to_string(), &name.id);
                         if let Some(Expr::Object(object)) = declarator.init.as_deref().map(strip) {
-                            self.export_members(&name.id.sym, object);
+                            self.export_fields(object, Some(&name.id.sym));
                         }
                     }
                 }
@@ -196,7 +196,7 @@ impl Reader<'_, '_> {
             ModuleDecl::ExportDefaultExpr(default) => {
                 self.export_value("default".into(), &default.expr);
                 if let Expr::Object(object) = strip(&default.expr) {
-                    self.export_members("default", object);
+                    self.export_fields(object, Some("default"));
                 }
             }
             ModuleDecl::TsImportEquals(import) => {
@@ -255,30 +255,7 @@ impl Reader<'_, '_> {
     /// `module.exports = { a, b: f }`, `= function`, `= require("./m")`.
     fn module_exports(&mut self, value: &Expr) {
         match strip(value) {
-            Expr::Object(object) => {
-                for prop in &object.props {
-                    let PropOrSpread::Prop(prop) = prop else {
-                        continue;
-                    };
-                    match &**prop {
-                        Prop::Shorthand(ident) => {
-                            self.export_binding(ident.sym.to_string(), ident);
-                        }
-                        Prop::KeyValue(pair) => {
-                            if let Some(name) = prop_name(&pair.key) {
-                                self.export_value(name.to_string(), &pair.value);
-                            }
-                        }
-                        Prop::Method(method) => {
-                            if let Some(name) = prop_name(&method.key) {
-                                let summary = self.function_summary(method.function.span);
-                                self.export(name.to_string(), summary);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            Expr::Object(object) => self.export_fields(object, None),
             Expr::Call(call) => {
                 if let Some(source) = super::values::required_module(call) {
                     let source = source.to_string();
@@ -311,42 +288,48 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// The functions of an exported object literal (`export const api = { check(o) {…},
-    /// verify }`), each exported as `api.check`: a call of `api.check` in an importer asks
-    /// for that name (see `Bindings::imported_function_for`). Only functions and names
-    /// (which may be functions or imported ones), and at most [`MAX_OBJECT_MEMBERS`]: an
-    /// object of data is no object of helpers.
-    fn export_members(&mut self, object_name: &str, object: &ObjectLit) {
+    /// The fields of an exported object literal, each exported by its name: the
+    /// module's own exports for `module.exports = { a, b: f, m() {…} }` (`object_name`
+    /// `None`), or, for `export const api = { check(o) {…}, verify }`, its functions as
+    /// `api.check`: a call of `api.check` in an importer asks for that name (see
+    /// `Bindings::imported_function_for`). A named object's fields are only its functions
+    /// and names (which may be functions or imported ones), and at most
+    /// [`MAX_OBJECT_MEMBERS`]: an object of data is no object of helpers.
+    fn export_fields(&mut self, object: &ObjectLit, object_name: Option<&str>) {
+        let name_of = |key: &str| match object_name {
+            Some(object_name) => format!("{object_name}.{key}"),
+            None => key.to_string(),
+        };
         let mut exported = 0;
         for prop in &object.props {
-            if exported == MAX_OBJECT_MEMBERS {
+            if object_name.is_some() && exported == MAX_OBJECT_MEMBERS {
                 break;
             }
             let PropOrSpread::Prop(prop) = prop else {
                 continue;
             };
             match &**prop {
-                Prop::Shorthand(ident) => {
-                    self.export_binding(format!("{object_name}.{}", ident.sym), ident);
-                }
+                Prop::Shorthand(ident) => self.export_binding(name_of(&ident.sym), ident),
                 Prop::KeyValue(pair) => {
                     let Some(key) = prop_name(&pair.key) else {
                         continue;
                     };
-                    if !matches!(
-                        strip(&pair.value),
-                        Expr::Fn(_) | Expr::Arrow(_) | Expr::Ident(_)
-                    ) {
+                    if object_name.is_some()
+                        && !matches!(
+                            strip(&pair.value),
+                            Expr::Fn(_) | Expr::Arrow(_) | Expr::Ident(_)
+                        )
+                    {
                         continue;
                     }
-                    self.export_value(format!("{object_name}.{key}"), &pair.value);
+                    self.export_value(name_of(key), &pair.value);
                 }
                 Prop::Method(method) => {
                     let Some(key) = prop_name(&method.key) else {
                         continue;
                     };
                     let summary = self.function_summary(method.function.span);
-                    self.export(format!("{object_name}.{key}"), summary);
+                    self.export(name_of(key), summary);
                 }
                 _ => continue,
             }

@@ -1113,7 +1113,7 @@ fn non_empty_test(expr: &Expr) -> Option<&Expr> {
             let Callee::Expr(callee) = &call.callee else {
                 return None;
             };
-            expression_text_is(callee, "Array.isArray")
+            expression_is(callee, "Array.isArray")
                 .then(|| call.args.first().map(|arg| &*arg.expr))
                 .flatten()
         }

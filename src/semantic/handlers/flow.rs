@@ -206,7 +206,7 @@ impl Walker<'_, '_> {
         let is_passthrough = match strip(callee) {
             Expr::Member(member) => {
                 let method = member_name(&member.prop).unwrap_or_default();
-                (method == "parse" && expression_text_is(&member.obj, "JSON"))
+                (method == "parse" && expression_is(&member.obj, "JSON"))
                     || matches!(
                         method,
                         "concat" | "join" | "replace" | "slice" | "substring"
@@ -273,25 +273,12 @@ impl Walker<'_, '_> {
         let Some(property) = member_name(&target.prop) else {
             return;
         };
-        if !matches!(
-            property,
-            "innerHTML"
-                | "outerHTML"
-                | "srcdoc"
-                | "href"
-                | "location"
-                | "src"
-                | "action"
-                | "formAction"
-        ) {
-            return;
-        }
-        let object_text = expression_text(&target.obj);
-        let on_location = object_text == "location" || object_text.ends_with(".location");
+        // Built only for the properties that need it: most assignments are no sink.
+        let object_text = LazyText::of(&target.obj);
         let name = match property {
             "innerHTML" | "outerHTML" | "srcdoc" => property.to_string(),
-            "href" if on_location => format!("{object_text}.href"),
-            "location" => format!("{object_text}.location"),
+            "href" if object_text.on_location() => format!("{}.href", object_text.get()),
+            "location" => format!("{}.location", object_text.get()),
             "src" | "href" | "action" | "formAction" => format!("`.{property}`"),
             _ => return,
         };
@@ -322,37 +309,13 @@ impl Walker<'_, '_> {
                 let Some(method) = member_name(&member.prop) else {
                     return;
                 };
-                // The methods below, the only ones that can be sinks: most calls are
-                // none, and the object's text is built only for those that may be.
-                if !matches!(
-                    method,
-                    "insertAdjacentHTML"
-                        | "setHTMLUnsafe"
-                        | "write"
-                        | "writeln"
-                        | "assign"
-                        | "replace"
-                        | "open"
-                        | "html"
-                        | "append"
-                        | "prepend"
-                        | "after"
-                        | "before"
-                        | "replaceWith"
-                        | "setAttribute"
-                        | "eval"
-                        | "setTimeout"
-                        | "setInterval"
-                ) {
-                    return;
-                }
-                let object_text = expression_text(&member.obj);
-                let on_location = object_text == "location" || object_text.ends_with(".location");
+                // Built only for the methods that need it: most calls are no sink.
+                let object_text = LazyText::of(&member.obj);
                 let value = match method {
                     "insertAdjacentHTML" | "setHTMLUnsafe" => args.get(1).map(|a| &*a.expr),
-                    "write" | "writeln" if object_text.ends_with("document") => first,
-                    "assign" | "replace" if on_location => first,
-                    "open" if object_text == "window" || object_text == "globalThis" => first,
+                    "write" | "writeln" if object_text.get().ends_with("document") => first,
+                    "assign" | "replace" if object_text.on_location() => first,
+                    "open" if object_text.is_window() => first,
                     "html" | "append" | "prepend" | "after" | "before" | "replaceWith"
                         if is_jquery_object(&member.obj) =>
                     {
@@ -367,19 +330,45 @@ impl Walker<'_, '_> {
                             _ => None,
                         }
                     }
-                    "eval" | "setTimeout" | "setInterval"
-                        if object_text == "window" || object_text == "globalThis" =>
-                    {
-                        first
-                    }
+                    "eval" | "setTimeout" | "setInterval" if object_text.is_window() => first,
                     _ => None,
                 };
                 if let Some(value) = value {
-                    self.record_sink(span, format!("{object_text}.{method}"), value);
+                    self.record_sink(span, format!("{}.{method}", object_text.get()), value);
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// [`expression_text`] of an expression, built the first time it is asked for.
+struct LazyText<'e> {
+    expr: &'e Expr,
+    text: std::cell::OnceCell<String>,
+}
+
+impl<'e> LazyText<'e> {
+    fn of(expr: &'e Expr) -> LazyText<'e> {
+        LazyText {
+            expr,
+            text: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> &str {
+        self.text.get_or_init(|| expression_text(self.expr))
+    }
+
+    /// `location` or `<anything>.location`.
+    fn on_location(&self) -> bool {
+        let text = self.get();
+        text == "location" || text.ends_with(".location")
+    }
+
+    /// `window` or `globalThis`.
+    fn is_window(&self) -> bool {
+        matches!(self.get(), "window" | "globalThis")
     }
 }
 

@@ -563,7 +563,7 @@ impl Walker<'_, '_> {
             // `JSON.stringify({ … })`
             Expr::Call(call) => {
                 matches!(&call.callee, Callee::Expr(callee)
-                    if expression_text_is(callee, "JSON.stringify"))
+                    if expression_is(callee, "JSON.stringify"))
                     && call
                         .args
                         .iter()
