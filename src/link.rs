@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::modules::Export;
-use crate::modules::env::{Answers, Demands, Matters};
+use crate::modules::env::{Answers, Demands, Exports, Matters};
 use crate::modules::graph::Graph;
 use crate::modules::resolve::Resolver;
 use crate::results::RunReport;
@@ -28,8 +28,10 @@ const MAX_EXPORT_HOPS: usize = crate::modules::graph::MAX_HOPS;
 
 /// How a file is to be linted again.
 pub struct Relint {
-    /// Whatever the prefilter says, with every export summarised: the link needs them.
-    pub for_exports: bool,
+    /// Whatever the prefilter says, with these of its exports summarised
+    /// ([`Exports::Full`] or [`Exports::Asked`]): the link needs them. `None`: as its
+    /// first pass summarised them.
+    pub exports: Option<Exports>,
     /// With these answers to its questions (none: everything it imports is opaque).
     pub answers: Option<Arc<Answers>>,
 }
@@ -91,27 +93,75 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             let wanted: Vec<usize> = {
                 let graph = graph(report, &resolver);
                 let asked = asked_about(report, &index, &graph, &state, files.answers_everything());
+                // Modules without facts (all their exports wanted), and the names asked
+                // of modules whose summaries of them are pending.
                 let mut missing = BTreeSet::new();
+                let mut pending: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
                 for (at, file) in report.files.iter().enumerate() {
                     let exports_asked = asked.contains(&at);
-                    let keys = file.project.demands.keys().chain(
-                        exports_asked
-                            .then_some(&file.project.export_demands)
-                            .into_iter()
-                            .flat_map(|demands| demands.keys()),
-                    );
-                    graph.unanalysed_targets(&file.path, keys, &mut |path: &str| {
-                        missing.extend(index.get(path).copied());
+                    // Answering everything, every question reads a function's walks.
+                    let keys = file
+                        .project
+                        .demands
+                        .iter()
+                        .chain(
+                            exports_asked
+                                .then_some(&file.project.export_demands)
+                                .into_iter()
+                                .flatten(),
+                        )
+                        .map(|(key, matters)| {
+                            let everything = files.answers_everything();
+                            (
+                                key,
+                                if everything {
+                                    &Matters::ANYTHING
+                                } else {
+                                    matters
+                                },
+                            )
+                        });
+                    graph.unanalysed_targets(&file.path, keys, &mut |path, name| {
+                        let Some(&at) = index.get(path) else { return };
+                        match name {
+                            None => {
+                                missing.insert(at);
+                            }
+                            Some(name) => {
+                                pending.entry(at).or_default().insert(name.to_string());
+                            }
+                        }
                     });
                 }
-                let wanted: BTreeSet<usize> = missing
-                    .into_iter()
-                    .filter(|&at| {
-                        let file = &report.files[at];
-                        (!file.project.analysed || file.project.module.partial)
-                            && !report.unanalysable.contains(&file.path)
-                    })
-                    .collect();
+                let analysable =
+                    |at: &usize| !report.unanalysable.contains(&report.files[*at].path);
+                let mut wanted = BTreeSet::new();
+                for at in missing.into_iter().filter(analysable) {
+                    let file = &report.files[at];
+                    if !file.project.analysed || file.project.module.partial {
+                        state.in_full.insert(at, Exports::Full);
+                        wanted.insert(at);
+                    }
+                }
+                for (at, names) in pending {
+                    if wanted.contains(&at) || !analysable(&at) {
+                        continue;
+                    }
+                    // A name asked before and still pending (its module failed to lint
+                    // again) is not asked again: nothing would change.
+                    let before = match state.in_full.get(&at) {
+                        Some(Exports::Asked(before)) => Some(before.clone()),
+                        Some(_) => continue,
+                        None => None,
+                    };
+                    let mut all = before.as_deref().cloned().unwrap_or_default();
+                    let count = all.len();
+                    all.extend(names);
+                    if all.len() > count {
+                        state.in_full.insert(at, Exports::Asked(Arc::new(all)));
+                        wanted.insert(at);
+                    }
+                }
                 // A module walked again for its exports gets the answers the graph has
                 // for it now, so that it is not walked again only to take them in.
                 for &at in &wanted {
@@ -129,7 +179,6 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             if wanted.is_empty() {
                 break;
             }
-            state.in_full.extend(wanted.iter().copied());
             parse_for_exports(report, files, &wanted, &state);
         }
         let answers = answers.unwrap_or_else(|| {
@@ -152,7 +201,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
                 (
                     at,
                     Relint {
-                        for_exports: state.in_full.contains(&at),
+                        exports: state.in_full.get(&at).cloned(),
                         answers,
                     },
                 )
@@ -274,7 +323,7 @@ fn asked_about(
     if everything {
         return (0..report.files.len()).collect();
     }
-    let mut asked: BTreeSet<usize> = state.in_full.clone();
+    let mut asked: BTreeSet<usize> = state.in_full.keys().copied().collect();
     let mut frontier: Vec<usize> = Vec::new();
     let reach =
         |from: &str, demands: &Demands, asked: &mut BTreeSet<usize>, next: &mut Vec<usize>| {
@@ -290,7 +339,7 @@ fn asked_about(
     for file in &report.files {
         reach(&file.path, &file.project.demands, &mut asked, &mut frontier);
     }
-    frontier.extend(state.in_full.iter().copied());
+    frontier.extend(state.in_full.keys().copied());
     while let Some(at) = frontier.pop() {
         let file = &report.files[at];
         reach(
@@ -306,8 +355,8 @@ fn asked_about(
 /// What the link pass has asked of each file so far.
 #[derive(Default)]
 struct LinkState {
-    /// Files linted again for their exports.
-    in_full: BTreeSet<usize>,
+    /// Files linted again for their exports, and for which of them.
+    in_full: BTreeMap<usize, Exports>,
     /// The answers each file was last linted with.
     answers: BTreeMap<usize, Arc<Answers>>,
 }
@@ -324,7 +373,7 @@ fn parse_for_exports(
     let how = wanted
         .iter()
         .map(|at| Relint {
-            for_exports: true,
+            exports: Some(state.in_full.get(at).cloned().unwrap_or(Exports::Full)),
             answers: state.answers.get(at).cloned(),
         })
         .collect();

@@ -39,6 +39,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 /// machine (30 s was reached there).
 pub const DEFAULT_MAX_FILE_TIME: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// The largest file kept for the link only because summaries of its exports are pending
+/// (see `Engine::lint_bytes_as`).
+const KEEP_PENDING_BYTES: usize = 256 * 1024;
+
 /// How much source may be linted at once across threads. Each byte becomes about 15
 /// bytes of syntax tree, so 8 MB in flight keeps the trees near 120 MB, and two big
 /// bundles are never parsed at once. Files up to 512 KB do not wait for the budget:
@@ -67,6 +71,10 @@ pub struct Engine {
     /// The second pass leaves unparsed the modules that cannot lead to a file with facts
     /// (on by default; off only to show that it changes no finding).
     pub prune_loaded_scripts: bool,
+    /// Exported functions are summarised only for the names some file asks about (on by
+    /// default; off only to show that it changes no finding: see
+    /// [`crate::modules::env::Exports::Lazy`]).
+    pub lazy_summaries: bool,
     /// Keep what each stage and file cost, for `--stats`.
     pub collect_stats: bool,
     enabled: Vec<(&'static Rule, Severity)>,
@@ -93,8 +101,9 @@ struct FileOptions {
     loaded: bool,
     /// The link pass's answers for the names it imports.
     answers: Option<Arc<crate::modules::env::Answers>>,
-    /// Parse it whatever the prefilter says: the link needs its exports.
-    for_exports: bool,
+    /// Parse it whatever the prefilter says, and summarise these of its exports: the link
+    /// needs them.
+    exports: Option<crate::modules::env::Exports>,
     /// Only its findings are wanted: no link reads its exports, which are not summarised
     /// (see [`Engine::lint_findings`]).
     findings_only: bool,
@@ -107,12 +116,14 @@ struct FileOptions {
 }
 
 impl FileOptions {
-    fn exports(&self) -> crate::modules::env::Exports {
+    fn exports(&self, lazy_summaries: bool) -> crate::modules::env::Exports {
         use crate::modules::env::Exports;
-        if self.for_exports {
-            Exports::Full
+        if let Some(exports) = &self.exports {
+            exports.clone()
         } else if self.findings_only {
             Exports::None
+        } else if lazy_summaries {
+            Exports::Lazy
         } else {
             Exports::Partial
         }
@@ -177,6 +188,7 @@ impl Engine {
             cache_loading: None,
             read_everything: false,
             prune_loaded_scripts: true,
+            lazy_summaries: true,
             collect_stats: false,
             enabled,
             prefilter,
@@ -267,7 +279,7 @@ impl Engine {
         // A file the link pass lints again was parsed before, perhaps for its exports.
         // One a page includes is parsed whatever the prefilter says: its imports matter.
         let verdict = if self.read_everything
-            || options.for_exports
+            || options.exports.is_some()
             || options.answers.is_some()
             || options.loaded
         {
@@ -333,7 +345,7 @@ impl Engine {
         let mut kept_scripts = Vec::new();
         let ((), mut questions) = crate::modules::env::with_answers(
             options.answers.clone(),
-            options.exports(),
+            options.exports(self.lazy_summaries),
             remembered,
             || {
                 swc_common::GLOBALS.set(&globals, || {
@@ -492,11 +504,15 @@ impl Engine {
         sort_findings(&mut findings);
         let mut module = std::mem::take(&mut facts.module);
         // The link pass lints again a file whose imports it answers, or whose exports
-        // it needs summarised in full.
+        // it needs summarised in full. Summaries left pending are asked for in a few
+        // modules (a sixth of the names on the application corpus), so a file kept only
+        // for them is kept only while small: a bundle's exports, which no module names,
+        // would fill the store.
         if keep_trees
             && (!questions.demands.is_empty()
                 || !questions.export_demands.is_empty()
-                || module.partial)
+                || module.partial
+                || (text.len() <= KEEP_PENDING_BYTES && module.has_pending()))
         {
             *trees = Some(crate::trees::KeptTree::new(
                 text.as_bytes().to_vec(),
@@ -687,7 +703,10 @@ impl Engine {
             };
             (!options.loaded || entry.project.analysed)
                 && answered
-                && (!options.for_exports || (entry.parsed && !entry.project.module.partial))
+                && options
+                    .exports
+                    .as_ref()
+                    .is_none_or(|exports| entry.parsed && entry.project.module.summarises(exports))
         });
         // Unchanged metadata: the file is not even read, unless findings need its text.
         let entry = entry.filter(|_| !self.overlay.contains_key(path));
@@ -792,7 +811,7 @@ impl Engine {
         crate::schedule::map_largest_first(pool, &sizes, BUDGET, |index| {
             let started = std::time::Instant::now();
             let options = &options[index];
-            let mut trees = if options.answers.is_some() || options.for_exports {
+            let mut trees = if options.answers.is_some() || options.exports.is_some() {
                 self.kept.take(&paths[index])
             } else {
                 None

@@ -289,7 +289,7 @@ impl crate::link::Files for LinkedFiles<'_> {
         let options: Vec<FileOptions> = how
             .into_iter()
             .map(|how| FileOptions {
-                for_exports: how.for_exports,
+                exports: how.exports,
                 answers: how.answers,
                 keep_trees: true,
                 relinked: true,

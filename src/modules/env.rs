@@ -63,6 +63,13 @@ impl Matters {
         self.0 & part.0 != 0
     }
 
+    /// Whether a use of this kind reads a part of a function's summary that its own walks
+    /// make (origin checks, sinks, returned functions): a pending summary cannot answer
+    /// it (see [`super::FunctionSummary::pending`]).
+    pub fn reads_walks(self) -> bool {
+        self.has(Matters::ANYTHING) || self.has(Matters::SINKS)
+    }
+
     /// Whether `summary` has something a use of this kind could read. A function's part
     /// counts in the functions of the object it returns too: a use of a function
     /// destructured from a call's result (`const { on } = useEvents()`) reads them.
@@ -154,11 +161,21 @@ struct Remembered {
 }
 
 /// How much of a file's exports its analysis summarises.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Exports {
-    /// What a first pass summarises: the link may read them, and asks for the rest.
+    /// What a first pass summarises when every function is summarised at once (only to
+    /// show that summarising when asked changes no finding: `Engine::lazy_summaries`),
+    /// up to a budget: the link may read them, and asks for the rest.
     #[default]
     Partial,
+    /// A first pass that leaves every function's walks to the link: what a function does
+    /// with an origin, an event or a value (three walks per parameter) is made only for
+    /// the names some file asks about ([`Exports::Asked`]); the rest of each summary is
+    /// known from the file's own walk (see [`super::FunctionSummary::pending`]).
+    Lazy,
+    /// The link asked for these exported names: their functions are summarised whatever
+    /// their size, and the rest are left pending as in [`Exports::Lazy`].
+    Asked(Arc<std::collections::BTreeSet<String>>),
     /// The link asked for the file's exports: every function is walked and every export
     /// summarised.
     Full,
@@ -201,10 +218,9 @@ pub fn imported_for(specifier: &str, name: &str, matters: Matters) -> Option<Imp
     })
 }
 
-/// Whether the link asked for the file's exports, so that every export is summarised
-/// whatever its size (see [`crate::modules::ModuleFacts::partial`]).
-pub fn summarises_every_export() -> bool {
-    STATE.with(|state| state.borrow().exports == Exports::Full)
+/// What of the file's exports its analysis summarises.
+pub fn export_mode() -> Exports {
+    STATE.with(|state| state.borrow().exports.clone())
 }
 
 /// Whether the file's exports are summarised at all (see [`Exports::None`]).

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::env::{Answers, Demands, Imported};
+use super::env::{Answers, Demands, Imported, Matters};
 use super::resolve::Resolver;
 use super::{Export, ModuleFacts};
 
@@ -30,6 +30,15 @@ pub struct Graph<'f> {
     unanalysable: Option<&'f std::collections::BTreeSet<String>>,
 }
 
+/// What a lookup met on its way.
+#[derive(Default)]
+struct Trail {
+    /// See [`Lookup::missing`].
+    missing: Vec<String>,
+    /// The name the definition found is exported by in its module.
+    defined_as: Option<String>,
+}
+
 /// Lookups by module path, then by name.
 type Lookups = FxHashMap<Arc<str>, FxHashMap<String, Rc<Lookup>>>;
 
@@ -39,6 +48,9 @@ struct Lookup {
     found: Option<Imported>,
     /// The modules on the way that have no facts (or partial ones), in the order met.
     missing: Vec<String>,
+    /// The definition's module and name, when its summary is pending
+    /// ([`super::FunctionSummary::pending`]).
+    pending: Option<(String, String)>,
 }
 
 impl<'f> Graph<'f> {
@@ -64,12 +76,18 @@ impl<'f> Graph<'f> {
     /// The answers to a file's demands: the summaries of the names it imports.
     /// A summary without what the file's questions could use is left out: it would
     /// change nothing (see [`super::env::Matters`]).
+    /// A pending summary does not answer a question that reads its walks: the name is
+    /// then what it is before its module is linted for it, as a name of a module not yet
+    /// parsed is (the link has the module linted for it before it answers from it).
     pub fn answer(&self, from: &str, demands: &Demands) -> Answers {
         let found = demands
             .iter()
             .filter_map(|(key, matters)| {
                 let lookup = self.looked_up(from, &key.0, &key.1)?;
                 let imported = lookup.found.as_ref()?;
+                if imported.summary.is_pending() && matters.reads_walks() {
+                    return None;
+                }
                 (!imported.summary.is_empty() && matters.in_summary(&imported.summary))
                     .then(|| (key.clone(), imported.clone()))
             })
@@ -81,15 +99,23 @@ impl<'f> Graph<'f> {
     /// (they held nothing a rule looks for) or analysed without their summaries
     /// ([`ModuleFacts::partial`]), re-exporting modules' sources included: the link needs
     /// their summaries. Each is handed to `missing`, repeats included.
+    ///
+    /// A demand that reads a function's walks ([`Matters::reads_walks`]) and finds its
+    /// summary pending hands over its module and the name it is exported by there.
     pub fn unanalysed_targets<'d>(
         &self,
         from: &str,
-        demands: impl IntoIterator<Item = &'d (String, String)>,
-        missing: &mut impl FnMut(&str),
+        demands: impl IntoIterator<Item = (&'d (String, String), &'d Matters)>,
+        missing: &mut impl FnMut(&str, Option<&str>),
     ) {
-        for (specifier, name) in demands {
+        for ((specifier, name), matters) in demands {
             if let Some(lookup) = self.looked_up(from, specifier, name) {
-                lookup.missing.iter().for_each(|path| missing(path));
+                lookup.missing.iter().for_each(|path| missing(path, None));
+                if let Some((path, name)) = &lookup.pending
+                    && matters.reads_walks()
+                {
+                    missing(path, Some(name));
+                }
             }
         }
     }
@@ -117,9 +143,17 @@ impl<'f> Graph<'f> {
         {
             return Some(found.clone());
         }
-        let mut missing = Vec::new();
-        let found = self.lookup_in(&path, name, &mut FxHashSet::default(), 0, &mut missing);
-        let lookup = Rc::new(Lookup { found, missing });
+        let mut trail = Trail::default();
+        let found = self.lookup_in(&path, name, &mut FxHashSet::default(), 0, &mut trail);
+        let pending = found
+            .as_ref()
+            .filter(|found| found.summary.is_pending())
+            .and_then(|found| Some((found.path.clone(), trail.defined_as?)));
+        let lookup = Rc::new(Lookup {
+            found,
+            missing: trail.missing,
+            pending,
+        });
         self.found
             .borrow_mut()
             .entry(path)
@@ -136,7 +170,7 @@ impl<'f> Graph<'f> {
         name: &str,
         visited: &mut FxHashSet<(String, String)>,
         hops: usize,
-        missing: &mut Vec<String>,
+        trail: &mut Trail,
     ) -> Option<Imported> {
         crate::deadline::tick();
         if hops > MAX_HOPS || !visited.insert((path.to_string(), name.to_string())) {
@@ -152,7 +186,7 @@ impl<'f> Graph<'f> {
             });
         }
         let Some(facts) = self.modules.get(path).filter(|facts| !facts.partial) else {
-            missing.push(path.to_string());
+            trail.missing.push(path.to_string());
             return None;
         };
         for export in &facts.exports {
@@ -161,6 +195,7 @@ impl<'f> Graph<'f> {
                     name: exported,
                     summary,
                 } if exported == name => {
+                    trail.defined_as = Some(name.to_string());
                     return Some(Imported {
                         path: path.to_string(),
                         summary: summary.clone(),
@@ -172,7 +207,7 @@ impl<'f> Graph<'f> {
                     imported,
                 } if exported == name => {
                     let target = self.resolver.resolve(path, specifier)?;
-                    return self.lookup_in(&target, imported, visited, hops + 1, missing);
+                    return self.lookup_in(&target, imported, visited, hops + 1, trail);
                 }
                 _ => {}
             }
@@ -184,7 +219,7 @@ impl<'f> Graph<'f> {
         facts.exports.iter().find_map(|export| match export {
             Export::All { specifier } => {
                 let target = self.resolver.resolve(path, specifier)?;
-                self.lookup_in(&target, name, visited, hops + 1, missing)
+                self.lookup_in(&target, name, visited, hops + 1, trail)
             }
             _ => None,
         })
@@ -277,10 +312,11 @@ mod tests {
 
     #[test]
     fn a_remembered_lookup_still_lists_the_modules_without_facts_on_its_way() {
-        // `index.ts` re-exports from `helpers.ts`, which the run did not parse, and from
-        // `partial.ts`, whose summaries were left to the link.
+        // `index.ts` re-exports from `helpers.ts`, which the run did not parse, from
+        // `partial.ts`, whose summaries were left to the link, and `verify` from
+        // `lazy.ts`, whose function's summary is pending (exported there as `check`).
         let barrel = ModuleFacts {
-            specifiers: vec!["./helpers".into(), "./partial".into()],
+            specifiers: vec!["./helpers".into(), "./partial".into(), "./lazy".into()],
             exports: vec![
                 Export::All {
                     specifier: "./helpers".into(),
@@ -288,6 +324,11 @@ mod tests {
                 Export::From {
                     name: "check".into(),
                     specifier: "./partial".into(),
+                    imported: "check".into(),
+                },
+                Export::From {
+                    name: "verify".into(),
+                    specifier: "./lazy".into(),
                     imported: "check".into(),
                 },
             ],
@@ -298,36 +339,74 @@ mod tests {
             exports: vec![constant("check", "*")],
             partial: true,
         };
+        let pending = crate::modules::FunctionSummary {
+            pending: true,
+            ..Default::default()
+        };
+        let lazy = ModuleFacts {
+            specifiers: vec![],
+            exports: vec![Export::Local {
+                name: "check".into(),
+                summary: ExportSummary {
+                    function: Some(pending),
+                    ..ExportSummary::default()
+                },
+            }],
+            partial: false,
+        };
         let files = [
             "src/index.ts",
             "src/helpers.ts",
             "src/partial.ts",
+            "src/lazy.ts",
             "src/app.ts",
         ];
         let resolver = Resolver::new(files);
-        let graph = Graph::new(
-            &resolver,
-            [("src/index.ts", &barrel), ("src/partial.ts", &partial)],
-        );
+        let modules = [
+            ("src/index.ts", &barrel),
+            ("src/partial.ts", &partial),
+            ("src/lazy.ts", &lazy),
+        ];
+        let graph = Graph::new(&resolver, modules);
         let key = |name: &str| ("./index".to_string(), name.to_string());
-        let keys = [key("check"), key("helper")];
-        let missing_of = |graph: &Graph| {
+        let demands: Demands = [
+            (key("check"), Matters::ANYTHING),
+            (key("helper"), Matters::ANYTHING),
+            (key("verify"), Matters::SINKS),
+        ]
+        .into_iter()
+        .collect();
+        let missing_of = |graph: &Graph, demands: &Demands| {
             let mut missing = std::collections::BTreeSet::new();
-            graph.unanalysed_targets("src/app.ts", &keys, &mut |path: &str| {
-                missing.insert(path.to_string());
+            graph.unanalysed_targets("src/app.ts", demands, &mut |path, name| {
+                missing.insert((path.to_string(), name.map(str::to_string)));
             });
             missing.into_iter().collect::<Vec<_>>()
         };
-        let expected = vec!["src/helpers.ts".to_string(), "src/partial.ts".to_string()];
+        let expected = vec![
+            ("src/helpers.ts".to_string(), None),
+            ("src/lazy.ts".to_string(), Some("check".to_string())),
+            ("src/partial.ts".to_string(), None),
+        ];
         // Asked first, then remembered: the same modules either way.
-        assert_eq!(missing_of(&graph), expected);
-        assert_eq!(missing_of(&graph), expected);
-        let fresh = Graph::new(
-            &resolver,
-            [("src/index.ts", &barrel), ("src/partial.ts", &partial)],
-        );
+        assert_eq!(missing_of(&graph, &demands), expected);
+        assert_eq!(missing_of(&graph, &demands), expected);
+        let fresh = Graph::new(&resolver, modules);
         assert_eq!(fresh.lookup("src/app.ts", "./index", "check"), None);
         assert_eq!(fresh.defining_path("src/app.ts", "./index", "helper"), None);
-        assert_eq!(missing_of(&fresh), expected);
+        assert_eq!(missing_of(&fresh, &demands), expected);
+        // A question that reads none of the walks is answered from a pending summary.
+        let sockets: Demands = [(key("verify"), Matters::SOCKET_PARAMS)]
+            .into_iter()
+            .collect();
+        assert_eq!(missing_of(&fresh, &sockets), vec![]);
+        // One that reads them is not answered until the module is linted for it.
+        let answers = fresh.answer("src/app.ts", &demands);
+        assert!(!answers.found.contains_key(&key("verify")));
+        let answers = fresh.answer("src/app.ts", &sockets);
+        assert!(
+            answers.found.is_empty(),
+            "a pending summary has no socket parts here"
+        );
     }
 }

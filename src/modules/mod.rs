@@ -9,8 +9,10 @@
 //! asked about (its demands). After every file is analysed, the link pass resolves those
 //! names to the exporting modules' summaries, following re-exports; a file whose demands
 //! found something is analysed again with the answers in view (see `crate::link`).
-//! Summaries of a module with more function code than a first pass summarises are made
-//! only when asked for ([`ModuleFacts::partial`]).
+//! What an exported function does with an origin, an event or a value takes walks of its
+//! own, and few are ever asked about (a sixth on the application corpus), so the first
+//! pass leaves those parts pending ([`FunctionSummary::pending`]) and the link has a
+//! module linted again for the names a file asks of it ([`env::Exports::Asked`]).
 
 pub mod env;
 pub mod graph;
@@ -28,7 +30,8 @@ pub struct ModuleFacts {
     pub specifiers: Vec<String>,
     pub exports: Vec<Export>,
     /// The exports' summaries were left out: their functions hold more code than a first
-    /// pass summarises (see `crate::semantic::exports`). The link lints the module again
+    /// pass summarises (see `crate::semantic::exports`; only when every function is
+    /// summarised at once, [`env::Exports::Partial`]). The link lints the module again
     /// for them before it answers from it, and only if a file asks.
     #[serde(default)]
     pub partial: bool,
@@ -54,6 +57,29 @@ impl ModuleFacts {
 
     pub fn is_empty(&self) -> bool {
         self.specifiers.is_empty() && self.exports.is_empty()
+    }
+
+    /// Whether some export's summary is pending (see [`FunctionSummary::pending`]).
+    pub fn has_pending(&self) -> bool {
+        self.exports
+            .iter()
+            .any(|export| matches!(export, Export::Local { summary, .. } if summary.is_pending()))
+    }
+
+    /// Whether these facts hold the summaries `exports` asks for.
+    pub fn summarises(&self, exports: &env::Exports) -> bool {
+        let pending = |wanted: &dyn Fn(&str) -> bool| {
+            self.exports.iter().any(|export| {
+                matches!(export, Export::Local { name, summary }
+                    if summary.is_pending() && wanted(name))
+            })
+        };
+        !self.partial
+            && match exports {
+                env::Exports::Full => !pending(&|_| true),
+                env::Exports::Asked(names) => !pending(&|name| names.contains(name)),
+                _ => true,
+            }
     }
 }
 
@@ -89,6 +115,13 @@ pub struct ExportSummary {
 }
 
 impl ExportSummary {
+    /// Whether its function's walks are still to be made (see [`FunctionSummary::pending`]).
+    pub fn is_pending(&self) -> bool {
+        self.function
+            .as_ref()
+            .is_some_and(|function| function.pending)
+    }
+
     /// What is known of any name a module exports that could not be analysed: a
     /// function of which nothing is known (see [`FunctionSummary::unanalysed`]).
     pub fn unanalysed() -> ExportSummary {
@@ -168,6 +201,13 @@ pub struct FunctionSummary {
     /// does, so it is trusted for nothing, as a function known to check nothing is not.
     #[serde(default)]
     pub unanalysed: bool,
+    /// Only the parts its module's walk knows were made (the listener it forwards to, what
+    /// it does with sockets): the origin checks, sinks and returned functions, which take
+    /// walks of their own, are made when some file asks for them (see
+    /// [`super::env::Exports::Lazy`]). The link has the module linted again for them
+    /// before it answers a question that reads them ([`super::env::Matters::reads_walks`]).
+    #[serde(default)]
+    pub pending: bool,
 }
 
 impl FunctionSummary {
@@ -183,7 +223,8 @@ impl FunctionSummary {
 
 impl FunctionSummary {
     pub fn is_empty(&self) -> bool {
-        self.origin_checks.iter().all(Option::is_none)
+        !self.pending
+            && self.origin_checks.iter().all(Option::is_none)
             && self.event_checks.iter().all(Option::is_none)
             && self.sinks.iter().all(Option::is_none)
             && self.listener_wrapper.is_none()

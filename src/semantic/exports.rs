@@ -5,16 +5,19 @@ use swc_common::Span;
 use swc_ecma_ast::*;
 
 use super::values::{BindingKind, Bindings, literal_string, member_name, prop_name, strip};
+use crate::modules::env::Exports;
 use crate::modules::{
-    ConstValue, Export, ExportSummary, ModuleFacts, SocketFactory, SocketLifecycle,
+    ConstValue, Export, ExportSummary, FunctionSummary, ModuleFacts, SocketFactory, SocketLifecycle,
 };
 
-/// Exported functions a module's own pass summarises, at most: a module of thousands of
+/// When every function is summarised at once ([`Exports::Partial`]), the exported
+/// functions a module's own pass summarises, at most: a module of thousands of
 /// exports is a bundle's, whose helpers no one imports by name. Past them the summaries
 /// are left to the link, which makes them all if a file asks about the module.
 const MAX_SUMMARISED_FUNCTIONS: usize = 256;
 
-/// Bytes of exported functions a module's own pass summarises, at most: past them (a
+/// When every function is summarised at once, the bytes of exported functions a module's
+/// own pass summarises, at most: past them (a
 /// bundle's wrapper exported as one function, a generated client), the summaries are
 /// left to the link, which has them made only if a file asks about the
 /// module (see [`crate::modules::ModuleFacts::partial`]): a summary walks its function
@@ -27,22 +30,25 @@ const MAX_OBJECT_MEMBERS: usize = 64;
 /// How deep an exported object of constants is read.
 const MAX_OBJECT_DEPTH: u32 = 3;
 
-/// Reads a program's imports and exports; `summarise` makes the summaries of its
-/// exported functions (the handler analysis, `super::handlers::summarize_function`).
+/// Reads a program's imports and exports, and summarises its exported functions as far
+/// as `crate::modules::env::export_mode` says (the handler analysis,
+/// `super::handlers::summarize_function`; the rest is left pending).
 pub fn module_facts(
     program: &Program,
     bindings: &Bindings,
     sockets: &SocketSummary,
 ) -> ModuleFacts {
+    let mode = crate::modules::env::export_mode();
     let mut reader = Reader {
         program,
         bindings,
         sockets,
         facts: ModuleFacts::default(),
         summarised: 0,
-        bytes_left: (!crate::modules::env::summarises_every_export())
-            .then_some(MAX_SUMMARISED_BYTES),
+        bytes_left: (mode == Exports::Partial).then_some(MAX_SUMMARISED_BYTES),
         over_budget: false,
+        mode,
+        pending_span: None,
     };
     let items: Vec<&ModuleItem> = match program {
         Program::Module(module) => module.body.iter().collect(),
@@ -88,6 +94,11 @@ struct Reader<'r, 'a> {
     bytes_left: Option<u32>,
     /// A function was left unsummarised for its size.
     over_budget: bool,
+    /// What of the exports to summarise.
+    mode: Exports,
+    /// The function the last [`Reader::function_summary`] left pending: the export it is
+    /// made for ([`Reader::export`]) summarises it if its name was asked for.
+    pending_span: Option<Span>,
 }
 
 impl Reader<'_, '_> {
@@ -97,7 +108,14 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn export(&mut self, name: String, summary: ExportSummary) {
+    fn export(&mut self, name: String, mut summary: ExportSummary) {
+        if let Some(span) = self.pending_span.take()
+            && let Exports::Asked(names) = &self.mode
+            && names.contains(&name)
+            && summary.is_pending()
+        {
+            summary.function = Some(self.summarised(span));
+        }
         self.facts.exports.push(Export::Local { name, summary });
     }
 
@@ -453,42 +471,19 @@ impl Reader<'_, '_> {
     }
 
     fn function_summary(&mut self, span: Span) -> ExportSummary {
-        let size = span.hi.0.saturating_sub(span.lo.0);
-        if let Some(left) = self.bytes_left {
-            match left.checked_sub(size) {
-                Some(left) => self.bytes_left = Some(left),
-                None => self.over_budget = true,
+        self.pending_span = None;
+        let function = match self.mode {
+            Exports::Lazy | Exports::Asked(_) => {
+                self.pending_span = Some(span);
+                Some(self.walked_parts(
+                    span,
+                    FunctionSummary {
+                        pending: true,
+                        ..FunctionSummary::default()
+                    },
+                ))
             }
-        }
-        let function = if self.over_budget {
-            // Only what the walk itself knows; the rest is the link's to make.
-            self.bindings
-                .listener_wrappers
-                .get(&span)
-                .copied()
-                .map(crate::modules::FunctionSummary::forwarding_only)
-        } else if self.summarised < MAX_SUMMARISED_FUNCTIONS
-            || crate::modules::env::summarises_every_export()
-        {
-            self.summarised += 1;
-            let mut summary =
-                crate::modules::env::remembered_summary((span.lo.0, span.hi.0), || {
-                    let mut summary =
-                        super::handlers::summarize_function(self.program, self.bindings, span);
-                    summary.returned =
-                        super::handlers::summarize_returned(self.program, self.bindings, span);
-                    summary
-                });
-            summary.listener_wrapper = self.bindings.listener_wrappers.get(&span).copied();
-            (summary.socket, summary.socket_params) = (self.sockets)(span);
-            // Kept even when empty: an imported function known to check nothing is
-            // judged as a same-file one, not trusted as a helper from elsewhere is.
-            Some(summary)
-        } else {
-            // Past the count, the module's summaries are left to the link, as past the
-            // bytes: a function left unsummarised would read as one that is no helper.
-            self.over_budget = true;
-            None
+            _ => self.summarised_within_budget(span),
         };
         ExportSummary {
             line: 0,
@@ -496,6 +491,56 @@ impl Reader<'_, '_> {
             value: None,
             function,
         }
+    }
+
+    /// A first pass's summary of the function at `span` ([`Exports::Partial`]), or the
+    /// link's ([`Exports::Full`]).
+    fn summarised_within_budget(&mut self, span: Span) -> Option<FunctionSummary> {
+        let size = span.hi.0.saturating_sub(span.lo.0);
+        if let Some(left) = self.bytes_left {
+            match left.checked_sub(size) {
+                Some(left) => self.bytes_left = Some(left),
+                None => self.over_budget = true,
+            }
+        }
+        if self.over_budget {
+            // Only what the walk itself knows; the rest is the link's to make.
+            self.bindings
+                .listener_wrappers
+                .get(&span)
+                .copied()
+                .map(FunctionSummary::forwarding_only)
+        } else if self.summarised < MAX_SUMMARISED_FUNCTIONS || self.mode == Exports::Full {
+            self.summarised += 1;
+            // Kept even when empty: an imported function known to check nothing is
+            // judged as a same-file one, not trusted as a helper from elsewhere is.
+            Some(self.summarised(span))
+        } else {
+            // Past the count, the module's summaries are left to the link, as past the
+            // bytes: a function left unsummarised would read as one that is no helper.
+            self.over_budget = true;
+            None
+        }
+    }
+
+    /// The whole summary of the function at `span`.
+    fn summarised(&self, span: Span) -> FunctionSummary {
+        let summary = crate::modules::env::remembered_summary((span.lo.0, span.hi.0), || {
+            let mut summary =
+                super::handlers::summarize_function(self.program, self.bindings, span);
+            summary.returned =
+                super::handlers::summarize_returned(self.program, self.bindings, span);
+            summary
+        });
+        self.walked_parts(span, summary)
+    }
+
+    /// `summary` with what the module's own walk knows of the function at `span`: the
+    /// listener it forwards to and what it does with sockets.
+    fn walked_parts(&self, span: Span, mut summary: FunctionSummary) -> FunctionSummary {
+        summary.listener_wrapper = self.bindings.listener_wrappers.get(&span).copied();
+        (summary.socket, summary.socket_params) = (self.sockets)(span);
+        summary
     }
 }
 
