@@ -435,7 +435,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// The second pass leaves unparsed the modules that cannot lead to a file with facts
-    /// (`modules::leads`): the same findings as parsing every module a page reaches, on
+    /// (`modules::leads`), and between full builds of the page map follows the imports of
+    /// the modules it parsed: the same findings as parsing every module a page reaches,
+    /// and as rebuilding the map after every round, on
     /// generated applications whose pages load modules that import one another.
     #[test]
     fn modules_left_unparsed_change_no_finding(
@@ -478,6 +480,13 @@ proptest! {
         prop_assert!(pruned.errors.is_empty(), "{:?}", pruned.errors);
         prop_assert_eq!(findings(&pruned), findings(&all));
         prop_assert!(pruned.files_parsed <= all.files_parsed);
+        // Following what the parsed modules import between full builds of the map: the
+        // files parsed and the findings of building it after every round.
+        let mut rebuilding = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        rebuilding.follow_second_pass_imports = false;
+        let rebuilt = rebuilding.run(input(), 2, true);
+        prop_assert_eq!(whole_findings(&pruned), whole_findings(&rebuilt));
+        prop_assert_eq!(pruned.files_parsed, rebuilt.files_parsed);
     }
 }
 

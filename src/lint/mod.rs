@@ -71,6 +71,10 @@ pub struct Engine {
     /// The second pass leaves unparsed the modules that cannot lead to a file with facts
     /// (on by default; off only to show that it changes no finding).
     pub prune_loaded_scripts: bool,
+    /// Between full builds of the page map, the second pass follows what the modules it
+    /// parsed import (on by default; off, it builds the map after every round, only to
+    /// show that it changes no finding).
+    pub follow_second_pass_imports: bool,
     /// Exported functions are summarised only for the names some file asks about (on by
     /// default; off only to show that it changes no finding: see
     /// [`crate::modules::env::Exports::Lazy`]).
@@ -188,6 +192,7 @@ impl Engine {
             cache_loading: None,
             read_everything: false,
             prune_loaded_scripts: true,
+            follow_second_pass_imports: true,
             lazy_summaries: true,
             collect_stats: false,
             enabled,

@@ -56,14 +56,36 @@ impl Engine {
                 .map(FileResult::matters_to_pages)
                 .collect(),
         );
+        // The map is built in full only when the modules just parsed cannot have changed
+        // more than what they import: its contexts come from markup and from files with
+        // page facts. Otherwise what a round reaches is what the modules it parsed import,
+        // followed through the files the last build knew. Before it ends, the pass builds
+        // the map in full and goes on if that reaches a module not yet tried, so it ends
+        // where rebuilding after every round ends (each round adds only files the map
+        // reaches, and a decision on a file is never taken back).
+        let mut pages = mapper.build(report, pool);
+        let mut reach = Reach::new(pages.reached());
+        let mut frontier: Vec<usize> = reach.files.iter().copied().collect();
+        let mut built = true;
         for _ in 0..MAX_ROUNDS {
-            let pages = mapper.build(report, pool);
-            let mut reached: Vec<(usize, bool)> = pages
-                .reached()
-                .into_iter()
-                .filter(|&at| !report.files[at].project.analysed && tried.insert(at))
-                .map(|at| (at, report.files[at].deferred))
-                .collect();
+            let mut untried = |candidates: &mut dyn Iterator<Item = usize>| -> Vec<(usize, bool)> {
+                candidates
+                    .filter(|&at| !report.files[at].project.analysed && tried.insert(at))
+                    .map(|at| (at, report.files[at].deferred))
+                    .collect()
+            };
+            let mut reached = untried(&mut frontier.drain(..));
+            if reached.is_empty() {
+                if !built {
+                    pages = mapper.build(report, pool);
+                    built = true;
+                    reach = Reach::new(pages.reached());
+                    reached = untried(&mut reach.files.iter().copied());
+                }
+                if reached.is_empty() {
+                    return;
+                }
+            }
             // A module that cannot lead to a file with facts is not parsed: what it
             // imports could only add files without facts to its pages.
             if self.prune_loaded_scripts {
@@ -103,7 +125,7 @@ impl Engine {
                     .collect()
             });
             if wanted.is_empty() {
-                return;
+                continue;
             }
             let paths: Vec<PathBuf> = wanted
                 .iter()
@@ -118,7 +140,7 @@ impl Engine {
                 paths.len()
             ];
             let results = self.lint_paths(pool, &paths, None, &options, cwd);
-            for (at, result) in wanted.into_iter().zip(results) {
+            for (&at, result) in wanted.iter().zip(results) {
                 match result {
                     Ok(result) => {
                         report.files_parsed += usize::from(result.parsed);
@@ -128,6 +150,44 @@ impl Engine {
                     Err(Skipped::OverLimit(notice) | Skipped::Larger(notice, _)) => {
                         report.notices.push(notice)
                     }
+                }
+            }
+            built = false;
+            if !self.follow_second_pass_imports
+                || wanted.iter().any(|&at| !report.files[at].page.is_empty())
+            {
+                // Scripts it loads, frames, workers or popups: new contexts, perhaps.
+                pages = mapper.build(report, pool);
+                built = true;
+                reach = Reach::new(pages.reached());
+                frontier.extend(reach.files.iter().copied());
+            } else {
+                let imports = |at: usize| -> Vec<usize> {
+                    let file = &report.files[at];
+                    let mut targets: Vec<usize> = file
+                        .project
+                        .module
+                        .specifiers
+                        .iter()
+                        .filter_map(|specifier| {
+                            crate::pages::import_target(
+                                &mapper.resolver,
+                                &mapper.index,
+                                at,
+                                &file.path,
+                                specifier,
+                            )
+                        })
+                        .collect();
+                    targets.sort_unstable();
+                    targets.dedup();
+                    targets
+                };
+                let fresh: Vec<(usize, Vec<usize>)> =
+                    pool.install(|| wanted.par_iter().map(|&at| (at, imports(at))).collect());
+                reach.fresh.extend(fresh);
+                for &at in &wanted {
+                    frontier.extend(reach.follow(at, &pages));
                 }
             }
         }
@@ -343,6 +403,48 @@ pub(super) fn holds_keepalive_word(bytes: &[u8]) -> bool {
 /// The edges the second pass explores to learn which modules can lead to facts (see
 /// `crate::modules::leads`): the scripts a file loads, and what it imports: its
 /// specifiers once parsed, every string of its text that resolves before.
+/// What the second pass's page map reaches, between full builds: the files the last
+/// build reached, and the imports of the modules parsed since.
+struct Reach {
+    files: std::collections::BTreeSet<usize>,
+    /// The files each module parsed since the last build imports.
+    fresh: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl Reach {
+    fn new(files: std::collections::BTreeSet<usize>) -> Reach {
+        Reach {
+            files,
+            fresh: Default::default(),
+        }
+    }
+
+    /// The files newly reached through `from`, which the map reaches: what it imports and
+    /// loads, transitively, each by the last build's edges or, parsed since, its imports.
+    fn follow(&mut self, from: usize, pages: &crate::pages::Pages) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut queue = vec![from];
+        while let Some(at) = queue.pop() {
+            crate::deadline::tick();
+            let next: Vec<usize> = match self.fresh.get(&at) {
+                Some(imports) => imports.clone(),
+                None => pages.loads[at]
+                    .iter()
+                    .map(|&(target, _)| target)
+                    .chain(pages.imports[at].iter().copied())
+                    .collect(),
+            };
+            for target in next {
+                if self.files.insert(target) {
+                    found.push(target);
+                    queue.push(target);
+                }
+            }
+        }
+        found
+    }
+}
+
 pub(super) struct SecondPassEdges<'a> {
     engine: &'a Engine,
     report: &'a RunReport,
