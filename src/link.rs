@@ -93,75 +93,14 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             let wanted: Vec<usize> = {
                 let graph = graph(report, &resolver);
                 let asked = asked_about(report, &index, &graph, &state, files.answers_everything());
-                // Modules without facts (all their exports wanted), and the names asked
-                // of modules whose summaries of them are pending.
-                let mut missing = BTreeSet::new();
-                let mut pending: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-                for (at, file) in report.files.iter().enumerate() {
-                    let exports_asked = asked.contains(&at);
-                    // Answering everything, every question reads a function's walks.
-                    let keys = file
-                        .project
-                        .demands
-                        .iter()
-                        .chain(
-                            exports_asked
-                                .then_some(&file.project.export_demands)
-                                .into_iter()
-                                .flatten(),
-                        )
-                        .map(|(key, matters)| {
-                            let everything = files.answers_everything();
-                            (
-                                key,
-                                if everything {
-                                    &Matters::ANYTHING
-                                } else {
-                                    matters
-                                },
-                            )
-                        });
-                    graph.unanalysed_targets(&file.path, keys, &mut |path, name| {
-                        let Some(&at) = index.get(path) else { return };
-                        match name {
-                            None => {
-                                missing.insert(at);
-                            }
-                            Some(name) => {
-                                pending.entry(at).or_default().insert(name.to_string());
-                            }
-                        }
-                    });
-                }
-                let analysable =
-                    |at: &usize| !report.unanalysable.contains(&report.files[*at].path);
-                let mut wanted = BTreeSet::new();
-                for at in missing.into_iter().filter(analysable) {
-                    let file = &report.files[at];
-                    if !file.project.analysed || file.project.module.partial {
-                        state.in_full.insert(at, Exports::Full);
-                        wanted.insert(at);
-                    }
-                }
-                for (at, names) in pending {
-                    if wanted.contains(&at) || !analysable(&at) {
-                        continue;
-                    }
-                    // A name asked before and still pending (its module failed to lint
-                    // again) is not asked again: nothing would change.
-                    let before = match state.in_full.get(&at) {
-                        Some(Exports::Asked(before)) => Some(before.clone()),
-                        Some(_) => continue,
-                        None => None,
-                    };
-                    let mut all = before.as_deref().cloned().unwrap_or_default();
-                    let count = all.len();
-                    all.extend(names);
-                    if all.len() > count {
-                        state.in_full.insert(at, Exports::Asked(Arc::new(all)));
-                        wanted.insert(at);
-                    }
-                }
+                let wanted = lint_for_exports(
+                    report,
+                    &index,
+                    &graph,
+                    &asked,
+                    &mut state,
+                    files.answers_everything(),
+                );
                 // A module walked again for its exports gets the answers the graph has
                 // for it now, so that it is not walked again only to take them in.
                 for &at in &wanted {
@@ -212,6 +151,84 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         }
         files.relint(report, &wanted, how);
     }
+}
+
+/// The modules a round of the link pass lints for their exports, with which of them
+/// (noted in `state`): those asked about that have no facts yet (every export), and those
+/// whose summaries of the names asked are pending (those names, and the ones asked before).
+/// A name asked before and still pending (its module failed to lint again) is not asked
+/// again: nothing would change.
+fn lint_for_exports(
+    report: &RunReport,
+    index: &FxHashMap<String, usize>,
+    graph: &Graph,
+    asked: &BTreeSet<usize>,
+    state: &mut LinkState,
+    everything: bool,
+) -> BTreeSet<usize> {
+    let mut missing = BTreeSet::new();
+    let mut pending: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for (at, file) in report.files.iter().enumerate() {
+        let keys = file
+            .project
+            .demands
+            .iter()
+            .chain(
+                asked
+                    .contains(&at)
+                    .then_some(&file.project.export_demands)
+                    .into_iter()
+                    .flatten(),
+            )
+            // Answering everything, every question reads a function's walks.
+            .map(|(key, matters)| {
+                (
+                    key,
+                    if everything {
+                        &Matters::ANYTHING
+                    } else {
+                        matters
+                    },
+                )
+            });
+        graph.unanalysed_targets(&file.path, keys, &mut |path, name| {
+            let Some(&at) = index.get(path) else { return };
+            match name {
+                None => {
+                    missing.insert(at);
+                }
+                Some(name) => {
+                    pending.entry(at).or_default().insert(name.to_string());
+                }
+            }
+        });
+    }
+    let analysable = |at: &usize| !report.unanalysable.contains(&report.files[*at].path);
+    let mut wanted = BTreeSet::new();
+    for at in missing.into_iter().filter(analysable) {
+        let file = &report.files[at];
+        if !file.project.analysed || file.project.module.partial {
+            state.in_full.insert(at, Exports::Full);
+            wanted.insert(at);
+        }
+    }
+    for (at, names) in pending {
+        if wanted.contains(&at) || !analysable(&at) {
+            continue;
+        }
+        let mut all = match state.in_full.get(&at) {
+            Some(Exports::Asked(before)) => (**before).clone(),
+            Some(_) => continue,
+            None => BTreeSet::new(),
+        };
+        let count = all.len();
+        all.extend(names);
+        if all.len() > count {
+            state.in_full.insert(at, Exports::Asked(Arc::new(all)));
+            wanted.insert(at);
+        }
+    }
+    wanted
 }
 
 /// The answers to the questions of every file that has some.
