@@ -555,3 +555,73 @@ fn export_name(name: &ModuleExportName) -> String {
         ModuleExportName::Str(text) => text.value.to_string_lossy().to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+
+    use crate::modules::env::{Exports, SummaryMemo, with_answers};
+    use crate::modules::{Export, FunctionSummary, ModuleFacts};
+    use crate::parse::{parse_script, with_globals};
+    use crate::source::Language;
+
+    const MODULE: &str = "\
+export function check(origin) { return origin === 'https://a.example'; }
+export function listen(target, type, handler) { target.addEventListener(type, handler); }
+export function connect(url) { const ws = new WebSocket(url); ws.onclose = () => connect(url); return ws; }
+export function keep(ws) { ws.onmessage = () => {}; }
+export const api = { verify(origin) { return origin === 'https://b.example'; } };
+";
+
+    fn facts(exports: Exports) -> ModuleFacts {
+        with_globals(|| {
+            let parsed = parse_script(MODULE, 0, Language::JavaScript).expect("parses");
+            let (facts, _) = with_answers(None, exports, SummaryMemo::default(), || {
+                crate::semantic::analyze(&parsed, MODULE, 0, "m.js")
+            });
+            facts.module
+        })
+    }
+
+    fn function<'m>(module: &'m ModuleFacts, wanted: &str) -> &'m FunctionSummary {
+        module
+            .exports
+            .iter()
+            .find_map(|export| match export {
+                Export::Local { name, summary } if name == wanted => summary.function.as_ref(),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no function exported as {wanted}"))
+    }
+
+    #[test]
+    fn a_first_pass_leaves_the_walks_pending_and_the_link_asks_by_name() {
+        let all = facts(Exports::Full);
+        let lazy = facts(Exports::Lazy);
+        for name in ["check", "listen", "connect", "keep", "api.verify"] {
+            let (made, pending) = (function(&all, name), function(&lazy, name));
+            assert!(!made.pending && pending.pending, "{name}");
+            // What the file's own walk knows is there at once.
+            assert_eq!(made.listener_wrapper, pending.listener_wrapper, "{name}");
+            assert_eq!(made.socket, pending.socket, "{name}");
+            assert_eq!(made.socket_params, pending.socket_params, "{name}");
+            assert!(pending.origin_checks.is_empty() && pending.sinks.is_empty());
+        }
+        assert!(function(&lazy, "listen").listener_wrapper.is_some());
+        assert!(function(&lazy, "connect").socket.is_some());
+        assert!(!function(&lazy, "keep").socket_params.is_empty());
+        assert!(lazy.has_pending() && !all.has_pending());
+        // Asked for two names: those made whole, as summarising everything makes them,
+        // and the others still pending.
+        let names: BTreeSet<String> = ["check", "api.verify"].map(String::from).into();
+        let asked = facts(Exports::Asked(Arc::new(names.clone())));
+        for name in ["check", "api.verify"] {
+            assert_eq!(function(&asked, name), function(&all, name), "{name}");
+        }
+        assert!(function(&asked, "check").origin_checks[0].is_some());
+        assert!(function(&asked, "listen").pending && function(&asked, "connect").pending);
+        assert!(asked.summarises(&Exports::Asked(Arc::new(names))));
+        assert!(!asked.summarises(&Exports::Full) && all.summarises(&Exports::Full));
+    }
+}
