@@ -56,13 +56,14 @@ impl Engine {
                 .map(FileResult::matters_to_pages)
                 .collect(),
         );
-        // The map is built in full only when the modules just parsed cannot have changed
-        // more than what they import: its contexts come from markup and from files with
-        // page facts. Otherwise what a round reaches is what the modules it parsed import,
-        // followed through the files the last build knew. Before it ends, the pass builds
-        // the map in full and goes on if that reaches a module not yet tried, so it ends
-        // where rebuilding after every round ends (each round adds only files the map
-        // reaches, and a decision on a file is never taken back).
+        // Between full builds of the map, what a round reaches is what the modules it
+        // parsed import, followed through the files the last build knew. The scripts a
+        // page parsed here loads, and the frames, workers and popups a file parsed here
+        // starts (new contexts), wait for the next full build: when a round reaches
+        // nothing new, the pass builds the map in full and goes on if that reaches a
+        // module not yet tried. So it ends where rebuilding after every round ends: each
+        // round adds only files the map reaches, and a decision on a file is never taken
+        // back.
         let mut pages = mapper.build(report, pool);
         let mut reach = Reach::new(pages.reached());
         let mut frontier: Vec<usize> = reach.files.iter().copied().collect();
@@ -153,10 +154,7 @@ impl Engine {
                 }
             }
             built = false;
-            if !self.follow_second_pass_imports
-                || wanted.iter().any(|&at| !report.files[at].page.is_empty())
-            {
-                // Scripts it loads, frames, workers or popups: new contexts, perhaps.
+            if !self.follow_second_pass_imports {
                 pages = mapper.build(report, pool);
                 built = true;
                 reach = Reach::new(pages.reached());
