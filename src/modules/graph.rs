@@ -212,6 +212,29 @@ impl<'f> Graph<'f> {
                 _ => {}
             }
         }
+        // A field of an exported namespace or object (`checks.verify`): the module may
+        // pass the namespace or object on under the field's first name
+        // (`export * as checks from`, `export { api as checks } from`, an imported
+        // namespace exported again), where the rest is the name to look up.
+        if let Some((head, rest)) = name.split_once('.') {
+            let passed_on = facts.exports.iter().find_map(|export| match export {
+                Export::From {
+                    name: exported,
+                    specifier,
+                    imported,
+                } if exported == head => Some((specifier, imported)),
+                _ => None,
+            });
+            if let Some((specifier, imported)) = passed_on {
+                let target = self.resolver.resolve(path, specifier)?;
+                let name = if imported == "*" {
+                    rest.to_string()
+                } else {
+                    format!("{imported}.{rest}")
+                };
+                return self.lookup_in(&target, &name, visited, hops + 1, trail);
+            }
+        }
         // `export *` never re-exports a default.
         if name == "default" {
             return None;
@@ -308,6 +331,78 @@ mod tests {
             Some(ConstValue::Str("*".into()))
         );
         assert_eq!(value("./index", "default"), None);
+    }
+
+    #[test]
+    fn dotted_names_follow_namespaces_and_objects_passed_on() {
+        let config = ModuleFacts {
+            specifiers: vec![],
+            exports: vec![constant("TARGET", "*"), constant("api.check", "checks")],
+            partial: false,
+        };
+        // `export * as config from "./config"`, `export { api as security } from
+        // "./config"`, and a namespace of itself (`export * as again from "./index"`).
+        let barrel = ModuleFacts {
+            specifiers: vec!["./config".into(), "./index".into()],
+            exports: vec![
+                Export::From {
+                    name: "config".into(),
+                    specifier: "./config".into(),
+                    imported: "*".into(),
+                },
+                Export::From {
+                    name: "security".into(),
+                    specifier: "./config".into(),
+                    imported: "api".into(),
+                },
+                Export::From {
+                    name: "again".into(),
+                    specifier: "./index".into(),
+                    imported: "*".into(),
+                },
+                constant("security.local", "own"),
+            ],
+            partial: false,
+        };
+        let outer = ModuleFacts {
+            specifiers: vec!["./index".into()],
+            exports: vec![Export::All {
+                specifier: "./index".into(),
+            }],
+            partial: false,
+        };
+        let files = [
+            "src/config.ts",
+            "src/index.ts",
+            "src/outer.ts",
+            "src/app.ts",
+        ];
+        let resolver = Resolver::new(files);
+        let graph = Graph::new(
+            &resolver,
+            [
+                ("src/config.ts", &config),
+                ("src/index.ts", &barrel),
+                ("src/outer.ts", &outer),
+            ],
+        );
+        let value = |specifier: &str, name: &str| {
+            graph
+                .lookup("src/app.ts", specifier, name)
+                .and_then(|found| found.summary.value)
+        };
+        let text = |value: &str| Some(ConstValue::Str(value.into()));
+        assert_eq!(value("./index", "config.TARGET"), text("*"));
+        assert_eq!(value("./index", "security.check"), text("checks"));
+        // A module's own export of the dotted name comes first.
+        assert_eq!(value("./index", "security.local"), text("own"));
+        assert_eq!(value("./outer", "config.TARGET"), text("*"));
+        assert_eq!(value("./index", "again.again.config.TARGET"), text("*"));
+        assert_eq!(value("./index", "config.MISSING"), None);
+        assert_eq!(value("./index", "config"), None);
+        // A namespace of itself, however deep, ends at the hop limit.
+        let deep = vec!["again"; MAX_HOPS + 1].join(".") + ".config.TARGET";
+        assert_eq!(value("./index", &deep), None);
     }
 
     #[test]

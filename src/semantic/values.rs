@@ -23,6 +23,9 @@ pub type ImportedFunction = (
 /// How deep value resolution follows bindings before it gives up (cycles, long chains).
 const MAX_DEPTH: u32 = 12;
 
+/// How many member reads an imported name is followed through (`lib.checks.verify`: 2).
+const MAX_FIELD_DEPTH: usize = 4;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BindingKind {
     Const,
@@ -966,25 +969,37 @@ impl<'a> Bindings<'a> {
                 })
             }
             other => {
-                let member = as_member(other)?;
-                let Expr::Ident(object) = strip(&member.obj) else {
-                    return None;
+                // `ns.f`, `obj.f`, and deeper: `lib.checks.verify`, where a module passes a
+                // namespace or an object on (the link follows the dotted name).
+                let mut fields = Vec::new();
+                let mut object = other;
+                let root = loop {
+                    let member = as_member(object)?;
+                    if fields.len() == MAX_FIELD_DEPTH {
+                        return None;
+                    }
+                    fields.push(member_name(&member.prop)?);
+                    match strip(&member.obj) {
+                        Expr::Ident(root) => break root,
+                        inner => object = inner,
+                    }
                 };
-                let field = member_name(&member.prop)?.to_string();
-                let (source, name) = self.import_of(object)?;
-                let shown = format!("{}.{field}", object.sym);
+                fields.reverse();
+                let (source, name) = self.import_of(root)?;
+                let shown = format!("{}.{}", root.sym, fields.join("."));
                 Some(if name == "*" {
+                    let (first, rest) = fields.split_first()?;
                     ImportedName {
                         source,
-                        name: field,
-                        field: None,
+                        name: first.to_string(),
+                        field: (!rest.is_empty()).then(|| rest.join(".")),
                         shown,
                     }
                 } else {
                     ImportedName {
                         source,
                         name,
-                        field: Some(field),
+                        field: Some(fields.join(".")),
                         shown,
                     }
                 })
@@ -1003,16 +1018,27 @@ impl<'a> Bindings<'a> {
         String,
     )> {
         let imported = self.imported_name(expr)?;
-        let found = crate::modules::env::imported_for(
-            &imported.source,
-            &imported.name,
-            crate::modules::env::Matters::VALUE,
-        )?;
-        let value = found.summary.value.as_ref()?;
-        let value = match &imported.field {
-            Some(field) => value.field(field)?.clone(),
-            None => value.clone(),
+        let value_of = |name: &str, field: Option<&str>| {
+            let found = crate::modules::env::imported_for(
+                &imported.source,
+                name,
+                crate::modules::env::Matters::VALUE,
+            )?;
+            let mut value = found.summary.value.as_ref()?;
+            for field in field.into_iter().flat_map(|field| field.split('.')) {
+                value = value.field(field)?;
+            }
+            Some((value.clone(), found))
         };
+        let whole = value_of(&imported.name, imported.field.as_deref());
+        // A field of a namespace or object another module passes on (`config.TARGET` of
+        // `export * as config from`) is defined as a constant of its own there: asked
+        // by its dotted name, which the link follows.
+        let passed_on = imported
+            .field
+            .as_ref()
+            .and_then(|field| value_of(&format!("{}.{field}", imported.name), None));
+        let (value, found) = whole.or(passed_on)?;
         Some((value, found, imported.shown))
     }
 
