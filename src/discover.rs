@@ -207,6 +207,9 @@ impl RulesChain {
 struct FolderFinds {
     files: Vec<FoundFile>,
     errors: Vec<(PathBuf, String)>,
+    /// Files and folders that only an ignore file left out, as the walk spells them:
+    /// what git tracks among them is linted all the same ([`tracked_but_ignored`]).
+    left_by_ignore_files: Vec<PathBuf>,
 }
 
 /// Walks the folder `root` on the current thread pool, a task per folder. Each folder is
@@ -245,6 +248,83 @@ fn walk_folder(
     finds.errors.sort();
     files.extend(finds.files);
     errors.extend(finds.errors);
+    if !finds.left_by_ignore_files.is_empty() {
+        files.extend(tracked_but_ignored(
+            root,
+            &finds.left_by_ignore_files,
+            options,
+            track_identities,
+        ));
+    }
+}
+
+/// The files git tracks among `left_out` (files and folders below `root` that only an
+/// ignore file left out of the walk): ignore files are for files git does not track, as
+/// git reads them, and a `.gitignore` line must not hide a tracked file (a pull request
+/// can add one). What else the walk skips still applies: `.git` and `node_modules`,
+/// `[files] ignore`, symbolic links, kinds crosswire does not read. Outside a repository,
+/// or without git, nothing is added.
+fn tracked_but_ignored(
+    root: &Path,
+    left_out: &[PathBuf],
+    options: &DiscoverOptions,
+    track_identities: bool,
+) -> Vec<FoundFile> {
+    if root.join(".git").symlink_metadata().is_err() && ancestors_within_repository(root).is_empty()
+    {
+        return Vec::new();
+    }
+    let Ok(tracked) = crate::git::tracked_files(root, &[]) else {
+        return Vec::new();
+    };
+    let left_out: std::collections::HashSet<&Path> =
+        left_out.iter().map(PathBuf::as_path).collect();
+    let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut found = Vec::new();
+    for path in tracked {
+        let Ok(inside) = path.strip_prefix(root) else {
+            continue;
+        };
+        // The folders between the root and the file, then the file: one of them must be
+        // what an ignore file left out, none a link or a folder the walk never enters.
+        let mut walked = root.to_path_buf();
+        let mut under_left_out = false;
+        let mut walkable = true;
+        let parts: Vec<_> = inside.components().collect();
+        for (index, part) in parts.iter().enumerate() {
+            walked.push(part);
+            let is_file = index + 1 == parts.len();
+            let Ok(metadata) = walked.symlink_metadata() else {
+                walkable = false;
+                break;
+            };
+            let skipped_folder = !is_file
+                && ALWAYS_SKIPPED
+                    .iter()
+                    .any(|skipped| part.as_os_str() == *skipped);
+            if metadata.file_type().is_symlink()
+                || (is_file != metadata.is_file())
+                || skipped_folder
+                || options.config.is_ignored(&walked)
+            {
+                walkable = false;
+                break;
+            }
+            under_left_out |= left_out.contains(walked.as_path());
+        }
+        if !walkable || !under_left_out || FileKind::from_path(&path).is_none() {
+            continue;
+        }
+        let stamp = path
+            .symlink_metadata()
+            .map_or_else(|_| Stamp::default(), |metadata| Stamp::of(&metadata));
+        found.push(FoundFile {
+            identity: track_identities.then(|| absolute_root.join(inside)),
+            path,
+            stamp,
+        });
+    }
+    found
 }
 
 struct FolderWalk<'w, 'o> {
@@ -309,10 +389,12 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
             }
             let path = folder.join(&name);
             let entry_absolute = absolute.join(&name);
-            if self.options.config.is_ignored(&path)
-                || (self.options.use_ignore_files
-                    && RulesChain::ignores(&rules, &entry_absolute, is_dir))
+            if self.options.config.is_ignored(&path) {
+                continue;
+            }
+            if self.options.use_ignore_files && RulesChain::ignores(&rules, &entry_absolute, is_dir)
             {
+                finds.left_by_ignore_files.push(path);
                 continue;
             }
             if is_dir {
@@ -335,7 +417,10 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
                 });
             }
         }
-        if finds.files.is_empty() && finds.errors.is_empty() {
+        if finds.files.is_empty()
+            && finds.errors.is_empty()
+            && finds.left_by_ignore_files.is_empty()
+        {
             return;
         }
         let mut all = self
@@ -344,6 +429,8 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         all.files.append(&mut finds.files);
         all.errors.append(&mut finds.errors);
+        all.left_by_ignore_files
+            .append(&mut finds.left_by_ignore_files);
     }
 }
 
@@ -422,10 +509,29 @@ fn ancestors_within_repository(root: &Path) -> Vec<PathBuf> {
 /// matches it or a folder above it, read from the top of its repository down (outside a
 /// repository, from `top` down when `file` is below it, else from its own folder). For the
 /// language server, which lints one file at a time as a walk of the workspace would.
-/// `[files] ignore` is the config's to answer (`Config::is_ignored`).
+/// `[files] ignore` is the config's to answer (`Config::is_ignored`). A file that git
+/// tracks is not left out by an ignore file (see [`tracked_but_ignored`]).
 pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
     let Some(parent) = file.parent() else {
         return false;
+    };
+    match ignore_files_leave_out(file, top) {
+        Some(by_ignore_files) if by_ignore_files => {
+            let tracked = file.file_name().is_some_and(|name| {
+                crate::git::tracked_files(parent, &[name]).is_ok_and(|tracked| !tracked.is_empty())
+            });
+            !tracked
+        }
+        Some(_) => false,
+        None => true,
+    }
+}
+
+/// Whether an ignore file leaves `file` out ([`walk_leaves_out`]); `None` when it lies
+/// in a folder the walk never enters (`.git`, `node_modules`).
+fn ignore_files_leave_out(file: &Path, top: &Path) -> Option<bool> {
+    let Some(parent) = file.parent() else {
+        return Some(false);
     };
     let repository = parent
         .ancestors()
@@ -438,18 +544,23 @@ pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
         .take_while(|folder| folder.starts_with(top))
         .collect();
     folders.reverse();
+    // Every folder is looked at: one the walk never enters wins over an ignored one
+    // above it, as it does in the walk of tracked files.
     let mut rules = None;
+    let mut ignored_folder = false;
     for (depth, folder) in folders.into_iter().enumerate() {
         if depth > 0 {
             let name = folder.file_name().unwrap_or_default().to_string_lossy();
-            if ALWAYS_SKIPPED.contains(&name.as_ref()) || RulesChain::ignores(&rules, folder, true)
-            {
-                return true;
+            if ALWAYS_SKIPPED.contains(&name.as_ref()) {
+                return None;
             }
+            ignored_folder = ignored_folder || RulesChain::ignores(&rules, folder, true);
         }
-        rules = RulesChain::with(&rules, folder_matchers(folder));
+        if !ignored_folder {
+            rules = RulesChain::with(&rules, folder_matchers(folder));
+        }
     }
-    RulesChain::ignores(&rules, file, false)
+    Some(ignored_folder || RulesChain::ignores(&rules, file, false))
 }
 
 #[cfg(test)]
@@ -484,6 +595,38 @@ mod tests {
         let plain = top.join("plain");
         assert!(walk_leaves_out(&plain.join("build/a.js"), &plain));
         assert!(!walk_leaves_out(&plain.join("a.js"), &plain));
+    }
+
+    #[test]
+    fn a_tracked_file_is_not_left_out_by_an_ignore_file() {
+        let temp = tempfile::tempdir().unwrap();
+        let repository = std::fs::canonicalize(temp.path()).unwrap();
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(args)
+                .current_dir(&repository)
+                .output()
+                .unwrap()
+                .status;
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        for path in [
+            "dist/tracked.js",
+            "dist/untracked.js",
+            "node_modules/x/i.js",
+        ] {
+            let path = repository.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "postMessage(1, '*');\n").unwrap();
+        }
+        git(&["add", "-f", "dist/tracked.js", "node_modules/x/i.js"]);
+        std::fs::write(repository.join(".gitignore"), "dist/\n").unwrap();
+        let left_out = |path: &str| walk_leaves_out(&repository.join(path), &repository);
+        assert!(!left_out("dist/tracked.js"));
+        assert!(left_out("dist/untracked.js"));
+        assert!(left_out("node_modules/x/i.js"));
     }
 }
 

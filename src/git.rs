@@ -108,6 +108,30 @@ pub fn changed_files(reference: &OsStr, cwd: &Path) -> Result<ChangedFiles, Stri
     Ok(ChangedFiles { files })
 }
 
+/// The files git tracks below `folder` (only those at `paths`, relative to it, when
+/// any are given), each joined to `folder` as given. The walk asks: ignore files decide
+/// only for files git does not track (as git itself reads them), so a pull request
+/// cannot hide a tracked file from crosswire with a line in a `.gitignore`. Only plain
+/// relative names are returned.
+pub fn tracked_files(folder: &Path, paths: &[&OsStr]) -> Result<Vec<PathBuf>, String> {
+    let git = Git::new(folder)?;
+    let mut args: Vec<&OsStr> = ["ls-files", "-z", "--cached", "--"]
+        .map(OsStr::new)
+        .to_vec();
+    args.extend_from_slice(paths);
+    let listed = git.run(folder, &args)?;
+    Ok(listed
+        .split(|byte| *byte == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| path_from_bytes(name.to_vec()))
+        .filter(|name| {
+            name.components()
+                .all(|part| matches!(part, std::path::Component::Normal(_)))
+        })
+        .map(|name| folder.join(name))
+        .collect())
+}
+
 /// The commit id `reference` names, verified to be one commit; a range, a tree, a blob
 /// or anything else is an error in git's words.
 fn resolve_commit(git: &Git, reference: &OsStr, shown: &str, cwd: &Path) -> Result<String, String> {
@@ -238,6 +262,8 @@ impl Git {
             // config can make run programs (`core.sshCommand`); nothing here needs one.
             .args(["-c", "protocol.allow=never"])
             .env("GIT_NO_LAZY_FETCH", "1")
+            // Paths given after `--` are paths, never pathspec magic (`:(glob)`).
+            .env("GIT_LITERAL_PATHSPECS", "1")
             .args(&self.filters_off)
             .args(args)
             .current_dir(dir)

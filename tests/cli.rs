@@ -603,6 +603,75 @@ fn usage_errors_exit_2() {
     assert_eq!(crosswire(dir.path(), &["--bogus"]).status.code(), Some(2));
 }
 
+/// A pull request can add an ignore file as easily as code: what git tracks is linted
+/// whatever `.gitignore`, `.ignore` or `.git/info/exclude` say, as git itself reads them.
+/// What the walk skips otherwise still applies.
+#[test]
+fn tracked_files_are_linted_whatever_the_ignore_files_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    for path in [
+        "src/app.js",
+        "src/secret.js",
+        "generated/bridge.js",
+        "vendor/widget.min.js",
+        "excluded.js",
+        "node_modules/lib/index.js",
+        "by-config/skip.js",
+    ] {
+        write(root, path, WILDCARD_POST);
+    }
+    git(root, &["add", "-f", "."]);
+    // The ignore files come after the files were tracked; untracked ignored files stay out.
+    write(root, ".gitignore", "generated/\n*.min.js\nby-config/\n");
+    write(root, "src/.ignore", "secret.js\n");
+    write(root, ".git/info/exclude", "excluded.js\n");
+    write(root, "generated/untracked.js", WILDCARD_POST);
+    write(
+        root,
+        "crosswire.toml",
+        "[files]\nignore = [\"by-config/\"]\n",
+    );
+    #[cfg(unix)]
+    {
+        // A tracked link is a link: not followed.
+        std::os::unix::fs::symlink(root.join("src/app.js"), root.join("generated/link.js"))
+            .unwrap();
+        git(root, &["add", "-f", "generated/link.js"]);
+    }
+
+    let linted = |args: &[&str]| -> Vec<String> {
+        let output = crosswire(root, args);
+        let mut paths: Vec<String> = compact_lines(&output)
+            .iter()
+            .map(|line| line.split(':').next().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(
+        linted(&["--format", "compact"]),
+        [
+            "excluded.js",
+            "generated/bridge.js",
+            "src/app.js",
+            "src/secret.js",
+            "vendor/widget.min.js"
+        ]
+    );
+    // From a folder below the top, and from two overlapping ones (reported once).
+    assert_eq!(
+        linted(&["--format", "compact", "src"]),
+        ["src/app.js", "src/secret.js"]
+    );
+    assert_eq!(
+        linted(&["--format", "compact", "src", "."]).len(),
+        5,
+        "each file once"
+    );
+}
+
 #[test]
 fn ignore_files_are_honoured_and_node_modules_and_git_skipped() {
     let dir = project();
