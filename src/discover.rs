@@ -11,8 +11,10 @@ use crate::config::Config;
 use crate::results::Stamp;
 use crate::source::FileKind;
 
-/// Folders that are never linted, whatever the ignore files say.
-const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules"];
+/// Folders that are never linted, whatever the ignore files say: git's, and the package
+/// managers' (installed packages, and Yarn's own code and its Plug'n'Play packages in
+/// `.yarn`: `releases`, `plugins`, `unplugged`, `sdks`), which are no code of the project.
+const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules", ".yarn"];
 
 #[derive(Debug, Default)]
 pub struct Discovered {

@@ -618,6 +618,7 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
         "vendor/widget.min.js",
         "excluded.js",
         "node_modules/lib/index.js",
+        ".yarn/releases/yarn-4.cjs",
         "by-config/skip.js",
     ] {
         write(root, path, WILDCARD_POST);
@@ -673,7 +674,7 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
 }
 
 #[test]
-fn ignore_files_are_honoured_and_node_modules_and_git_skipped() {
+fn ignore_files_are_honoured_and_node_modules_yarn_and_git_skipped() {
     let dir = project();
     let root = dir.path();
     fs::create_dir_all(root.join(".git/info")).unwrap();
@@ -686,6 +687,7 @@ fn ignore_files_are_honoured_and_node_modules_and_git_skipped() {
     write(root, "src/local-only.js", WILDCARD_POST);
     write(root, "excluded.js", WILDCARD_POST);
     write(root, "node_modules/lib/index.js", WILDCARD_POST);
+    write(root, ".yarn/releases/yarn-4.cjs", WILDCARD_POST);
     write(
         root,
         "types/globals.d.ts",
