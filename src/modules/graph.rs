@@ -15,6 +15,11 @@ use super::{Export, ModuleFacts};
 /// How many re-exports a lookup follows.
 pub const MAX_HOPS: usize = 16;
 
+/// How many modules one lookup visits, at most (an `export *` mesh fans out at every
+/// hop): past that, the name is a function of which nothing is known, as one of a
+/// module over crosswire's limits is, never a package's trusted helper.
+const MAX_LOOKUP_STEPS: usize = 4096;
+
 /// The modules of a run, by path as shown.
 pub struct Graph<'f> {
     modules: FxHashMap<&'f str, &'f ModuleFacts>,
@@ -37,6 +42,8 @@ struct Trail {
     missing: Vec<String>,
     /// The name the definition found is exported by in its module.
     defined_as: Option<String>,
+    /// Modules visited so far (see [`MAX_LOOKUP_STEPS`]).
+    steps: usize,
 }
 
 /// Lookups by module path, then by name.
@@ -176,9 +183,11 @@ impl<'f> Graph<'f> {
         if hops > MAX_HOPS || !visited.insert((path.to_string(), name.to_string())) {
             return None;
         }
-        if self
-            .unanalysable
-            .is_some_and(|unanalysable| unanalysable.contains(path))
+        trail.steps += 1;
+        if trail.steps > MAX_LOOKUP_STEPS
+            || self
+                .unanalysable
+                .is_some_and(|unanalysable| unanalysable.contains(path))
         {
             return Some(Imported {
                 path: path.to_string(),
@@ -217,26 +226,38 @@ impl<'f> Graph<'f> {
         // (`export * as checks from`, `export { api as checks } from`, an imported
         // namespace exported again), where the rest is the name to look up.
         if let Some((head, rest)) = name.split_once('.') {
-            let passed_on = facts.exports.iter().find_map(|export| match export {
-                Export::From {
-                    name: exported,
-                    specifier,
-                    imported,
-                } if exported == head => Some((specifier, imported)),
-                _ => None,
-            });
-            if let Some((specifier, imported)) = passed_on {
-                let target = self.resolver.resolve(path, specifier)?;
-                let name = if imported == "*" {
-                    rest.to_string()
-                } else {
-                    format!("{imported}.{rest}")
-                };
-                return self.lookup_in(&target, &name, visited, hops + 1, trail);
+            for export in &facts.exports {
+                match export {
+                    Export::From {
+                        name: exported,
+                        specifier,
+                        imported,
+                    } if exported == head => {
+                        let target = self.resolver.resolve(path, specifier)?;
+                        // Only names the modules hold are looked up: a name passed on
+                        // under a dotted name of its own would grow at every hop.
+                        let name = match imported.as_str() {
+                            "*" => rest.to_string(),
+                            imported if !imported.contains('.') => format!("{imported}.{rest}"),
+                            _ => return None,
+                        };
+                        return self.lookup_in(&target, &name, visited, hops + 1, trail);
+                    }
+                    // The module's own `head` hides any an `export *` passes on.
+                    Export::Local { name: exported, .. }
+                        if exported == head
+                            || exported
+                                .strip_prefix(head)
+                                .is_some_and(|field| field.starts_with('.')) =>
+                    {
+                        return None;
+                    }
+                    _ => {}
+                }
             }
         }
-        // `export *` never re-exports a default.
-        if name == "default" {
+        // `export *` never re-exports a default, nor its fields.
+        if name == "default" || name.starts_with("default.") {
             return None;
         }
         facts.exports.iter().find_map(|export| match export {
@@ -371,10 +392,22 @@ mod tests {
             }],
             partial: false,
         };
+        // Its own `config` hides the one `export *` passes on.
+        let shadow = ModuleFacts {
+            specifiers: vec!["./index".into()],
+            exports: vec![
+                constant("config", "mine"),
+                Export::All {
+                    specifier: "./index".into(),
+                },
+            ],
+            partial: false,
+        };
         let files = [
             "src/config.ts",
             "src/index.ts",
             "src/outer.ts",
+            "src/shadow.ts",
             "src/app.ts",
         ];
         let resolver = Resolver::new(files);
@@ -384,6 +417,7 @@ mod tests {
                 ("src/config.ts", &config),
                 ("src/index.ts", &barrel),
                 ("src/outer.ts", &outer),
+                ("src/shadow.ts", &shadow),
             ],
         );
         let value = |specifier: &str, name: &str| {
@@ -400,9 +434,70 @@ mod tests {
         assert_eq!(value("./index", "again.again.config.TARGET"), text("*"));
         assert_eq!(value("./index", "config.MISSING"), None);
         assert_eq!(value("./index", "config"), None);
+        assert_eq!(value("./shadow", "config.TARGET"), None);
+        assert_eq!(value("./shadow", "again.config.TARGET"), text("*"));
+        // `export *` passes on no default, nor a default's fields.
+        assert_eq!(value("./outer", "default.check"), None);
         // A namespace of itself, however deep, ends at the hop limit.
         let deep = vec!["again"; MAX_HOPS + 1].join(".") + ".config.TARGET";
         assert_eq!(value("./index", &deep), None);
+    }
+
+    #[test]
+    fn lookups_stay_bounded_in_meshes_and_never_grow_names() {
+        // Ten modules pass `x` on as `x.i` of the hub that `export *`s them all: a name
+        // made of a dotted import would grow at every hop (`x.i.i.q`, …).
+        let hub = ModuleFacts {
+            specifiers: (0..10).map(|i| format!("./a{i}")).collect(),
+            exports: (0..10)
+                .map(|i| Export::All {
+                    specifier: format!("./a{i}"),
+                })
+                .collect(),
+            partial: false,
+        };
+        let passing: Vec<ModuleFacts> = (0..10)
+            .map(|_| ModuleFacts {
+                specifiers: vec!["./hub".into()],
+                exports: vec![Export::From {
+                    name: "x".into(),
+                    specifier: "./hub".into(),
+                    imported: "x.i".into(),
+                }],
+                partial: false,
+            })
+            .collect();
+        // And a barrel that `export *`s more modules than a lookup visits.
+        let wide = ModuleFacts {
+            specifiers: vec![],
+            exports: (0..MAX_LOOKUP_STEPS + 10)
+                .map(|i| Export::All {
+                    specifier: format!("./m{i}"),
+                })
+                .collect(),
+            partial: false,
+        };
+        let empty = ModuleFacts::default();
+        let mut paths: Vec<String> = vec![
+            "src/hub.ts".into(),
+            "src/wide.ts".into(),
+            "src/app.ts".into(),
+        ];
+        paths.extend((0..10).map(|i| format!("src/a{i}.ts")));
+        paths.extend((0..MAX_LOOKUP_STEPS + 10).map(|i| format!("src/m{i}.ts")));
+        let resolver = Resolver::new(paths.iter().map(String::as_str));
+        let mut modules: Vec<(&str, &ModuleFacts)> =
+            vec![("src/hub.ts", &hub), ("src/wide.ts", &wide)];
+        for (i, facts) in passing.iter().enumerate() {
+            modules.push((&paths[3 + i], facts));
+        }
+        for path in &paths[13..] {
+            modules.push((path, &empty));
+        }
+        let graph = Graph::new(&resolver, modules);
+        assert_eq!(graph.lookup("src/app.ts", "./hub", "x.q"), None);
+        let found = graph.lookup("src/app.ts", "./wide", "check").unwrap();
+        assert_eq!(found.summary, ExportSummary::unanalysed());
     }
 
     #[test]

@@ -162,6 +162,9 @@ impl Reader<'_, '_> {
                                 .exported
                                 .as_ref()
                                 .map_or_else(|| local.clone(), export_name);
+                            if exported.contains('.') || local.contains('.') {
+                                continue;
+                            }
                             match &source {
                                 Some(source) => self.facts.exports.push(Export::From {
                                     name: exported,
@@ -179,7 +182,9 @@ impl Reader<'_, '_> {
                             }
                         }
                         ExportSpecifier::Namespace(namespace) => {
-                            if let Some(source) = &source {
+                            if let Some(source) = &source
+                                && !export_name(&namespace.name).contains('.')
+                            {
                                 self.facts.exports.push(Export::From {
                                     name: export_name(&namespace.name),
                                     specifier: source.clone(),
@@ -329,7 +334,7 @@ impl Reader<'_, '_> {
             match &**prop {
                 Prop::Shorthand(ident) => self.export_binding(name_of(&ident.sym), ident),
                 Prop::KeyValue(pair) => {
-                    let Some(key) = prop_name(&pair.key) else {
+                    let Some(key) = prop_name(&pair.key).filter(|key| !key.contains('.')) else {
                         continue;
                     };
                     if object_name.is_some()
@@ -343,7 +348,7 @@ impl Reader<'_, '_> {
                     self.export_value(name_of(key), &pair.value);
                 }
                 Prop::Method(method) => {
-                    let Some(key) = prop_name(&method.key) else {
+                    let Some(key) = prop_name(&method.key).filter(|key| !key.contains('.')) else {
                         continue;
                     };
                     let summary = self.function_summary(method.function.span);
@@ -549,6 +554,9 @@ fn other_start(expr: &Expr) -> usize {
     crate::parse::span_range(expr.span()).start
 }
 
+/// An export's name. A string name holding a dot (`export { f as "a.b" }`) is left out
+/// of a module's facts: the link reads a dotted name as a field of a namespace or object
+/// (`a.b`), which that string would otherwise pass for.
 fn export_name(name: &ModuleExportName) -> String {
     match name {
         ModuleExportName::Ident(ident) => ident.sym.to_string(),

@@ -138,10 +138,25 @@ struct ImportedName {
     source: String,
     /// The name the module exports.
     name: String,
-    /// A field read of that export (`CONFIG.url`).
-    field: Option<String>,
+    /// The fields read of that export, outermost first (`CONFIG.url`: `url`;
+    /// `lib.checks.verify` of a namespace `lib`: `checks` is the name, `verify` the field).
+    fields: Vec<String>,
     /// How the code names it (`config.TARGET`).
     shown: String,
+}
+
+impl ImportedName {
+    /// The name and fields as the link looks them up (`checks.verify`), unless a field is
+    /// a string key holding a dot (`cfg["a.b"]`), which would read as two.
+    fn dotted(&self) -> Option<String> {
+        if self.fields.is_empty() {
+            return Some(self.name.clone());
+        }
+        if self.fields.iter().any(|field| field.contains('.')) || self.name.contains('.') {
+            return None;
+        }
+        Some(format!("{}.{}", self.name, self.fields.join(".")))
+    }
 }
 
 /// The window-ness of a `postMessage` receiver.
@@ -964,7 +979,7 @@ impl<'a> Bindings<'a> {
                 (name != "*").then(|| ImportedName {
                     source,
                     name,
-                    field: None,
+                    fields: Vec::new(),
                     shown: ident.sym.to_string(),
                 })
             }
@@ -978,7 +993,7 @@ impl<'a> Bindings<'a> {
                     if fields.len() == MAX_FIELD_DEPTH {
                         return None;
                     }
-                    fields.push(member_name(&member.prop)?);
+                    fields.push(member_name(&member.prop)?.to_string());
                     match strip(&member.obj) {
                         Expr::Ident(root) => break root,
                         inner => object = inner,
@@ -988,18 +1003,18 @@ impl<'a> Bindings<'a> {
                 let (source, name) = self.import_of(root)?;
                 let shown = format!("{}.{}", root.sym, fields.join("."));
                 Some(if name == "*" {
-                    let (first, rest) = fields.split_first()?;
+                    let name = fields.remove(0);
                     ImportedName {
                         source,
-                        name: first.to_string(),
-                        field: (!rest.is_empty()).then(|| rest.join(".")),
+                        name,
+                        fields,
                         shown,
                     }
                 } else {
                     ImportedName {
                         source,
                         name,
-                        field: Some(fields.join(".")),
+                        fields,
                         shown,
                     }
                 })
@@ -1018,26 +1033,35 @@ impl<'a> Bindings<'a> {
         String,
     )> {
         let imported = self.imported_name(expr)?;
-        let value_of = |name: &str, field: Option<&str>| {
+        let value_of = |name: &str, fields: &[String]| {
             let found = crate::modules::env::imported_for(
                 &imported.source,
                 name,
                 crate::modules::env::Matters::VALUE,
             )?;
             let mut value = found.summary.value.as_ref()?;
-            for field in field.into_iter().flat_map(|field| field.split('.')) {
+            for field in fields {
                 value = value.field(field)?;
             }
             Some((value.clone(), found))
         };
-        let whole = value_of(&imported.name, imported.field.as_deref());
-        // A field of a namespace or object another module passes on (`config.TARGET` of
-        // `export * as config from`) is defined as a constant of its own there: asked
-        // by its dotted name, which the link follows.
-        let passed_on = imported
-            .field
-            .as_ref()
-            .and_then(|field| value_of(&format!("{}.{field}", imported.name), None));
+        let whole = value_of(&imported.name, &imported.fields);
+        // A field of a namespace another module passes on (`config.TARGET` of
+        // `export * as config from`) is a constant of its own there: asked by its dotted
+        // name, which the link follows, and read further by value (`config.embed.url`);
+        // through namespaces of namespaces, asked by the whole dotted name.
+        let dot_free = |name: &String| !name.contains('.');
+        let member = match imported.fields.split_first() {
+            Some((first, rest)) if dot_free(&imported.name) && dot_free(first) => {
+                value_of(&format!("{}.{first}", imported.name), rest)
+            }
+            _ => None,
+        };
+        let nested = imported
+            .dotted()
+            .filter(|_| imported.fields.len() > 1)
+            .and_then(|dotted| value_of(&dotted, &[]));
+        let passed_on = member.or(nested);
         let (value, found) = whole.or(passed_on)?;
         Some((value, found, imported.shown))
     }
@@ -1060,10 +1084,7 @@ impl<'a> Bindings<'a> {
         };
         // A function of an imported object literal is exported as `object.field` (see
         // `crate::semantic::exports`).
-        let name = match &imported.field {
-            Some(field) => format!("{}.{field}", imported.name),
-            None => imported.name.clone(),
-        };
+        let name = imported.dotted()?;
         let found = crate::modules::env::imported_for(&imported.source, &name, matters)?;
         let function = found.summary.function.clone()?;
         Some((function, found, imported.shown))
@@ -1083,7 +1104,7 @@ impl<'a> Bindings<'a> {
         let (init, field) = self.destructured.get(&self.binding_id(ident)?)?;
         let (maker, _) = as_call(init)?;
         let imported = self.imported_name(maker)?;
-        if imported.field.is_some() {
+        if !imported.fields.is_empty() {
             return None;
         }
         let found = crate::modules::env::imported_for(&imported.source, &imported.name, matters)?;
