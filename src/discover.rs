@@ -11,10 +11,13 @@ use crate::config::Config;
 use crate::results::Stamp;
 use crate::source::FileKind;
 
-/// Folders that are never linted, whatever the ignore files say: git's, and the package
-/// managers' (installed packages, and Yarn's own code and its Plug'n'Play packages in
-/// `.yarn`: `releases`, `plugins`, `unplugged`, `sdks`), which are no code of the project.
-const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules", ".yarn"];
+/// Folders that are never linted, whatever the ignore files say: git's, and installed
+/// packages, which are no code of the project.
+const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules"];
+
+/// The folders of `.yarn` that hold Yarn's own code (`releases`, `plugins`), the packages
+/// it installs (`cache`, `unplugged`) and editor shims (`sdks`): never linted either.
+const YARN_OWN: &[&str] = &["releases", "plugins", "cache", "unplugged", "sdks"];
 
 #[derive(Debug, Default)]
 pub struct Discovered {
@@ -28,6 +31,8 @@ pub struct Discovered {
     pub unsupported: Vec<PathBuf>,
     /// Files named on the command line that `[files] ignore` leaves out.
     pub ignored: Vec<PathBuf>,
+    /// What is worth saying about a walk, by the folder walked.
+    pub notices: Vec<(PathBuf, String)>,
 }
 
 /// A file found, until discovery sorts them.
@@ -57,6 +62,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovered {
                 options,
                 &mut files,
                 &mut found.errors,
+                &mut found.notices,
                 paths.len() > 1,
             ),
             // A FIFO or device would block or never end; only regular files are read.
@@ -224,6 +230,7 @@ fn walk_folder(
     options: &DiscoverOptions,
     files: &mut Vec<FoundFile>,
     errors: &mut Vec<(PathBuf, String)>,
+    notices: &mut Vec<(PathBuf, String)>,
     track_identities: bool,
 ) {
     let mut chain: Option<std::sync::Arc<RulesChain>> = None;
@@ -251,34 +258,36 @@ fn walk_folder(
     files.extend(finds.files);
     errors.extend(finds.errors);
     if !finds.left_by_ignore_files.is_empty() {
-        files.extend(tracked_but_ignored(
-            root,
-            &finds.left_by_ignore_files,
-            options,
-            track_identities,
-        ));
+        match tracked_but_ignored(root, &finds.left_by_ignore_files, options, track_identities) {
+            Ok(tracked) => files.extend(tracked),
+            Err(reason) => notices.push((
+                root.to_path_buf(),
+                format!(
+                    "ignore files left {} files or folders out, and git could not say which \
+                     of them it tracks, so none was linted: {reason}",
+                    finds.left_by_ignore_files.len()
+                ),
+            )),
+        }
     }
 }
 
 /// The files git tracks among `left_out` (files and folders below `root` that only an
 /// ignore file left out of the walk): ignore files are for files git does not track, as
 /// git reads them, and a `.gitignore` line must not hide a tracked file (a pull request
-/// can add one). What else the walk skips still applies: `.git` and `node_modules`,
-/// `[files] ignore`, symbolic links, kinds crosswire does not read. Outside a repository,
-/// or without git, nothing is added.
+/// can add one). What else the walk skips still applies: `.git`, `node_modules` and
+/// Yarn's folders, `[files] ignore`, symbolic links, kinds crosswire does not read.
+/// Outside a repository nothing is added; when git cannot say, the reason is returned.
 fn tracked_but_ignored(
     root: &Path,
     left_out: &[PathBuf],
     options: &DiscoverOptions,
     track_identities: bool,
-) -> Vec<FoundFile> {
-    if root.join(".git").symlink_metadata().is_err() && ancestors_within_repository(root).is_empty()
-    {
-        return Vec::new();
-    }
-    let Ok(tracked) = crate::git::tracked_files(root, &[]) else {
-        return Vec::new();
+) -> Result<Vec<FoundFile>, String> {
+    let Some(top) = repository_top(root) else {
+        return Ok(Vec::new());
     };
+    let tracked = crate::git::tracked_files(root, &[], &top)?;
     let left_out: std::collections::HashSet<&Path> =
         left_out.iter().map(PathBuf::as_path).collect();
     let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -287,34 +296,39 @@ fn tracked_but_ignored(
         let Ok(inside) = path.strip_prefix(root) else {
             continue;
         };
-        // The folders between the root and the file, then the file: one of them must be
-        // what an ignore file left out, none a link or a folder the walk never enters.
+        // In memory first: only a file below what an ignore file left out, of a kind
+        // crosswire reads, is looked at on disk.
+        if FileKind::from_path(&path).is_none()
+            || !path
+                .ancestors()
+                .take_while(|folder| *folder != root)
+                .any(|folder| left_out.contains(folder))
+        {
+            continue;
+        }
+        // The folders between the root and the file, then the file: none a link, a
+        // folder the walk never enters, or what `[files] ignore` leaves out.
         let mut walked = root.to_path_buf();
-        let mut under_left_out = false;
         let mut walkable = true;
         let parts: Vec<_> = inside.components().collect();
         for (index, part) in parts.iter().enumerate() {
+            let parent_name = walked.file_name().map(std::ffi::OsStr::to_os_string);
             walked.push(part);
             let is_file = index + 1 == parts.len();
             let Ok(metadata) = walked.symlink_metadata() else {
                 walkable = false;
                 break;
             };
-            let skipped_folder = !is_file
-                && ALWAYS_SKIPPED
-                    .iter()
-                    .any(|skipped| part.as_os_str() == *skipped);
             if metadata.file_type().is_symlink()
-                || (is_file != metadata.is_file())
-                || skipped_folder
+                || is_file != metadata.is_file()
+                || (!is_file && always_skipped(parent_name.as_deref(), part.as_os_str()))
                 || options.config.is_ignored(&walked)
             {
                 walkable = false;
                 break;
             }
-            under_left_out |= left_out.contains(walked.as_path());
         }
-        if !walkable || !under_left_out || FileKind::from_path(&path).is_none() {
+        if !walkable {
             continue;
         }
         let stamp = path
@@ -326,7 +340,25 @@ fn tracked_but_ignored(
             stamp,
         });
     }
-    found
+    Ok(found)
+}
+
+/// The top folder of the repository `root` lies in, if any.
+fn repository_top(root: &Path) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(root).ok()?;
+    absolute
+        .ancestors()
+        .find(|folder| folder.join(".git").symlink_metadata().is_ok())
+        .map(Path::to_path_buf)
+}
+
+/// Whether the walk never enters the folder `name` inside the folder `parent`: `.git`,
+/// `node_modules`, and the folders of Yarn's own code and packages in `.yarn` (not
+/// `.yarn` itself, where a project may keep code of its own).
+fn always_skipped(parent: Option<&std::ffi::OsStr>, name: &std::ffi::OsStr) -> bool {
+    ALWAYS_SKIPPED.iter().any(|skipped| name == *skipped)
+        || (parent.is_some_and(|parent| parent == ".yarn")
+            && YARN_OWN.iter().any(|own| name == *own))
 }
 
 struct FolderWalk<'w, 'o> {
@@ -386,7 +418,7 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
                 continue;
             }
             let is_dir = file_type.is_dir();
-            if is_dir && ALWAYS_SKIPPED.iter().any(|skipped| name == *skipped) {
+            if is_dir && always_skipped(absolute.file_name(), &name) {
                 continue;
             }
             let path = folder.join(&name);
@@ -396,7 +428,9 @@ impl<'w, 'o> FolderWalk<'w, 'o> {
             }
             if self.options.use_ignore_files && RulesChain::ignores(&rules, &entry_absolute, is_dir)
             {
-                finds.left_by_ignore_files.push(path);
+                if is_dir || FileKind::from_path(&path).is_some() {
+                    finds.left_by_ignore_files.push(path);
+                }
                 continue;
             }
             if is_dir {
@@ -520,7 +554,10 @@ pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
     match ignore_files_leave_out(file, top) {
         Some(by_ignore_files) if by_ignore_files => {
             let tracked = file.file_name().is_some_and(|name| {
-                crate::git::tracked_files(parent, &[name]).is_ok_and(|tracked| !tracked.is_empty())
+                repository_top(parent).is_some_and(|top| {
+                    crate::git::tracked_files(parent, &[name], &top)
+                        .is_ok_and(|tracked| !tracked.is_empty())
+                })
             });
             !tracked
         }
@@ -552,8 +589,8 @@ fn ignore_files_leave_out(file: &Path, top: &Path) -> Option<bool> {
     let mut ignored_folder = false;
     for (depth, folder) in folders.into_iter().enumerate() {
         if depth > 0 {
-            let name = folder.file_name().unwrap_or_default().to_string_lossy();
-            if ALWAYS_SKIPPED.contains(&name.as_ref()) {
+            let parent = folder.parent().and_then(Path::file_name);
+            if always_skipped(parent, folder.file_name().unwrap_or_default()) {
                 return None;
             }
             ignored_folder = ignored_folder || RulesChain::ignores(&rules, folder, true);
@@ -686,8 +723,8 @@ mod walk_equivalence {
                 if file_type.is_symlink() {
                     continue;
                 }
-                let name = entry.file_name().to_string_lossy();
-                if file_type.is_dir() && ALWAYS_SKIPPED.contains(&name.as_ref()) {
+                let parent = path.parent().and_then(Path::file_name);
+                if file_type.is_dir() && always_skipped(parent, entry.file_name()) {
                     entries.skip_current_dir();
                     continue;
                 }

@@ -109,13 +109,17 @@ pub fn changed_files(reference: &OsStr, cwd: &Path) -> Result<ChangedFiles, Stri
 }
 
 /// The files git tracks below `folder` (only those at `paths`, relative to it, when
-/// any are given), each joined to `folder` as given. The walk asks: ignore files decide
-/// only for files git does not track (as git itself reads them), so a pull request
-/// cannot hide a tracked file from crosswire with a line in a `.gitignore`. Only plain
-/// relative names are returned.
-pub fn tracked_files(folder: &Path, paths: &[&OsStr]) -> Result<Vec<PathBuf>, String> {
-    let git = Git::new(folder)?;
-    let mut args: Vec<&OsStr> = ["ls-files", "-z", "--cached", "--"]
+/// any are given), submodules' included, each joined to `folder` as given. The walk
+/// asks: ignore files decide only for files git does not track (as git itself reads
+/// them), so a pull request cannot hide a tracked file from crosswire with a line in a
+/// `.gitignore`. Only plain relative names are returned.
+///
+/// `top`, the repository's top folder, is declared safe (`safe.directory`): a checkout
+/// owned by another user (a CI container's) is the usual case, and every git command
+/// here runs without the programs a config can name (no filters, no fsmonitor, no fetch).
+pub fn tracked_files(folder: &Path, paths: &[&OsStr], top: &Path) -> Result<Vec<PathBuf>, String> {
+    let git = Git::for_purpose(folder, "telling tracked files from ignored ones", Some(top))?;
+    let mut args: Vec<&OsStr> = ["ls-files", "-z", "--cached", "--recurse-submodules", "--"]
         .map(OsStr::new)
         .to_vec();
     args.extend_from_slice(paths);
@@ -181,10 +185,14 @@ fn is_shallow(git: &Git, cwd: &Path) -> bool {
 
 /// Runs git with the settings that keep a hostile repository config from running
 /// programs.
-#[derive(Default)]
 struct Git {
     /// `-c` settings that switch off the filter drivers the config defines.
     filters_off: Vec<OsString>,
+    /// `-c safe.directory=…`, when the caller vouches for the repository (see
+    /// [`tracked_files`]).
+    trusted: Vec<OsString>,
+    /// What git is run for, for the message when it cannot be.
+    purpose: &'static str,
 }
 
 impl Git {
@@ -193,7 +201,26 @@ impl Git {
     /// looks racy, through the filter `.gitattributes` names, which runs the program the
     /// config names. Empty means none, as in git's own `-c filter.lfs.process=` idiom.
     fn new(cwd: &Path) -> Result<Git, String> {
-        let bare = Git::default();
+        Git::for_purpose(cwd, "--changed-since", None)
+    }
+
+    fn for_purpose(
+        cwd: &Path,
+        purpose: &'static str,
+        safe_directory: Option<&Path>,
+    ) -> Result<Git, String> {
+        let mut trusted = Vec::new();
+        if let Some(folder) = safe_directory {
+            let mut setting = OsString::from("safe.directory=");
+            setting.push(folder.as_os_str());
+            trusted.push(OsString::from("-c"));
+            trusted.push(setting);
+        }
+        let bare = Git {
+            filters_off: Vec::new(),
+            trusted,
+            purpose,
+        };
         let listed = bare.run_allowing(
             cwd,
             &[
@@ -237,7 +264,10 @@ impl Git {
                 filters_off.push(assignment);
             }
         }
-        Ok(Git { filters_off })
+        Ok(Git {
+            filters_off,
+            ..bare
+        })
     }
 
     /// Runs git and returns its standard output, or its error in its own words.
@@ -264,12 +294,13 @@ impl Git {
             .env("GIT_NO_LAZY_FETCH", "1")
             // Paths given after `--` are paths, never pathspec magic (`:(glob)`).
             .env("GIT_LITERAL_PATHSPECS", "1")
+            .args(&self.trusted)
             .args(&self.filters_off)
             .args(args)
             .current_dir(dir)
             .stdin(Stdio::null())
             .output()
-            .map_err(|error| format!("--changed-since needs git: {error}"))?;
+            .map_err(|error| format!("{} needs git: {error}", self.purpose))?;
         let fine = output.status.success()
             || output
                 .status

@@ -619,6 +619,7 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
         "excluded.js",
         "node_modules/lib/index.js",
         ".yarn/releases/yarn-4.cjs",
+        ".yarn/local/origin.js",
         "by-config/skip.js",
     ] {
         write(root, path, WILDCARD_POST);
@@ -654,6 +655,7 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
     assert_eq!(
         linted(&["--format", "compact"]),
         [
+            ".yarn/local/origin.js",
             "excluded.js",
             "generated/bridge.js",
             "src/app.js",
@@ -668,8 +670,18 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
     );
     assert_eq!(
         linted(&["--format", "compact", "src", "."]).len(),
-        5,
+        6,
         "each file once"
+    );
+    // When git cannot say what it tracks, the run says so rather than hide it.
+    let output = crosswire_command(root, &["--format", "compact"])
+        .env("GIT_DIR", root.join("no-such-git-dir"))
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("git could not say which of them it tracks"),
+        "{}",
+        stderr(&output)
     );
 }
 

@@ -921,6 +921,12 @@ impl Engine {
                         message: "ignored by `[files] ignore` in the config; not linted".into(),
                     });
                 }
+                for (path, message) in found.notices {
+                    report.notices.push(LintError {
+                        path: display_path(&path, &cwd),
+                        message,
+                    });
+                }
                 for path in found.unsupported {
                     report.notices.push(LintError {
                         path: display_path(&path, &cwd),
