@@ -78,6 +78,16 @@ fn compact_lines(output: &Output) -> Vec<String> {
     stdout(output).lines().map(str::to_string).collect()
 }
 
+/// The files a compact run over `root` reports findings in, sorted.
+fn files_with_findings(root: &Path, args: &[&str]) -> Vec<String> {
+    let mut paths: Vec<String> = compact_lines(&crosswire(root, args))
+        .iter()
+        .map(|line| line.split(':').next().unwrap().to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
 #[test]
 fn pretty_report_shows_the_snippet_rule_and_help_and_exits_1() {
     let dir = project();
@@ -643,15 +653,7 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
         git(root, &["add", "-f", "generated/link.js"]);
     }
 
-    let linted = |args: &[&str]| -> Vec<String> {
-        let output = crosswire(root, args);
-        let mut paths: Vec<String> = compact_lines(&output)
-            .iter()
-            .map(|line| line.split(':').next().unwrap().to_string())
-            .collect();
-        paths.sort();
-        paths
-    };
+    let linted = |args: &[&str]| files_with_findings(root, args);
     assert_eq!(
         linted(&["--format", "compact"]),
         [
@@ -706,15 +708,7 @@ fn ignore_files_are_honoured_and_node_modules_yarn_and_git_skipped() {
         "declare function postMessage(a: any, b: '*'): void;\n",
     );
 
-    let linted = |args: &[&str]| -> Vec<String> {
-        let output = crosswire(root, args);
-        let mut paths: Vec<String> = compact_lines(&output)
-            .iter()
-            .map(|line| line.split(':').next().unwrap().to_string())
-            .collect();
-        paths.sort();
-        paths
-    };
+    let linted = |args: &[&str]| files_with_findings(root, args);
     assert_eq!(
         linted(&["--format", "compact"]),
         ["generated/keep.js", "src/app.js"]
