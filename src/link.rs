@@ -273,7 +273,7 @@ fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
                     .as_ref()
                     .is_some_and(|function| function.listener_wrapper.is_some()) =>
             {
-                Some(format!("{name}("))
+                Some(format!("{}(", crate::modules::shown_field_path(name)))
             }
             _ => None,
         })

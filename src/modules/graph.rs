@@ -225,7 +225,7 @@ impl<'f> Graph<'f> {
         // pass the namespace or object on under the field's first name
         // (`export * as checks from`, `export { api as checks } from`, an imported
         // namespace exported again), where the rest is the name to look up.
-        if let Some((head, rest)) = name.split_once('.') {
+        if let Some((head, rest)) = name.split_once(super::FIELD_SEPARATOR) {
             for export in &facts.exports {
                 match export {
                     Export::From {
@@ -238,7 +238,9 @@ impl<'f> Graph<'f> {
                         // under a dotted name of its own would grow at every hop.
                         let name = match imported.as_str() {
                             "*" => rest.to_string(),
-                            imported if !imported.contains('.') => format!("{imported}.{rest}"),
+                            imported if !imported.contains(super::FIELD_SEPARATOR) => {
+                                format!("{imported}{}{rest}", super::FIELD_SEPARATOR)
+                            }
                             _ => return None,
                         };
                         return self.lookup_in(&target, &name, visited, hops + 1, trail);
@@ -248,7 +250,7 @@ impl<'f> Graph<'f> {
                         if exported == head
                             || exported
                                 .strip_prefix(head)
-                                .is_some_and(|field| field.starts_with('.')) =>
+                                .is_some_and(|field| field.starts_with(super::FIELD_SEPARATOR)) =>
                     {
                         return None;
                     }
@@ -257,7 +259,11 @@ impl<'f> Graph<'f> {
             }
         }
         // `export *` never re-exports a default, nor its fields.
-        if name == "default" || name.starts_with("default.") {
+        if name == "default"
+            || name
+                .strip_prefix("default")
+                .is_some_and(|field| field.starts_with(super::FIELD_SEPARATOR))
+        {
             return None;
         }
         facts.exports.iter().find_map(|export| match export {
@@ -358,7 +364,7 @@ mod tests {
     fn dotted_names_follow_namespaces_and_objects_passed_on() {
         let config = ModuleFacts {
             specifiers: vec![],
-            exports: vec![constant("TARGET", "*"), constant("api.check", "checks")],
+            exports: vec![constant("TARGET", "*"), constant("api\0check", "checks")],
             partial: false,
         };
         // `export * as config from "./config"`, `export { api as security } from
@@ -381,7 +387,9 @@ mod tests {
                     specifier: "./index".into(),
                     imported: "*".into(),
                 },
-                constant("security.local", "own"),
+                constant("security\0local", "own"),
+                // A string export name holding a dot is a name of its own.
+                constant("config.TARGET", "string name"),
             ],
             partial: false,
         };
@@ -422,10 +430,14 @@ mod tests {
         );
         let value = |specifier: &str, name: &str| {
             graph
-                .lookup("src/app.ts", specifier, name)
+                .lookup("src/app.ts", specifier, &name.replace('.', "\0"))
                 .and_then(|found| found.summary.value)
         };
         let text = |value: &str| Some(ConstValue::Str(value.into()));
+        let exact = graph
+            .lookup("src/app.ts", "./index", "config.TARGET")
+            .and_then(|found| found.summary.value);
+        assert_eq!(exact, text("string name"));
         assert_eq!(value("./index", "config.TARGET"), text("*"));
         assert_eq!(value("./index", "security.check"), text("checks"));
         // A module's own export of the dotted name comes first.
@@ -445,8 +457,9 @@ mod tests {
 
     #[test]
     fn lookups_stay_bounded_in_meshes_and_never_grow_names() {
-        // Ten modules pass `x` on as `x.i` of the hub that `export *`s them all: a name
-        // made of a dotted import would grow at every hop (`x.i.i.q`, …).
+        // Ten modules pass `x` on as the field `i` of `x` of the hub that `export *`s them
+        // all (no module's facts say so, but a graph must not trust them): the name would
+        // grow at every hop (`x.i.i.q`, …).
         let hub = ModuleFacts {
             specifiers: (0..10).map(|i| format!("./a{i}")).collect(),
             exports: (0..10)
@@ -462,7 +475,7 @@ mod tests {
                 exports: vec![Export::From {
                     name: "x".into(),
                     specifier: "./hub".into(),
-                    imported: "x.i".into(),
+                    imported: "x\0i".into(),
                 }],
                 partial: false,
             })
@@ -495,7 +508,7 @@ mod tests {
             modules.push((path, &empty));
         }
         let graph = Graph::new(&resolver, modules);
-        assert_eq!(graph.lookup("src/app.ts", "./hub", "x.q"), None);
+        assert_eq!(graph.lookup("src/app.ts", "./hub", "x\0q"), None);
         let found = graph.lookup("src/app.ts", "./wide", "check").unwrap();
         assert_eq!(found.summary, ExportSummary::unanalysed());
     }

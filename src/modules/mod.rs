@@ -83,6 +83,34 @@ impl ModuleFacts {
     }
 }
 
+/// What joins a name to its fields in the names the link looks up (`api` and `check` of
+/// `export const api = { check(o) {…} }`, `checks` and `verify` of a namespace passed on):
+/// a character no identifier holds, so that a string key or export name holding a dot
+/// (`cfg["a.b"]`, `export { f as "a.b" }`) stays one name. A name holding it is left out.
+pub const FIELD_SEPARATOR: char = '\0';
+
+/// The name the link looks up for `fields` of `name` (`name` alone without fields);
+/// `None` when a part holds [`FIELD_SEPARATOR`].
+pub fn field_path<'n>(name: &str, fields: impl IntoIterator<Item = &'n str>) -> Option<String> {
+    let mut path = name.to_string();
+    if path.contains(FIELD_SEPARATOR) {
+        return None;
+    }
+    for field in fields {
+        if field.contains(FIELD_SEPARATOR) {
+            return None;
+        }
+        path.push(FIELD_SEPARATOR);
+        path.push_str(field);
+    }
+    Some(path)
+}
+
+/// A lookup name as the code writes it (`api.check`).
+pub fn shown_field_path(name: &str) -> String {
+    name.replace(FIELD_SEPARATOR, ".")
+}
+
 /// One exported name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Export {

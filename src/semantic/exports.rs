@@ -162,7 +162,8 @@ impl Reader<'_, '_> {
                                 .exported
                                 .as_ref()
                                 .map_or_else(|| local.clone(), export_name);
-                            if exported.contains('.') || local.contains('.') {
+                            let separator = crate::modules::FIELD_SEPARATOR;
+                            if exported.contains(separator) || local.contains(separator) {
                                 continue;
                             }
                             match &source {
@@ -183,7 +184,8 @@ impl Reader<'_, '_> {
                         }
                         ExportSpecifier::Namespace(namespace) => {
                             if let Some(source) = &source
-                                && !export_name(&namespace.name).contains('.')
+                                && !export_name(&namespace.name)
+                                    .contains(crate::modules::FIELD_SEPARATOR)
                             {
                                 self.facts.exports.push(Export::From {
                                     name: export_name(&namespace.name),
@@ -320,8 +322,8 @@ impl Reader<'_, '_> {
     /// [`MAX_OBJECT_MEMBERS`]: an object of data is no object of helpers.
     fn export_fields(&mut self, object: &ObjectLit, object_name: Option<&str>) {
         let name_of = |key: &str| match object_name {
-            Some(object_name) => format!("{object_name}.{key}"),
-            None => key.to_string(),
+            Some(object_name) => crate::modules::field_path(object_name, [key]),
+            None => crate::modules::field_path(key, []),
         };
         let mut exported = 0;
         for prop in &object.props {
@@ -332,9 +334,14 @@ impl Reader<'_, '_> {
                 continue;
             };
             match &**prop {
-                Prop::Shorthand(ident) => self.export_binding(name_of(&ident.sym), ident),
+                Prop::Shorthand(ident) => {
+                    let Some(name) = name_of(&ident.sym) else {
+                        continue;
+                    };
+                    self.export_binding(name, ident);
+                }
                 Prop::KeyValue(pair) => {
-                    let Some(key) = prop_name(&pair.key).filter(|key| !key.contains('.')) else {
+                    let Some(name) = prop_name(&pair.key).and_then(name_of) else {
                         continue;
                     };
                     if object_name.is_some()
@@ -345,14 +352,14 @@ impl Reader<'_, '_> {
                     {
                         continue;
                     }
-                    self.export_value(name_of(key), &pair.value);
+                    self.export_value(name, &pair.value);
                 }
                 Prop::Method(method) => {
-                    let Some(key) = prop_name(&method.key).filter(|key| !key.contains('.')) else {
+                    let Some(name) = prop_name(&method.key).and_then(name_of) else {
                         continue;
                     };
                     let summary = self.function_summary(method.function.span);
-                    self.export(name_of(key), summary);
+                    self.export(name, summary);
                 }
                 _ => continue,
             }
@@ -554,9 +561,8 @@ fn other_start(expr: &Expr) -> usize {
     crate::parse::span_range(expr.span()).start
 }
 
-/// An export's name. A string name holding a dot (`export { f as "a.b" }`) is left out
-/// of a module's facts: the link reads a dotted name as a field of a namespace or object
-/// (`a.b`), which that string would otherwise pass for.
+/// An export's name; a string name holding [`crate::modules::FIELD_SEPARATOR`] is left
+/// out of the module's facts by its callers.
 fn export_name(name: &ModuleExportName) -> String {
     match name {
         ModuleExportName::Ident(ident) => ident.sym.to_string(),
@@ -607,7 +613,7 @@ export const api = { verify(origin) { return origin === 'https://b.example'; } }
     fn a_first_pass_leaves_the_walks_pending_and_the_link_asks_by_name() {
         let all = facts(Exports::Full);
         let lazy = facts(Exports::Lazy);
-        for name in ["check", "listen", "connect", "keep", "api.verify"] {
+        for name in ["check", "listen", "connect", "keep", "api\0verify"] {
             let (made, pending) = (function(&all, name), function(&lazy, name));
             assert!(!made.pending && pending.pending, "{name}");
             // What the file's own walk knows is there at once.
@@ -622,9 +628,9 @@ export const api = { verify(origin) { return origin === 'https://b.example'; } }
         assert!(lazy.has_pending() && !all.has_pending());
         // Asked for two names: those made whole, as summarising everything makes them,
         // and the others still pending.
-        let names: BTreeSet<String> = ["check", "api.verify"].map(String::from).into();
+        let names: BTreeSet<String> = ["check", "api\0verify"].map(String::from).into();
         let asked = facts(Exports::Asked(Arc::new(names.clone())));
-        for name in ["check", "api.verify"] {
+        for name in ["check", "api\0verify"] {
             assert_eq!(function(&asked, name), function(&all, name), "{name}");
         }
         assert!(function(&asked, "check").origin_checks[0].is_some());

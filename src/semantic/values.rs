@@ -146,16 +146,10 @@ struct ImportedName {
 }
 
 impl ImportedName {
-    /// The name and fields as the link looks them up (`checks.verify`), unless a field is
-    /// a string key holding a dot (`cfg["a.b"]`), which would read as two.
-    fn dotted(&self) -> Option<String> {
-        if self.fields.is_empty() {
-            return Some(self.name.clone());
-        }
-        if self.fields.iter().any(|field| field.contains('.')) || self.name.contains('.') {
-            return None;
-        }
-        Some(format!("{}.{}", self.name, self.fields.join(".")))
+    /// The name and fields as the link looks them up (see
+    /// [`crate::modules::field_path`]).
+    fn field_path(&self) -> Option<String> {
+        crate::modules::field_path(&self.name, self.fields.iter().map(String::as_str))
     }
 }
 
@@ -1050,17 +1044,14 @@ impl<'a> Bindings<'a> {
         // `export * as config from`) is a constant of its own there: asked by its dotted
         // name, which the link follows, and read further by value (`config.embed.url`);
         // through namespaces of namespaces, asked by the whole dotted name.
-        let dot_free = |name: &String| !name.contains('.');
-        let member = match imported.fields.split_first() {
-            Some((first, rest)) if dot_free(&imported.name) && dot_free(first) => {
-                value_of(&format!("{}.{first}", imported.name), rest)
-            }
-            _ => None,
-        };
+        let member = imported.fields.split_first().and_then(|(first, rest)| {
+            let path = crate::modules::field_path(&imported.name, [first.as_str()])?;
+            value_of(&path, rest)
+        });
         let nested = imported
-            .dotted()
+            .field_path()
             .filter(|_| imported.fields.len() > 1)
-            .and_then(|dotted| value_of(&dotted, &[]));
+            .and_then(|path| value_of(&path, &[]));
         let passed_on = member.or(nested);
         let (value, found) = whole.or(passed_on)?;
         Some((value, found, imported.shown))
@@ -1084,7 +1075,7 @@ impl<'a> Bindings<'a> {
         };
         // A function of an imported object literal is exported as `object.field` (see
         // `crate::semantic::exports`).
-        let name = imported.dotted()?;
+        let name = imported.field_path()?;
         let found = crate::modules::env::imported_for(&imported.source, &name, matters)?;
         let function = found.summary.function.clone()?;
         Some((function, found, imported.shown))
