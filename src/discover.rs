@@ -259,7 +259,18 @@ fn walk_folder(
     errors.extend(finds.errors);
     if !finds.left_by_ignore_files.is_empty() {
         match tracked_but_ignored(root, &finds.left_by_ignore_files, options, track_identities) {
-            Ok(tracked) => files.extend(tracked),
+            Ok((tracked, warning)) => {
+                files.extend(tracked);
+                if let Some(warning) = warning {
+                    notices.push((
+                        root.to_path_buf(),
+                        format!(
+                            "git warned while listing the tracked files among those ignore \
+                             files left out, so some may not be linted: {warning}"
+                        ),
+                    ));
+                }
+            }
             Err(reason) => notices.push((
                 root.to_path_buf(),
                 format!(
@@ -277,17 +288,21 @@ fn walk_folder(
 /// git reads them, and a `.gitignore` line must not hide a tracked file (a pull request
 /// can add one). What else the walk skips still applies: `.git`, `node_modules` and
 /// Yarn's folders, `[files] ignore`, symbolic links, kinds crosswire does not read.
-/// Outside a repository nothing is added; when git cannot say, the reason is returned.
+/// Outside a repository nothing is added; when git cannot say, the reason is returned,
+/// and what git warned of although it answered comes back beside the files.
 fn tracked_but_ignored(
     root: &Path,
     left_out: &[PathBuf],
     options: &DiscoverOptions,
     track_identities: bool,
-) -> Result<Vec<FoundFile>, String> {
+) -> Result<(Vec<FoundFile>, Option<String>), String> {
     let Some(top) = repository_top(root) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     };
-    let tracked = crate::git::tracked_files(root, &[], &top)?;
+    let crate::git::Tracked {
+        files: tracked,
+        warning,
+    } = crate::git::tracked_files(root, &top, None)?;
     let left_out: std::collections::HashSet<&Path> =
         left_out.iter().map(PathBuf::as_path).collect();
     let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -340,7 +355,7 @@ fn tracked_but_ignored(
             stamp,
         });
     }
-    Ok(found)
+    Ok((found, warning))
 }
 
 /// The top folder of the repository `root` lies in, if any.
@@ -555,8 +570,8 @@ pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
         Some(by_ignore_files) if by_ignore_files => {
             let tracked = file.file_name().is_some_and(|name| {
                 repository_top(parent).is_some_and(|top| {
-                    crate::git::tracked_files(parent, &[name], &top)
-                        .is_ok_and(|tracked| !tracked.is_empty())
+                    crate::git::tracked_files(parent, &top, Some(Path::new(name)))
+                        .is_ok_and(|tracked| !tracked.files.is_empty())
                 })
             });
             !tracked

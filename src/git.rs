@@ -108,23 +108,41 @@ pub fn changed_files(reference: &OsStr, cwd: &Path) -> Result<ChangedFiles, Stri
     Ok(ChangedFiles { files })
 }
 
-/// The files git tracks below `folder` (only those at `paths`, relative to it, when
-/// any are given), submodules' included, each joined to `folder` as given. The walk
-/// asks: ignore files decide only for files git does not track (as git itself reads
-/// them), so a pull request cannot hide a tracked file from crosswire with a line in a
-/// `.gitignore`. Only plain relative names are returned.
-///
-/// `top`, the repository's top folder, is declared safe (`safe.directory`): a checkout
-/// owned by another user (a CI container's) is the usual case, and every git command
-/// here runs without the programs a config can name (no filters, no fsmonitor, no fetch).
-pub fn tracked_files(folder: &Path, paths: &[&OsStr], top: &Path) -> Result<Vec<PathBuf>, String> {
-    let git = Git::for_purpose(folder, "telling tracked files from ignored ones", Some(top))?;
+/// What git tracks below a folder of the walk (see [`tracked_files`]).
+#[derive(Debug, Default)]
+pub struct Tracked {
+    /// The files, spelled as the walk spells them (joined to its root).
+    pub files: Vec<PathBuf>,
+    /// What git said on standard error although it answered (a submodule it could not
+    /// read): some tracked files may be missing.
+    pub warning: Option<String>,
+}
+
+/// The files git tracks below `root` (only `only`, relative to `root`, when given),
+/// submodules' included. The walk asks: ignore files decide only for files git does not
+/// track (as git itself reads them), so a pull request cannot hide a tracked file from
+/// crosswire with a line in a `.gitignore`. `top` is the canonical top folder of the
+/// repository `root` lies in: git runs there, so a repository planted inside the tree (a
+/// bare one in a fixtures folder) is never the one asked. Only plain relative names are
+/// returned.
+pub fn tracked_files(root: &Path, top: &Path, only: Option<&Path>) -> Result<Tracked, String> {
+    let canonical_root = std::fs::canonicalize(root).map_err(|error| error.to_string())?;
+    let below = canonical_root
+        .strip_prefix(top)
+        .map_err(|_| "the folder is not inside the repository".to_string())?;
+    let mut spec = below.to_path_buf();
+    if let Some(only) = only {
+        spec.push(only);
+    }
+    let git = Git::for_purpose(top, "telling tracked files from ignored ones")?;
     let mut args: Vec<&OsStr> = ["ls-files", "-z", "--cached", "--recurse-submodules", "--"]
         .map(OsStr::new)
         .to_vec();
-    args.extend_from_slice(paths);
-    let listed = git.run(folder, &args)?;
-    Ok(listed
+    if !spec.as_os_str().is_empty() {
+        args.push(spec.as_os_str());
+    }
+    let (listed, said) = git.run_allowing(top, &args, &[])?;
+    let files = listed
         .split(|byte| *byte == 0)
         .filter(|name| !name.is_empty())
         .map(|name| path_from_bytes(name.to_vec()))
@@ -132,8 +150,13 @@ pub fn tracked_files(folder: &Path, paths: &[&OsStr], top: &Path) -> Result<Vec<
             name.components()
                 .all(|part| matches!(part, std::path::Component::Normal(_)))
         })
-        .map(|name| folder.join(name))
-        .collect())
+        .filter_map(|name| Some(root.join(name.strip_prefix(below).ok()?)))
+        .collect();
+    let said = String::from_utf8_lossy(&said);
+    Ok(Tracked {
+        files,
+        warning: (!said.trim().is_empty()).then(|| printable(said.trim_end())),
+    })
 }
 
 /// The commit id `reference` names, verified to be one commit; a range, a tree, a blob
@@ -188,12 +211,13 @@ fn is_shallow(git: &Git, cwd: &Path) -> bool {
 struct Git {
     /// `-c` settings that switch off the filter drivers the config defines.
     filters_off: Vec<OsString>,
-    /// `-c safe.directory=…`, when the caller vouches for the repository (see
-    /// [`tracked_files`]).
-    trusted: Vec<OsString>,
     /// What git is run for, for the message when it cannot be.
     purpose: &'static str,
 }
+
+/// How long one git command may take: a config can name a file that never ends (a FIFO
+/// in `include.path`), and a run must end.
+const GIT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Git {
     /// Also switches off every filter driver (`filter.<name>.clean`, `.smudge`,
@@ -201,27 +225,15 @@ impl Git {
     /// looks racy, through the filter `.gitattributes` names, which runs the program the
     /// config names. Empty means none, as in git's own `-c filter.lfs.process=` idiom.
     fn new(cwd: &Path) -> Result<Git, String> {
-        Git::for_purpose(cwd, "--changed-since", None)
+        Git::for_purpose(cwd, "--changed-since")
     }
 
-    fn for_purpose(
-        cwd: &Path,
-        purpose: &'static str,
-        safe_directory: Option<&Path>,
-    ) -> Result<Git, String> {
-        let mut trusted = Vec::new();
-        if let Some(folder) = safe_directory {
-            let mut setting = OsString::from("safe.directory=");
-            setting.push(folder.as_os_str());
-            trusted.push(OsString::from("-c"));
-            trusted.push(setting);
-        }
+    fn for_purpose(cwd: &Path, purpose: &'static str) -> Result<Git, String> {
         let bare = Git {
             filters_off: Vec::new(),
-            trusted,
             purpose,
         };
-        let listed = bare.run_allowing(
+        let (listed, _) = bare.run_allowing(
             cwd,
             &[
                 "config",
@@ -272,16 +284,24 @@ impl Git {
 
     /// Runs git and returns its standard output, or its error in its own words.
     fn run(&self, dir: &Path, args: &[&OsStr]) -> Result<Vec<u8>, String> {
-        self.run_allowing(dir, args, &[])
+        self.run_allowing(dir, args, &[]).map(|(stdout, _)| stdout)
     }
 
+    /// Runs git; its standard output and error, or its error in its own words when it
+    /// fails (an exit status outside `also_fine`) or outlasts [`GIT_TIME_LIMIT`].
     fn run_allowing(
         &self,
         dir: &Path,
         args: &[&OsStr],
         also_fine: &[i32],
-    ) -> Result<Vec<u8>, String> {
-        let output = Command::new("git")
+    ) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let shown = || {
+            args.iter()
+                .map(|arg| printable(&arg.to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut child = Command::new("git")
             // Read-only: no index refresh written back, so no `post-index-change` hook
             // (the commands below run no other hook).
             .arg("--no-optional-locks")
@@ -290,34 +310,65 @@ impl Git {
             .args(["-c", "core.fsmonitor="])
             // A partial clone fetches missing objects on demand, through transports a
             // config can make run programs (`core.sshCommand`); nothing here needs one.
+            // A config's `protocol.<name>.allow` beats `protocol.allow`, and old gits
+            // ignore GIT_NO_LAZY_FETCH: GIT_ALLOW_PROTOCOL, empty, allows no transport
+            // whatever the config says.
             .args(["-c", "protocol.allow=never"])
             .env("GIT_NO_LAZY_FETCH", "1")
+            .env("GIT_ALLOW_PROTOCOL", "")
+            // A bare repository committed inside the tree is never the one discovered.
+            .args(["-c", "safe.bareRepository=explicit"])
             // Paths given after `--` are paths, never pathspec magic (`:(glob)`).
             .env("GIT_LITERAL_PATHSPECS", "1")
-            .args(&self.trusted)
             .args(&self.filters_off)
             .args(args)
             .current_dir(dir)
             .stdin(Stdio::null())
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|error| format!("{} needs git: {error}", self.purpose))?;
-        let fine = output.status.success()
-            || output
-                .status
-                .code()
-                .is_some_and(|code| also_fine.contains(&code));
+        let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                bytes
+            })
+        };
+        let stdout = read(child.stdout.take().map(|pipe| Box::new(pipe) as _));
+        let stderr = read(child.stderr.take().map(|pipe| Box::new(pipe) as _));
+        let started = std::time::Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if started.elapsed() < GIT_TIME_LIMIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!(
+                        "git {} did not answer within {} s",
+                        shown(),
+                        GIT_TIME_LIMIT.as_secs()
+                    ));
+                }
+                Err(error) => return Err(format!("git {}: {error}", shown())),
+            }
+        };
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
+        let fine = status.success() || status.code().is_some_and(|code| also_fine.contains(&code));
         if !fine {
-            let shown: Vec<String> = args
-                .iter()
-                .map(|arg| printable(&arg.to_string_lossy()))
-                .collect();
             return Err(format!(
                 "git {} failed: {}",
-                shown.join(" "),
-                printable(String::from_utf8_lossy(&output.stderr).trim_end())
+                shown(),
+                printable(String::from_utf8_lossy(&stderr).trim_end())
             ));
         }
-        Ok(output.stdout)
+        Ok((stdout, stderr))
     }
 }
 

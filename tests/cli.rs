@@ -635,8 +635,30 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
         write(root, path, WILDCARD_POST);
     }
     git(root, &["add", "-f", "."]);
+    // A submodule's files are tracked too (by the submodule).
+    let library = tempfile::tempdir().unwrap();
+    git(library.path(), &["init", "-q"]);
+    write(library.path(), "widget.js", WILDCARD_POST);
+    git(library.path(), &["add", "."]);
+    git(library.path(), &["commit", "-q", "-m", "widget"]);
+    git(
+        root,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            library.path().to_str().unwrap(),
+            "modules/library",
+        ],
+    );
     // The ignore files come after the files were tracked; untracked ignored files stay out.
-    write(root, ".gitignore", "generated/\n*.min.js\nby-config/\n");
+    write(
+        root,
+        ".gitignore",
+        "generated/\n*.min.js\nby-config/\nmodules/\n",
+    );
     write(root, "src/.ignore", "secret.js\n");
     write(root, ".git/info/exclude", "excluded.js\n");
     write(root, "generated/untracked.js", WILDCARD_POST);
@@ -660,6 +682,7 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
             ".yarn/local/origin.js",
             "excluded.js",
             "generated/bridge.js",
+            "modules/library/widget.js",
             "src/app.js",
             "src/secret.js",
             "vendor/widget.min.js"
@@ -672,7 +695,7 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
     );
     assert_eq!(
         linted(&["--format", "compact", "src", "."]).len(),
-        6,
+        7,
         "each file once"
     );
     // When git cannot say what it tracks, the run says so rather than hide it.
