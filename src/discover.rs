@@ -570,8 +570,9 @@ pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
         Some(by_ignore_files) if by_ignore_files => {
             let tracked = file.file_name().is_some_and(|name| {
                 repository_top(parent).is_some_and(|top| {
+                    // When git cannot say, the file is linted: more, never less.
                     crate::git::tracked_files(parent, &top, Some(Path::new(name)))
-                        .is_ok_and(|tracked| !tracked.files.is_empty())
+                        .map_or(true, |tracked| !tracked.files.is_empty())
                 })
             });
             !tracked
@@ -626,14 +627,16 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         let top = std::fs::canonicalize(temp.path()).unwrap();
         let repository = top.join("repo");
-        for folder in [
-            "repo/.git",
-            "repo/src/dist",
-            "repo/dist",
-            "repo/node_modules/x",
-        ] {
+        for folder in ["repo/src/dist", "repo/dist", "repo/node_modules/x"] {
             std::fs::create_dir_all(top.join(folder)).unwrap();
         }
+        // A repository git can read: where it cannot say what it tracks, a file is linted.
+        let status = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(&repository)
+            .status()
+            .unwrap();
+        assert!(status.success());
         std::fs::write(repository.join(".gitignore"), "dist/\n*.min.js\n").unwrap();
         std::fs::write(repository.join("src/.ignore"), "!keep.min.js\n").unwrap();
         let left_out = |path: &str| walk_leaves_out(&repository.join(path), &top);

@@ -135,13 +135,27 @@ pub fn tracked_files(root: &Path, top: &Path, only: Option<&Path>) -> Result<Tra
         spec.push(only);
     }
     let git = Git::for_purpose(top, "telling tracked files from ignored ones")?;
-    let mut args: Vec<&OsStr> = ["ls-files", "-z", "--cached", "--recurse-submodules", "--"]
-        .map(OsStr::new)
-        .to_vec();
-    if !spec.as_os_str().is_empty() {
-        args.push(spec.as_os_str());
-    }
-    let (listed, said) = git.run_allowing(top, &args, &[])?;
+    let list = |recurse: bool| {
+        let mut args: Vec<&OsStr> = ["ls-files", "-z", "--cached"].map(OsStr::new).to_vec();
+        if recurse {
+            args.push(OsStr::new("--recurse-submodules"));
+        }
+        args.push(OsStr::new("--"));
+        if !spec.as_os_str().is_empty() {
+            args.push(spec.as_os_str());
+        }
+        git.run_allowing(top, &args, &[])
+    };
+    // A broken `.gitmodules` (a pull request can commit one) fails the recursion: the
+    // repository's own files are still listed, and the failure said.
+    let (listed, said) = match list(true) {
+        Ok(answer) => answer,
+        Err(submodules) => {
+            let (listed, mut said) = list(false)?;
+            said.extend_from_slice(submodules.as_bytes());
+            (listed, said)
+        }
+    };
     let files = listed
         .split(|byte| *byte == 0)
         .filter(|name| !name.is_empty())
@@ -153,9 +167,10 @@ pub fn tracked_files(root: &Path, top: &Path, only: Option<&Path>) -> Result<Tra
         .filter_map(|name| Some(root.join(name.strip_prefix(below).ok()?)))
         .collect();
     let said = String::from_utf8_lossy(&said);
+    let said: String = said.trim().chars().take(WARNING_LIMIT).collect();
     Ok(Tracked {
         files,
-        warning: (!said.trim().is_empty()).then(|| printable(said.trim_end())),
+        warning: (!said.is_empty()).then(|| printable(&said)),
     })
 }
 
@@ -214,6 +229,9 @@ struct Git {
     /// What git is run for, for the message when it cannot be.
     purpose: &'static str,
 }
+
+/// How much of what git says on standard error a warning keeps, in characters.
+const WARNING_LIMIT: usize = 1000;
 
 /// How long one git command may take: a config can name a file that never ends (a FIFO
 /// in `include.path`), and a run must end.
@@ -355,7 +373,11 @@ impl Git {
                         GIT_TIME_LIMIT.as_secs()
                     ));
                 }
-                Err(error) => return Err(format!("git {}: {error}", shown())),
+                Err(error) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!("git {}: {error}", shown()));
+                }
             }
         };
         let stdout = stdout.join().unwrap_or_default();

@@ -273,7 +273,10 @@ fn parse_wrapper_callers(report: &mut RunReport, files: &impl Files) {
                     .as_ref()
                     .is_some_and(|function| function.listener_wrapper.is_some()) =>
             {
-                Some(format!("{}(", crate::modules::shown_field_path(name)))
+                // A name a call can spell: not empty, no empty field (`{ "": f }` would
+                // make every file a caller).
+                let shown = crate::modules::shown_field_path(name);
+                (!shown.split('.').any(str::is_empty)).then(|| format!("{shown}("))
             }
             _ => None,
         })

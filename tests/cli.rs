@@ -710,6 +710,39 @@ fn tracked_files_are_linted_whatever_the_ignore_files_say() {
     );
 }
 
+/// A `.gitmodules` that git cannot read fails the listing of submodules' files: the
+/// repository's own tracked files are still linted, and the run says what git said.
+#[test]
+fn a_broken_gitmodules_does_not_hide_tracked_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "evil.js", WILDCARD_POST);
+    git(root, &["add", "-f", "evil.js"]);
+    git(
+        root,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            "160000,1234567890123456789012345678901234567890,zz",
+        ],
+    );
+    write(root, ".gitmodules", "[submodule \"zz\"\n\tpath = zz\n");
+    git(root, &["add", ".gitmodules"]);
+    write(root, ".gitignore", "evil.js\n");
+    let output = crosswire(root, &["--format", "compact"]);
+    assert_eq!(
+        files_with_findings(root, &["--format", "compact"]),
+        ["evil.js"]
+    );
+    assert!(
+        stderr(&output).contains("git warned"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn ignore_files_are_honoured_and_node_modules_yarn_and_git_skipped() {
     let dir = project();

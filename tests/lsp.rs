@@ -212,7 +212,14 @@ fn uri(path: &Path) -> String {
 fn project() -> (tempfile::TempDir, std::path::PathBuf) {
     let temp = tempfile::tempdir().unwrap();
     let folder = std::fs::canonicalize(temp.path()).unwrap();
-    std::fs::create_dir(folder.join(".git")).unwrap();
+    // A repository git can read (where git cannot say what it tracks, an ignored file
+    // is linted).
+    let initialised = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&folder)
+        .status()
+        .unwrap();
+    assert!(initialised.success());
     (temp, folder)
 }
 

@@ -269,8 +269,9 @@ impl Reader<'_, '_> {
                     self.module_exports(&assign.right);
                 } else if is_exports(object)
                     && let Some(field) = field
+                    && let Some(name) = crate::modules::field_path(field, [])
                 {
-                    self.export_value(field.to_string(), &assign.right);
+                    self.export_value(name, &assign.right);
                 }
             }
             _ => {}

@@ -967,6 +967,15 @@ impl<'a> Bindings<'a> {
     }
 
     fn imported_name(&self, expr: &Expr) -> Option<ImportedName> {
+        // A name or field holding the separator of field paths would read as a path.
+        self.imported_name_as_written(expr).filter(|imported| {
+            std::iter::once(&imported.name)
+                .chain(&imported.fields)
+                .all(|part| !part.contains(crate::modules::FIELD_SEPARATOR))
+        })
+    }
+
+    fn imported_name_as_written(&self, expr: &Expr) -> Option<ImportedName> {
         match strip(expr) {
             Expr::Ident(ident) => {
                 let (source, name) = self.import_of(ident)?;
