@@ -563,22 +563,20 @@ fn ancestors_within_repository(root: &Path) -> Vec<PathBuf> {
 /// `[files] ignore` is the config's to answer (`Config::is_ignored`). A file that git
 /// tracks is not left out by an ignore file (see [`tracked_but_ignored`]).
 pub fn walk_leaves_out(file: &Path, top: &Path) -> bool {
-    let Some(parent) = file.parent() else {
-        return false;
-    };
     match ignore_files_leave_out(file, top) {
-        Some(by_ignore_files) if by_ignore_files => {
-            let tracked = file.file_name().is_some_and(|name| {
-                repository_top(parent).is_some_and(|top| {
-                    // When git cannot say, the file is linted: more, never less.
-                    crate::git::tracked_files(parent, &top, Some(Path::new(name)))
-                        .map_or(true, |tracked| !tracked.files.is_empty())
-                })
+        None => true,
+        Some(false) => false,
+        Some(true) => {
+            let (Some(parent), Some(name)) = (file.parent(), file.file_name()) else {
+                return true;
+            };
+            let tracked = repository_top(parent).is_some_and(|top| {
+                // When git cannot say, the file is linted: more, never less.
+                crate::git::tracked_files(parent, &top, Some(Path::new(name)))
+                    .map_or(true, |tracked| !tracked.files.is_empty())
             });
             !tracked
         }
-        Some(_) => false,
-        None => true,
     }
 }
 
@@ -622,6 +620,18 @@ fn ignore_files_leave_out(file: &Path, top: &Path) -> Option<bool> {
 mod tests {
     use super::*;
 
+    /// Runs git in `folder`; the test stops if it fails.
+    fn git(folder: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(folder)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "git {args:?}");
+    }
+
     #[test]
     fn one_file_is_left_out_as_a_walk_would_leave_it_out() {
         let temp = tempfile::tempdir().unwrap();
@@ -631,12 +641,7 @@ mod tests {
             std::fs::create_dir_all(top.join(folder)).unwrap();
         }
         // A repository git can read: where it cannot say what it tracks, a file is linted.
-        let status = std::process::Command::new("git")
-            .args(["init", "-q"])
-            .current_dir(&repository)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        git(&repository, &["init", "-q"]);
         std::fs::write(repository.join(".gitignore"), "dist/\n*.min.js\n").unwrap();
         std::fs::write(repository.join("src/.ignore"), "!keep.min.js\n").unwrap();
         let left_out = |path: &str| walk_leaves_out(&repository.join(path), &top);
@@ -658,17 +663,7 @@ mod tests {
     fn a_tracked_file_is_not_left_out_by_an_ignore_file() {
         let temp = tempfile::tempdir().unwrap();
         let repository = std::fs::canonicalize(temp.path()).unwrap();
-        let git = |args: &[&str]| {
-            let status = std::process::Command::new("git")
-                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-                .args(args)
-                .current_dir(&repository)
-                .output()
-                .unwrap()
-                .status;
-            assert!(status.success(), "git {args:?}");
-        };
-        git(&["init", "-q"]);
+        git(&repository, &["init", "-q"]);
         for path in [
             "dist/tracked.js",
             "dist/untracked.js",
@@ -678,7 +673,10 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "postMessage(1, '*');\n").unwrap();
         }
-        git(&["add", "-f", "dist/tracked.js", "node_modules/x/i.js"]);
+        git(
+            &repository,
+            &["add", "-f", "dist/tracked.js", "node_modules/x/i.js"],
+        );
         std::fs::write(repository.join(".gitignore"), "dist/\n").unwrap();
         let left_out = |path: &str| walk_leaves_out(&repository.join(path), &repository);
         assert!(!left_out("dist/tracked.js"));

@@ -247,10 +247,7 @@ impl<'f> Graph<'f> {
                     }
                     // The module's own `head` hides any an `export *` passes on.
                     Export::Local { name: exported, .. }
-                        if exported == head
-                            || exported
-                                .strip_prefix(head)
-                                .is_some_and(|field| field.starts_with(super::FIELD_SEPARATOR)) =>
+                        if super::names_or_fields_of(exported, head) =>
                     {
                         return None;
                     }
@@ -259,11 +256,7 @@ impl<'f> Graph<'f> {
             }
         }
         // `export *` never re-exports a default, nor its fields.
-        if name == "default"
-            || name
-                .strip_prefix("default")
-                .is_some_and(|field| field.starts_with(super::FIELD_SEPARATOR))
-        {
+        if super::names_or_fields_of(name, "default") {
             return None;
         }
         facts.exports.iter().find_map(|export| match export {

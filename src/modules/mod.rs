@@ -106,6 +106,12 @@ pub fn field_path<'n>(name: &str, fields: impl IntoIterator<Item = &'n str>) -> 
     Some(path)
 }
 
+/// Whether `name` is `head` or one of its fields (`head` + separator + …).
+pub fn names_or_fields_of(name: &str, head: &str) -> bool {
+    name.strip_prefix(head)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(FIELD_SEPARATOR))
+}
+
 /// A lookup name as the code writes it (`api.check`).
 pub fn shown_field_path(name: &str) -> String {
     name.replace(FIELD_SEPARATOR, ".")

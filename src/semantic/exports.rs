@@ -157,15 +157,16 @@ impl Reader<'_, '_> {
                 for specifier in &named.specifiers {
                     match specifier {
                         ExportSpecifier::Named(named_specifier) => {
-                            let local = export_name(&named_specifier.orig);
-                            let exported = named_specifier
+                            let Some(local) = export_name(&named_specifier.orig) else {
+                                continue;
+                            };
+                            let Some(exported) = named_specifier
                                 .exported
                                 .as_ref()
-                                .map_or_else(|| local.clone(), export_name);
-                            let separator = crate::modules::FIELD_SEPARATOR;
-                            if exported.contains(separator) || local.contains(separator) {
+                                .map_or_else(|| Some(local.clone()), export_name)
+                            else {
                                 continue;
-                            }
+                            };
                             match &source {
                                 Some(source) => self.facts.exports.push(Export::From {
                                     name: exported,
@@ -184,11 +185,10 @@ impl Reader<'_, '_> {
                         }
                         ExportSpecifier::Namespace(namespace) => {
                             if let Some(source) = &source
-                                && !export_name(&namespace.name)
-                                    .contains(crate::modules::FIELD_SEPARATOR)
+                                && let Some(name) = export_name(&namespace.name)
                             {
                                 self.facts.exports.push(Export::From {
-                                    name: export_name(&namespace.name),
+                                    name,
                                     specifier: source.clone(),
                                     imported: "*".into(),
                                 });
@@ -562,12 +562,14 @@ fn other_start(expr: &Expr) -> usize {
     crate::parse::span_range(expr.span()).start
 }
 
-/// An export's name; a string name holding [`crate::modules::FIELD_SEPARATOR`] is left
-/// out of the module's facts by its callers.
-fn export_name(name: &ModuleExportName) -> String {
+/// An export's name; `None` for a string name holding [`crate::modules::FIELD_SEPARATOR`],
+/// which is left out of the module's facts (see [`crate::modules::field_path`]).
+fn export_name(name: &ModuleExportName) -> Option<String> {
     match name {
-        ModuleExportName::Ident(ident) => ident.sym.to_string(),
-        ModuleExportName::Str(text) => text.value.to_string_lossy().to_string(),
+        ModuleExportName::Ident(ident) => Some(ident.sym.to_string()),
+        ModuleExportName::Str(text) => {
+            crate::modules::field_path(&text.value.to_string_lossy(), [])
+        }
     }
 }
 

@@ -968,11 +968,8 @@ impl<'a> Bindings<'a> {
 
     fn imported_name(&self, expr: &Expr) -> Option<ImportedName> {
         // A name or field holding the separator of field paths would read as a path.
-        self.imported_name_as_written(expr).filter(|imported| {
-            std::iter::once(&imported.name)
-                .chain(&imported.fields)
-                .all(|part| !part.contains(crate::modules::FIELD_SEPARATOR))
-        })
+        self.imported_name_as_written(expr)
+            .filter(|imported| imported.field_path().is_some())
     }
 
     fn imported_name_as_written(&self, expr: &Expr) -> Option<ImportedName> {
@@ -1005,21 +1002,13 @@ impl<'a> Bindings<'a> {
                 fields.reverse();
                 let (source, name) = self.import_of(root)?;
                 let shown = format!("{}.{}", root.sym, fields.join("."));
-                Some(if name == "*" {
-                    let name = fields.remove(0);
-                    ImportedName {
-                        source,
-                        name,
-                        fields,
-                        shown,
-                    }
-                } else {
-                    ImportedName {
-                        source,
-                        name,
-                        fields,
-                        shown,
-                    }
+                // Of a namespace, the first field is the name the module exports.
+                let name = if name == "*" { fields.remove(0) } else { name };
+                Some(ImportedName {
+                    source,
+                    name,
+                    fields,
+                    shown,
                 })
             }
         }
