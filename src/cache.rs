@@ -394,6 +394,11 @@ pub struct Entry {
     pub project: ProjectFacts,
     /// What its bytes hold that later passes look for, when it was left unparsed.
     pub skipped_words: Option<crate::results::SkippedWords>,
+    /// Markup read for its tags alone (see `FileResult::scripts_wait`).
+    #[serde(default)]
+    pub scripts_wait: bool,
+    #[serde(default)]
+    pub waiting_imports: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -579,7 +584,8 @@ pub fn key(config_description: &str) -> String {
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(b"\0");
     // The shape of an entry's facts: entries of another shape are not read.
-    hasher.update(b"module-graph-7-directives-3-frames-1-reach-2-auth-1-walk-1-stores-1\0");
+    hasher
+        .update(b"module-graph-7-directives-3-frames-1-reach-2-auth-1-walk-1-stores-1-markup-1\0");
     hasher.update(config_description.as_bytes());
     hasher.finalize().to_hex().to_string()
 }
@@ -642,6 +648,8 @@ impl Entry {
             page: result.page.clone(),
             project: result.project.clone(),
             skipped_words: result.skipped_words,
+            scripts_wait: result.scripts_wait,
+            waiting_imports: result.waiting_imports.clone(),
         }
     }
 
@@ -667,6 +675,8 @@ mod tests {
             page: PageRefs::default(),
             project: ProjectFacts::default(),
             skipped_words: None,
+            scripts_wait: false,
+            waiting_imports: Vec::new(),
         }
     }
 

@@ -210,6 +210,12 @@ pub fn html_references(bytes: &[u8]) -> Option<DecodedBytes> {
     references(Builder::unmapped(bytes), true)
 }
 
+/// Character references decoded as in text rather than in an attribute (where a legacy
+/// reference followed by `=` or a letter stays as written), without offsets.
+pub fn html_text_references(bytes: &[u8]) -> Option<DecodedBytes> {
+    references(Builder::unmapped(bytes), false)
+}
+
 /// The text of an SVG or MathML `<script>` as the browser reads it: there a script's
 /// text is not raw, so character references are decoded (as in text, not in an
 /// attribute), except inside `<![CDATA[ … ]]>` sections, whose markers are dropped.

@@ -72,6 +72,9 @@ pub enum Verdict {
     Parse,
     /// Worth parsing only if a page of the run loads it.
     ParseIfLoaded,
+    /// Markup whose tags matter (`<script src>`, `<iframe>`) but whose scripts hold no
+    /// needle: its tags are read, its scripts parsed only when a later pass needs them.
+    MarkupOnly,
 }
 
 /// The enabled rules' triggers, compiled into two automata: the needles that alone make
@@ -200,11 +203,17 @@ impl Prefilter {
         let bytes = url.as_ref().map_or(bytes, |decoded| &decoded.bytes);
         let escapes = decode::javascript_escapes_unmapped(bytes, self.alphabet);
         let bytes = escapes.as_deref().unwrap_or(bytes);
-        if self.decisive.is_match(bytes) || (markup && self.markup.is_match(bytes)) {
+        if self.decisive.is_match(bytes) {
             return Verdict::Parse;
         }
+        let tags = markup && self.markup.is_match(bytes);
+        let otherwise = if tags {
+            Verdict::MarkupOnly
+        } else {
+            Verdict::Skip
+        };
         if self.triggers.is_empty() {
-            return Verdict::Skip;
+            return otherwise;
         }
         let mut seen = vec![false; self.contained.len()];
         for found in self.conditional.find_iter(bytes) {
@@ -214,7 +223,7 @@ impl Prefilter {
                 seen[inner] = true;
             }
         }
-        let mut verdict = Verdict::Skip;
+        let mut verdict = otherwise;
         for trigger in &self.triggers {
             let present = seen[trigger.needle]
                 && (trigger.companions.is_empty()
@@ -329,9 +338,22 @@ mod tests {
     fn scopes_depend_on_the_kind_of_file() {
         let prefilter = prefilter();
         assert_eq!(prefilter.verdict(b"'<script>'", SCRIPT), Verdict::Skip);
+        // Markup's tags alone: its scripts wait until a later pass needs them.
         assert_eq!(
             prefilter.verdict(b"<script>", FileKind::Html),
+            Verdict::MarkupOnly
+        );
+        assert_eq!(
+            prefilter.verdict(b"<SCRIPT src=app.js></SCRIPT>", FileKind::Vue),
+            Verdict::MarkupOnly
+        );
+        assert_eq!(
+            prefilter.verdict(b"<script>x.postMessage(1)</script>", FileKind::Html),
             Verdict::Parse
+        );
+        assert_eq!(
+            prefilter.verdict(b"<p>hi</p>", FileKind::Html),
+            Verdict::Skip
         );
         assert_eq!(
             prefilter.verdict(b"createElement('iframe')", SCRIPT),

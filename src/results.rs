@@ -43,6 +43,12 @@ pub struct FileResult {
     /// bytes held, as read then, so that those passes read again only the files that
     /// hold them. `None`: not known (parsed, or from a cache that did not record them).
     pub skipped_words: Option<SkippedWords>,
+    /// Markup whose tags were read but whose scripts were not parsed: they hold no
+    /// needle (see `Verdict::MarkupOnly`). A later pass parses them if it needs them.
+    pub scripts_wait: bool,
+    /// For such markup: every string of its scripts' code as the parser would read it,
+    /// a superset of what they import (`modules::scan`).
+    pub waiting_imports: Vec<String>,
 }
 
 /// What the bytes of a file the prefilter left unparsed hold that a later pass looks for.

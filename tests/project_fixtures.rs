@@ -140,6 +140,48 @@ fn following_imports_changes_only_websocket_same_page_findings() {
     assert!(compared > 50, "only {compared} findings compared");
 }
 
+/// Markup whose scripts hold no needle is read for its tags alone, and its scripts are
+/// parsed only when the page map or the link needs them (`Verdict::MarkupOnly`): every
+/// project, and every rule's fixture folder linted as one project, gives the findings
+/// of parsing every such script in the first pass, and parses no more files. (Their
+/// components lead to sockets, so all are parsed in the end: `tests/properties.rs`
+/// generates applications where some are not.)
+#[test]
+fn markup_read_for_its_tags_alone_changes_no_finding() {
+    let mut folders = projects();
+    for rule in std::fs::read_dir("fixtures").unwrap() {
+        let rule = rule.unwrap().path();
+        if rule.is_dir() {
+            folders.push(rule);
+        }
+    }
+    let mut compared = 0;
+    for folder in folders {
+        let deferring = Engine::new(Config::defaults(folder.clone()));
+        let mut parsing = Engine::new(Config::defaults(folder.clone()));
+        parsing.defer_markup_scripts = false;
+        let found = findings_of(&deferring, &folder);
+        assert_eq!(
+            found,
+            findings_of(&parsing, &folder),
+            "{}: parsing every page's scripts finds something else",
+            folder.display()
+        );
+        let files_parsed = |engine: &Engine| {
+            engine
+                .run(Input::Paths(vec![folder.clone()]), 1, true)
+                .files_parsed
+        };
+        assert!(
+            files_parsed(&deferring) <= files_parsed(&parsing),
+            "{}",
+            folder.display()
+        );
+        compared += found.len();
+    }
+    assert!(compared > 500, "only {compared} findings compared");
+}
+
 /// Every file the link pass lints again it walks from the tree the first pass kept:
 /// each project gives the same findings as a run that keeps no tree and parses again,
 /// and as one whose link answers every question; no file of a project fixture is parsed

@@ -558,3 +558,99 @@ proptest! {
         prop_assert_eq!(page_map_shape(&mapper.build(&report, &pool)), page_map_shape(&fresh));
     }
 }
+
+/// Lines of components' scripts and of the modules they import: listener wrappers and
+/// socket factories of another module (named, default, through an imported event name),
+/// imports of modules and components, and code that holds nothing. `K` is another
+/// file's number.
+const COMPONENT_LINES: &[&str] = &[
+    "import { on } from './mK.js'; on(window, 'message', (e) => { document.body.innerHTML = e.data; });",
+    "import listen from './mK.js'; listen(window, 'message', (e) => { document.body.innerHTML = e.data; });",
+    "import { on, MESSAGE } from './mK.js'; on(window, MESSAGE, (e) => { document.body.innerHTML = e.data; });",
+    "import { on } from './mK.js'; on(window, 'resize', () => go());",
+    "import { connect } from './mK.js'; const s = connect('ws://app.example/x'); s.send('hi');",
+    "import { open } from './mK.js'; const t = open(); t.onmessage = (e) => { document.body.innerHTML = e.data; };",
+    "import './cK.vue';",
+    "import C from './cK.svelte';",
+    "import { label } from './mK.js'; const shown = label + '!';",
+    "const count = 1;",
+];
+
+const MODULE_LINES: &[&str] = &[
+    "export function on(target, type, handler) { target.addEventListener(type, handler); }",
+    "export default function (target, type, handler) { target.addEventListener(type, handler); }",
+    "export const MESSAGE = 'message';",
+    "export { on, MESSAGE } from './mK.js';",
+    "export function connect(url) { return new WebSocket(url); }",
+    "import { connect } from './mK.js'; export function open() { return connect('ws://app.example/y'); }",
+    "export const label = 'x';",
+    "import './cK.vue';",
+    "export const live = new WebSocket('wss://app.example/bus');",
+];
+
+const COMPONENTS: usize = 3;
+const WRAPPER_MODULES: usize = 4;
+
+fn lines_of(table: &[&str], choices: &[(usize, u8)]) -> String {
+    choices
+        .iter()
+        .map(|&(line, other)| {
+            let line = table[line % table.len()];
+            let module = (other as usize % WRAPPER_MODULES).to_string();
+            let component = (other as usize % COMPONENTS).to_string();
+            let line = if line.contains("'./cK") {
+                line.replace('K', &component)
+            } else {
+                line.replace('K', &module)
+            };
+            format!("{line}\n")
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Markup whose scripts hold no needle is read for its tags alone, and its scripts
+    /// are parsed only when the page map or the link may need them
+    /// (`Engine::defer_markup_scripts`): the findings of parsing every page's and
+    /// component's scripts in the first pass, on generated applications whose
+    /// components call wrappers and factories of other modules, with no more files
+    /// parsed.
+    #[test]
+    fn markup_scripts_left_waiting_change_no_finding(
+        components in prop::collection::vec(prop::collection::vec((0usize..64, any::<u8>()), 0..4), COMPONENTS),
+        modules in prop::collection::vec(prop::collection::vec((0usize..64, any::<u8>()), 0..3), WRAPPER_MODULES),
+        inline in prop::collection::vec((0usize..64, any::<u8>()), 0..3),
+        svelte in any::<bool>(),
+        page_loads_component in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        let loaded = if page_loads_component { "<script type=\"module\" src=\"/c0.js\"></script>\n" } else { "" };
+        write(
+            "index.html",
+            &format!("{loaded}<script type=\"module\">\n{}</script>\n", lines_of(COMPONENT_LINES, &inline)),
+        );
+        write("c0.js", "import './c0.vue';\n");
+        for (index, choices) in modules.iter().enumerate() {
+            write(&format!("m{index}.js"), &lines_of(MODULE_LINES, choices));
+        }
+        for (index, choices) in components.iter().enumerate() {
+            let script = lines_of(COMPONENT_LINES, choices);
+            write(&format!("c{index}.vue"), &format!("<template><p/></template>\n<script setup>\n{script}</script>\n"));
+            if svelte {
+                write(&format!("c{index}.svelte"), &format!("<script>\n{script}</script>\n<p>&amp;&&</p>\n"));
+            }
+        }
+        let input = || Input::Paths(vec![dir.path().to_path_buf()]);
+        let deferring = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        let mut parsing = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        parsing.defer_markup_scripts = false;
+        let deferred = deferring.run(input(), 2, true);
+        let parsed = parsing.run(input(), 2, true);
+        prop_assert!(deferred.errors.is_empty(), "{:?}", deferred.errors);
+        prop_assert_eq!(whole_findings(&deferred), whole_findings(&parsed));
+        prop_assert!(deferred.files_parsed <= parsed.files_parsed);
+    }
+}

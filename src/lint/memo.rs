@@ -214,5 +214,7 @@ pub(super) fn cached_result(
         cached: true,
         reported_in_part: false,
         skipped_words: entry.skipped_words,
+        scripts_wait: entry.scripts_wait,
+        waiting_imports: entry.waiting_imports.clone(),
     }
 }

@@ -71,6 +71,10 @@ pub struct Engine {
     /// The second pass leaves unparsed the modules that cannot lead to a file with facts
     /// (on by default; off only to show that it changes no finding).
     pub prune_loaded_scripts: bool,
+    /// Markup whose scripts hold no needle is read for its tags alone, its scripts
+    /// parsed when a later pass needs them (on by default; off only to show that it
+    /// changes no finding).
+    pub defer_markup_scripts: bool,
     /// Between full builds of the page map, the second pass follows what the modules it
     /// parsed import (on by default; off, it builds the map after every round, only to
     /// show that it changes no finding).
@@ -192,6 +196,7 @@ impl Engine {
             cache_loading: None,
             read_everything: false,
             prune_loaded_scripts: true,
+            defer_markup_scripts: true,
             follow_second_pass_imports: true,
             lazy_summaries: true,
             collect_stats: false,
@@ -301,6 +306,11 @@ impl Engine {
                 ..unparsed(path)
             };
         }
+        // Its tags may load or embed something the page map follows; its scripts wait.
+        let scripts_wait = verdict == Verdict::MarkupOnly && self.defer_markup_scripts;
+        let skipped_words = scripts_wait.then(|| crate::results::SkippedWords {
+            keepalive: holds_keepalive_word(&bytes),
+        });
         let _deadline =
             crate::deadline::start(self.max_file_time, crate::deadline::budget_for(bytes.len()));
         let (text, invalid_utf8_at, repairs) = match String::from_utf8(bytes) {
@@ -330,7 +340,20 @@ impl Engine {
             );
         }
         let (blocks, page) = embedded::split(kind, &text);
+        let parsed_blocks = if scripts_wait { 0 } else { blocks.len() };
         let analysis = embedded::AnalysisText::new(&text, &blocks);
+        let waiting_imports = if scripts_wait {
+            let mut strings: Vec<String> = (0..blocks.len())
+                .flat_map(|index| {
+                    crate::modules::scan::strings_of(analysis.code(&blocks, index).0.as_bytes())
+                })
+                .collect();
+            strings.sort_unstable();
+            strings.dedup();
+            strings
+        } else {
+            Vec::new()
+        };
         let mut facts = FileFacts::default();
         let mut comments = Vec::new();
         let (globals, mut earlier, remembered) = match trees.take() {
@@ -354,7 +377,7 @@ impl Engine {
             remembered,
             || {
                 swc_common::GLOBALS.set(&globals, || {
-                    for (index, block) in blocks.iter().enumerate() {
+                    for (index, block) in blocks.iter().enumerate().take(parsed_blocks) {
                         let (code, base) = analysis.code(&blocks, index);
                         let earlier = earlier.next();
                         // The tree is dropped inside the room too: dropping a deep tree recurses.
@@ -538,7 +561,7 @@ impl Engine {
             }
         }
         let project = ProjectFacts {
-            analysed: !blocks.is_empty(),
+            analysed: parsed_blocks > 0,
             module,
             demands: questions.demands,
             export_demands: questions.export_demands,
@@ -603,7 +626,7 @@ impl Engine {
         });
         FileResult {
             path,
-            parsed: !blocks.is_empty(),
+            parsed: parsed_blocks > 0,
             deferred: false,
             findings,
             text: keep_text.then(|| Arc::from(text)),
@@ -615,7 +638,9 @@ impl Engine {
             stamp: None,
             cached: false,
             reported_in_part: false,
-            skipped_words: None,
+            skipped_words,
+            scripts_wait,
+            waiting_imports,
         }
     }
 
@@ -1029,6 +1054,7 @@ impl Engine {
             &mut mapper,
             &cwd,
         );
+        self.lint_importing_markup(&mut report, &pool, &discovered, &positions, &mapper, &cwd);
         clock.finished("second pass", "link pass");
         if !discovered.is_empty() {
             let files = LinkedFiles {
@@ -1190,6 +1216,8 @@ fn unparsed(path: String) -> FileResult {
         cached: false,
         reported_in_part: false,
         skipped_words: None,
+        scripts_wait: false,
+        waiting_imports: Vec::new(),
     }
 }
 

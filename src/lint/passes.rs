@@ -191,6 +191,75 @@ impl Engine {
         }
     }
 
+    /// Markup whose scripts the first pass left unparsed (they hold no needle, only tags
+    /// a page map reads) and the second pass did not need, but which may ask the link
+    /// something it can answer: parsed before the link, so that its scripts' questions
+    /// about the names they import are answered as if the first pass had parsed them.
+    ///
+    /// A script without a needle asks only whether an imported function registers a
+    /// listener (a wrapper handed an event name and a handler) or makes a socket (a
+    /// factory); the other questions arise inside handlers and around sockets, which
+    /// take a needle or one of those answers first. Either answer needs, somewhere
+    /// along the imports, a module with a needle (a socket, a listener with its event)
+    /// or one that calls a listener API (`LISTENER_APIS`). So markup that cannot reach
+    /// such a module through what its text could import is left unparsed
+    /// (see `ImportEdges`).
+    pub(super) fn lint_importing_markup(
+        &self,
+        report: &mut RunReport,
+        pool: &rayon::ThreadPool,
+        discovered: &[PathBuf],
+        positions: &[usize],
+        mapper: &crate::pages::PageMapper,
+        cwd: &Path,
+    ) {
+        let waiting: Vec<usize> = (0..report.files.len())
+            .filter(|&at| {
+                let file = &report.files[at];
+                file.scripts_wait && !file.project.analysed
+            })
+            .collect();
+        if waiting.is_empty() {
+            return;
+        }
+        let edges = ImportEdges {
+            engine: self,
+            report,
+            index: &mapper.index,
+            resolver: &mapper.resolver,
+            discovered,
+            positions,
+        };
+        // Each waiting file's own targets: what it holds itself does not count, since
+        // it asks the link only about what it imports.
+        let targets: Vec<Option<Vec<usize>>> =
+            pool.install(|| waiting.par_iter().map(|&at| edges.candidates(at)).collect());
+        let mut leads = crate::modules::leads::Leads::new(
+            report.files.iter().map(may_answer_from_exports).collect(),
+        );
+        let starts: Vec<usize> = targets.iter().flatten().flatten().copied().collect();
+        leads.explore(&starts, &edges, pool);
+        let wanted: Vec<usize> = waiting
+            .iter()
+            .zip(&targets)
+            .filter(|(_, targets)| {
+                targets.as_ref().is_none_or(|targets| {
+                    targets.iter().any(|&target| leads.leads_to_facts(target))
+                })
+            })
+            .map(|(&at, _)| at)
+            .collect();
+        let options: Vec<FileOptions> = wanted
+            .iter()
+            .map(|_| FileOptions {
+                loaded: true,
+                keep_trees: true,
+                ..FileOptions::default()
+            })
+            .collect();
+        self.relint(report, pool, discovered, positions, &wanted, &options, cwd);
+    }
+
     /// The third pass: scripts the prefilter skipped that may keep alive or reopen a
     /// socket of another file by name (see `crate::project::keepalive_elsewhere`),
     /// parsed now that the findings on escaping sockets are known: the other scripts of
@@ -472,10 +541,17 @@ impl crate::modules::leads::Edges for SecondPassEdges<'_> {
     }
 
     fn scanned(&self, at: usize) -> Option<Vec<usize>> {
-        let path = &self.discovered[self.positions[at]];
-        let bytes = self.engine.read_source(path).ok()?;
-        let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
-        let candidates = crate::modules::scan::specifier_candidates(&bytes, markup)?;
+        let file = &self.report.files[at];
+        let read;
+        let candidates = if file.scripts_wait {
+            &file.waiting_imports
+        } else {
+            let path = &self.discovered[self.positions[at]];
+            let bytes = self.engine.read_source(path).ok()?;
+            let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
+            read = crate::modules::scan::specifier_candidates(&bytes, markup)?;
+            &read
+        };
         let mut targets: Vec<usize> = self.loads(at).collect();
         targets.extend(candidates.iter().filter_map(|candidate| {
             crate::pages::import_target(
@@ -490,4 +566,117 @@ impl crate::modules::leads::Edges for SecondPassEdges<'_> {
         targets.dedup();
         Some(targets)
     }
+}
+
+/// The edges [`Engine::lint_importing_markup`] explores: what a parsed file imports, and
+/// every string of an unparsed file's text that resolves. An unparsed file that calls a
+/// listener API may define a wrapper, so it is not vouched for (it leads to answers), as
+/// a file whose text cannot be read or scanned.
+struct ImportEdges<'a> {
+    engine: &'a Engine,
+    report: &'a RunReport,
+    index: &'a crate::pages::PathIndex,
+    resolver: &'a crate::modules::resolve::Resolver,
+    discovered: &'a [PathBuf],
+    positions: &'a [usize],
+}
+
+impl ImportEdges<'_> {
+    /// The files of the run `at`'s text could import, or `None` when it cannot be read
+    /// or scanned.
+    fn candidates(&self, at: usize) -> Option<Vec<usize>> {
+        let file = &self.report.files[at];
+        if file.scripts_wait {
+            return Some(self.resolved(at, &file.waiting_imports));
+        }
+        let path = &self.discovered[self.positions[at]];
+        let bytes = self.engine.read_source(path).ok()?;
+        self.scanned_candidates(at, &bytes)
+    }
+
+    fn scanned_candidates(&self, at: usize, bytes: &[u8]) -> Option<Vec<usize>> {
+        let file = &self.report.files[at];
+        if file.scripts_wait {
+            return Some(self.resolved(at, &file.waiting_imports));
+        }
+        let path = &self.discovered[self.positions[at]];
+        let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
+        let candidates = crate::modules::scan::specifier_candidates(bytes, markup)?;
+        Some(self.resolved(at, &candidates))
+    }
+
+    fn resolved(&self, at: usize, candidates: &[String]) -> Vec<usize> {
+        let file = &self.report.files[at];
+        let mut targets: Vec<usize> = candidates
+            .iter()
+            .filter_map(|candidate| {
+                crate::pages::import_target(self.resolver, self.index, at, &file.path, candidate)
+            })
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        targets
+    }
+}
+
+impl crate::modules::leads::Edges for ImportEdges<'_> {
+    fn parsed(&self, at: usize) -> Option<Vec<usize>> {
+        let file = &self.report.files[at];
+        if !file.project.analysed {
+            return None;
+        }
+        let mut targets: Vec<usize> = file
+            .project
+            .module
+            .specifiers
+            .iter()
+            .filter_map(|specifier| {
+                crate::pages::import_target(self.resolver, self.index, at, &file.path, specifier)
+            })
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        Some(targets)
+    }
+
+    fn scanned(&self, at: usize) -> Option<Vec<usize>> {
+        let path = &self.discovered[self.positions[at]];
+        let bytes = self.engine.read_source(path).ok()?;
+        if may_wrap_listeners(&bytes) {
+            return None;
+        }
+        self.scanned_candidates(at, &bytes)
+    }
+}
+
+/// Whether a parsed file exports a function whose summary may say it registers a
+/// listener or makes a socket (known, or left pending until asked).
+fn may_answer_from_exports(file: &FileResult) -> bool {
+    file.project.analysed
+        && file.project.module.exports.iter().any(|export| {
+            matches!(
+                export,
+                crate::modules::Export::Local { summary, .. }
+                    if summary.function.as_ref().is_some_and(|function| !function.is_empty())
+            )
+        })
+}
+
+/// Whether an unparsed script may define a listener wrapper: it hands a listener API an
+/// event type that is not a string written there (`target.addEventListener(type, …)`),
+/// or uses jQuery, whose `.on` the wrappers also forward to.
+fn may_wrap_listeners(bytes: &[u8]) -> bool {
+    if ["$(", "jQuery("]
+        .iter()
+        .any(|word| memchr::memmem::find(bytes, word.as_bytes()).is_some())
+    {
+        return true;
+    }
+    ["addEventListener(", "attachEvent("].iter().any(|api| {
+        memchr::memmem::find_iter(bytes, api.as_bytes()).any(|at| {
+            let after = &bytes[at + api.len()..];
+            let first = after.iter().find(|byte| !byte.is_ascii_whitespace());
+            !matches!(first, Some(b'"' | b'\'' | b'`'))
+        })
+    })
 }

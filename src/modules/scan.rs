@@ -14,12 +14,41 @@
 //! text, and the scan never gives up on a script.
 
 /// The strings of `text` that may be module specifiers: every specifier a parse of
-/// `text` as a script finds is among them. `None` for markup the scan cannot vouch for:
-/// a character reference or a NUL, which HTML decodes before the code is parsed.
+/// `text` as a script finds is among them. In markup, whose code HTML may decode first
+/// (an event-handler attribute, an `<iframe srcdoc>` document and what it nests, an SVG
+/// script), also every string of each decoding. `None` for markup with a NUL, which
+/// HTML replaces before the code is parsed, or with a `javascript:` URL and a `%`.
 pub fn specifier_candidates(text: &[u8], markup: bool) -> Option<Vec<String>> {
-    if markup && memchr::memchr2(b'&', 0, text).is_some() {
+    if !markup {
+        return Some(strings_of(text));
+    }
+    // A `javascript:` URL's code is percent-decoded before it runs.
+    let percent_decoded = memchr::memchr(b'%', text).is_some()
+        && memchr::memmem::find(&text.to_ascii_lowercase(), b"javascript:").is_some();
+    if memchr::memchr(0, text).is_some() || percent_decoded {
         return None;
     }
+    let mut candidates = strings_of(text);
+    let mut level: Option<Vec<u8>> = None;
+    for _ in 0..=crate::embedded::MAX_SRCDOC_DEPTH {
+        let current = level.as_deref().unwrap_or(text);
+        if let Some(as_text) = crate::decode::html_text_references(current) {
+            candidates.extend(strings_of(&as_text.bytes));
+        }
+        let Some(as_attribute) = crate::decode::html_references(current) else {
+            break;
+        };
+        candidates.extend(strings_of(&as_attribute.bytes));
+        level = Some(as_attribute.bytes);
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    Some(candidates)
+}
+
+/// Every string between two neighbouring quote boundaries of one kind, decoded: the
+/// candidates of a script's code as the parser reads it.
+pub fn strings_of(text: &[u8]) -> Vec<String> {
     let mut candidates = Vec::new();
     for quote in [b'"', b'\'', b'`'] {
         let boundaries: Vec<usize> = memchr::memchr_iter(quote, text)
@@ -56,7 +85,7 @@ pub fn specifier_candidates(text: &[u8], markup: bool) -> Option<Vec<String>> {
     }
     candidates.sort_unstable();
     candidates.dedup();
-    Some(candidates)
+    candidates
 }
 
 /// The value of a string literal's text, escapes decoded as JavaScript does; `None` when
@@ -164,7 +193,39 @@ mod tests {
             r#"import x from "./a\\"; require('./c\\\'d')"#,
             "./c\\'d"
         ));
-        assert!(specifier_candidates(b"<a onclick=\"import(&quot;./x&quot;)\">", true).is_none());
+    }
+
+    fn markup_has(text: &str, specifier: &str) -> bool {
+        specifier_candidates(text.as_bytes(), true)
+            .unwrap()
+            .iter()
+            .any(|candidate| candidate == specifier)
+    }
+
+    #[test]
+    fn markup_is_scanned_as_html_decodes_it() {
+        // An event handler's attribute is decoded before its code runs.
+        assert!(markup_has("<a onclick=\"import(&quot;./x&quot;)\">", "./x"));
+        assert!(markup_has(
+            "<button onclick=\"a && import('./&#x79;.js')\">",
+            "./y.js"
+        ));
+        // A legacy reference before `=` stays as written in an attribute, not in text.
+        assert!(markup_has(
+            "<svg><script>import('./a&amp=b')</script></svg>",
+            "./a&=b"
+        ));
+        assert!(markup_has(
+            "<svg><script>import('./a&amp=b')</script></svg>",
+            "./a&amp=b"
+        ));
+        // An `<iframe srcdoc>` nests a document, decoded once more at each level.
+        assert!(markup_has(
+            "<iframe srcdoc=\"<script>import(&amp;quot;./z&amp;quot;)</script>\">",
+            "./z"
+        ));
+        assert!(specifier_candidates(b"<p>\0</p>", true).is_none());
+        assert!(specifier_candidates(b"<a href=\"javascript:import('%2e/x')\">", true).is_none());
     }
 
     #[test]

@@ -708,6 +708,8 @@ mod tests {
             cached: false,
             reported_in_part: false,
             skipped_words: None,
+            scripts_wait: false,
+            waiting_imports: Vec::new(),
         };
         RunReport {
             files_scanned: 1,
