@@ -306,11 +306,7 @@ impl Engine {
                 ..unparsed(path)
             };
         }
-        // Its tags may load or embed something the page map follows; its scripts wait.
-        let scripts_wait = verdict == Verdict::MarkupOnly && self.defer_markup_scripts;
-        let skipped_words = scripts_wait.then(|| crate::results::SkippedWords {
-            keepalive: holds_keepalive_word(&bytes),
-        });
+        let keepalive = holds_keepalive_word(&bytes);
         let _deadline =
             crate::deadline::start(self.max_file_time, crate::deadline::budget_for(bytes.len()));
         let (text, invalid_utf8_at, repairs) = match String::from_utf8(bytes) {
@@ -340,6 +336,16 @@ impl Engine {
             );
         }
         let (blocks, page) = embedded::split(kind, &text);
+        // A component's tags may embed something the page map follows; its scripts wait.
+        // A page's scripts are parsed: the page map and the keep-alive pass read what a
+        // page's own code imports. So are scripts HTML decodes first (an SVG script, an
+        // attribute with character references), which the needle search reads otherwise.
+        let scripts_wait = verdict == Verdict::MarkupOnly
+            && self.defer_markup_scripts
+            && kind != FileKind::Html
+            && page.scripts.is_empty()
+            && blocks.iter().all(|block| block.decoded.is_none());
+        let skipped_words = scripts_wait.then_some(crate::results::SkippedWords { keepalive });
         let parsed_blocks = if scripts_wait { 0 } else { blocks.len() };
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let waiting_imports = if scripts_wait {

@@ -594,6 +594,17 @@ impl ImportEdges<'_> {
         self.scanned_candidates(at, &bytes)
     }
 
+    /// The file of the run `specifier` names from `from`, as the link's module graph
+    /// resolves it: a query or a loader prefix (`./x.js?v=1`) names the file too, where
+    /// the page map leaves such URLs alone.
+    fn target(&self, at: usize, from: &str, specifier: &str) -> Option<usize> {
+        let path = self.resolver.resolve(from, specifier)?;
+        self.index
+            .get(&*path)
+            .copied()
+            .filter(|&target| target != at)
+    }
+
     fn scanned_candidates(&self, at: usize, bytes: &[u8]) -> Option<Vec<usize>> {
         let file = &self.report.files[at];
         if file.scripts_wait {
@@ -609,9 +620,7 @@ impl ImportEdges<'_> {
         let file = &self.report.files[at];
         let mut targets: Vec<usize> = candidates
             .iter()
-            .filter_map(|candidate| {
-                crate::pages::import_target(self.resolver, self.index, at, &file.path, candidate)
-            })
+            .filter_map(|candidate| self.target(at, &file.path, candidate))
             .collect();
         targets.sort_unstable();
         targets.dedup();
@@ -630,9 +639,7 @@ impl crate::modules::leads::Edges for ImportEdges<'_> {
             .module
             .specifiers
             .iter()
-            .filter_map(|specifier| {
-                crate::pages::import_target(self.resolver, self.index, at, &file.path, specifier)
-            })
+            .filter_map(|specifier| self.target(at, &file.path, specifier))
             .collect();
         targets.sort_unstable();
         targets.dedup();
@@ -662,9 +669,11 @@ fn may_answer_from_exports(file: &FileResult) -> bool {
         })
 }
 
-/// Whether an unparsed script may define a listener wrapper: it hands a listener API an
-/// event type that is not a string written there (`target.addEventListener(type, …)`),
-/// or uses jQuery, whose `.on` the wrappers also forward to.
+/// Whether an unparsed script may define a listener wrapper: it names a listener API
+/// other than in a call that hands it an event type written there
+/// (`el.addEventListener("click", …)`): a type from elsewhere, a computed or optional call
+/// (`t[add]`, `t.addEventListener?.(…)`), type arguments, a space. Or it uses jQuery,
+/// whose `.on` the wrappers also forward to.
 fn may_wrap_listeners(bytes: &[u8]) -> bool {
     if ["$(", "jQuery("]
         .iter()
@@ -672,11 +681,67 @@ fn may_wrap_listeners(bytes: &[u8]) -> bool {
     {
         return true;
     }
-    ["addEventListener(", "attachEvent("].iter().any(|api| {
+    ["addEventListener", "attachEvent"].iter().any(|api| {
         memchr::memmem::find_iter(bytes, api.as_bytes()).any(|at| {
             let after = &bytes[at + api.len()..];
-            let first = after.iter().find(|byte| !byte.is_ascii_whitespace());
-            !matches!(first, Some(b'"' | b'\'' | b'`'))
+            let Some(rest) = after.strip_prefix(b"(") else {
+                return true;
+            };
+            !starts_with_plain_string_argument(rest)
         })
     })
+}
+
+/// Whether a call's arguments start with a whole string written there
+/// (`"click", handler`): a quote, text without escapes or substitutions, the same quote,
+/// then `,` or `)`.
+fn starts_with_plain_string_argument(arguments: &[u8]) -> bool {
+    let skip_space = |bytes: &[u8]| -> usize {
+        bytes
+            .iter()
+            .take_while(|byte| byte.is_ascii_whitespace())
+            .count()
+    };
+    let at = skip_space(arguments);
+    let Some(&quote) = arguments.get(at) else {
+        return false;
+    };
+    if !matches!(quote, b'"' | b'\'' | b'`') {
+        return false;
+    }
+    let text = &arguments[at + 1..];
+    let Some(end) = memchr::memchr(quote, text) else {
+        return false;
+    };
+    let inside = &text[..end];
+    if memchr::memchr(b'\\', inside).is_some() || (quote == b'`' && inside.contains(&b'$')) {
+        return false;
+    }
+    let after = &text[end + 1..];
+    matches!(after.get(skip_space(after)), Some(b',' | b')'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_wrap_listeners;
+
+    #[test]
+    fn a_listener_api_handed_a_type_from_elsewhere_may_be_a_wrapper() {
+        assert!(may_wrap_listeners(b"t.addEventListener(type, h)"));
+        assert!(may_wrap_listeners(b"t.addEventListener (type, h)"));
+        assert!(may_wrap_listeners(b"t.addEventListener?.(type, h)"));
+        assert!(may_wrap_listeners(b"t.addEventListener<K>(type, h)"));
+        assert!(may_wrap_listeners(
+            b"const add = 'addEventListener'; t[add](e, h)"
+        ));
+        assert!(may_wrap_listeners(b"t.attachEvent('on' + type, h)"));
+        assert!(may_wrap_listeners(b"$(t).on(type, h)"));
+        // Every call hands it a type written there: no wrapper.
+        assert!(!may_wrap_listeners(
+            b"el.addEventListener('click', go); el.addEventListener( \"keyup\", go)"
+        ));
+        assert!(!may_wrap_listeners(b"const count = 1;"));
+        assert!(may_wrap_listeners(b"t.addEventListener(`on${type}`, h)"));
+        assert!(may_wrap_listeners(b"t.addEventListener(\"a\\\"\" + t, h)"));
+    }
 }
