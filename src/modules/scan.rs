@@ -171,7 +171,15 @@ mod tests {
     use super::*;
 
     fn has(text: &str, specifier: &str) -> bool {
-        specifier_candidates(text.as_bytes(), false)
+        holds(text, specifier, false)
+    }
+
+    fn markup_has(text: &str, specifier: &str) -> bool {
+        holds(text, specifier, true)
+    }
+
+    fn holds(text: &str, specifier: &str, markup: bool) -> bool {
+        specifier_candidates(text.as_bytes(), markup)
             .unwrap()
             .iter()
             .any(|candidate| candidate == specifier)
@@ -193,13 +201,6 @@ mod tests {
             r#"import x from "./a\\"; require('./c\\\'d')"#,
             "./c\\'d"
         ));
-    }
-
-    fn markup_has(text: &str, specifier: &str) -> bool {
-        specifier_candidates(text.as_bytes(), true)
-            .unwrap()
-            .iter()
-            .any(|candidate| candidate == specifier)
     }
 
     #[test]
