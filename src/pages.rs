@@ -167,6 +167,18 @@ pub fn import_target(
     if specifier.contains(['?', '!', '#']) {
         return None;
     }
+    module_target(resolver, index, at, from, specifier)
+}
+
+/// The file of the run, other than `at`, that `specifier` names from `from`, as the
+/// module graph resolves it (a query or a loader prefix included).
+pub fn module_target(
+    resolver: &Resolver,
+    index: &PathIndex,
+    at: usize,
+    from: &str,
+    specifier: &str,
+) -> Option<usize> {
     let path = resolver.resolve(from, specifier)?;
     index.get(&*path).copied().filter(|&target| target != at)
 }

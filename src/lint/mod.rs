@@ -306,7 +306,6 @@ impl Engine {
                 ..unparsed(path)
             };
         }
-        let keepalive = holds_keepalive_word(&bytes);
         let _deadline =
             crate::deadline::start(self.max_file_time, crate::deadline::budget_for(bytes.len()));
         let (text, invalid_utf8_at, repairs) = match String::from_utf8(bytes) {
@@ -345,7 +344,9 @@ impl Engine {
             && kind != FileKind::Html
             && page.scripts.is_empty()
             && blocks.iter().all(|block| block.decoded.is_none());
-        let skipped_words = scripts_wait.then_some(crate::results::SkippedWords { keepalive });
+        let skipped_words = scripts_wait.then(|| crate::results::SkippedWords {
+            keepalive: holds_keepalive_word(text.as_bytes()),
+        });
         let parsed_blocks = if scripts_wait { 0 } else { blocks.len() };
         let analysis = embedded::AnalysisText::new(&text, &blocks);
         let waiting_imports = if scripts_wait {

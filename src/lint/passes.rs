@@ -200,10 +200,10 @@ impl Engine {
     /// listener (a wrapper handed an event name and a handler) or makes a socket (a
     /// factory); the other questions arise inside handlers and around sockets, which
     /// take a needle or one of those answers first. Either answer needs, somewhere
-    /// along the imports, a module with a needle (a socket, a listener with its event)
-    /// or one that calls a listener API (`LISTENER_APIS`). So markup that cannot reach
-    /// such a module through what its text could import is left unparsed
-    /// (see `ImportEdges`).
+    /// along the imports, a parsed module exporting a function that may say so
+    /// ([`may_answer_from_exports`]) or an unparsed one that may be a wrapper
+    /// ([`may_wrap_listeners`]). So markup that cannot reach such a module through what
+    /// its scripts could import is left unparsed (see [`ImportEdges`]).
     pub(super) fn lint_importing_markup(
         &self,
         report: &mut RunReport,
@@ -214,10 +214,7 @@ impl Engine {
         cwd: &Path,
     ) {
         let waiting: Vec<usize> = (0..report.files.len())
-            .filter(|&at| {
-                let file = &report.files[at];
-                file.scripts_wait && !file.project.analysed
-            })
+            .filter(|&at| report.files[at].scripts_wait)
             .collect();
         if waiting.is_empty() {
             return;
@@ -232,8 +229,12 @@ impl Engine {
         };
         // Each waiting file's own targets: what it holds itself does not count, since
         // it asks the link only about what it imports.
-        let targets: Vec<Option<Vec<usize>>> =
-            pool.install(|| waiting.par_iter().map(|&at| edges.candidates(at)).collect());
+        let targets: Vec<Option<Vec<usize>>> = pool.install(|| {
+            waiting
+                .par_iter()
+                .map(|&at| edges.candidates(at, None))
+                .collect()
+        });
         let mut leads = crate::modules::leads::Leads::new(
             report.files.iter().map(may_answer_from_exports).collect(),
         );
@@ -541,17 +542,8 @@ impl crate::modules::leads::Edges for SecondPassEdges<'_> {
     }
 
     fn scanned(&self, at: usize) -> Option<Vec<usize>> {
-        let file = &self.report.files[at];
-        let read;
-        let candidates = if file.scripts_wait {
-            &file.waiting_imports
-        } else {
-            let path = &self.discovered[self.positions[at]];
-            let bytes = self.engine.read_source(path).ok()?;
-            let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
-            read = crate::modules::scan::specifier_candidates(&bytes, markup)?;
-            &read
-        };
+        let path = &self.discovered[self.positions[at]];
+        let candidates = import_strings(self.engine, &self.report.files[at], path, None)?;
         let mut targets: Vec<usize> = self.loads(at).collect();
         targets.extend(candidates.iter().filter_map(|candidate| {
             crate::pages::import_target(
@@ -582,45 +574,24 @@ struct ImportEdges<'a> {
 }
 
 impl ImportEdges<'_> {
-    /// The files of the run `at`'s text could import, or `None` when it cannot be read
-    /// or scanned.
-    fn candidates(&self, at: usize) -> Option<Vec<usize>> {
-        let file = &self.report.files[at];
-        if file.scripts_wait {
-            return Some(self.resolved(at, &file.waiting_imports));
-        }
+    /// The files of the run `at`'s scripts could import (see [`import_strings`]); `bytes`
+    /// are its bytes when already read.
+    fn candidates(&self, at: usize, bytes: Option<&[u8]>) -> Option<Vec<usize>> {
         let path = &self.discovered[self.positions[at]];
-        let bytes = self.engine.read_source(path).ok()?;
-        self.scanned_candidates(at, &bytes)
+        let strings = import_strings(self.engine, &self.report.files[at], path, bytes)?;
+        Some(self.resolved(at, &strings))
     }
 
-    /// The file of the run `specifier` names from `from`, as the link's module graph
-    /// resolves it: a query or a loader prefix (`./x.js?v=1`) names the file too, where
-    /// the page map leaves such URLs alone.
-    fn target(&self, at: usize, from: &str, specifier: &str) -> Option<usize> {
-        let path = self.resolver.resolve(from, specifier)?;
-        self.index
-            .get(&*path)
-            .copied()
-            .filter(|&target| target != at)
-    }
-
-    fn scanned_candidates(&self, at: usize, bytes: &[u8]) -> Option<Vec<usize>> {
-        let file = &self.report.files[at];
-        if file.scripts_wait {
-            return Some(self.resolved(at, &file.waiting_imports));
-        }
-        let path = &self.discovered[self.positions[at]];
-        let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
-        let candidates = crate::modules::scan::specifier_candidates(bytes, markup)?;
-        Some(self.resolved(at, &candidates))
-    }
-
-    fn resolved(&self, at: usize, candidates: &[String]) -> Vec<usize> {
-        let file = &self.report.files[at];
-        let mut targets: Vec<usize> = candidates
+    /// The files of the run `specifiers` name from `at`, each once, as the link's module
+    /// graph resolves them: a query or a loader prefix (`./x.js?v=1`) names the file
+    /// too, where the page map leaves such URLs alone.
+    fn resolved(&self, at: usize, specifiers: &[String]) -> Vec<usize> {
+        let from = &self.report.files[at].path;
+        let mut targets: Vec<usize> = specifiers
             .iter()
-            .filter_map(|candidate| self.target(at, &file.path, candidate))
+            .filter_map(|specifier| {
+                crate::pages::module_target(self.resolver, self.index, at, from, specifier)
+            })
             .collect();
         targets.sort_unstable();
         targets.dedup();
@@ -631,19 +602,9 @@ impl ImportEdges<'_> {
 impl crate::modules::leads::Edges for ImportEdges<'_> {
     fn parsed(&self, at: usize) -> Option<Vec<usize>> {
         let file = &self.report.files[at];
-        if !file.project.analysed {
-            return None;
-        }
-        let mut targets: Vec<usize> = file
-            .project
-            .module
-            .specifiers
-            .iter()
-            .filter_map(|specifier| self.target(at, &file.path, specifier))
-            .collect();
-        targets.sort_unstable();
-        targets.dedup();
-        Some(targets)
+        file.project
+            .analysed
+            .then(|| self.resolved(at, &file.project.module.specifiers))
     }
 
     fn scanned(&self, at: usize) -> Option<Vec<usize>> {
@@ -652,8 +613,33 @@ impl crate::modules::leads::Edges for ImportEdges<'_> {
         if may_wrap_listeners(&bytes) {
             return None;
         }
-        self.scanned_candidates(at, &bytes)
+        self.candidates(at, Some(&bytes))
     }
+}
+
+/// Every string an unparsed file's scripts could import: those noted for markup whose
+/// scripts wait ([`FileResult::waiting_imports`]), or every string of its text
+/// (`modules::scan`); `None` when the text cannot be read or the scan cannot vouch for
+/// it. `bytes` are the file's bytes when already read.
+fn import_strings<'f>(
+    engine: &Engine,
+    file: &'f FileResult,
+    path: &Path,
+    bytes: Option<&[u8]>,
+) -> Option<std::borrow::Cow<'f, [String]>> {
+    if file.scripts_wait {
+        return Some(std::borrow::Cow::Borrowed(&file.waiting_imports));
+    }
+    let read;
+    let bytes = match bytes {
+        Some(bytes) => bytes,
+        None => {
+            read = engine.read_source(path).ok()?;
+            &read
+        }
+    };
+    let markup = !matches!(FileKind::from_path(path)?, FileKind::Script(_));
+    crate::modules::scan::specifier_candidates(bytes, markup).map(std::borrow::Cow::Owned)
 }
 
 /// Whether a parsed file exports a function whose summary may say it registers a

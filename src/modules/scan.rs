@@ -23,8 +23,11 @@ pub fn specifier_candidates(text: &[u8], markup: bool) -> Option<Vec<String>> {
         return Some(strings_of(text));
     }
     // A `javascript:` URL's code is percent-decoded before it runs.
+    const JAVASCRIPT_URL: &[u8] = b"javascript:";
     let percent_decoded = memchr::memchr(b'%', text).is_some()
-        && memchr::memmem::find(&text.to_ascii_lowercase(), b"javascript:").is_some();
+        && text
+            .windows(JAVASCRIPT_URL.len())
+            .any(|window| window.eq_ignore_ascii_case(JAVASCRIPT_URL));
     if memchr::memchr(0, text).is_some() || percent_decoded {
         return None;
     }

@@ -251,7 +251,7 @@ pub fn first_line(text: &str, span: &std::ops::Range<usize>) -> std::ops::Range<
 /// The calls that register a listener by event name: `addEventListener` (also inside
 /// a same-file wrapper) and jQuery's `$(…).on`. A `"message"` string without one of
 /// them is a CSS class, a `case` label or a property name.
-pub const LISTENER_APIS: &[&str] = &["addEventListener", "$(", "jQuery("];
+const LISTENER_APIS: &[&str] = &["addEventListener", "$(", "jQuery("];
 
 /// The triggers shared by the rules about `message` handlers.
 pub const MESSAGE_TRIGGERS: &[Trigger] = &[
