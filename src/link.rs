@@ -54,8 +54,9 @@ pub trait Files {
     ) -> Vec<usize>;
 }
 
-/// Links the report's files.
-pub fn run(report: &mut RunReport, files: &impl Files) {
+/// Links the report's files, resolving their imports with `resolver` (the page map's:
+/// what it has resolved and read is reused) and the files skipped for a limit.
+pub fn run(report: &mut RunReport, files: &impl Files, resolver: &Resolver) {
     parse_wrapper_callers(report, files);
     if report
         .files
@@ -65,13 +66,14 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         return;
     }
     // Files skipped for a limit resolve too: what they export is unknown, not absent.
-    let resolver = Resolver::new(
+    let knowing_more = resolver.knowing_more(
         report
             .files
             .iter()
             .map(|file| file.path.as_str())
             .chain(report.unanalysable.iter().map(String::as_str)),
     );
+    let resolver = knowing_more.as_ref().unwrap_or(resolver);
     let index: FxHashMap<String, usize> = report
         .files
         .iter()
@@ -91,7 +93,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
         let mut answers: Option<Vec<(usize, Answers)>> = None;
         for _ in 0..MAX_EXPORT_HOPS {
             let wanted: Vec<usize> = {
-                let graph = graph(report, &resolver);
+                let graph = graph(report, resolver);
                 let asked = asked_about(report, &index, &graph, &state, files.answers_everything());
                 let wanted = lint_for_exports(
                     report,
@@ -121,7 +123,7 @@ pub fn run(report: &mut RunReport, files: &impl Files) {
             parse_for_exports(report, files, &wanted, &state);
         }
         let answers = answers.unwrap_or_else(|| {
-            let graph = graph(report, &resolver);
+            let graph = graph(report, resolver);
             let asked = asked_about(report, &index, &graph, &state, files.answers_everything());
             answer_files(report, &graph, &asked, files)
         });

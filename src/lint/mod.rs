@@ -1071,7 +1071,7 @@ impl Engine {
                 positions: &positions,
                 cwd: &cwd,
             };
-            crate::link::run(&mut report, &files);
+            crate::link::run(&mut report, &files, &mapper.resolver);
             self.lint_reaching_scripts(
                 &mut report,
                 &pool,

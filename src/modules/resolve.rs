@@ -22,6 +22,14 @@ pub const EXTENSIONS: &[&str] = &[
     "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue", "svelte", "astro",
 ];
 
+/// TypeScript's output extensions, each with the source extensions it stands for.
+const OUTPUT_EXTENSIONS: &[(&str, &[&str])] = &[
+    (".js", &["ts", "tsx"]),
+    (".jsx", &["tsx"]),
+    (".mjs", &["mts"]),
+    (".cjs", &["cts"]),
+];
+
 /// The largest tsconfig, jsconfig or package.json read.
 const CONFIG_LIMIT: u64 = 1024 * 1024;
 
@@ -34,15 +42,36 @@ const MAX_ASCENT: usize = 32;
 /// Resolves specifiers to files of the run (paths as shown).
 pub struct Resolver {
     known: FxHashSet<String>,
-    /// A folder's effective tsconfig/jsconfig paths, by folder.
-    configs: Mutex<BTreeMap<String, Option<Arc<PathsConfig>>>>,
+    /// The last path segment of every path [`Resolver::probe`] can find a file from
+    /// ([`probe_keys`]): most strings a scan hands in name no file, and this tells so
+    /// without trying each extension.
+    probe_keys: FxHashSet<String>,
+    /// Tries every path, as if [`Resolver::probe_keys`] held every key (what its test
+    /// compares it with).
+    probe_every_path: bool,
+    /// The configs read, shared by the resolvers of one run ([`Resolver::with_known`]).
+    configs: Arc<ConfigReads>,
     /// Workspace packages by name: their folder and manifest.
-    packages: OnceLock<BTreeMap<String, (String, Value)>>,
+    packages: OnceLock<BTreeMap<String, (String, Arc<Value>)>>,
     /// What each specifier resolved to, by importing folder and specifier: a resolution
     /// reads only those and what the resolver holds, which does not change, and the
-    /// link pass asks the same questions round after round.
-    resolved: Mutex<Resolutions>,
+    /// link pass asks the same questions round after round. Split by folder so that
+    /// threads resolving at once seldom wait for one another.
+    resolved: [Mutex<Resolutions>; RESOLUTION_SHARDS],
 }
+
+/// What a run's resolvers read of its tsconfigs, jsconfigs and manifests: they depend
+/// on the folder alone, not on which files a resolver knows.
+#[derive(Default)]
+struct ConfigReads {
+    /// A folder's effective tsconfig/jsconfig paths, by folder.
+    paths: Mutex<FxHashMap<String, Option<Arc<PathsConfig>>>>,
+    /// A folder's `package.json`, by folder.
+    manifests: Mutex<FxHashMap<String, Option<Arc<Value>>>>,
+}
+
+/// How many parts the memo of resolutions is split into.
+const RESOLUTION_SHARDS: usize = 16;
 
 /// Files by importing folder, then by specifier (`None`: no file of the run).
 type Resolutions = FxHashMap<String, FxHashMap<String, Option<Arc<str>>>>;
@@ -58,20 +87,45 @@ struct PathsConfig {
 
 impl Resolver {
     pub fn new<'p>(known: impl IntoIterator<Item = &'p str>) -> Resolver {
+        Resolver::knowing(
+            known.into_iter().map(normalize_shown_path).collect(),
+            Arc::default(),
+        )
+    }
+
+    fn knowing(known: FxHashSet<String>, configs: Arc<ConfigReads>) -> Resolver {
         Resolver {
-            known: known.into_iter().map(normalize_shown_path).collect(),
-            configs: Mutex::new(BTreeMap::new()),
+            probe_keys: probe_keys(&known),
+            probe_every_path: false,
+            known,
+            configs,
             packages: OnceLock::new(),
-            resolved: Mutex::new(FxHashMap::default()),
+            resolved: std::array::from_fn(|_| Mutex::new(FxHashMap::default())),
         }
+    }
+
+    /// A resolver that knows `more` files too and shares the configs this one has read,
+    /// or `None` when this one knows them all already.
+    pub fn knowing_more<'p>(&self, more: impl IntoIterator<Item = &'p str>) -> Option<Resolver> {
+        let more: Vec<String> = more
+            .into_iter()
+            .map(normalize_shown_path)
+            .filter(|path| !self.known.contains(path))
+            .collect();
+        if more.is_empty() {
+            return None;
+        }
+        let mut known = self.known.clone();
+        known.extend(more);
+        Some(Resolver::knowing(known, Arc::clone(&self.configs)))
     }
 
     /// The file of the run that `specifier`, imported by `from`, names, as the memo holds
     /// it: the link pass and the page map ask again and again.
     pub fn resolve(&self, from: &str, specifier: &str) -> Option<Arc<str>> {
         let folder = parent(from);
-        if let Some(found) = self
-            .resolved
+        let shard = &self.resolved[shard_of(folder)];
+        if let Some(found) = shard
             .lock()
             .ok()
             .and_then(|resolved| resolved.get(folder)?.get(specifier).cloned())
@@ -79,11 +133,18 @@ impl Resolver {
             return found;
         }
         let found: Option<Arc<str>> = self.resolve_from_folder(folder, specifier).map(Arc::from);
-        if let Ok(mut resolved) = self.resolved.lock() {
-            resolved
-                .entry(folder.to_string())
-                .or_default()
-                .insert(specifier.to_string(), found.clone());
+        if let Ok(mut resolved) = shard.lock() {
+            match resolved.get_mut(folder) {
+                Some(of_folder) => {
+                    of_folder.insert(specifier.to_string(), found.clone());
+                }
+                None => {
+                    resolved.insert(
+                        folder.to_string(),
+                        FxHashMap::from_iter([(specifier.to_string(), found.clone())]),
+                    );
+                }
+            }
         }
         found
     }
@@ -113,18 +174,16 @@ impl Resolver {
     /// A path as written, with an extension, or a folder's `index`.
     fn probe(&self, path: &str) -> Option<String> {
         let path = normalize_shown_path(path);
+        if !self.probe_keys.contains(probe_key(&path)) && !self.probe_every_path {
+            return None;
+        }
         if self.known.contains(&path) {
             return Some(path);
         }
         // TypeScript's ESM imports name the output: `./x.js` is `./x.ts`.
-        for (output, sources) in [
-            (".js", &["ts", "tsx"][..]),
-            (".jsx", &["tsx"][..]),
-            (".mjs", &["mts"][..]),
-            (".cjs", &["cts"][..]),
-        ] {
+        for (output, sources) in OUTPUT_EXTENSIONS {
             if let Some(stem) = path.strip_suffix(output) {
-                for source in sources {
+                for source in *sources {
                     let candidate = format!("{stem}.{source}");
                     if self.known.contains(&candidate) {
                         return Some(candidate);
@@ -154,13 +213,14 @@ impl Resolver {
 
     /// The tsconfig or jsconfig that applies to files of `folder`: the nearest one.
     fn paths_config(&self, folder: &str) -> Option<Arc<PathsConfig>> {
-        if let Some(found) = self.configs.lock().ok()?.get(folder) {
+        let configs = &self.configs.paths;
+        if let Some(found) = configs.lock().ok()?.get(folder) {
             return found.clone();
         }
         let mut found = None;
         let mut current = folder.to_string();
         for _ in 0..MAX_ASCENT {
-            if let Some(cached) = self.configs.lock().ok()?.get(&current).cloned() {
+            if let Some(cached) = configs.lock().ok()?.get(&current).cloned() {
                 found = cached;
                 break;
             }
@@ -176,7 +236,21 @@ impl Resolver {
             }
             current = parent(&current).to_string();
         }
-        self.configs
+        configs
+            .lock()
+            .ok()?
+            .insert(folder.to_string(), found.clone());
+        found
+    }
+
+    /// The `package.json` of `folder`, read once for all the run's resolvers.
+    fn manifest(&self, folder: &str) -> Option<Arc<Value>> {
+        let manifests = &self.configs.manifests;
+        if let Some(found) = manifests.lock().ok()?.get(folder) {
+            return found.clone();
+        }
+        let found = read_json(&join(folder, "package.json")).map(Arc::new);
+        manifests
             .lock()
             .ok()?
             .insert(folder.to_string(), found.clone());
@@ -190,12 +264,12 @@ impl Resolver {
         let first = parts.next()?;
         let (name, rest) = if first.starts_with('@') {
             let second = parts.next()?;
-            (format!("{first}/{second}"), parts.next())
+            (&specifier[..first.len() + 1 + second.len()], parts.next())
         } else {
             let rest = specifier.split_once('/').map(|(_, rest)| rest);
-            (first.to_string(), rest)
+            (first, rest)
         };
-        let (folder, manifest) = packages.get(&name)?;
+        let (folder, manifest) = packages.get(name)?;
         let subpath = match rest {
             Some(rest) => format!("./{rest}"),
             None => ".".to_string(),
@@ -219,7 +293,7 @@ impl Resolver {
     }
 
     /// The packages whose `package.json` sits in a folder above a file of the run.
-    fn find_packages(&self) -> BTreeMap<String, (String, Value)> {
+    fn find_packages(&self) -> BTreeMap<String, (String, Arc<Value>)> {
         let mut folders = BTreeSet::new();
         // In order: a climb stops at a folder seen before or after MAX_ASCENT folders, so
         // which folders are found must not depend on the order of a hash set.
@@ -239,14 +313,14 @@ impl Resolver {
         }
         let mut packages = BTreeMap::new();
         for folder in folders {
-            let Some(manifest) = read_json(&join(folder, "package.json")) else {
+            let Some(manifest) = self.manifest(folder) else {
                 continue;
             };
             if let Some(name) = manifest.get("name").and_then(Value::as_str) {
                 // Two packages of one name: the first folder in order, as the shortest path.
                 packages
                     .entry(name.to_string())
-                    .or_insert_with(|| (folder.to_string(), manifest.clone()));
+                    .or_insert_with(|| (folder.to_string(), Arc::clone(&manifest)));
             }
         }
         packages
@@ -476,6 +550,57 @@ fn utf8_width(first: u8) -> usize {
     }
 }
 
+/// Which part of the memo of resolutions holds `folder`'s.
+fn shard_of(folder: &str) -> usize {
+    use std::hash::BuildHasher;
+    // The high bits: a multiplicative hash mixes those best.
+    (rustc_hash::FxBuildHasher.hash_one(folder) >> 60) as usize % RESOLUTION_SHARDS
+}
+
+/// What [`Resolver::probe`] looks up in [`Resolver::probe_keys`]: the last segment of
+/// the normalized path it probes.
+fn probe_key(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The keys of every normalized path from which [`Resolver::probe`] finds a file of
+/// `known`. Each file it finds is the path itself, the path with an extension added,
+/// with TypeScript's output extension swapped for a source one (`x.js` for `x.ts`), or
+/// the path's `index` file, and the last segment of each of those is the path's key
+/// with an extension added, swapped or, for the index, the folder's name: so the keys
+/// are each known file's last segment, without its extension, with the output
+/// extension for its source one, and the name of the folder of each index file.
+fn probe_keys(known: &FxHashSet<String>) -> FxHashSet<String> {
+    let mut keys = FxHashSet::default();
+    for path in known {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        keys.insert(name.to_string());
+        for extension in EXTENSIONS {
+            if let Some(stem) = name
+                .strip_suffix(extension)
+                .and_then(|rest| rest.strip_suffix('.'))
+            {
+                keys.insert(stem.to_string());
+                if stem == "index" {
+                    keys.insert(probe_key(folder).to_string());
+                }
+            }
+        }
+        for (output, sources) in OUTPUT_EXTENSIONS {
+            for source in *sources {
+                if let Some(stem) = name
+                    .strip_suffix(source)
+                    .and_then(|rest| rest.strip_suffix('.'))
+                {
+                    keys.insert(format!("{stem}{output}"));
+                }
+            }
+        }
+    }
+    keys
+}
+
 /// The folder of a path as shown (`""` for a file of the working directory).
 fn parent(path: &str) -> &str {
     match path.rsplit_once('/') {
@@ -536,6 +661,70 @@ mod tests {
         assert_eq!(at("src/app.js", "react"), None);
         assert_eq!(at("src/app.js", "./missing"), None);
         assert_eq!(at("src/app.js", "https://cdn.example.com/x.js"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The keys only say no where probing every extension and index finds nothing.
+        #[test]
+        fn probe_keys_turn_away_only_paths_that_name_no_file(
+            known in proptest::collection::vec(path_strategy(), 1..12),
+            probed in proptest::collection::vec(path_strategy(), 1..24),
+        ) {
+            let filtered = Resolver::new(known.iter().map(String::as_str));
+            let mut every = Resolver::new(known.iter().map(String::as_str));
+            every.probe_every_path = true;
+            for path in &probed {
+                proptest::prop_assert_eq!(filtered.probe(path), every.probe(path), "{}", path);
+            }
+        }
+    }
+
+    /// Paths of segments that meet the probe's forms: extensions it adds or swaps,
+    /// `index`, `.` and `..`, doubled and trailing slashes, absolute paths.
+    fn path_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let segment = prop::sample::select(vec![
+            "a",
+            "b",
+            "index",
+            "",
+            ".",
+            "..",
+            "a.js",
+            "a.ts",
+            "a.tsx",
+            "a.jsx",
+            "b.mjs",
+            "b.mts",
+            "c.cjs",
+            "c.cts",
+            "d.vue",
+            "index.js",
+            "index.ts",
+            "index.svelte",
+            "x.d.ts",
+            "a.js.ts",
+            ".ts",
+            "e.astro",
+            "f.json",
+        ]);
+        (
+            prop::bool::ANY,
+            prop::collection::vec(segment, 1..5),
+            prop::bool::ANY,
+        )
+            .prop_map(|(absolute, segments, trailing)| {
+                let mut path = segments.join("/");
+                if absolute {
+                    path.insert(0, '/');
+                }
+                if trailing {
+                    path.push('/');
+                }
+                path
+            })
     }
 
     #[test]
