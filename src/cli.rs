@@ -479,7 +479,13 @@ fn execute(args: Args) -> Result<i32, String> {
         }
     }
     print_errors(&report);
-    Ok(exit_status(&report, warnings, args.max_warnings))
+    let status = exit_status(&report, warnings, args.max_warnings);
+    // The process exits next, which frees at once what dropping these frees piece by
+    // piece: the report's files, the engine's kept trees and its threads (each of which
+    // would return its allocator's pages before stopping).
+    std::mem::forget(report);
+    std::mem::forget(engine);
+    Ok(status)
 }
 
 /// Whether a finding's evidence lies in one of the files `shown` (an imported helper,

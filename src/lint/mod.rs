@@ -93,6 +93,10 @@ pub struct Engine {
     /// Trees kept for the link pass (`kept.limit` 0: none, every file the link lints
     /// again is parsed again, as the tests compare).
     pub kept: crate::trees::KeptTrees,
+    /// The last run's threads, kept for the next run (the language server's, `--fix`'s
+    /// second) and so that a run does not end by stopping them: a thread that stops frees
+    /// its allocator's pages one by one, which the process's exit does at once.
+    spare_pool: std::sync::Mutex<Option<rayon::ThreadPool>>,
     /// The link answers every question with any summary found, not only with one that
     /// has what the question could use: the tests compare the two.
     pub link_answers_everything: bool,
@@ -205,6 +209,7 @@ impl Engine {
             stage: std::sync::Mutex::new("first pass"),
             file_times: std::sync::Mutex::default(),
             kept: crate::trees::KeptTrees::default(),
+            spare_pool: std::sync::Mutex::default(),
             link_answers_everything: false,
             overlay: std::collections::HashMap::new(),
         }
@@ -916,7 +921,7 @@ impl Engine {
                 let kind = FileKind::from_path(Path::new(&name))
                     .unwrap_or(FileKind::Script(Language::JavaScript));
                 report.files_scanned = 1;
-                let pool = start_pool(1);
+                let pool = self.pool(1);
                 // Standard input was read up to one byte past the limit.
                 let result = if bytes.len() as u64 > self.max_file_size {
                     Err(over_size_limit(name, self.max_file_size))
@@ -930,7 +935,7 @@ impl Engine {
             Input::Paths(paths) => {
                 // Walking folders is parallel too; a run of named files starts no more
                 // threads than it has files.
-                let walking_pool = (!roots.is_empty()).then(|| start_pool(threads));
+                let walking_pool = (!roots.is_empty()).then(|| self.pool(threads));
                 let options = DiscoverOptions {
                     use_ignore_files,
                     config: &self.config,
@@ -969,8 +974,7 @@ impl Engine {
                 discovered = found.files;
                 let discovered_stamps = found.stamps;
                 clock.finished("discover", "first pass");
-                let pool =
-                    walking_pool.unwrap_or_else(|| start_pool(threads.min(discovered.len())));
+                let pool = walking_pool.unwrap_or_else(|| self.pool(threads.min(discovered.len())));
                 // Nothing changed since the memo's run: its findings, and nothing linted.
                 // Unsaved texts standing for files are not what the memo saw.
                 if let Some(run_key) = run_key.as_ref().filter(|_| self.overlay.is_empty())
@@ -1236,12 +1240,68 @@ fn over_size_limit(path: String, limit: u64) -> Skipped {
     })
 }
 
+/// A run's pool, which goes back to [`Engine::spare_pool`] when the run is over.
+struct Pool<'e> {
+    pool: Option<rayon::ThreadPool>,
+    /// Whether the pool has threads of its own: one made of the calling thread works
+    /// only from that thread, and is not kept.
+    own_threads: bool,
+    engine: &'e Engine,
+}
+
+impl std::ops::Deref for Pool<'_> {
+    type Target = rayon::ThreadPool;
+
+    fn deref(&self) -> &rayon::ThreadPool {
+        self.pool
+            .as_ref()
+            .expect("a pool is held until it is dropped")
+    }
+}
+
+impl Drop for Pool<'_> {
+    fn drop(&mut self) {
+        if self.own_threads
+            && let Ok(mut spare) = self.engine.spare_pool.lock()
+        {
+            *spare = self.pool.take();
+        }
+    }
+}
+
+impl Engine {
+    /// A pool of `threads` threads (see [`start_pool`]): the last run's when it has as many.
+    fn pool(&self, threads: usize) -> Pool<'_> {
+        let spare = self
+            .spare_pool
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.take())
+            .filter(|pool| pool.current_num_threads() == pool_size(threads));
+        let (pool, own_threads) = match spare {
+            Some(pool) => (pool, true),
+            None => start_pool(threads),
+        };
+        Pool {
+            pool: Some(pool),
+            own_threads,
+            engine: self,
+        }
+    }
+}
+
+/// How many threads [`start_pool`] asks for, given `threads`.
+fn pool_size(threads: usize) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |count| count.get());
+    threads.clamp(1, cpus)
+}
+
 /// The pool that lints: at most one thread per CPU (more only compete for the same cores)
 /// and per file. A thread that cannot start (an address-space limit, say) halves the
 /// count, down to linting on the calling thread alone.
-fn start_pool(threads: usize) -> rayon::ThreadPool {
-    let cpus = std::thread::available_parallelism().map_or(1, |count| count.get());
-    let mut threads = threads.clamp(1, cpus);
+/// Says whether the pool has threads of its own.
+fn start_pool(threads: usize) -> (rayon::ThreadPool, bool) {
+    let mut threads = pool_size(threads);
     loop {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -1249,16 +1309,17 @@ fn start_pool(threads: usize) -> rayon::ThreadPool {
             .thread_name(|index| format!("crosswire-{index}"))
             .build();
         match pool {
-            Ok(pool) => return pool,
+            Ok(pool) => return (pool, true),
             Err(_) if threads > 1 => threads /= 2,
             // The calling thread's stack is what it is: `stack::with_room` gives each script
             // a segment of its own where it is too small.
             Err(_) => {
-                return rayon::ThreadPoolBuilder::new()
+                let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(1)
                     .use_current_thread()
                     .build()
                     .expect("a pool of the calling thread needs no new thread");
+                return (pool, false);
             }
         }
     }
