@@ -94,10 +94,46 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if !metadata.is_file() {
         return Err(ReadError::NotRegular(describe_kind(&metadata)));
     }
-    let bytes = read_at_most(file, limit, metadata.len()).map_err(ReadError::Io)?;
+    let bytes = read_regular_file(file, limit, metadata.len()).map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(limit));
     }
+    Ok(bytes)
+}
+
+/// Reads a regular file as [`read_at_most`] does, in one call when it holds the `size`
+/// bytes its metadata gave: a read asked for one byte more than that, which returns
+/// `size`, ended at the file's end, where reading to the end took a second call to
+/// see it. A file that has changed size since is read to its end.
+fn read_regular_file(mut file: File, limit: u64, size: u64) -> io::Result<Vec<u8>> {
+    let bound = limit.saturating_add(1);
+    let Ok(wanted) = usize::try_from(size.saturating_add(1).min(bound)) else {
+        return read_at_most(file, limit, size);
+    };
+    let mut bytes = vec![0; wanted];
+    let mut filled = 0;
+    while filled < wanted {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(read) => {
+                filled += read;
+                if filled as u64 == size {
+                    bytes.truncate(filled);
+                    return Ok(bytes);
+                }
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    bytes.truncate(filled);
+    // Shorter than `size` (it shrank), or already past the limit.
+    if filled < wanted || filled as u64 >= bound {
+        return Ok(bytes);
+    }
+    // It grew past `size`: the rest, up to the bound.
+    let rest = read_at_most(file, bound - filled as u64 - 1, 0)?;
+    bytes.extend(rest);
     Ok(bytes)
 }
 
@@ -375,6 +411,33 @@ mod tests {
         assert!(matches!(read_file(&path, 9), Err(ReadError::TooLarge(9))));
         let endless = io::repeat(b'x');
         assert_eq!(read_at_most(endless, 5, u64::MAX).unwrap().len(), 6);
+    }
+
+    /// The one-call read against reading to the end, whatever size the metadata gave:
+    /// the file as it was, grown or shrunk since, and the limit on either side.
+    #[test]
+    fn a_file_read_in_one_call_is_read_whole_whatever_its_size_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        for length in [0usize, 1, 9, 10, 11, 4096, 70_000] {
+            let text: Vec<u8> = (0..length).map(|at| (at % 251) as u8).collect();
+            std::fs::write(&path, &text).unwrap();
+            for said in [
+                0,
+                1,
+                length.saturating_sub(1),
+                length,
+                length + 1,
+                2 * length + 3,
+            ] {
+                for limit in [0u64, 5, 10, length as u64, 100_000] {
+                    let file = File::open(&path).unwrap();
+                    let read = read_regular_file(file, limit, said as u64).unwrap();
+                    let whole = read_at_most(File::open(&path).unwrap(), limit, 0).unwrap();
+                    assert_eq!(read, whole, "length {length}, said {said}, limit {limit}");
+                }
+            }
+        }
     }
 
     #[test]
