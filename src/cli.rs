@@ -305,6 +305,7 @@ fn execute(args: Args) -> Result<i32, String> {
     let empty_selection = matches!(&input, Input::Paths(paths) if paths.is_empty());
     engine.read_everything = args.print_page_map;
     engine.collect_stats = args.stats;
+    engine.keep_threads = true;
     // The changed files as the run shows them.
     let shown: std::collections::HashSet<String> = changed_selection
         .iter()

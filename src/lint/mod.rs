@@ -93,9 +93,12 @@ pub struct Engine {
     /// Trees kept for the link pass (`kept.limit` 0: none, every file the link lints
     /// again is parsed again, as the tests compare).
     pub kept: crate::trees::KeptTrees,
-    /// The last run's threads, kept for the next run (the language server's, `--fix`'s
-    /// second) and so that a run does not end by stopping them: a thread that stops frees
-    /// its allocator's pages one by one, which the process's exit does at once.
+    /// Keep a run's threads for the next run instead of stopping them (the CLI's): a
+    /// thread that stops frees its allocator's pages one by one, which the process's exit
+    /// does at once, and `--fix` runs twice. Off for a process that lives on (the language
+    /// server), whose idle threads would keep the pages they freed.
+    pub keep_threads: bool,
+    /// The last run's threads, when [`Engine::keep_threads`].
     spare_pool: std::sync::Mutex<Option<rayon::ThreadPool>>,
     /// The link answers every question with any summary found, not only with one that
     /// has what the question could use: the tests compare the two.
@@ -209,6 +212,7 @@ impl Engine {
             stage: std::sync::Mutex::new("first pass"),
             file_times: std::sync::Mutex::default(),
             kept: crate::trees::KeptTrees::default(),
+            keep_threads: false,
             spare_pool: std::sync::Mutex::default(),
             link_answers_everything: false,
             overlay: std::collections::HashMap::new(),
@@ -1240,7 +1244,8 @@ fn over_size_limit(path: String, limit: u64) -> Skipped {
     })
 }
 
-/// A run's pool, which goes back to [`Engine::spare_pool`] when the run is over.
+/// A run's pool, which goes back to [`Engine::spare_pool`] when the run is over (when the
+/// engine keeps its threads).
 struct Pool<'e> {
     pool: Option<rayon::ThreadPool>,
     /// Whether the pool has threads of its own: one made of the calling thread works
@@ -1262,6 +1267,7 @@ impl std::ops::Deref for Pool<'_> {
 impl Drop for Pool<'_> {
     fn drop(&mut self) {
         if self.own_threads
+            && self.engine.keep_threads
             && let Ok(mut spare) = self.engine.spare_pool.lock()
         {
             *spare = self.pool.take();
@@ -1427,6 +1433,45 @@ mod tests {
 
     /// A file the walk found but that is gone (or unreadable) when its turn comes: an
     /// error naming it, and the other files' results intact.
+    #[test]
+    fn an_engine_that_keeps_its_threads_runs_again_on_them_and_finds_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.js"), "parent.postMessage(data, '*');\n").unwrap();
+        let input = || Input::Paths(vec![dir.path().to_path_buf()]);
+        let findings = |report: &RunReport| -> Vec<String> {
+            report
+                .files
+                .iter()
+                .flat_map(|file| file.findings.iter().map(|finding| finding.rule.to_string()))
+                .collect()
+        };
+        let mut engine = Engine::new(Config::defaults(dir.path().to_path_buf()));
+        let first = engine.run(input(), 2, false);
+        assert!(engine.spare_pool.lock().unwrap().is_none());
+        engine.keep_threads = true;
+        let second = engine.run(input(), 2, false);
+        let kept = engine
+            .spare_pool
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|pool| pool.current_num_threads());
+        assert_eq!(kept, Some(pool_size(2)));
+        let third = engine.run(input(), 2, false);
+        assert_eq!(findings(&first), ["postmessage-wildcard-origin"]);
+        assert_eq!(findings(&second), findings(&first));
+        assert_eq!(findings(&third), findings(&first));
+        // Another thread count: a pool of that many replaces the kept one.
+        engine.run(input(), 1, false);
+        let kept = engine
+            .spare_pool
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|pool| pool.current_num_threads());
+        assert_eq!(kept, Some(1));
+    }
+
     #[test]
     fn a_file_that_vanishes_after_the_walk_is_an_error_for_that_file_alone() {
         let dir = tempfile::tempdir().unwrap();
