@@ -1445,31 +1445,23 @@ mod tests {
                 .flat_map(|file| file.findings.iter().map(|finding| finding.rule.to_string()))
                 .collect()
         };
+        let kept_threads = |engine: &Engine| {
+            let spare = engine.spare_pool.lock().unwrap();
+            spare.as_ref().map(|pool| pool.current_num_threads())
+        };
         let mut engine = Engine::new(Config::defaults(dir.path().to_path_buf()));
         let first = engine.run(input(), 2, false);
-        assert!(engine.spare_pool.lock().unwrap().is_none());
+        assert_eq!(kept_threads(&engine), None);
         engine.keep_threads = true;
         let second = engine.run(input(), 2, false);
-        let kept = engine
-            .spare_pool
-            .lock()
-            .unwrap()
-            .as_ref()
-            .map(|pool| pool.current_num_threads());
-        assert_eq!(kept, Some(pool_size(2)));
+        assert_eq!(kept_threads(&engine), Some(pool_size(2)));
         let third = engine.run(input(), 2, false);
         assert_eq!(findings(&first), ["postmessage-wildcard-origin"]);
         assert_eq!(findings(&second), findings(&first));
         assert_eq!(findings(&third), findings(&first));
         // Another thread count: a pool of that many replaces the kept one.
         engine.run(input(), 1, false);
-        let kept = engine
-            .spare_pool
-            .lock()
-            .unwrap()
-            .as_ref()
-            .map(|pool| pool.current_num_threads());
-        assert_eq!(kept, Some(1));
+        assert_eq!(kept_threads(&engine), Some(1));
     }
 
     #[test]
