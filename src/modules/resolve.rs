@@ -64,11 +64,15 @@ pub struct Resolver {
 /// on the folder alone, not on which files a resolver knows.
 #[derive(Default)]
 struct ConfigReads {
-    /// A folder's effective tsconfig/jsconfig paths, by folder.
-    paths: Mutex<FxHashMap<String, Option<Arc<PathsConfig>>>>,
+    /// A folder's effective tsconfig/jsconfig paths, by folder, with how many folders
+    /// above it the config is.
+    paths: Mutex<FxHashMap<String, Option<FoundConfig>>>,
     /// A folder's `package.json`, by folder.
     manifests: Mutex<FxHashMap<String, Option<Arc<Value>>>>,
 }
+
+/// A folder's config, and how many folders above it.
+type FoundConfig = (Arc<PathsConfig>, usize);
 
 /// How many parts the memo of resolutions is split into.
 const RESOLUTION_SHARDS: usize = 16;
@@ -215,20 +219,26 @@ impl Resolver {
     fn paths_config(&self, folder: &str) -> Option<Arc<PathsConfig>> {
         let configs = &self.configs.paths;
         if let Some(found) = configs.lock().ok()?.get(folder) {
-            return found.clone();
+            return found.as_ref().map(|(config, _)| Arc::clone(config));
         }
+        // Each folder's entry is what a climb from it alone finds (the config and how many
+        // folders up), so that what one climb meets of another's does not reach further
+        // than `MAX_ASCENT` folders above its own start: the answer does not depend on
+        // which folders were asked about before.
         let mut found = None;
         let mut current = folder.to_string();
-        for _ in 0..MAX_ASCENT {
+        for level in 0..MAX_ASCENT {
             if let Some(cached) = configs.lock().ok()?.get(&current).cloned() {
-                found = cached;
+                found = cached
+                    .map(|(config, above)| (config, level + above))
+                    .filter(|&(_, above)| above < MAX_ASCENT);
                 break;
             }
             let config = ["tsconfig.json", "jsconfig.json"]
                 .iter()
                 .find_map(|name| read_paths_config(&join(&current, name), 0));
             if let Some(config) = config {
-                found = Some(std::sync::Arc::new(config));
+                found = Some((Arc::new(config), level));
                 break;
             }
             if current.is_empty() || current == "/" || current == "." {
@@ -240,7 +250,7 @@ impl Resolver {
             .lock()
             .ok()?
             .insert(folder.to_string(), found.clone());
-        found
+        found.map(|(config, _)| config)
     }
 
     /// The `package.json` of `folder`, read once for all the run's resolvers.
@@ -709,6 +719,16 @@ mod tests {
             ".ts",
             "e.astro",
             "f.json",
+            ".js",
+            ".jsx",
+            ".mjs",
+            ".cjs",
+            "..ts",
+            "...ts",
+            "index.tsx",
+            "index.mts",
+            "index.d.ts",
+            "a.m.ts",
         ]);
         (
             prop::bool::ANY,
@@ -725,6 +745,44 @@ mod tests {
                 }
                 path
             })
+    }
+
+    /// A tsconfig is looked for at most `MAX_ASCENT` folders up from the importing file,
+    /// whichever folders were asked about before and whichever resolver of the run asks.
+    #[test]
+    fn how_far_up_a_config_is_found_does_not_depend_on_earlier_climbs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_str().unwrap().to_string();
+        std::fs::write(
+            format!("{root}/tsconfig.json"),
+            r#"{"compilerOptions": {"paths": {"@x/*": ["lib/*"]}}}"#,
+        )
+        .unwrap();
+        std::fs::create_dir_all(format!("{root}/lib")).unwrap();
+        std::fs::write(format!("{root}/lib/h.ts"), "export const h = 1;").unwrap();
+        let near: String = (0..10).map(|at| format!("/a{at}")).collect();
+        let far: String = (0..30).map(|at| format!("/b{at}")).collect();
+        let near_folder = format!("{root}{near}");
+        std::fs::create_dir_all(format!("{near_folder}{far}")).unwrap();
+        let near_file = format!("{near_folder}/m.ts");
+        let far_file = format!("{near_folder}{far}/deep.ts");
+        let helper = format!("{root}/lib/h.ts");
+        let skipped = format!("{root}/big.ts");
+        let known = [near_file.as_str(), far_file.as_str(), helper.as_str()];
+        let found = Some(Arc::<str>::from(helper.as_str()));
+        // Asked alone, the far file is 40 folders below the config: not found.
+        let alone = Resolver::new(known);
+        assert_eq!(alone.resolve(&far_file, "@x/h"), None);
+        // Asked after the near file, whose climb found it 10 folders up.
+        let mapper = Resolver::new(known);
+        assert_eq!(mapper.resolve(&near_file, "@x/h"), found);
+        let link = mapper.knowing_more(known.into_iter().chain([skipped.as_str()]));
+        assert_eq!(link.unwrap().resolve(&far_file, "@x/h"), None);
+        assert_eq!(mapper.resolve(&far_file, "@x/h"), None);
+        // And the other way round.
+        let reversed = Resolver::new(known);
+        assert_eq!(reversed.resolve(&far_file, "@x/h"), None);
+        assert_eq!(reversed.resolve(&near_file, "@x/h"), found);
     }
 
     #[test]
