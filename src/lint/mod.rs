@@ -1431,8 +1431,6 @@ mod tests {
         }
     }
 
-    /// A file the walk found but that is gone (or unreadable) when its turn comes: an
-    /// error naming it, and the other files' results intact.
     #[test]
     fn an_engine_that_keeps_its_threads_runs_again_on_them_and_finds_the_same() {
         let dir = tempfile::tempdir().unwrap();
@@ -1464,6 +1462,8 @@ mod tests {
         assert_eq!(kept_threads(&engine), Some(1));
     }
 
+    /// A file the walk found but that is gone (or unreadable) when its turn comes: an
+    /// error naming it, and the other files' results intact.
     #[test]
     fn a_file_that_vanishes_after_the_walk_is_an_error_for_that_file_alone() {
         let dir = tempfile::tempdir().unwrap();

@@ -49,7 +49,7 @@ pub struct Resolver {
     /// Tries every path, as if [`Resolver::probe_keys`] held every key (what its test
     /// compares it with).
     probe_every_path: bool,
-    /// The configs read, shared by the resolvers of one run ([`Resolver::with_known`]).
+    /// The configs read, shared by the resolvers of one run ([`Resolver::knowing_more`]).
     configs: Arc<ConfigReads>,
     /// Workspace packages by name: their folder and manifest.
     packages: OnceLock<BTreeMap<String, (String, Arc<Value>)>>,
