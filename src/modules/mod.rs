@@ -215,9 +215,9 @@ pub struct FunctionSummary {
     pub event_checks: Vec<Option<CheckSummary>>,
     /// By parameter: the sink a value handed there reaches (`innerHTML`, `eval`, …).
     pub sinks: Vec<Option<String>>,
-    /// `on(target, type, handler)` forwards to `addEventListener`: the positions of
-    /// the target, the event type and the handler.
-    pub listener_wrapper: Option<[usize; 3]>,
+    /// It forwards to `addEventListener` (`on(target, type, handler)`,
+    /// `onMessage(handler)`): where it takes each part of the registration.
+    pub listener_wrapper: Option<ListenerWrapper>,
     /// It returns a WebSocket it makes (`return new WebSocket(url)`): a socket factory.
     #[serde(default)]
     pub socket: Option<SocketFactory>,
@@ -247,7 +247,7 @@ pub struct FunctionSummary {
 impl FunctionSummary {
     /// Only that the function forwards to `addEventListener` (known from the walk
     /// itself): the rest is left to the link (see [`ModuleFacts::partial`]).
-    pub fn forwarding_only(listener_wrapper: [usize; 3]) -> FunctionSummary {
+    pub fn forwarding_only(listener_wrapper: ListenerWrapper) -> FunctionSummary {
         FunctionSummary {
             listener_wrapper: Some(listener_wrapper),
             ..FunctionSummary::default()
@@ -269,6 +269,29 @@ impl FunctionSummary {
                 .iter()
                 .all(|(_, function)| function.is_empty())
     }
+}
+
+/// A function that registers the handler its caller hands it with `addEventListener`:
+/// the parameter that holds each part of the registration, or `None` for a part the
+/// function names itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListenerWrapper {
+    pub target: WrapperTarget,
+    /// `None`: it names the `message` event itself.
+    pub event: Option<usize>,
+    pub handler: usize,
+}
+
+/// What a [`ListenerWrapper`] listens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WrapperTarget {
+    /// What its caller hands it at this parameter.
+    Param(usize),
+    /// A window it names (`window.addEventListener(…)`).
+    Window,
+    /// The global scope it runs in (`self.addEventListener(…)`): the caller's, a
+    /// page's window or a worker's scope.
+    GlobalScope,
 }
 
 /// A function that makes a WebSocket and returns it to its caller.

@@ -249,9 +249,19 @@ pub fn first_line(text: &str, span: &std::ops::Range<usize>) -> std::ops::Range<
 }
 
 /// The calls that register a listener by event name: `addEventListener` (also inside
-/// a same-file wrapper) and jQuery's `$(…).on`. A `"message"` string without one of
-/// them is a CSS class, a `case` label or a property name.
-const LISTENER_APIS: &[&str] = &["addEventListener", "$(", "jQuery("];
+/// a same-file wrapper), jQuery's `$(…).on` and the libraries' listener hooks
+/// (`crate::semantic::hooks`). A `"message"` string without one of them is a CSS
+/// class, a `case` label or a property name.
+const LISTENER_APIS: &[&str] = &[
+    "addEventListener",
+    "$(",
+    "jQuery(",
+    "useEventListener",
+    "useWindowEvent",
+    "useEvent",
+    "makeEventListener",
+    "createEventListener",
+];
 
 /// The triggers shared by the rules about `message` handlers.
 pub const MESSAGE_TRIGGERS: &[Trigger] = &[

@@ -11,7 +11,8 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::handlers::expression_is;
 use super::listeners::{
-    ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name, resolve_listeners,
+    ListenTarget, ListenerForm, RawHandler, RawListener, ScopeSignals, is_worker_file_name,
+    resolve_listeners,
 };
 use super::scopes::{ScopeKind, ScopeTree, Scopes, body_is_strict};
 use super::socket_uses::{HolderRef, HolderUse, RawPromise, UseKind};
@@ -86,6 +87,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, markup_calls: MarkupCalls) -> 
         worker_guards: 0,
         listeners: Vec::new(),
         wrapper_calls: Vec::new(),
+        wrapper_signatures: Vec::new(),
         signals: ScopeSignals {
             worker_file_name: is_worker_file_name(path),
             test_file: is_test_path(path),
@@ -149,6 +151,33 @@ struct WrapperCall<'a> {
     arguments: &'a [ExprOrSpread],
     class: Option<u32>,
     in_worker_code: bool,
+    in_function: bool,
+    /// Whether the call may use a wrapper of another module: asked of the link only
+    /// when an argument could be a handler (most calls hand over no function).
+    may_be_imported: ImportedWrapper,
+}
+
+/// Whether a call is asked of the link as one of another module's listener wrapper: an
+/// unparsed module it names is parsed for the answer, so only calls that hand over a
+/// handler are asked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ImportedWrapper {
+    /// It hands over a function as written, or names `"message"` among three arguments.
+    Ask,
+    /// It hands over a name or an expression: asked once the walk shows that one of them
+    /// is a function of the file (`onMessage(handle)`, `onMessage(this.handle)`).
+    IfAFunction,
+    No,
+}
+
+/// `target.addEventListener(event, handler)` in a function whose parameter `handler` is,
+/// before the file's bindings are complete: the target and the event name are the
+/// function's parameters too (`Ok`), or what it names itself (`Err`).
+struct RawWrapperSignature<'a> {
+    function: swc_common::Span,
+    target: Result<usize, &'a Expr>,
+    event: Result<usize, &'a Expr>,
+    handler: usize,
 }
 
 /// A frame, worker or popup reference, before its URL is resolved.
@@ -212,6 +241,7 @@ struct Collector<'a> {
     worker_guards: u32,
     listeners: Vec<RawListener<'a>>,
     wrapper_calls: Vec<WrapperCall<'a>>,
+    wrapper_signatures: Vec<RawWrapperSignature<'a>>,
     signals: ScopeSignals,
     /// Enclosing classes, by the start of their span.
     classes: Vec<u32>,
@@ -451,47 +481,85 @@ impl<'a> Collector<'a> {
                 }
             }
         }
+        self.settle_wrapper_signatures();
+        let as_wrapper = |call: &WrapperCall<'a>| -> Option<RawListener<'a>> {
+            let mut imported = None;
+            let same_file = match call.callee {
+                Expr::Ident(ident) => {
+                    let callee = self.bindings.binding_id(ident)?;
+                    self.bindings.function_of.get(&callee).copied()
+                }
+                // `exports.on(…)`, `events.on(…)`, `this.listen(…)`: a method the file
+                // defines on that object or class.
+                member => super::handlers::resolve_function(&self.bindings, member, call.class),
+            };
+            let wrapper = match same_file {
+                Some(function) => *self.bindings.listener_wrappers.get(&function)?,
+                // A wrapper of another module, as its summary tells.
+                None if call.may_be_imported == ImportedWrapper::No => return None,
+                None if call.may_be_imported == ImportedWrapper::IfAFunction
+                    && !call.arguments.iter().any(|arg| {
+                        super::handlers::resolve_function(&self.bindings, &arg.expr, call.class)
+                            .is_some()
+                    }) =>
+                {
+                    return None;
+                }
+                None => {
+                    let (function, found, shown) = self.bindings.imported_function_for(
+                        call.callee,
+                        crate::modules::env::Matters::LISTENER_WRAPPER,
+                    )?;
+                    imported = Some(crate::diagnostic::Label::elsewhere(
+                        &found.path,
+                        found.summary.line,
+                        format!("`{shown}` adds the listener here"),
+                    ));
+                    function.listener_wrapper?
+                }
+            };
+            let argument = |index: usize| {
+                let arg = call.arguments.get(index)?;
+                arg.spread.is_none().then_some(&*arg.expr)
+            };
+            let target = match wrapper.target {
+                crate::modules::WrapperTarget::Param(index) => {
+                    ListenTarget::Expr(small(argument(index)?)?)
+                }
+                crate::modules::WrapperTarget::Window => ListenTarget::Window,
+                crate::modules::WrapperTarget::GlobalScope => ListenTarget::GlobalScope,
+            };
+            let event = match wrapper.event {
+                Some(index) => Some(small(argument(index)?)?),
+                None => None,
+            };
+            Some(RawListener {
+                registration: call.registration.clone(),
+                form: ListenerForm::Wrapper,
+                target,
+                event,
+                handler: Self::raw_handler(Some(argument(wrapper.handler)?)),
+                class: call.class,
+                in_worker_code: call.in_worker_code,
+                in_function: false,
+                imported,
+            })
+        };
+        // A wrapper of the run first: a hook of the project's own is judged by its code.
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
             .iter()
             .filter_map(|call| {
-                let mut imported = None;
-                let same_file = match call.callee {
-                    Expr::Ident(ident) => {
-                        let callee = self.bindings.binding_id(ident)?;
-                        self.bindings.function_of.get(&callee).copied()
-                    }
-                    // `exports.on(…)`, `events.on(…)`, `this.listen(…)`: a method the file
-                    // defines on that object or class.
-                    member => super::handlers::resolve_function(&self.bindings, member, call.class),
-                };
-                let [target, event, handler] = match same_file {
-                    Some(function) => *self.bindings.listener_wrappers.get(&function)?,
-                    // A wrapper of another module, as its summary tells.
-                    None => {
-                        let (function, found, shown) = self.bindings.imported_function_for(
-                            call.callee,
-                            crate::modules::env::Matters::LISTENER_WRAPPER,
-                        )?;
-                        imported = Some(crate::diagnostic::Label::elsewhere(
-                            &found.path,
-                            found.summary.line,
-                            format!("`{shown}` adds the listener here"),
-                        ));
-                        function.listener_wrapper?
-                    }
-                };
-                let argument = |index: usize| call.arguments.get(index).map(|arg| &*arg.expr);
-                Some(RawListener {
-                    registration: call.registration.clone(),
-                    form: ListenerForm::Wrapper,
-                    target: Some(small(argument(target)?)?),
-                    event: Some(small(argument(event)?)?),
-                    handler: Self::raw_handler(Some(argument(handler)?)),
-                    class: call.class,
-                    in_worker_code: call.in_worker_code,
-                    in_function: false,
-                    imported,
+                as_wrapper(call).or_else(|| {
+                    super::hooks::library_hook_listener(
+                        &self.bindings,
+                        call.callee,
+                        call.registration.clone(),
+                        call.arguments,
+                        call.class,
+                        call.in_worker_code,
+                        call.in_function,
+                    )
                 })
             })
             .collect();
@@ -502,8 +570,11 @@ impl<'a> Collector<'a> {
         let listened_on: Vec<Id> = self
             .listeners
             .iter()
-            .filter_map(|listener| match listener.target.map(strip) {
-                Some(Expr::Ident(ident)) => bindings.binding_id(ident),
+            .filter_map(|listener| match listener.target {
+                ListenTarget::Expr(target) => match strip(target) {
+                    Expr::Ident(ident) => bindings.binding_id(ident),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect();
@@ -727,13 +798,15 @@ impl<'a> Collector<'a> {
                 return;
             }
         }
-        if target.is_some_and(|t| small(t).is_none()) {
-            return;
-        }
+        let listen_target = match target.map(small) {
+            None => ListenTarget::GlobalScope,
+            Some(Some(target)) => ListenTarget::Expr(target),
+            Some(None) => return,
+        };
         self.listeners.push(RawListener {
             registration,
             form,
-            target: target.and_then(small),
+            target: listen_target,
             event: event.and_then(small),
             handler: Self::raw_handler(handler),
             class: self.current_class(),
@@ -823,25 +896,90 @@ impl<'a> Collector<'a> {
     }
 
     /// A call of a function that may forward to `addEventListener`, resolved once the walk
-    /// is over: three arguments or more, one of which may be the event name `"message"`.
+    /// is over: one that hands over an argument (a wrapper may name the target and the
+    /// event itself: `onMessage(handler)`).
     fn record_wrapper_call(
         &mut self,
         callee: &'a Expr,
         registration: Range<usize>,
         args: &'a [ExprOrSpread],
     ) {
+        if args.is_empty() {
+            return;
+        }
         let mentions_message = args.iter().any(|a| {
             literal_string(&a.expr).is_none_or(|text| text == "message")
                 && !matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_))
         });
-        if args.len() >= 3 && mentions_message {
-            self.wrapper_calls.push(WrapperCall {
-                callee,
-                registration,
-                arguments: args,
-                class: self.current_class(),
-                in_worker_code: self.worker_guards > 0,
-            });
+        let names_a_function = args.iter().any(|a| {
+            matches!(
+                strip(&a.expr),
+                Expr::Ident(_) | Expr::Member(_) | Expr::Call(_)
+            )
+        });
+        let hands_a_function = args
+            .iter()
+            .any(|a| matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_)));
+        let call = WrapperCall {
+            callee,
+            registration,
+            arguments: args,
+            class: self.current_class(),
+            in_worker_code: self.worker_guards > 0,
+            in_function: !self.frames.is_empty(),
+            may_be_imported: if (args.len() >= 3 && mentions_message) || hands_a_function {
+                ImportedWrapper::Ask
+            } else if names_a_function {
+                ImportedWrapper::IfAFunction
+            } else {
+                ImportedWrapper::No
+            },
+        };
+        self.wrapper_calls.push(call);
+    }
+
+    /// The wrappers the walk met, kept when they listen for `message` on a window: each
+    /// part they name themselves must say so (`window`, `"message"`); one the caller
+    /// hands over is judged at the call.
+    fn settle_wrapper_signatures(&mut self) {
+        for signature in std::mem::take(&mut self.wrapper_signatures) {
+            use crate::modules::WrapperTarget;
+            let target = match signature.target {
+                Ok(position) => WrapperTarget::Param(position),
+                // `global` is the window in a bundle (Node's has no `addEventListener`).
+                Err(target)
+                    if matches!(
+                        self.bindings.global_alias(target).as_deref(),
+                        Some("self" | "globalThis" | "global")
+                    ) =>
+                {
+                    WrapperTarget::GlobalScope
+                }
+                Err(target)
+                    if matches!(
+                        self.bindings.classify_target(target),
+                        super::Target::CurrentWindow | super::Target::OtherWindow(_)
+                    ) =>
+                {
+                    WrapperTarget::Window
+                }
+                Err(_) => continue,
+            };
+            let event = match signature.event {
+                Ok(position) => Some(position),
+                Err(event) if self.bindings.resolve_string(event).as_deref() == Some("message") => {
+                    None
+                }
+                Err(_) => continue,
+            };
+            self.bindings
+                .listener_wrappers
+                .entry(signature.function)
+                .or_insert(crate::modules::ListenerWrapper {
+                    target,
+                    event,
+                    handler: signature.handler,
+                });
         }
     }
 
@@ -870,29 +1008,47 @@ impl<'a> Collector<'a> {
         })
     }
 
-    /// `function on(el, name, fn) { el.addEventListener(name, fn) }`: remember which
-    /// parameters the wrapper forwards. Calls name it by any binding of it.
-    fn record_wrapper_signature(&mut self, target: &Expr, args: &[ExprOrSpread]) {
-        let Some(frame) = self.frames.last() else {
+    /// `function on(el, name, fn) { el.addEventListener(name, fn) }`, and
+    /// `function onMessage(fn) { useEffect(() => window.addEventListener("message", fn)) }`:
+    /// remember which parameters of which enclosing function the registration forwards.
+    /// Calls name it by any binding of it.
+    fn record_wrapper_signature(&mut self, target: &'a Expr, args: &'a [ExprOrSpread]) {
+        let (Some(event), Some(handler)) = (args.first(), args.get(1)) else {
             return;
         };
-        let position = |expr: &Expr| match strip(expr) {
+        if event.spread.is_some() || handler.spread.is_some() {
+            return;
+        }
+        let Expr::Ident(handler) = strip(&handler.expr) else {
+            return;
+        };
+        let handler = self.bindings.id(handler);
+        // The function whose parameter the handler is: the innermost, as a callback
+        // inside it (`useEffect(() => …)`) registers what its caller was handed.
+        let Some((frame, handler)) = self.frames.iter().rev().find_map(|frame| {
+            let position = frame
+                .params
+                .iter()
+                .position(|param| param.as_ref() == Some(&handler))?;
+            Some((frame, position))
+        }) else {
+            return;
+        };
+        let position = |expr: &'a Expr| match strip(expr) {
             Expr::Ident(ident) => frame
                 .params
                 .iter()
-                .position(|param| param.as_ref() == Some(&self.bindings.id(ident))),
-            _ => None,
+                .position(|param| param.as_ref() == Some(&self.bindings.id(ident)))
+                .ok_or(expr),
+            _ => Err(expr),
         };
-        let (Some(target), Some(event), Some(handler)) = (
-            position(target),
-            args.first().and_then(|a| position(&a.expr)),
-            args.get(1).and_then(|a| position(&a.expr)),
-        ) else {
-            return;
+        let signature = RawWrapperSignature {
+            function: frame.own,
+            target: position(target),
+            event: position(&event.expr),
+            handler,
         };
-        self.bindings
-            .listener_wrappers
-            .insert(frame.own, [target, event, handler]);
+        self.wrapper_signatures.push(signature);
     }
 
     /// `(function (global) { … })(window)`: an immediately invoked function's
@@ -995,7 +1151,7 @@ impl<'a> Collector<'a> {
                 self.listeners.push(RawListener {
                     registration: span_range(decorator.span),
                     form: ListenerForm::HostListener,
-                    target: None,
+                    target: ListenTarget::Window,
                     event: None,
                     handler: RawHandler::Function(method.function.span),
                     class: self.current_class(),
@@ -1056,7 +1212,7 @@ impl<'a> Collector<'a> {
                 self.listeners.push(RawListener {
                     registration: span_range(pair.key.span()),
                     form: ListenerForm::HostListener,
-                    target: None,
+                    target: ListenTarget::Window,
                     event: None,
                     handler: RawHandler::Function(span),
                     class: Some(class_start),

@@ -28,8 +28,24 @@ pub enum ListenerForm {
     /// (`host: { "(window:message)": "onMessage($event)" }`): on the window (the
     /// document) by name, never a worker's global scope.
     HostListener,
-    /// A same-file function that forwards to `addEventListener`.
+    /// A function of the run that forwards to `addEventListener`.
     Wrapper,
+    /// A listener hook of a library (`useEventListener(window, "message", h)` of
+    /// `@vueuse/core`), which adds the listener to the target it is given, or to the
+    /// window.
+    LibraryHook,
+}
+
+/// What a registration listens on.
+#[derive(Debug, Clone, Copy)]
+pub enum ListenTarget<'a> {
+    /// The global scope: a bare `addEventListener`, a worker's or a page's.
+    GlobalScope,
+    /// A window the registration names without an expression of this file: the
+    /// `window:` of a `HostListener`, a wrapper of another module that names `window`
+    /// itself, a library hook's default target.
+    Window,
+    Expr(&'a Expr),
 }
 
 /// The handler as written at the registration.
@@ -48,9 +64,7 @@ pub struct RawListener<'a> {
     /// The registering callee or assignment target (`window.addEventListener`).
     pub registration: Range<usize>,
     pub form: ListenerForm,
-    /// The object listened on; `None` for the global scope (bare `addEventListener`),
-    /// or for a `HostListener`, the window or the document its name says.
-    pub target: Option<&'a Expr>,
+    pub target: ListenTarget<'a>,
     /// The event name expression, when not already known to be `"message"`.
     pub event: Option<&'a Expr>,
     pub handler: RawHandler<'a>,
@@ -140,13 +154,18 @@ pub fn resolve_listeners(
     raw: &[RawListener],
     signals: &ScopeSignals,
 ) -> Vec<MessageListener> {
-    let is_global_scope = |listener: &RawListener| {
-        listener.form != ListenerForm::HostListener
-            && listener
-                .target
-                .is_none_or(|target| is_self(bindings, target))
+    let is_global_scope = |listener: &RawListener| match listener.target {
+        ListenTarget::GlobalScope => true,
+        ListenTarget::Window => false,
+        ListenTarget::Expr(target) => is_self(bindings, target),
     };
-    let on_global_scope = raw.iter().any(is_global_scope);
+    // A wrapper on its global scope (`self.addEventListener`) says nothing of whether
+    // this file is a worker: a component that uses no DOM calls it too. The wrapper's
+    // own registration still counts when it is in this file.
+    let on_global_scope = raw
+        .iter()
+        .filter(|listener| listener.form != ListenerForm::Wrapper)
+        .any(is_global_scope);
     // A worker script: by name, by `importScripts`, or by using the global scope's
     // message events without any DOM.
     let mut worker_file = signals.worker_file_name || signals.imports_scripts;
@@ -235,7 +254,7 @@ fn is_message_event(bindings: &Bindings, listener: &RawListener) -> bool {
 }
 
 fn listens_on_window(bindings: &Bindings, listener: &RawListener) -> bool {
-    let Some(target) = &listener.target else {
+    let ListenTarget::Expr(target) = listener.target else {
         return true;
     };
     match bindings.classify_target(target) {

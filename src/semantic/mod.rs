@@ -6,6 +6,7 @@ pub mod exports;
 
 pub use collect::binding_contexts;
 pub mod handlers;
+mod hooks;
 pub mod listeners;
 pub mod scopes;
 pub mod servers;

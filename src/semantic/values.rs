@@ -117,7 +117,7 @@ pub struct Bindings<'a> {
     /// Same-file functions, by span, that forward to `addEventListener`: which
     /// parameters are the target, the event name and the handler. A call names one
     /// through [`Self::function_named`].
-    pub listener_wrappers: HashMap<Span, [usize; 3]>,
+    pub listener_wrappers: HashMap<Span, crate::modules::ListenerWrapper>,
     /// `this` at the top level of a script (outside any function or class, in a file
     /// with no `import` or `export`), by its span's start: the global object, as in the
     /// wrapper `(function (window) { … })(this)`.
