@@ -917,9 +917,12 @@ impl<'a> Collector<'a> {
                 Expr::Ident(_) | Expr::Member(_) | Expr::Call(_)
             )
         });
-        let hands_a_function = args
-            .iter()
-            .any(|a| matches!(strip(&a.expr), Expr::Fn(_) | Expr::Arrow(_)));
+        // A handler reads the event through a parameter: `computed(() => …)` is none.
+        let hands_a_function = args.iter().any(|a| match strip(&a.expr) {
+            Expr::Fn(function) => !function.function.params.is_empty(),
+            Expr::Arrow(arrow) => !arrow.params.is_empty(),
+            _ => false,
+        });
         let call = WrapperCall {
             callee,
             registration,
