@@ -292,6 +292,9 @@ pub enum WrapperTarget {
     /// The global scope it runs in (`self.addEventListener(…)`): the caller's, a
     /// page's window or a worker's scope.
     GlobalScope,
+    /// Something else (a worker, a port, an element): no `message` listener of a
+    /// window, and known to be none.
+    Other,
 }
 
 /// A function that makes a WebSocket and returns it to its caller.

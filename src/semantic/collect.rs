@@ -482,7 +482,8 @@ impl<'a> Collector<'a> {
             }
         }
         self.settle_wrapper_signatures();
-        let as_wrapper = |call: &WrapperCall<'a>| -> Option<RawListener<'a>> {
+        // The wrapper a call names, and where it is when in another module.
+        let wrapper_of = |call: &WrapperCall<'a>| {
             let mut imported = None;
             let same_file = match call.callee {
                 Expr::Ident(ident) => {
@@ -518,6 +519,12 @@ impl<'a> Collector<'a> {
                     function.listener_wrapper?
                 }
             };
+            Some((wrapper, imported))
+        };
+        let listener_of = |call: &WrapperCall<'a>,
+                           wrapper: crate::modules::ListenerWrapper,
+                           imported|
+         -> Option<RawListener<'a>> {
             let argument = |index: usize| {
                 let arg = call.arguments.get(index)?;
                 arg.spread.is_none().then_some(&*arg.expr)
@@ -528,6 +535,7 @@ impl<'a> Collector<'a> {
                 }
                 crate::modules::WrapperTarget::Window => ListenTarget::Window,
                 crate::modules::WrapperTarget::GlobalScope => ListenTarget::GlobalScope,
+                crate::modules::WrapperTarget::Other => return None,
             };
             let event = match wrapper.event {
                 Some(index) => Some(small(argument(index)?)?),
@@ -549,18 +557,17 @@ impl<'a> Collector<'a> {
         let wrapper_listeners: Vec<RawListener<'a>> = self
             .wrapper_calls
             .iter()
-            .filter_map(|call| {
-                as_wrapper(call).or_else(|| {
-                    super::hooks::library_hook_listener(
-                        &self.bindings,
-                        call.callee,
-                        call.registration.clone(),
-                        call.arguments,
-                        call.class,
-                        call.in_worker_code,
-                        call.in_function,
-                    )
-                })
+            .filter_map(|call| match wrapper_of(call) {
+                Some((wrapper, imported)) => listener_of(call, wrapper, imported),
+                None => super::hooks::library_hook_listener(
+                    &self.bindings,
+                    call.callee,
+                    call.registration.clone(),
+                    call.arguments,
+                    call.class,
+                    call.in_worker_code,
+                    call.in_function,
+                ),
             })
             .collect();
         self.listeners.extend(wrapper_listeners);
@@ -570,6 +577,13 @@ impl<'a> Collector<'a> {
         let listened_on: Vec<Id> = self
             .listeners
             .iter()
+            // A hook or wrapper call for another event registers nothing of interest.
+            .filter(|listener| {
+                listener
+                    .event
+                    .and_then(literal_string)
+                    .is_none_or(|event| matches!(event, "message" | "onmessage"))
+            })
             .filter_map(|listener| match listener.target {
                 ListenTarget::Expr(target) => match strip(target) {
                     Expr::Ident(ident) => bindings.binding_id(ident),
@@ -949,24 +963,25 @@ impl<'a> Collector<'a> {
             use crate::modules::WrapperTarget;
             let target = match signature.target {
                 Ok(position) => WrapperTarget::Param(position),
-                // `global` is the window in a bundle (Node's has no `addEventListener`).
                 Err(target)
                     if matches!(
                         self.bindings.global_alias(target).as_deref(),
-                        Some("self" | "globalThis" | "global")
+                        Some("self" | "globalThis")
                     ) =>
                 {
                     WrapperTarget::GlobalScope
                 }
+                // `global` is the window in a bundle (Node's has no `addEventListener`).
                 Err(target)
-                    if matches!(
-                        self.bindings.classify_target(target),
-                        super::Target::CurrentWindow | super::Target::OtherWindow(_)
-                    ) =>
+                    if self.bindings.global_alias(target).as_deref() == Some("global")
+                        || matches!(
+                            self.bindings.classify_target(target),
+                            super::Target::CurrentWindow | super::Target::OtherWindow(_)
+                        ) =>
                 {
                     WrapperTarget::Window
                 }
-                Err(_) => continue,
+                Err(_) => WrapperTarget::Other,
             };
             let event = match signature.event {
                 Ok(position) => Some(position),
@@ -3184,6 +3199,8 @@ impl<'a> Visit for Collector<'a> {
     /// `<iframe src="/embed.html">` and `<iframe src={`/embed.html?id=${id}`}>` in JSX.
     fn visit_jsx_opening_element(&mut self, element: &JSXOpeningElement) {
         let element = in_tree(element);
+        // A file that renders JSX is a page's component, never a worker.
+        self.signals.uses_dom = true;
         if let JSXElementName::Ident(name) = &element.name
             && matches!(&*name.sym, "iframe" | "frame")
         {

@@ -62,9 +62,10 @@ fn hook_layout(bindings: &Bindings, callee: &Expr) -> Option<Layout> {
         Expr::Ident(ident) => match bindings.import_of(ident) {
             // `import useEventListener from "./useEventListener"`: a module's own hook, by
             // the name it is imported with, when the run shows it is no wrapper.
-            Some((source, imported)) if imported == "default" => {
-                library_hook(&source, &ident.sym).filter(|_| &*ident.sym == "useEventListener")
-            }
+            Some((source, imported)) if imported == "default" => library_hook(&source, "default")
+                .or_else(|| {
+                    library_hook(&source, &ident.sym).filter(|_| &*ident.sym == "useEventListener")
+                }),
             Some((source, imported)) => library_hook(&source, &imported),
             None if &*ident.sym == "useEventListener" && bindings.is_global(ident) => {
                 Some(Layout::EventOrTarget)

@@ -159,13 +159,7 @@ pub fn resolve_listeners(
         ListenTarget::Window => false,
         ListenTarget::Expr(target) => is_self(bindings, target),
     };
-    // A wrapper on its global scope (`self.addEventListener`) says nothing of whether
-    // this file is a worker: a component that uses no DOM calls it too. The wrapper's
-    // own registration still counts when it is in this file.
-    let on_global_scope = raw
-        .iter()
-        .filter(|listener| listener.form != ListenerForm::Wrapper)
-        .any(is_global_scope);
+    let on_global_scope = raw.iter().any(is_global_scope);
     // A worker script: by name, by `importScripts`, or by using the global scope's
     // message events without any DOM.
     let mut worker_file = signals.worker_file_name || signals.imports_scripts;
