@@ -272,8 +272,7 @@ impl FunctionSummary {
 }
 
 /// A function that registers the handler its caller hands it with `addEventListener`:
-/// the parameter that holds each part of the registration, or `None` for a part the
-/// function names itself.
+/// the parameter that holds each part of the registration, or what it names itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListenerWrapper {
     pub target: WrapperTarget,

@@ -138,23 +138,32 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, markup_calls: MarkupCalls) -> 
     collector
 }
 
-/// A call to a same-file function that may forward to `addEventListener`.
+/// A call of a function that may forward to `addEventListener`: a wrapper of the run,
+/// or a library's listener hook (`super::hooks`).
 ///
 /// Kept as written: most files have no such functions, and minified code makes calls
-/// with three arguments everywhere, so the callee is resolved and the arguments sized
-/// only once the walk has found a wrapper.
-struct WrapperCall<'a> {
+/// everywhere, so the callee is resolved and the arguments sized only once the walk is
+/// over.
+pub(super) struct WrapperCall<'a> {
     /// A name (`on(…)`) or a method of an object or class of the file (`exports.on(…)`,
     /// `events.on(…)`, `this.listen(…)`).
-    callee: &'a Expr,
-    registration: Range<usize>,
+    pub(super) callee: &'a Expr,
+    pub(super) registration: Range<usize>,
     arguments: &'a [ExprOrSpread],
-    class: Option<u32>,
-    in_worker_code: bool,
-    in_function: bool,
+    pub(super) class: Option<u32>,
+    pub(super) in_worker_code: bool,
+    pub(super) in_function: bool,
     /// Whether the call may use a wrapper of another module: asked of the link only
     /// when an argument could be a handler (most calls hand over no function).
     may_be_imported: ImportedWrapper,
+}
+
+impl<'a> WrapperCall<'a> {
+    /// The argument at `index`, unless it is absent or spread.
+    pub(super) fn argument(&self, index: usize) -> Option<&'a Expr> {
+        let arg = self.arguments.get(index)?;
+        arg.spread.is_none().then_some(&*arg.expr)
+    }
 }
 
 /// Whether a call is asked of the link as one of another module's listener wrapper: an
@@ -525,20 +534,16 @@ impl<'a> Collector<'a> {
                            wrapper: crate::modules::ListenerWrapper,
                            imported|
          -> Option<RawListener<'a>> {
-            let argument = |index: usize| {
-                let arg = call.arguments.get(index)?;
-                arg.spread.is_none().then_some(&*arg.expr)
-            };
             let target = match wrapper.target {
                 crate::modules::WrapperTarget::Param(index) => {
-                    ListenTarget::Expr(small(argument(index)?)?)
+                    ListenTarget::Expr(small(call.argument(index)?)?)
                 }
                 crate::modules::WrapperTarget::Window => ListenTarget::Window,
                 crate::modules::WrapperTarget::GlobalScope => ListenTarget::GlobalScope,
                 crate::modules::WrapperTarget::Other => return None,
             };
             let event = match wrapper.event {
-                Some(index) => Some(small(argument(index)?)?),
+                Some(index) => Some(small(call.argument(index)?)?),
                 None => None,
             };
             Some(RawListener {
@@ -546,7 +551,7 @@ impl<'a> Collector<'a> {
                 form: ListenerForm::Wrapper,
                 target,
                 event,
-                handler: Self::raw_handler(Some(argument(wrapper.handler)?)),
+                handler: Self::raw_handler(Some(call.argument(wrapper.handler)?)),
                 class: call.class,
                 in_worker_code: call.in_worker_code,
                 in_function: false,
@@ -559,15 +564,7 @@ impl<'a> Collector<'a> {
             .iter()
             .filter_map(|call| match wrapper_of(call) {
                 Some((wrapper, imported)) => listener_of(call, wrapper, imported),
-                None => super::hooks::library_hook_listener(
-                    &self.bindings,
-                    call.callee,
-                    call.registration.clone(),
-                    call.arguments,
-                    call.class,
-                    call.in_worker_code,
-                    call.in_function,
-                ),
+                None => super::hooks::library_hook_listener(&self.bindings, call),
             })
             .collect();
         self.listeners.extend(wrapper_listeners);
@@ -963,25 +960,19 @@ impl<'a> Collector<'a> {
             use crate::modules::WrapperTarget;
             let target = match signature.target {
                 Ok(position) => WrapperTarget::Param(position),
-                Err(target)
-                    if matches!(
-                        self.bindings.global_alias(target).as_deref(),
-                        Some("self" | "globalThis")
+                Err(target) => match self.bindings.global_alias(target).as_deref() {
+                    Some("self" | "globalThis") => WrapperTarget::GlobalScope,
+                    // `global` is the window in a bundle (Node's has no `addEventListener`).
+                    Some("global") => WrapperTarget::Window,
+                    _ if matches!(
+                        self.bindings.classify_target(target),
+                        super::Target::CurrentWindow | super::Target::OtherWindow(_)
                     ) =>
-                {
-                    WrapperTarget::GlobalScope
-                }
-                // `global` is the window in a bundle (Node's has no `addEventListener`).
-                Err(target)
-                    if self.bindings.global_alias(target).as_deref() == Some("global")
-                        || matches!(
-                            self.bindings.classify_target(target),
-                            super::Target::CurrentWindow | super::Target::OtherWindow(_)
-                        ) =>
-                {
-                    WrapperTarget::Window
-                }
-                Err(_) => WrapperTarget::Other,
+                    {
+                        WrapperTarget::Window
+                    }
+                    _ => WrapperTarget::Other,
+                },
             };
             let event = match signature.event {
                 Ok(position) => Some(position),

@@ -3,11 +3,9 @@
 //! `addEventListener` does, to the target they are given or to the window. Their code is
 //! not in the run, so what each does is known here, by module and export.
 
-use std::ops::Range;
+use swc_ecma_ast::{ArrowFunctionBody, Expr, Lit};
 
-use swc_ecma_ast::{ArrowFunctionBody, Expr, ExprOrSpread, Lit};
-
-use super::collect::{raw_handler, small};
+use super::collect::{WrapperCall, raw_handler, small};
 use super::listeners::{ListenTarget, ListenerForm, RawListener};
 use super::values::{Bindings, member_name, object_property, strip};
 
@@ -86,21 +84,13 @@ fn hook_layout(bindings: &Bindings, callee: &Expr) -> Option<Layout> {
     }
 }
 
-/// The listener a call of a library's listener hook registers, if `callee` is one.
+/// The listener a call of a library's listener hook registers, if it calls one.
 pub(super) fn library_hook_listener<'a>(
     bindings: &Bindings,
-    callee: &'a Expr,
-    registration: Range<usize>,
-    arguments: &'a [ExprOrSpread],
-    class: Option<u32>,
-    in_worker_code: bool,
-    in_function: bool,
+    call: &WrapperCall<'a>,
 ) -> Option<RawListener<'a>> {
-    let layout = hook_layout(bindings, callee)?;
-    let argument = |index: usize| {
-        let arg = arguments.get(index)?;
-        arg.spread.is_none().then_some(&*arg.expr)
-    };
+    let layout = hook_layout(bindings, call.callee)?;
+    let argument = |index: usize| call.argument(index);
     let event_first = match layout {
         Layout::Window => true,
         Layout::TargetFirst => false,
@@ -117,15 +107,15 @@ pub(super) fn library_hook_listener<'a>(
         (target, argument(1)?, argument(2)?)
     };
     Some(RawListener {
-        registration,
+        registration: call.registration.clone(),
         form: ListenerForm::LibraryHook,
         target,
         event: Some(small(event)?),
         handler: raw_handler(Some(handler)),
-        class,
-        in_worker_code,
+        class: call.class,
+        in_worker_code: call.in_worker_code,
         imported: None,
-        in_function,
+        in_function: call.in_function,
     })
 }
 

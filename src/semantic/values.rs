@@ -115,8 +115,8 @@ pub struct Bindings<'a> {
     /// is that name's field.
     pub this_objects: HashMap<u32, Id>,
     /// Same-file functions, by span, that forward to `addEventListener`: which
-    /// parameters are the target, the event name and the handler. A call names one
-    /// through [`Self::function_named`].
+    /// parameters hold the target, the event name and the handler, or what the
+    /// function names itself. A call names one through [`Self::function_named`].
     pub listener_wrappers: HashMap<Span, crate::modules::ListenerWrapper>,
     /// `this` at the top level of a script (outside any function or class, in a file
     /// with no `import` or `export`), by its span's start: the global object, as in the
