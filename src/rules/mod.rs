@@ -261,6 +261,7 @@ const LISTENER_APIS: &[&str] = &[
     "useEvent",
     "makeEventListener",
     "createEventListener",
+    "fromEvent",
 ];
 
 /// The triggers shared by the rules about `message` handlers.

@@ -87,6 +87,8 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, markup_calls: MarkupCalls) -> 
         worker_guards: 0,
         listeners: Vec::new(),
         wrapper_calls: Vec::new(),
+        streams: Vec::new(),
+        stream_starts: Default::default(),
         wrapper_signatures: Vec::new(),
         signals: ScopeSignals {
             worker_file_name: is_worker_file_name(path),
@@ -250,6 +252,9 @@ struct Collector<'a> {
     worker_guards: u32,
     listeners: Vec<RawListener<'a>>,
     wrapper_calls: Vec<WrapperCall<'a>>,
+    /// RxJS stream chains (`fromEvent(window, "message").pipe(…)`), by where they start.
+    streams: Vec<super::streams::RawStream<'a>>,
+    stream_starts: rustc_hash::FxHashSet<u32>,
     wrapper_signatures: Vec<RawWrapperSignature<'a>>,
     signals: ScopeSignals,
     /// Enclosing classes, by the start of their span.
@@ -568,6 +573,8 @@ impl<'a> Collector<'a> {
             })
             .collect();
         self.listeners.extend(wrapper_listeners);
+        let stream_listeners = super::streams::stream_listeners(&self.bindings, &self.streams);
+        self.listeners.extend(stream_listeners);
         let bindings = &self.bindings;
         // An object the file both posts to and listens on is the file's own global: one
         // cannot listen for messages on another origin's window.
@@ -903,6 +910,23 @@ impl<'a> Collector<'a> {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// The stream chain a call ends, once: the walk meets a chain's outermost call
+    /// first, then each call inside it, which starts where the outermost does.
+    fn record_stream_chain(&mut self, call: &'a CallExpr) {
+        let Some(chain) = super::streams::stream_chain(
+            call,
+            !self.streams.is_empty(),
+            self.current_class(),
+            self.worker_guards > 0,
+            !self.frames.is_empty(),
+        ) else {
+            return;
+        };
+        if self.stream_starts.insert(chain.base_start()) {
+            self.streams.push(chain);
         }
     }
 
@@ -2932,6 +2956,7 @@ impl<'a> Visit for Collector<'a> {
         if let Callee::Expr(callee) = &call.callee {
             self.record_post_message(span_range(call.span), callee, &call.args);
             self.record_listener_call(call, callee);
+            self.record_stream_chain(call);
             self.record_socket_use(call.span, &call.args, callee);
             self.record_library_connect(call, callee);
             self.record_popup(call, callee);

@@ -7,8 +7,10 @@ use swc_common::Span;
 use swc_ecma_ast::{Expr, Program};
 
 use super::handlers::{
-    EventShape, HandlerFacts, analyze_handler, bound_arguments, resolve_function,
+    EventShape, HandlerFacts, StageKind, StreamStage, analyze_handler, analyze_stream,
+    bound_arguments, resolve_function,
 };
+use super::streams::RawStage;
 use super::values::{Bindings, Target, member_name, strip};
 use swc_atoms::Atom;
 
@@ -34,6 +36,9 @@ pub enum ListenerForm {
     /// `@vueuse/core`), which adds the listener to the target it is given, or to the
     /// window.
     LibraryHook,
+    /// An RxJS stream of the window's messages (`fromEvent(window, "message")`), whose
+    /// operators and subscriber are the handler.
+    Observable,
 }
 
 /// What a registration listens on.
@@ -55,6 +60,12 @@ pub enum RawHandler<'a> {
     Function(Span),
     /// An expression naming the handler (`onMessage`, `this.handle.bind(this)`).
     Expr(std::borrow::Cow<'a, Expr>),
+    /// The operators and the subscriber of a stream, in order, and whether the events
+    /// (or their data) then go on out of sight.
+    Stream {
+        stages: Vec<super::streams::RawStage<'a>>,
+        handed_on: bool,
+    },
     Missing,
 }
 
@@ -178,22 +189,23 @@ pub fn resolve_listeners(
         .filter(|listener| is_message_event(bindings, listener))
         .filter(|listener| listens_on_window(bindings, listener))
         .filter_map(|listener| {
-            let (function, bound) = match &listener.handler {
-                RawHandler::Function(span) => (Some(*span), 0),
-                RawHandler::Expr(expr) => (
-                    resolve_function(bindings, expr, listener.class),
-                    bound_arguments(bindings, expr),
-                ),
-                RawHandler::Missing => (None, 0),
+            let (function, handler) = match &listener.handler {
+                RawHandler::Stream { stages, handed_on } => {
+                    stream_handler(program, bindings, listener.class, stages, *handed_on)
+                }
+                raw => {
+                    let (function, bound) = resolve_handler(bindings, raw, listener.class);
+                    let shape = if listener.form == ListenerForm::JQuery {
+                        EventShape::JQuery
+                    } else {
+                        EventShape::Dom
+                    };
+                    let handler = function.and_then(|span| {
+                        analyze_handler(program, bindings, span, listener.class, shape, bound)
+                    });
+                    (function, handler)
+                }
             };
-            let shape = if listener.form == ListenerForm::JQuery {
-                EventShape::JQuery
-            } else {
-                EventShape::Dom
-            };
-            let handler = function.and_then(|span| {
-                analyze_handler(program, bindings, span, listener.class, shape, bound)
-            });
             let event_name = listener
                 .event
                 .and_then(|event| bindings.imported_constant(event))
@@ -227,6 +239,57 @@ pub fn resolve_listeners(
             })
         })
         .collect()
+}
+
+/// The function a registration names and how many arguments `bind` gave it.
+fn resolve_handler(
+    bindings: &Bindings,
+    handler: &RawHandler,
+    class: Option<u32>,
+) -> (Option<Span>, usize) {
+    match handler {
+        RawHandler::Function(span) => (Some(*span), 0),
+        RawHandler::Expr(expr) => (
+            resolve_function(bindings, expr, class),
+            bound_arguments(bindings, expr),
+        ),
+        RawHandler::Stream { .. } | RawHandler::Missing => (None, 0),
+    }
+}
+
+/// A stream's stages judged as one handler, and its subscriber's function (the handler
+/// a finding points at). A stage whose function is not found here leaves it unjudged.
+fn stream_handler(
+    program: &Program,
+    bindings: &Bindings,
+    class: Option<u32>,
+    raw: &[RawStage],
+    handed_on: bool,
+) -> (Option<Span>, Option<HandlerFacts>) {
+    let mut stages = Vec::with_capacity(raw.len());
+    for stage in raw {
+        let function = match &stage.function {
+            Some(function) => match resolve_handler(bindings, function, class) {
+                (Some(span), bound) => Some((span, bound)),
+                (None, _) => return (None, None),
+            },
+            None => None,
+        };
+        stages.push(StreamStage {
+            kind: stage.kind,
+            function,
+            span: stage.span.clone(),
+        });
+    }
+    let subscriber = stages
+        .last()
+        .filter(|stage| stage.kind == StageKind::Act && !handed_on)
+        .and_then(|stage| stage.function)
+        .map(|(span, _)| span);
+    (
+        subscriber,
+        analyze_stream(program, bindings, class, &stages, handed_on),
+    )
 }
 
 fn is_self(bindings: &Bindings, target: &Expr) -> bool {

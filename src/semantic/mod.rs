@@ -15,6 +15,7 @@ pub mod socket_urls;
 pub mod socket_uses;
 pub mod sockets;
 pub mod stores;
+mod streams;
 pub mod user_actions;
 pub mod values;
 

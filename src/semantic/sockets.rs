@@ -1117,7 +1117,7 @@ fn handler_span(bindings: &Bindings, handler: &RawHandler, class: Option<u32>) -
     match handler {
         RawHandler::Function(span) => Some(*span),
         RawHandler::Expr(expr) => resolve_function(bindings, expr, class),
-        RawHandler::Missing => None,
+        RawHandler::Stream { .. } | RawHandler::Missing => None,
     }
 }
 

@@ -130,7 +130,7 @@ impl<'r, 'a> UserActions<'r, 'a> {
                     registered.insert(key(*span));
                 }
                 RawHandler::Expr(expr) => registration_sites.push(span_range(expr.span())),
-                RawHandler::Missing => {}
+                RawHandler::Stream { .. } | RawHandler::Missing => {}
             }
         }
         registration_sites.sort_by_key(|site| site.start);

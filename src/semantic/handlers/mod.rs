@@ -17,9 +17,11 @@ use crate::parse::span_range;
 
 mod checks;
 mod flow;
+mod stream;
 mod visit;
 
 pub use checks::regex_weakness;
+pub use stream::{StageKind, StreamStage, analyze_stream};
 use checks::{is_wildcard_test, normalised_operand};
 
 /// How far the analysis follows calls into same-file helpers.
@@ -115,6 +117,8 @@ pub enum EventShape {
     Dom,
     /// A jQuery event: the message event is `e.originalEvent`.
     JQuery,
+    /// The event's data itself, as an RxJS stream hands it on after `map(e => e.data)`.
+    Data,
 }
 
 /// A function found in the tree: its parameters and body.
@@ -812,6 +816,23 @@ impl<'c, 'p> Walker<'c, 'p> {
     fn bind_event_param(&mut self, pat: &Pat, shape: EventShape) {
         crate::stack::ensure_room();
         let jquery = shape == EventShape::JQuery;
+        if shape == EventShape::Data {
+            match pat {
+                Pat::Ident(ident) => {
+                    let role = Role::Data(self.guards.clone());
+                    self.roles.insert(self.id(&ident.id), role);
+                }
+                Pat::Assign(assign) => self.bind_event_param(&assign.left, shape),
+                _ => self.taint_pattern(
+                    pat,
+                    Taint {
+                        trail: Vec::new(),
+                        guards: self.guards.clone(),
+                    },
+                ),
+            }
+            return;
+        }
         match pat {
             Pat::Ident(ident) => {
                 self.roles

@@ -364,7 +364,7 @@ fn resolve_server(
                 }
                 span
             }
-            RawHandler::Missing => None,
+            RawHandler::Stream { .. } | RawHandler::Missing => None,
         };
         if let Some(span) = span {
             functions.push((span, params));

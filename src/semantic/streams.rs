@@ -1,0 +1,391 @@
+//! RxJS message streams: `fromEvent(window, "message")` registers a listener as
+//! `addEventListener` does, and its handler is the chain of operators and subscribers the
+//! events go through (`.pipe(filter(…), map(…)).subscribe(…)`, or RxJS 5's
+//! `.filter(…).map(…)`), also through a name or field that holds the stream
+//! (`this.messages$ = fromEvent(…)` and `this.messages$.subscribe(…)` elsewhere).
+//! Each way from the registration to a subscriber, or out of the file's sight, is a
+//! listener of its own (`handlers::analyze_stream` judges it).
+
+use std::ops::Range;
+
+use swc_atoms::Atom;
+use swc_common::{Span, Spanned};
+use swc_ecma_ast::{Callee, CallExpr, Expr, ExprOrSpread, Prop, PropOrSpread};
+
+use super::collect::{raw_handler, small};
+use super::handlers::StageKind;
+use super::listeners::{ListenTarget, ListenerForm, RawHandler, RawListener};
+use super::values::{Bindings, member_name, prop_name, strip};
+use crate::parse::span_range;
+
+/// How many names a stream may pass through between its registration and a subscriber.
+const MAX_HOPS: usize = 4;
+
+/// A chain of stream operators as written, before the file's bindings are complete.
+pub(super) struct RawStream<'a> {
+    base: StreamBase<'a>,
+    /// The operators, first applied first, up to and including `subscribe`.
+    operators: Vec<RawOperator<'a>>,
+    /// The chain as written, which a name's initializer may be.
+    span: Span,
+    class: Option<u32>,
+    in_worker_code: bool,
+    in_function: bool,
+}
+
+enum StreamBase<'a> {
+    /// `fromEvent(target, event)`, `Observable.fromEvent(…)`: the callee and its arguments.
+    FromEvent {
+        callee: &'a Expr,
+        args: &'a [ExprOrSpread],
+    },
+    /// A name or a field holding a stream (`messages$.pipe(…)`).
+    Named(&'a Expr),
+}
+
+struct RawOperator<'a> {
+    name: Atom,
+    args: &'a [ExprOrSpread],
+    span: Range<usize>,
+}
+
+/// One operator on the way, as [`RawHandler::Stream`] carries it.
+#[derive(Debug, Clone)]
+pub struct RawStage<'a> {
+    pub kind: StageKind,
+    /// The operator's function as written; `None` for `pluck("data")`.
+    pub function: Option<RawHandler<'a>>,
+    pub span: Range<usize>,
+}
+
+/// What an operator does to the values that reach it, when it is known.
+enum Operator {
+    Stage(StageKind),
+    /// `pluck("data")`.
+    PluckData,
+    /// `take(1)`, `debounceTime(100)`, `shareReplay()`: lets the values on as they are.
+    Passes,
+    /// `subscribe(…)`: the end of the chain.
+    Subscribes,
+    /// `ignoreElements()`, `mapTo(x)`: nothing of the message goes on.
+    Drops,
+}
+
+fn operator(name: &str, args: &[ExprOrSpread]) -> Option<Operator> {
+    use StageKind::*;
+    Some(match name {
+        "filter" | "first" | "find" | "single" | "takeWhile" | "last" => Operator::Stage(Gate),
+        "map" => Operator::Stage(Map),
+        "pluck" => match args.first().and_then(|arg| super::values::literal_string(&arg.expr)) {
+            Some("data") => Operator::PluckData,
+            _ => Operator::Drops,
+        },
+        "tap" | "do" => Operator::Stage(Act),
+        "subscribe" | "forEach" => Operator::Subscribes,
+        "switchMap" | "mergeMap" | "concatMap" | "exhaustMap" | "flatMap" => {
+            Operator::Stage(Flatten)
+        }
+        "skipWhile" | "distinctUntilChanged" | "distinct" | "debounce" | "throttle"
+        | "audit" => Operator::Stage(Inspect),
+        "take" | "takeUntil" | "skip" | "skipUntil" | "debounceTime" | "throttleTime"
+        | "auditTime" | "sampleTime" | "delay" | "delayWhen" | "share" | "shareReplay"
+        | "publish" | "publishReplay" | "refCount" | "observeOn" | "subscribeOn"
+        | "startWith" | "finalize" | "catchError" | "retry" | "retryWhen" | "timeout"
+        | "untilDestroyed" | "takeUntilDestroyed" | "defaultIfEmpty" | "asObservable" => {
+            Operator::Passes
+        }
+        "ignoreElements" | "mapTo" | "switchMapTo" | "mergeMapTo" | "concatMapTo" | "count" => {
+            Operator::Drops
+        }
+        _ => return None,
+    })
+}
+
+/// Whether a method called on a name may continue a stream (most `x.map(…)` are arrays').
+fn continues_stream(name: &str) -> bool {
+    matches!(name, "pipe" | "subscribe") || operator(name, &[]).is_some()
+}
+
+/// The stream chain `call` ends, when its innermost call is `fromEvent` or it continues
+/// a name; `known_streams` says whether the file registered one yet (a name's chain is
+/// kept only then).
+pub(super) fn stream_chain<'a>(
+    call: &'a CallExpr,
+    known_streams: bool,
+    class: Option<u32>,
+    in_worker_code: bool,
+    in_function: bool,
+) -> Option<RawStream<'a>> {
+    let mut links: Vec<(&'a str, &'a CallExpr)> = Vec::new();
+    let mut current = call;
+    let base = loop {
+        let Callee::Expr(callee) = &current.callee else {
+            return None;
+        };
+        match strip(callee) {
+            Expr::Ident(ident) if &*ident.sym == "fromEvent" => {
+                break StreamBase::FromEvent {
+                    callee,
+                    args: &current.args,
+                };
+            }
+            Expr::Member(member) => {
+                let name = member_name(&member.prop)?;
+                if name == "fromEvent" {
+                    break StreamBase::FromEvent {
+                        callee,
+                        args: &current.args,
+                    };
+                }
+                links.push((name, current));
+                match strip(&member.obj) {
+                    Expr::Call(inner) => current = inner,
+                    base @ (Expr::Ident(_) | Expr::Member(_)) if known_streams => {
+                        if !continues_stream(name) {
+                            return None;
+                        }
+                        break StreamBase::Named(base);
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    };
+    let mut operators = Vec::new();
+    for (name, link) in links.into_iter().rev() {
+        if name == "pipe" {
+            for arg in &link.args {
+                operators.push(piped_operator(arg));
+            }
+        } else {
+            operators.push(RawOperator {
+                name: Atom::from(name),
+                args: &link.args,
+                span: span_range(link.span),
+            });
+        }
+    }
+    Some(RawStream {
+        base,
+        operators,
+        span: call.span,
+        class,
+        in_worker_code,
+        in_function,
+    })
+}
+
+/// `filter(f)` or `operators.filter(f)` inside `pipe(…)`; anything else is an operator
+/// not known here.
+fn piped_operator(arg: &ExprOrSpread) -> RawOperator<'_> {
+    let span = span_range(arg.expr.span());
+    if let Expr::Call(call) = strip(&arg.expr)
+        && let Callee::Expr(callee) = &call.callee
+    {
+        let name = match strip(callee) {
+            Expr::Ident(ident) => Some(ident.sym.clone()),
+            Expr::Member(member) => member_name(&member.prop).map(Atom::from),
+            _ => None,
+        };
+        if let Some(name) = name {
+            return RawOperator {
+                name,
+                args: &call.args,
+                span,
+            };
+        }
+    }
+    RawOperator {
+        name: Atom::default(),
+        args: &[],
+        span,
+    }
+}
+
+impl<'a> RawStream<'a> {
+    /// Where the chain starts: its `fromEvent` callee, or the name it continues.
+    pub(super) fn base_start(&self) -> u32 {
+        match self.base {
+            StreamBase::FromEvent { callee, .. } => callee.span().lo.0,
+            StreamBase::Named(name) => name.span().lo.0,
+        }
+    }
+}
+
+/// The listeners the file's message streams register: one for each way from a
+/// `fromEvent` of the RxJS package to a subscriber or out of sight.
+pub(super) fn stream_listeners<'a>(
+    bindings: &Bindings<'a>,
+    streams: &[RawStream<'a>],
+) -> Vec<RawListener<'a>> {
+    let mut listeners = Vec::new();
+    for root in streams {
+        let StreamBase::FromEvent { callee, args } = root.base else {
+            continue;
+        };
+        if !is_rxjs_from_event(bindings, callee) {
+            continue;
+        }
+        let (Some(target), Some(event)) = (args.first(), args.get(1)) else {
+            continue;
+        };
+        if target.spread.is_some() || event.spread.is_some() {
+            continue;
+        }
+        let (Some(target), Some(event)) = (small(&target.expr), small(&event.expr)) else {
+            continue;
+        };
+        let mut paths = Vec::new();
+        follow(bindings, streams, root, Vec::new(), 0, &mut paths);
+        for (stages, handed_on) in paths {
+            listeners.push(RawListener {
+                registration: span_range(callee.span()),
+                form: ListenerForm::Observable,
+                target: ListenTarget::Expr(target),
+                event: Some(event),
+                handler: RawHandler::Stream { stages, handed_on },
+                class: root.class,
+                in_worker_code: root.in_worker_code,
+                imported: None,
+                in_function: root.in_function,
+            });
+        }
+    }
+    listeners
+}
+
+/// Every way on from `chain`, with the stages before it: to a subscriber (not handed
+/// on), to the chains that continue the name it is kept in, or out of sight.
+fn follow<'a>(
+    bindings: &Bindings<'a>,
+    streams: &[RawStream<'a>],
+    chain: &RawStream<'a>,
+    mut stages: Vec<RawStage<'a>>,
+    hops: usize,
+    paths: &mut Vec<(Vec<RawStage<'a>>, bool)>,
+) {
+    for op in &chain.operators {
+        match operator(&op.name, op.args) {
+            Some(Operator::Stage(kind)) => {
+                let Some(function) = op.args.first().filter(|arg| arg.spread.is_none()) else {
+                    paths.push((stages, true));
+                    return;
+                };
+                stages.push(RawStage {
+                    kind,
+                    function: Some(raw_handler(Some(&function.expr))),
+                    span: op.span.clone(),
+                });
+            }
+            Some(Operator::PluckData) => stages.push(RawStage {
+                kind: StageKind::Map,
+                function: None,
+                span: op.span.clone(),
+            }),
+            Some(Operator::Passes) => {}
+            Some(Operator::Subscribes) => {
+                if let Some(next) = subscriber(op.args) {
+                    stages.push(RawStage {
+                        kind: StageKind::Act,
+                        function: Some(next),
+                        span: op.span.clone(),
+                    });
+                }
+                paths.push((stages, false));
+                return;
+            }
+            Some(Operator::Drops) => {
+                paths.push((stages, false));
+                return;
+            }
+            // An operator not known here: what it hands on is not followed.
+            None => {
+                paths.push((stages, true));
+                return;
+            }
+        }
+    }
+    let continuations: Vec<&RawStream<'a>> = if hops < MAX_HOPS {
+        streams
+            .iter()
+            .filter(|other| match other.base {
+                StreamBase::Named(name) => holds_chain(bindings, name, chain, other.class),
+                StreamBase::FromEvent { .. } => false,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if continuations.is_empty() {
+        paths.push((stages, true));
+        return;
+    }
+    for next in continuations {
+        follow(bindings, streams, next, stages.clone(), hops + 1, paths);
+    }
+}
+
+/// Whether `name` (a variable or `this.field`) holds the stream `chain` makes.
+fn holds_chain(bindings: &Bindings, name: &Expr, chain: &RawStream, class: Option<u32>) -> bool {
+    let is_chain = |value: &Expr| strip(value).span() == chain.span;
+    match strip(name) {
+        Expr::Ident(ident) => bindings
+            .binding(&bindings.id(ident))
+            .is_some_and(|binding| {
+                binding.init_expr.is_some_and(is_chain)
+                    || binding.assignments.iter().any(|value| is_chain(value))
+            }),
+        Expr::Member(member) if matches!(strip(&member.obj), Expr::This(_)) => {
+            class.is_some()
+                && class == chain.class
+                && member_name(&member.prop)
+                    .and_then(|field| bindings.this_field_values(field))
+                    .is_some_and(|values| values.iter().flatten().any(|value| is_chain(value)))
+        }
+        _ => false,
+    }
+}
+
+/// The `next` handler of `subscribe(next)` or `subscribe({ next })`.
+fn subscriber<'a>(args: &'a [ExprOrSpread]) -> Option<RawHandler<'a>> {
+    let first = args.first().filter(|arg| arg.spread.is_none())?;
+    let Expr::Object(observer) = strip(&first.expr) else {
+        return Some(raw_handler(Some(&first.expr)));
+    };
+    observer.props.iter().find_map(|prop| match prop {
+        PropOrSpread::Prop(prop) => match &**prop {
+            Prop::KeyValue(pair) if prop_name(&pair.key) == Some("next") => {
+                Some(raw_handler(Some(&pair.value)))
+            }
+            Prop::Method(method) if prop_name(&method.key) == Some("next") => {
+                Some(RawHandler::Function(method.function.span))
+            }
+            _ => None,
+        },
+        PropOrSpread::Spread(_) => None,
+    })
+}
+
+/// `fromEvent` of RxJS (`rxjs`, `rxjs/observable/fromEvent`, a namespace of it), RxJS 5's
+/// `Observable.fromEvent`, or the global `Rx.Observable.fromEvent` / `Rx.DOM.fromEvent`.
+fn is_rxjs_from_event(bindings: &Bindings, callee: &Expr) -> bool {
+    let from_rxjs = |source: &str| source == "rxjs" || source.starts_with("rxjs/");
+    match strip(callee) {
+        Expr::Ident(ident) => bindings
+            .import_of(ident)
+            .is_some_and(|(source, _)| from_rxjs(&source)),
+        Expr::Member(member) => match strip(&member.obj) {
+            // `rxjs.fromEvent`, `Observable.fromEvent`.
+            Expr::Ident(object) => match bindings.import_of(object) {
+                Some((source, _)) => from_rxjs(&source),
+                None => bindings.is_global(object) && matches!(&*object.sym, "rxjs" | "Rx"),
+            },
+            // `Rx.Observable.fromEvent`, `Rx.DOM.fromEvent`.
+            Expr::Member(inner) => matches!(strip(&inner.obj), Expr::Ident(root)
+                if &*root.sym == "Rx" && bindings.is_global(root)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
