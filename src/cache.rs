@@ -585,7 +585,7 @@ pub fn key(config_description: &str) -> String {
     hasher.update(b"\0");
     // The shape of an entry's facts: entries of another shape are not read.
     hasher
-        .update(b"module-graph-7-directives-3-frames-1-reach-2-auth-1-walk-1-stores-1-markup-1-wrappers-2\0");
+        .update(b"module-graph-7-directives-3-frames-1-reach-2-auth-1-walk-1-stores-1-markup-1-wrappers-2-streams-1\0");
     hasher.update(config_description.as_bytes());
     hasher.finalize().to_hex().to_string()
 }

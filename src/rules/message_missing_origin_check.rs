@@ -5,6 +5,7 @@ use super::{
     origin_guard_example,
 };
 use crate::diagnostic::Diagnostic;
+use crate::semantic::listeners::ListenerForm;
 
 pub const RULE: Rule = Rule {
     id: "message-missing-origin-check",
@@ -52,11 +53,26 @@ fn check(context: &RuleContext, diagnostics: &mut Vec<Diagnostic>) {
                 diagnostic.with_label(origin.clone(), "the origin is read but never compared");
         }
         diagnostic = diagnostic.with_steps(&handler.unchecking_helpers);
-        diagnostic = diagnostic.with_help(format!(
-            "start the handler with a guard that compares the sender's origin with the exact \
-             origin you expect: `{}` (CWE-346)",
-            origin_guard_example(&handler.event_name)
-        ));
+        diagnostic = diagnostic.with_help(if listener.form == ListenerForm::Observable {
+            format!(
+                "filter the stream on the sender's origin before anything takes the data: \
+                 `filter(({event}) => {event}.origin === \"https://trusted.example.com\")` \
+                 (CWE-346)",
+                event = stream_event_name(&handler.event_name)
+            )
+        } else {
+            format!(
+                "start the handler with a guard that compares the sender's origin with the \
+                 exact origin you expect: `{}` (CWE-346)",
+                origin_guard_example(&handler.event_name)
+            )
+        });
         diagnostics.push(diagnostic);
     }
+}
+
+/// The name a stream's first function gives the event, for the `filter` example; a
+/// destructured one becomes `event`.
+fn stream_event_name(name: &str) -> &str {
+    if name.starts_with('{') { "event" } else { name }
 }

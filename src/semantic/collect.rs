@@ -1123,6 +1123,13 @@ impl<'a> Collector<'a> {
                             if &*name.sym == "Window"))
             })
         };
+        if let ClassMember::ClassProp(prop) = member
+            && let (Some(name), Some(value)) = (prop_atom(&prop.key), prop.value.as_deref())
+        {
+            self.bindings
+                .class_field_values
+                .insert((class, name), value);
+        }
         match member {
             ClassMember::ClassProp(prop) if is_window_type(&prop.type_ann) => {
                 if let Some(name) = prop_atom(&prop.key) {
@@ -2513,6 +2520,11 @@ impl<'a> Visit for Collector<'a> {
             (Pat::Object(object), Some(Expr::Call(call))) if required_module(call).is_some() => {
                 let source = Atom::from(required_module(call).unwrap_or_default());
                 self.declare_required(object, &source);
+            }
+            // `const { fromEvent, filter } = CrafterCMSNext.rxjs`: RxJS handed out by a
+            // host page, as a global, is RxJS.
+            (Pat::Object(object), Some(init)) if super::streams::names_rxjs(init) => {
+                self.declare_required(object, &Atom::from("rxjs"));
             }
             (pattern, init) => {
                 self.declare_pattern(pattern, &BindingKind::Other);

@@ -318,18 +318,28 @@ fn listens_on_window(bindings: &Bindings, listener: &RawListener) -> bool {
         Target::CurrentWindow | Target::OtherWindow(_) => true,
         Target::NotAWindow(_) => false,
         // React Native WebView delivers page messages on `document`. A field the class
-        // declares as a `Window` (`this.winRef`) is one.
-        Target::Unknown => {
-            matches!(strip(target), Expr::Ident(ident)
-            if bindings.is_global(ident) && &*ident.sym == "document")
-                || matches!(strip(target), Expr::Member(member)
-                if matches!(strip(&member.obj), Expr::This(_))
-                    && listener.class.zip(member_name(&member.prop)).is_some_and(
-                        |(class, field)| {
-                            bindings.window_fields.contains(&(class, Atom::from(field)))
-                        },
-                    ))
-        }
+        // declares as a `Window` (`this.winRef`) is one, and so is a field named `window`
+        // that the file never assigns (a window injected by Angular, often declared by a
+        // base class in another file). A document's `defaultView` is its window.
+        Target::Unknown => match strip(target) {
+            Expr::Ident(ident) => bindings.is_global(ident) && &*ident.sym == "document",
+            Expr::Member(member) => match (strip(&member.obj), member_name(&member.prop)) {
+                (_, Some("defaultView")) => true,
+                (Expr::This(_), Some("window")) => {
+                    bindings.this_field_values("window").is_none()
+                        && listener.class.is_none_or(|class| {
+                            !bindings
+                                .class_field_values
+                                .contains_key(&(class, Atom::from("window")))
+                        })
+                }
+                (Expr::This(_), Some(field)) => listener.class.is_some_and(|class| {
+                    bindings.window_fields.contains(&(class, Atom::from(field)))
+                }),
+                _ => false,
+            },
+            _ => false,
+        },
     }
 }
 

@@ -10,12 +10,12 @@ use std::ops::Range;
 
 use swc_atoms::Atom;
 use swc_common::{Span, Spanned};
-use swc_ecma_ast::{Callee, CallExpr, Expr, ExprOrSpread, Prop, PropOrSpread};
+use swc_ecma_ast::{CallExpr, Callee, Expr, ExprOrSpread, Prop, PropOrSpread};
 
 use super::collect::{raw_handler, small};
 use super::handlers::StageKind;
 use super::listeners::{ListenTarget, ListenerForm, RawHandler, RawListener};
-use super::values::{Bindings, member_name, prop_name, strip};
+use super::values::{Bindings, literal_string, member_name, prop_name, strip};
 use crate::parse::span_range;
 
 /// How many names a stream may pass through between its registration and a subscriber.
@@ -76,7 +76,10 @@ fn operator(name: &str, args: &[ExprOrSpread]) -> Option<Operator> {
     Some(match name {
         "filter" | "first" | "find" | "single" | "takeWhile" | "last" => Operator::Stage(Gate),
         "map" => Operator::Stage(Map),
-        "pluck" => match args.first().and_then(|arg| super::values::literal_string(&arg.expr)) {
+        "pluck" => match args
+            .first()
+            .and_then(|arg| super::values::literal_string(&arg.expr))
+        {
             Some("data") => Operator::PluckData,
             _ => Operator::Drops,
         },
@@ -85,15 +88,14 @@ fn operator(name: &str, args: &[ExprOrSpread]) -> Option<Operator> {
         "switchMap" | "mergeMap" | "concatMap" | "exhaustMap" | "flatMap" => {
             Operator::Stage(Flatten)
         }
-        "skipWhile" | "distinctUntilChanged" | "distinct" | "debounce" | "throttle"
-        | "audit" => Operator::Stage(Inspect),
+        "skipWhile" | "distinctUntilChanged" | "distinct" | "debounce" | "throttle" | "audit" => {
+            Operator::Stage(Inspect)
+        }
         "take" | "takeUntil" | "skip" | "skipUntil" | "debounceTime" | "throttleTime"
         | "auditTime" | "sampleTime" | "delay" | "delayWhen" | "share" | "shareReplay"
-        | "publish" | "publishReplay" | "refCount" | "observeOn" | "subscribeOn"
-        | "startWith" | "finalize" | "catchError" | "retry" | "retryWhen" | "timeout"
-        | "untilDestroyed" | "takeUntilDestroyed" | "defaultIfEmpty" | "asObservable" => {
-            Operator::Passes
-        }
+        | "publish" | "publishReplay" | "refCount" | "observeOn" | "subscribeOn" | "startWith"
+        | "finalize" | "catchError" | "retry" | "retryWhen" | "timeout" | "untilDestroyed"
+        | "takeUntilDestroyed" | "defaultIfEmpty" | "asObservable" => Operator::Passes,
         "ignoreElements" | "mapTo" | "switchMapTo" | "mergeMapTo" | "concatMapTo" | "count" => {
             Operator::Drops
         }
@@ -123,7 +125,16 @@ pub(super) fn stream_chain<'a>(
             return None;
         };
         match strip(callee) {
-            Expr::Ident(ident) if &*ident.sym == "fromEvent" => {
+            // Also an alias (`const { fromEvent: on } = rxjs`) named with `"message"`.
+            Expr::Ident(ident)
+                if &*ident.sym == "fromEvent"
+                    || (links.len() + usize::from(known_streams) > 0
+                        && current
+                            .args
+                            .get(1)
+                            .and_then(|arg| literal_string(&arg.expr))
+                            == Some("message")) =>
+            {
                 break StreamBase::FromEvent {
                     callee,
                     args: &current.args,
@@ -240,7 +251,7 @@ pub(super) fn stream_listeners<'a>(
         follow(bindings, streams, root, Vec::new(), 0, &mut paths);
         for (stages, handed_on) in paths {
             listeners.push(RawListener {
-                registration: span_range(callee.span()),
+                registration: registration(callee),
                 form: ListenerForm::Observable,
                 target: ListenTarget::Expr(target),
                 event: Some(event),
@@ -253,6 +264,15 @@ pub(super) fn stream_listeners<'a>(
         }
     }
     listeners
+}
+
+/// Where a stream registers: the `fromEvent` name (of `rxjs\n.fromEvent(…)`, the line
+/// that names it).
+fn registration(callee: &Expr) -> Range<usize> {
+    match strip(callee) {
+        Expr::Member(member) => span_range(member.prop.span()),
+        callee => span_range(callee.span()),
+    }
 }
 
 /// Every way on from `chain`, with the stages before it: to a subscriber (not handed
@@ -337,11 +357,17 @@ fn holds_chain(bindings: &Bindings, name: &Expr, chain: &RawStream, class: Optio
                     || binding.assignments.iter().any(|value| is_chain(value))
             }),
         Expr::Member(member) if matches!(strip(&member.obj), Expr::This(_)) => {
-            class.is_some()
-                && class == chain.class
-                && member_name(&member.prop)
-                    .and_then(|field| bindings.this_field_values(field))
-                    .is_some_and(|values| values.iter().flatten().any(|value| is_chain(value)))
+            let (Some(class), Some(field)) = (class, member_name(&member.prop)) else {
+                return false;
+            };
+            class == chain.class.unwrap_or(u32::MAX)
+                && (bindings
+                    .class_field_values
+                    .get(&(class, Atom::from(field)))
+                    .is_some_and(|value| is_chain(value))
+                    || bindings
+                        .this_field_values(field)
+                        .is_some_and(|values| values.iter().flatten().any(|value| is_chain(value))))
         }
         _ => false,
     }
@@ -367,23 +393,77 @@ fn subscriber<'a>(args: &'a [ExprOrSpread]) -> Option<RawHandler<'a>> {
     })
 }
 
-/// `fromEvent` of RxJS (`rxjs`, `rxjs/observable/fromEvent`, a namespace of it), RxJS 5's
-/// `Observable.fromEvent`, or the global `Rx.Observable.fromEvent` / `Rx.DOM.fromEvent`.
+/// Whether `expr` names RxJS as a global or a host page hands it out: `rxjs`, `Rx`,
+/// `craftercms.libs.rxjs`.
+pub(super) fn names_rxjs(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Ident(ident) => matches!(&*ident.sym, "rxjs" | "Rx"),
+        Expr::Member(member) => matches!(member_name(&member.prop), Some("rxjs" | "Rx")),
+        _ => false,
+    }
+}
+
+/// Whether a module is RxJS: `rxjs` (and its paths), RxJS 4's `rx` and its DOM bindings.
+fn is_rxjs_module(source: &str) -> bool {
+    source == "rxjs"
+        || source.starts_with("rxjs/")
+        || matches!(
+            source,
+            "rx" | "rx-dom" | "rx-lite" | "rx-lite-dom" | "@reactivex/rxjs"
+        )
+}
+
+/// `fromEvent` of RxJS: imported from it (`import { fromEvent } from "rxjs"`, also
+/// destructured from a host page's `rxjs`), RxJS 5's `Observable.fromEvent`, RxJS 4's
+/// `Rx.Observable.fromEvent` and `Rx.DOM.fromEvent` (whatever module or global `Rx` comes
+/// from), `rxjs.fromEvent`, and a name that holds one of these.
 fn is_rxjs_from_event(bindings: &Bindings, callee: &Expr) -> bool {
-    let from_rxjs = |source: &str| source == "rxjs" || source.starts_with("rxjs/");
+    is_rxjs_from_event_at(bindings, callee, 0)
+}
+
+fn is_rxjs_from_event_at(bindings: &Bindings, callee: &Expr, depth: u32) -> bool {
+    if depth > 2 {
+        return false;
+    }
     match strip(callee) {
-        Expr::Ident(ident) => bindings
-            .import_of(ident)
-            .is_some_and(|(source, _)| from_rxjs(&source)),
-        Expr::Member(member) => match strip(&member.obj) {
-            // `rxjs.fromEvent`, `Observable.fromEvent`.
-            Expr::Ident(object) => match bindings.import_of(object) {
-                Some((source, _)) => from_rxjs(&source),
-                None => bindings.is_global(object) && matches!(&*object.sym, "rxjs" | "Rx"),
-            },
-            // `Rx.Observable.fromEvent`, `Rx.DOM.fromEvent`.
-            Expr::Member(inner) => matches!(strip(&inner.obj), Expr::Ident(root)
-                if &*root.sym == "Rx" && bindings.is_global(root)),
+        Expr::Ident(ident) => {
+            if let Some((source, imported)) = bindings.import_of(ident) {
+                return is_rxjs_module(&source) && imported == "fromEvent";
+            }
+            // `let fromEvent = Observable.fromEvent`.
+            bindings
+                .binding(&bindings.id(ident))
+                .and_then(|binding| binding.init())
+                .is_some_and(|init| is_rxjs_from_event_at(bindings, init, depth + 1))
+        }
+        Expr::Member(member) if member_name(&member.prop) == Some("fromEvent") => {
+            is_rxjs_namespace(bindings, &member.obj, depth)
+        }
+        _ => false,
+    }
+}
+
+/// What `fromEvent` may be read from: `Observable` (of RxJS, or `Rx.Observable` kept in a
+/// name), `Rx.Observable`, `Rx.DOM`, a namespace of RxJS, `rxjs` or `Rx` themselves.
+fn is_rxjs_namespace(bindings: &Bindings, object: &Expr, depth: u32) -> bool {
+    match strip(object) {
+        Expr::Ident(ident) => match bindings.import_of(ident) {
+            Some((source, _)) => is_rxjs_module(&source) || names_rxjs(object),
+            None => {
+                matches!(&*ident.sym, "rxjs" | "Rx" | "Observable")
+                    && (bindings.is_global(ident)
+                        || bindings
+                            .binding(&bindings.id(ident))
+                            .and_then(|binding| binding.init())
+                            .is_some_and(|init| {
+                                depth < 2 && is_rxjs_namespace(bindings, init, depth + 1)
+                            }))
+            }
+        },
+        Expr::Member(member) => match member_name(&member.prop) {
+            // `Rx.Observable`, and the same of a module that hands RxJS out.
+            Some("Observable" | "DOM") => matches!(strip(&member.obj), Expr::Ident(_)),
+            Some("rxjs" | "Rx") => true,
             _ => false,
         },
         _ => false,

@@ -86,6 +86,9 @@ pub struct Bindings<'a> {
     data_elsewhere: HashMap<Id, u32>,
     /// Values assigned to `this.<field>` anywhere in the file.
     pub this_fields: HashMap<Atom, Vec<Option<&'a Expr>>>,
+    /// The values class fields are declared with (`private messages$ = fromEvent(…)`), by
+    /// class and field.
+    pub class_field_values: HashMap<(u32, Atom), &'a Expr>,
     /// Values assigned to `<binding>.<field>` anywhere in the file.
     pub member_assignments: HashMap<(Id, Atom), Vec<Option<&'a Expr>>>,
     /// Which binding each identifier names.

@@ -53,7 +53,8 @@ impl Walker<'_, '_> {
                         | "uuidv4"
                         | "v4"
                         | "nanoid"
-                ) {
+                ) || names_random_id(callee)
+                {
                     return true;
                 }
                 // `Math.random().toString(36).slice(2)`
@@ -575,7 +576,8 @@ impl Walker<'_, '_> {
             // A function from a package (or a module the run does not hold) that is handed
             // the origin in a condition: trust it.
             None if self.resolve_function(callee).is_none()
-                && self.context.bindings.imported_function(callee).is_none() =>
+                && self.context.bindings.imported_function(callee).is_none()
+                && !is_builtin(self.context.bindings, callee) =>
             {
                 Some((Strength::Strong, true))
             }
@@ -1224,6 +1226,76 @@ fn prefix_strength(prefix: Option<&str>, reason: &str) -> Strength {
 }
 
 /// [`normalised_operand`] of a call: `origin.toLowerCase()`, `String(origin)`.
+/// A function named as one that makes a random id (`generateUUID()`, `Utils.createGuid()`,
+/// `uuid.v4()`, `customNanoid()`); not the name-based UUIDs (`uuidv5(name, ns)`), which
+/// anyone who knows the name can make again.
+fn names_random_id(callee: &Expr) -> bool {
+    let (name, object) = match strip(callee) {
+        Expr::Ident(ident) => (&*ident.sym, None),
+        Expr::Member(member) => match member_name(&member.prop) {
+            Some(name) => (name, Some(&member.obj)),
+            None => return false,
+        },
+        _ => return false,
+    };
+    let names_id = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        ["uuid", "guid", "nanoid"]
+            .iter()
+            .any(|word| lower.contains(word))
+    };
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with("v1") || lower.ends_with("v3") || lower.ends_with("v5") {
+        return false;
+    }
+    // `generateUUID()`, or a method of a helper so named (`uuid.v4()`, `Guid.create()`).
+    names_id(name)
+        || object.is_some_and(
+            |object| matches!(strip(object), Expr::Ident(ident) if names_id(&ident.sym)),
+        )
+}
+
+/// A function of the language or the console (`Boolean(event)`, `JSON.stringify(event)`,
+/// `Object.keys(event)`): handed the event or the origin, it checks nothing.
+fn is_builtin(bindings: &Bindings, callee: &Expr) -> bool {
+    let global = |expr: &Expr, names: &[&str]| {
+        matches!(strip(expr), Expr::Ident(ident)
+            if bindings.is_global(ident) && names.contains(&&*ident.sym))
+    };
+    match strip(callee) {
+        Expr::Member(member) => global(
+            &member.obj,
+            &[
+                "Object", "Array", "JSON", "Reflect", "Math", "Number", "String", "console",
+                "Promise", "Date", "Symbol",
+            ],
+        ),
+        callee => global(
+            callee,
+            &[
+                "Boolean",
+                "String",
+                "Number",
+                "Object",
+                "Array",
+                "Symbol",
+                "isNaN",
+                "isFinite",
+                "parseInt",
+                "parseFloat",
+                "encodeURIComponent",
+                "decodeURIComponent",
+                "encodeURI",
+                "decodeURI",
+                "escape",
+                "unescape",
+                "structuredClone",
+                "alert",
+            ],
+        ),
+    }
+}
+
 pub(super) fn normalised_call_operand(call: &CallExpr) -> Option<&Expr> {
     let Callee::Expr(callee) = &call.callee else {
         return None;

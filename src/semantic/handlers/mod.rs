@@ -21,8 +21,8 @@ mod stream;
 mod visit;
 
 pub use checks::regex_weakness;
-pub use stream::{StageKind, StreamStage, analyze_stream};
 use checks::{is_wildcard_test, normalised_operand};
+pub use stream::{StageKind, StreamStage, analyze_stream};
 
 /// How far the analysis follows calls into same-file helpers.
 const MAX_CALL_DEPTH: u32 = 4;
@@ -143,6 +143,9 @@ struct Context<'p> {
     /// Predicate and assertion summaries of helpers, by function span, the parameter
     /// handed the origin or event, and which of the two it is handed.
     helper_cache: HashMap<(u32, u32, usize, bool), Option<HelperSummary>>,
+    /// Which parameter each function of the file returns a copy of, by its span (see
+    /// [`copied_parameter`]).
+    copy_cache: std::cell::RefCell<HashMap<(u32, u32), Option<usize>>>,
     /// The handler's own text: names declared outside it are state it can change.
     handler: Range<usize>,
 }
@@ -162,6 +165,7 @@ impl<'p> Context<'p> {
             class,
             active: HashSet::default(),
             helper_cache: HashMap::default(),
+            copy_cache: Default::default(),
             handler: span_range(function),
         }
     }
@@ -406,6 +410,54 @@ pub fn analyze_handler(
         walker.walk_body(&function_ref.body);
     });
     found.map(|()| facts)
+}
+
+/// The parameter a function only ever returns a copy of: `(value) => Array.isArray(value)
+/// ? value.join(",") : value ?? ""`, `function first(h) { return h[0] || h; }`.
+fn copied_parameter(function: &FunctionRef) -> Option<usize> {
+    let returned = match &function.body {
+        Body::Expr(expr) => *expr,
+        Body::Block([Stmt::Return(ReturnStmt { arg: Some(arg), .. })]) => &**arg,
+        Body::Block(_) => return None,
+    };
+    function
+        .params
+        .iter()
+        .position(|param| matches!(param, Pat::Ident(ident) if copies(returned, &ident.id.sym, 0)))
+}
+
+/// Whether `expr` is `name` or a normalised copy of it (or a literal fallback).
+fn copies(expr: &Expr, name: &str, depth: u32) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let copies_or_literal =
+        |expr: &Expr| matches!(strip(expr), Expr::Lit(_)) || copies(expr, name, depth + 1);
+    match strip(expr) {
+        Expr::Ident(ident) => &*ident.sym == name,
+        Expr::Bin(bin) if matches!(bin.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr) => {
+            copies(&bin.left, name, depth + 1) && copies_or_literal(&bin.right)
+        }
+        Expr::Cond(cond) => {
+            copies_or_literal(&cond.cons)
+                && copies_or_literal(&cond.alt)
+                && (copies(&cond.cons, name, depth + 1) || copies(&cond.alt, name, depth + 1))
+        }
+        // `value[0]`, `value.join(",")`.
+        Expr::Member(member) if matches!(member.prop, MemberProp::Computed(_)) => {
+            copies(&member.obj, name, depth + 1)
+        }
+        Expr::Call(call) => match &call.callee {
+            Callee::Expr(callee) => match strip(callee) {
+                Expr::Member(member) if member_name(&member.prop) == Some("join") => {
+                    copies(&member.obj, name, depth + 1)
+                }
+                _ => normalised_operand(expr).is_some_and(|inner| copies(inner, name, depth + 1)),
+            },
+            _ => false,
+        },
+        _ => normalised_operand(expr).is_some_and(|inner| copies(inner, name, depth + 1)),
+    }
 }
 
 fn pattern_name(pat: &Pat) -> String {
@@ -1023,6 +1075,13 @@ impl<'c, 'p> Walker<'c, 'p> {
         if let Some(inner) = normalised_operand(expr) {
             return self.is_origin(inner);
         }
+        // `parseHeaderValue(req.headers.origin)`: a function of the file that returns a
+        // copy of what it is handed.
+        if let Expr::Call(call) = strip(expr)
+            && let Some(argument) = self.copied_argument(call)
+        {
+            return self.is_origin(argument);
+        }
         self.event_field(expr) == Some("origin")
             || matches!(self.role(expr), Some(Role::Origin))
             || self.url_field(expr) == Some("origin")
@@ -1131,6 +1190,31 @@ impl<'c, 'p> Walker<'c, 'p> {
 
     fn resolve_function(&self, callee: &Expr) -> Option<Span> {
         resolve_function(self.context.bindings, callee, self.context.class)
+    }
+
+    /// The argument a call of a same-file function hands back, normalised, when the
+    /// function only returns a copy of one of its parameters.
+    fn copied_argument<'e>(&self, call: &'e CallExpr) -> Option<&'e Expr> {
+        let Callee::Expr(callee) = &call.callee else {
+            return None;
+        };
+        if !matches!(strip(callee), Expr::Ident(_)) {
+            return None;
+        }
+        let span = self.resolve_function(callee)?;
+        let key = (span.lo.0, span.hi.0);
+        let cached = self.context.copy_cache.borrow().get(&key).copied();
+        let position = match cached {
+            Some(position) => position,
+            None => {
+                let position =
+                    with_function(self.context.program, span, |f| copied_parameter(&f)).flatten();
+                self.context.copy_cache.borrow_mut().insert(key, position);
+                position
+            }
+        }?;
+        let argument = call.args.get(position)?;
+        argument.spread.is_none().then_some(&*argument.expr)
     }
 
     /// Whether `expr` is the message data itself (`event.data`, a `data` alias).

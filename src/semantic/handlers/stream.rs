@@ -10,8 +10,7 @@ use swc_common::Span;
 use swc_ecma_ast::Program;
 
 use super::{
-    Context, EventShape, Guard, HandlerFacts, Strength, analyze_handler, guard_of,
-    origin_check_of,
+    Context, EventShape, Guard, HandlerFacts, Strength, analyze_handler, guard_of, origin_check_of,
 };
 use crate::semantic::values::Bindings;
 
@@ -95,8 +94,7 @@ pub fn analyze_stream(
                     check.enforced = true;
                     // A predicate that accepts everyone while nothing is configured is
                     // as weak as the helper summary says.
-                    if check.strength == Strength::Strong && summary.strength != Strength::Strong
-                    {
+                    if check.strength == Strength::Strong && summary.strength != Strength::Strong {
                         check.strength = summary.strength.clone();
                     }
                     gate.push(offset + index);
@@ -106,7 +104,9 @@ pub fn analyze_stream(
         joined.checks.extend(checks);
         let shifted = |guard: Guard| stronger(shift(guard, offset), gated);
         joined.data_reads.extend(facts.data_reads.iter().cloned());
-        joined.origin_reads.extend(facts.origin_reads.iter().cloned());
+        joined
+            .origin_reads
+            .extend(facts.origin_reads.iter().cloned());
         joined.uses.extend(facts.uses.into_iter().map(|mut use_| {
             use_.guard = shifted(use_.guard);
             use_
