@@ -21,6 +21,13 @@ use crate::parse::span_range;
 /// How many names a stream may pass through between its registration and a subscriber.
 const MAX_HOPS: usize = 4;
 
+/// How many ways from one registration are judged: a stream kept in a name that many
+/// chains continue, each kept in names continued again, has ways without end.
+const MAX_PATHS: usize = 64;
+
+/// How many calls a stream chain may hold, `fromEvent` to `subscribe`.
+const MAX_LINKS: usize = 64;
+
 /// A chain of stream operators as written, before the file's bindings are complete.
 pub(super) struct RawStream<'a> {
     base: StreamBase<'a>,
@@ -148,6 +155,11 @@ pub(super) fn stream_chain<'a>(
                         args: &current.args,
                     };
                 }
+                // A chain of hundreds of calls (`$(x).a().b()…`) is no stream; each of
+                // its calls would unwind it again.
+                if links.len() >= MAX_LINKS {
+                    return None;
+                }
                 links.push((name, current));
                 match strip(&member.obj) {
                     Expr::Call(inner) => current = inner,
@@ -230,8 +242,9 @@ pub(super) fn stream_listeners<'a>(
     bindings: &Bindings<'a>,
     streams: &[RawStream<'a>],
 ) -> Vec<RawListener<'a>> {
+    let children = continuations(bindings, streams);
     let mut listeners = Vec::new();
-    for root in streams {
+    for (root_index, root) in streams.iter().enumerate() {
         let StreamBase::FromEvent { callee, args } = root.base else {
             continue;
         };
@@ -248,7 +261,7 @@ pub(super) fn stream_listeners<'a>(
             continue;
         };
         let mut paths = Vec::new();
-        follow(bindings, streams, root, Vec::new(), 0, &mut paths);
+        follow(streams, &children, root_index, Vec::new(), 0, &mut paths);
         for (stages, handed_on) in paths {
             listeners.push(RawListener {
                 registration: registration(callee),
@@ -278,14 +291,17 @@ fn registration(callee: &Expr) -> Range<usize> {
 /// Every way on from `chain`, with the stages before it: to a subscriber (not handed
 /// on), to the chains that continue the name it is kept in, or out of sight.
 fn follow<'a>(
-    bindings: &Bindings<'a>,
     streams: &[RawStream<'a>],
-    chain: &RawStream<'a>,
+    children: &[Vec<usize>],
+    chain: usize,
     mut stages: Vec<RawStage<'a>>,
     hops: usize,
     paths: &mut Vec<(Vec<RawStage<'a>>, bool)>,
 ) {
-    for op in &chain.operators {
+    if paths.len() >= MAX_PATHS {
+        return;
+    }
+    for op in &streams[chain].operators {
         match operator(&op.name, op.args) {
             Some(Operator::Stage(kind)) => {
                 let Some(function) = op.args.first().filter(|arg| arg.spread.is_none()) else {
@@ -326,50 +342,81 @@ fn follow<'a>(
             }
         }
     }
-    let continuations: Vec<&RawStream<'a>> = if hops < MAX_HOPS {
-        streams
-            .iter()
-            .filter(|other| match other.base {
-                StreamBase::Named(name) => holds_chain(bindings, name, chain, other.class),
-                StreamBase::FromEvent { .. } => false,
-            })
-            .collect()
+    let next = if hops < MAX_HOPS {
+        &children[chain][..]
     } else {
-        Vec::new()
+        &[]
     };
-    if continuations.is_empty() {
+    if next.is_empty() {
         paths.push((stages, true));
         return;
     }
-    for next in continuations {
-        follow(bindings, streams, next, stages.clone(), hops + 1, paths);
+    for &next in next {
+        follow(streams, children, next, stages.clone(), hops + 1, paths);
     }
 }
 
-/// Whether `name` (a variable or `this.field`) holds the stream `chain` makes.
-fn holds_chain(bindings: &Bindings, name: &Expr, chain: &RawStream, class: Option<u32>) -> bool {
-    let is_chain = |value: &Expr| strip(value).span() == chain.span;
+/// For each chain, the chains that continue the stream it makes through a name or a
+/// field that holds it (`messages$.subscribe(…)`), found once for the file.
+fn continuations(bindings: &Bindings, streams: &[RawStream]) -> Vec<Vec<usize>> {
+    let by_span: rustc_hash::FxHashMap<(u32, u32), usize> = streams
+        .iter()
+        .enumerate()
+        .map(|(index, chain)| ((chain.span.lo.0, chain.span.hi.0), index))
+        .collect();
+    let mut children = vec![Vec::new(); streams.len()];
+    for (index, chain) in streams.iter().enumerate() {
+        let StreamBase::Named(name) = chain.base else {
+            continue;
+        };
+        for value in held_values(bindings, name, chain.class) {
+            let span = strip(value).span();
+            if let Some(&parent) = by_span.get(&(span.lo.0, span.hi.0))
+                && parent != index
+                && streams[parent].class == chain.class.or(streams[parent].class)
+                && !children[parent].contains(&index)
+            {
+                children[parent].push(index);
+            }
+        }
+    }
+    children
+}
+
+/// The values a name (a variable) or a field of the class (`this.messages$`) is given.
+fn held_values<'a>(bindings: &Bindings<'a>, name: &Expr, class: Option<u32>) -> Vec<&'a Expr> {
     match strip(name) {
         Expr::Ident(ident) => bindings
             .binding(&bindings.id(ident))
-            .is_some_and(|binding| {
-                binding.init_expr.is_some_and(is_chain)
-                    || binding.assignments.iter().any(|value| is_chain(value))
-            }),
+            .map(|binding| {
+                binding
+                    .init_expr
+                    .into_iter()
+                    .chain(binding.assignments.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default(),
         Expr::Member(member) if matches!(strip(&member.obj), Expr::This(_)) => {
             let (Some(class), Some(field)) = (class, member_name(&member.prop)) else {
-                return false;
+                return Vec::new();
             };
-            class == chain.class.unwrap_or(u32::MAX)
-                && (bindings
-                    .class_field_values
-                    .get(&(class, Atom::from(field)))
-                    .is_some_and(|value| is_chain(value))
-                    || bindings
-                        .this_field_values(field)
-                        .is_some_and(|values| values.iter().flatten().any(|value| is_chain(value))))
+            let field = Atom::from(field);
+            bindings
+                .class_field_values
+                .get(&(class, field.clone()))
+                .copied()
+                .into_iter()
+                .chain(
+                    bindings
+                        .this_field_values(&field)
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .copied(),
+                )
+                .collect()
         }
-        _ => false,
+        _ => Vec::new(),
     }
 }
 

@@ -10,7 +10,8 @@ use swc_common::Span;
 use swc_ecma_ast::Program;
 
 use super::{
-    Context, EventShape, Guard, HandlerFacts, Strength, analyze_handler, guard_of, origin_check_of,
+    Context, EventShape, Guard, HandlerFacts, Strength, analyze_handler, copied_parameter,
+    guard_of, origin_check_of, with_function,
 };
 use crate::semantic::values::Bindings;
 
@@ -77,6 +78,12 @@ pub fn analyze_stream(
             shape = EventShape::Data;
             continue;
         };
+        // `map((e) => e as MessageEvent)`: the event goes on as it is.
+        if stage.kind == StageKind::Map
+            && with_function(program, function, |f| copied_parameter(&f)).flatten() == Some(bound)
+        {
+            continue;
+        }
         let facts = analyze_handler(program, bindings, function, class, shape, bound)?;
         if shape == EventShape::Dom && !named {
             joined.event_name.clone_from(&facts.event_name);
