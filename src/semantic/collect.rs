@@ -89,6 +89,7 @@ fn walk<'a>(parsed: &'a ParsedScript, path: &str, markup_calls: MarkupCalls) -> 
         wrapper_calls: Vec::new(),
         streams: Vec::new(),
         stream_starts: Default::default(),
+        stream_holders: Vec::new(),
         wrapper_signatures: Vec::new(),
         signals: ScopeSignals {
             worker_file_name: is_worker_file_name(path),
@@ -255,6 +256,8 @@ struct Collector<'a> {
     /// RxJS stream chains (`fromEvent(window, "message").pipe(…)`), by where they start.
     streams: Vec<super::streams::RawStream<'a>>,
     stream_starts: rustc_hash::FxHashSet<u32>,
+    /// Calls whose result a name or field is given: where a stream chain may be kept.
+    stream_holders: Vec<(Holder, swc_common::Span)>,
     wrapper_signatures: Vec<RawWrapperSignature<'a>>,
     signals: ScopeSignals,
     /// Enclosing classes, by the start of their span.
@@ -573,7 +576,8 @@ impl<'a> Collector<'a> {
             })
             .collect();
         self.listeners.extend(wrapper_listeners);
-        let stream_listeners = super::streams::stream_listeners(&self.bindings, &self.streams);
+        let stream_listeners =
+            super::streams::stream_listeners(&self.bindings, &self.streams, &self.stream_holders);
         self.listeners.extend(stream_listeners);
         let bindings = &self.bindings;
         // An object the file both posts to and listens on is the file's own global: one
@@ -916,7 +920,7 @@ impl<'a> Collector<'a> {
     /// The stream chain a call ends, once: the walk meets a chain's outermost call
     /// first, then each call inside it, which starts where the outermost does.
     fn record_stream_chain(&mut self, call: &'a CallExpr) {
-        let Some(chain) = super::streams::stream_chain(
+        let Some(mut chain) = super::streams::stream_chain(
             call,
             !self.streams.is_empty(),
             self.current_class(),
@@ -925,6 +929,14 @@ impl<'a> Collector<'a> {
         ) else {
             return;
         };
+        // The name or field a chain continues, as the walk sees it here.
+        chain.holder = chain.named_base().and_then(|name| match strip(name) {
+            Expr::Ident(ident) => self.bindings.binding_id(ident).map(Holder::Binding),
+            Expr::Member(member) => {
+                super::sockets::this_field(&self.bindings, member, self.current_class())
+            }
+            _ => None,
+        });
         if self.stream_starts.insert(chain.base_start()) {
             self.streams.push(chain);
         }
@@ -1114,41 +1126,46 @@ impl<'a> Collector<'a> {
         let Some(class) = self.current_class() else {
             return;
         };
-        // Fields declared as windows: `winRef: Window`, `constructor(private w: Window)`.
-        let is_window_type = |annotation: &Option<Box<TsTypeAnn>>| {
-            annotation.as_deref().is_some_and(|annotation| {
-                matches!(&*annotation.type_ann, TsType::TsTypeRef(reference)
-                    if reference.type_params.is_none()
-                        && matches!(&reference.type_name, TsEntityName::Ident(name)
-                            if &*name.sym == "Window"))
-            })
-        };
         if let ClassMember::ClassProp(prop) = member
             && let (Some(name), Some(value)) = (prop_atom(&prop.key), prop.value.as_deref())
         {
+            if let Expr::Call(call) = strip(value) {
+                let holder = super::sockets::this_key(&self.bindings, name.clone(), Some(class));
+                self.stream_holders.push((holder, call.span));
+            }
             self.bindings
                 .class_field_values
                 .insert((class, name), value);
         }
-        match member {
-            ClassMember::ClassProp(prop) if is_window_type(&prop.type_ann) => {
-                if let Some(name) = prop_atom(&prop.key) {
-                    self.bindings.window_fields.insert((class, name));
-                }
+        // Fields declared as windows: `winRef: Window`, `constructor(private w: Window)`,
+        // also a project's window type (`RubicWindow`, `Window & { ethereum }`). A field
+        // declared with another type is none (`constructor(private window: MessagePort)`).
+        let typed_fields: Vec<(Atom, &TsTypeAnn)> = match member {
+            ClassMember::ClassProp(prop) => prop_atom(&prop.key)
+                .zip(prop.type_ann.as_deref())
+                .into_iter()
+                .collect(),
+            ClassMember::Constructor(constructor) => constructor
+                .params
+                .iter()
+                .filter_map(|param| match param {
+                    ParamOrTsParamProp::TsParamProp(prop) => match &prop.param {
+                        TsParamPropParam::Ident(ident) => {
+                            Some((ident.id.sym.clone(), ident.type_ann.as_deref()?))
+                        }
+                        TsParamPropParam::Assign(_) => None,
+                    },
+                    ParamOrTsParamProp::Param(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (name, annotation) in typed_fields {
+            if is_window_type(&annotation.type_ann) {
+                self.bindings.window_fields.insert((class, name));
+            } else {
+                self.bindings.other_typed_fields.insert((class, name));
             }
-            ClassMember::Constructor(constructor) => {
-                for param in &constructor.params {
-                    if let ParamOrTsParamProp::TsParamProp(prop) = param
-                        && let TsParamPropParam::Ident(ident) = &prop.param
-                        && is_window_type(&ident.type_ann)
-                    {
-                        self.bindings
-                            .window_fields
-                            .insert((class, ident.id.sym.clone()));
-                    }
-                }
-            }
-            _ => {}
         }
         let (name, span) = match member {
             ClassMember::Method(method) => match prop_atom(&method.key) {
@@ -1500,6 +1517,10 @@ impl<'a> Collector<'a> {
     }
 
     fn hint_holder(&mut self, value: &'a Expr, holder: Option<Holder>) {
+        // A stream chain kept in a name or field (`this.messages$ = fromEvent(…)`).
+        if let (Some(holder), Expr::Call(call)) = (&holder, strip(value)) {
+            self.stream_holders.push((holder.clone(), call.span));
+        }
         let mut imported = self.imported_call(value, holder.is_some());
         let Some(holder) = holder else {
             return;
@@ -3324,6 +3345,27 @@ pub(super) fn raw_handler(expr: Option<&Expr>) -> RawHandler<'_> {
     small(expr).map_or(RawHandler::Missing, |expr| {
         RawHandler::Expr(std::borrow::Cow::Borrowed(expr))
     })
+}
+
+/// Whether a declared type is a window's: `Window`, a project's `…Window` (not Electron's
+/// `BrowserWindow`), `typeof window`, or an intersection or union with one.
+fn is_window_type(ty: &TsType) -> bool {
+    crate::stack::ensure_room();
+    match ty {
+        TsType::TsTypeRef(reference) => matches!(&reference.type_name,
+            TsEntityName::Ident(name)
+                if name.sym.ends_with("Window") && &*name.sym != "BrowserWindow"),
+        TsType::TsTypeQuery(query) => matches!(&query.expr_name,
+            TsTypeQueryExpr::TsEntityName(TsEntityName::Ident(name)) if &*name.sym == "window"),
+        TsType::TsUnionOrIntersectionType(TsUnionOrIntersectionType::TsIntersectionType(both)) => {
+            both.types.iter().any(|ty| is_window_type(ty))
+        }
+        TsType::TsUnionOrIntersectionType(TsUnionOrIntersectionType::TsUnionType(either)) => {
+            either.types.iter().any(|ty| is_window_type(ty))
+        }
+        TsType::TsParenthesizedType(inner) => is_window_type(&inner.type_ann),
+        _ => false,
+    }
 }
 
 /// The span of a function or arrow expression.

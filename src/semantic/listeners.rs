@@ -267,11 +267,17 @@ fn stream_handler(
     handed_on: bool,
 ) -> (Option<Span>, Option<HandlerFacts>) {
     let mut stages = Vec::with_capacity(raw.len());
+    let mut handed_on = handed_on;
     for stage in raw {
         let function = match &stage.function {
             Some(function) => match resolve_handler(bindings, function, class) {
                 (Some(span), bound) => Some((span, bound)),
-                (None, _) => return (None, None),
+                // A function of another module (`filter(isTrusted)`, `subscribe(subject)`):
+                // what reaches it goes on out of sight.
+                (None, _) => {
+                    handed_on = true;
+                    break;
+                }
             },
             None => None,
         };
@@ -279,6 +285,7 @@ fn stream_handler(
             kind: stage.kind,
             function,
             span: stage.span.clone(),
+            field: stage.field.and_then(|field| bindings.resolve_string(field)),
         });
     }
     let subscriber = stages
@@ -328,9 +335,9 @@ fn listens_on_window(bindings: &Bindings, listener: &RawListener) -> bool {
                 (Expr::This(_), Some("window")) => {
                     bindings.this_field_values("window").is_none()
                         && listener.class.is_none_or(|class| {
-                            !bindings
-                                .class_field_values
-                                .contains_key(&(class, Atom::from("window")))
+                            let key = (class, Atom::from("window"));
+                            !bindings.class_field_values.contains_key(&key)
+                                && !bindings.other_typed_fields.contains(&key)
                         })
                 }
                 (Expr::This(_), Some(field)) => listener.class.is_some_and(|class| {

@@ -10,13 +10,15 @@ use std::ops::Range;
 
 use swc_atoms::Atom;
 use swc_common::{Span, Spanned};
-use swc_ecma_ast::{CallExpr, Callee, Expr, ExprOrSpread, Prop, PropOrSpread};
+use swc_ecma_ast::{CallExpr, Callee, Expr, ExprOrSpread, Lit, Prop, PropOrSpread};
 
 use super::collect::{raw_handler, small};
 use super::handlers::StageKind;
 use super::listeners::{ListenTarget, ListenerForm, RawHandler, RawListener};
+use super::sockets::Holder;
 use super::values::{Bindings, literal_string, member_name, prop_name, strip};
 use crate::parse::span_range;
+use rustc_hash::FxHashMap;
 
 /// How many names a stream may pass through between its registration and a subscriber.
 const MAX_HOPS: usize = 4;
@@ -33,8 +35,10 @@ pub(super) struct RawStream<'a> {
     base: StreamBase<'a>,
     /// The operators, first applied first, up to and including `subscribe`.
     operators: Vec<RawOperator<'a>>,
-    /// The chain as written, which a name's initializer may be.
+    /// The chain as written, which a name or field may be given.
     span: Span,
+    /// The name or field a chain on a name continues (`messages$` of `messages$.pipe(…)`).
+    pub(super) holder: Option<Holder>,
     class: Option<u32>,
     in_worker_code: bool,
     in_function: bool,
@@ -60,16 +64,18 @@ struct RawOperator<'a> {
 #[derive(Debug, Clone)]
 pub struct RawStage<'a> {
     pub kind: StageKind,
-    /// The operator's function as written; `None` for `pluck("data")`.
+    /// The operator's function as written; `None` for `pluck(…)`.
     pub function: Option<RawHandler<'a>>,
     pub span: Range<usize>,
+    /// The field `pluck(…)` takes.
+    pub field: Option<&'a Expr>,
 }
 
 /// What an operator does to the values that reach it, when it is known.
 enum Operator {
     Stage(StageKind),
-    /// `pluck("data")`.
-    PluckData,
+    /// `pluck("data")`, or a field of the data.
+    Pluck,
     /// `take(1)`, `debounceTime(100)`, `shareReplay()`: lets the values on as they are.
     Passes,
     /// `subscribe(…)`: the end of the chain.
@@ -80,16 +86,38 @@ enum Operator {
 
 fn operator(name: &str, args: &[ExprOrSpread]) -> Option<Operator> {
     use StageKind::*;
+    // `first()`, `distinctUntilChanged()`: without a function they let values on.
+    let has_function = !args.is_empty();
     Some(match name {
+        "filter"
+        | "first"
+        | "find"
+        | "single"
+        | "takeWhile"
+        | "last"
+        | "skipWhile"
+        | "distinctUntilChanged"
+        | "distinct"
+        | "debounce"
+        | "throttle"
+        | "audit"
+            if !has_function =>
+        {
+            Operator::Passes
+        }
+        // `takeWhile(p, true)` also lets on the first value that fails.
+        "takeWhile"
+            if args.get(1).is_some_and(
+                |arg| matches!(strip(&arg.expr), Expr::Lit(Lit::Bool(flag)) if flag.value),
+            ) =>
+        {
+            Operator::Stage(Inspect)
+        }
         "filter" | "first" | "find" | "single" | "takeWhile" | "last" => Operator::Stage(Gate),
         "map" => Operator::Stage(Map),
-        "pluck" => match args
-            .first()
-            .and_then(|arg| super::values::literal_string(&arg.expr))
-        {
-            Some("data") => Operator::PluckData,
-            _ => Operator::Drops,
-        },
+        // `pluck("data")` takes the data; a field of the data (`pluck("html")` after
+        // `map(e => e.data)`) is data too. Any other field of the event is not followed.
+        "pluck" => Operator::Pluck,
         "tap" | "do" => Operator::Stage(Act),
         "subscribe" | "forEach" => Operator::Subscribes,
         "switchMap" | "mergeMap" | "concatMap" | "exhaustMap" | "flatMap" => {
@@ -135,12 +163,11 @@ pub(super) fn stream_chain<'a>(
             // Also an alias (`const { fromEvent: on } = rxjs`) named with `"message"`.
             Expr::Ident(ident)
                 if &*ident.sym == "fromEvent"
-                    || (links.len() + usize::from(known_streams) > 0
-                        && current
-                            .args
-                            .get(1)
-                            .and_then(|arg| literal_string(&arg.expr))
-                            == Some("message")) =>
+                    || (current
+                        .args
+                        .get(1)
+                        .and_then(|arg| literal_string(&arg.expr))
+                        == Some("message")) =>
             {
                 break StreamBase::FromEvent {
                     callee,
@@ -163,7 +190,9 @@ pub(super) fn stream_chain<'a>(
                 links.push((name, current));
                 match strip(&member.obj) {
                     Expr::Call(inner) => current = inner,
-                    base @ (Expr::Ident(_) | Expr::Member(_)) if known_streams => {
+                    base @ (Expr::Ident(_) | Expr::Member(_))
+                        if known_streams || matches!(name, "pipe" | "subscribe") =>
+                    {
                         if !continues_stream(name) {
                             return None;
                         }
@@ -189,10 +218,14 @@ pub(super) fn stream_chain<'a>(
             });
         }
     }
+    if operators.len() > MAX_LINKS {
+        return None;
+    }
     Some(RawStream {
         base,
         operators,
         span: call.span,
+        holder: None,
         class,
         in_worker_code,
         in_function,
@@ -227,6 +260,14 @@ fn piped_operator(arg: &ExprOrSpread) -> RawOperator<'_> {
 }
 
 impl<'a> RawStream<'a> {
+    /// The name or field the chain continues, if it continues one.
+    pub(super) fn named_base(&self) -> Option<&'a Expr> {
+        match self.base {
+            StreamBase::Named(name) => Some(name),
+            StreamBase::FromEvent { .. } => None,
+        }
+    }
+
     /// Where the chain starts: its `fromEvent` callee, or the name it continues.
     pub(super) fn base_start(&self) -> u32 {
         match self.base {
@@ -241,8 +282,12 @@ impl<'a> RawStream<'a> {
 pub(super) fn stream_listeners<'a>(
     bindings: &Bindings<'a>,
     streams: &[RawStream<'a>],
+    holders: &[(Holder, Span)],
 ) -> Vec<RawListener<'a>> {
-    let children = continuations(bindings, streams);
+    if streams.is_empty() {
+        return Vec::new();
+    }
+    let children = continuations(streams, holders);
     let mut listeners = Vec::new();
     for (root_index, root) in streams.iter().enumerate() {
         let StreamBase::FromEvent { callee, args } = root.base else {
@@ -312,12 +357,18 @@ fn follow<'a>(
                     kind,
                     function: Some(raw_handler(Some(&function.expr))),
                     span: op.span.clone(),
+                    field: None,
                 });
             }
-            Some(Operator::PluckData) => stages.push(RawStage {
+            Some(Operator::Pluck) => stages.push(RawStage {
                 kind: StageKind::Map,
                 function: None,
                 span: op.span.clone(),
+                field: op
+                    .args
+                    .first()
+                    .filter(|arg| arg.spread.is_none())
+                    .map(|arg| &*arg.expr),
             }),
             Some(Operator::Passes) => {}
             Some(Operator::Subscribes) => {
@@ -326,6 +377,7 @@ fn follow<'a>(
                         kind: StageKind::Act,
                         function: Some(next),
                         span: op.span.clone(),
+                        field: None,
                     });
                 }
                 paths.push((stages, false));
@@ -357,67 +409,40 @@ fn follow<'a>(
 }
 
 /// For each chain, the chains that continue the stream it makes through a name or a
-/// field that holds it (`messages$.subscribe(…)`), found once for the file.
-fn continuations(bindings: &Bindings, streams: &[RawStream]) -> Vec<Vec<usize>> {
-    let by_span: rustc_hash::FxHashMap<(u32, u32), usize> = streams
+/// field that holds it (`messages$.subscribe(…)`), found once for the file. Where a name
+/// is given a refinement of itself (`m$ = m$.pipe(filter(…))`), what continues the name
+/// continues the refinement, not what it refines.
+fn continuations(streams: &[RawStream], holders: &[(Holder, Span)]) -> Vec<Vec<usize>> {
+    let by_span: FxHashMap<(u32, u32), usize> = streams
         .iter()
         .enumerate()
         .map(|(index, chain)| ((chain.span.lo.0, chain.span.hi.0), index))
         .collect();
+    let mut held: FxHashMap<&Holder, Vec<usize>> = FxHashMap::default();
+    for (holder, span) in holders {
+        if let Some(&chain) = by_span.get(&(span.lo.0, span.hi.0)) {
+            let chains = held.entry(holder).or_default();
+            if !chains.contains(&chain) && chains.len() < MAX_PATHS {
+                chains.push(chain);
+            }
+        }
+    }
     let mut children = vec![Vec::new(); streams.len()];
     for (index, chain) in streams.iter().enumerate() {
-        let StreamBase::Named(name) = chain.base else {
+        let Some(parents) = chain.holder.as_ref().and_then(|holder| held.get(holder)) else {
             continue;
         };
-        for value in held_values(bindings, name, chain.class) {
-            let span = strip(value).span();
-            if let Some(&parent) = by_span.get(&(span.lo.0, span.hi.0))
-                && parent != index
-                && streams[parent].class == chain.class.or(streams[parent].class)
-                && !children[parent].contains(&index)
-            {
+        let refines = |parent: usize| streams[parent].holder == chain.holder;
+        let refined = parents
+            .iter()
+            .any(|&parent| parent != index && refines(parent));
+        for &parent in parents {
+            if parent != index && (!refined || refines(parent)) {
                 children[parent].push(index);
             }
         }
     }
     children
-}
-
-/// The values a name (a variable) or a field of the class (`this.messages$`) is given.
-fn held_values<'a>(bindings: &Bindings<'a>, name: &Expr, class: Option<u32>) -> Vec<&'a Expr> {
-    match strip(name) {
-        Expr::Ident(ident) => bindings
-            .binding(&bindings.id(ident))
-            .map(|binding| {
-                binding
-                    .init_expr
-                    .into_iter()
-                    .chain(binding.assignments.iter().copied())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Expr::Member(member) if matches!(strip(&member.obj), Expr::This(_)) => {
-            let (Some(class), Some(field)) = (class, member_name(&member.prop)) else {
-                return Vec::new();
-            };
-            let field = Atom::from(field);
-            bindings
-                .class_field_values
-                .get(&(class, field.clone()))
-                .copied()
-                .into_iter()
-                .chain(
-                    bindings
-                        .this_field_values(&field)
-                        .into_iter()
-                        .flatten()
-                        .flatten()
-                        .copied(),
-                )
-                .collect()
-        }
-        _ => Vec::new(),
-    }
 }
 
 /// The `next` handler of `subscribe(next)` or `subscribe({ next })`.

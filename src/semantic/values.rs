@@ -111,6 +111,8 @@ pub struct Bindings<'a> {
     /// Fields of classes (by class start and name) that TypeScript declares as a `Window`:
     /// `winRef: Window`, `constructor(private winRef: Window)`.
     pub window_fields: HashSet<(u32, Atom)>,
+    /// Fields a class declares with a type that is not a window's.
+    pub other_typed_fields: HashSet<(u32, Atom)>,
     /// Methods of object literals bound to a name: `const handlers = { onMessage(e) {} }`.
     pub object_methods: HashMap<(Id, Atom), Span>,
     /// Object literals bound to a name, by their span's start: their methods are walked

@@ -1226,9 +1226,10 @@ fn prefix_strength(prefix: Option<&str>, reason: &str) -> Strength {
 }
 
 /// [`normalised_operand`] of a call: `origin.toLowerCase()`, `String(origin)`.
-/// A function named as one that makes a random id (`generateUUID()`, `Utils.createGuid()`,
-/// `uuid.v4()`, `customNanoid()`); not the name-based UUIDs (`uuidv5(name, ns)`), which
-/// anyone who knows the name can make again.
+/// A function named as one that makes a random id: `generateUUID()`, `createGuid()`,
+/// `uuid()`, `uuidv4()`, `nanoid()`, `uuid.v4()`, `Guid.create()`. Not the name-based or
+/// fixed ones (`uuidv5(name, ns)`, `Guid.empty()`), nor ones that read or test an id
+/// (`uuid.parse(s)`, `getDeviceUuid()`, `getGuideStep()`).
 fn names_random_id(callee: &Expr) -> bool {
     let (name, object) = match strip(callee) {
         Expr::Ident(ident) => (&*ident.sym, None),
@@ -1238,61 +1239,97 @@ fn names_random_id(callee: &Expr) -> bool {
         },
         _ => return false,
     };
-    let names_id = |name: &str| {
-        let lower = name.to_ascii_lowercase();
-        ["uuid", "guid", "nanoid"]
-            .iter()
-            .any(|word| lower.contains(word))
+    let words = |name: &str| -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut previous_lower = false;
+        for c in name.chars() {
+            if c == '_' || c == '-' || c == '$' {
+                previous_lower = false;
+                words.push(String::new());
+                continue;
+            }
+            if c.is_ascii_uppercase() && previous_lower || words.is_empty() {
+                words.push(String::new());
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            if let Some(word) = words.last_mut() {
+                word.push(c.to_ascii_lowercase());
+            }
+        }
+        words.retain(|word| !word.is_empty());
+        words
     };
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with("v1") || lower.ends_with("v3") || lower.ends_with("v5") {
-        return false;
-    }
-    // `generateUUID()`, or a method of a helper so named (`uuid.v4()`, `Guid.create()`).
-    names_id(name)
-        || object.is_some_and(
-            |object| matches!(strip(object), Expr::Ident(ident) if names_id(&ident.sym)),
+    let is_id = |word: &str| matches!(word, "uuid" | "uuidv4" | "guid" | "nanoid");
+    let makes = |word: &str| {
+        matches!(
+            word,
+            "generate" | "gen" | "create" | "new" | "make" | "random" | "v4" | "uuidv4"
         )
+    };
+    let method = words(name);
+    match object.map(|object| strip(object)) {
+        // `uuid.v4()`, `Guid.create()`, `nanoid.nanoid()`.
+        Some(Expr::Ident(object)) if words(&object.sym).iter().any(|word| is_id(word)) => {
+            method.iter().any(|word| makes(word) || is_id(word))
+                && !method
+                    .iter()
+                    .any(|word| matches!(word.as_str(), "v1" | "v3" | "v5"))
+        }
+        // `generateUUID()`, `Utils.createGuid()`, `uuid()`, `nanoid()`.
+        _ => {
+            method.iter().any(|word| is_id(word))
+                && (method.len() == 1 || method.iter().any(|word| makes(word)))
+        }
+    }
 }
 
-/// A function of the language or the console (`Boolean(event)`, `JSON.stringify(event)`,
-/// `Object.keys(event)`): handed the event or the origin, it checks nothing.
+/// A function of the language or the console that checks nothing when handed the event or
+/// the origin (`Boolean(event)`, `Array.isArray(origin)`, `JSON.stringify(event)`). Those
+/// that can compare (`Object.is`, `Object.hasOwn`, `Reflect.has`) are not among them.
 fn is_builtin(bindings: &Bindings, callee: &Expr) -> bool {
-    let global = |expr: &Expr, names: &[&str]| {
+    let global = |expr: &Expr, name: &str| {
         matches!(strip(expr), Expr::Ident(ident)
-            if bindings.is_global(ident) && names.contains(&&*ident.sym))
+            if bindings.is_global(ident) && &*ident.sym == name)
     };
     match strip(callee) {
-        Expr::Member(member) => global(
-            &member.obj,
-            &[
-                "Object", "Array", "JSON", "Reflect", "Math", "Number", "String", "console",
-                "Promise", "Date", "Symbol",
-            ],
-        ),
-        callee => global(
-            callee,
-            &[
-                "Boolean",
-                "String",
-                "Number",
-                "Object",
-                "Array",
-                "Symbol",
-                "isNaN",
-                "isFinite",
-                "parseInt",
-                "parseFloat",
-                "encodeURIComponent",
-                "decodeURIComponent",
-                "encodeURI",
-                "decodeURI",
-                "escape",
-                "unescape",
-                "structuredClone",
-                "alert",
-            ],
-        ),
+        Expr::Member(member) => {
+            let Some(method) = member_name(&member.prop) else {
+                return false;
+            };
+            let object = &member.obj;
+            (global(object, "Array") && matches!(method, "isArray" | "from" | "of"))
+                || global(object, "JSON")
+                || global(object, "console")
+                || global(object, "Math")
+                || (global(object, "Object")
+                    && matches!(
+                        method,
+                        "keys" | "values" | "entries" | "assign" | "freeze" | "getPrototypeOf"
+                    ))
+                || (global(object, "Number") && matches!(method, "isNaN" | "isFinite" | "parseInt"))
+                || (global(object, "Promise") && matches!(method, "resolve" | "reject"))
+        }
+        callee => [
+            "Boolean",
+            "String",
+            "Number",
+            "Array",
+            "Symbol",
+            "isNaN",
+            "isFinite",
+            "parseInt",
+            "parseFloat",
+            "encodeURIComponent",
+            "decodeURIComponent",
+            "encodeURI",
+            "decodeURI",
+            "escape",
+            "unescape",
+            "structuredClone",
+            "alert",
+        ]
+        .iter()
+        .any(|name| global(callee, name)),
     }
 }
 

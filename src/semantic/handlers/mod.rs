@@ -443,8 +443,11 @@ fn copies(expr: &Expr, name: &str, depth: u32) -> bool {
                 && copies_or_literal(&cond.alt)
                 && (copies(&cond.cons, name, depth + 1) || copies(&cond.alt, name, depth + 1))
         }
-        // `value[0]`, `value.join(",")`.
-        Expr::Member(member) if matches!(member.prop, MemberProp::Computed(_)) => {
+        // `value[0]` of a header given as a list (not `value["data"]`).
+        Expr::Member(member)
+            if matches!(&member.prop, MemberProp::Computed(computed)
+                if matches!(strip(&computed.expr), Expr::Lit(Lit::Num(_)))) =>
+        {
             copies(&member.obj, name, depth + 1)
         }
         Expr::Call(call) => match &call.callee {

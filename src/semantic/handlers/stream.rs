@@ -43,6 +43,8 @@ pub struct StreamStage {
     pub function: Option<(Span, usize)>,
     /// Where the operator is written.
     pub span: Range<usize>,
+    /// The field `pluck(…)` takes, when known.
+    pub field: Option<String>,
 }
 
 /// What the stream's stages do with each message event, as one handler's facts: `None`
@@ -70,8 +72,12 @@ pub fn analyze_stream(
     for stage in stages {
         let gated = guard_of(&gate, &joined.checks);
         let Some((function, bound)) = stage.function else {
-            // `pluck("data")`.
+            // `pluck("data")`, or a field of the data.
             if shape == EventShape::Dom {
+                if stage.field.as_deref() != Some("data") {
+                    handed_on = true;
+                    break;
+                }
                 joined.data_reads.push(stage.span.clone());
                 taken = Some(stage.span.clone());
             }
@@ -128,13 +134,16 @@ pub fn analyze_stream(
         match stage.kind {
             StageKind::Map if shape == EventShape::Dom => {
                 // A value that may carry the origin on (`map(e => [e.origin, e.data])`)
-                // could still be checked later: not followed.
+                // could still be checked later: what follows is not followed, and what came
+                // before stands.
                 if !facts.origin_reads.is_empty() {
-                    return None;
-                }
-                // Nothing of the message goes on (`map(() => true)`).
-                let Some(read) = facts.data_reads.first() else {
                     handed_on = false;
+                    break;
+                }
+                // A value made otherwise (`map(() => true)`, `map(e => ({ ...e }))`): what
+                // follows gets something not followed here.
+                let Some(read) = facts.data_reads.first() else {
+                    handed_on = true;
                     break;
                 };
                 taken = Some(read.clone());
