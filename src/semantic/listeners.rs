@@ -242,7 +242,7 @@ pub fn resolve_listeners(
 }
 
 /// The function a registration names and how many arguments `bind` gave it.
-fn resolve_handler(
+pub(super) fn resolve_handler(
     bindings: &Bindings,
     handler: &RawHandler,
     class: Option<u32>,

@@ -1114,11 +1114,7 @@ fn removes_handler(handler: &RawHandler) -> bool {
 }
 
 fn handler_span(bindings: &Bindings, handler: &RawHandler, class: Option<u32>) -> Option<Span> {
-    match handler {
-        RawHandler::Function(span) => Some(*span),
-        RawHandler::Expr(expr) => resolve_function(bindings, expr, class),
-        RawHandler::Stream { .. } | RawHandler::Missing => None,
-    }
+    super::listeners::resolve_handler(bindings, handler, class).0
 }
 
 /// Adds the same-file functions a function calls (two levels deep) to `out`.
